@@ -1,0 +1,48 @@
+import path from 'node:path';
+import { defineConfig, type Options } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import { Account } from './entities/account.ts';
+import { Transfer } from './entities/transfer.ts';
+import { Player } from './entities/player.ts';
+import { CommandResult } from './entities/commandResult.ts';
+import { OutboxEvent } from './entities/outboxEvent.ts';
+
+/**
+ * House accounts seeded by the first migration. `mint` is where new money comes from (it may go
+ * negative), the others hold money in flight or owed to players.
+ */
+export const SYSTEM_ACCOUNTS = ['mint', 'house', 'shop', 'bounty', 'escrow'] as const;
+export type SystemAccount = (typeof SYSTEM_ACCOUNTS)[number];
+
+export const ENTITIES = [Account, Transfer, Player, CommandResult, OutboxEvent];
+
+export const MIGRATIONS_PATH = path.join(import.meta.dirname, 'migrations');
+
+export type OrmConfigExtra = {
+  /** Upper bound of the connection pool; the embedded server must accept at least this many. */
+  poolMax?: number;
+};
+
+export function ormConfig(clientUrl: string, extra: OrmConfigExtra = {}): Options {
+  return defineConfig({
+    clientUrl,
+    entities: ENTITIES,
+    extensions: [Migrator],
+    debug: false,
+    pool: { min: 1, max: extra.poolMax ?? 10 },
+    migrations: {
+      path: MIGRATIONS_PATH,
+      // Node 24 imports the generated .ts files natively (type stripping), no build step.
+      emit: 'ts',
+      glob: '!(*.d).ts',
+      // One name whatever the database is called (the default embeds the db name, and every test
+      // database has its own), so `migrate.ts create` always diffs against the committed snapshot.
+      snapshotName: '.snapshot-coffer',
+      // The snapshot is written by `create` and committed; `up` must not rewrite it from whatever
+      // database it happens to run against (read-only in production, noise in git otherwise).
+      snapshotOnMigrate: false,
+      // The server logs what it applied itself; MikroORM's own lines would bypass pino.
+      silent: true,
+    },
+  });
+}

@@ -1,0 +1,20 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
+
+/** Progress of a signed-in user; the wallet itself lives in `accounts` (same id). */
+export const Player = defineEntity({
+  name: 'Player',
+  tableName: 'players',
+  properties: {
+    userId: p.text().primary(),
+    displayName: p.text(),
+    xp: p.bigint('number').default(0),
+    level: p.integer().default(1),
+    stats: p.json<Record<string, unknown>>().defaultRaw(`'{}'`),
+    streakDay: p.integer().default(0),
+    // UTC day number (floor(epochMs / 86400000)) of the last daily claim; null before the first one.
+    lastClaimDay: p.integer().nullable(),
+    createdAt: p.datetime().defaultRaw('now()'),
+  },
+});
+
+export type IPlayer = InferEntity<typeof Player>;

@@ -1,0 +1,36 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
+import { Account } from './account.ts';
+
+/**
+ * One line of the append-only ledger: `amount` moved from `from_account` to `to_account`.
+ * The sum of all transfers into and out of an account must equal its balance.
+ */
+export const Transfer = defineEntity({
+  name: 'Transfer',
+  tableName: 'transfers',
+  properties: {
+    id: p.bigint('number').primary().autoincrement(),
+    // mapToPk keeps the property a plain account id (the app writes raw SQL), while MikroORM still
+    // emits the foreign key to accounts(id).
+    fromAccount: () => p.manyToOne(Account).mapToPk().fieldName('from_account'),
+    toAccount: () => p.manyToOne(Account).mapToPk().fieldName('to_account'),
+    amount: p.bigint('number'),
+    reason: p.text(),
+    // What the transfer was for (a round id, an item id, ...), free-form.
+    ref: p.text().nullable(),
+    // The player command that caused it, for tracing an ack back to the ledger.
+    commandId: p.text().nullable(),
+    createdAt: p.datetime().defaultRaw('now()'),
+  },
+  indexes: [
+    // Statement and audit queries read one account's history from either side.
+    { name: 'transfers_from_account_index', properties: ['fromAccount'] },
+    { name: 'transfers_to_account_index', properties: ['toAccount'] },
+  ],
+  checks: [
+    // A zero or negative transfer would let a reversed or no-op move slip into the ledger.
+    { name: 'transfers_amount_positive', expression: 'amount > 0' },
+  ],
+});
+
+export type ITransfer = InferEntity<typeof Transfer>;

@@ -1,0 +1,70 @@
+// Wires one Coffer process: database, commit pipeline, rooms, HTTP routes, transport.
+import { createRouter, defineRoom, defineServer, matchMaker, type Server } from '@colyseus/core';
+import { Redis } from 'ioredis';
+import { pendingMigrations } from '../schema/migrate.ts';
+import { RoomName } from '../shared/protocol.ts';
+import { createTokens } from './auth/tokens.ts';
+import type { Config } from './config.ts';
+import { openDatabase, type Database } from './db/database.ts';
+import { cryptoRng, systemClock, type Clock, type Rng } from './domain/clock.ts';
+import { authRoutes } from './http/authRoutes.ts';
+import { healthRoutes, type ReadinessCheck } from './http/healthRoutes.ts';
+import type { Logger } from './observability/logger.ts';
+import { createMetrics, pipelineObserver } from './observability/metrics.ts';
+import { definePlayerRoom } from './rooms/PlayerRoom.ts';
+import { resolveSecrets } from './secrets.ts';
+import { CommitPipeline } from './store/commitPipeline.ts';
+import { sqlFor } from './store/sql.ts';
+import { createTransport } from './transport.ts';
+
+export type App = { server: Server; database: Database; transport: 'uws' | 'ws'; pipeline: CommitPipeline; port: number };
+
+export async function startApp(config: Config, logger: Logger, overrides: { clock?: Clock; rng?: Rng } = {}): Promise<App> {
+  const secrets = await resolveSecrets(config);
+  if (secrets.createdAdminPassword) {
+    // Printed once, when it is invented; it is kept in DATA_DIR/secrets.json afterwards.
+    console.log(`Coffer admin password (kept in ${config.dataDir}/secrets.json): ${secrets.adminPassword}`);
+  }
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, migrate: !config.databaseUrl, logger });
+  const sql = sqlFor(database.orm);
+  const metrics = createMetrics();
+  const pipeline = new CommitPipeline(sql, {}, pipelineObserver(metrics, (reason, error) => logger.warn({ reason, err: error }, 'mutation not committed')));
+  const tokens = createTokens(secrets.jwtSecret);
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
+  redis?.on('error', (error) => logger.debug({ err: error }, 'redis connection error'));
+  await redis?.connect().catch((error) => logger.warn({ err: error }, 'redis is not reachable yet'));
+
+  const checks: Record<string, ReadinessCheck> = {
+    database: async () => {
+      const pending = await pendingMigrations(database.orm);
+      return pending.length === 0 ? { ok: true } : { ok: false, detail: `pending migrations: ${pending.join(', ')}` };
+    },
+  };
+  if (redis) checks.redis = async () => ({ ok: (await redis.ping()) === 'PONG' });
+
+  const { transport, name } = await createTransport(config.transport, config.maxPayloadBytes, logger);
+  const deps = { sql, pipeline, clock: overrides.clock ?? systemClock, rng: overrides.rng ?? cryptoRng, logger, tokens, metrics, rateLimitPerSecond: config.rateLimitPerSecond };
+  const server = defineServer({
+    transport,
+    greet: false,
+    publicAddress: config.publicAddress,
+    // SIGTERM/SIGINT: matchmaking stops, each room flushes the pipeline and closes its clients
+    // with a reconnect code (PlayerRoom.onBeforeShutdown), then onShutdown below, then exit 0.
+    gracefullyShutdown: true,
+    rooms: {
+      [RoomName.player]: defineRoom(definePlayerRoom(deps)).filterBy(['userId']),
+    },
+    routes: createRouter({
+      ...authRoutes(tokens, secrets.adminPassword),
+      ...healthRoutes(checks, metrics, () => matchMaker.state === matchMaker.MatchMakerState.SHUTTING_DOWN),
+    }),
+  });
+  server.onShutdown(async () => {
+    await pipeline.flush();
+    redis?.disconnect();
+    await database.close();
+  });
+  await server.listen(config.port, '0.0.0.0');
+  logger.info({ port: config.port, transport: name, mode: database.mode }, 'coffer is listening');
+  return { server, database, transport: name, pipeline, port: config.port };
+}

@@ -1,0 +1,94 @@
+// The only module that reads the environment. A bad value stops the process with one line naming
+// the variable and what it expects.
+import { z } from 'zod';
+
+export const CONFIG_VARIABLES = [
+  'PORT',
+  'DATABASE_URL',
+  'REDIS_URL',
+  'JWT_SECRET',
+  'ADMIN_PASSWORD',
+  'TRANSPORT',
+  'DATA_DIR',
+  'LOG_LEVEL',
+  'PUBLIC_ADDRESS',
+  'NODE_ENV',
+  'RATE_LIMIT_PER_SECOND',
+  'MAX_PAYLOAD_BYTES',
+] as const;
+
+const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
+const url = (protocols: string[], what: string) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .refine((v) => URL.canParse(v) && protocols.includes(new URL(v).protocol), { error: `must be a ${what} URL (${protocols.join(' or ')}//...)` })
+      .optional(),
+  );
+
+const schema = z.object({
+  PORT: z.preprocess(emptyToUndefined, z.coerce.number({ error: 'must be a port number' }).int('must be a port number').min(0, 'must be a port number from 0 to 65535').max(65535, 'must be a port number from 0 to 65535').default(2567)),
+  DATABASE_URL: url(['postgres:', 'postgresql:'], 'PostgreSQL'),
+  REDIS_URL: url(['redis:', 'rediss:'], 'Redis'),
+  JWT_SECRET: z.preprocess(emptyToUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
+  ADMIN_PASSWORD: z.preprocess(emptyToUndefined, z.string().min(12, 'must be at least 12 characters').optional()),
+  TRANSPORT: z.preprocess(emptyToUndefined, z.enum(['auto', 'uws', 'ws'], { error: 'must be one of auto, uws, ws' }).default('auto')),
+  DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
+  LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info')),
+  PUBLIC_ADDRESS: z.preprocess(emptyToUndefined, z.string().optional()),
+  NODE_ENV: z.preprocess(emptyToUndefined, z.string().default('development')),
+  RATE_LIMIT_PER_SECOND: z.preprocess(emptyToUndefined, z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').default(50)),
+  MAX_PAYLOAD_BYTES: z.preprocess(emptyToUndefined, z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(256, 'must be at least 256').max(1_048_576, 'must be at most 1048576').default(4096)),
+});
+
+export type Config = {
+  port: number;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  jwtSecret: string | undefined;
+  adminPassword: string | undefined;
+  transport: 'auto' | 'uws' | 'ws';
+  dataDir: string;
+  logLevel: string;
+  publicAddress: string | undefined;
+  nodeEnv: string;
+  rateLimitPerSecond: number;
+  maxPayloadBytes: number;
+};
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = String(issue.path[0]);
+    throw new ConfigError(`${variable} ${issue.message} (got ${JSON.stringify(env[variable])})`);
+  }
+  const c = parsed.data;
+  if (c.DATABASE_URL) {
+    // Services mode: several processes must share the secrets, so none may be invented here.
+    if (!c.JWT_SECRET) throw new ConfigError('JWT_SECRET is required when DATABASE_URL is set (at least 32 characters)');
+    if (!c.ADMIN_PASSWORD) throw new ConfigError('ADMIN_PASSWORD is required when DATABASE_URL is set (at least 12 characters)');
+  }
+  return {
+    port: c.PORT,
+    databaseUrl: c.DATABASE_URL,
+    redisUrl: c.REDIS_URL,
+    jwtSecret: c.JWT_SECRET,
+    adminPassword: c.ADMIN_PASSWORD,
+    transport: c.TRANSPORT,
+    dataDir: c.DATA_DIR,
+    logLevel: c.LOG_LEVEL,
+    publicAddress: c.PUBLIC_ADDRESS,
+    nodeEnv: c.NODE_ENV,
+    rateLimitPerSecond: c.RATE_LIMIT_PER_SECOND,
+    maxPayloadBytes: c.MAX_PAYLOAD_BYTES,
+  };
+}

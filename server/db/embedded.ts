@@ -1,0 +1,58 @@
+/**
+ * Embedded PostgreSQL for running Coffer without services: PGlite (Postgres compiled to WASM, one
+ * session) behind pglite-socket's wire-protocol server, so the stock `pg` driver in
+ * @mikro-orm/postgresql, the same migrations and the same SQL run against it unchanged.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+export type EmbeddedPostgres = {
+  /** postgres://postgres:postgres@127.0.0.1:<port>/postgres */
+  url: string;
+  /** Stops accepting connections, then closes PGlite (which flushes its data to dataDir). */
+  close(): Promise<void>;
+};
+
+// PGlite is initialised with its defaults: role `postgres` and database `postgres`. The socket server
+// does no authentication, but `pg` wants a user and a database name in the URL.
+const USER = 'postgres';
+const DATABASE = 'postgres';
+const DEFAULT_MAX_CONNECTIONS = 8;
+
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  opts: { maxConnections?: number } = {},
+): Promise<EmbeddedPostgres> {
+  // PGlite creates the data directory itself, but not its missing parents.
+  await mkdir(dataDir, { recursive: true });
+  const db = await PGlite.create(path.join(dataDir, 'pg'));
+  const server = new PGLiteSocketServer({
+    db,
+    host: '127.0.0.1',
+    port: 0, // the OS picks a free port; start() records it
+    // The default is 1: a pool larger than this gets "Too many connections" on its extra sockets.
+    // PGlite still runs one statement at a time (and keeps a transaction on the socket that opened it);
+    // these are multiplexed connections, not parallelism.
+    maxConnections: opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+  });
+  try {
+    await server.start();
+  } catch (error) {
+    await db.close();
+    throw new Error(`could not start the embedded PostgreSQL server for ${dataDir}`, { cause: error });
+  }
+  const url = `postgres://${USER}:${USER}@${server.getServerConn()}/${DATABASE}`;
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    close() {
+      closing ??= (async () => {
+        await server.stop();
+        await db.close();
+      })();
+      return closing;
+    },
+  };
+}

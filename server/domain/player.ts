@@ -1,0 +1,45 @@
+// The player's economy as plain data: what the player room works on in memory and commits.
+import type { Transfer } from './ledger.ts';
+import { netDelta } from './ledger.ts';
+import { InsufficientFunds } from './errors.ts';
+
+export type GameStats = { played: number; won: number; wagered: number; paidOut: number };
+
+export type Player = {
+  userId: string;
+  displayName: string;
+  balance: number;
+  xp: number;
+  level: number;
+  stats: Record<string, GameStats>;
+  inventory: Record<string, number>;
+  streakDay: number;
+  /** UTC day number (floor(ms / 86_400_000)) of the last claim, or null. */
+  lastClaimDay: number | null;
+  /** Last seq written to the player's stream. */
+  seq: number;
+};
+
+/** An event before it has a seq: the room numbers events when it hands the mutation over. */
+export type DomainEvent = { type: string; data: unknown };
+
+/** What a command decides: the next player, the transfers, the events and the ack result. */
+export type Decision<R> = { next: Player; transfers: Transfer[]; events: DomainEvent[]; result: R };
+
+/**
+ * Applies `transfers` to the player's balance; refuses to go below zero. `field` names the
+ * command field that asked for the money, for the error sentence.
+ */
+export function applyTransfers(player: Player, transfers: readonly Transfer[], field: string): Player {
+  const delta = netDelta(player.userId, transfers);
+  const balance = player.balance + delta;
+  if (balance < 0) {
+    const spent = transfers.filter((t) => t.from === player.userId).reduce((sum, t) => sum + t.amount, 0);
+    throw new InsufficientFunds(field, player.balance, spent);
+  }
+  return { ...player, balance };
+}
+
+export function emptyStats(): GameStats {
+  return { played: 0, won: 0, wagered: 0, paidOut: 0 };
+}

@@ -1,0 +1,50 @@
+// Rock-paper-scissors against the house. The bet goes to the house; a win pays 2x the bet back,
+// a draw returns the bet. Both legs are separate transfers so the ledger shows wager and payout.
+import type { Hand, RpsOutcome, RpsResult } from '../../shared/commands.ts';
+import { Hand as Hands } from '../../shared/commands.ts';
+import { EventType } from '../../shared/events.ts';
+import { SystemAccount, transfer, type Transfer } from './ledger.ts';
+import { applyTransfers, emptyStats, type Decision, type DomainEvent, type Player } from './player.ts';
+
+export const RPS_GAME = 'rps';
+
+const BEATS: Record<Hand, Hand> = { rock: 'scissors', paper: 'rock', scissors: 'paper' };
+
+export function rpsOutcome(hand: Hand, serverHand: Hand): RpsOutcome {
+  if (hand === serverHand) return 'draw';
+  return BEATS[hand] === serverHand ? 'win' : 'lose';
+}
+
+export const RPS_PAYOUT: Record<RpsOutcome, number> = { win: 2, draw: 1, lose: 0 };
+
+export function handFromIndex(index: number): Hand {
+  return Hands[index % 3];
+}
+
+export function playRps(player: Player, bet: number, hand: Hand, serverHand: Hand, commandId: string): Decision<RpsResult> {
+  const outcome = rpsOutcome(hand, serverHand);
+  const payout = bet * RPS_PAYOUT[outcome];
+  const transfers: Transfer[] = [transfer(player.userId, SystemAccount.house, bet, 'game.rps.bet', commandId, commandId)];
+  if (payout > 0) transfers.push(transfer(SystemAccount.house, player.userId, payout, 'game.rps.payout', commandId, commandId));
+  const paid = applyTransfers(player, transfers, 'bet');
+  const stats = player.stats[RPS_GAME] ?? emptyStats();
+  const next: Player = {
+    ...paid,
+    stats: {
+      ...player.stats,
+      [RPS_GAME]: {
+        played: stats.played + 1,
+        won: stats.won + (outcome === 'win' ? 1 : 0),
+        wagered: stats.wagered + bet,
+        paidOut: stats.paidOut + payout,
+      },
+    },
+  };
+  const delta = payout - bet;
+  const events: DomainEvent[] = [];
+  if (delta !== 0) {
+    events.push({ type: EventType.balanceChanged, data: { delta, balance: next.balance, reason: 'game.rps', ref: commandId } });
+  }
+  events.push({ type: EventType.gamePlayed, data: { game: RPS_GAME, bet, payout, outcome } });
+  return { next, transfers, events, result: { serverHand, outcome, payout, balance: next.balance, proof: null } };
+}

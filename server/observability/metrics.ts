@@ -1,0 +1,37 @@
+// Prometheus metrics. One registry per process, passed in deps, never a module singleton.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { PipelineObserver } from '../store/commitPipeline.ts';
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const metrics = {
+    registry,
+    clients: new Gauge({ name: 'coffer_clients', help: 'Connected clients', registers: [registry] }),
+    rooms: new Gauge({ name: 'coffer_rooms', help: 'Rooms alive in this process', labelNames: ['room'], registers: [registry] }),
+    commands: new Counter({ name: 'coffer_commands_total', help: 'Commands by type and outcome (ack or the nack code)', labelNames: ['type', 'outcome'], registers: [registry] }),
+    batchSize: new Histogram({ name: 'coffer_commit_batch_size', help: 'Mutations per committed batch', buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256], registers: [registry] }),
+    commitSeconds: new Histogram({ name: 'coffer_commit_seconds', help: 'Batch commit latency', buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry] }),
+    queueDepth: new Gauge({ name: 'coffer_pipeline_queue_depth', help: 'Mutations waiting for the next batch', registers: [registry] }),
+    commitFailures: new Counter({ name: 'coffer_commit_failures_total', help: 'Mutations that did not commit, by reason', labelNames: ['reason'], registers: [registry] }),
+  };
+  return metrics;
+}
+
+export function pipelineObserver(metrics: Metrics, onFailure: (reason: string, error: unknown) => void): PipelineObserver {
+  return {
+    batchCommitted(size, seconds) {
+      metrics.batchSize.observe(size);
+      metrics.commitSeconds.observe(seconds);
+    },
+    queueDepth(depth) {
+      metrics.queueDepth.set(depth);
+    },
+    failed(reason, error) {
+      metrics.commitFailures.inc({ reason });
+      onFailure(reason, error);
+    },
+  };
+}

@@ -1,0 +1,124 @@
+// The `player` room: a thin Colyseus adapter around PlayerWriter. One per user (filterBy userId),
+// any number of tabs; state shows committed values only.
+import { Room, type AuthContext, type Client } from '@colyseus/core';
+import { playerCommands } from '../../shared/commands.ts';
+import { CloseCode, ServerMessage, type WireEvent } from '../../shared/protocol.ts';
+import { GameStats, PlayerState } from '../../shared/state.ts';
+import type { Identity, Tokens } from '../auth/tokens.ts';
+import type { Player } from '../domain/player.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import { loadPlayer } from '../store/playerStore.ts';
+import { authenticate, authorizePlayerRoom, checkProtocol, refuse } from './joinAuth.ts';
+import { PlayerWriter, type WriterDeps } from './playerWriter.ts';
+import { RateLimiter } from './rateLimiter.ts';
+import type { Reply } from './replies.ts';
+
+export type PlayerRoomDeps = WriterDeps & { tokens: Tokens; metrics: Metrics; rateLimitPerSecond: number };
+
+/** Seconds a dropped client may come back to the same room (SDK reconnection). */
+export const RECONNECT_SECONDS = 20;
+
+export function definePlayerRoom(deps: PlayerRoomDeps) {
+  return class PlayerRoom extends Room<{ state: PlayerState }> {
+    state = new PlayerState();
+    #writer: PlayerWriter | undefined;
+    readonly #limits = new WeakMap<Client, RateLimiter>();
+
+    static async onAuth(token: string | undefined, options: Record<string, unknown>, _context: AuthContext): Promise<Identity> {
+      checkProtocol(options);
+      const identity = await authenticate(deps.tokens, token);
+      authorizePlayerRoom(identity, options);
+      return identity;
+    }
+
+    async onCreate(options: { userId: string; displayName?: string }) {
+      const displayName = options.displayName ?? options.userId;
+      const loaded = await loadPlayer(deps.sql, options.userId, displayName, new Date(deps.clock.now())).catch((error: unknown) => {
+        deps.logger.warn({ userId: options.userId, err: error }, 'player room could not load');
+        throw refuse('UNAVAILABLE', 'storage is unavailable; try joining again shortly');
+      });
+      this.maxMessagesPerSecond = deps.rateLimitPerSecond * 8;
+      this.#writer = new PlayerWriter(deps, loaded, {
+        committed: (player, events) => this.#show(player, events),
+        reloaded: (player) => this.#show(player, []),
+        fenced: () => this.#leaveToNewerRoom(),
+      });
+      this.#show(loaded.player, []);
+      this.onMessage('*', (client, type, payload) => this.#receive(client, String(type), payload));
+      deps.metrics.rooms.inc({ room: 'player' });
+      deps.logger.info({ roomId: this.roomId, userId: options.userId, epoch: loaded.epoch }, 'player room loaded');
+    }
+
+    onJoin(client: Client) {
+      deps.metrics.clients.inc();
+      this.#limits.set(client, new RateLimiter(deps.rateLimitPerSecond, deps.clock));
+    }
+
+    async onDrop(client: Client) {
+      await this.allowReconnection(client, RECONNECT_SECONDS).catch(() => undefined);
+    }
+
+    onLeave() {
+      deps.metrics.clients.dec();
+    }
+
+    onBeforeShutdown() {
+      // Acknowledge what is in flight before the sockets close; clients then reconnect elsewhere.
+      void deps.pipeline.flush().finally(() => this.disconnect(CloseCode.RECONNECT).catch(() => undefined));
+    }
+
+    onDispose() {
+      this.#writer?.dispose();
+      deps.metrics.rooms.dec({ room: 'player' });
+    }
+
+    #receive(client: Client, type: string, payload: unknown) {
+      const writer = this.#writer!;
+      const verdict = this.#limits.get(client)?.take() ?? 'ok';
+      if (verdict === 'close') return client.leave(CloseCode.RATE_LIMITED);
+      const readOnly = (client.auth as Identity | undefined)?.userId !== writer.userId;
+      const reply: Promise<Reply> =
+        verdict === 'limited'
+          ? Promise.resolve({ nack: { id: idOf(payload), code: 'RATE_LIMITED', message: `more than ${deps.rateLimitPerSecond} messages in one second; slow down`, retryable: true } })
+          : writer.handle(type, payload, readOnly);
+      void reply.then((r) => {
+        deps.metrics.commands.inc({ type: safeType(type), outcome: 'ack' in r ? 'ack' : r.nack.code });
+        if ('ack' in r) client.send(ServerMessage.ack, r.ack);
+        else client.send(ServerMessage.nack, r.nack);
+      });
+    }
+
+    #show(player: Player, events: WireEvent[]) {
+      const s = this.state;
+      s.userId = player.userId;
+      s.balance = player.balance;
+      s.xp = player.xp;
+      s.level = player.level;
+      s.seq = player.seq;
+      s.streak.day = player.streakDay;
+      s.streak.lastClaimDay = player.lastClaimDay ?? -1;
+      for (const [game, stats] of Object.entries(player.stats)) {
+        const entry = s.stats.get(game) ?? new GameStats();
+        Object.assign(entry, stats);
+        if (!s.stats.has(game)) s.stats.set(game, entry);
+      }
+      for (const event of events) this.broadcast(ServerMessage.event, event);
+    }
+
+    #leaveToNewerRoom() {
+      deps.logger.warn({ roomId: this.roomId, userId: this.#writer?.userId }, 'writer fence lost; sending clients to the newer room');
+      void this.lock();
+      setImmediate(() => void this.disconnect(CloseCode.RECONNECT).catch(() => undefined));
+    }
+  };
+}
+
+function idOf(payload: unknown): string | null {
+  const id = (payload as { id?: unknown } | null)?.id;
+  return typeof id === 'string' && id.length <= 64 ? id : null;
+}
+
+/** Metric label values must be bounded: every type that is not a command shares one label. */
+function safeType(type: string): string {
+  return Object.hasOwn(playerCommands, type) ? type : 'unknown';
+}

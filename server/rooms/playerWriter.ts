@@ -1,0 +1,211 @@
+// The single fenced writer of one player's account and stream, without any socket: validates a
+// command against the working state, decides it with a pure domain function, hands the mutation to
+// the commit pipeline and replies only after commit (DESIGN.md rules 1-4). PlayerRoom adapts it.
+import { CommandType, playerCommands, type PlayerCommand } from '../../shared/commands.ts';
+import { playerStream, type WireEvent } from '../../shared/protocol.ts';
+import { utcDay, type Clock, type Rng } from '../domain/clock.ts';
+import type { Decision, Player } from '../domain/player.ts';
+import { handFromIndex, playRps } from '../domain/rps.ts';
+import { claimStreak } from '../domain/streak.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { CommitPipeline } from '../store/commitPipeline.ts';
+import { CommitFailed, type Mutation } from '../store/mutation.ts';
+import { readStream } from '../store/outboxReader.ts';
+import { findReply, loadPlayer, type LoadedPlayer, type StoredReply } from '../store/playerStore.ts';
+import type { Sql } from '../store/sql.ts';
+import { payloadHash } from './payloadHash.ts';
+import { ack, failureReply, nack, type Reply } from './replies.ts';
+import { validateCommand } from './validateCommand.ts';
+
+export type WriterDeps = { sql: Sql; pipeline: CommitPipeline; clock: Clock; rng: Rng; logger: Logger };
+
+export type WriterHooks = {
+  /** A mutation committed: show `player` in state and broadcast `events`. */
+  committed(player: Player, events: WireEvent[]): void;
+  /** The writer reloaded from the database after a failed commit. */
+  reloaded(player: Player): void;
+  /** Another room owns this account now: this one must send its clients away. */
+  fenced(): void;
+};
+
+type Status = 'ready' | 'reloading' | 'fenced';
+
+export class PlayerWriter {
+  readonly #deps: WriterDeps;
+  readonly #hooks: WriterHooks;
+  #player: Player;
+  #epoch: number;
+  #replies: Map<string, StoredReply>;
+  readonly #inflight = new Map<string, { hash: string; reply: Promise<Reply> }>();
+  /** Last seq of the player's stream that is committed (the working seq may be ahead). */
+  #committedSeq: number;
+  #status: Status = 'ready';
+  #reloading: Promise<boolean> | null = null;
+
+  constructor(deps: WriterDeps, loaded: LoadedPlayer, hooks: WriterHooks) {
+    this.#deps = deps;
+    this.#hooks = hooks;
+    this.#player = loaded.player;
+    this.#epoch = loaded.epoch;
+    this.#replies = loaded.replies;
+    this.#committedSeq = loaded.player.seq;
+  }
+
+  get userId(): string {
+    return this.#player.userId;
+  }
+
+  get epoch(): number {
+    return this.#epoch;
+  }
+
+  async handle(type: string, payload: unknown, readOnly: boolean): Promise<Reply> {
+    const validated = validateCommand(playerCommands, type, payload);
+    if ('nack' in validated) return validated;
+    const command = validated.command as PlayerCommand;
+    if (command.type === CommandType.eventsSync) return this.#sync(command.id, command.afterSeq);
+    if (readOnly) return nack(command.id, 'FORBIDDEN', 'this player room is read-only for you; only its owner may send commands');
+    if (this.#status !== 'ready') {
+      return nack(command.id, 'UNAVAILABLE', 'this player room is reloading after a storage error; send the command again with the same id', true);
+    }
+
+    const hash = payloadHash(type, payload as Record<string, unknown>);
+    const stored = this.#replies.get(command.id);
+    if (stored) return stored.payloadHash === hash ? ack(command.id, stored.reply) : mismatch(command.id);
+    const inflight = this.#inflight.get(command.id);
+    if (inflight) return inflight.hash === hash ? inflight.reply : mismatch(command.id);
+    const reply = this.#execute(command, hash);
+    this.#inflight.set(command.id, { hash, reply });
+    try {
+      return await reply;
+    } finally {
+      this.#inflight.delete(command.id);
+    }
+  }
+
+  async #execute(command: Exclude<PlayerCommand, { type: 'events.sync' }>, hash: string): Promise<Reply> {
+    const now = this.#deps.clock.now();
+    let decision: Decision<unknown>;
+    try {
+      decision = this.#decide(command, now);
+    } catch (error) {
+      return failureReply(command.id, error, this.#deps.logger, { userId: this.userId, type: command.type });
+    }
+    const at = new Date(now);
+    const stream = playerStream(this.userId);
+    const events: WireEvent[] = decision.events.map((e, i) => ({ stream, seq: this.#player.seq + i + 1, type: e.type, at: at.toISOString(), data: e.data }));
+    const next: Player = { ...decision.next, seq: this.#player.seq + events.length };
+    this.#player = next;
+    const mutation: Mutation = {
+      writer: { account: this.userId, epoch: this.#epoch },
+      transfers: decision.transfers,
+      player: { userId: next.userId, xp: next.xp, level: next.level, stats: next.stats, streakDay: next.streakDay, lastClaimDay: next.lastClaimDay },
+      outbox: events.map((e) => ({ stream, seq: e.seq, type: e.type, data: e.data, at })),
+      command: { actor: this.userId, commandId: command.id, payloadHash: hash, reply: decision.result },
+    };
+    try {
+      await this.#deps.pipeline.submit(mutation);
+    } catch (error) {
+      return this.#afterFailedCommit(command.id, hash, error);
+    }
+    this.#replies.set(command.id, { payloadHash: hash, reply: decision.result });
+    this.#committedSeq = next.seq;
+    this.#hooks.committed(next, events);
+    return ack(command.id, decision.result);
+  }
+
+  #decide(command: Exclude<PlayerCommand, { type: 'events.sync' }>, now: number): Decision<unknown> {
+    switch (command.type) {
+      case CommandType.streakClaim:
+        return claimStreak(this.#player, utcDay(now), command.id);
+      case CommandType.gameRps:
+        return playRps(this.#player, command.bet, command.hand, handFromIndex(this.#deps.rng.int(3)), command.id);
+      default:
+        return exhaustive(command);
+    }
+  }
+
+  async #sync(id: string, afterSeq: number): Promise<Reply> {
+    const stream = playerStream(this.userId);
+    try {
+      const { events, oldestSeq } = await readStream(this.#deps.sql, stream, afterSeq);
+      // Only committed events: the working seq may be ahead of what has been acknowledged.
+      const head = this.#committedSeq;
+      if (oldestSeq !== null && afterSeq + 1 < oldestSeq) return ack(id, { snapshot: true, seq: head });
+      return ack(id, { events: events.filter((e) => e.seq <= head), seq: head });
+    } catch (error) {
+      return nack(id, 'UNAVAILABLE', 'events could not be read from storage; try events.sync again', true);
+    }
+  }
+
+  /**
+   * A commit failed: the working state is ahead of the database. Reload (crash-only recovery)
+   * and, since a lost connection can hide a commit that did happen, answer from the stored reply
+   * when there is one.
+   */
+  async #afterFailedCommit(id: string, hash: string, error: unknown): Promise<Reply> {
+    if (error instanceof CommitFailed && error.reason === 'fenced') {
+      if (this.#status !== 'fenced') {
+        this.#status = 'fenced';
+        this.#hooks.fenced();
+      }
+      return nack(id, 'UNAVAILABLE', 'this player room was replaced by a newer one; reconnect and send the command again with the same id', true);
+    }
+    const reloaded = await this.reload();
+    if (reloaded) {
+      const stored = this.#replies.get(id) ?? (await findReply(this.#deps.sql, this.userId, id).catch(() => undefined));
+      if (stored) return stored.payloadHash === hash ? ack(id, stored.reply) : mismatch(id);
+    }
+    return failureReply(id, error, this.#deps.logger, { userId: this.userId });
+  }
+
+  /** Reloads from the database under a new epoch. Resolves false when storage is still down; it
+   *  keeps retrying in the background until it succeeds or the room is disposed. */
+  reload(): Promise<boolean> {
+    if (this.#status === 'fenced') return Promise.resolve(false);
+    this.#status = 'reloading';
+    this.#reloading ??= this.#reloadOnce().then((ok) => {
+      this.#reloading = null;
+      if (!ok && this.#status === 'reloading') this.#retryTimer = setTimeout(() => void this.reload(), 1000);
+      return ok;
+    });
+    return this.#reloading;
+  }
+
+  #retryTimer: NodeJS.Timeout | undefined;
+
+  async #reloadOnce(): Promise<boolean> {
+    // Let every mutation already handed over settle first: they fail together (the pipeline
+    // poisons this writer's epoch) or committed before the failure.
+    await Promise.allSettled([...this.#inflight.values()].map((f) => f.reply));
+    try {
+      const oldEpoch = this.#epoch;
+      const loaded = await loadPlayer(this.#deps.sql, this.userId, this.#player.displayName, new Date(this.#deps.clock.now()));
+      this.#deps.pipeline.forgetWriter(this.userId, oldEpoch);
+      this.#player = loaded.player;
+      this.#epoch = loaded.epoch;
+      this.#replies = loaded.replies;
+      this.#committedSeq = loaded.player.seq;
+      this.#status = 'ready';
+      this.#hooks.reloaded(loaded.player);
+      this.#deps.logger.warn({ userId: this.userId, epoch: loaded.epoch }, 'player room reloaded after a failed commit');
+      return true;
+    } catch (error) {
+      this.#deps.logger.warn({ userId: this.userId, err: error }, 'player room reload failed; retrying');
+      return false;
+    }
+  }
+
+  dispose(): void {
+    clearTimeout(this.#retryTimer);
+    this.#status = 'fenced';
+  }
+}
+
+function mismatch(id: string): Reply {
+  return nack(id, 'IDEMPOTENCY_MISMATCH', 'this id was already used for a different command; use a new id for a new command');
+}
+
+function exhaustive(value: never): never {
+  throw new Error(`unhandled command ${JSON.stringify(value)}`);
+}

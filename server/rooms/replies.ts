@@ -1,0 +1,24 @@
+// The one place where failures become nack codes (STYLE.md rule 3).
+import type { Ack, Nack } from '../../shared/protocol.ts';
+import { DomainError } from '../domain/errors.ts';
+import type { Logger } from '../observability/logger.ts';
+import { CommitFailed } from '../store/mutation.ts';
+
+export type Reply = { ack: Ack } | { nack: Nack };
+
+export function ack(id: string, result: unknown): Reply {
+  return { ack: { id, result } };
+}
+
+export function nack(id: string | null, code: Nack['code'], message: string, retryable = false): { nack: Nack } {
+  return { nack: { id, code, message, retryable } };
+}
+
+export function failureReply(id: string, error: unknown, logger: Logger, context: object): Reply {
+  if (error instanceof DomainError) return nack(id, error.code, error.message, error.retryable);
+  if (error instanceof CommitFailed) {
+    return nack(id, 'UNAVAILABLE', `the command was not saved (${error.message}); send it again with the same id`, true);
+  }
+  logger.error({ ...context, commandId: id, err: error }, 'command failed unexpectedly');
+  return nack(id, 'INTERNAL', 'the server failed to process this command; it has been logged', false);
+}

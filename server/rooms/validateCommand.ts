@@ -1,0 +1,26 @@
+// The room boundary: unknown types and malformed payloads never reach the domain.
+import type { z } from 'zod';
+import { commandId } from '../../shared/commands.ts';
+import { nack, type Reply } from './replies.ts';
+
+export function validateCommand(
+  schemas: Record<string, z.ZodType>,
+  type: string,
+  payload: unknown,
+): { command: { type: string; id: string } & Record<string, unknown> } | Extract<Reply, { nack: unknown }> {
+  const rawId = (payload as { id?: unknown } | null)?.id;
+  const id = commandId.safeParse(rawId).success ? (rawId as string) : null;
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    return nack(id, 'INVALID_INPUT', 'the command payload must be an object with an id');
+  }
+  const schema = Object.hasOwn(schemas, type) ? schemas[type] : undefined;
+  if (!schema) return nack(id, 'INVALID_INPUT', `type "${String(type).slice(0, 64)}" is not a command of this room`);
+  const parsed = schema.safeParse(payload);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue.path.join('.') || 'payload';
+    const message = issue.code === 'unrecognized_keys' ? `${issue.keys.join(', ')} is not a field of ${type}` : issue.message.startsWith(field) ? issue.message : `${field}: ${issue.message}`;
+    return nack(id, 'INVALID_INPUT', message);
+  }
+  return { command: { ...(parsed.data as { id: string }), type } };
+}

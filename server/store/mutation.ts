@@ -1,0 +1,40 @@
+// What a room hands to the commit pipeline: everything one command changes, committed atomically.
+import type { Transfer } from '../domain/ledger.ts';
+
+/** The fencing token: the room that wrote this mutation and the epoch it loaded under. */
+export type Writer = { account: string; epoch: number };
+
+export type OutboxRow = { stream: string; seq: number; type: string; data: unknown; at: Date };
+
+export type PlayerRow = {
+  userId: string;
+  xp: number;
+  level: number;
+  stats: unknown;
+  streakDay: number;
+  lastClaimDay: number | null;
+};
+
+export type CommandRecord = { actor: string; commandId: string; payloadHash: string; reply: unknown };
+
+export type Mutation = {
+  writer: Writer;
+  transfers: readonly Transfer[];
+  player?: PlayerRow;
+  outbox: readonly OutboxRow[];
+  command?: CommandRecord;
+};
+
+export function writerKey(writer: Writer): string {
+  return `${writer.account}@${writer.epoch}`;
+}
+
+/** Why a mutation did not commit. `fenced`: another room owns the writer now. */
+export class CommitFailed extends Error {
+  readonly reason: 'fenced' | 'unavailable' | 'rejected';
+  constructor(reason: 'fenced' | 'unavailable' | 'rejected', message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'CommitFailed';
+    this.reason = reason;
+  }
+}

@@ -1,0 +1,60 @@
+// Loading a player room's world from PostgreSQL: creates the account on first sight, takes the
+// writer fence (bumps the epoch), and reads what the room keeps in memory.
+import type { Player } from '../domain/player.ts';
+import type { Sql } from './sql.ts';
+
+export type StoredReply = { payloadHash: string; reply: unknown };
+
+export type LoadedPlayer = { player: Player; epoch: number; replies: Map<string, StoredReply> };
+
+/** Replies are kept at least this long (PROTOCOL.md: at least 24 hours). */
+export const REPLY_RETENTION_MS = 24 * 3_600_000;
+
+export async function loadPlayer(sql: Sql, userId: string, displayName: string, now: Date): Promise<LoadedPlayer> {
+  return sql.transaction(async (trx) => {
+    await sql.query(`INSERT INTO accounts (id, kind) VALUES ($1, 'player') ON CONFLICT (id) DO NOTHING`, [userId], trx);
+    await sql.query(`INSERT INTO players (user_id, display_name) VALUES ($1, $2) ON CONFLICT (user_id) DO NOTHING`, [userId, displayName], trx);
+    // Bumping the epoch makes every earlier room for this account unable to commit (DESIGN.md rule 1).
+    const [account] = await sql.query<{ balance: string; epoch: string }>(
+      `UPDATE accounts SET epoch = epoch + 1 WHERE id = $1 RETURNING balance, epoch`,
+      [userId],
+      trx,
+    );
+    const [row] = await sql.query<{ display_name: string; xp: string; level: number; stats: Player['stats']; streak_day: number; last_claim_day: number | null }>(
+      `SELECT display_name, xp, level, stats, streak_day, last_claim_day FROM players WHERE user_id = $1`,
+      [userId],
+      trx,
+    );
+    const [head] = await sql.query<{ seq: string | null }>(`SELECT max(seq) AS seq FROM outbox WHERE stream = $1`, [`player:${userId}`], trx);
+    const replies = await sql.query<{ command_id: string; payload_hash: string; reply: unknown }>(
+      `SELECT command_id, payload_hash, reply FROM command_results WHERE actor = $1 AND created_at > $2`,
+      [userId, new Date(now.getTime() - REPLY_RETENTION_MS).toISOString()],
+      trx,
+    );
+    return {
+      epoch: Number(account.epoch),
+      player: {
+        userId,
+        displayName: row.display_name,
+        balance: Number(account.balance),
+        xp: Number(row.xp),
+        level: row.level,
+        stats: row.stats,
+        inventory: {},
+        streakDay: row.streak_day,
+        lastClaimDay: row.last_claim_day,
+        seq: Number(head.seq ?? 0),
+      },
+      replies: new Map(replies.map((r) => [r.command_id, { payloadHash: r.payload_hash, reply: r.reply }])),
+    };
+  });
+}
+
+/** The stored reply for a command id older than what the room keeps in memory, if any. */
+export async function findReply(sql: Sql, actor: string, commandId: string): Promise<StoredReply | undefined> {
+  const [row] = await sql.query<{ payload_hash: string; reply: unknown }>(
+    `SELECT payload_hash, reply FROM command_results WHERE actor = $1 AND command_id = $2`,
+    [actor, commandId],
+  );
+  return row && { payloadHash: row.payload_hash, reply: row.reply };
+}

@@ -1,0 +1,57 @@
+// Command schemas, validated at the room boundary. Every message a client sends is
+// `{ id, ...fields }`; the error text names the field at fault (PROTOCOL.md).
+import { z } from 'zod';
+
+export const MAX_BET = 1_000_000;
+
+export const CommandType = {
+  streakClaim: 'streak.claim',
+  gameRps: 'game.rps',
+  eventsSync: 'events.sync',
+} as const;
+export type CommandType = (typeof CommandType)[keyof typeof CommandType];
+
+export const commandId = z
+  .string({ error: 'id must be a string of 8-64 characters [A-Za-z0-9_-]' })
+  .regex(/^[A-Za-z0-9_-]{8,64}$/, { error: 'id must be 8-64 characters of [A-Za-z0-9_-]' });
+
+const wholeAmount = (field: string, max: number) =>
+  z
+    .number({ error: `${field} must be a whole number between 1 and ${max}` })
+    .int({ error: `${field} must be a whole number between 1 and ${max}` })
+    .min(1, { error: `${field} must be a whole number between 1 and ${max}` })
+    .max(max, { error: `${field} must be a whole number between 1 and ${max}` });
+
+export const Hand = ['rock', 'paper', 'scissors'] as const;
+export type Hand = (typeof Hand)[number];
+
+export const streakClaim = z.strictObject({ id: commandId });
+export const gameRps = z.strictObject({
+  id: commandId,
+  bet: wholeAmount('bet', MAX_BET),
+  hand: z.enum(Hand, { error: 'hand must be one of rock, paper, scissors' }),
+});
+export const eventsSync = z.strictObject({
+  id: commandId,
+  afterSeq: z
+    .number({ error: 'afterSeq must be a whole number >= 0' })
+    .int({ error: 'afterSeq must be a whole number >= 0' })
+    .min(0, { error: 'afterSeq must be a whole number >= 0' })
+    .max(Number.MAX_SAFE_INTEGER, { error: 'afterSeq must be a whole number >= 0' }),
+});
+
+export const playerCommands = {
+  [CommandType.streakClaim]: streakClaim,
+  [CommandType.gameRps]: gameRps,
+  [CommandType.eventsSync]: eventsSync,
+} as const;
+
+export type PlayerCommand =
+  | ({ type: typeof CommandType.streakClaim } & z.infer<typeof streakClaim>)
+  | ({ type: typeof CommandType.gameRps } & z.infer<typeof gameRps>)
+  | ({ type: typeof CommandType.eventsSync } & z.infer<typeof eventsSync>);
+
+export type RpsOutcome = 'win' | 'lose' | 'draw';
+export type StreakClaimResult = { day: number; reward: number; balance: number };
+export type RpsResult = { serverHand: Hand; outcome: RpsOutcome; payout: number; balance: number; proof: null };
+export type EventsSyncResult = { events: import('./protocol.ts').WireEvent[]; seq: number } | { snapshot: true; seq: number };

@@ -1,0 +1,68 @@
+// The wire contract's constants, in one place (PROTOCOL.md is the human summary).
+// Server, client, tests and load scripts import these; nobody writes them as bare strings.
+
+export const PROTOCOL_VERSION = 1;
+
+export const RoomName = {
+  player: 'player',
+  board: 'board',
+  crash: 'crash',
+  admin: 'admin',
+} as const;
+export type RoomName = (typeof RoomName)[keyof typeof RoomName];
+
+/** Server → client message types. */
+export const ServerMessage = {
+  ack: 'ack',
+  nack: 'nack',
+  event: 'event',
+} as const;
+export type ServerMessage = (typeof ServerMessage)[keyof typeof ServerMessage];
+
+export const ErrorCode = {
+  INVALID_INPUT: 'INVALID_INPUT',
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  INSUFFICIENT_FUNDS: 'INSUFFICIENT_FUNDS',
+  CONFLICT: 'CONFLICT',
+  IDEMPOTENCY_MISMATCH: 'IDEMPOTENCY_MISMATCH',
+  RATE_LIMITED: 'RATE_LIMITED',
+  UNAVAILABLE: 'UNAVAILABLE',
+  CLIENT_TOO_OLD: 'CLIENT_TOO_OLD',
+  SERVER_TOO_OLD: 'SERVER_TOO_OLD',
+  INTERNAL: 'INTERNAL',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/**
+ * Numeric codes for refused joins. Colyseus carries join refusals as `{ code: number, message }`;
+ * the message always starts with the protocol's string code (`"FORBIDDEN: ..."`).
+ */
+export const JoinErrorCode = {
+  INVALID_INPUT: 4400,
+  UNAUTHORIZED: 4401,
+  FORBIDDEN: 4403,
+  CLIENT_TOO_OLD: 4426,
+  SERVER_TOO_OLD: 4427,
+  UNAVAILABLE: 4503,
+} as const satisfies Partial<Record<ErrorCode, number>>;
+
+/** WebSocket close codes Coffer uses on top of Colyseus' own. */
+export const CloseCode = {
+  /** The room lost its writer fence or the server is shutting down: join again (a fresh room loads from the database). */
+  RECONNECT: 4100,
+  /** Too many messages in one second after RATE_LIMITED replies. */
+  RATE_LIMITED: 4429,
+} as const;
+
+export type Nack = { id: string | null; code: ErrorCode; message: string; retryable: boolean };
+export type Ack<R = unknown> = { id: string; result: R };
+
+/** A committed event as clients receive it. */
+export type WireEvent<D = unknown> = { stream: string; seq: number; type: string; at: string; data: D };
+
+/** `player:<userId>`: the stream written only by that player's room. */
+export function playerStream(userId: string): string {
+  return `player:${userId}`;
+}

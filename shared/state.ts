@@ -1,0 +1,31 @@
+// Colyseus state of the `player` room: committed values only (PROTOCOL.md "Rooms").
+import { schema, t, type SchemaType } from '@colyseus/schema';
+
+export const GameStats = schema(
+  {
+    played: t.number().default(0),
+    won: t.number().default(0),
+    wagered: t.number().default(0),
+    paidOut: t.number().default(0),
+  },
+  'GameStats',
+);
+export type GameStats = SchemaType<typeof GameStats>;
+
+export const Streak = schema({ day: t.number().default(0), lastClaimDay: t.number().default(-1) }, 'Streak');
+export type Streak = SchemaType<typeof Streak>;
+
+export const PlayerState = schema(
+  {
+    userId: t.string().default(''),
+    balance: t.number().default(0),
+    xp: t.number().default(0),
+    level: t.number().default(1),
+    stats: t.map(GameStats),
+    inventory: t.map('number'),
+    streak: t.ref(Streak),
+    seq: t.number().default(0),
+  },
+  'PlayerState',
+);
+export type PlayerState = SchemaType<typeof PlayerState>;

@@ -1,0 +1,109 @@
+/**
+ * The schema as migrations build it on a real PostgreSQL: it matches the entities exactly, and the
+ * constraints that protect money hold even against raw SQL.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  CheckConstraintViolationException,
+  MikroORM,
+  UniqueConstraintViolationException,
+} from '@mikro-orm/postgresql';
+import { ormConfig, SYSTEM_ACCOUNTS } from '../schema/config.ts';
+import { migrateUp, pendingMigrations } from '../schema/migrate.ts';
+import { createTestDatabase, type TestDatabase } from './support/db.ts';
+
+describe('schema migrations', () => {
+  let db: TestDatabase;
+  let orm: MikroORM;
+  let pendingBefore: string[];
+  let applied: string[];
+
+  // Migrating happens here, not in a test, so every test below also runs alone (--test-name-pattern).
+  before(async () => {
+    db = await createTestDatabase('coffer_schema');
+    orm = await MikroORM.init(ormConfig(db.url, { poolMax: 2 }));
+    pendingBefore = await pendingMigrations(orm);
+    applied = await migrateUp(orm);
+  });
+
+  after(async () => {
+    await orm?.close(true);
+    await db?.drop();
+  });
+
+  // em.execute converts driver errors into MikroORM's exception classes (connection.execute does not).
+  const sql = (query: string, params: unknown[] = []) => orm.em.fork().execute(query, params);
+
+  test('apply on a fresh database, after which none are pending', async () => {
+    assert.ok(applied.length > 0);
+    assert.deepEqual(applied, pendingBefore);
+    assert.deepEqual(await pendingMigrations(orm), []);
+    assert.deepEqual(await migrateUp(orm), [], 'a second run applies nothing');
+  });
+
+  test('entities and migrations agree', async () => {
+    // Entities vs the migrated database: any SQL here means an entity changed without a migration.
+    const drift = await orm.schema.getUpdateSchemaSQL({ wrap: false });
+    assert.equal(drift.trim(), '', `entities differ from the migrated schema; run \`node schema/migrate.ts create\`:\n${drift}`);
+    // Entities vs the committed snapshot, which `migrate.ts create` diffs against next time.
+    assert.equal(await orm.migrator.checkSchema(), false, 'schema/migrations/.snapshot-coffer.json is stale');
+  });
+
+  test('seeds the system accounts', async () => {
+    const rows = await sql(`select id, kind, balance from accounts where kind = 'system' order by id`);
+    assert.deepEqual(
+      rows.map(r => r.id),
+      [...SYSTEM_ACCOUNTS].sort(),
+    );
+    for (const row of rows) {
+      assert.equal(Number(row.balance), 0);
+    }
+  });
+
+  test('a player balance can never go negative', async () => {
+    await assert.rejects(
+      sql(`insert into accounts (id, kind, balance) values ('p-negative', 'player', -1)`),
+      (e: unknown) => e instanceof CheckConstraintViolationException && /accounts_player_balance_nonnegative/.test(e.message),
+    );
+    // ...while the mint, where money comes from, may.
+    await sql(`update accounts set balance = balance - 5 where id = 'mint'`);
+    await sql(`update accounts set balance = balance + 5 where id = 'mint'`);
+  });
+
+  test('account kinds are limited to player and system', async () => {
+    await assert.rejects(
+      sql(`insert into accounts (id, kind) values ('x', 'admin')`),
+      CheckConstraintViolationException,
+    );
+  });
+
+  test('a transfer must move a positive amount', async () => {
+    await sql(`insert into accounts (id, kind) values ('p-transfer', 'player')`);
+    await assert.rejects(
+      sql(`insert into transfers (from_account, to_account, amount, reason) values ('mint', 'p-transfer', 0, 'test')`),
+      (e: unknown) => e instanceof CheckConstraintViolationException && /transfers_amount_positive/.test(e.message),
+    );
+    const [row] = await sql(
+      `insert into transfers (from_account, to_account, amount, reason) values ('mint', 'p-transfer', 7, 'test') returning id, amount, created_at`,
+    );
+    assert.equal(Number(row.amount), 7);
+    assert.ok(row.created_at);
+  });
+
+  test('outbox (stream, seq) is unique and xid is filled by the database', async () => {
+    const insert = `insert into outbox (stream, seq, type, payload) values ('wallet:p1', 1, 'balance', '{}') returning id, xid`;
+    const [row] = await sql(insert);
+    assert.match(String(row.xid), /^\d+$/);
+    await assert.rejects(
+      sql(insert),
+      (e: unknown) => e instanceof UniqueConstraintViolationException && /outbox_stream_seq_unique/.test(e.message),
+    );
+    // xid is the writing transaction: rows written by one transaction share it.
+    const rows = await orm.em.fork().transactional(em =>
+      em.execute(`insert into outbox (stream, seq, type, payload) values ('wallet:p2', 1, 'a', '{}'), ('wallet:p2', 2, 'b', '{}') returning xid`),
+    );
+    assert.equal(rows[0].xid, rows[1].xid);
+    assert.notEqual(rows[0].xid, row.xid);
+  });
+});
