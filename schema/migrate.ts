@@ -55,7 +55,8 @@ if (import.meta.main) {
     // Usually the database is unreachable or a migration's SQL failed (and was rolled back as a
     // whole); the message says which, a stack trace through pg-pool and kysely would not.
     const message = error instanceof Error ? error.message : String(error);
-    console.error(`schema/migrate.ts ${process.argv[2]} failed, nothing was applied: ${message}`);
+    const command = process.argv[2];
+    console.error(`schema/migrate.ts ${command} failed${command === 'up' ? ' (nothing was applied)' : ''}: ${message}`);
     process.exitCode = 1;
   }
 }

@@ -43,6 +43,7 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
   if (redis) checks.redis = async () => ({ ok: (await redis.ping()) === 'PONG' });
 
   const { transport, name } = await createTransport(config.transport, config.maxPayloadBytes, logger);
+  metrics.transport.set({ transport: name }, 1);
   const deps = { sql, pipeline, clock: overrides.clock ?? systemClock, rng: overrides.rng ?? cryptoRng, logger, tokens, metrics, rateLimitPerSecond: config.rateLimitPerSecond };
   const server = defineServer({
     transport,

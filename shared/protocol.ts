@@ -36,16 +36,16 @@ export const ErrorCode = {
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /**
- * Numeric codes for refused joins. Colyseus carries join refusals as `{ code: number, message }`;
- * the message always starts with the protocol's string code (`"FORBIDDEN: ..."`).
+ * Refused joins: Colyseus answers the matchmaking request with an HTTP status (the SDK's
+ * `error.code`), and the message always starts with the protocol's string code (`"FORBIDDEN: ..."`).
  */
 export const JoinErrorCode = {
-  INVALID_INPUT: 4400,
-  UNAUTHORIZED: 4401,
-  FORBIDDEN: 4403,
-  CLIENT_TOO_OLD: 4426,
-  SERVER_TOO_OLD: 4427,
-  UNAVAILABLE: 4503,
+  INVALID_INPUT: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  CLIENT_TOO_OLD: 426,
+  SERVER_TOO_OLD: 501,
+  UNAVAILABLE: 503,
 } as const satisfies Partial<Record<ErrorCode, number>>;
 
 /** WebSocket close codes Coffer uses on top of Colyseus' own. */

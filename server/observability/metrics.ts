@@ -15,6 +15,7 @@ export function createMetrics() {
     batchSize: new Histogram({ name: 'coffer_commit_batch_size', help: 'Mutations per committed batch', buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256], registers: [registry] }),
     commitSeconds: new Histogram({ name: 'coffer_commit_seconds', help: 'Batch commit latency', buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry] }),
     queueDepth: new Gauge({ name: 'coffer_pipeline_queue_depth', help: 'Mutations waiting for the next batch', registers: [registry] }),
+    transport: new Gauge({ name: 'coffer_transport_info', help: 'The WebSocket transport in use (1 for the active one)', labelNames: ['transport'], registers: [registry] }),
     commitFailures: new Counter({ name: 'coffer_commit_failures_total', help: 'Mutations that did not commit, by reason', labelNames: ['reason'], registers: [registry] }),
   };
   return metrics;

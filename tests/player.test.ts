@@ -1,0 +1,142 @@
+// The player room over real WebSockets against a real PostgreSQL: join, claim, play, events,
+// and the refusals the protocol promises.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { Client } from '@colyseus/sdk';
+import { CommandType } from '../shared/commands.ts';
+import { EventType } from '../shared/events.ts';
+import { JoinErrorCode, RoomName } from '../shared/protocol.ts';
+import { expectAck, expectNack, joinPlayerRoom, signInGuest } from './support/client.ts';
+import { createTestDatabase, type TestDatabase } from './support/db.ts';
+import { assertLedgerHolds, queryRows } from './support/ledger.ts';
+import { migrate, startServer, type RunningServer } from './support/server.ts';
+
+let db: TestDatabase;
+let server: RunningServer;
+
+before(async () => {
+  db = await createTestDatabase('coffer_player');
+  await migrate(db.url);
+  server = await startServer({ DATABASE_URL: db.url });
+});
+after(async () => {
+  await server?.stop();
+  await assertLedgerHolds(db.url);
+  await db?.drop();
+});
+
+describe('player room', () => {
+  test('streak.claim acks after commit, shows the balance in state and sends balance.changed with seq 1', async () => {
+    const me = await signInGuest(server.url, 'alice');
+    const tab = await joinPlayerRoom(server.url, me.token);
+    assert.equal(tab.state.balance, 0);
+
+    const result = expectAck(await tab.send(CommandType.streakClaim));
+    assert.deepEqual(result, { day: 1, reward: 100, balance: 100 });
+    await tab.waitForState((s) => s.balance === 100 && s.seq === 2);
+    await tab.waitForEvents((events) => events.length >= 2);
+    assert.deepEqual(
+      tab.events.map((e) => [e.stream, e.seq, e.type]),
+      [
+        [`player:${me.userId}`, 1, EventType.balanceChanged],
+        [`player:${me.userId}`, 2, EventType.rewardGranted],
+      ],
+    );
+    assert.deepEqual(tab.events[0].data, { delta: 100, balance: 100, reason: 'streak.claim', ref: tab.events[0].data && (tab.events[0].data as { ref: string }).ref });
+
+    const again = expectNack(await tab.send(CommandType.streakClaim));
+    assert.equal(again.code, 'CONFLICT');
+    assert.equal(again.retryable, false);
+    assert.match(again.message, /already claimed today/);
+
+    const [transfer] = await queryRows<{ from_account: string; to_account: string; amount: string }>(db.url, 'SELECT * FROM transfers WHERE to_account = $1', [me.userId]);
+    assert.deepEqual([transfer.from_account, Number(transfer.amount)], ['mint', 100]);
+    await tab.leave();
+  });
+
+  test('game.rps moves the bet to the house and pays wins from it; stats follow', async () => {
+    const me = await signInGuest(server.url);
+    const tab = await joinPlayerRoom(server.url, me.token);
+    expectAck(await tab.send(CommandType.streakClaim));
+    let balance = 100;
+    for (let i = 0; i < 10; i++) {
+      const r = expectAck(await tab.send(CommandType.gameRps, { bet: 5, hand: 'rock' }));
+      const expected = { win: 10, draw: 5, lose: 0 }[r.outcome as 'win' | 'draw' | 'lose'];
+      assert.equal(r.payout, expected);
+      balance += r.payout - 5;
+      assert.equal(r.balance, balance);
+    }
+    await tab.waitForState((s) => s.balance === balance && s.stats.get('rps')?.played === 10);
+    assert.equal(tab.state.stats.get('rps')!.wagered, 50);
+    const [row] = await queryRows<{ balance: string }>(db.url, 'SELECT balance FROM accounts WHERE id = $1', [me.userId]);
+    assert.equal(Number(row.balance), balance);
+    await tab.leave();
+  });
+
+  test('two tabs of one user share one room, one state and the same events', async () => {
+    const me = await signInGuest(server.url);
+    const a = await joinPlayerRoom(server.url, me.token);
+    const b = await joinPlayerRoom(server.url, me.token);
+    assert.equal(a.room.roomId, b.room.roomId);
+    expectAck(await a.send(CommandType.streakClaim));
+    await b.waitForState((s) => s.balance === 100);
+    await b.waitForEvents((e) => e.length === 2);
+    await a.waitForEvents((e) => e.length === 2);
+    assert.deepEqual(b.events, a.events);
+    await a.leave();
+    await b.leave();
+  });
+
+  test('joins are refused with the documented codes', async () => {
+    const me = await signInGuest(server.url);
+    const other = await signInGuest(server.url);
+    const refused = async (token: string | undefined, options: Record<string, unknown>) => {
+      const client = new Client(server.url);
+      if (token) client.auth.token = token;
+      const error = await client.joinOrCreate(RoomName.player, options).then(
+        () => assert.fail('join should have been refused'),
+        (e: { code: number; message: string }) => e,
+      );
+      return error;
+    };
+    const forbidden = await refused(me.token, { protocol: 1, userId: other.userId });
+    assert.equal(forbidden.code, JoinErrorCode.FORBIDDEN);
+    assert.match(forbidden.message, /^FORBIDDEN: /);
+    const anonymous = await refused(undefined, { protocol: 1 });
+    assert.equal(anonymous.code, JoinErrorCode.UNAUTHORIZED);
+    const tampered = await refused(me.token.slice(0, -2) + 'xx', { protocol: 1 });
+    assert.equal(tampered.code, JoinErrorCode.UNAUTHORIZED);
+    const old = await refused(me.token, { protocol: 0 });
+    assert.equal(old.code, JoinErrorCode.CLIENT_TOO_OLD);
+    const missing = await refused(me.token, {});
+    assert.equal(missing.code, JoinErrorCode.CLIENT_TOO_OLD);
+    const future = await refused(me.token, { protocol: 2 });
+    assert.equal(future.code, JoinErrorCode.SERVER_TOO_OLD);
+    assert.match(future.message, /^SERVER_TOO_OLD: /);
+  });
+
+  test('events.sync replays exactly the missing seqs', async () => {
+    const me = await signInGuest(server.url);
+    const tab = await joinPlayerRoom(server.url, me.token);
+    expectAck(await tab.send(CommandType.streakClaim));
+    for (let i = 0; i < 3; i++) expectAck(await tab.send(CommandType.gameRps, { bet: 1, hand: 'paper' }));
+    await tab.waitForState((s) => s.seq >= 5);
+    const head = tab.state.seq;
+    const synced = expectAck(await tab.send(CommandType.eventsSync, { afterSeq: 2 }));
+    assert.equal(synced.seq, head);
+    assert.deepEqual(synced.events.map((e: { seq: number }) => e.seq), Array.from({ length: head - 2 }, (_, i) => i + 3));
+    await tab.waitForEvents((e) => e.length === head);
+    assert.deepEqual(synced.events, tab.events.slice(2), 'replayed events equal the live ones');
+    const none = expectAck(await tab.send(CommandType.eventsSync, { afterSeq: head }));
+    assert.deepEqual(none, { events: [], seq: head });
+    await tab.leave();
+  });
+
+  test('the suite runs on the expected transport', async () => {
+    const expected = process.env.COFFER_EXPECT_TRANSPORT;
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    const active = /coffer_transport_info\{transport="(\w+)"\} 1/.exec(metrics)?.[1];
+    assert.ok(active, 'the transport in use is exposed as a metric');
+    if (expected) assert.equal(active, expected);
+  });
+});

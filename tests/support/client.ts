@@ -1,0 +1,108 @@
+// A test player: signs in over HTTP, joins rooms with @colyseus/sdk and sends commands the way the
+// protocol says: one id per command, one reply per send, events collected by stream and seq.
+import { randomUUID } from 'node:crypto';
+import { Client, type Room } from '@colyseus/sdk';
+import { PROTOCOL_VERSION, RoomName, ServerMessage, type Ack, type Nack, type WireEvent } from '../../shared/protocol.ts';
+import { PlayerState } from '../../shared/state.ts';
+
+export type Reply = { ack: Ack<any> } | { nack: Nack };
+
+export type Session = { token: string; userId: string; displayName: string };
+
+export async function signInGuest(baseUrl: string, displayName?: string): Promise<Session> {
+  const res = await fetch(`${baseUrl}/auth/guest`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(displayName ? { displayName } : {}),
+  });
+  if (!res.ok) throw new Error(`guest sign-in failed: ${res.status} ${await res.text()}`);
+  return (await res.json()) as Session;
+}
+
+export function newId(): string {
+  return randomUUID();
+}
+
+export class PlayerConnection {
+  readonly room: Room<any, PlayerState>;
+  readonly events: WireEvent[] = [];
+  readonly #waiting = new Map<string, Array<(r: Reply) => void>>();
+  readonly #eventWaiters: Array<() => void> = [];
+
+  constructor(room: Room<any, PlayerState>) {
+    this.room = room;
+    room.onMessage(ServerMessage.ack, (ack: Ack) => this.#settle(ack.id, { ack }));
+    room.onMessage(ServerMessage.nack, (nack: Nack) => this.#settle(nack.id ?? '', { nack }));
+    room.onMessage(ServerMessage.event, (event: WireEvent) => {
+      this.events.push(event);
+      for (const w of this.#eventWaiters.splice(0)) w();
+    });
+  }
+
+  get state(): PlayerState {
+    return this.room.state;
+  }
+
+  #settle(id: string, reply: Reply) {
+    const queue = this.#waiting.get(id);
+    const resolve = queue?.shift();
+    if (queue && queue.length === 0) this.#waiting.delete(id);
+    resolve?.(reply);
+  }
+
+  /** Sends `{ id, ...fields }` and resolves with the reply to that id. */
+  send(type: string, fields: Record<string, unknown> = {}, id: string = newId()): Promise<Reply> {
+    return this.sendRaw(type, { id, ...fields }, id);
+  }
+
+  sendRaw(type: string, payload: unknown, replyId: string): Promise<Reply> {
+    return new Promise((resolve) => {
+      const queue = this.#waiting.get(replyId) ?? [];
+      queue.push(resolve);
+      this.#waiting.set(replyId, queue);
+      this.room.send(type, payload);
+    });
+  }
+
+  /** Resolves once `predicate` holds over the received events. */
+  async waitForEvents(predicate: (events: WireEvent[]) => boolean): Promise<void> {
+    while (!predicate(this.events)) await new Promise<void>((r) => this.#eventWaiters.push(r));
+  }
+
+  /** Resolves once the synchronized state satisfies `predicate`. */
+  async waitForState(predicate: (state: PlayerState) => boolean): Promise<void> {
+    if (this.room.state && predicate(this.room.state)) return;
+    await new Promise<void>((resolve) => {
+      const check = (state: PlayerState) => {
+        if (!predicate(state)) return;
+        this.room.onStateChange.remove(check);
+        resolve();
+      };
+      this.room.onStateChange(check);
+    });
+  }
+
+  leave(): Promise<number> {
+    return this.room.leave(true);
+  }
+}
+
+export async function joinPlayerRoom(baseUrl: string, token: string | undefined, options: Record<string, unknown> = {}): Promise<PlayerConnection> {
+  const client = new Client(baseUrl);
+  if (token) client.auth.token = token;
+  const room = await client.joinOrCreate<PlayerState>(RoomName.player, { protocol: PROTOCOL_VERSION, ...options }, PlayerState);
+  const connection = new PlayerConnection(room);
+  // The full state arrives right after the join; wait for it so tests read committed values.
+  await connection.waitForState((s) => s.userId !== '');
+  return connection;
+}
+
+export function expectAck(reply: Reply): any {
+  if (!('ack' in reply)) throw new Error(`expected an ack, got nack ${JSON.stringify(reply.nack)}`);
+  return reply.ack.result;
+}
+
+export function expectNack(reply: Reply): Nack {
+  if (!('nack' in reply)) throw new Error(`expected a nack, got ack ${JSON.stringify(reply.ack)}`);
+  return reply.nack;
+}

@@ -1,0 +1,90 @@
+// Starts real Coffer processes for tests: `node server/main.ts` as a child, on a free port, against
+// a scratch PostgreSQL database (services mode) or a temp PGlite directory (embedded mode).
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { setTimeout as wait } from 'node:timers/promises';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123';
+export const TEST_ADMIN_PASSWORD = 'test-admin-password';
+
+export type RunningServer = {
+  url: string;
+  port: number;
+  proc: ChildProcess;
+  /** Everything the process printed so far. */
+  output(): string;
+  /** SIGKILL, no cleanup: the crash case. */
+  kill(): Promise<void>;
+  /** SIGTERM and wait for the exit code. */
+  stop(): Promise<number | null>;
+};
+
+export async function freePort(): Promise<number> {
+  const srv = createServer();
+  srv.listen(0, '127.0.0.1');
+  await once(srv, 'listening');
+  const port = (srv.address() as { port: number }).port;
+  srv.close();
+  await once(srv, 'close');
+  return port;
+}
+
+export async function migrate(databaseUrl: string): Promise<void> {
+  await promisify(execFile)(process.execPath, [path.join(ROOT, 'schema/migrate.ts'), 'up'], { env: { ...process.env, DATABASE_URL: databaseUrl }, cwd: ROOT });
+}
+
+export async function startServer(env: Record<string, string>, opts: { port?: number } = {}): Promise<RunningServer> {
+  const port = opts.port ?? (await freePort());
+  const proc = spawn(process.execPath, [path.join(ROOT, 'server/main.ts')], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH,
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      JWT_SECRET: TEST_JWT_SECRET,
+      ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
+      TRANSPORT: process.env.COFFER_EXPECT_TRANSPORT ?? 'auto',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  proc.stdout!.on('data', (d) => (output += d));
+  proc.stderr!.on('data', (d) => (output += d));
+  const exited = once(proc, 'exit');
+  const url = `http://127.0.0.1:${port}`;
+  // Wait on the server's own readiness answer (bounded), not on a fixed delay.
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode} before it was ready:\n${output}`);
+    const ready = await fetch(`${url}/health/ready`).then((r) => r.ok, () => false);
+    if (ready) break;
+    if (Date.now() > deadline) {
+      proc.kill('SIGKILL');
+      throw new Error(`server not ready within 60 s:\n${output}`);
+    }
+    await wait(100);
+  }
+  return {
+    url,
+    port,
+    proc,
+    output: () => output,
+    async kill() {
+      if (proc.exitCode === null && proc.signalCode === null) {
+        proc.kill('SIGKILL');
+        await exited;
+      }
+    },
+    async stop() {
+      if (proc.exitCode !== null || proc.signalCode !== null) return proc.exitCode;
+      proc.kill('SIGTERM');
+      const [code] = await exited;
+      return code as number | null;
+    },
+  };
+}
