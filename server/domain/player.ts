@@ -27,17 +27,14 @@ export type DomainEvent = { type: string; data: unknown };
 export type Decision<R> = { next: Player; transfers: Transfer[]; events: DomainEvent[]; result: R };
 
 /**
- * Applies `transfers` to the player's balance; refuses to go below zero. `field` names the
+ * Applies `transfers` to the player's balance. Every debit must be covered by the balance before
+ * any credit of the same command (a bet is paid before its outcome is known). `field` names the
  * command field that asked for the money, for the error sentence.
  */
 export function applyTransfers(player: Player, transfers: readonly Transfer[], field: string): Player {
-  const delta = netDelta(player.userId, transfers);
-  const balance = player.balance + delta;
-  if (balance < 0) {
-    const spent = transfers.filter((t) => t.from === player.userId).reduce((sum, t) => sum + t.amount, 0);
-    throw new InsufficientFunds(field, player.balance, spent);
-  }
-  return { ...player, balance };
+  const spent = transfers.filter((t) => t.from === player.userId).reduce((sum, t) => sum + t.amount, 0);
+  if (spent > player.balance) throw new InsufficientFunds(field, player.balance, spent);
+  return { ...player, balance: player.balance + netDelta(player.userId, transfers) };
 }
 
 export function emptyStats(): GameStats {
