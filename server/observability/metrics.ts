@@ -16,6 +16,7 @@ export function createMetrics() {
     commitSeconds: new Histogram({ name: 'coffer_commit_seconds', help: 'Batch commit latency', buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry] }),
     queueDepth: new Gauge({ name: 'coffer_pipeline_queue_depth', help: 'Mutations waiting for the next batch', registers: [registry] }),
     transport: new Gauge({ name: 'coffer_transport_info', help: 'The WebSocket transport in use (1 for the active one)', labelNames: ['transport'], registers: [registry] }),
+    commitRetries: new Counter({ name: 'coffer_commit_retries_total', help: 'Batches retried after a transient storage error', registers: [registry] }),
     commitFailures: new Counter({ name: 'coffer_commit_failures_total', help: 'Mutations that did not commit, by reason', labelNames: ['reason'], registers: [registry] }),
   };
   return metrics;
@@ -29,6 +30,9 @@ export function pipelineObserver(metrics: Metrics, onFailure: (reason: string, e
     },
     queueDepth(depth) {
       metrics.queueDepth.set(depth);
+    },
+    retried() {
+      metrics.commitRetries.inc();
     },
     failed(reason, error) {
       metrics.commitFailures.inc({ reason });

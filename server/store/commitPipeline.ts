@@ -17,6 +17,7 @@ export type PipelineOptions = {
 export type PipelineObserver = {
   batchCommitted(size: number, seconds: number): void;
   queueDepth(depth: number): void;
+  retried(error: unknown): void;
   failed(reason: CommitFailed['reason'], error: unknown): void;
 };
 
@@ -91,6 +92,7 @@ export class CommitPipeline {
           continue;
         }
         if (isTransient(error) && attempt < this.#options.maxAttempts) {
+          this.#observer?.retried(error);
           await wait(this.#options.retryBaseMs * 2 ** (attempt - 1));
           continue;
         }
