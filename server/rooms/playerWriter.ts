@@ -37,6 +37,8 @@ export class PlayerWriter {
   #epoch: number;
   #replies: Map<string, StoredReply>;
   readonly #inflight = new Map<string, { hash: string; reply: Promise<Reply> }>();
+  /** This writer's mutations handed to the pipeline and not settled yet. */
+  readonly #committing = new Set<Promise<void>>();
   /** Last seq of the player's stream that is committed (the working seq may be ahead). */
   #committedSeq: number;
   #status: Status = 'ready';
@@ -103,10 +105,14 @@ export class PlayerWriter {
       outbox: events.map((e) => ({ stream, seq: e.seq, type: e.type, data: e.data, at })),
       command: { actor: this.userId, commandId: command.id, payloadHash: hash, reply: decision.result },
     };
+    const committing = this.#deps.pipeline.submit(mutation);
+    this.#committing.add(committing);
     try {
-      await this.#deps.pipeline.submit(mutation);
+      await committing;
     } catch (error) {
       return this.#afterFailedCommit(command.id, hash, error);
+    } finally {
+      this.#committing.delete(committing);
     }
     this.#replies.set(command.id, { payloadHash: hash, reply: decision.result });
     this.#committedSeq = next.seq;
@@ -176,8 +182,9 @@ export class PlayerWriter {
 
   async #reloadOnce(): Promise<boolean> {
     // Let every mutation already handed over settle first: they fail together (the pipeline
-    // poisons this writer's epoch) or committed before the failure.
-    await Promise.allSettled([...this.#inflight.values()].map((f) => f.reply));
+    // poisons this writer's epoch) or committed before the failure. (Not the replies: the command
+    // that asked for this reload is one of them, and it waits for the reload.)
+    await Promise.allSettled([...this.#committing]);
     try {
       const oldEpoch = this.#epoch;
       const loaded = await loadPlayer(this.#deps.sql, this.userId, this.#player.displayName, new Date(this.#deps.clock.now()));

@@ -1,132 +1,124 @@
-// The set-based SQL of one commit batch. Each statement moves a whole batch at once; system
-// accounts (hot rows shared by every room) are changed once per batch by their summed delta.
-import { netDelta } from '../domain/ledger.ts';
+// The SQL of one commit batch: ONE statement, so a batch costs one round trip and commits on its
+// own (PostgreSQL runs a single statement as its own transaction: all of it or none of it).
+//
+// Fencing (DESIGN.md rule 1) is part of the statement: the first CTE applies each writer's net
+// delta only where the account still carries the writer's epoch, and every other row of the batch
+// is written only for writers that CTE returned. A writer that lost its fence therefore writes
+// nothing, while its neighbours in the batch commit. System accounts (hot rows shared by every
+// room) change once per batch by their summed delta (rule 3).
+import { SystemAccount } from '../domain/ledger.ts';
 import type { Mutation } from './mutation.ts';
-import type { Queryable, Sql } from './sql.ts';
+import type { Sql } from './sql.ts';
 
-/** Thrown inside the batch transaction when some writers no longer hold their epoch. */
-export class FenceLost extends Error {
-  readonly accounts: string[];
-  constructor(accounts: string[]) {
-    super(`fence lost for ${accounts.join(', ')}`);
-    this.accounts = accounts;
+const SYSTEM_ACCOUNTS: ReadonlySet<string> = new Set(Object.values(SystemAccount));
+
+export class InvalidMutation extends Error {}
+
+export const BATCH_SQL = `
+WITH writer AS (
+  SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS w(id, epoch, delta)
+), fenced AS (
+  UPDATE accounts AS a SET balance = a.balance + w.delta
+    FROM writer AS w
+   WHERE a.id = w.id AND a.epoch = w.epoch AND a.kind = 'player'
+  RETURNING a.id
+), moves AS (
+  SELECT * FROM unnest($4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[], $10::text[])
+    AS t(writer, from_account, to_account, amount, reason, ref, command_id)
+   WHERE t.writer IN (SELECT id FROM fenced)
+), transfers_written AS (
+  INSERT INTO transfers (from_account, to_account, amount, reason, ref, command_id)
+  SELECT from_account, to_account, amount, reason, ref, command_id FROM moves
+), system_delta AS (
+  SELECT account, sum(delta) AS delta FROM (
+    SELECT from_account AS account, -amount AS delta FROM moves WHERE from_account <> writer
+    UNION ALL
+    SELECT to_account, amount FROM moves WHERE to_account <> writer
+  ) AS legs GROUP BY account
+), systems_written AS (
+  UPDATE accounts AS a SET balance = a.balance + s.delta
+    FROM system_delta AS s
+   WHERE a.id = s.account AND a.kind = 'system' AND s.delta <> 0
+), players_written AS (
+  UPDATE players AS p
+     SET xp = r.xp, level = r.level, stats = r.stats, streak_day = r.streak_day, last_claim_day = r.last_claim_day
+    FROM unnest($11::text[], $12::bigint[], $13::int[], $14::jsonb[], $15::int[], $16::int[])
+      AS r(user_id, xp, level, stats, streak_day, last_claim_day)
+   WHERE p.user_id = r.user_id AND r.user_id IN (SELECT id FROM fenced)
+), outbox_written AS (
+  INSERT INTO outbox (stream, seq, type, payload, created_at)
+  SELECT stream, seq, type, payload, created_at
+    FROM unnest($17::text[], $18::text[], $19::bigint[], $20::text[], $21::jsonb[], $22::timestamptz[])
+      AS e(writer, stream, seq, type, payload, created_at)
+   WHERE e.writer IN (SELECT id FROM fenced)
+), replies_written AS (
+  INSERT INTO command_results (actor, command_id, payload_hash, reply)
+  SELECT actor, command_id, payload_hash, reply
+    FROM unnest($23::text[], $24::text[], $25::text[], $26::text[], $27::jsonb[])
+      AS c(writer, actor, command_id, payload_hash, reply)
+   WHERE c.writer IN (SELECT id FROM fenced)
+)
+SELECT id FROM fenced`;
+
+/**
+ * Checks what SQL cannot see cheaply: a mutation moves gold only between its own writer account
+ * and system accounts, in positive whole amounts, under one epoch per writer per batch.
+ */
+export function checkMutation(m: Mutation): void {
+  for (const t of m.transfers) {
+    if (!Number.isSafeInteger(t.amount) || t.amount <= 0) throw new InvalidMutation(`transfer amount ${t.amount} is not a positive whole number`);
+    const other = t.from === m.writer.account ? t.to : t.to === m.writer.account ? t.from : null;
+    if (other === null || !SYSTEM_ACCOUNTS.has(other)) {
+      throw new InvalidMutation(`a mutation of ${m.writer.account} may move gold only between it and a system account (${t.from} -> ${t.to})`);
+    }
   }
 }
 
-export async function writeBatch(sql: Sql, trx: Queryable, batch: readonly Mutation[]): Promise<void> {
-  // 1. Writers: apply each player's net delta under its epoch (DESIGN.md rule 1). A missing row
-  //    in RETURNING means another room bumped the epoch: this writer may not commit anything.
-  const writerDelta = new Map<string, { epoch: number; delta: number }>();
-  const systemDelta = new Map<string, number>();
-  for (const m of batch) {
-    const entry = writerDelta.get(m.writer.account) ?? { epoch: m.writer.epoch, delta: 0 };
-    entry.delta += netDelta(m.writer.account, m.transfers);
-    writerDelta.set(m.writer.account, entry);
-    for (const t of m.transfers) {
-      for (const [account, sign] of [[t.from, -1], [t.to, 1]] as const) {
-        if (account === m.writer.account) continue;
-        systemDelta.set(account, (systemDelta.get(account) ?? 0) + sign * t.amount);
-      }
-    }
-  }
-  const writers = [...writerDelta.keys()].sort();
-  const fenced = await sql.query<{ id: string }>(
-    `UPDATE accounts AS a SET balance = a.balance + m.delta
-       FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS m(id, epoch, delta)
-      WHERE a.id = m.id AND a.epoch = m.epoch AND a.kind = 'player'
-      RETURNING a.id`,
-    [writers, writers.map((w) => writerDelta.get(w)!.epoch), writers.map((w) => writerDelta.get(w)!.delta)],
-    trx,
-  );
-  if (fenced.length !== writers.length) {
-    const held = new Set(fenced.map((r) => r.id));
-    throw new FenceLost(writers.filter((w) => !held.has(w)));
-  }
-
-  // 2. Player rows: the last snapshot of each player in the batch wins.
+/** Writes the batch in one statement; returns the writer accounts that had lost their fence. */
+export async function writeBatch(sql: Sql, batch: readonly Mutation[]): Promise<string[]> {
+  const writers = new Map<string, { epoch: number; delta: number }>();
   const players = new Map<string, NonNullable<Mutation['player']>>();
-  for (const m of batch) if (m.player) players.set(m.player.userId, m.player);
-  if (players.size > 0) {
-    const rows = [...players.values()];
-    await sql.query(
-      `UPDATE players AS p SET xp = r.xp, level = r.level, stats = r.stats, streak_day = r.streak_day, last_claim_day = r.last_claim_day
-         FROM unnest($1::text[], $2::bigint[], $3::int[], $4::jsonb[], $5::int[], $6::int[])
-           AS r(user_id, xp, level, stats, streak_day, last_claim_day)
-        WHERE p.user_id = r.user_id`,
-      [
-        rows.map((r) => r.userId),
-        rows.map((r) => r.xp),
-        rows.map((r) => r.level),
-        rows.map((r) => JSON.stringify(r.stats)),
-        rows.map((r) => r.streakDay),
-        rows.map((r) => r.lastClaimDay),
-      ],
-      trx,
-    );
+  for (const m of batch) {
+    const w = writers.get(m.writer.account) ?? { epoch: m.writer.epoch, delta: 0 };
+    if (w.epoch !== m.writer.epoch) throw new InvalidMutation(`two epochs of ${m.writer.account} in one batch`);
+    for (const t of m.transfers) w.delta += t.to === m.writer.account ? t.amount : -t.amount;
+    writers.set(m.writer.account, w);
+    if (m.player) players.set(m.player.userId, m.player);
   }
-
-  // 3. Transfers, outbox events and idempotency records: plain inserts, one statement each.
-  const transfers = batch.flatMap((m) => m.transfers);
-  if (transfers.length > 0) {
-    await sql.query(
-      `INSERT INTO transfers (from_account, to_account, amount, reason, ref, command_id)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[])`,
-      [
-        transfers.map((t) => t.from),
-        transfers.map((t) => t.to),
-        transfers.map((t) => t.amount),
-        transfers.map((t) => t.reason),
-        transfers.map((t) => t.ref),
-        transfers.map((t) => t.commandId),
-      ],
-      trx,
-    );
-  }
-  const outbox = batch.flatMap((m) => m.outbox);
-  if (outbox.length > 0) {
-    await sql.query(
-      `INSERT INTO outbox (stream, seq, type, payload, created_at)
-       SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::jsonb[], $5::timestamptz[])`,
-      [
-        outbox.map((e) => e.stream),
-        outbox.map((e) => e.seq),
-        outbox.map((e) => e.type),
-        outbox.map((e) => JSON.stringify(e.data)),
-        outbox.map((e) => e.at.toISOString()),
-      ],
-      trx,
-    );
-  }
-  const commands = batch.flatMap((m) => (m.command ? [m.command] : []));
-  if (commands.length > 0) {
-    await sql.query(
-      `INSERT INTO command_results (actor, command_id, payload_hash, reply)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[])`,
-      [
-        commands.map((c) => c.actor),
-        commands.map((c) => c.commandId),
-        commands.map((c) => c.payloadHash),
-        commands.map((c) => JSON.stringify(c.reply)),
-      ],
-      trx,
-    );
-  }
-
-  // 4. System accounts last, so the hot rows stay locked for the shortest time; locked in id
-  //    order so two processes' batches cannot deadlock on them.
-  const systems = [...systemDelta.entries()].filter(([, d]) => d !== 0).sort(([a], [b]) => (a < b ? -1 : 1));
-  if (systems.length > 0) {
-    await sql.query(`SELECT id FROM accounts WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`, [systems.map(([id]) => id)], trx);
-    const updated = await sql.query<{ id: string }>(
-      `UPDATE accounts AS a SET balance = a.balance + m.delta
-         FROM unnest($1::text[], $2::bigint[]) AS m(id, delta)
-        WHERE a.id = m.id AND a.kind = 'system'
-        RETURNING a.id`,
-      [systems.map(([id]) => id), systems.map(([, d]) => d)],
-      trx,
-    );
-    if (updated.length !== systems.length) {
-      throw new Error(`transfer touches an account that is neither its writer nor a system account: ${systems.map(([id]) => id).join(', ')}`);
-    }
-  }
+  const ids = [...writers.keys()];
+  const moves = batch.flatMap((m) => m.transfers.map((t) => ({ writer: m.writer.account, ...t })));
+  const rows = [...players.values()];
+  const events = batch.flatMap((m) => m.outbox.map((e) => ({ writer: m.writer.account, ...e })));
+  const replies = batch.flatMap((m) => (m.command ? [{ writer: m.writer.account, ...m.command }] : []));
+  const held = await sql.query<{ id: string }>(BATCH_SQL, [
+    ids,
+    ids.map((id) => writers.get(id)!.epoch),
+    ids.map((id) => writers.get(id)!.delta),
+    moves.map((t) => t.writer),
+    moves.map((t) => t.from),
+    moves.map((t) => t.to),
+    moves.map((t) => t.amount),
+    moves.map((t) => t.reason),
+    moves.map((t) => t.ref),
+    moves.map((t) => t.commandId),
+    rows.map((r) => r.userId),
+    rows.map((r) => r.xp),
+    rows.map((r) => r.level),
+    rows.map((r) => JSON.stringify(r.stats)),
+    rows.map((r) => r.streakDay),
+    rows.map((r) => r.lastClaimDay),
+    events.map((e) => e.writer),
+    events.map((e) => e.stream),
+    events.map((e) => e.seq),
+    events.map((e) => e.type),
+    events.map((e) => JSON.stringify(e.data)),
+    events.map((e) => e.at.toISOString()),
+    replies.map((c) => c.writer),
+    replies.map((c) => c.actor),
+    replies.map((c) => c.commandId),
+    replies.map((c) => c.payloadHash),
+    replies.map((c) => JSON.stringify(c.reply)),
+  ]);
+  const kept = new Set(held.map((r) => r.id));
+  return ids.filter((id) => !kept.has(id));
 }

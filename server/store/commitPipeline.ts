@@ -1,14 +1,17 @@
 // One per process (DESIGN.md rules 2-4): rooms hand over mutations, the pipeline commits them in
 // batches of one PostgreSQL transaction each, and each submit() settles only after its batch
-// committed (or definitely did not). The next batch starts as soon as the previous one finished:
-// no fixed wait at low load, a size bound at high load.
+// committed (or definitely did not). A batch starts as soon as there is work and a free slot: no
+// fixed wait at low load, a size bound at high load. Up to `concurrentBatches` batches are in
+// flight at once so that one batch's round trips overlap the next one's; a writer is in at most
+// one of them, which keeps each room's mutations committing in the order they were submitted.
 import { setTimeout as wait } from 'node:timers/promises';
-import { FenceLost, writeBatch } from './batchStatements.ts';
+import { checkMutation, writeBatch } from './batchStatements.ts';
 import { CommitFailed, type Mutation, writerKey } from './mutation.ts';
 import { isTransient, type Sql } from './sql.ts';
 
 export type PipelineOptions = {
   maxBatch: number;
+  concurrentBatches: number;
   /** Attempts for a batch that fails with a transient error (connection lost, deadlock, ...). */
   maxAttempts: number;
   retryBaseMs: number;
@@ -23,14 +26,18 @@ export type PipelineObserver = {
 
 type Pending = { mutation: Mutation; resolve: () => void; reject: (error: CommitFailed) => void };
 
-export const defaultPipelineOptions: PipelineOptions = { maxBatch: 256, maxAttempts: 6, retryBaseMs: 25 };
+export const defaultPipelineOptions: PipelineOptions = { maxBatch: 256, concurrentBatches: 1, maxAttempts: 6, retryBaseMs: 25 };
 
 export class CommitPipeline {
   readonly #sql: Sql;
   readonly #options: PipelineOptions;
   readonly #observer: PipelineObserver | undefined;
   #queue: Pending[] = [];
-  #running: Promise<void> | null = null;
+  #scheduled = false;
+  #inflight = 0;
+  /** Writer accounts with a mutation in a batch in flight. */
+  readonly #busy = new Set<string>();
+  #idleWaiters: Array<() => void> = [];
   /** Writers (account@epoch) that had a mutation fail: their later mutations were computed on
    *  top of it, so they must fail too, never commit on their own. */
   readonly #poisoned = new Set<string>();
@@ -47,16 +54,29 @@ export class CommitPipeline {
 
   submit(mutation: Mutation): Promise<void> {
     return new Promise((resolve, reject) => {
+      try {
+        checkMutation(mutation);
+      } catch (error) {
+        this.#reject({ mutation, resolve, reject }, 'rejected', error);
+        return;
+      }
       this.#queue.push({ mutation, resolve, reject });
       this.#observer?.queueDepth(this.#queue.length);
-      // Gather everything submitted in this turn of the event loop into the first batch.
-      this.#running ??= new Promise<void>((r) => setImmediate(r)).then(() => this.#drain());
+      if (!this.#scheduled) {
+        // Gather everything submitted in this turn of the event loop into one batch.
+        this.#scheduled = true;
+        setImmediate(() => {
+          this.#scheduled = false;
+          this.#pump();
+        });
+      }
     });
   }
 
   /** Resolves when everything submitted so far has settled. */
-  async flush(): Promise<void> {
-    while (this.#running) await this.#running;
+  flush(): Promise<void> {
+    if (this.#queue.length === 0 && this.#inflight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
   /** A writer that reloaded under a new epoch starts clean. */
@@ -64,33 +84,45 @@ export class CommitPipeline {
     this.#poisoned.delete(writerKey({ account, epoch }));
   }
 
-  async #drain(): Promise<void> {
-    try {
-      while (this.#queue.length > 0) {
-        const batch = this.#queue.splice(0, this.#options.maxBatch);
-        this.#observer?.queueDepth(this.#queue.length);
-        await this.#commit(batch);
-      }
-    } finally {
-      this.#running = null;
+  #pump(): void {
+    while (this.#inflight < this.#options.concurrentBatches) {
+      const batch = this.#take();
+      if (batch.length === 0) break;
+      this.#inflight++;
+      for (const p of batch) this.#busy.add(p.mutation.writer.account);
+      void this.#commit(batch).finally(() => {
+        this.#inflight--;
+        for (const p of batch) this.#busy.delete(p.mutation.writer.account);
+        this.#pump();
+      });
     }
+    this.#observer?.queueDepth(this.#queue.length);
+    if (this.#queue.length === 0 && this.#inflight === 0) for (const resolve of this.#idleWaiters.splice(0)) resolve();
+  }
+
+  /** Up to maxBatch queued mutations whose writers have nothing in flight, in submission order. */
+  #take(): Pending[] {
+    const batch: Pending[] = [];
+    const rest: Pending[] = [];
+    for (const p of this.#queue) {
+      if (batch.length < this.#options.maxBatch && !this.#busy.has(p.mutation.writer.account)) batch.push(p);
+      else rest.push(p);
+    }
+    this.#queue = rest;
+    return batch;
   }
 
   async #commit(batch: Pending[]): Promise<void> {
-    let live = this.#dropPoisoned(batch);
+    const live = this.#dropPoisoned(batch);
     for (let attempt = 1; live.length > 0; attempt++) {
       const started = performance.now();
       try {
-        await this.#sql.transaction((trx) => writeBatch(this.#sql, trx, live.map((p) => p.mutation)));
+        const lost = new Set(await writeBatch(this.#sql, live.map((p) => p.mutation)));
         this.#observer?.batchCommitted(live.length, (performance.now() - started) / 1000);
-        for (const p of live) p.resolve();
+        const committed = this.#fail(live, (p) => lost.has(p.mutation.writer.account), 'fenced', new Error('writer epoch is stale'));
+        for (const p of committed) p.resolve();
         return;
       } catch (error) {
-        if (error instanceof FenceLost) {
-          const lost = new Set(error.accounts);
-          live = this.#fail(live, (p) => lost.has(p.mutation.writer.account), 'fenced', error);
-          continue;
-        }
         if (isTransient(error) && attempt < this.#options.maxAttempts) {
           this.#observer?.retried(error);
           await wait(this.#options.retryBaseMs * 2 ** (attempt - 1));
@@ -114,11 +146,11 @@ export class CommitPipeline {
         continue;
       }
       try {
-        await this.#sql.transaction((trx) => writeBatch(this.#sql, trx, [p.mutation]));
-        p.resolve();
+        const lost = await writeBatch(this.#sql, [p.mutation]);
+        if (lost.length > 0) this.#reject(p, 'fenced', new Error('writer epoch is stale'));
+        else p.resolve();
       } catch (error) {
-        const reason = error instanceof FenceLost ? 'fenced' : isTransient(error) ? 'unavailable' : 'rejected';
-        this.#reject(p, reason, error);
+        this.#reject(p, isTransient(error) ? 'unavailable' : 'rejected', error);
       }
     }
   }

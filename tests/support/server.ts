@@ -43,6 +43,7 @@ export async function startServer(env: Record<string, string>, opts: { port?: nu
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
+      ...(process.env.COFFER_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.COFFER_SERVER_NODE_OPTIONS } : {}),
       PORT: String(port),
       LOG_LEVEL: 'warn',
       JWT_SECRET: TEST_JWT_SECRET,

@@ -1,0 +1,54 @@
+// The yardstick the bench divides by: what this machine's PostgreSQL does with one transaction
+// per update. pgbench -N (simple updates, no branch contention) when installed, else a loop
+// with `pg` doing the same shape of work.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { pgClient } from '../tests/support/db.ts';
+
+export type Baseline = { kind: string; tps: number };
+
+const CONNECTIONS = 8;
+
+export async function pgbenchBaseline(url: string, seconds: number): Promise<Baseline | null> {
+  const run = promisify(execFile);
+  try {
+    await run('pgbench', ['--version']);
+  } catch {
+    return null;
+  }
+  await run('pgbench', ['-i', '-q', '-s', '10', url]);
+  const { stdout } = await run('pgbench', ['-N', '-c', String(CONNECTIONS), '-j', '2', '-T', String(seconds), url]);
+  const tps = Number(/tps = ([\d.]+)/.exec(stdout)?.[1]);
+  await run('psql', [url, '-qc', 'DROP TABLE pgbench_accounts, pgbench_branches, pgbench_history, pgbench_tellers']);
+  return { kind: `pgbench -N -c${CONNECTIONS}`, tps };
+}
+
+export async function pgLoopBaseline(url: string, seconds: number): Promise<Baseline> {
+  const setup = pgClient(url);
+  await setup.connect();
+  await setup.query(`CREATE TABLE bench_accounts (id int PRIMARY KEY, balance bigint NOT NULL DEFAULT 0)`);
+  await setup.query(`INSERT INTO bench_accounts SELECT generate_series(1, 100000)`);
+  let done = 0;
+  const end = Date.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      const c = pgClient(url);
+      await c.connect();
+      while (Date.now() < end) {
+        await c.query('BEGIN');
+        await c.query(`UPDATE bench_accounts SET balance = balance + 1 WHERE id = $1`, [1 + Math.floor(Math.random() * 100000)]);
+        await c.query('COMMIT');
+        done++;
+      }
+      await c.end();
+    }),
+  );
+  await setup.query('DROP TABLE bench_accounts');
+  await setup.end();
+  return { kind: `pg loop, one transaction per update, ${CONNECTIONS} connections`, tps: done / seconds };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+}

@@ -1,0 +1,129 @@
+// `npm run bench [-- --quick] [-- --clients N] [-- --seconds S]`
+// One invocation: a PostgreSQL baseline (pgbench -N when installed, else a one-transaction-per-
+// update loop), then N WebSocket clients sending game.rps (each acked only after its commit) at
+// full speed, then paced at half that rate. Prints commands/s, ack p50/p99 and the ratio.
+import { parseArgs } from 'node:util';
+import { CommandType } from '../shared/commands.ts';
+import { joinPlayerRoom, newId, signInGuest, type PlayerConnection } from '../tests/support/client.ts';
+import { createTestDatabase, pgClient } from '../tests/support/db.ts';
+import { migrate, startServer } from '../tests/support/server.ts';
+import { percentile, pgLoopBaseline, pgbenchBaseline } from './baseline.ts';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    clients: { type: 'string' },
+    seconds: { type: 'string' },
+    inflight: { type: 'string', default: '4' },
+  },
+});
+const clients = Number(values.clients ?? (values.quick ? 16 : 64));
+const seconds = Number(values.seconds ?? (values.quick ? 3 : 10));
+const inflight = Number(values.inflight);
+
+const db = await createTestDatabase('coffer_bench');
+try {
+  await migrate(db.url);
+  console.log(`# Coffer bench: ${clients} clients, ${inflight} commands in flight each, ${seconds} s per phase`);
+
+  const baseline = (await pgbenchBaseline(db.url, seconds)) ?? (await pgLoopBaseline(db.url, seconds));
+  console.log(`baseline (${baseline.kind}): ${baseline.tps.toFixed(0)} transactions/s`);
+
+  const server = await startServer({ DATABASE_URL: db.url, RATE_LIMIT_PER_SECOND: '100000', LOG_LEVEL: 'error' });
+  try {
+    const sessions = await Promise.all(Array.from({ length: clients }, () => signInGuest(server.url)));
+    await fund(db.url, sessions.map((s) => s.userId), 1_000_000_000);
+    const tabs = await Promise.all(sessions.map((s) => joinPlayerRoom(server.url, s.token)));
+
+    const peak = await closedLoop(tabs, inflight, seconds * 1000);
+    report('peak (closed loop)', peak);
+    const half = await paced(tabs, peak.perSecond / 2, seconds * 1000);
+    report(`half of peak (${(peak.perSecond / 2).toFixed(0)}/s offered)`, half);
+    console.log(await pipelineFigures(server.url));
+    console.log(`ratio to baseline: ${(peak.perSecond / baseline.tps).toFixed(2)}x (bar 2x, goal 5x)`);
+    console.log(`ack p99 at half of peak: ${half.p99.toFixed(1)} ms (bar 50 ms, goal 25 ms)`);
+    await Promise.all(tabs.map((t) => t.leave()));
+  } finally {
+    await server.stop();
+  }
+} finally {
+  await db.drop();
+}
+
+/** Mean batch size and commit time, from the server's own histograms. */
+async function pipelineFigures(url: string): Promise<string> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const read = (name: string) => Number(new RegExp(`^${name} ([\\d.e+-]+)$`, 'm').exec(text)?.[1]);
+  const batches = read('coffer_commit_batch_size_count');
+  return (
+    `server pipeline: ${batches} batches, mean ${(read('coffer_commit_batch_size_sum') / batches).toFixed(1)} mutations/batch, ` +
+    `mean commit ${((read('coffer_commit_seconds_sum') / batches) * 1000).toFixed(2)} ms, ` +
+    `event loop lag p99 ${(read('nodejs_eventloop_lag_p99_seconds') * 1000).toFixed(1)} ms`
+  );
+}
+
+type Phase = { commands: number; errors: number; perSecond: number; p50: number; p99: number };
+
+function report(name: string, p: Phase) {
+  console.log(`${name}: ${p.perSecond.toFixed(0)} commands/s, ack p50 ${p.p50.toFixed(1)} ms, p99 ${p.p99.toFixed(1)} ms, ${p.commands} acked, ${p.errors} nacked`);
+}
+
+/** Gives each bench player gold straight in the ledger (a mint transfer) before their rooms load. */
+async function fund(url: string, userIds: string[], amount: number) {
+  const client = pgClient(url);
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(`INSERT INTO accounts (id, kind, balance) SELECT unnest($1::text[]), 'player', $2`, [userIds, amount]);
+    await client.query(`INSERT INTO transfers (from_account, to_account, amount, reason) SELECT 'mint', unnest($1::text[]), $2, 'bench.fund'`, [userIds, amount]);
+    await client.query(`UPDATE accounts SET balance = balance - $1 WHERE id = 'mint'`, [amount * userIds.length]);
+    await client.query('COMMIT');
+  } finally {
+    await client.end();
+  }
+}
+
+async function one(tab: PlayerConnection, latencies: number[]): Promise<boolean> {
+  const started = performance.now();
+  const reply = await tab.send(CommandType.gameRps, { bet: 1, hand: 'rock' }, newId());
+  latencies.push(performance.now() - started);
+  return 'ack' in reply;
+}
+
+function summarize(latencies: number[], errors: number, ms: number): Phase {
+  latencies.sort((a, b) => a - b);
+  return { commands: latencies.length - errors, errors, perSecond: ((latencies.length - errors) * 1000) / ms, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
+}
+
+async function closedLoop(tabs: PlayerConnection[], perClient: number, ms: number): Promise<Phase> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const end = performance.now() + ms;
+  const started = performance.now();
+  await Promise.all(
+    tabs.flatMap((tab) =>
+      Array.from({ length: perClient }, async () => {
+        while (performance.now() < end) if (!(await one(tab, latencies))) errors++;
+      }),
+    ),
+  );
+  return summarize(latencies, errors, performance.now() - started);
+}
+
+async function paced(tabs: PlayerConnection[], rate: number, ms: number): Promise<Phase> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const pending: Promise<void>[] = [];
+  const started = performance.now();
+  const total = Math.floor((rate * ms) / 1000);
+  for (let i = 0; i < total; i++) {
+    // Open loop: command i is due at i / rate seconds, whatever happened to the earlier ones.
+    const due = started + (i * 1000) / rate;
+    const delay = due - performance.now();
+    if (delay > 1) await new Promise((r) => setTimeout(r, delay));
+    pending.push(one(tabs[i % tabs.length], latencies).then((ok) => void (ok || errors++)));
+  }
+  await Promise.all(pending);
+  return summarize(latencies, errors, performance.now() - started);
+}
+

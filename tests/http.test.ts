@@ -1,0 +1,194 @@
+// The HTTP side of the protocol against real processes: sign-in, health and readiness per
+// component (database, Redis), and the Prometheus metrics a command moves.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
+import { setTimeout as wait } from 'node:timers/promises';
+import { after, before, describe, test } from 'node:test';
+import { CommandType } from '../shared/commands.ts';
+import { expectAck, joinPlayerRoom, signInGuest } from './support/client.ts';
+import { createTestDatabase, type TestDatabase } from './support/db.ts';
+import { assertLedgerHolds } from './support/ledger.ts';
+import { freePort, migrate, ROOT, startServer, TEST_ADMIN_PASSWORD, TEST_JWT_SECRET, type RunningServer } from './support/server.ts';
+
+let db: TestDatabase;
+let server: RunningServer;
+
+before(async () => {
+  db = await createTestDatabase('coffer_http');
+  await migrate(db.url);
+  server = await startServer({ DATABASE_URL: db.url });
+});
+after(async () => {
+  await server?.stop();
+  await assertLedgerHolds(db.url);
+  await db?.drop();
+});
+
+async function post(url: string, body: unknown): Promise<{ status: number; body: any }> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: res.status, body: await res.json() };
+}
+
+async function ready(url: string): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${url}/health/ready`);
+  return { status: res.status, body: await res.json() };
+}
+
+/**
+ * A server that is expected NOT to be ready (startServer waits for readiness): started like
+ * startServer does, but waited on /health/live, the answer that says the process is serving.
+ */
+async function startUnready(env: Record<string, string>): Promise<{ url: string; stop(): Promise<number | null> }> {
+  const port = await freePort();
+  const proc = spawn(process.execPath, [path.join(ROOT, 'server/main.ts')], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH,
+      ...(process.env.COFFER_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.COFFER_SERVER_NODE_OPTIONS } : {}),
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      JWT_SECRET: TEST_JWT_SECRET,
+      ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
+      TRANSPORT: process.env.COFFER_EXPECT_TRANSPORT ?? 'auto',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  proc.stdout.on('data', (d) => (output += d));
+  proc.stderr.on('data', (d) => (output += d));
+  const exited = once(proc, 'exit');
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (proc.exitCode !== null || proc.signalCode !== null) return proc.exitCode;
+    proc.kill('SIGTERM');
+    return (await exited)[0] as number | null;
+  };
+  const deadline = Date.now() + 60_000;
+  while (!(await fetch(`${url}/health/live`).then((r) => r.ok, () => false))) {
+    if (proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode} before it was live:\n${output}`);
+    if (Date.now() > deadline) {
+      proc.kill('SIGKILL');
+      throw new Error(`server not live within 60 s:\n${output}`);
+    }
+    await wait(100);
+  }
+  return { url, stop };
+}
+
+describe('POST /auth/guest', () => {
+  test('signs in with a display name', async () => {
+    const { status, body } = await post(`${server.url}/auth/guest`, { displayName: 'carol' });
+    assert.equal(status, 200);
+    assert.deepEqual(Object.keys(body).sort(), ['displayName', 'token', 'userId']);
+    assert.equal(body.displayName, 'carol');
+    assert.match(body.userId, /^[0-9a-f-]{36}$/);
+    assert.equal(body.token.split('.').length, 3);
+  });
+
+  for (const [what, displayName] of [['empty', ''], ['33 characters', 'x'.repeat(33)], ['a number', 42]] as const) {
+    test(`refuses a displayName that is ${what} with 400 INVALID_INPUT`, async () => {
+      const { status, body } = await post(`${server.url}/auth/guest`, { displayName });
+      assert.equal(status, 400);
+      assert.equal(body.code, 'INVALID_INPUT');
+      assert.match(body.message, /displayName/);
+      assert.equal(body.retryable, false);
+    });
+  }
+});
+
+describe('POST /auth/admin', () => {
+  test('a wrong password is 401 UNAUTHORIZED', async () => {
+    const { status, body } = await post(`${server.url}/auth/admin`, { password: `${TEST_ADMIN_PASSWORD}x` });
+    assert.equal(status, 401);
+    assert.equal(body.code, 'UNAUTHORIZED');
+    assert.equal(body.token, undefined);
+  });
+
+  test('the right password gives an admin token with sub, role, name and exp', async () => {
+    const { status, body } = await post(`${server.url}/auth/admin`, { password: TEST_ADMIN_PASSWORD });
+    assert.equal(status, 200);
+    assert.equal(body.role, 'admin');
+    const claims = JSON.parse(Buffer.from(body.token.split('.')[1], 'base64url').toString('utf8'));
+    assert.equal(claims.sub, body.userId);
+    assert.equal(claims.role, 'admin');
+    assert.equal(typeof claims.name, 'string');
+    assert.ok(Number.isInteger(claims.exp) && claims.exp * 1000 > Date.now(), 'exp is in the future');
+  });
+});
+
+describe('health', () => {
+  test('GET /health/live is 200', async () => {
+    assert.equal((await fetch(`${server.url}/health/live`)).status, 200);
+  });
+
+  test('GET /health/ready reports the database component', async () => {
+    const { status, body } = await ready(server.url);
+    assert.equal(status, 200);
+    assert.deepEqual(body, { ok: true, components: { database: { ok: true } } });
+  });
+
+  test('with REDIS_URL set, redis is a component of readiness', async () => {
+    const withRedis = await startServer({ DATABASE_URL: db.url, REDIS_URL: 'redis://127.0.0.1:6379' });
+    try {
+      const { status, body } = await ready(withRedis.url);
+      assert.equal(status, 200);
+      assert.deepEqual(body.components.redis, { ok: true });
+      assert.deepEqual(body.components.database, { ok: true });
+    } finally {
+      assert.equal(await withRedis.stop(), 0);
+    }
+  });
+
+  test('an unreachable Redis does not stop the start but makes the server not ready', async () => {
+    const noRedis = await startUnready({ DATABASE_URL: db.url, REDIS_URL: 'redis://127.0.0.1:6' });
+    try {
+      const { status, body } = await ready(noRedis.url);
+      assert.equal(status, 503);
+      assert.equal(body.ok, false);
+      assert.equal(body.components.redis.ok, false);
+      assert.deepEqual(body.components.database, { ok: true });
+    } finally {
+      assert.equal(await noRedis.stop(), 0, 'it shuts down cleanly all the same');
+    }
+  });
+
+  test('a database with pending migrations is not ready, and says which', async () => {
+    const bare = await createTestDatabase('coffer_http_bare');
+    try {
+      const unmigrated = await startUnready({ DATABASE_URL: bare.url });
+      try {
+        const { status, body } = await ready(unmigrated.url);
+        assert.equal(status, 503);
+        assert.equal(body.components.database.ok, false);
+        assert.match(body.components.database.detail, /pending migrations: \S+/);
+      } finally {
+        assert.equal(await unmigrated.stop(), 0, 'it shuts down cleanly all the same');
+      }
+    } finally {
+      await bare.drop();
+    }
+  });
+});
+
+describe('GET /metrics', () => {
+  test('exposes the Coffer metrics, and a claimed streak counts as one streak.claim ack', async () => {
+    const before = await (await fetch(`${server.url}/metrics`)).text();
+    for (const name of ['coffer_commands_total', 'coffer_commit_batch_size', 'coffer_commit_seconds', 'coffer_pipeline_queue_depth', 'coffer_clients', 'coffer_rooms']) {
+      assert.match(before, new RegExp(`^# TYPE ${name} `, 'm'), name);
+    }
+    assert.doesNotMatch(before, /coffer_commands_total\{type="streak\.claim",outcome="ack"\}/);
+
+    const me = await signInGuest(server.url);
+    const tab = await joinPlayerRoom(server.url, me.token);
+    expectAck(await tab.send(CommandType.streakClaim));
+    const afterClaim = await (await fetch(`${server.url}/metrics`)).text();
+    assert.match(afterClaim, /^coffer_commands_total\{type="streak\.claim",outcome="ack"\} 1$/m);
+    assert.match(afterClaim, /^coffer_clients 1$/m);
+    assert.match(afterClaim, /^coffer_rooms\{room="player"\} 1$/m);
+    assert.match(afterClaim, /^coffer_commit_batch_size_count [1-9]\d*$/m, 'the claim was committed in a batch');
+    await tab.leave();
+  });
+});

@@ -1,0 +1,70 @@
+// DESIGN.md rule 3: a mutation the database refuses (here a CHECK, because the balance changed
+// behind the room's back) is nacked UNAVAILABLE, the room reloads from the database under a new
+// epoch (crash-only recovery) and goes on serving with the committed truth.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { CommandType } from '../shared/commands.ts';
+import { expectAck, expectNack, joinPlayerRoom, newId, signInGuest } from './support/client.ts';
+import { createTestDatabase, pgClient, type TestDatabase } from './support/db.ts';
+import { assertLedgerHolds, queryRows } from './support/ledger.ts';
+import { migrate, startServer, type RunningServer } from './support/server.ts';
+
+let db: TestDatabase;
+let server: RunningServer;
+
+before(async () => {
+  db = await createTestDatabase('coffer_recovery');
+  await migrate(db.url);
+  server = await startServer({ DATABASE_URL: db.url });
+});
+after(async () => {
+  await server?.stop();
+  await assertLedgerHolds(db.url);
+  await db?.drop();
+});
+
+/** Test-only SQL: a ledger-consistent debit the room does not know about. */
+async function debitBehindTheRoom(userId: string, amount: number): Promise<void> {
+  const client = pgClient(db.url);
+  await client.connect();
+  await client.query('BEGIN');
+  await client.query(`INSERT INTO transfers (from_account, to_account, amount, reason) VALUES ($1, 'house', $2, 'test.out-of-band')`, [userId, amount]);
+  await client.query(`UPDATE accounts SET balance = balance - $2 WHERE id = $1`, [userId, amount]);
+  await client.query(`UPDATE accounts SET balance = balance + $1 WHERE id = 'house'`, [amount]);
+  await client.query('COMMIT');
+  await client.end();
+}
+
+test('a refused commit is nacked UNAVAILABLE and the room reloads the committed state', async () => {
+  const me = await signInGuest(server.url);
+  const tab = await joinPlayerRoom(server.url, me.token);
+  expectAck(await tab.send(CommandType.streakClaim));
+  await debitBehindTheRoom(me.userId, 100);
+
+  // The room still believes in 100 more gold than the database holds. Betting everything it
+  // believes in: a win or a draw commits (the database stays >= 0), the first loss would take the
+  // account below zero and the CHECK refuses it.
+  let believed = 100;
+  let id = newId();
+  let refused;
+  for (let round = 0; round < 60 && !refused; round++) {
+    id = newId();
+    const reply = await tab.send(CommandType.gameRps, { bet: believed, hand: 'rock' }, id);
+    if ('nack' in reply) refused = reply.nack;
+    else believed = reply.ack.result.balance;
+  }
+  assert.ok(refused, 'a loss came within 60 rounds');
+  assert.equal(refused.code, 'UNAVAILABLE');
+  assert.equal(refused.retryable, true);
+  const truth = believed - 100;
+  await tab.waitForState((s) => s.balance === truth);
+  const [{ epoch }] = await queryRows<{ epoch: string }>(db.url, 'SELECT epoch FROM accounts WHERE id = $1', [me.userId]);
+  assert.equal(Number(epoch), 2, 'the room reloaded under a new epoch');
+
+  // The retry is judged against the reloaded truth, and the room keeps serving.
+  assert.equal(expectNack(await tab.send(CommandType.gameRps, { bet: believed, hand: 'rock' }, id)).code, 'INSUFFICIENT_FUNDS');
+  const [{ balance }] = await queryRows<{ balance: string }>(db.url, 'SELECT balance FROM accounts WHERE id = $1', [me.userId]);
+  assert.equal(Number(balance), truth);
+  assert.deepEqual(await queryRows(db.url, 'SELECT * FROM command_results WHERE command_id = $1', [id]), []);
+  await tab.leave();
+});
