@@ -56,6 +56,9 @@ describe('loadConfig', () => {
     ['PORT', 'abc'],
     ['PORT', '70000'],
     ['PORT', '1.5'],
+    ['PORT', ' '],
+    ['PORT', '0x50'],
+    ['PORT', '1e3'],
     ['TRANSPORT', 'bogus'],
     ['LOG_LEVEL', 'loud'],
     ['DATABASE_URL', 'mysql://x'],
@@ -78,6 +81,13 @@ describe('loadConfig', () => {
     const error = configError({ ...SERVICES, PORT: 'abc' });
     assert.match(error.message, /"abc"/);
     assert.doesNotMatch(error.message, new RegExp(SERVICES.JWT_SECRET));
+  });
+
+  test('a rejected secret or URL is never echoed back', () => {
+    for (const [variable, value] of [['JWT_SECRET', 'my-real-but-short'], ['ADMIN_PASSWORD', 'hunter2'], ['DATABASE_URL', 'mysql://u:pw-secret@h/db']]) {
+      const error = configError({ ...SERVICES, [variable]: value });
+      assert.ok(!error.message.includes(value), error.message);
+    }
   });
 
   test('services mode (DATABASE_URL) requires JWT_SECRET, then ADMIN_PASSWORD', () => {

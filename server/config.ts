@@ -27,8 +27,20 @@ const url = (protocols: string[], what: string) =>
       .optional(),
   );
 
+function wholeNumber(min: number, max: number) {
+  const message = `must be a whole number from ${min} to ${max}`;
+  return z
+    .string()
+    .regex(/^\d{1,9}$/, message)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, message);
+}
+
+/** Values never echoed back in an error: secrets, and URLs that may carry a password. */
+const SECRET_VARIABLES = new Set(['JWT_SECRET', 'ADMIN_PASSWORD', 'DATABASE_URL', 'REDIS_URL']);
+
 const schema = z.object({
-  PORT: z.preprocess(emptyToUndefined, z.coerce.number({ error: 'must be a port number' }).int('must be a port number').min(0, 'must be a port number from 0 to 65535').max(65535, 'must be a port number from 0 to 65535').default(2567)),
+  PORT: z.preprocess(emptyToUndefined, z.string().regex(/^\d{1,5}$/, 'must be a port number from 0 to 65535').transform(Number).refine((n) => n <= 65535, 'must be a port number from 0 to 65535').default(2567)),
   DATABASE_URL: url(['postgres:', 'postgresql:'], 'PostgreSQL'),
   REDIS_URL: url(['redis:', 'rediss:'], 'Redis'),
   JWT_SECRET: z.preprocess(emptyToUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
@@ -38,8 +50,8 @@ const schema = z.object({
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info')),
   PUBLIC_ADDRESS: z.preprocess(emptyToUndefined, z.string().optional()),
   NODE_ENV: z.preprocess(emptyToUndefined, z.string().default('development')),
-  RATE_LIMIT_PER_SECOND: z.preprocess(emptyToUndefined, z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').default(50)),
-  MAX_PAYLOAD_BYTES: z.preprocess(emptyToUndefined, z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(256, 'must be at least 256').max(1_048_576, 'must be at most 1048576').default(4096)),
+  RATE_LIMIT_PER_SECOND: z.preprocess(emptyToUndefined, wholeNumber(1, 1_000_000).default(50)),
+  MAX_PAYLOAD_BYTES: z.preprocess(emptyToUndefined, wholeNumber(256, 1_048_576).default(4096)),
 });
 
 export type Config = {
@@ -69,7 +81,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const variable = String(issue.path[0]);
-    throw new ConfigError(`${variable} ${issue.message} (got ${JSON.stringify(env[variable])})`);
+    const got = SECRET_VARIABLES.has(variable) ? '' : ` (got ${JSON.stringify(env[variable])})`;
+    throw new ConfigError(`${variable} ${issue.message}${got}`);
   }
   const c = parsed.data;
   if (c.DATABASE_URL) {

@@ -54,10 +54,13 @@ describe('resolveSecrets', () => {
     assert.equal(onlyPassword.jwtSecret, stored.jwtSecret, 'the stored JWT secret fills the gap');
   });
 
-  test('an explicit admin password on a fresh directory is not reported as created', async () => {
-    const secrets = await resolveSecrets(loadConfig({ DATA_DIR: path.join(root, 'given'), ADMIN_PASSWORD: 'given-password-1' }));
+  test('an explicit admin password on a fresh directory is not reported as created, nor written to disk', async () => {
+    const dataDir = path.join(root, 'given');
+    const secrets = await resolveSecrets(loadConfig({ DATA_DIR: dataDir, ADMIN_PASSWORD: 'given-password-1' }));
     assert.equal(secrets.createdAdminPassword, false);
     assert.equal(secrets.adminPassword, 'given-password-1');
     assert.ok(secrets.jwtSecret.length >= 32);
+    const onDisk = JSON.parse(await readFile(path.join(dataDir, 'secrets.json'), 'utf8'));
+    assert.deepEqual(Object.keys(onDisk), ['jwtSecret'], 'only the invented secret is kept');
   });
 });

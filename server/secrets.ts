@@ -1,7 +1,7 @@
 // Embedded mode invents missing secrets once and keeps them under DATA_DIR, so a restart keeps
 // tokens valid and the admin password stable. The admin password is printed only when created.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from './config.ts';
 
@@ -18,12 +18,21 @@ export async function resolveSecrets(config: Config): Promise<Secrets> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  const jwtSecret = config.jwtSecret ?? stored.jwtSecret ?? randomBytes(32).toString('base64url');
-  const createdAdminPassword = !config.adminPassword && !stored.adminPassword;
-  const adminPassword = config.adminPassword ?? stored.adminPassword ?? randomBytes(12).toString('base64url');
-  if (stored.jwtSecret !== jwtSecret || stored.adminPassword !== adminPassword) {
+  // Only invented secrets are kept on disk; values from the environment stay where they came from.
+  const invented = {
+    jwtSecret: stored.jwtSecret ?? randomBytes(32).toString('base64url'),
+    adminPassword: stored.adminPassword ?? randomBytes(12).toString('base64url'),
+  };
+  const keep = { ...(config.jwtSecret ? {} : { jwtSecret: invented.jwtSecret }), ...(config.adminPassword ? {} : { adminPassword: invented.adminPassword }) };
+  if (keep.jwtSecret !== stored.jwtSecret || keep.adminPassword !== stored.adminPassword) {
     await mkdir(config.dataDir, { recursive: true });
-    await writeFile(file, JSON.stringify({ jwtSecret, adminPassword }, null, 2), { mode: 0o600 });
+    // Write then rename, so a crash mid-write never leaves a half file that stops the next start.
+    await writeFile(`${file}.tmp`, JSON.stringify({ ...stored, ...keep }, null, 2), { mode: 0o600 });
+    await rename(`${file}.tmp`, file);
   }
-  return { jwtSecret, adminPassword, createdAdminPassword };
+  return {
+    jwtSecret: config.jwtSecret ?? invented.jwtSecret,
+    adminPassword: config.adminPassword ?? invented.adminPassword,
+    createdAdminPassword: !config.adminPassword && !stored.adminPassword,
+  };
 }

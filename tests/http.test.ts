@@ -1,16 +1,12 @@
 // The HTTP side of the protocol against real processes: sign-in, health and readiness per
 // component (database, Redis), and the Prometheus metrics a command moves.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import path from 'node:path';
-import { setTimeout as wait } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import { CommandType } from '../shared/commands.ts';
 import { expectAck, joinPlayerRoom, signInGuest } from './support/client.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
 import { assertLedgerHolds } from './support/ledger.ts';
-import { freePort, migrate, ROOT, startServer, TEST_ADMIN_PASSWORD, TEST_JWT_SECRET, type RunningServer } from './support/server.ts';
+import { migrate, startServer, TEST_ADMIN_PASSWORD, type RunningServer } from './support/server.ts';
 
 let db: TestDatabase;
 let server: RunningServer;
@@ -34,48 +30,6 @@ async function post(url: string, body: unknown): Promise<{ status: number; body:
 async function ready(url: string): Promise<{ status: number; body: any }> {
   const res = await fetch(`${url}/health/ready`);
   return { status: res.status, body: await res.json() };
-}
-
-/**
- * A server that is expected NOT to be ready (startServer waits for readiness): started like
- * startServer does, but waited on /health/live, the answer that says the process is serving.
- */
-async function startUnready(env: Record<string, string>): Promise<{ url: string; stop(): Promise<number | null> }> {
-  const port = await freePort();
-  const proc = spawn(process.execPath, [path.join(ROOT, 'server/main.ts')], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      ...(process.env.COFFER_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.COFFER_SERVER_NODE_OPTIONS } : {}),
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      JWT_SECRET: TEST_JWT_SECRET,
-      ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
-      TRANSPORT: process.env.COFFER_EXPECT_TRANSPORT ?? 'auto',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  proc.stdout.on('data', (d) => (output += d));
-  proc.stderr.on('data', (d) => (output += d));
-  const exited = once(proc, 'exit');
-  const url = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    if (proc.exitCode !== null || proc.signalCode !== null) return proc.exitCode;
-    proc.kill('SIGTERM');
-    return (await exited)[0] as number | null;
-  };
-  const deadline = Date.now() + 60_000;
-  while (!(await fetch(`${url}/health/live`).then((r) => r.ok, () => false))) {
-    if (proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode} before it was live:\n${output}`);
-    if (Date.now() > deadline) {
-      proc.kill('SIGKILL');
-      throw new Error(`server not live within 60 s:\n${output}`);
-    }
-    await wait(100);
-  }
-  return { url, stop };
 }
 
 describe('POST /auth/guest', () => {
@@ -143,7 +97,7 @@ describe('health', () => {
   });
 
   test('an unreachable Redis does not stop the start but makes the server not ready', async () => {
-    const noRedis = await startUnready({ DATABASE_URL: db.url, REDIS_URL: 'redis://127.0.0.1:6' });
+    const noRedis = await startServer({ DATABASE_URL: db.url, REDIS_URL: 'redis://127.0.0.1:6' }, { waitFor: 'live' });
     try {
       const { status, body } = await ready(noRedis.url);
       assert.equal(status, 503);
@@ -158,7 +112,7 @@ describe('health', () => {
   test('a database with pending migrations is not ready, and says which', async () => {
     const bare = await createTestDatabase('coffer_http_bare');
     try {
-      const unmigrated = await startUnready({ DATABASE_URL: bare.url });
+      const unmigrated = await startServer({ DATABASE_URL: bare.url }, { waitFor: 'live' });
       try {
         const { status, body } = await ready(unmigrated.url);
         assert.equal(status, 503);

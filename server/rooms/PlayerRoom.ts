@@ -49,9 +49,8 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
       deps.logger.info({ roomId: this.roomId, userId: options.userId, epoch: loaded.epoch }, 'player room loaded');
     }
 
-    onJoin(client: Client) {
+    onJoin() {
       deps.metrics.clients.inc();
-      this.#limits.set(client, new RateLimiter(deps.rateLimitPerSecond, deps.clock));
     }
 
     async onDrop(client: Client) {
@@ -74,7 +73,10 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
 
     #receive(client: Client, type: string, payload: unknown) {
       const writer = this.#writer!;
-      const verdict = this.#limits.get(client)?.take() ?? 'ok';
+      // Created on first use: a reconnected client is a new object that never passed onJoin.
+      let limiter = this.#limits.get(client);
+      if (!limiter) this.#limits.set(client, (limiter = new RateLimiter(deps.rateLimitPerSecond, deps.clock)));
+      const verdict = limiter.take();
       if (verdict === 'close') return client.leave(CloseCode.RATE_LIMITED);
       const readOnly = (client.auth as Identity | undefined)?.userId !== writer.userId;
       const reply: Promise<Reply> =

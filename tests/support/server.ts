@@ -37,7 +37,8 @@ export async function migrate(databaseUrl: string): Promise<void> {
   await promisify(execFile)(process.execPath, [path.join(ROOT, 'schema/migrate.ts'), 'up'], { env: { ...process.env, DATABASE_URL: databaseUrl }, cwd: ROOT });
 }
 
-export async function startServer(env: Record<string, string>, opts: { port?: number } = {}): Promise<RunningServer> {
+/** `waitFor: 'live'` for a server expected to run but not to be ready (a dependency is missing). */
+export async function startServer(env: Record<string, string>, opts: { port?: number; waitFor?: 'ready' | 'live' } = {}): Promise<RunningServer> {
   const port = opts.port ?? (await freePort());
   const proc = spawn(process.execPath, [path.join(ROOT, 'server/main.ts')], {
     cwd: ROOT,
@@ -58,15 +59,16 @@ export async function startServer(env: Record<string, string>, opts: { port?: nu
   proc.stderr!.on('data', (d) => (output += d));
   const exited = once(proc, 'exit');
   const url = `http://127.0.0.1:${port}`;
-  // Wait on the server's own readiness answer (bounded), not on a fixed delay.
+  // Wait on the server's own answer (bounded), not on a fixed delay.
+  const waitFor = opts.waitFor ?? 'ready';
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode} before it was ready:\n${output}`);
-    const ready = await fetch(`${url}/health/ready`).then((r) => r.ok, () => false);
-    if (ready) break;
+    if (proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode} before it was ${waitFor}:\n${output}`);
+    const answered = await fetch(`${url}/health/${waitFor}`).then((r) => r.ok, () => false);
+    if (answered) break;
     if (Date.now() > deadline) {
       proc.kill('SIGKILL');
-      throw new Error(`server not ready within 60 s:\n${output}`);
+      throw new Error(`server not ${waitFor} within 60 s:\n${output}`);
     }
     await wait(100);
   }
