@@ -28,6 +28,9 @@ try {
 
   const baseline = (await pgbenchBaseline(db.url, seconds)) ?? (await pgLoopBaseline(db.url, seconds));
   console.log(`baseline (${baseline.kind}): ${baseline.tps.toFixed(0)} transactions/s`);
+  // The baseline leaves dirty pages behind; flush them now so its checkpoint I/O does not land in
+  // the middle of our phases.
+  await checkpoint(db.url);
 
   const server = await startServer({ DATABASE_URL: db.url, RATE_LIMIT_PER_SECOND: '100000', LOG_LEVEL: 'error' });
   try {
@@ -53,12 +56,16 @@ try {
 /** Mean batch size and commit time, from the server's own histograms. */
 async function pipelineFigures(url: string): Promise<string> {
   const text = await (await fetch(`${url}/metrics`)).text();
-  const read = (name: string) => Number(new RegExp(`^${name} ([\\d.e+-]+)$`, 'm').exec(text)?.[1]);
+  const read = (name: string) => Number(new RegExp(`^${name.replace(/[{}"]/g, (c) => `\\${c}`)} ([\\d.e+-]+)$`, 'm').exec(text)?.[1]);
   const batches = read('coffer_commit_batch_size_count');
+  const buckets = [...text.matchAll(/^coffer_commit_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm)].map((m) => [m[1], Number(m[2])] as const);
+  const p99 = buckets.find(([, n]) => n >= batches * 0.99)?.[0];
   return (
     `server pipeline: ${batches} batches, mean ${(read('coffer_commit_batch_size_sum') / batches).toFixed(1)} mutations/batch, ` +
-    `mean commit ${((read('coffer_commit_seconds_sum') / batches) * 1000).toFixed(2)} ms, ` +
-    `event loop lag p99 ${(read('nodejs_eventloop_lag_p99_seconds') * 1000).toFixed(1)} ms`
+    `mean commit ${((read('coffer_commit_seconds_sum') / batches) * 1000).toFixed(2)} ms (p99 <= ${Number(p99) * 1000} ms), ${read('coffer_commit_retries_total')} retried, ` +
+    `event loop lag p99 ${(read('nodejs_eventloop_lag_p99_seconds') * 1000).toFixed(1)} ms, ` +
+    `major GC ${(read('nodejs_gc_duration_seconds_sum{kind="major"}') * 1000).toFixed(0)} ms in ${read('nodejs_gc_duration_seconds_count{kind="major"}')} runs, ` +
+    `heap ${(read('nodejs_heap_size_used_bytes') / 1e6).toFixed(0)} MB`
   );
 }
 
@@ -66,6 +73,12 @@ type Phase = { commands: number; errors: number; perSecond: number; p50: number;
 
 function report(name: string, p: Phase) {
   console.log(`${name}: ${p.perSecond.toFixed(0)} commands/s, ack p50 ${p.p50.toFixed(1)} ms, p99 ${p.p99.toFixed(1)} ms, ${p.commands} acked, ${p.errors} nacked`);
+}
+
+async function checkpoint(url: string) {
+  const client = pgClient(url);
+  await client.connect();
+  await client.query('CHECKPOINT').finally(() => client.end());
 }
 
 /** Gives each bench player gold straight in the ledger (a mint transfer) before their rooms load. */

@@ -14,7 +14,7 @@ let server: RunningServer;
 before(async () => {
   db = await createTestDatabase('coffer_idem');
   await migrate(db.url);
-  server = await startServer({ DATABASE_URL: db.url });
+  server = await startServer({ DATABASE_URL: db.url, RATE_LIMIT_PER_SECOND: '100000' });
 });
 after(async () => {
   await server?.stop();
@@ -103,6 +103,26 @@ describe('idempotency', () => {
     await tab.leave();
   });
 
+  test('ids older than the replies a room keeps in memory still get their stored reply', async () => {
+    const me = await signInGuest(server.url);
+    const tab = await joinPlayerRoom(server.url, me.token);
+    const claimId = newId();
+    const claim = expectAck(await tab.send(CommandType.streakClaim, {}, claimId));
+    const firstGameId = newId();
+    const firstGame = expectAck(await tab.send(CommandType.gameRps, { bet: 1, hand: 'paper' }, firstGameId));
+    // Push both out of the room's bounded memory (RECENT_REPLIES = 1024).
+    for (let chunk = 0; chunk < 11; chunk++) {
+      await Promise.all(Array.from({ length: 100 }, async () => expectAck(await tab.send(CommandType.gameRps, { bet: 1, hand: 'paper' }))));
+    }
+    const before = await rowCounts(me.userId);
+    assert.deepEqual(expectAck(await tab.send(CommandType.streakClaim, {}, claimId)), claim, 'not CONFLICT: the stored reply');
+    assert.deepEqual(expectAck(await tab.send(CommandType.gameRps, { bet: 1, hand: 'paper' }, firstGameId)), firstGame);
+    assert.equal(expectNack(await tab.send(CommandType.gameRps, { bet: 2, hand: 'paper' }, firstGameId)).code, 'IDEMPOTENCY_MISMATCH');
+    assert.deepEqual(await rowCounts(me.userId), before, 'no second effect');
+    expectAck(await tab.send(CommandType.gameRps, { bet: 1, hand: 'paper' }));
+    await tab.leave();
+  });
+
   test('a retry after a server restart returns the original reply with no second effect', async () => {
     const me = await signInGuest(server.url);
     let tab: PlayerConnection = await joinPlayerRoom(server.url, me.token);
@@ -113,7 +133,7 @@ describe('idempotency', () => {
     const before = await rowCounts(me.userId);
 
     assert.equal(await server.stop(), 0, 'SIGTERM exits 0');
-    server = await startServer({ DATABASE_URL: db.url }, { port: server.port });
+    server = await startServer({ DATABASE_URL: db.url, RATE_LIMIT_PER_SECOND: '100000' }, { port: server.port });
     tab = await joinPlayerRoom(server.url, me.token);
     await tab.waitForState((s) => s.balance === game.balance);
     assert.deepEqual(expectAck(await tab.send(CommandType.streakClaim, {}, claimId)), claim);

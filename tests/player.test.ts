@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { Client } from '@colyseus/sdk';
 import { CommandType } from '../shared/commands.ts';
 import { EventType } from '../shared/events.ts';
-import { JoinErrorCode, RoomName } from '../shared/protocol.ts';
+import { CloseCode, JoinErrorCode, RoomName } from '../shared/protocol.ts';
 import { expectAck, expectNack, joinPlayerRoom, signInGuest } from './support/client.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
 import { assertLedgerHolds, queryRows } from './support/ledger.ts';
@@ -130,6 +130,19 @@ describe('player room', () => {
     const none = expectAck(await tab.send(CommandType.eventsSync, { afterSeq: head }));
     assert.deepEqual(none, { events: [], seq: head });
     await tab.leave();
+  });
+
+  test('a flood gets RATE_LIMITED (retryable), then the connection is closed', async () => {
+    const me = await signInGuest(server.url);
+    const tab = await joinPlayerRoom(server.url, me.token);
+    const closed = new Promise<number>((resolve) => tab.room.onLeave((code) => resolve(code)));
+    const replies = Array.from({ length: 250 }, () => tab.send(CommandType.eventsSync, { afterSeq: 0 }));
+    const limited = await Promise.race([replies[60], closed.then(() => null)]);
+    assert.ok(limited && 'nack' in limited, 'the 61st message in one second is refused');
+    assert.equal(limited.nack.code, 'RATE_LIMITED');
+    assert.equal(limited.nack.retryable, true);
+    assert.equal(expectAck(await replies[0]).seq, 0, 'the first ones were served');
+    assert.equal(await closed, CloseCode.RATE_LIMITED);
   });
 
   test('the suite runs on the expected transport', async () => {

@@ -11,6 +11,7 @@ import { loadPlayer } from '../store/playerStore.ts';
 import { authenticate, authorizePlayerRoom, checkProtocol, refuse } from './joinAuth.ts';
 import { PlayerWriter, type WriterDeps } from './playerWriter.ts';
 import { RateLimiter } from './rateLimiter.ts';
+import { RECENT_REPLIES } from './recentReplies.ts';
 import type { Reply } from './replies.ts';
 
 export type PlayerRoomDeps = WriterDeps & { tokens: Tokens; metrics: Metrics; rateLimitPerSecond: number };
@@ -33,7 +34,7 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
 
     async onCreate(options: { userId: string; displayName?: string }) {
       const displayName = options.displayName ?? options.userId;
-      const loaded = await loadPlayer(deps.sql, options.userId, displayName, new Date(deps.clock.now())).catch((error: unknown) => {
+      const loaded = await loadPlayer(deps.sql, options.userId, displayName, new Date(deps.clock.now()), RECENT_REPLIES).catch((error: unknown) => {
         deps.logger.warn({ userId: options.userId, err: error }, 'player room could not load');
         throw refuse('UNAVAILABLE', 'storage is unavailable; try joining again shortly');
       });

@@ -15,6 +15,7 @@ import { findReply, loadPlayer, type LoadedPlayer, type StoredReply } from '../s
 import type { Sql } from '../store/sql.ts';
 import { payloadHash } from './payloadHash.ts';
 import { ack, failureReply, nack, type Reply } from './replies.ts';
+import { RECENT_REPLIES, RecentReplies } from './recentReplies.ts';
 import { validateCommand } from './validateCommand.ts';
 
 export type WriterDeps = { sql: Sql; pipeline: CommitPipeline; clock: Clock; rng: Rng; logger: Logger };
@@ -35,7 +36,7 @@ export class PlayerWriter {
   readonly #hooks: WriterHooks;
   #player: Player;
   #epoch: number;
-  #replies: Map<string, StoredReply>;
+  #replies: RecentReplies;
   readonly #inflight = new Map<string, { hash: string; reply: Promise<Reply> }>();
   /** This writer's mutations handed to the pipeline and not settled yet. */
   readonly #committing = new Set<Promise<void>>();
@@ -49,7 +50,7 @@ export class PlayerWriter {
     this.#hooks = hooks;
     this.#player = loaded.player;
     this.#epoch = loaded.epoch;
-    this.#replies = loaded.replies;
+    this.#replies = new RecentReplies(loaded.replies);
     this.#committedSeq = loaded.player.seq;
   }
 
@@ -91,6 +92,10 @@ export class PlayerWriter {
     try {
       decision = this.#decide(command, now);
     } catch (error) {
+      // A retry of an id older than the replies kept in memory is judged by its stored reply,
+      // not by today's state (a claim retried tomorrow must not become CONFLICT).
+      const stored = await findReply(this.#deps.sql, this.userId, command.id).catch(() => undefined);
+      if (stored) return stored.payloadHash === hash ? ack(command.id, stored.reply) : mismatch(command.id);
       return failureReply(command.id, error, this.#deps.logger, { userId: this.userId, type: command.type });
     }
     const at = new Date(now);
@@ -187,11 +192,11 @@ export class PlayerWriter {
     await Promise.allSettled([...this.#committing]);
     try {
       const oldEpoch = this.#epoch;
-      const loaded = await loadPlayer(this.#deps.sql, this.userId, this.#player.displayName, new Date(this.#deps.clock.now()));
+      const loaded = await loadPlayer(this.#deps.sql, this.userId, this.#player.displayName, new Date(this.#deps.clock.now()), RECENT_REPLIES);
       this.#deps.pipeline.forgetWriter(this.userId, oldEpoch);
       this.#player = loaded.player;
       this.#epoch = loaded.epoch;
-      this.#replies = loaded.replies;
+      this.#replies = new RecentReplies(loaded.replies);
       this.#committedSeq = loaded.player.seq;
       this.#status = 'ready';
       this.#hooks.reloaded(loaded.player);

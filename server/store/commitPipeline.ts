@@ -26,7 +26,7 @@ export type PipelineObserver = {
 
 type Pending = { mutation: Mutation; resolve: () => void; reject: (error: CommitFailed) => void };
 
-export const defaultPipelineOptions: PipelineOptions = { maxBatch: 256, concurrentBatches: 1, maxAttempts: 6, retryBaseMs: 25 };
+export const defaultPipelineOptions: PipelineOptions = { maxBatch: 256, concurrentBatches: 2, maxAttempts: 6, retryBaseMs: 25 };
 
 export class CommitPipeline {
   readonly #sql: Sql;

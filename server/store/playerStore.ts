@@ -5,12 +5,13 @@ import type { Sql } from './sql.ts';
 
 export type StoredReply = { payloadHash: string; reply: unknown };
 
-export type LoadedPlayer = { player: Player; epoch: number; replies: Map<string, StoredReply> };
+export type LoadedPlayer = { player: Player; epoch: number; replies: Array<[string, StoredReply]> };
 
 /** Replies are kept at least this long (PROTOCOL.md: at least 24 hours). */
 export const REPLY_RETENTION_MS = 24 * 3_600_000;
 
-export async function loadPlayer(sql: Sql, userId: string, displayName: string, now: Date): Promise<LoadedPlayer> {
+/** `recent`: how many of the newest replies the room keeps in memory. */
+export async function loadPlayer(sql: Sql, userId: string, displayName: string, now: Date, recent: number): Promise<LoadedPlayer> {
   return sql.transaction(async (trx) => {
     await sql.query(`INSERT INTO accounts (id, kind) VALUES ($1, 'player') ON CONFLICT (id) DO NOTHING`, [userId], trx);
     await sql.query(`INSERT INTO players (user_id, display_name) VALUES ($1, $2) ON CONFLICT (user_id) DO NOTHING`, [userId, displayName], trx);
@@ -27,8 +28,8 @@ export async function loadPlayer(sql: Sql, userId: string, displayName: string, 
     );
     const [head] = await sql.query<{ seq: string | null }>(`SELECT max(seq) AS seq FROM outbox WHERE stream = $1`, [`player:${userId}`], trx);
     const replies = await sql.query<{ command_id: string; payload_hash: string; reply: unknown }>(
-      `SELECT command_id, payload_hash, reply FROM command_results WHERE actor = $1 AND created_at > $2`,
-      [userId, new Date(now.getTime() - REPLY_RETENTION_MS).toISOString()],
+      `SELECT command_id, payload_hash, reply FROM command_results WHERE actor = $1 AND created_at > $2 ORDER BY created_at DESC LIMIT $3`,
+      [userId, new Date(now.getTime() - REPLY_RETENTION_MS).toISOString(), recent],
       trx,
     );
     return {
@@ -45,7 +46,8 @@ export async function loadPlayer(sql: Sql, userId: string, displayName: string, 
         lastClaimDay: row.last_claim_day,
         seq: Number(head.seq ?? 0),
       },
-      replies: new Map(replies.map((r) => [r.command_id, { payloadHash: r.payload_hash, reply: r.reply }])),
+      // Oldest first, so the bounded record in memory forgets the oldest first.
+      replies: replies.reverse().map((r) => [r.command_id, { payloadHash: r.payload_hash, reply: r.reply }]),
     };
   });
 }

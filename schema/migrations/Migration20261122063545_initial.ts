@@ -1,8 +1,8 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261122055954_initial extends Migration {
+export class Migration20261122063545_initial extends Migration {
 
-  override name = 'Migration20261122055954_initial';
+  override name = 'Migration20261122063545_initial';
 
   override up(): void | Promise<void> {
     this.addSql(`create table "accounts" ("id" text not null, "kind" text not null, "balance" bigint not null default '0', "epoch" bigint not null default '0', "created_at" timestamptz not null default now(), primary key ("id"));`);
@@ -22,8 +22,6 @@ export class Migration20261122055954_initial extends Migration {
     this.addSql(`alter table "accounts" add constraint "accounts_player_balance_nonnegative" check (kind <> 'player' or balance >= 0);`);
     this.addSql(`alter table "accounts" add constraint "accounts_kind_check" check ("kind" in ('player', 'system'));`);
 
-    this.addSql(`alter table "transfers" add constraint "transfers_from_account_foreign" foreign key ("from_account") references "accounts" ("id");`);
-    this.addSql(`alter table "transfers" add constraint "transfers_to_account_foreign" foreign key ("to_account") references "accounts" ("id");`);
     this.addSql(`alter table "transfers" add constraint "transfers_amount_positive" check (amount > 0);`);
 
     // Hand-written seed: the house accounts (SYSTEM_ACCOUNTS in schema/config.ts). Spelled out rather
@@ -32,9 +30,6 @@ export class Migration20261122055954_initial extends Migration {
   }
 
   override down(): void | Promise<void> {
-    this.addSql(`alter table "transfers" drop constraint "transfers_from_account_foreign";`);
-    this.addSql(`alter table "transfers" drop constraint "transfers_to_account_foreign";`);
-
     this.addSql(`drop table if exists "accounts" cascade;`);
     this.addSql(`drop table if exists "command_results" cascade;`);
     this.addSql(`drop table if exists "outbox" cascade;`);
