@@ -4,10 +4,12 @@
 // full speed, then paced at half that rate. Prints commands/s, ack p50/p99 and the ratio.
 import { parseArgs } from 'node:util';
 import { CommandType } from '../shared/commands.ts';
-import { joinPlayerRoom, newId, signInGuest, type PlayerConnection } from '../tests/support/client.ts';
+import { RoomName } from '../shared/protocol.ts';
+import { newId, signInGuest } from '../tests/support/client.ts';
 import { createTestDatabase, pgClient } from '../tests/support/db.ts';
 import { migrate, startServer } from '../tests/support/server.ts';
 import { percentile, pgLoopBaseline, pgbenchBaseline } from './baseline.ts';
+import { ProtocolRoom } from './protocolClient.ts';
 
 const { values } = parseArgs({
   options: {
@@ -36,7 +38,7 @@ try {
   try {
     const sessions = await Promise.all(Array.from({ length: clients }, () => signInGuest(server.url)));
     await fund(db.url, sessions.map((s) => s.userId), 1_000_000_000);
-    const tabs = await Promise.all(sessions.map((s) => joinPlayerRoom(server.url, s.token)));
+    const tabs = await Promise.all(sessions.map((s) => ProtocolRoom.join(server.url, s.token, RoomName.player)));
 
     const peak = await closedLoop(tabs, inflight, seconds * 1000);
     report('peak (closed loop)', peak);
@@ -45,7 +47,7 @@ try {
     console.log(await pipelineFigures(server.url));
     console.log(`ratio to baseline: ${(peak.perSecond / baseline.tps).toFixed(2)}x (bar 2x, goal 5x)`);
     console.log(`ack p99 at half of peak: ${half.p99.toFixed(1)} ms (bar 50 ms, goal 25 ms)`);
-    await Promise.all(tabs.map((t) => t.leave()));
+    for (const tab of tabs) tab.close();
   } finally {
     await server.stop();
   }
@@ -96,9 +98,9 @@ async function fund(url: string, userIds: string[], amount: number) {
   }
 }
 
-async function one(tab: PlayerConnection, latencies: number[]): Promise<boolean> {
+async function one(tab: ProtocolRoom, latencies: number[]): Promise<boolean> {
   const started = performance.now();
-  const reply = await tab.send(CommandType.gameRps, { bet: 1, hand: 'rock' }, newId());
+  const reply = await tab.send(CommandType.gameRps, newId(), { bet: 1, hand: 'rock' });
   latencies.push(performance.now() - started);
   return 'ack' in reply;
 }
@@ -108,7 +110,7 @@ function summarize(latencies: number[], errors: number, ms: number): Phase {
   return { commands: latencies.length - errors, errors, perSecond: ((latencies.length - errors) * 1000) / ms, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
 }
 
-async function closedLoop(tabs: PlayerConnection[], perClient: number, ms: number): Promise<Phase> {
+async function closedLoop(tabs: ProtocolRoom[], perClient: number, ms: number): Promise<Phase> {
   const latencies: number[] = [];
   let errors = 0;
   const end = performance.now() + ms;
@@ -123,7 +125,7 @@ async function closedLoop(tabs: PlayerConnection[], perClient: number, ms: numbe
   return summarize(latencies, errors, performance.now() - started);
 }
 
-async function paced(tabs: PlayerConnection[], rate: number, ms: number): Promise<Phase> {
+async function paced(tabs: ProtocolRoom[], rate: number, ms: number): Promise<Phase> {
   const latencies: number[] = [];
   let errors = 0;
   const pending: Promise<void>[] = [];

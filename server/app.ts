@@ -26,7 +26,7 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
     console.log(`Coffer admin password (kept in ${config.dataDir}/secrets.json): ${secrets.adminPassword}`);
   }
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, migrate: !config.databaseUrl, logger });
-  const sql = sqlFor(database.orm);
+  const sql = await sqlFor(database.orm);
   const metrics = createMetrics();
   const pipeline = new CommitPipeline(sql, {}, pipelineObserver(metrics, (reason, error) => logger.warn({ reason, err: error }, 'mutation not committed')));
   const tokens = createTokens(secrets.jwtSecret);

@@ -5,11 +5,9 @@ export const EventType = {
   xpChanged: 'xp.changed',
   rewardGranted: 'reward.granted',
   streakClaimed: 'streak.claimed',
-  gamePlayed: 'game.played',
 } as const;
 export type EventType = (typeof EventType)[keyof typeof EventType];
 
 export type BalanceChanged = { delta: number; balance: number; reason: string; ref: string | null };
 export type RewardGranted = { source: string; gold: number; items: Record<string, number> };
 export type StreakClaimed = { day: number; reward: number };
-export type GamePlayed = { game: string; bet: number; payout: number; outcome: string };

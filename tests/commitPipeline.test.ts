@@ -18,7 +18,7 @@ let sql: Sql;
 before(async () => {
   db = await createTestDatabase('coffer_pipeline');
   database = await openDatabase({ databaseUrl: db.url, dataDir: '', migrate: true });
-  sql = sqlFor(database.orm);
+  sql = await sqlFor(database.orm);
 });
 after(async () => {
   await database?.close();

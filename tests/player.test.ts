@@ -119,7 +119,11 @@ describe('player room', () => {
     const me = await signInGuest(server.url);
     const tab = await joinPlayerRoom(server.url, me.token);
     expectAck(await tab.send(CommandType.streakClaim));
-    for (let i = 0; i < 3; i++) expectAck(await tab.send(CommandType.gameRps, { bet: 1, hand: 'paper' }));
+    // Draws change no balance and write no event: play until the stream has five events.
+    for (let i = 0; i < 100 && tab.events.length < 5; i++) {
+      expectAck(await tab.send(CommandType.gameRps, { bet: 1, hand: 'paper' }));
+      await tab.waitForState((s) => s.seq >= tab.events.length);
+    }
     await tab.waitForState((s) => s.seq >= 5);
     const head = tab.state.seq;
     const synced = expectAck(await tab.send(CommandType.eventsSync, { afterSeq: 2 }));

@@ -2,15 +2,16 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
 
 /**
  * Events written in the same transaction as the state change they describe, relayed afterwards.
- * Ids commit out of order, so consumers dedupe by (stream, seq), never by "id above the last seen".
+ * (stream, seq) is the key: seq is gapless per stream, written only by the stream's fenced writer,
+ * and consumers dedupe by it. There is no serial id: ids commit out of order, so "id above the
+ * last seen" would skip rows, and the extra index costs every commit batch.
  */
 export const OutboxEvent = defineEntity({
   name: 'OutboxEvent',
   tableName: 'outbox',
   properties: {
-    id: p.bigint('number').primary().autoincrement(),
-    stream: p.text(),
-    seq: p.bigint('number'),
+    stream: p.text().primary(),
+    seq: p.bigint('number').primary(),
     type: p.text(),
     payload: p.json<unknown>(),
     createdAt: p.datetime().defaultRaw('now()'),
@@ -19,7 +20,6 @@ export const OutboxEvent = defineEntity({
     // smaller id than rows already visible) can never be skipped.
     xid: p.string().columnType('xid8').defaultRaw('pg_current_xact_id()'),
   },
-  uniques: [{ name: 'outbox_stream_seq_unique', properties: ['stream', 'seq'] }],
 });
 
 export type IOutboxEvent = InferEntity<typeof OutboxEvent>;

@@ -56,14 +56,11 @@ describe('playRps', () => {
     });
   }
 
-  test('events: balance.changed only when the balance moved, then game.played', () => {
+  test('events: balance.changed with the net delta, only when the balance moved', () => {
     const win = playRps(player(), 5, 'rock', 'scissors', 'cmd-rps-win1');
-    assert.deepEqual(win.events, [
-      { type: EventType.balanceChanged, data: { delta: 5, balance: 105, reason: 'game.rps', ref: 'cmd-rps-win1' } },
-      { type: EventType.gamePlayed, data: { game: RPS_GAME, bet: 5, payout: 10, outcome: 'win' } },
-    ]);
+    assert.deepEqual(win.events, [{ type: EventType.balanceChanged, data: { delta: 5, balance: 105, reason: 'game.rps', ref: 'cmd-rps-win1' } }]);
     const draw = playRps(player(), 5, 'rock', 'rock', 'cmd-rps-drw1');
-    assert.deepEqual(draw.events.map((e) => e.type), [EventType.gamePlayed]);
+    assert.deepEqual(draw.events, []);
     const lose = playRps(player(), 5, 'rock', 'paper', 'cmd-rps-los1');
     assert.equal((lose.events[0].data as { delta: number }).delta, -5);
   });

@@ -45,6 +45,5 @@ export function playRps(player: Player, bet: number, hand: Hand, serverHand: Han
   if (delta !== 0) {
     events.push({ type: EventType.balanceChanged, data: { delta, balance: next.balance, reason: 'game.rps', ref: commandId } });
   }
-  events.push({ type: EventType.gamePlayed, data: { game: RPS_GAME, bet, payout, outcome } });
   return { next, transfers, events, result: { serverHand, outcome, payout, balance: next.balance, proof: null } };
 }

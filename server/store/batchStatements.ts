@@ -88,13 +88,18 @@ export async function writeBatch(sql: Sql, batch: readonly Mutation[]): Promise<
     if (m.player) players.set(m.player.userId, m.player);
   }
   const ids = [...writers.keys()];
-  const held = await sql.query<{ id: string }>(BATCH_SQL, [
+  const held = await sql.query<{ id: string }>(
+    BATCH_SQL,
+    [
     JSON.stringify(ids.map((id) => ({ id, ...writers.get(id) }))),
     JSON.stringify(batch.flatMap((m) => m.transfers.map((t) => ({ writer: m.writer.account, from_account: t.from, to_account: t.to, amount: t.amount, reason: t.reason, ref: t.ref, command_id: t.commandId })))),
     JSON.stringify([...players.values()].map((r) => ({ user_id: r.userId, xp: r.xp, level: r.level, stats: r.stats, streak_day: r.streakDay, last_claim_day: r.lastClaimDay }))),
     JSON.stringify(batch.flatMap((m) => m.outbox.map((e) => ({ writer: m.writer.account, stream: e.stream, seq: e.seq, type: e.type, payload: e.data, created_at: e.at })))),
     JSON.stringify(batch.flatMap((m) => (m.command ? [{ writer: m.writer.account, actor: m.command.actor, command_id: m.command.commandId, payload_hash: m.command.payloadHash, reply: m.command.reply }] : []))),
-  ]);
+    ],
+    undefined,
+    'coffer_write_batch_v1',
+  );
   const kept = new Set(held.map((r) => r.id));
   return ids.filter((id) => !kept.has(id));
 }

@@ -1,33 +1,38 @@
-// The one door to PostgreSQL for hot paths: MikroORM's own Kysely pool, with real bind parameters
-// (MikroORM's `execute` inlines parameters into the SQL text, which is slow for the large arrays
-// that set-based batch statements send).
+// The one door to PostgreSQL for hot paths: the `pg` pool inside MikroORM's PostgreSQL driver,
+// used directly. Statements that run per batch or per room load are named, so each connection
+// parses and plans them once and afterwards receives only their parameters (MikroORM's `execute`
+// would inline parameters into fresh SQL text every time).
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import type { Pool, PoolClient } from 'pg';
 
-export type Queryable = Kysely<unknown> | Transaction<unknown>;
+export type Queryable = Pool | PoolClient;
 
 export type Sql = {
-  query<T = Record<string, unknown>>(text: string, params?: readonly unknown[], on?: Queryable): Promise<T[]>;
+  /** `name` prepares the statement once per connection; use it for fixed SQL run often. */
+  query<T = Record<string, unknown>>(text: string, params?: readonly unknown[], on?: Queryable, name?: string): Promise<T[]>;
   transaction<T>(work: (trx: Queryable) => Promise<T>): Promise<T>;
 };
 
-export function sqlFor(orm: MikroORM): Sql {
-  const db = () => orm.em.getConnection().getClient<unknown>();
+export async function sqlFor(orm: MikroORM): Promise<Sql> {
+  const pool = (await orm.em.getConnection().getNativeClient()) as Pool;
   return {
-    async query<T>(text: string, params: readonly unknown[] = [], on?: Queryable) {
-      const result = await (on ?? db()).executeQuery<T>(CompiledQuery.raw(text, [...params]));
+    async query<T>(text: string, params: readonly unknown[] = [], on?: Queryable, name?: string) {
+      const result = await (on ?? pool).query({ text, values: [...params], ...(name ? { name } : {}) });
       return result.rows as T[];
     },
     async transaction<T>(work: (trx: Queryable) => Promise<T>) {
-      const trx = await db().startTransaction().execute();
+      const client = await pool.connect();
       try {
-        const value = await work(trx);
-        await trx.commit().execute();
+        await client.query('BEGIN');
+        const value = await work(client);
+        await client.query('COMMIT');
         return value;
       } catch (error) {
         // The rollback may fail too when the connection is gone; the original error is what matters.
-        await trx.rollback().execute().catch(() => undefined);
+        await client.query('ROLLBACK').catch(() => undefined);
         throw error;
+      } finally {
+        client.release();
       }
     },
   };

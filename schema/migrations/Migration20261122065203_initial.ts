@@ -1,8 +1,8 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261122063545_initial extends Migration {
+export class Migration20261122065203_initial extends Migration {
 
-  override name = 'Migration20261122063545_initial';
+  override name = 'Migration20261122065203_initial';
 
   override up(): void | Promise<void> {
     this.addSql(`create table "accounts" ("id" text not null, "kind" text not null, "balance" bigint not null default '0', "epoch" bigint not null default '0', "created_at" timestamptz not null default now(), primary key ("id"));`);
@@ -10,8 +10,7 @@ export class Migration20261122063545_initial extends Migration {
     this.addSql(`create table "command_results" ("actor" text not null, "command_id" text not null, "payload_hash" text not null, "reply" jsonb not null, "created_at" timestamptz not null default now(), primary key ("actor", "command_id"));`);
     this.addSql(`create index "command_results_created_at_index" on "command_results" ("created_at");`);
 
-    this.addSql(`create table "outbox" ("id" bigserial primary key, "stream" text not null, "seq" bigint not null, "type" text not null, "payload" jsonb not null, "created_at" timestamptz not null default now(), "xid" xid8 not null default pg_current_xact_id());`);
-    this.addSql(`alter table "outbox" add constraint "outbox_stream_seq_unique" unique ("stream", "seq");`);
+    this.addSql(`create table "outbox" ("stream" text not null, "seq" bigint not null, "type" text not null, "payload" jsonb not null, "created_at" timestamptz not null default now(), "xid" xid8 not null default pg_current_xact_id(), primary key ("stream", "seq"));`);
 
     this.addSql(`create table "players" ("user_id" text not null, "display_name" text not null, "xp" bigint not null default '0', "level" int not null default 1, "stats" jsonb not null default '{}', "streak_day" int not null default 0, "last_claim_day" int null, "created_at" timestamptz not null default now(), primary key ("user_id"));`);
 
