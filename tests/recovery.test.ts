@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { CommandType } from '../shared/commands.ts';
+import { CloseCode } from '../shared/protocol.ts';
 import { expectAck, expectNack, joinPlayerRoom, newId, signInGuest } from './support/client.ts';
 import { createTestDatabase, pgClient, type TestDatabase } from './support/db.ts';
 import { assertLedgerHolds, queryRows } from './support/ledger.ts';
@@ -67,4 +68,21 @@ test('a refused commit is nacked UNAVAILABLE and the room reloads the committed 
   assert.equal(Number(balance), truth);
   assert.deepEqual(await queryRows(db.url, 'SELECT * FROM command_results WHERE command_id = $1', [id]), []);
   await tab.leave();
+});
+
+test('SIGTERM acknowledges what is in flight, closes clients with the reconnect code and exits 0', async () => {
+  const me = await signInGuest(server.url);
+  const tab = await joinPlayerRoom(server.url, me.token);
+  expectAck(await tab.send(CommandType.streakClaim));
+  const closed = new Promise<number>((resolve) => tab.room.onLeave((code) => resolve(code)));
+  const inFlight = Array.from({ length: 20 }, () => tab.send(CommandType.gameRps, { bet: 1, hand: 'rock' }));
+  const exited = server.stop();
+  assert.equal(await closed, CloseCode.RECONNECT);
+  assert.equal(await exited, 0);
+  // What was acknowledged before the socket closed is in the ledger; the rest the client retries.
+  const replies = await Promise.all(inFlight.map((r) => Promise.race([r, Promise.resolve(null)])));
+  const acked = replies.filter((r) => r && 'ack' in r).map((r) => (r as { ack: { id: string } }).ack.id);
+  assert.ok(acked.length > 0, 'commands in flight at SIGTERM were acknowledged');
+  for (const id of acked) assert.equal((await queryRows(db.url, 'SELECT 1 FROM command_results WHERE command_id = $1', [id])).length, 1);
+  server = await startServer({ DATABASE_URL: db.url });
 });
