@@ -9,6 +9,7 @@ import { newId, signInGuest } from '../tests/support/client.ts';
 import { createTestDatabase, pgClient } from '../tests/support/db.ts';
 import { migrate, startServer } from '../tests/support/server.ts';
 import { percentile, pgLoopBaseline, pgbenchBaseline } from './baseline.ts';
+import { pipelineOnly } from './pipelineBench.ts';
 import { ProtocolRoom } from './protocolClient.ts';
 
 const { values } = parseArgs({
@@ -30,8 +31,8 @@ try {
 
   const baseline = (await pgbenchBaseline(db.url, seconds)) ?? (await pgLoopBaseline(db.url, seconds));
   console.log(`baseline (${baseline.kind}): ${baseline.tps.toFixed(0)} transactions/s`);
-  // The baseline leaves dirty pages behind; flush them now so its checkpoint I/O does not land in
-  // the middle of our phases.
+  // Each phase leaves dirty pages and WAL behind; a checkpoint between phases keeps one phase's
+  // flush I/O out of the next one's latencies.
   await checkpoint(db.url);
 
   const server = await startServer({ DATABASE_URL: db.url, RATE_LIMIT_PER_SECOND: '100000', LOG_LEVEL: 'error' });
@@ -42,12 +43,16 @@ try {
 
     const peak = await closedLoop(tabs, inflight, seconds * 1000);
     report('peak (closed loop)', peak);
+    await checkpoint(db.url);
     const half = await paced(tabs, peak.perSecond / 2, seconds * 1000);
     report(`half of peak (${(peak.perSecond / 2).toFixed(0)}/s offered)`, half);
     console.log(await pipelineFigures(server.url));
+    for (const tab of tabs) tab.close();
+    await server.stop();
+    const ceiling = await pipelineOnly(db.url, clients * inflight, seconds);
+    console.log(`pipeline alone (no WebSocket, ${clients * inflight} writers): ${ceiling.toFixed(0)} mutations/s, ${(ceiling / baseline.tps).toFixed(2)}x baseline`);
     console.log(`ratio to baseline: ${(peak.perSecond / baseline.tps).toFixed(2)}x (bar 2x, goal 5x)`);
     console.log(`ack p99 at half of peak: ${half.p99.toFixed(1)} ms (bar 50 ms, goal 25 ms)`);
-    for (const tab of tabs) tab.close();
   } finally {
     await server.stop();
   }

@@ -85,7 +85,7 @@ describe('health', () => {
   });
 
   test('with REDIS_URL set, redis is a component of readiness', async () => {
-    const withRedis = await startServer({ DATABASE_URL: db.url, REDIS_URL: 'redis://127.0.0.1:6379' });
+    const withRedis = await startServer({ DATABASE_URL: db.url, REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379' });
     try {
       const { status, body } = await ready(withRedis.url);
       assert.equal(status, 200);

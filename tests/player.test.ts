@@ -13,7 +13,7 @@ import { CloseCode, JoinErrorCode, RoomName } from '../shared/protocol.ts';
 import { expectAck, expectNack, joinPlayerRoom, signInGuest } from './support/client.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
 import { assertLedgerHolds, queryRows } from './support/ledger.ts';
-import { migrate, startServer, type RunningServer } from './support/server.ts';
+import { migrate, startServer, TEST_ADMIN_PASSWORD, type RunningServer } from './support/server.ts';
 
 for (const mode of ['services', 'embedded'] as const) describe(`player room (${mode} mode)`, () => {
   let db: TestDatabase | undefined;
@@ -150,6 +150,22 @@ for (const mode of ['services', 'embedded'] as const) describe(`player room (${m
     assert.deepEqual(synced.events, tab.events.slice(2), 'replayed events equal the live ones');
     const none = expectAck(await tab.send(CommandType.eventsSync, { afterSeq: head }));
     assert.deepEqual(none, { events: [], seq: head });
+    await tab.leave();
+  });
+
+  test('an admin may watch a player room read-only', async () => {
+    const me = await signInGuest(server.url);
+    const tab = await joinPlayerRoom(server.url, me.token);
+    expectAck(await tab.send(CommandType.streakClaim));
+    const res = await fetch(`${server.url}/auth/admin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password: TEST_ADMIN_PASSWORD }) });
+    const admin = (await res.json()) as { token: string };
+    const watcher = await joinPlayerRoom(server.url, admin.token, { userId: me.userId });
+    assert.equal(watcher.room.roomId, tab.room.roomId);
+    await watcher.waitForState((s) => s.balance === 100);
+    const refused = expectNack(await watcher.send(CommandType.gameRps, { bet: 1, hand: 'rock' }));
+    assert.equal(refused.code, 'FORBIDDEN');
+    assert.equal(expectAck(await watcher.send(CommandType.eventsSync, { afterSeq: 0 })).events.length, 2);
+    await watcher.leave();
     await tab.leave();
   });
 
