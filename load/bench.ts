@@ -82,10 +82,17 @@ function report(name: string, p: Phase) {
   console.log(`${name}: ${p.perSecond.toFixed(0)} commands/s, ack p50 ${p.p50.toFixed(1)} ms, p99 ${p.p99.toFixed(1)} ms, ${p.commands} acked, ${p.errors} nacked`);
 }
 
+/** Maintenance between phases: vacuum what the last phase wrote (else autovacuum starts in the
+ *  middle of the next one, competing for the same two cores) and flush dirty pages. */
 async function checkpoint(url: string) {
   const client = pgClient(url);
   await client.connect();
-  await client.query('CHECKPOINT').finally(() => client.end());
+  try {
+    await client.query('VACUUM (ANALYZE) accounts, players, transfers, outbox, command_results');
+    await client.query('CHECKPOINT');
+  } finally {
+    await client.end();
+  }
 }
 
 /** Gives each bench player gold straight in the ledger (a mint transfer) before their rooms load. */
