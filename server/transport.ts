@@ -8,10 +8,18 @@ export type TransportChoice = { transport: Transport; name: 'uws' | 'ws' };
 /** Bytes a slow reader may have queued before uWS closes it (never a silent drop). */
 export const MAX_BACKPRESSURE = 1024 * 1024;
 
-export async function createTransport(mode: 'auto' | 'uws' | 'ws', maxPayloadBytes: number, logger: Logger): Promise<TransportChoice> {
+type UwsModule = typeof import('@colyseus/uwebsockets-transport');
+
+/** `loadUws` is replaceable so tests can see what happens when uWebSockets.js does not load. */
+export async function createTransport(
+  mode: 'auto' | 'uws' | 'ws',
+  maxPayloadBytes: number,
+  logger: Pick<Logger, 'warn'>,
+  loadUws: () => Promise<UwsModule> = () => import('@colyseus/uwebsockets-transport'),
+): Promise<TransportChoice> {
   if (mode !== 'ws') {
     try {
-      const { uWebSocketsTransport } = await import('@colyseus/uwebsockets-transport');
+      const { uWebSocketsTransport } = await loadUws();
       const transport = new uWebSocketsTransport({
         maxPayloadLength: maxPayloadBytes,
         maxBackpressure: MAX_BACKPRESSURE,
