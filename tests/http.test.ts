@@ -1,26 +1,14 @@
 // The HTTP side of the protocol against real processes: sign-in, health and readiness per
 // component (database, Redis), and the Prometheus metrics a command moves.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { CommandType } from '../shared/commands.ts';
 import { expectAck, joinPlayerRoom, signInGuest } from './support/client.ts';
-import { createTestDatabase, type TestDatabase } from './support/db.ts';
-import { assertLedgerHolds } from './support/ledger.ts';
-import { migrate, startServer, TEST_ADMIN_PASSWORD, type RunningServer } from './support/server.ts';
+import { createTestDatabase } from './support/db.ts';
+import { serverFixture } from './support/fixture.ts';
+import { startServer, TEST_ADMIN_PASSWORD } from './support/server.ts';
 
-let db: TestDatabase;
-let server: RunningServer;
-
-before(async () => {
-  db = await createTestDatabase('coffer_http');
-  await migrate(db.url);
-  server = await startServer({ DATABASE_URL: db.url });
-});
-after(async () => {
-  await server?.stop();
-  await assertLedgerHolds(db.url);
-  await db?.drop();
-});
+const fx = serverFixture('coffer_http', {});
 
 async function post(url: string, body: unknown): Promise<{ status: number; body: any }> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -34,7 +22,7 @@ async function ready(url: string): Promise<{ status: number; body: any }> {
 
 describe('POST /auth/guest', () => {
   test('signs in with a display name', async () => {
-    const { status, body } = await post(`${server.url}/auth/guest`, { displayName: 'carol' });
+    const { status, body } = await post(`${fx.server.url}/auth/guest`, { displayName: 'carol' });
     assert.equal(status, 200);
     assert.deepEqual(Object.keys(body).sort(), ['displayName', 'token', 'userId']);
     assert.equal(body.displayName, 'carol');
@@ -44,7 +32,7 @@ describe('POST /auth/guest', () => {
 
   for (const [what, displayName] of [['empty', ''], ['33 characters', 'x'.repeat(33)], ['a number', 42]] as const) {
     test(`refuses a displayName that is ${what} with 400 INVALID_INPUT`, async () => {
-      const { status, body } = await post(`${server.url}/auth/guest`, { displayName });
+      const { status, body } = await post(`${fx.server.url}/auth/guest`, { displayName });
       assert.equal(status, 400);
       assert.equal(body.code, 'INVALID_INPUT');
       assert.match(body.message, /displayName/);
@@ -55,14 +43,14 @@ describe('POST /auth/guest', () => {
 
 describe('POST /auth/admin', () => {
   test('a wrong password is 401 UNAUTHORIZED', async () => {
-    const { status, body } = await post(`${server.url}/auth/admin`, { password: `${TEST_ADMIN_PASSWORD}x` });
+    const { status, body } = await post(`${fx.server.url}/auth/admin`, { password: `${TEST_ADMIN_PASSWORD}x` });
     assert.equal(status, 401);
     assert.equal(body.code, 'UNAUTHORIZED');
     assert.equal(body.token, undefined);
   });
 
   test('the right password gives an admin token with sub, role, name and exp', async () => {
-    const { status, body } = await post(`${server.url}/auth/admin`, { password: TEST_ADMIN_PASSWORD });
+    const { status, body } = await post(`${fx.server.url}/auth/admin`, { password: TEST_ADMIN_PASSWORD });
     assert.equal(status, 200);
     assert.equal(body.role, 'admin');
     const claims = JSON.parse(Buffer.from(body.token.split('.')[1], 'base64url').toString('utf8'));
@@ -75,17 +63,17 @@ describe('POST /auth/admin', () => {
 
 describe('health', () => {
   test('GET /health/live is 200', async () => {
-    assert.equal((await fetch(`${server.url}/health/live`)).status, 200);
+    assert.equal((await fetch(`${fx.server.url}/health/live`)).status, 200);
   });
 
   test('GET /health/ready reports the database component', async () => {
-    const { status, body } = await ready(server.url);
+    const { status, body } = await ready(fx.server.url);
     assert.equal(status, 200);
     assert.deepEqual(body, { ok: true, components: { database: { ok: true } } });
   });
 
   test('with REDIS_URL set, redis is a component of readiness', async () => {
-    const withRedis = await startServer({ DATABASE_URL: db.url, REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379' });
+    const withRedis = await startServer({ DATABASE_URL: fx.db.url, REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379' });
     try {
       const { status, body } = await ready(withRedis.url);
       assert.equal(status, 200);
@@ -96,8 +84,8 @@ describe('health', () => {
     }
   });
 
-  test('an unreachable Redis does not stop the start but makes the server not ready', async () => {
-    const noRedis = await startServer({ DATABASE_URL: db.url, REDIS_URL: 'redis://127.0.0.1:6' }, { waitFor: 'live' });
+  test('an unreachable Redis does not stop the start but makes the fx.server not ready', async () => {
+    const noRedis = await startServer({ DATABASE_URL: fx.db.url, REDIS_URL: 'redis://127.0.0.1:6' }, { waitFor: 'live' });
     try {
       const { status, body } = await ready(noRedis.url);
       assert.equal(status, 503);
@@ -129,16 +117,16 @@ describe('health', () => {
 
 describe('GET /metrics', () => {
   test('exposes the Coffer metrics, and a claimed streak counts as one streak.claim ack', async () => {
-    const before = await (await fetch(`${server.url}/metrics`)).text();
+    const before = await (await fetch(`${fx.server.url}/metrics`)).text();
     for (const name of ['coffer_commands_total', 'coffer_commit_batch_size', 'coffer_commit_seconds', 'coffer_pipeline_queue_depth', 'coffer_clients', 'coffer_rooms']) {
       assert.match(before, new RegExp(`^# TYPE ${name} `, 'm'), name);
     }
     assert.doesNotMatch(before, /coffer_commands_total\{type="streak\.claim",outcome="ack"\}/);
 
-    const me = await signInGuest(server.url);
-    const tab = await joinPlayerRoom(server.url, me.token);
+    const me = await signInGuest(fx.server.url);
+    const tab = await joinPlayerRoom(fx.server.url, me.token);
     expectAck(await tab.send(CommandType.streakClaim));
-    const afterClaim = await (await fetch(`${server.url}/metrics`)).text();
+    const afterClaim = await (await fetch(`${fx.server.url}/metrics`)).text();
     assert.match(afterClaim, /^coffer_commands_total\{type="streak\.claim",outcome="ack"\} 1$/m);
     assert.match(afterClaim, /^coffer_clients 1$/m);
     assert.match(afterClaim, /^coffer_rooms\{room="player"\} 1$/m);

@@ -1,30 +1,17 @@
 // PROTOCOL.md "Commands": one effect per id, the stored reply on retry (also after a restart),
 // IDEMPOTENCY_MISMATCH for a reused id, and bad input rejected with nothing written.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { CommandType, MAX_BET } from '../shared/commands.ts';
 import { expectAck, expectNack, joinPlayerRoom, newId, signInGuest, type PlayerConnection } from './support/client.ts';
-import { createTestDatabase, type TestDatabase } from './support/db.ts';
-import { assertLedgerHolds, queryRows } from './support/ledger.ts';
-import { migrate, startServer, type RunningServer } from './support/server.ts';
+import { serverFixture } from './support/fixture.ts';
+import { queryRows } from './support/ledger.ts';
 
-let db: TestDatabase;
-let server: RunningServer;
-
-before(async () => {
-  db = await createTestDatabase('coffer_idem');
-  await migrate(db.url);
-  server = await startServer({ DATABASE_URL: db.url, RATE_LIMIT_PER_SECOND: '100000' });
-});
-after(async () => {
-  await server?.stop();
-  await assertLedgerHolds(db.url);
-  await db?.drop();
-});
+const fx = serverFixture('coffer_idem', { RATE_LIMIT_PER_SECOND: '100000' });
 
 async function rowCounts(userId: string) {
   const [row] = await queryRows<Record<string, string>>(
-    db.url,
+    fx.db.url,
     `SELECT (SELECT count(*) FROM transfers WHERE from_account = $1 OR to_account = $1) AS transfers,
             (SELECT count(*) FROM outbox WHERE stream = 'player:' || $1) AS outbox,
             (SELECT count(*) FROM command_results WHERE actor = $1) AS replies,
@@ -36,8 +23,8 @@ async function rowCounts(userId: string) {
 
 describe('idempotency', () => {
   test('a retried id returns the stored reply and has one effect, also when sent twice at once', async () => {
-    const me = await signInGuest(server.url);
-    const tab = await joinPlayerRoom(server.url, me.token);
+    const me = await signInGuest(fx.server.url);
+    const tab = await joinPlayerRoom(fx.server.url, me.token);
     const claimId = newId();
     const first = expectAck(await tab.send(CommandType.streakClaim, {}, claimId));
     const retry = expectAck(await tab.send(CommandType.streakClaim, {}, claimId));
@@ -46,14 +33,14 @@ describe('idempotency', () => {
     const gameId = newId();
     const [a, b] = await Promise.all([tab.send(CommandType.gameRps, { bet: 7, hand: 'rock' }, gameId), tab.send(CommandType.gameRps, { bet: 7, hand: 'rock' }, gameId)]);
     assert.deepEqual(expectAck(b), expectAck(a));
-    const rows = await queryRows(db.url, 'SELECT * FROM transfers WHERE command_id = $1 AND reason = $2', [gameId, 'game.rps.bet']);
+    const rows = await queryRows(fx.db.url, 'SELECT * FROM transfers WHERE command_id = $1 AND reason = $2', [gameId, 'game.rps.bet']);
     assert.equal(rows.length, 1, 'one bet transfer for the id');
     await tab.leave();
   });
 
   test('the same id with another payload gets IDEMPOTENCY_MISMATCH and changes nothing', async () => {
-    const me = await signInGuest(server.url);
-    const tab = await joinPlayerRoom(server.url, me.token);
+    const me = await signInGuest(fx.server.url);
+    const tab = await joinPlayerRoom(fx.server.url, me.token);
     expectAck(await tab.send(CommandType.streakClaim));
     const id = newId();
     expectAck(await tab.send(CommandType.gameRps, { bet: 3, hand: 'rock' }, id));
@@ -68,8 +55,8 @@ describe('idempotency', () => {
   });
 
   test('bad input is refused with INVALID_INPUT naming the field, and nothing is written', async () => {
-    const me = await signInGuest(server.url);
-    const tab = await joinPlayerRoom(server.url, me.token);
+    const me = await signInGuest(fx.server.url);
+    const tab = await joinPlayerRoom(fx.server.url, me.token);
     expectAck(await tab.send(CommandType.streakClaim));
     const before = await rowCounts(me.userId);
     const cases: Array<[string, Record<string, unknown>, RegExp]> = [
@@ -104,8 +91,8 @@ describe('idempotency', () => {
   });
 
   test('ids older than the replies a room keeps in memory still get their stored reply', async () => {
-    const me = await signInGuest(server.url);
-    const tab = await joinPlayerRoom(server.url, me.token);
+    const me = await signInGuest(fx.server.url);
+    const tab = await joinPlayerRoom(fx.server.url, me.token);
     const claimId = newId();
     const claim = expectAck(await tab.send(CommandType.streakClaim, {}, claimId));
     const firstGameId = newId();
@@ -123,18 +110,18 @@ describe('idempotency', () => {
     await tab.leave();
   });
 
-  test('a retry after a server restart returns the original reply with no second effect', async () => {
-    const me = await signInGuest(server.url);
-    let tab: PlayerConnection = await joinPlayerRoom(server.url, me.token);
+  test('a retry after a fx.server restart returns the original reply with no second effect', async () => {
+    const me = await signInGuest(fx.server.url);
+    let tab: PlayerConnection = await joinPlayerRoom(fx.server.url, me.token);
     const claimId = newId();
     const gameId = newId();
     const claim = expectAck(await tab.send(CommandType.streakClaim, {}, claimId));
     const game = expectAck(await tab.send(CommandType.gameRps, { bet: 10, hand: 'scissors' }, gameId));
     const before = await rowCounts(me.userId);
 
-    assert.equal(await server.stop(), 0, 'SIGTERM exits 0');
-    server = await startServer({ DATABASE_URL: db.url, RATE_LIMIT_PER_SECOND: '100000' }, { port: server.port });
-    tab = await joinPlayerRoom(server.url, me.token);
+    assert.equal(await fx.server.stop(), 0, 'SIGTERM exits 0');
+    await fx.restart();
+    tab = await joinPlayerRoom(fx.server.url, me.token);
     await tab.waitForState((s) => s.balance === game.balance);
     assert.deepEqual(expectAck(await tab.send(CommandType.streakClaim, {}, claimId)), claim);
     assert.deepEqual(expectAck(await tab.send(CommandType.gameRps, { bet: 10, hand: 'scissors' }, gameId)), game);

@@ -2,31 +2,19 @@
 // behind the room's back) is nacked UNAVAILABLE, the room reloads from the database under a new
 // epoch (crash-only recovery) and goes on serving with the committed truth.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { CommandType } from '../shared/commands.ts';
 import { CloseCode } from '../shared/protocol.ts';
 import { expectAck, expectNack, joinPlayerRoom, newId, signInGuest } from './support/client.ts';
-import { createTestDatabase, pgClient, type TestDatabase } from './support/db.ts';
-import { assertLedgerHolds, queryRows } from './support/ledger.ts';
-import { migrate, startServer, type RunningServer } from './support/server.ts';
+import { pgClient } from './support/db.ts';
+import { serverFixture } from './support/fixture.ts';
+import { queryRows } from './support/ledger.ts';
 
-let db: TestDatabase;
-let server: RunningServer;
-
-before(async () => {
-  db = await createTestDatabase('coffer_recovery');
-  await migrate(db.url);
-  server = await startServer({ DATABASE_URL: db.url });
-});
-after(async () => {
-  await server?.stop();
-  await assertLedgerHolds(db.url);
-  await db?.drop();
-});
+const fx = serverFixture('coffer_recovery', {});
 
 /** Test-only SQL: a ledger-consistent debit the room does not know about. */
 async function debitBehindTheRoom(userId: string, amount: number): Promise<void> {
-  const client = pgClient(db.url);
+  const client = pgClient(fx.db.url);
   await client.connect();
   await client.query('BEGIN');
   await client.query(`INSERT INTO transfers (from_account, to_account, amount, reason) VALUES ($1, 'house', $2, 'test.out-of-band')`, [userId, amount]);
@@ -37,8 +25,8 @@ async function debitBehindTheRoom(userId: string, amount: number): Promise<void>
 }
 
 test('a refused commit is nacked UNAVAILABLE and the room reloads the committed state', async () => {
-  const me = await signInGuest(server.url);
-  const tab = await joinPlayerRoom(server.url, me.token);
+  const me = await signInGuest(fx.server.url);
+  const tab = await joinPlayerRoom(fx.server.url, me.token);
   expectAck(await tab.send(CommandType.streakClaim));
   await debitBehindTheRoom(me.userId, 100);
 
@@ -59,30 +47,30 @@ test('a refused commit is nacked UNAVAILABLE and the room reloads the committed 
   assert.equal(refused.retryable, true);
   const truth = believed - 100;
   await tab.waitForState((s) => s.balance === truth);
-  const [{ epoch }] = await queryRows<{ epoch: string }>(db.url, 'SELECT epoch FROM accounts WHERE id = $1', [me.userId]);
+  const [{ epoch }] = await queryRows<{ epoch: string }>(fx.db.url, 'SELECT epoch FROM accounts WHERE id = $1', [me.userId]);
   assert.equal(Number(epoch), 2, 'the room reloaded under a new epoch');
 
   // The retry is judged against the reloaded truth, and the room keeps serving.
   assert.equal(expectNack(await tab.send(CommandType.gameRps, { bet: believed, hand: 'rock' }, id)).code, 'INSUFFICIENT_FUNDS');
-  const [{ balance }] = await queryRows<{ balance: string }>(db.url, 'SELECT balance FROM accounts WHERE id = $1', [me.userId]);
+  const [{ balance }] = await queryRows<{ balance: string }>(fx.db.url, 'SELECT balance FROM accounts WHERE id = $1', [me.userId]);
   assert.equal(Number(balance), truth);
-  assert.deepEqual(await queryRows(db.url, 'SELECT * FROM command_results WHERE command_id = $1', [id]), []);
+  assert.deepEqual(await queryRows(fx.db.url, 'SELECT * FROM command_results WHERE command_id = $1', [id]), []);
   await tab.leave();
 });
 
 test('SIGTERM acknowledges what is in flight, closes clients with the reconnect code and exits 0', async () => {
-  const me = await signInGuest(server.url);
-  const tab = await joinPlayerRoom(server.url, me.token);
+  const me = await signInGuest(fx.server.url);
+  const tab = await joinPlayerRoom(fx.server.url, me.token);
   expectAck(await tab.send(CommandType.streakClaim));
   const closed = new Promise<number>((resolve) => tab.room.onLeave((code) => resolve(code)));
   const inFlight = Array.from({ length: 20 }, () => tab.send(CommandType.gameRps, { bet: 1, hand: 'rock' }));
-  const exited = server.stop();
+  const exited = fx.server.stop();
   assert.equal(await closed, CloseCode.RECONNECT);
   assert.equal(await exited, 0);
   // What was acknowledged before the socket closed is in the ledger; the rest the client retries.
   const replies = await Promise.all(inFlight.map((r) => Promise.race([r, Promise.resolve(null)])));
   const acked = replies.filter((r) => r && 'ack' in r).map((r) => (r as { ack: { id: string } }).ack.id);
   assert.ok(acked.length > 0, 'commands in flight at SIGTERM were acknowledged');
-  for (const id of acked) assert.equal((await queryRows(db.url, 'SELECT 1 FROM command_results WHERE command_id = $1', [id])).length, 1);
-  server = await startServer({ DATABASE_URL: db.url });
+  for (const id of acked) assert.equal((await queryRows(fx.db.url, 'SELECT 1 FROM command_results WHERE command_id = $1', [id])).length, 1);
+  await fx.restart();
 });
