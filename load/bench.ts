@@ -44,8 +44,11 @@ try {
     const peak = await closedLoop(tabs, inflight, seconds * 1000);
     report('peak (closed loop)', peak);
     await checkpoint(db.url);
+    const before = await commandBuckets(server.url);
     const half = await paced(tabs, peak.perSecond / 2, seconds * 1000);
+    const serverP99 = p99Bucket(before, await commandBuckets(server.url));
     report(`half of peak (${(peak.perSecond / 2).toFixed(0)}/s offered)`, half);
+    console.log(`  server side (receive -> reply sent) at half of peak: p99 <= ${serverP99} ms`);
     console.log(await pipelineFigures(server.url));
     for (const tab of tabs) tab.close();
     await server.stop();
@@ -58,6 +61,19 @@ try {
   }
 } finally {
   await db.drop();
+}
+
+/** The server's own command latency histogram (cumulative bucket counts by upper bound). */
+async function commandBuckets(url: string): Promise<Map<string, number>> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return new Map([...text.matchAll(/^coffer_command_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm)].map((m) => [m[1], Number(m[2])]));
+}
+
+/** Upper bound (ms) of the bucket holding the 99th percentile of what was observed in between. */
+function p99Bucket(before: Map<string, number>, after: Map<string, number>): number {
+  const total = (after.get('+Inf') ?? 0) - (before.get('+Inf') ?? 0);
+  for (const [le, count] of after) if (count - (before.get(le) ?? 0) >= total * 0.99) return Number(le) * 1000;
+  return Infinity;
 }
 
 /** Mean batch size and commit time, from the server's own histograms. */

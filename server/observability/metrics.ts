@@ -12,6 +12,7 @@ export function createMetrics() {
     clients: new Gauge({ name: 'coffer_clients', help: 'Connected clients', registers: [registry] }),
     rooms: new Gauge({ name: 'coffer_rooms', help: 'Rooms alive in this process', labelNames: ['room'], registers: [registry] }),
     commands: new Counter({ name: 'coffer_commands_total', help: 'Commands by type and outcome (ack or the nack code)', labelNames: ['type', 'outcome'], registers: [registry] }),
+    commandSeconds: new Histogram({ name: 'coffer_command_seconds', help: 'Time from receiving a command to sending its reply', buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.25, 0.5, 1], registers: [registry] }),
     batchSize: new Histogram({ name: 'coffer_commit_batch_size', help: 'Mutations per committed batch', buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256], registers: [registry] }),
     commitSeconds: new Histogram({ name: 'coffer_commit_seconds', help: 'Batch commit latency', buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry] }),
     queueDepth: new Gauge({ name: 'coffer_pipeline_queue_depth', help: 'Mutations waiting for the next batch', registers: [registry] }),

@@ -73,6 +73,7 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
     }
 
     #receive(client: Client, type: string, payload: unknown) {
+      const received = performance.now();
       const writer = this.#writer!;
       // Created on first use: a reconnected client is a new object that never passed onJoin.
       let limiter = this.#limits.get(client);
@@ -86,6 +87,7 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
           : writer.handle(type, payload, readOnly);
       void reply.then((r) => {
         deps.metrics.commands.inc({ type: safeType(type), outcome: 'ack' in r ? 'ack' : r.nack.code });
+        deps.metrics.commandSeconds.observe((performance.now() - received) / 1000);
         if ('ack' in r) client.send(ServerMessage.ack, r.ack);
         else client.send(ServerMessage.nack, r.nack);
       });
