@@ -8,7 +8,7 @@ import { RoomName } from '../shared/protocol.ts';
 import { newId, signInGuest } from '../tests/support/client.ts';
 import { createTestDatabase, pgClient } from '../tests/support/db.ts';
 import { migrate, startServer } from '../tests/support/server.ts';
-import { percentile, pgLoopBaseline, pgbenchBaseline } from './baseline.ts';
+import { percentile, pgbenchLatency, pgLoopBaseline, pgbenchBaseline } from './baseline.ts';
 import { pipelineOnly } from './pipelineBench.ts';
 import { ProtocolRoom } from './protocolClient.ts';
 
@@ -53,6 +53,9 @@ try {
     for (const tab of tabs) tab.close();
     await server.stop();
     const ceiling = await pipelineOnly(db.url, clients * inflight, seconds);
+    await checkpoint(db.url);
+    const dbTail = await pgbenchLatency(db.url, baseline.tps / 2, seconds);
+    if (dbTail) console.log(`baseline latency at half its rate (pgbench -N -R ${(baseline.tps / 2).toFixed(0)}): p50 ${dbTail.p50.toFixed(1)} ms, p99 ${dbTail.p99.toFixed(1)} ms`);
     console.log(`pipeline alone (no WebSocket, ${clients * inflight} writers): ${ceiling.toFixed(0)} mutations/s, ${(ceiling / baseline.tps).toFixed(2)}x baseline`);
     console.log(`ratio to baseline: ${(peak.perSecond / baseline.tps).toFixed(2)}x (bar 2x, goal 5x)`);
     console.log(`ack p99 at half of peak: ${half.p99.toFixed(1)} ms (bar 50 ms, goal 25 ms)`);
