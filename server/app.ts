@@ -6,7 +6,7 @@ import { RoomName } from '../shared/protocol.ts';
 import { createTokens } from './auth/tokens.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
-import { cryptoRng, systemClock, type Clock, type Rng } from './domain/clock.ts';
+import { cryptoSeeds, systemClock, type Clock, type SeedSource } from './domain/clock.ts';
 import { authRoutes } from './http/authRoutes.ts';
 import { healthRoutes, type ReadinessCheck } from './http/healthRoutes.ts';
 import type { Logger } from './observability/logger.ts';
@@ -19,7 +19,7 @@ import { createTransport } from './transport.ts';
 
 export type App = { server: Server; database: Database; transport: 'uws' | 'ws'; pipeline: CommitPipeline; port: number };
 
-export async function startApp(config: Config, logger: Logger, overrides: { clock?: Clock; rng?: Rng } = {}): Promise<App> {
+export async function startApp(config: Config, logger: Logger, overrides: { clock?: Clock; seeds?: SeedSource } = {}): Promise<App> {
   const secrets = await resolveSecrets(config);
   if (secrets.createdAdminPassword) {
     // Printed once, when it is invented; it is kept in DATA_DIR/secrets.json afterwards.
@@ -44,7 +44,7 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
 
   const { transport, name } = await createTransport(config.transport, config.maxPayloadBytes, logger);
   metrics.transport.set({ transport: name }, 1);
-  const deps = { sql, pipeline, clock: overrides.clock ?? systemClock, rng: overrides.rng ?? cryptoRng, logger, tokens, metrics, rateLimitPerSecond: config.rateLimitPerSecond };
+  const deps = { sql, pipeline, clock: overrides.clock ?? systemClock, seeds: overrides.seeds ?? cryptoSeeds, logger, tokens, metrics, rateLimitPerSecond: config.rateLimitPerSecond };
   const server = defineServer({
     transport,
     greet: false,

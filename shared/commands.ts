@@ -1,6 +1,7 @@
 // Command schemas, validated at the room boundary. Every message a client sends is
 // `{ id, ...fields }`; the error text names the field at fault (PROTOCOL.md).
 import { z } from 'zod';
+import type { Proof } from './fair.ts';
 
 export const MAX_BET = 1_000_000;
 
@@ -8,6 +9,7 @@ export const CommandType = {
   streakClaim: 'streak.claim',
   gameRps: 'game.rps',
   eventsSync: 'events.sync',
+  fairRotate: 'fair.rotate',
 } as const;
 export type CommandType = (typeof CommandType)[keyof typeof CommandType];
 
@@ -40,18 +42,26 @@ export const eventsSync = z.strictObject({
     .max(Number.MAX_SAFE_INTEGER, { error: 'afterSeq must be a whole number >= 0' }),
 });
 
+export const fairRotate = z.strictObject({
+  id: commandId,
+  clientSeed: z.string({ error: 'clientSeed must be 1-64 characters of [A-Za-z0-9_-]' }).regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'clientSeed must be 1-64 characters of [A-Za-z0-9_-]' }),
+});
+
 export const playerCommands = {
   [CommandType.streakClaim]: streakClaim,
   [CommandType.gameRps]: gameRps,
   [CommandType.eventsSync]: eventsSync,
+  [CommandType.fairRotate]: fairRotate,
 } as const;
 
 export type PlayerCommand =
   | ({ type: typeof CommandType.streakClaim } & z.infer<typeof streakClaim>)
   | ({ type: typeof CommandType.gameRps } & z.infer<typeof gameRps>)
-  | ({ type: typeof CommandType.eventsSync } & z.infer<typeof eventsSync>);
+  | ({ type: typeof CommandType.eventsSync } & z.infer<typeof eventsSync>)
+  | ({ type: typeof CommandType.fairRotate } & z.infer<typeof fairRotate>);
 
 export type RpsOutcome = 'win' | 'lose' | 'draw';
 export type StreakClaimResult = { day: number; reward: number; balance: number };
-export type RpsResult = { serverHand: Hand; outcome: RpsOutcome; payout: number; balance: number; proof: null };
+export type RpsResult = { serverHand: Hand; outcome: RpsOutcome; payout: number; balance: number; proof: Proof | null };
+export type FairRotateResult = { revealedServerSeed: string; serverSeedHash: string; clientSeed: string; nonce: number };
 export type EventsSyncResult = { events: import('./protocol.ts').WireEvent[]; seq: number } | { snapshot: true; seq: number };

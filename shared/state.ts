@@ -15,6 +15,10 @@ export type GameStats = SchemaType<typeof GameStats>;
 export const Streak = schema({ day: t.number().default(0), lastClaimDay: t.number().default(-1) }, 'Streak');
 export type Streak = SchemaType<typeof Streak>;
 
+/** Provably fair seeds: the hash of the secret server seed in use, the client seed, the next nonce. */
+export const Fair = schema({ serverSeedHash: t.string().default(''), clientSeed: t.string().default(''), nonce: t.number().default(0) }, 'Fair');
+export type Fair = SchemaType<typeof Fair>;
+
 export const PlayerState = schema(
   {
     userId: t.string().default(''),
@@ -24,6 +28,7 @@ export const PlayerState = schema(
     stats: t.map(GameStats),
     inventory: t.map('number'),
     streak: t.ref(Streak),
+    fair: t.ref(Fair),
     seq: t.number().default(0),
   },
   'PlayerState',

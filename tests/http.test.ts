@@ -84,7 +84,7 @@ describe('health', () => {
     }
   });
 
-  test('an unreachable Redis does not stop the start but makes the fx.server not ready', async () => {
+  test('an unreachable Redis does not stop the start but makes the server not ready', async () => {
     const noRedis = await startServer({ DATABASE_URL: fx.db.url, REDIS_URL: 'redis://127.0.0.1:6' }, { waitFor: 'live' });
     try {
       const { status, body } = await ready(noRedis.url);

@@ -110,7 +110,7 @@ describe('idempotency', () => {
     await tab.leave();
   });
 
-  test('a retry after a fx.server restart returns the original reply with no second effect', async () => {
+  test('a retry after a server restart returns the original reply with no second effect', async () => {
     const me = await signInGuest(fx.server.url);
     let tab: PlayerConnection = await joinPlayerRoom(fx.server.url, me.token);
     const claimId = newId();

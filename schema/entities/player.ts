@@ -13,6 +13,11 @@ export const Player = defineEntity({
     streakDay: p.integer().default(0),
     // UTC day number (floor(epochMs / 86400000)) of the last daily claim; null before the first one.
     lastClaimDay: p.integer().nullable(),
+    // Provably fair outcomes (shared/fair.ts): the secret seed in use (its hash is public), the
+    // player's client seed, and the nonce of the next outcome. Set when the player room first loads.
+    serverSeed: p.text().nullable(),
+    clientSeed: p.text().nullable(),
+    nonce: p.bigint('number').default(0),
     createdAt: p.datetime().defaultRaw('now()'),
   },
 });

@@ -1,11 +1,12 @@
 // Injectable time and randomness (STYLE.md rule 5): games and rewards replay from a seed in tests.
-import { randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 
 export type Clock = { now(): number };
-export type Rng = { int(maxExclusive: number): number };
+/** New secret server seeds for provably fair outcomes (shared/fair.ts). */
+export type SeedSource = () => string;
 
 export const systemClock: Clock = { now: () => Date.now() };
-export const cryptoRng: Rng = { int: (maxExclusive) => randomInt(maxExclusive) };
+export const cryptoSeeds: SeedSource = () => randomBytes(32).toString('hex');
 
 export const DAY_MS = 86_400_000;
 export function utcDay(ms: number): number {

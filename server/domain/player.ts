@@ -18,7 +18,12 @@ export type Player = {
   lastClaimDay: number | null;
   /** Last seq written to the player's stream. */
   seq: number;
+  fair: Fairness;
 };
+
+/** The provably fair state (shared/fair.ts): the secret seed, its public hash, the player's
+ *  client seed and the nonce of the next outcome. */
+export type Fairness = { serverSeed: string; serverSeedHash: string; clientSeed: string; nonce: number };
 
 /** An event before it has a seq: the room numbers events when it hands the mutation over. */
 export type DomainEvent = { type: string; data: unknown };

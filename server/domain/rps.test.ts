@@ -5,11 +5,13 @@ import type { Hand, RpsOutcome } from '../../shared/commands.ts';
 import { EventType } from '../../shared/events.ts';
 import { InsufficientFunds } from './errors.ts';
 import { SystemAccount, netDelta, type Transfer } from './ledger.ts';
+import { freshFairness } from './fairness.ts';
 import type { Player } from './player.ts';
-import { RPS_GAME, RPS_PAYOUT, handFromIndex, playRps, rpsOutcome } from './rps.ts';
+import { rpsServerHand, seedHash, verifyProof } from '../../shared/fair.ts';
+import { RPS_GAME, RPS_PAYOUT, settleRps as settle, playRps as playFair, rpsOutcome } from './rps.ts';
 
 function player(overrides: Partial<Player> = {}): Player {
-  return { userId: 'u-bob', displayName: 'bob', balance: 100, xp: 0, level: 1, stats: {}, inventory: {}, streakDay: 0, lastClaimDay: null, seq: 0, ...overrides };
+  return { userId: 'u-bob', displayName: 'bob', balance: 100, xp: 0, level: 1, stats: {}, inventory: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('server-seed', 'client-seed'), ...overrides };
 }
 
 const TABLE: Array<[Hand, Hand, RpsOutcome]> = [
@@ -35,9 +37,6 @@ describe('rpsOutcome', () => {
     assert.deepEqual(RPS_PAYOUT, { win: 2, draw: 1, lose: 0 });
   });
 
-  test('handFromIndex maps 0, 1, 2 to every hand', () => {
-    assert.deepEqual([0, 1, 2].map(handFromIndex), ['rock', 'paper', 'scissors']);
-  });
 });
 
 describe('playRps', () => {
@@ -45,7 +44,7 @@ describe('playRps', () => {
     test(`${hand} vs ${serverHand}: legs, balance and result`, () => {
       const bet = 10;
       const payout = { win: 20, draw: 10, lose: 0 }[outcome];
-      const { next, transfers, result } = playRps(player(), bet, hand, serverHand, 'cmd-rps-0001');
+      const { next, transfers, result } = settle(player(), bet, hand, serverHand, 'cmd-rps-0001');
       const expectedLegs: Transfer[] = [{ from: 'u-bob', to: SystemAccount.house, amount: bet, reason: 'game.rps.bet', ref: 'cmd-rps-0001', commandId: 'cmd-rps-0001' }];
       if (payout > 0) expectedLegs.push({ from: SystemAccount.house, to: 'u-bob', amount: payout, reason: 'game.rps.payout', ref: 'cmd-rps-0001', commandId: 'cmd-rps-0001' });
       assert.deepEqual(transfers, expectedLegs);
@@ -57,22 +56,22 @@ describe('playRps', () => {
   }
 
   test('events: balance.changed with the net delta, only when the balance moved', () => {
-    const win = playRps(player(), 5, 'rock', 'scissors', 'cmd-rps-win1');
+    const win = settle(player(), 5, 'rock', 'scissors', 'cmd-rps-win1');
     assert.deepEqual(win.events, [{ type: EventType.balanceChanged, data: { delta: 5, balance: 105, reason: 'game.rps', ref: 'cmd-rps-win1' } }]);
-    const draw = playRps(player(), 5, 'rock', 'rock', 'cmd-rps-drw1');
+    const draw = settle(player(), 5, 'rock', 'rock', 'cmd-rps-drw1');
     assert.deepEqual(draw.events, []);
-    const lose = playRps(player(), 5, 'rock', 'paper', 'cmd-rps-los1');
+    const lose = settle(player(), 5, 'rock', 'paper', 'cmd-rps-los1');
     assert.equal((lose.events[0].data as { delta: number }).delta, -5);
   });
 
   test('the whole balance may be bet', () => {
-    const { next } = playRps(player({ balance: 30 }), 30, 'paper', 'scissors', 'cmd-rps-all1');
+    const { next } = settle(player({ balance: 30 }), 30, 'paper', 'scissors', 'cmd-rps-all1');
     assert.equal(next.balance, 0);
   });
 
   test('a bet above the balance is InsufficientFunds naming bet, even on a sure win', () => {
     assert.throws(
-      () => playRps(player({ balance: 30 }), 31, 'rock', 'scissors', 'cmd-rps-over'),
+      () => settle(player({ balance: 30 }), 31, 'rock', 'scissors', 'cmd-rps-over'),
       (error: unknown) => {
         assert.ok(error instanceof InsufficientFunds);
         assert.equal(error.code, 'INSUFFICIENT_FUNDS');
@@ -86,11 +85,22 @@ describe('playRps', () => {
 
   test('stats count played, won, wagered and paidOut per game', () => {
     let p = player({ balance: 1000, stats: { slot: { played: 9, won: 9, wagered: 9, paidOut: 9 } } });
-    p = playRps(p, 10, 'rock', 'scissors', 'cmd-rps-st01').next; // win, pays 20
-    p = playRps(p, 7, 'rock', 'rock', 'cmd-rps-st02').next; // draw, pays 7
-    p = playRps(p, 3, 'rock', 'paper', 'cmd-rps-st03').next; // lose
+    p = settle(p, 10, 'rock', 'scissors', 'cmd-rps-st01').next; // win, pays 20
+    p = settle(p, 7, 'rock', 'rock', 'cmd-rps-st02').next; // draw, pays 7
+    p = settle(p, 3, 'rock', 'paper', 'cmd-rps-st03').next; // lose
     assert.deepEqual(p.stats[RPS_GAME], { played: 3, won: 1, wagered: 20, paidOut: 27 });
     assert.deepEqual(p.stats.slot, { played: 9, won: 9, wagered: 9, paidOut: 9 }, 'other games untouched');
     assert.equal(p.balance, 1000 - 20 + 27);
+  });
+});
+
+describe('playRps (provably fair)', () => {
+  test('the server hand comes from the seeds and nonce, the proof names them, and the nonce grows', () => {
+    const fair = freshFairness('a-secret-server-seed', 'my-seed');
+    const first = playFair(player({ fair: { ...fair, nonce: 4 } }), 5, 'rock', 'cmd-rps-fair');
+    assert.equal(first.result.serverHand, rpsServerHand('a-secret-server-seed', 'my-seed', 4));
+    assert.deepEqual(first.result.proof, { game: RPS_GAME, serverSeedHash: seedHash('a-secret-server-seed'), clientSeed: 'my-seed', nonce: 4 });
+    assert.equal(first.next.fair.nonce, 5);
+    assert.equal(verifyProof(first.result.proof!, 'a-secret-server-seed', { serverHand: first.result.serverHand }).ok, true);
   });
 });

@@ -1,8 +1,8 @@
 // Rock-paper-scissors against the house. The bet goes to the house; a win pays 2x the bet back,
 // a draw returns the bet. Both legs are separate transfers so the ledger shows wager and payout.
 import type { Hand, RpsOutcome, RpsResult } from '../../shared/commands.ts';
-import { Hand as Hands } from '../../shared/commands.ts';
 import { EventType } from '../../shared/events.ts';
+import { rpsServerHand, type Proof } from '../../shared/fair.ts';
 import { SystemAccount, transfer, type Transfer } from './ledger.ts';
 import { applyTransfers, emptyStats, type Decision, type DomainEvent, type Player } from './player.ts';
 
@@ -17,11 +17,16 @@ export function rpsOutcome(hand: Hand, serverHand: Hand): RpsOutcome {
 
 export const RPS_PAYOUT: Record<RpsOutcome, number> = { win: 2, draw: 1, lose: 0 };
 
-export function handFromIndex(index: number): Hand {
-  return Hands[index % 3];
+/** Plays one game: the server's hand comes from the player's seeds and nonce, which then grows. */
+export function playRps(player: Player, bet: number, hand: Hand, commandId: string): Decision<RpsResult> {
+  const { serverSeed, serverSeedHash, clientSeed, nonce } = player.fair;
+  const serverHand = rpsServerHand(serverSeed, clientSeed, nonce);
+  const decision = settleRps(player, bet, hand, serverHand, commandId, { game: RPS_GAME, serverSeedHash, clientSeed, nonce });
+  return { ...decision, next: { ...decision.next, fair: { ...player.fair, nonce: nonce + 1 } } };
 }
 
-export function playRps(player: Player, bet: number, hand: Hand, serverHand: Hand, commandId: string): Decision<RpsResult> {
+/** The game's money and stats once both hands are known. */
+export function settleRps(player: Player, bet: number, hand: Hand, serverHand: Hand, commandId: string, proof: Proof | null = null): Decision<RpsResult> {
   const outcome = rpsOutcome(hand, serverHand);
   const payout = bet * RPS_PAYOUT[outcome];
   const transfers: Transfer[] = [transfer(player.userId, SystemAccount.house, bet, 'game.rps.bet', commandId, commandId)];
@@ -45,5 +50,5 @@ export function playRps(player: Player, bet: number, hand: Hand, serverHand: Han
   if (delta !== 0) {
     events.push({ type: EventType.balanceChanged, data: { delta, balance: next.balance, reason: 'game.rps', ref: commandId } });
   }
-  return { next, transfers, events, result: { serverHand, outcome, payout, balance: next.balance, proof: null } };
+  return { next, transfers, events, result: { serverHand, outcome, payout, balance: next.balance, proof } };
 }

@@ -4,13 +4,14 @@ import { describe, test } from 'node:test';
 import { EventType } from '../../shared/events.ts';
 import { DomainError } from './errors.ts';
 import { SystemAccount } from './ledger.ts';
+import { freshFairness } from './fairness.ts';
 import type { Player } from './player.ts';
 import { claimStreak, streakReward } from './streak.ts';
 
 const TODAY = 20_000;
 
 function player(overrides: Partial<Player> = {}): Player {
-  return { userId: 'u-alice', displayName: 'alice', balance: 0, xp: 0, level: 1, stats: {}, inventory: {}, streakDay: 0, lastClaimDay: null, seq: 0, ...overrides };
+  return { userId: 'u-alice', displayName: 'alice', balance: 0, xp: 0, level: 1, stats: {}, inventory: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('server-seed', 'client-seed'), ...overrides };
 }
 
 describe('streakReward', () => {

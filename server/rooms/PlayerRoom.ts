@@ -34,7 +34,7 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
 
     async onCreate(options: { userId: string; displayName?: string }) {
       const displayName = options.displayName ?? options.userId;
-      const loaded = await loadPlayer(deps.sql, options.userId, displayName, new Date(deps.clock.now()), RECENT_REPLIES).catch((error: unknown) => {
+      const loaded = await loadPlayer(deps.sql, options.userId, displayName, new Date(deps.clock.now()), RECENT_REPLIES, deps.seeds).catch((error: unknown) => {
         deps.logger.warn({ userId: options.userId, err: error }, 'player room could not load');
         throw refuse('UNAVAILABLE', 'storage is unavailable; try joining again shortly');
       });
@@ -102,6 +102,9 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
       s.seq = player.seq;
       s.streak.day = player.streakDay;
       s.streak.lastClaimDay = player.lastClaimDay ?? -1;
+      s.fair.serverSeedHash = player.fair.serverSeedHash;
+      s.fair.clientSeed = player.fair.clientSeed;
+      s.fair.nonce = player.fair.nonce;
       for (const [game, stats] of Object.entries(player.stats)) {
         const entry = s.stats.get(game) ?? new GameStats();
         Object.assign(entry, stats);

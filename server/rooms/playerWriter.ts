@@ -3,9 +3,10 @@
 // the commit pipeline and replies only after commit (DESIGN.md rules 1-4). PlayerRoom adapts it.
 import { CommandType, playerCommands, type PlayerCommand } from '../../shared/commands.ts';
 import { playerStream, type WireEvent } from '../../shared/protocol.ts';
-import { utcDay, type Clock, type Rng } from '../domain/clock.ts';
+import { utcDay, type Clock, type SeedSource } from '../domain/clock.ts';
+import { rotateSeeds } from '../domain/fairness.ts';
 import type { Decision, Player } from '../domain/player.ts';
-import { handFromIndex, playRps } from '../domain/rps.ts';
+import { playRps } from '../domain/rps.ts';
 import { claimStreak } from '../domain/streak.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { CommitPipeline } from '../store/commitPipeline.ts';
@@ -18,7 +19,7 @@ import { ack, failureReply, nack, type Reply } from './replies.ts';
 import { RECENT_REPLIES, RecentReplies } from './recentReplies.ts';
 import { validateCommand } from './validateCommand.ts';
 
-export type WriterDeps = { sql: Sql; pipeline: CommitPipeline; clock: Clock; rng: Rng; logger: Logger };
+export type WriterDeps = { sql: Sql; pipeline: CommitPipeline; clock: Clock; seeds: SeedSource; logger: Logger };
 
 export type WriterHooks = {
   /** A mutation committed: show `player` in state and broadcast `events`. */
@@ -106,7 +107,17 @@ export class PlayerWriter {
     const mutation: Mutation = {
       writer: { account: this.userId, epoch: this.#epoch },
       transfers: decision.transfers,
-      player: { userId: next.userId, xp: next.xp, level: next.level, stats: next.stats, streakDay: next.streakDay, lastClaimDay: next.lastClaimDay },
+      player: {
+        userId: next.userId,
+        xp: next.xp,
+        level: next.level,
+        stats: next.stats,
+        streakDay: next.streakDay,
+        lastClaimDay: next.lastClaimDay,
+        serverSeed: next.fair.serverSeed,
+        clientSeed: next.fair.clientSeed,
+        nonce: next.fair.nonce,
+      },
       outbox: events.map((e) => ({ stream, seq: e.seq, type: e.type, data: e.data, at })),
       command: { actor: this.userId, commandId: command.id, payloadHash: hash, reply: decision.result },
     };
@@ -130,7 +141,9 @@ export class PlayerWriter {
       case CommandType.streakClaim:
         return claimStreak(this.#player, utcDay(now), command.id);
       case CommandType.gameRps:
-        return playRps(this.#player, command.bet, command.hand, handFromIndex(this.#deps.rng.int(3)), command.id);
+        return playRps(this.#player, command.bet, command.hand, command.id);
+      case CommandType.fairRotate:
+        return rotateSeeds(this.#player, command.clientSeed, this.#deps.seeds());
       default:
         return exhaustive(command);
     }
@@ -192,7 +205,7 @@ export class PlayerWriter {
     await Promise.allSettled([...this.#committing]);
     try {
       const oldEpoch = this.#epoch;
-      const loaded = await loadPlayer(this.#deps.sql, this.userId, this.#player.displayName, new Date(this.#deps.clock.now()), RECENT_REPLIES);
+      const loaded = await loadPlayer(this.#deps.sql, this.userId, this.#player.displayName, new Date(this.#deps.clock.now()), RECENT_REPLIES, this.#deps.seeds);
       this.#deps.pipeline.forgetWriter(this.userId, oldEpoch);
       this.#player = loaded.player;
       this.#epoch = loaded.epoch;

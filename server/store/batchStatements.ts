@@ -43,9 +43,10 @@ WITH writer AS (
    WHERE a.id = s.account AND a.kind = 'system' AND s.delta <> 0
 ), players_written AS (
   UPDATE players AS p
-     SET xp = r.xp, level = r.level, stats = r.stats, streak_day = r.streak_day, last_claim_day = r.last_claim_day
+     SET xp = r.xp, level = r.level, stats = r.stats, streak_day = r.streak_day, last_claim_day = r.last_claim_day,
+         server_seed = r.server_seed, client_seed = r.client_seed, nonce = r.nonce
     FROM jsonb_to_recordset($3::jsonb)
-      AS r(user_id text, xp bigint, level int, stats jsonb, streak_day int, last_claim_day int)
+      AS r(user_id text, xp bigint, level int, stats jsonb, streak_day int, last_claim_day int, server_seed text, client_seed text, nonce bigint)
    WHERE p.user_id = r.user_id AND r.user_id IN (SELECT id FROM fenced)
 ), outbox_written AS (
   INSERT INTO outbox (stream, seq, type, payload, created_at)
@@ -93,12 +94,12 @@ export async function writeBatch(sql: Sql, batch: readonly Mutation[]): Promise<
     [
     JSON.stringify(ids.map((id) => ({ id, ...writers.get(id) }))),
     JSON.stringify(batch.flatMap((m) => m.transfers.map((t) => ({ writer: m.writer.account, from_account: t.from, to_account: t.to, amount: t.amount, reason: t.reason, ref: t.ref, command_id: t.commandId })))),
-    JSON.stringify([...players.values()].map((r) => ({ user_id: r.userId, xp: r.xp, level: r.level, stats: r.stats, streak_day: r.streakDay, last_claim_day: r.lastClaimDay }))),
+    JSON.stringify([...players.values()].map((r) => ({ user_id: r.userId, xp: r.xp, level: r.level, stats: r.stats, streak_day: r.streakDay, last_claim_day: r.lastClaimDay, server_seed: r.serverSeed, client_seed: r.clientSeed, nonce: r.nonce }))),
     JSON.stringify(batch.flatMap((m) => m.outbox.map((e) => ({ writer: m.writer.account, stream: e.stream, seq: e.seq, type: e.type, payload: e.data, created_at: e.at })))),
     JSON.stringify(batch.flatMap((m) => (m.command ? [{ writer: m.writer.account, actor: m.command.actor, command_id: m.command.commandId, payload_hash: m.command.payloadHash, reply: m.command.reply }] : []))),
     ],
     undefined,
-    'coffer_write_batch_v1',
+    'coffer_write_batch_v2',
   );
   const kept = new Set(held.map((r) => r.id));
   return ids.filter((id) => !kept.has(id));

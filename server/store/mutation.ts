@@ -13,6 +13,9 @@ export type PlayerRow = {
   stats: unknown;
   streakDay: number;
   lastClaimDay: number | null;
+  serverSeed: string;
+  clientSeed: string;
+  nonce: number;
 };
 
 export type CommandRecord = { actor: string; commandId: string; payloadHash: string; reply: unknown };

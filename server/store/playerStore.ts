@@ -1,5 +1,6 @@
 // Loading a player room's world from PostgreSQL: creates the account on first sight, takes the
 // writer fence (bumps the epoch), and reads what the room keeps in memory.
+import { freshFairness } from '../domain/fairness.ts';
 import type { Player } from '../domain/player.ts';
 import type { Sql } from './sql.ts';
 
@@ -11,7 +12,7 @@ export type LoadedPlayer = { player: Player; epoch: number; replies: Array<[stri
 export const REPLY_RETENTION_MS = 24 * 3_600_000;
 
 /** `recent`: how many of the newest replies the room keeps in memory. */
-export async function loadPlayer(sql: Sql, userId: string, displayName: string, now: Date, recent: number): Promise<LoadedPlayer> {
+export async function loadPlayer(sql: Sql, userId: string, displayName: string, now: Date, recent: number, newSeed: () => string): Promise<LoadedPlayer> {
   return sql.transaction(async (trx) => {
     await sql.query(`INSERT INTO accounts (id, kind) VALUES ($1, 'player') ON CONFLICT (id) DO NOTHING`, [userId], trx);
     await sql.query(`INSERT INTO players (user_id, display_name) VALUES ($1, $2) ON CONFLICT (user_id) DO NOTHING`, [userId, displayName], trx);
@@ -21,8 +22,14 @@ export async function loadPlayer(sql: Sql, userId: string, displayName: string, 
       [userId],
       trx,
     );
-    const [row] = await sql.query<{ display_name: string; xp: string; level: number; stats: Player['stats']; streak_day: number; last_claim_day: number | null }>(
-      `SELECT display_name, xp, level, stats, streak_day, last_claim_day FROM players WHERE user_id = $1`,
+    // A player's first seeds are made here, under the fence, so the hash shown is the one used.
+    await sql.query(
+      `UPDATE players SET server_seed = $2, client_seed = $3 WHERE user_id = $1 AND server_seed IS NULL`,
+      [userId, newSeed(), newSeed().slice(0, 16)],
+      trx,
+    );
+    const [row] = await sql.query<{ display_name: string; xp: string; level: number; stats: Player['stats']; streak_day: number; last_claim_day: number | null; server_seed: string; client_seed: string; nonce: string }>(
+      `SELECT display_name, xp, level, stats, streak_day, last_claim_day, server_seed, client_seed, nonce FROM players WHERE user_id = $1`,
       [userId],
       trx,
     );
@@ -45,6 +52,7 @@ export async function loadPlayer(sql: Sql, userId: string, displayName: string, 
         streakDay: row.streak_day,
         lastClaimDay: row.last_claim_day,
         seq: Number(head.seq ?? 0),
+        fair: { ...freshFairness(row.server_seed, row.client_seed), nonce: Number(row.nonce) },
       },
       // Oldest first, so the bounded record in memory forgets the oldest first.
       replies: replies.reverse().map((r) => [r.command_id, { payloadHash: r.payload_hash, reply: r.reply }]),

@@ -1,0 +1,57 @@
+// Provably fair outcomes: the pure derivation and its verification, shared by the server (which
+// rolls with it), the browser (which checks results) and `npm run verify`.
+//
+// Each player has a secret server seed, whose SHA-256 (hex) is in their state before it is used,
+// a client seed they may choose, and a nonce that grows by one per outcome. Outcome bytes are
+//   HMAC-SHA256(key = serverSeed, message = `${clientSeed}:${nonce}:${round}`)   for round = 0, 1, ...
+// read as big-endian uint32 words; each word / 2^32 is a float in [0, 1). A game maps floats to
+// results (rps: floor(f * 3) indexes rock, paper, scissors). Rotating the client seed reveals the
+// old server seed, so every result rolled with it can be recomputed.
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { Hand, type Hand as HandName } from './commands.ts';
+
+export type Proof = { game: string; serverSeedHash: string; clientSeed: string; nonce: number };
+
+export function seedHash(serverSeed: string): string {
+  return bytesToHex(sha256(utf8ToBytes(serverSeed)));
+}
+
+/** `count` floats in [0, 1) for one outcome. */
+export function outcomeFloats(serverSeed: string, clientSeed: string, nonce: number, count: number): number[] {
+  const floats: number[] = [];
+  for (let round = 0; floats.length < count; round++) {
+    const bytes = hmac(sha256, utf8ToBytes(serverSeed), utf8ToBytes(`${clientSeed}:${nonce}:${round}`));
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (let i = 0; i + 4 <= bytes.length && floats.length < count; i += 4) floats.push(view.getUint32(i) / 2 ** 32);
+  }
+  return floats;
+}
+
+export function rpsServerHand(serverSeed: string, clientSeed: string, nonce: number): HandName {
+  const [f] = outcomeFloats(serverSeed, clientSeed, nonce, 1);
+  return Hand[Math.floor(f * Hand.length)];
+}
+
+export type Verification = { ok: boolean; reason: string; outcome?: unknown };
+
+/**
+ * Recomputes the outcome a proof stands for from the revealed server seed. `claimed` is what the
+ * server said (for rps, `{ serverHand }`); the check fails if the seed does not hash to the proof's
+ * hash or the recomputed outcome differs.
+ */
+export function verifyProof(proof: Proof, revealedServerSeed: string, claimed?: Record<string, unknown>): Verification {
+  if (seedHash(revealedServerSeed) !== proof.serverSeedHash) {
+    return { ok: false, reason: 'the revealed server seed does not hash to serverSeedHash' };
+  }
+  switch (proof.game) {
+    case 'rps': {
+      const serverHand = rpsServerHand(revealedServerSeed, proof.clientSeed, proof.nonce);
+      if (claimed && claimed.serverHand !== serverHand) return { ok: false, reason: `the seeds give ${serverHand}, not ${String(claimed.serverHand)}`, outcome: { serverHand } };
+      return { ok: true, reason: 'the outcome follows from the seeds', outcome: { serverHand } };
+    }
+    default:
+      return { ok: false, reason: `unknown game ${JSON.stringify(proof.game)}` };
+  }
+}

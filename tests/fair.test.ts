@@ -1,0 +1,68 @@
+// Provably fair rps over the wire: the seed hash is in state before use, every result carries its
+// proof, fair.rotate reveals the seed, and the revealed seed verifies the real results (with the
+// shared function and with `npm run verify`) while a tampered one fails.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { test } from 'node:test';
+import { CommandType, type RpsResult } from '../shared/commands.ts';
+import { seedHash, verifyProof, type Proof } from '../shared/fair.ts';
+import { expectAck, expectNack, joinPlayerRoom, signInGuest } from './support/client.ts';
+import { serverFixture } from './support/fixture.ts';
+import { ROOT } from './support/server.ts';
+
+const fx = serverFixture('coffer_fair');
+
+test('rps results carry proofs that the revealed seed verifies', async () => {
+  const me = await signInGuest(fx.server.url);
+  const tab = await joinPlayerRoom(fx.server.url, me.token);
+  const committedHash = tab.state.fair.serverSeedHash;
+  assert.match(committedHash, /^[0-9a-f]{64}$/, 'the seed hash is public before the first game');
+  expectAck(await tab.send(CommandType.streakClaim));
+  expectAck(await tab.send(CommandType.fairRotate, { clientSeed: 'my-lucky-seed' }));
+  await tab.waitForState((s) => s.fair.clientSeed === 'my-lucky-seed');
+  const hashInUse = tab.state.fair.serverSeedHash;
+
+  const games: Array<RpsResult & { proof: Proof }> = [];
+  for (let i = 0; i < 5; i++) games.push(expectAck(await tab.send(CommandType.gameRps, { bet: 1, hand: 'rock' })));
+  assert.deepEqual(games.map((g) => g.proof.nonce), [0, 1, 2, 3, 4]);
+  for (const g of games) assert.deepEqual({ ...g.proof, nonce: 0 }, { game: 'rps', serverSeedHash: hashInUse, clientSeed: 'my-lucky-seed', nonce: 0 });
+
+  const rotated = expectAck(await tab.send(CommandType.fairRotate, { clientSeed: 'next-seed' }));
+  assert.equal(seedHash(rotated.revealedServerSeed), hashInUse, 'the revealed seed is the one whose hash was shown');
+  assert.notEqual(rotated.serverSeedHash, hashInUse);
+  for (const g of games) assert.equal(verifyProof(g.proof, rotated.revealedServerSeed, { serverHand: g.serverHand }).ok, true);
+  // A proof edited to another nonce (the first that rolls a different hand) no longer verifies.
+  const handAt = (nonce: number) => (verifyProof({ ...games[0].proof, nonce }, rotated.revealedServerSeed).outcome as { serverHand: string }).serverHand;
+  let nonce = games[0].proof.nonce + 1;
+  while (handAt(nonce) === games[0].serverHand) nonce++;
+  assert.equal(verifyProof({ ...games[0].proof, nonce }, rotated.revealedServerSeed, { serverHand: games[0].serverHand }).ok, false);
+  assert.equal(verifyProof(games[0].proof, 'a guessed seed', { serverHand: games[0].serverHand }).ok, false);
+
+  const run = promisify(execFile);
+  const cli = path.join(ROOT, 'server/cli/verify.ts');
+  const ok = await run(process.execPath, [cli, JSON.stringify(games[0].proof), rotated.revealedServerSeed, JSON.stringify({ serverHand: games[0].serverHand })]);
+  assert.equal(JSON.parse(ok.stdout).ok, true);
+  await assert.rejects(run(process.execPath, [cli, JSON.stringify(games[0].proof), 'a guessed seed']), (e: { code: number }) => e.code === 1);
+
+  const badSeed = expectNack(await tab.send(CommandType.fairRotate, { clientSeed: 'has spaces' }));
+  assert.equal(badSeed.code, 'INVALID_INPUT');
+  assert.match(badSeed.message, /clientSeed/);
+  await tab.leave();
+});
+
+test('seeds and nonce survive a restart', async () => {
+  const me = await signInGuest(fx.server.url);
+  let tab = await joinPlayerRoom(fx.server.url, me.token);
+  expectAck(await tab.send(CommandType.streakClaim));
+  const game = expectAck(await tab.send(CommandType.gameRps, { bet: 1, hand: 'paper' }));
+  await fx.server.stop();
+  await fx.restart();
+  tab = await joinPlayerRoom(fx.server.url, me.token);
+  assert.equal(tab.state.fair.serverSeedHash, game.proof.serverSeedHash);
+  assert.equal(tab.state.fair.nonce, game.proof.nonce + 1);
+  const next = expectAck(await tab.send(CommandType.gameRps, { bet: 1, hand: 'paper' }));
+  assert.equal(next.proof.nonce, game.proof.nonce + 1, 'no nonce is reused after a restart');
+  await tab.leave();
+});
