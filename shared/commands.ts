@@ -1,7 +1,7 @@
 // Command schemas, validated at the room boundary. Every message a client sends is
 // `{ id, ...fields }`; the error text names the field at fault (PROTOCOL.md).
 import { z } from 'zod';
-import type { Proof } from './fair.ts';
+import type { Proof, SlotSymbol } from './fair.ts';
 
 export const MAX_BET = 1_000_000;
 
@@ -10,6 +10,7 @@ export const CommandType = {
   gameRps: 'game.rps',
   eventsSync: 'events.sync',
   fairRotate: 'fair.rotate',
+  gameSlot: 'game.slot',
 } as const;
 export type CommandType = (typeof CommandType)[keyof typeof CommandType];
 
@@ -42,6 +43,8 @@ export const eventsSync = z.strictObject({
     .max(Number.MAX_SAFE_INTEGER, { error: 'afterSeq must be a whole number >= 0' }),
 });
 
+export const gameSlot = z.strictObject({ id: commandId, bet: wholeAmount('bet', MAX_BET) });
+
 export const fairRotate = z.strictObject({
   id: commandId,
   clientSeed: z.string({ error: 'clientSeed must be 1-64 characters of [A-Za-z0-9_-]' }).regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'clientSeed must be 1-64 characters of [A-Za-z0-9_-]' }),
@@ -52,16 +55,19 @@ export const playerCommands = {
   [CommandType.gameRps]: gameRps,
   [CommandType.eventsSync]: eventsSync,
   [CommandType.fairRotate]: fairRotate,
+  [CommandType.gameSlot]: gameSlot,
 } as const;
 
 export type PlayerCommand =
   | ({ type: typeof CommandType.streakClaim } & z.infer<typeof streakClaim>)
   | ({ type: typeof CommandType.gameRps } & z.infer<typeof gameRps>)
   | ({ type: typeof CommandType.eventsSync } & z.infer<typeof eventsSync>)
-  | ({ type: typeof CommandType.fairRotate } & z.infer<typeof fairRotate>);
+  | ({ type: typeof CommandType.fairRotate } & z.infer<typeof fairRotate>)
+  | ({ type: typeof CommandType.gameSlot } & z.infer<typeof gameSlot>);
 
 export type RpsOutcome = 'win' | 'lose' | 'draw';
 export type StreakClaimResult = { day: number; reward: number; balance: number };
 export type RpsResult = { serverHand: Hand; outcome: RpsOutcome; payout: number; balance: number; proof: Proof | null };
+export type SlotResult = { reels: [SlotSymbol, SlotSymbol, SlotSymbol]; payout: number; balance: number; proof: Proof };
 export type FairRotateResult = { revealedServerSeed: string; serverSeedHash: string; clientSeed: string; nonce: number };
 export type EventsSyncResult = { events: import('./protocol.ts').WireEvent[]; seq: number } | { snapshot: true; seq: number };

@@ -5,8 +5,9 @@
 // a client seed they may choose, and a nonce that grows by one per outcome. Outcome bytes are
 //   HMAC-SHA256(key = serverSeed, message = `${clientSeed}:${nonce}:${round}`)   for round = 0, 1, ...
 // read as big-endian uint32 words; each word / 2^32 is a float in [0, 1). A game maps floats to
-// results (rps: floor(f * 3) indexes rock, paper, scissors). Rotating the client seed reveals the
-// old server seed, so every result rolled with it can be recomputed.
+// results (rps: floor(f * 3) indexes rock, paper, scissors; slot: one float per reel, see
+// SLOT_REEL). Rotating the client seed reveals the old server seed, so every result rolled with it
+// can be recomputed.
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
@@ -34,6 +35,35 @@ export function rpsServerHand(serverSeed: string, clientSeed: string, nonce: num
   return Hand[Math.floor(f * Hand.length)];
 }
 
+/**
+ * Every slot reel carries the same weighted strip: a reel stops on the symbol whose cumulative
+ * weight range holds floor(f * 64). (The paytable lives with the game rules in server/domain.)
+ */
+export const SLOT_REEL = [
+  ['cherry', 20],
+  ['lemon', 16],
+  ['orange', 12],
+  ['bell', 8],
+  ['bar', 5],
+  ['seven', 3],
+] as const;
+export type SlotSymbol = (typeof SLOT_REEL)[number][0];
+export const SLOT_REEL_WEIGHT = 64;
+
+export function slotSymbol(f: number): SlotSymbol {
+  let position = Math.floor(f * SLOT_REEL_WEIGHT);
+  for (const [symbol, weight] of SLOT_REEL) {
+    if (position < weight) return symbol;
+    position -= weight;
+  }
+  throw new RangeError(`float ${f} is not in [0, 1)`);
+}
+
+export function slotReels(serverSeed: string, clientSeed: string, nonce: number): [SlotSymbol, SlotSymbol, SlotSymbol] {
+  const [a, b, c] = outcomeFloats(serverSeed, clientSeed, nonce, 3).map(slotSymbol);
+  return [a, b, c];
+}
+
 export type Verification = { ok: boolean; reason: string; outcome?: unknown };
 
 /**
@@ -50,6 +80,11 @@ export function verifyProof(proof: Proof, revealedServerSeed: string, claimed?: 
       const serverHand = rpsServerHand(revealedServerSeed, proof.clientSeed, proof.nonce);
       if (claimed && claimed.serverHand !== serverHand) return { ok: false, reason: `the seeds give ${serverHand}, not ${String(claimed.serverHand)}`, outcome: { serverHand } };
       return { ok: true, reason: 'the outcome follows from the seeds', outcome: { serverHand } };
+    }
+    case 'slot': {
+      const reels = slotReels(revealedServerSeed, proof.clientSeed, proof.nonce);
+      if (claimed && JSON.stringify(claimed.reels) !== JSON.stringify(reels)) return { ok: false, reason: `the seeds give ${reels.join(' ')}`, outcome: { reels } };
+      return { ok: true, reason: 'the outcome follows from the seeds', outcome: { reels } };
     }
     default:
       return { ok: false, reason: `unknown game ${JSON.stringify(proof.game)}` };

@@ -6,10 +6,11 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { test } from 'node:test';
-import { CommandType, type RpsResult } from '../shared/commands.ts';
+import { CommandType, type RpsResult, type SlotResult } from '../shared/commands.ts';
 import { seedHash, verifyProof, type Proof } from '../shared/fair.ts';
 import { expectAck, expectNack, joinPlayerRoom, signInGuest } from './support/client.ts';
 import { serverFixture } from './support/fixture.ts';
+import { queryRows } from './support/ledger.ts';
 import { ROOT } from './support/server.ts';
 
 const fx = serverFixture('coffer_fair');
@@ -64,5 +65,37 @@ test('seeds and nonce survive a restart', async () => {
   assert.equal(tab.state.fair.nonce, game.proof.nonce + 1);
   const next = expectAck(await tab.send(CommandType.gameRps, { bet: 1, hand: 'paper' }));
   assert.equal(next.proof.nonce, game.proof.nonce + 1, 'no nonce is reused after a restart');
+  await tab.leave();
+});
+
+test('game.slot acks reels, payout, balance and a proof; stats and ledger follow', async () => {
+  const me = await signInGuest(fx.server.url);
+  const tab = await joinPlayerRoom(fx.server.url, me.token);
+  expectAck(await tab.send(CommandType.streakClaim));
+  let balance = 100;
+  const spins: SlotResult[] = [];
+  for (let i = 0; i < 10; i++) {
+    const spin: SlotResult = expectAck(await tab.send(CommandType.gameSlot, { bet: 2 }));
+    balance += spin.payout - 2;
+    assert.equal(spin.balance, balance);
+    assert.equal(spin.reels.length, 3);
+    spins.push(spin);
+  }
+  assert.deepEqual(spins.map((s) => s.proof.nonce), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  await tab.waitForState((s) => s.stats.get('slot')?.played === 10 && s.balance === balance);
+  assert.equal(tab.state.stats.get('slot')!.paidOut, spins.reduce((sum, s) => sum + s.payout, 0));
+  // Stats parity: what the state says was wagered and paid out is what the ledger moved.
+  const [ledger] = await queryRows<{ wagered: string; paid: string }>(
+    fx.db.url,
+    `SELECT coalesce(sum(amount) FILTER (WHERE reason = 'game.slot.bet'), 0) AS wagered,
+            coalesce(sum(amount) FILTER (WHERE reason = 'game.slot.payout'), 0) AS paid
+       FROM transfers WHERE from_account = $1 OR to_account = $1`,
+    [me.userId],
+  );
+  assert.deepEqual([Number(ledger.wagered), Number(ledger.paid)], [tab.state.stats.get('slot')!.wagered, tab.state.stats.get('slot')!.paidOut]);
+  const rotated = expectAck(await tab.send(CommandType.fairRotate, { clientSeed: 'after-slots' }));
+  for (const s of spins) assert.equal(verifyProof(s.proof, rotated.revealedServerSeed, { reels: s.reels }).ok, true);
+  assert.equal(expectNack(await tab.send(CommandType.gameSlot, { bet: 0 })).code, 'INVALID_INPUT');
+  assert.equal(expectNack(await tab.send(CommandType.gameSlot, { bet: balance + 1 })).code, 'INSUFFICIENT_FUNDS');
   await tab.leave();
 });

@@ -7,6 +7,7 @@ import { utcDay, type Clock, type SeedSource } from '../domain/clock.ts';
 import { rotateSeeds } from '../domain/fairness.ts';
 import type { Decision, Player } from '../domain/player.ts';
 import { playRps } from '../domain/rps.ts';
+import { playSlot } from '../domain/slot.ts';
 import { claimStreak } from '../domain/streak.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { CommitPipeline } from '../store/commitPipeline.ts';
@@ -142,6 +143,8 @@ export class PlayerWriter {
         return claimStreak(this.#player, utcDay(now), command.id);
       case CommandType.gameRps:
         return playRps(this.#player, command.bet, command.hand, command.id);
+      case CommandType.gameSlot:
+        return playSlot(this.#player, command.bet, command.id);
       case CommandType.fairRotate:
         return rotateSeeds(this.#player, command.clientSeed, this.#deps.seeds());
       default:
