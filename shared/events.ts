@@ -5,9 +5,12 @@ export const EventType = {
   xpChanged: 'xp.changed',
   rewardGranted: 'reward.granted',
   streakClaimed: 'streak.claimed',
+  levelUp: 'level.up',
 } as const;
 export type EventType = (typeof EventType)[keyof typeof EventType];
 
 export type BalanceChanged = { delta: number; balance: number; reason: string; ref: string | null };
+export type XpChanged = { xp: number; level: number };
+export type LevelUp = { level: number; previous: number };
 export type RewardGranted = { source: string; gold: number; items: Record<string, number> };
 export type StreakClaimed = { day: number; reward: number };

@@ -46,13 +46,14 @@ for (const mode of ['services', 'embedded'] as const) describe(`player room (${m
 
     const result = expectAck(await tab.send(CommandType.streakClaim));
     assert.deepEqual(result, { day: 1, reward: 100, balance: 100 });
-    await tab.waitForState((s) => s.balance === 100 && s.seq === 2);
-    await tab.waitForEvents((events) => events.length >= 2);
+    await tab.waitForState((s) => s.balance === 100 && s.seq === 3 && s.xp === 25);
+    await tab.waitForEvents((events) => events.length >= 3);
     assert.deepEqual(
       tab.events.map((e) => [e.stream, e.seq, e.type]),
       [
         [`player:${me.userId}`, 1, EventType.balanceChanged],
         [`player:${me.userId}`, 2, EventType.rewardGranted],
+        [`player:${me.userId}`, 3, EventType.xpChanged],
       ],
     );
     assert.deepEqual(tab.events[0].data, { delta: 100, balance: 100, reason: 'streak.claim', ref: tab.events[0].data && (tab.events[0].data as { ref: string }).ref });
@@ -97,8 +98,8 @@ for (const mode of ['services', 'embedded'] as const) describe(`player room (${m
     assert.equal(a.room.roomId, b.room.roomId);
     expectAck(await a.send(CommandType.streakClaim));
     await b.waitForState((s) => s.balance === 100);
-    await b.waitForEvents((e) => e.length === 2);
-    await a.waitForEvents((e) => e.length === 2);
+    await b.waitForEvents((e) => e.length === 3);
+    await a.waitForEvents((e) => e.length === 3);
     assert.deepEqual(b.events, a.events);
     await a.leave();
     await b.leave();
@@ -136,7 +137,7 @@ for (const mode of ['services', 'embedded'] as const) describe(`player room (${m
     const me = await signInGuest(server.url);
     const tab = await joinPlayerRoom(server.url, me.token);
     expectAck(await tab.send(CommandType.streakClaim));
-    // Draws change no balance and write no event: play until the stream has five events.
+    // Play until the stream has at least five events (a draw writes only xp.changed).
     for (let i = 0; i < 100 && tab.events.length < 5; i++) {
       expectAck(await tab.send(CommandType.gameRps, { bet: 1, hand: 'paper' }));
       await tab.waitForState((s) => s.seq >= tab.events.length);
@@ -164,7 +165,7 @@ for (const mode of ['services', 'embedded'] as const) describe(`player room (${m
     await watcher.waitForState((s) => s.balance === 100);
     const refused = expectNack(await watcher.send(CommandType.gameRps, { bet: 1, hand: 'rock' }));
     assert.equal(refused.code, 'FORBIDDEN');
-    assert.equal(expectAck(await watcher.send(CommandType.eventsSync, { afterSeq: 0 })).events.length, 2);
+    assert.equal(expectAck(await watcher.send(CommandType.eventsSync, { afterSeq: 0 })).events.length, 3);
     await watcher.leave();
     await tab.leave();
   });

@@ -4,6 +4,7 @@ import type { Hand, RpsOutcome, RpsResult } from '../../shared/commands.ts';
 import { EventType } from '../../shared/events.ts';
 import { rpsServerHand, type Proof } from '../../shared/fair.ts';
 import { SystemAccount, transfer, type Transfer } from './ledger.ts';
+import { grantXp, xpForWager } from './levels.ts';
 import { applyTransfers, emptyStats, type Decision, type DomainEvent, type Player } from './player.ts';
 
 export const RPS_GAME = 'rps';
@@ -17,12 +18,14 @@ export function rpsOutcome(hand: Hand, serverHand: Hand): RpsOutcome {
 
 export const RPS_PAYOUT: Record<RpsOutcome, number> = { win: 2, draw: 1, lose: 0 };
 
-/** Plays one game: the server's hand comes from the player's seeds and nonce, which then grows. */
+/** Plays one game: the server's hand comes from the player's seeds and nonce, which then grows;
+ *  the wager earns XP. */
 export function playRps(player: Player, bet: number, hand: Hand, commandId: string): Decision<RpsResult> {
   const { serverSeed, serverSeedHash, clientSeed, nonce } = player.fair;
   const serverHand = rpsServerHand(serverSeed, clientSeed, nonce);
   const decision = settleRps(player, bet, hand, serverHand, commandId, { game: RPS_GAME, serverSeedHash, clientSeed, nonce });
-  return { ...decision, next: { ...decision.next, fair: { ...player.fair, nonce: nonce + 1 } } };
+  const xp = grantXp({ ...decision.next, fair: { ...player.fair, nonce: nonce + 1 } }, xpForWager(bet));
+  return { ...decision, next: xp.next, events: [...decision.events, ...xp.events] };
 }
 
 /** The game's money and stats once both hands are known. */

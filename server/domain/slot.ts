@@ -6,6 +6,7 @@ import type { SlotResult } from '../../shared/commands.ts';
 import { EventType } from '../../shared/events.ts';
 import { slotReels, type SlotSymbol } from '../../shared/fair.ts';
 import { SystemAccount, transfer, type Transfer } from './ledger.ts';
+import { grantXp, xpForWager } from './levels.ts';
 import { applyTransfers, emptyStats, type Decision, type DomainEvent, type Player } from './player.ts';
 
 export const SLOT_GAME = 'slot';
@@ -39,10 +40,11 @@ export function playSlot(player: Player, bet: number, commandId: string): Decisi
   };
   const events: DomainEvent[] = [];
   if (payout !== bet) events.push({ type: EventType.balanceChanged, data: { delta: payout - bet, balance: next.balance, reason: 'game.slot', ref: commandId } });
+  const xp = grantXp(next, xpForWager(bet));
   return {
-    next,
+    next: xp.next,
     transfers,
-    events,
+    events: [...events, ...xp.events],
     result: { reels, payout, balance: next.balance, proof: { game: SLOT_GAME, serverSeedHash, clientSeed, nonce } },
   };
 }

@@ -33,7 +33,9 @@ describe('claimStreak', () => {
     assert.deepEqual(events, [
       { type: EventType.balanceChanged, data: { delta: 100, balance: 107, reason: 'streak.claim', ref: `day:${TODAY}` } },
       { type: EventType.rewardGranted, data: { source: 'streak', gold: 100, items: {} } },
+      { type: EventType.xpChanged, data: { xp: 25, level: 1 } },
     ]);
+    assert.equal(next.xp, 25, 'a claim earns XP');
   });
 
   test('a claim the day after the last one continues the chain', () => {

@@ -1,9 +1,10 @@
 // Daily streak: once per UTC day, minted from the mint account. Claiming on consecutive days grows
-// the chain (and the reward, up to day 7); missing a day starts again at day 1.
+// the chain (and the reward, up to day 7); missing a day starts again at day 1. Each claim earns XP.
 import type { StreakClaimResult } from '../../shared/commands.ts';
 import { EventType } from '../../shared/events.ts';
 import { DomainError } from './errors.ts';
 import { SystemAccount, transfer } from './ledger.ts';
+import { grantXp, XP_PER_CLAIM } from './levels.ts';
 import { applyTransfers, type Decision, type Player } from './player.ts';
 
 export const STREAK_BASE_REWARD = 100;
@@ -22,12 +23,14 @@ export function claimStreak(player: Player, today: number, commandId: string): D
   const reward = streakReward(day);
   const transfers = [transfer(SystemAccount.mint, player.userId, reward, 'streak.claim', `day:${today}`, commandId)];
   const next = { ...applyTransfers(player, transfers, 'reward'), streakDay: day, lastClaimDay: today };
+  const xp = grantXp(next, XP_PER_CLAIM);
   return {
-    next,
+    next: xp.next,
     transfers,
     events: [
       { type: EventType.balanceChanged, data: { delta: reward, balance: next.balance, reason: 'streak.claim', ref: `day:${today}` } },
       { type: EventType.rewardGranted, data: { source: 'streak', gold: reward, items: {} } },
+      ...xp.events,
     ],
     result: { day, reward, balance: next.balance },
   };
