@@ -1,7 +1,8 @@
 // `npm run bench [-- --quick] [-- --clients N] [-- --seconds S]`
 // One invocation: a PostgreSQL baseline (pgbench -N when installed, else a one-transaction-per-
 // update loop), then N WebSocket clients sending game.rps (each acked only after its commit) at
-// full speed, then paced at half that rate. Prints commands/s, ack p50/p99 and the ratio.
+// full speed, then paced at half that rate; then the same two phases with a mixed workload (rps,
+// slot, gacha, shop.buy). Prints commands/s, ack p50/p99 and the ratios.
 import { parseArgs } from 'node:util';
 import { CommandType } from '../shared/commands.ts';
 import { RoomName } from '../shared/protocol.ts';
@@ -11,6 +12,7 @@ import { migrate, startServer } from '../tests/support/server.ts';
 import { percentile, pgbenchLatency, pgLoopBaseline, pgbenchBaseline } from './baseline.ts';
 import { pipelineOnly } from './pipelineBench.ts';
 import { ProtocolRoom } from './protocolClient.ts';
+import { MIX_LABEL, mixed, rpsOnly, type Pick } from './workloads.ts';
 
 const { values } = parseArgs({
   options: {
@@ -41,15 +43,21 @@ try {
     await fund(db.url, sessions.map((s) => s.userId), 1_000_000_000);
     const tabs = await Promise.all(sessions.map((s) => ProtocolRoom.join(server.url, s.token, RoomName.player)));
 
-    const peak = await closedLoop(tabs, inflight, seconds * 1000);
+    const peak = await closedLoop(tabs, inflight, seconds * 1000, rpsOnly);
     report('peak (closed loop)', peak);
     await checkpoint(db.url);
     const before = await commandBuckets(server.url);
-    const half = await paced(tabs, peak.perSecond / 2, seconds * 1000);
+    const half = await paced(tabs, peak.perSecond / 2, seconds * 1000, rpsOnly);
     const serverP99 = p99Bucket(before, await commandBuckets(server.url));
     report(`half of peak (${(peak.perSecond / 2).toFixed(0)}/s offered)`, half);
     console.log(`  server side (receive -> reply sent) at half of peak: p99 <= ${serverP99} ms`);
     console.log(await pipelineFigures(server.url));
+    await checkpoint(db.url);
+    const mixedPeak = await closedLoop(tabs, inflight, seconds * 1000, mixed);
+    report(`mixed peak (${MIX_LABEL})`, mixedPeak);
+    await checkpoint(db.url);
+    const mixedHalf = await paced(tabs, mixedPeak.perSecond / 2, seconds * 1000, mixed);
+    report(`mixed at half of peak (${(mixedPeak.perSecond / 2).toFixed(0)}/s offered)`, mixedHalf);
     for (const tab of tabs) tab.close();
     await server.stop();
     const ceiling = await pipelineOnly(db.url, clients * inflight, seconds);
@@ -59,6 +67,7 @@ try {
     console.log(`pipeline alone (no WebSocket, ${clients * inflight} writers): ${ceiling.toFixed(0)} mutations/s, ${(ceiling / baseline.tps).toFixed(2)}x baseline`);
     console.log(`ratio to baseline: ${(peak.perSecond / baseline.tps).toFixed(2)}x (bar 2x, goal 5x)`);
     console.log(`ack p99 at half of peak: ${half.p99.toFixed(1)} ms (bar 50 ms, goal 25 ms)`);
+    console.log(`mixed ratio to baseline: ${(mixedPeak.perSecond / baseline.tps).toFixed(2)}x; mixed ack p99 at half of peak: ${mixedHalf.p99.toFixed(1)} ms`);
   } finally {
     await server.stop();
   }
@@ -107,7 +116,7 @@ async function checkpoint(url: string) {
   const client = pgClient(url);
   await client.connect();
   try {
-    await client.query('VACUUM (ANALYZE) accounts, players, transfers, outbox, command_results');
+    await client.query('VACUUM (ANALYZE) accounts, players, transfers, outbox, command_results, shop_items');
     await client.query('CHECKPOINT');
   } finally {
     await client.end();
@@ -129,9 +138,10 @@ async function fund(url: string, userIds: string[], amount: number) {
   }
 }
 
-async function one(tab: ProtocolRoom, latencies: number[]): Promise<boolean> {
+async function one(tab: ProtocolRoom, latencies: number[], pick: Pick): Promise<boolean> {
   const started = performance.now();
-  const reply = await tab.send(CommandType.gameRps, newId(), { bet: 1, hand: 'rock' });
+  const [type, fields] = pick();
+  const reply = await tab.send(type, newId(), fields);
   latencies.push(performance.now() - started);
   return 'ack' in reply;
 }
@@ -141,7 +151,7 @@ function summarize(latencies: number[], errors: number, ms: number): Phase {
   return { commands: latencies.length - errors, errors, perSecond: ((latencies.length - errors) * 1000) / ms, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
 }
 
-async function closedLoop(tabs: ProtocolRoom[], perClient: number, ms: number): Promise<Phase> {
+async function closedLoop(tabs: ProtocolRoom[], perClient: number, ms: number, pick: Pick): Promise<Phase> {
   const latencies: number[] = [];
   let errors = 0;
   const end = performance.now() + ms;
@@ -149,14 +159,14 @@ async function closedLoop(tabs: ProtocolRoom[], perClient: number, ms: number): 
   await Promise.all(
     tabs.flatMap((tab) =>
       Array.from({ length: perClient }, async () => {
-        while (performance.now() < end) if (!(await one(tab, latencies))) errors++;
+        while (performance.now() < end) if (!(await one(tab, latencies, pick))) errors++;
       }),
     ),
   );
   return summarize(latencies, errors, performance.now() - started);
 }
 
-async function paced(tabs: ProtocolRoom[], rate: number, ms: number): Promise<Phase> {
+async function paced(tabs: ProtocolRoom[], rate: number, ms: number, pick: Pick): Promise<Phase> {
   const latencies: number[] = [];
   let errors = 0;
   const pending: Promise<void>[] = [];
@@ -167,7 +177,7 @@ async function paced(tabs: ProtocolRoom[], rate: number, ms: number): Promise<Ph
     const due = started + (i * 1000) / rate;
     const delay = due - performance.now();
     if (delay > 1) await new Promise((r) => setTimeout(r, delay));
-    pending.push(one(tabs[i % tabs.length], latencies).then((ok) => void (ok || errors++)));
+    pending.push(one(tabs[i % tabs.length], latencies, pick).then((ok) => void (ok || errors++)));
   }
   await Promise.all(pending);
   return summarize(latencies, errors, performance.now() - started);

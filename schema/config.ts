@@ -6,6 +6,7 @@ import { Transfer } from './entities/transfer.ts';
 import { Player } from './entities/player.ts';
 import { CommandResult } from './entities/commandResult.ts';
 import { OutboxEvent } from './entities/outboxEvent.ts';
+import { ShopItem } from './entities/shopItem.ts';
 
 /**
  * House accounts seeded by the first migration. `mint` is where new money comes from (it may go
@@ -14,7 +15,7 @@ import { OutboxEvent } from './entities/outboxEvent.ts';
 export const SYSTEM_ACCOUNTS = ['mint', 'house', 'shop', 'bounty', 'escrow'] as const;
 export type SystemAccount = (typeof SYSTEM_ACCOUNTS)[number];
 
-export const ENTITIES = [Account, Transfer, Player, CommandResult, OutboxEvent];
+export const ENTITIES = [Account, Transfer, Player, CommandResult, OutboxEvent, ShopItem];
 
 export const MIGRATIONS_PATH = path.join(import.meta.dirname, 'migrations');
 

@@ -1,7 +1,7 @@
 // Command schemas, validated at the room boundary. Every message a client sends is
 // `{ id, ...fields }`; the error text names the field at fault (PROTOCOL.md).
 import { z } from 'zod';
-import type { Proof, SlotSymbol } from './fair.ts';
+import type { GachaItem, Proof, SlotSymbol } from './fair.ts';
 
 export const MAX_BET = 1_000_000;
 
@@ -11,6 +11,8 @@ export const CommandType = {
   eventsSync: 'events.sync',
   fairRotate: 'fair.rotate',
   gameSlot: 'game.slot',
+  gameGacha: 'game.gacha',
+  shopBuy: 'shop.buy',
 } as const;
 export type CommandType = (typeof CommandType)[keyof typeof CommandType];
 
@@ -45,6 +47,18 @@ export const eventsSync = z.strictObject({
 
 export const gameSlot = z.strictObject({ id: commandId, bet: wholeAmount('bet', MAX_BET) });
 
+export const gameGacha = z.strictObject({
+  id: commandId,
+  pulls: z.union([z.literal(1), z.literal(10)], { error: 'pulls must be 1 or 10' }),
+});
+
+export const MAX_BUY_QTY = 100;
+export const shopBuy = z.strictObject({
+  id: commandId,
+  itemId: z.string({ error: 'itemId must be 1-64 characters of [a-z0-9-]' }).regex(/^[a-z0-9-]{1,64}$/, { error: 'itemId must be 1-64 characters of [a-z0-9-]' }),
+  qty: wholeAmount('qty', MAX_BUY_QTY),
+});
+
 export const fairRotate = z.strictObject({
   id: commandId,
   clientSeed: z.string({ error: 'clientSeed must be 1-64 characters of [A-Za-z0-9_-]' }).regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'clientSeed must be 1-64 characters of [A-Za-z0-9_-]' }),
@@ -56,6 +70,8 @@ export const playerCommands = {
   [CommandType.eventsSync]: eventsSync,
   [CommandType.fairRotate]: fairRotate,
   [CommandType.gameSlot]: gameSlot,
+  [CommandType.gameGacha]: gameGacha,
+  [CommandType.shopBuy]: shopBuy,
 } as const;
 
 export type PlayerCommand =
@@ -63,11 +79,15 @@ export type PlayerCommand =
   | ({ type: typeof CommandType.gameRps } & z.infer<typeof gameRps>)
   | ({ type: typeof CommandType.eventsSync } & z.infer<typeof eventsSync>)
   | ({ type: typeof CommandType.fairRotate } & z.infer<typeof fairRotate>)
-  | ({ type: typeof CommandType.gameSlot } & z.infer<typeof gameSlot>);
+  | ({ type: typeof CommandType.gameSlot } & z.infer<typeof gameSlot>)
+  | ({ type: typeof CommandType.gameGacha } & z.infer<typeof gameGacha>)
+  | ({ type: typeof CommandType.shopBuy } & z.infer<typeof shopBuy>);
 
 export type RpsOutcome = 'win' | 'lose' | 'draw';
 export type StreakClaimResult = { day: number; reward: number; balance: number };
 export type RpsResult = { serverHand: Hand; outcome: RpsOutcome; payout: number; balance: number; proof: Proof | null };
 export type SlotResult = { reels: [SlotSymbol, SlotSymbol, SlotSymbol]; payout: number; balance: number; proof: Proof };
+export type GachaResult = { items: GachaItem[]; cost: number; balance: number; proof: Proof };
+export type ShopBuyResult = { balance: number; owned: number; stockLeft: number | null };
 export type FairRotateResult = { revealedServerSeed: string; serverSeedHash: string; clientSeed: string; nonce: number };
 export type EventsSyncResult = { events: import('./protocol.ts').WireEvent[]; seq: number } | { snapshot: true; seq: number };

@@ -6,6 +6,7 @@ export const EventType = {
   rewardGranted: 'reward.granted',
   streakClaimed: 'streak.claimed',
   levelUp: 'level.up',
+  purchaseCompleted: 'purchase.completed',
 } as const;
 export type EventType = (typeof EventType)[keyof typeof EventType];
 
@@ -14,3 +15,4 @@ export type XpChanged = { xp: number; level: number };
 export type LevelUp = { level: number; previous: number };
 export type RewardGranted = { source: string; gold: number; items: Record<string, number> };
 export type StreakClaimed = { day: number; reward: number };
+export type PurchaseCompleted = { itemId: string; qty: number; price: number };

@@ -10,6 +10,8 @@ export const Player = defineEntity({
     xp: p.bigint('number').default(0),
     level: p.integer().default(1),
     stats: p.json<Record<string, unknown>>().defaultRaw(`'{}'`),
+    // itemId -> quantity owned, written by the player's own room in the same commit as the gold.
+    inventory: p.json<Record<string, number>>().defaultRaw(`'{}'`),
     streakDay: p.integer().default(0),
     // UTC day number (floor(epochMs / 86400000)) of the last daily claim; null before the first one.
     lastClaimDay: p.integer().nullable(),

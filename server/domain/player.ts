@@ -28,8 +28,11 @@ export type Fairness = { serverSeed: string; serverSeedHash: string; clientSeed:
 /** An event before it has a seq: the room numbers events when it hands the mutation over. */
 export type DomainEvent = { type: string; data: unknown };
 
+/** Units of a limited shop item a command takes out of stock (checked again when it commits). */
+export type StockClaim = { itemId: string; qty: number };
+
 /** What a command decides: the next player, the transfers, the events and the ack result. */
-export type Decision<R> = { next: Player; transfers: Transfer[]; events: DomainEvent[]; result: R };
+export type Decision<R> = { next: Player; transfers: Transfer[]; events: DomainEvent[]; result: R; stock?: StockClaim[] };
 
 /**
  * Applies `transfers` to the player's balance. Every debit must be covered by the balance before
@@ -44,4 +47,10 @@ export function applyTransfers(player: Player, transfers: readonly Transfer[], f
 
 export function emptyStats(): GameStats {
   return { played: 0, won: 0, wagered: 0, paidOut: 0 };
+}
+
+export function addItems(inventory: Record<string, number>, items: Record<string, number>): Record<string, number> {
+  const next = { ...inventory };
+  for (const [itemId, qty] of Object.entries(items)) next[itemId] = (next[itemId] ?? 0) + qty;
+  return next;
 }

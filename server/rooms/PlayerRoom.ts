@@ -110,6 +110,9 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
         Object.assign(entry, stats);
         if (!s.stats.has(game)) s.stats.set(game, entry);
       }
+      for (const [itemId, qty] of Object.entries(player.inventory)) {
+        if (s.inventory.get(itemId) !== qty) s.inventory.set(itemId, qty);
+      }
       for (const event of events) this.broadcast(ServerMessage.event, event);
     }
 

@@ -7,6 +7,8 @@ import { utcDay, type Clock, type SeedSource } from '../domain/clock.ts';
 import { rotateSeeds } from '../domain/fairness.ts';
 import type { Decision, Player } from '../domain/player.ts';
 import { playRps } from '../domain/rps.ts';
+import { pullGacha } from '../domain/gacha.ts';
+import { buyItem, type CatalogItem } from '../domain/shop.ts';
 import { playSlot } from '../domain/slot.ts';
 import { claimStreak } from '../domain/streak.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -14,6 +16,7 @@ import type { CommitPipeline } from '../store/commitPipeline.ts';
 import { CommitFailed, type Mutation } from '../store/mutation.ts';
 import { readStream } from '../store/outboxReader.ts';
 import { findReply, loadPlayer, type LoadedPlayer, type StoredReply } from '../store/playerStore.ts';
+import { findShopItem } from '../store/shopStore.ts';
 import type { Sql } from '../store/sql.ts';
 import { payloadHash } from './payloadHash.ts';
 import { ack, failureReply, nack, type Reply } from './replies.ts';
@@ -89,10 +92,18 @@ export class PlayerWriter {
   }
 
   async #execute(command: Exclude<PlayerCommand, { type: 'events.sync' }>, hash: string): Promise<Reply> {
+    let catalogItem: CatalogItem | undefined;
+    if (command.type === CommandType.shopBuy) {
+      try {
+        catalogItem = await findShopItem(this.#deps.sql, command.itemId);
+      } catch {
+        return nack(command.id, 'UNAVAILABLE', 'the shop catalog could not be read from storage; send the command again with the same id', true);
+      }
+    }
     const now = this.#deps.clock.now();
     let decision: Decision<unknown>;
     try {
-      decision = this.#decide(command, now);
+      decision = this.#decide(command, now, catalogItem);
     } catch (error) {
       // A retry of an id older than the replies kept in memory is judged by its stored reply,
       // not by today's state (a claim retried tomorrow must not become CONFLICT).
@@ -113,6 +124,7 @@ export class PlayerWriter {
         xp: next.xp,
         level: next.level,
         stats: next.stats,
+        inventory: next.inventory,
         streakDay: next.streakDay,
         lastClaimDay: next.lastClaimDay,
         serverSeed: next.fair.serverSeed,
@@ -121,6 +133,7 @@ export class PlayerWriter {
       },
       outbox: events.map((e) => ({ stream, seq: e.seq, type: e.type, data: e.data, at })),
       command: { actor: this.userId, commandId: command.id, payloadHash: hash, reply: decision.result },
+      stock: decision.stock,
     };
     const committing = this.#deps.pipeline.submit(mutation);
     this.#committing.add(committing);
@@ -137,7 +150,7 @@ export class PlayerWriter {
     return ack(command.id, decision.result);
   }
 
-  #decide(command: Exclude<PlayerCommand, { type: 'events.sync' }>, now: number): Decision<unknown> {
+  #decide(command: Exclude<PlayerCommand, { type: 'events.sync' }>, now: number, catalogItem: CatalogItem | undefined): Decision<unknown> {
     switch (command.type) {
       case CommandType.streakClaim:
         return claimStreak(this.#player, utcDay(now), command.id);
@@ -145,6 +158,10 @@ export class PlayerWriter {
         return playRps(this.#player, command.bet, command.hand, command.id);
       case CommandType.gameSlot:
         return playSlot(this.#player, command.bet, command.id);
+      case CommandType.gameGacha:
+        return pullGacha(this.#player, command.pulls, command.id);
+      case CommandType.shopBuy:
+        return buyItem(this.#player, command.itemId, catalogItem, command.qty, command.id);
       case CommandType.fairRotate:
         return rotateSeeds(this.#player, command.clientSeed, this.#deps.seeds());
       default:

@@ -16,6 +16,7 @@ export function nack(id: string | null, code: Nack['code'], message: string, ret
 
 export function failureReply(id: string, error: unknown, logger: Logger, context: object): Reply {
   if (error instanceof DomainError) return nack(id, error.code, error.message, error.retryable);
+  if (error instanceof CommitFailed && error.reason === 'soldOut') return nack(id, 'CONFLICT', 'the last units of this itemId went to another buyer first; nothing was charged');
   if (error instanceof CommitFailed) {
     return nack(id, 'UNAVAILABLE', `the command was not saved (${error.message}); send it again with the same id`, true);
   }

@@ -5,7 +5,9 @@
 // delta only where the account still carries the writer's epoch, and every other row of the batch
 // is written only for writers that CTE returned. A writer that lost its fence therefore writes
 // nothing, while its neighbours in the batch commit. System accounts (hot rows shared by every
-// room) change once per batch by their summed delta (rule 3).
+// room) change once per batch by their summed delta (rule 3). Limited shop stock goes down by the
+// summed claims of the fenced writers; the CHECK `shop_items_stock_nonnegative` fails the whole
+// statement when a batch would oversell (the pipeline then finds the buyer one by one).
 import { SystemAccount } from '../domain/ledger.ts';
 import type { Mutation } from './mutation.ts';
 import type { Sql } from './sql.ts';
@@ -43,10 +45,10 @@ WITH writer AS (
    WHERE a.id = s.account AND a.kind = 'system' AND s.delta <> 0
 ), players_written AS (
   UPDATE players AS p
-     SET xp = r.xp, level = r.level, stats = r.stats, streak_day = r.streak_day, last_claim_day = r.last_claim_day,
+     SET xp = r.xp, level = r.level, stats = r.stats, inventory = r.inventory, streak_day = r.streak_day, last_claim_day = r.last_claim_day,
          server_seed = r.server_seed, client_seed = r.client_seed, nonce = r.nonce
     FROM jsonb_to_recordset($3::jsonb)
-      AS r(user_id text, xp bigint, level int, stats jsonb, streak_day int, last_claim_day int, server_seed text, client_seed text, nonce bigint)
+      AS r(user_id text, xp bigint, level int, stats jsonb, inventory jsonb, streak_day int, last_claim_day int, server_seed text, client_seed text, nonce bigint)
    WHERE p.user_id = r.user_id AND r.user_id IN (SELECT id FROM fenced)
 ), outbox_written AS (
   INSERT INTO outbox (stream, seq, type, payload, created_at)
@@ -60,6 +62,13 @@ WITH writer AS (
     FROM jsonb_to_recordset($5::jsonb)
       AS c(writer text, actor text, command_id text, payload_hash text, reply jsonb)
    WHERE c.writer IN (SELECT id FROM fenced)
+), stock_written AS (
+  UPDATE shop_items AS s SET stock = s.stock - c.qty
+    FROM (SELECT item_id, sum(qty) AS qty
+            FROM jsonb_to_recordset($6::jsonb) AS c(writer text, item_id text, qty int)
+           WHERE c.writer IN (SELECT id FROM fenced)
+           GROUP BY item_id) AS c
+   WHERE s.item_id = c.item_id AND s.stock IS NOT NULL
 )
 SELECT id FROM fenced`;
 
@@ -94,12 +103,13 @@ export async function writeBatch(sql: Sql, batch: readonly Mutation[]): Promise<
     [
     JSON.stringify(ids.map((id) => ({ id, ...writers.get(id) }))),
     JSON.stringify(batch.flatMap((m) => m.transfers.map((t) => ({ writer: m.writer.account, from_account: t.from, to_account: t.to, amount: t.amount, reason: t.reason, ref: t.ref, command_id: t.commandId })))),
-    JSON.stringify([...players.values()].map((r) => ({ user_id: r.userId, xp: r.xp, level: r.level, stats: r.stats, streak_day: r.streakDay, last_claim_day: r.lastClaimDay, server_seed: r.serverSeed, client_seed: r.clientSeed, nonce: r.nonce }))),
+    JSON.stringify([...players.values()].map((r) => ({ user_id: r.userId, xp: r.xp, level: r.level, stats: r.stats, inventory: r.inventory, streak_day: r.streakDay, last_claim_day: r.lastClaimDay, server_seed: r.serverSeed, client_seed: r.clientSeed, nonce: r.nonce }))),
     JSON.stringify(batch.flatMap((m) => m.outbox.map((e) => ({ writer: m.writer.account, stream: e.stream, seq: e.seq, type: e.type, payload: e.data, created_at: e.at })))),
     JSON.stringify(batch.flatMap((m) => (m.command ? [{ writer: m.writer.account, actor: m.command.actor, command_id: m.command.commandId, payload_hash: m.command.payloadHash, reply: m.command.reply }] : []))),
+    JSON.stringify(batch.flatMap((m) => (m.stock ?? []).map((s) => ({ writer: m.writer.account, item_id: s.itemId, qty: s.qty })))),
     ],
     undefined,
-    'coffer_write_batch_v2',
+    'coffer_write_batch_v3',
   );
   const kept = new Set(held.map((r) => r.id));
   return ids.filter((id) => !kept.has(id));

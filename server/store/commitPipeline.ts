@@ -7,7 +7,7 @@
 import { setTimeout as wait } from 'node:timers/promises';
 import { checkMutation, writeBatch } from './batchStatements.ts';
 import { CommitFailed, type Mutation, writerKey } from './mutation.ts';
-import { isTransient, type Sql } from './sql.ts';
+import { isSoldOut, isTransient, type Sql } from './sql.ts';
 
 export type PipelineOptions = {
   maxBatch: number;
@@ -150,7 +150,7 @@ export class CommitPipeline {
         if (lost.length > 0) this.#reject(p, 'fenced', new Error('writer epoch is stale'));
         else p.resolve();
       } catch (error) {
-        this.#reject(p, isTransient(error) ? 'unavailable' : 'rejected', error);
+        this.#reject(p, isTransient(error) ? 'unavailable' : isSoldOut(error) ? 'soldOut' : 'rejected', error);
       }
     }
   }
@@ -173,12 +173,13 @@ export class CommitPipeline {
   #reject(p: Pending, reason: CommitFailed['reason'], error: unknown): void {
     this.#poisoned.add(writerKey(p.mutation.writer));
     this.#observer?.failed(reason, error);
-    const message =
-      reason === 'fenced'
-        ? 'another room took over this account'
-        : reason === 'unavailable'
-          ? 'storage is unavailable'
-          : 'the command could not be committed';
+    const messages: Record<CommitFailed['reason'], string> = {
+      fenced: 'another room took over this account',
+      unavailable: 'storage is unavailable',
+      rejected: 'the command could not be committed',
+      soldOut: 'the item sold out before this purchase could be saved',
+    };
+    const message = messages[reason];
     p.reject(new CommitFailed(reason, message, { cause: error }));
   }
 }

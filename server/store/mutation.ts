@@ -1,5 +1,6 @@
 // What a room hands to the commit pipeline: everything one command changes, committed atomically.
 import type { Transfer } from '../domain/ledger.ts';
+import type { StockClaim } from '../domain/player.ts';
 
 /** The fencing token: the room that wrote this mutation and the epoch it loaded under. */
 export type Writer = { account: string; epoch: number };
@@ -11,6 +12,7 @@ export type PlayerRow = {
   xp: number;
   level: number;
   stats: unknown;
+  inventory: Record<string, number>;
   streakDay: number;
   lastClaimDay: number | null;
   serverSeed: string;
@@ -26,16 +28,21 @@ export type Mutation = {
   player?: PlayerRow;
   outbox: readonly OutboxRow[];
   command?: CommandRecord;
+  /** Limited shop stock this mutation takes; the whole mutation fails if it is not there. */
+  stock?: readonly StockClaim[];
 };
 
 export function writerKey(writer: Writer): string {
   return `${writer.account}@${writer.epoch}`;
 }
 
-/** Why a mutation did not commit. `fenced`: another room owns the writer now. */
+/** Why a mutation did not commit. `fenced`: another room owns the writer now; `soldOut`: a
+ *  limited item it bought was sold to someone else first. */
+export type CommitFailure = 'fenced' | 'unavailable' | 'rejected' | 'soldOut';
+
 export class CommitFailed extends Error {
-  readonly reason: 'fenced' | 'unavailable' | 'rejected';
-  constructor(reason: 'fenced' | 'unavailable' | 'rejected', message: string, options?: { cause?: unknown }) {
+  readonly reason: CommitFailure;
+  constructor(reason: CommitFailure, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'CommitFailed';
     this.reason = reason;

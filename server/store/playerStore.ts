@@ -28,8 +28,8 @@ export async function loadPlayer(sql: Sql, userId: string, displayName: string, 
       [userId, newSeed(), newSeed().slice(0, 16)],
       trx,
     );
-    const [row] = await sql.query<{ display_name: string; xp: string; level: number; stats: Player['stats']; streak_day: number; last_claim_day: number | null; server_seed: string; client_seed: string; nonce: string }>(
-      `SELECT display_name, xp, level, stats, streak_day, last_claim_day, server_seed, client_seed, nonce FROM players WHERE user_id = $1`,
+    const [row] = await sql.query<{ display_name: string; xp: string; level: number; stats: Player['stats']; inventory: Player['inventory']; streak_day: number; last_claim_day: number | null; server_seed: string; client_seed: string; nonce: string }>(
+      `SELECT display_name, xp, level, stats, inventory, streak_day, last_claim_day, server_seed, client_seed, nonce FROM players WHERE user_id = $1`,
       [userId],
       trx,
     );
@@ -48,7 +48,7 @@ export async function loadPlayer(sql: Sql, userId: string, displayName: string, 
         xp: Number(row.xp),
         level: row.level,
         stats: row.stats,
-        inventory: {},
+        inventory: row.inventory,
         streakDay: row.streak_day,
         lastClaimDay: row.last_claim_day,
         seq: Number(head.seq ?? 0),

@@ -38,6 +38,12 @@ export async function sqlFor(orm: MikroORM): Promise<Sql> {
   };
 }
 
+/** The batch would have sold more of a limited shop item than its stock. */
+export function isSoldOut(error: unknown): boolean {
+  const e = error as { code?: unknown; constraint?: unknown };
+  return e?.code === '23514' && e.constraint === 'shop_items_stock_nonnegative';
+}
+
 /** SQLSTATEs and socket errors after which the same work may succeed unchanged. */
 export function isTransient(error: unknown): boolean {
   const code = (error as { code?: unknown })?.code;

@@ -44,3 +44,23 @@ export async function queryRows<T = Record<string, unknown>>(databaseUrl: string
     await client.end();
   }
 }
+
+/**
+ * Test-only funding, before the player's room exists: gold minted into the account the way the
+ * ledger books it (a transfer from `mint` and both balances), so the invariants still hold. The
+ * room loads the balance when it is created. (Admin grants arrive with the admin room.)
+ */
+export async function fundNewPlayer(databaseUrl: string, userId: string, amount: number): Promise<void> {
+  const client = pgClient(databaseUrl);
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(`INSERT INTO accounts (id, kind) VALUES ($1, 'player') ON CONFLICT (id) DO NOTHING`, [userId]);
+    await client.query(`INSERT INTO transfers (from_account, to_account, amount, reason) VALUES ('mint', $1, $2, 'test.fund')`, [userId, amount]);
+    await client.query(`UPDATE accounts SET balance = balance + $2 WHERE id = $1`, [userId, amount]);
+    await client.query(`UPDATE accounts SET balance = balance - $1 WHERE id = 'mint'`, [amount]);
+    await client.query('COMMIT');
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,35 @@
+// Buying from the shop: the price goes to the shop account, the items into the inventory, and a
+// limited item's stock goes down, all in one commit. The catalog row is read just before deciding;
+// the stock decrement itself is checked by PostgreSQL when the batch commits (the last unit sells
+// once even when buyers race), so `stockLeft` is the stock as this purchase left it.
+import type { ShopBuyResult } from '../../shared/commands.ts';
+import { EventType } from '../../shared/events.ts';
+import { DomainError } from './errors.ts';
+import { SystemAccount, transfer } from './ledger.ts';
+import { addItems, applyTransfers, type Decision, type Player } from './player.ts';
+
+export type CatalogItem = { itemId: string; name: string; price: number; stock: number | null; active: boolean };
+
+export function buyItem(player: Player, itemId: string, item: CatalogItem | undefined, qty: number, commandId: string): Decision<ShopBuyResult> {
+  if (!item) throw new DomainError('NOT_FOUND', `itemId ${itemId} is not in the shop catalog`);
+  if (!item.active) throw new DomainError('CONFLICT', `itemId ${itemId} is not for sale at the moment`);
+  if (item.stock !== null && item.stock < qty) {
+    throw new DomainError('CONFLICT', item.stock === 0 ? `itemId ${itemId} is sold out` : `qty ${qty} is more than the ${item.stock} left of ${itemId}`);
+  }
+  const price = item.price * qty;
+  if (!Number.isSafeInteger(price)) throw new DomainError('INVALID_INPUT', `qty ${qty} of ${itemId} costs more than any balance can hold`);
+  const transfers = [transfer(player.userId, SystemAccount.shop, price, 'shop.buy', itemId, commandId)];
+  const paid = applyTransfers(player, transfers, 'price');
+  const inventory = addItems(player.inventory, { [itemId]: qty });
+  const stockLeft = item.stock === null ? null : item.stock - qty;
+  return {
+    next: { ...paid, inventory },
+    transfers,
+    stock: item.stock === null ? [] : [{ itemId, qty }],
+    events: [
+      { type: EventType.balanceChanged, data: { delta: -price, balance: paid.balance, reason: 'shop.buy', ref: itemId } },
+      { type: EventType.purchaseCompleted, data: { itemId, qty, price } },
+    ],
+    result: { balance: paid.balance, owned: inventory[itemId], stockLeft },
+  };
+}
