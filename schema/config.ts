@@ -7,6 +7,11 @@ import { Player } from './entities/player.ts';
 import { CommandResult } from './entities/commandResult.ts';
 import { OutboxEvent } from './entities/outboxEvent.ts';
 import { ShopItem } from './entities/shopItem.ts';
+import { RoomWriter } from './entities/roomWriter.ts';
+import { Effect } from './entities/effect.ts';
+import { Task } from './entities/task.ts';
+import { AdminAudit } from './entities/adminAudit.ts';
+import { CrashRound, CrashTable } from './entities/crashRound.ts';
 
 /**
  * House accounts seeded by the first migration. `mint` is where new money comes from (it may go
@@ -15,7 +20,7 @@ import { ShopItem } from './entities/shopItem.ts';
 export const SYSTEM_ACCOUNTS = ['mint', 'house', 'shop', 'bounty', 'escrow'] as const;
 export type SystemAccount = (typeof SYSTEM_ACCOUNTS)[number];
 
-export const ENTITIES = [Account, Transfer, Player, CommandResult, OutboxEvent, ShopItem];
+export const ENTITIES = [Account, Transfer, Player, CommandResult, OutboxEvent, ShopItem, RoomWriter, Effect, Task, AdminAudit, CrashTable, CrashRound];
 
 export const MIGRATIONS_PATH = path.join(import.meta.dirname, 'migrations');
 

@@ -12,6 +12,9 @@ import { healthRoutes, type ReadinessCheck } from './http/healthRoutes.ts';
 import type { Logger } from './observability/logger.ts';
 import { createMetrics, pipelineObserver } from './observability/metrics.ts';
 import { definePlayerRoom } from './rooms/PlayerRoom.ts';
+import { defineBoardRoom } from './rooms/BoardRoom.ts';
+import { defineAdminRoom } from './rooms/AdminRoom.ts';
+import { startEffectSweeper } from './rooms/playerRooms.ts';
 import { resolveSecrets } from './secrets.ts';
 import { CommitPipeline } from './store/commitPipeline.ts';
 import { sqlFor } from './store/sql.ts';
@@ -54,13 +57,17 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
     gracefullyShutdown: true,
     rooms: {
       [RoomName.player]: defineRoom(definePlayerRoom(deps)).filterBy(['userId']),
+      [RoomName.board]: defineRoom(defineBoardRoom(deps)).filterBy(['board']),
+      [RoomName.admin]: defineRoom(defineAdminRoom(deps)),
     },
     routes: createRouter({
       ...authRoutes(tokens, secrets.adminPassword),
       ...healthRoutes(checks, metrics, () => matchMaker.state === matchMaker.MatchMakerState.SHUTTING_DOWN),
     }),
   });
+  const stopSweeper = startEffectSweeper(sql, logger, config.effectSweepSeconds * 1000, config.effectSweepSeconds * 1000);
   server.onShutdown(async () => {
+    stopSweeper();
     await pipeline.flush();
     redis?.disconnect();
     await database.close();

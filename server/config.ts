@@ -15,6 +15,10 @@ export const CONFIG_VARIABLES = [
   'NODE_ENV',
   'RATE_LIMIT_PER_SECOND',
   'MAX_PAYLOAD_BYTES',
+  'EFFECT_SWEEP_SECONDS',
+  'CRASH_BETTING_MS',
+  'CRASH_PAUSE_MS',
+  'CRASH_GROWTH_PER_SECOND',
 ] as const;
 
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
@@ -52,6 +56,13 @@ const schema = z.object({
   NODE_ENV: z.preprocess(emptyToUndefined, z.string().default('development')),
   RATE_LIMIT_PER_SECOND: z.preprocess(emptyToUndefined, wholeNumber(1, 1_000_000).default(50)),
   MAX_PAYLOAD_BYTES: z.preprocess(emptyToUndefined, wholeNumber(256, 1_048_576).default(4096)),
+  EFFECT_SWEEP_SECONDS: z.preprocess(emptyToUndefined, wholeNumber(1, 3600).default(5)),
+  CRASH_BETTING_MS: z.preprocess(emptyToUndefined, wholeNumber(100, 600_000).default(5000)),
+  CRASH_PAUSE_MS: z.preprocess(emptyToUndefined, wholeNumber(0, 600_000).default(3000)),
+  CRASH_GROWTH_PER_SECOND: z.preprocess(
+    emptyToUndefined,
+    z.string().regex(/^\d+(\.\d+)?$/, 'must be a decimal number from 0.01 to 10').transform(Number).refine((n) => n >= 0.01 && n <= 10, 'must be a decimal number from 0.01 to 10').default(0.06),
+  ),
 });
 
 export type Config = {
@@ -67,6 +78,9 @@ export type Config = {
   nodeEnv: string;
   rateLimitPerSecond: number;
   maxPayloadBytes: number;
+  /** How often unapplied cross-room effects are delivered again. */
+  effectSweepSeconds: number;
+  crash: { bettingMs: number; pauseMs: number; growthPerSecond: number };
 };
 
 export class ConfigError extends Error {
@@ -103,5 +117,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     nodeEnv: c.NODE_ENV,
     rateLimitPerSecond: c.RATE_LIMIT_PER_SECOND,
     maxPayloadBytes: c.MAX_PAYLOAD_BYTES,
+    effectSweepSeconds: c.EFFECT_SWEEP_SECONDS,
+    crash: { bettingMs: c.CRASH_BETTING_MS, pauseMs: c.CRASH_PAUSE_MS, growthPerSecond: c.CRASH_GROWTH_PER_SECOND },
   };
 }

@@ -20,7 +20,7 @@ export const commandId = z
   .string({ error: 'id must be a string of 8-64 characters [A-Za-z0-9_-]' })
   .regex(/^[A-Za-z0-9_-]{8,64}$/, { error: 'id must be 8-64 characters of [A-Za-z0-9_-]' });
 
-const wholeAmount = (field: string, max: number) =>
+export const wholeAmount = (field: string, max: number) =>
   z
     .number({ error: `${field} must be a whole number between 1 and ${max}` })
     .int({ error: `${field} must be a whole number between 1 and ${max}` })

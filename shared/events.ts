@@ -7,6 +7,10 @@ export const EventType = {
   streakClaimed: 'streak.claimed',
   levelUp: 'level.up',
   purchaseCompleted: 'purchase.completed',
+  taskCreated: 'task.created',
+  taskUpdated: 'task.updated',
+  crashRound: 'crash.round',
+  announcement: 'announcement',
 } as const;
 export type EventType = (typeof EventType)[keyof typeof EventType];
 
@@ -16,3 +20,5 @@ export type LevelUp = { level: number; previous: number };
 export type RewardGranted = { source: string; gold: number; items: Record<string, number> };
 export type StreakClaimed = { day: number; reward: number };
 export type PurchaseCompleted = { itemId: string; qty: number; price: number };
+export type TaskEvent = { task: import('./boardCommands.ts').Task };
+export type Announcement = { text: string };

@@ -54,6 +54,8 @@ export const CloseCode = {
   RECONNECT: 4100,
   /** Too many messages in one second after RATE_LIMITED replies. */
   RATE_LIMITED: 4429,
+  /** An admin removed this player from the server (admin.kick); the close reason says why. */
+  KICKED: 4403,
 } as const;
 
 export type Nack = { id: string | null; code: ErrorCode; message: string; retryable: boolean };

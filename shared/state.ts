@@ -34,3 +34,30 @@ export const PlayerState = schema(
   'PlayerState',
 );
 export type PlayerState = SchemaType<typeof PlayerState>;
+
+// `board` room.
+export const TaskState = schema(
+  {
+    id: t.string().default(''),
+    title: t.string().default(''),
+    bountyGold: t.number().default(0),
+    bountyXp: t.number().default(0),
+    status: t.string().default('open'),
+    assignee: t.string().default(''),
+    createdAt: t.string().default(''),
+    acceptedAt: t.string().default(''),
+    completedAt: t.string().default(''),
+  },
+  'TaskState',
+);
+export type TaskState = SchemaType<typeof TaskState>;
+
+export const BoardState = schema({ board: t.string().default(''), tasks: t.map(TaskState), seq: t.number().default(0) }, 'BoardState');
+export type BoardState = SchemaType<typeof BoardState>;
+
+// `admin` room.
+export const Supply = schema({ minted: t.number().default(0), burned: t.number().default(0), circulating: t.number().default(0) }, 'Supply');
+export type Supply = SchemaType<typeof Supply>;
+
+export const AdminState = schema({ ccu: t.number().default(0), rooms: t.number().default(0), supply: t.ref(Supply), seq: t.number().default(0) }, 'AdminState');
+export type AdminState = SchemaType<typeof AdminState>;

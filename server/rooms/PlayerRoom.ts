@@ -11,6 +11,9 @@ import { loadPlayer } from '../store/playerStore.ts';
 import { authenticate, authorizePlayerRoom, checkProtocol, refuse } from './joinAuth.ts';
 import { PlayerWriter, type WriterDeps } from './playerWriter.ts';
 import { RateLimiter } from './rateLimiter.ts';
+import { grantGold } from '../domain/grant.ts';
+import { stakeCrashBet } from '../domain/crashStake.ts';
+import { GLOBAL_CHANNEL } from './globalChannel.ts';
 import { RECENT_REPLIES } from './recentReplies.ts';
 import type { Reply } from './replies.ts';
 
@@ -46,6 +49,10 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
       });
       this.#show(loaded.player, []);
       this.onMessage('*', (client, type, payload) => this.#receive(client, String(type), payload));
+      // Announcements of the admin room (the `global` stream) reach every player room.
+      void this.presence.subscribe(GLOBAL_CHANNEL, (event: WireEvent) => this.broadcast(ServerMessage.event, event));
+      // What other rooms owed this player while it had no room (bounties, cash-outs).
+      void this.applyEffects();
       deps.metrics.rooms.inc({ room: 'player' });
       deps.logger.info({ roomId: this.roomId, userId: options.userId, epoch: loaded.epoch }, 'player room loaded');
     }
@@ -70,6 +77,29 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
     onDispose() {
       this.#writer?.dispose();
       deps.metrics.rooms.dec({ room: 'player' });
+    }
+
+    /** Called by other rooms (playerRooms.ts): apply the effects owed to this player. */
+    async applyEffects(): Promise<void> {
+      await this.#writer!.applyEffects().catch((error: unknown) => deps.logger.warn({ userId: this.#writer?.userId, err: error }, 'applying effects failed; the sweeper will retry'));
+    }
+
+    /** admin.grant routed here by the admin room. */
+    adminGrant(grant: { id: string; amount: number; reason: string }): Promise<Reply> {
+      return this.#writer!.handleInternal(`grant:${grant.id}`, `grant:${grant.amount}:${grant.reason}`, (player) => grantGold(player, grant.amount, grant.reason, grant.id));
+    }
+
+    /** crash.bet: the table debits the stake into escrow here, before it accepts the bet. */
+    crashBet(bet: { table: string; roundId: number; id: string; amount: number }): Promise<Reply> {
+      const recordId = `crash:${bet.table}:${bet.id}`;
+      return this.#writer!.handleInternal(recordId, `crash:${bet.table}:${bet.roundId}:${bet.amount}`, (player) => stakeCrashBet(player, bet.table, bet.roundId, bet.amount, recordId));
+    }
+
+    /** admin.kick: closes every client of this player; returns how many there were. */
+    kick(reason: string): number {
+      const count = this.clients.length;
+      for (const client of [...this.clients]) client.leave(CloseCode.KICKED, reason.slice(0, 120));
+      return count;
     }
 
     #receive(client: Client, type: string, payload: unknown) {

@@ -17,6 +17,8 @@ import { CommitFailed, type Mutation } from '../store/mutation.ts';
 import { readStream } from '../store/outboxReader.ts';
 import { findReply, loadPlayer, type LoadedPlayer, type StoredReply } from '../store/playerStore.ts';
 import { findShopItem } from '../store/shopStore.ts';
+import { effectCommandId, pendingEffects } from '../store/effectsStore.ts';
+import { applyEffect } from '../domain/effects.ts';
 import type { Sql } from '../store/sql.ts';
 import { payloadHash } from './payloadHash.ts';
 import { ack, failureReply, nack, type Reply } from './replies.ts';
@@ -68,6 +70,7 @@ export class PlayerWriter {
   }
 
   async handle(type: string, payload: unknown, readOnly: boolean): Promise<Reply> {
+    if (type.startsWith('admin.')) return forbiddenAdminCommand(payload);
     const validated = validateCommand(playerCommands, type, payload);
     if ('nack' in validated) return validated;
     const command = validated.command as PlayerCommand;
@@ -78,16 +81,65 @@ export class PlayerWriter {
     }
 
     const hash = payloadHash(type, payload as Record<string, unknown>);
-    const stored = this.#replies.get(command.id);
-    if (stored) return stored.payloadHash === hash ? ack(command.id, stored.reply) : mismatch(command.id);
-    const inflight = this.#inflight.get(command.id);
-    if (inflight) return inflight.hash === hash ? inflight.reply : mismatch(command.id);
-    const reply = this.#execute(command, hash);
-    this.#inflight.set(command.id, { hash, reply });
+    return this.#once(command.id, hash, () => this.#execute(command, hash));
+  }
+
+  /**
+   * A command another room sends on the player's behalf (an admin grant, a crash bet), under an id
+   * namespaced by its source so it never meets the player's own ids. Same rules: decided on the
+   * working state, acknowledged after commit, answered from the stored reply when retried.
+   */
+  async handleInternal(recordId: string, hash: string, decide: (player: Player) => Decision<unknown>): Promise<Reply> {
+    if (this.#status !== 'ready') {
+      return nack(recordId, 'UNAVAILABLE', 'the player room is reloading after a storage error; try again with the same id', true);
+    }
+    return this.#once(recordId, hash, async () => {
+      let decision: Decision<unknown>;
+      try {
+        decision = decide(this.#player);
+      } catch (error) {
+        const stored = await findReply(this.#deps.sql, this.userId, recordId).catch(() => undefined);
+        if (stored) return stored.payloadHash === hash ? ack(recordId, stored.reply) : mismatch(recordId);
+        return failureReply(recordId, error, this.#deps.logger, { userId: this.userId, recordId });
+      }
+      return this.#commit(recordId, hash, decision);
+    });
+  }
+
+  /**
+   * Applies what other rooms owe this player (schema/entities/effect.ts), each under the id
+   * `fx:<key>` so a second delivery of the same effect finds the first one's reply.
+   */
+  applyEffects(): Promise<void> {
+    this.#effects ??= this.#applyPendingEffects().finally(() => (this.#effects = null));
+    return this.#effects;
+  }
+
+  #effects: Promise<void> | null = null;
+
+  async #applyPendingEffects(): Promise<void> {
+    if (this.#status !== 'ready') return;
+    const owed = await pendingEffects(this.#deps.sql, this.userId);
+    await Promise.all(
+      owed.map((effect) => {
+        const id = effectCommandId(effect.key);
+        return this.#once(id, 'fx', async () => this.#commit(id, 'fx', applyEffect(this.#player, effect), [effect.key]));
+      }),
+    );
+  }
+
+  /** Runs `execute` once per id: a retry gets the stored or in-flight reply. */
+  async #once(id: string, hash: string, execute: () => Promise<Reply>): Promise<Reply> {
+    const stored = this.#replies.get(id);
+    if (stored) return stored.payloadHash === hash ? ack(id, stored.reply) : mismatch(id);
+    const inflight = this.#inflight.get(id);
+    if (inflight) return inflight.hash === hash ? inflight.reply : mismatch(id);
+    const reply = execute();
+    this.#inflight.set(id, { hash, reply });
     try {
       return await reply;
     } finally {
-      this.#inflight.delete(command.id);
+      this.#inflight.delete(id);
     }
   }
 
@@ -111,7 +163,12 @@ export class PlayerWriter {
       if (stored) return stored.payloadHash === hash ? ack(command.id, stored.reply) : mismatch(command.id);
       return failureReply(command.id, error, this.#deps.logger, { userId: this.userId, type: command.type });
     }
-    const at = new Date(now);
+    return this.#commit(command.id, hash, decision);
+  }
+
+  /** Applies a decision to the working state, commits it, and replies after the commit. */
+  async #commit(id: string, hash: string, decision: Decision<unknown>, effectsApplied: string[] = []): Promise<Reply> {
+    const at = new Date(this.#deps.clock.now());
     const stream = playerStream(this.userId);
     const events: WireEvent[] = decision.events.map((e, i) => ({ stream, seq: this.#player.seq + i + 1, type: e.type, at: at.toISOString(), data: e.data }));
     const next: Player = { ...decision.next, seq: this.#player.seq + events.length };
@@ -132,22 +189,23 @@ export class PlayerWriter {
         nonce: next.fair.nonce,
       },
       outbox: events.map((e) => ({ stream, seq: e.seq, type: e.type, data: e.data, at })),
-      command: { actor: this.userId, commandId: command.id, payloadHash: hash, reply: decision.result },
+      command: { actor: this.userId, commandId: id, payloadHash: hash, reply: decision.result },
       stock: decision.stock,
+      effectsApplied,
     };
     const committing = this.#deps.pipeline.submit(mutation);
     this.#committing.add(committing);
     try {
       await committing;
     } catch (error) {
-      return this.#afterFailedCommit(command.id, hash, error);
+      return this.#afterFailedCommit(id, hash, error);
     } finally {
       this.#committing.delete(committing);
     }
-    this.#replies.set(command.id, { payloadHash: hash, reply: decision.result });
+    this.#replies.set(id, { payloadHash: hash, reply: decision.result });
     this.#committedSeq = next.seq;
     this.#hooks.committed(next, events);
-    return ack(command.id, decision.result);
+    return ack(id, decision.result);
   }
 
   #decide(command: Exclude<PlayerCommand, { type: 'events.sync' }>, now: number, catalogItem: CatalogItem | undefined): Decision<unknown> {
@@ -245,6 +303,12 @@ export class PlayerWriter {
     clearTimeout(this.#retryTimer);
     this.#status = 'fenced';
   }
+}
+
+/** An admin command sent by a player: refused, never an unknown type (PROTOCOL.md). */
+export function forbiddenAdminCommand(payload: unknown): Reply {
+  const id = (payload as { id?: unknown } | null)?.id;
+  return nack(typeof id === 'string' && /^[A-Za-z0-9_-]{8,64}$/.test(id) ? id : null, 'FORBIDDEN', 'admin commands are only for admins, in the admin room');
 }
 
 function mismatch(id: string): Reply {

@@ -69,6 +69,10 @@ WITH writer AS (
            WHERE c.writer IN (SELECT id FROM fenced)
            GROUP BY item_id) AS c
    WHERE s.item_id = c.item_id AND s.stock IS NOT NULL
+), effects_written AS (
+  UPDATE effects AS f SET applied_at = now()
+    FROM jsonb_to_recordset($7::jsonb) AS k(writer text, key text)
+   WHERE f.key = k.key AND f.user_id = k.writer AND k.writer IN (SELECT id FROM fenced)
 )
 SELECT id FROM fenced`;
 
@@ -107,9 +111,10 @@ export async function writeBatch(sql: Sql, batch: readonly Mutation[]): Promise<
     JSON.stringify(batch.flatMap((m) => m.outbox.map((e) => ({ writer: m.writer.account, stream: e.stream, seq: e.seq, type: e.type, payload: e.data, created_at: e.at })))),
     JSON.stringify(batch.flatMap((m) => (m.command ? [{ writer: m.writer.account, actor: m.command.actor, command_id: m.command.commandId, payload_hash: m.command.payloadHash, reply: m.command.reply }] : []))),
     JSON.stringify(batch.flatMap((m) => (m.stock ?? []).map((s) => ({ writer: m.writer.account, item_id: s.itemId, qty: s.qty })))),
+    JSON.stringify(batch.flatMap((m) => (m.effectsApplied ?? []).map((key) => ({ writer: m.writer.account, key })))),
     ],
     undefined,
-    'coffer_write_batch_v3',
+    'coffer_write_batch_v4',
   );
   const kept = new Set(held.map((r) => r.id));
   return ids.filter((id) => !kept.has(id));

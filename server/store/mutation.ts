@@ -30,6 +30,8 @@ export type Mutation = {
   command?: CommandRecord;
   /** Limited shop stock this mutation takes; the whole mutation fails if it is not there. */
   stock?: readonly StockClaim[];
+  /** Keys of the `effects` rows this mutation applies (marked applied in the same commit). */
+  effectsApplied?: readonly string[];
 };
 
 export function writerKey(writer: Writer): string {

@@ -23,13 +23,14 @@ export function newId(): string {
   return randomUUID();
 }
 
-export class PlayerConnection {
-  readonly room: Room<any, PlayerState>;
+/** A joined room (any room; S is its state). */
+export class PlayerConnection<S = PlayerState> {
+  readonly room: Room<any, S>;
   readonly events: WireEvent[] = [];
   readonly #waiting = new Map<string, Array<(r: Reply) => void>>();
   readonly #eventWaiters: Array<() => void> = [];
 
-  constructor(room: Room<any, PlayerState>) {
+  constructor(room: Room<any, S>) {
     this.room = room;
     room.onMessage(ServerMessage.ack, (ack: Ack) => this.#settle(ack.id, { ack }));
     room.onMessage(ServerMessage.nack, (nack: Nack) => this.#settle(nack.id ?? '', { nack }));
@@ -39,7 +40,7 @@ export class PlayerConnection {
     });
   }
 
-  get state(): PlayerState {
+  get state(): S {
     return this.room.state;
   }
 
@@ -70,10 +71,10 @@ export class PlayerConnection {
   }
 
   /** Resolves once the synchronized state satisfies `predicate`. */
-  async waitForState(predicate: (state: PlayerState) => boolean): Promise<void> {
+  async waitForState(predicate: (state: S) => boolean): Promise<void> {
     if (this.room.state && predicate(this.room.state)) return;
     await new Promise<void>((resolve) => {
-      const check = (state: PlayerState) => {
+      const check = (state: S) => {
         if (!predicate(state)) return;
         this.room.onStateChange.remove(check);
         resolve();
@@ -95,6 +96,22 @@ export async function joinPlayerRoom(baseUrl: string, token: string | undefined,
   // The full state arrives right after the join; wait for it so tests read committed values.
   await connection.waitForState((s) => s.userId !== '');
   return connection;
+}
+
+/** Joins any room with its state class; resolves once the first full state arrived. */
+export async function joinRoom<S>(baseUrl: string, token: string | undefined, roomName: string, stateClass: new () => S, options: Record<string, unknown> = {}): Promise<PlayerConnection<S>> {
+  const client = new Client(baseUrl);
+  if (token) client.auth.token = token;
+  const room = await client.joinOrCreate<S>(roomName, { protocol: PROTOCOL_VERSION, ...options }, stateClass as never);
+  const connection = new PlayerConnection<S>(room);
+  await connection.waitForState(() => true);
+  return connection;
+}
+
+export async function signInAdmin(baseUrl: string, password: string): Promise<Session> {
+  const res = await fetch(`${baseUrl}/auth/admin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password }) });
+  if (!res.ok) throw new Error(`admin sign-in failed: ${res.status} ${await res.text()}`);
+  return (await res.json()) as Session;
 }
 
 export function expectAck(reply: Reply): any {

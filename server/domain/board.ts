@@ -1,0 +1,49 @@
+// Task board rules: an open task has no assignee; one player accepts it, and only that player
+// completes or abandons it; a completed or cancelled task is final. Completion owes the assignee
+// the bounty, which their own player room pays from the bounty account (an effect).
+import type { Task } from '../../shared/boardCommands.ts';
+import { DomainError } from './errors.ts';
+import type { Effect } from './effects.ts';
+import { SystemAccount } from './ledger.ts';
+
+export function newTask(id: string, title: string, bountyGold: number, bountyXp: number, now: Date): Task {
+  return { id, title, bountyGold, bountyXp, status: 'open', assignee: null, createdAt: now.toISOString(), acceptedAt: null, completedAt: null };
+}
+
+function found(task: Task | undefined, taskId: string): Task {
+  if (!task || task.status === 'cancelled') throw new DomainError('NOT_FOUND', `taskId ${taskId} is not on this board`);
+  return task;
+}
+
+export function acceptTask(task: Task | undefined, taskId: string, userId: string, now: Date): Task {
+  const t = found(task, taskId);
+  if (t.status === 'accepted' && t.assignee === userId) throw new DomainError('CONFLICT', `you already accepted task ${taskId}`);
+  if (t.status !== 'open') throw new DomainError('CONFLICT', `task ${taskId} is ${t.status === 'accepted' ? 'already accepted by another player' : t.status}; only an open task can be accepted`);
+  return { ...t, status: 'accepted', assignee: userId, acceptedAt: now.toISOString() };
+}
+
+function assigned(task: Task | undefined, taskId: string, userId: string, action: string): Task {
+  const t = found(task, taskId);
+  if (t.status !== 'accepted' || t.assignee !== userId) {
+    throw new DomainError('CONFLICT', `only the player who accepted task ${taskId} can ${action} it${t.status === 'completed' ? '; it is already completed' : ''}`);
+  }
+  return t;
+}
+
+export function completeTask(task: Task | undefined, taskId: string, userId: string, board: string, now: Date): { task: Task; effect: Effect } {
+  const t = assigned(task, taskId, userId, 'complete');
+  const done: Task = { ...t, status: 'completed', completedAt: now.toISOString() };
+  const effect: Effect = { key: `task:${board}:${taskId}`, userId, fromAccount: SystemAccount.bounty, gold: t.bountyGold, xp: t.bountyXp, reason: 'task.bounty', ref: `board:${board}:${taskId}` };
+  return { task: done, effect };
+}
+
+export function abandonTask(task: Task | undefined, taskId: string, userId: string): Task {
+  const t = assigned(task, taskId, userId, 'abandon');
+  return { ...t, status: 'open', assignee: null, acceptedAt: null };
+}
+
+export function cancelTask(task: Task | undefined, taskId: string): Task {
+  const t = found(task, taskId);
+  if (t.status === 'completed') throw new DomainError('CONFLICT', `task ${taskId} is already completed; its bounty is paid`);
+  return { ...t, status: 'cancelled' };
+}

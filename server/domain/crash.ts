@@ -1,0 +1,64 @@
+// A crash table's round rules (the crash point and multiplier curve are shared/crash.ts). A round
+// takes bets while 'betting', one per player; while 'running' a player may cash out once, at the
+// current multiplier, if it is still below the crash point; once 'crashed' the round settles:
+// cashed-out bets are paid floor(amount * multiplier), every other bet is lost to the house.
+// Multipliers are hundredths, so payouts are worked out in whole hundredths, exactly.
+import type { CrashPhase } from '../../shared/crash.ts';
+import { DomainError } from './errors.ts';
+
+export type CrashBet = { userId: string; amount: number; cashedOutAt: number | null; payout: number };
+/** `roundId` is the round's index r on the table's hash chain. */
+export type CrashRound = { roundId: number; phase: CrashPhase; crashPoint: number; bets: Record<string, CrashBet> };
+export type CrashPayout = { userId: string; amount: number; payout: number; multiplier: number };
+export type CrashSettlement = { lost: number; staked: number; payouts: CrashPayout[] };
+
+export function newCrashRound(roundId: number, crashPoint: number): CrashRound {
+  return { roundId, phase: 'betting', crashPoint, bets: {} };
+}
+
+function betOf(round: CrashRound, userId: string): CrashBet | undefined {
+  return Object.hasOwn(round.bets, userId) ? round.bets[userId] : undefined;
+}
+
+/** A multiplier as whole hundredths; anything between hundredths is a caller's bug. */
+function hundredths(multiplier: number): number {
+  const cents = Math.round(multiplier * 100);
+  if (!Number.isSafeInteger(cents) || cents < 100 || Math.abs(multiplier * 100 - cents) > 1e-6) {
+    throw new RangeError(`multiplier ${multiplier} is not a number of hundredths >= 1`);
+  }
+  return cents;
+}
+
+export function placeBet(round: CrashRound, userId: string, amount: number): CrashRound {
+  if (!Number.isSafeInteger(amount) || amount <= 0) throw new RangeError(`bet amount ${amount} is not a whole number >= 1`);
+  if (round.phase !== 'betting') throw new DomainError('CONFLICT', 'bets are only taken while the round is betting; wait for the next round');
+  if (betOf(round, userId)) throw new DomainError('CONFLICT', `you already bet in round ${round.roundId}; one bet per round`);
+  return { ...round, bets: { ...round.bets, [userId]: { userId, amount, cashedOutAt: null, payout: 0 } } };
+}
+
+export function cashOut(round: CrashRound, userId: string, multiplier: number): { round: CrashRound; payout: number } {
+  const cents = hundredths(multiplier);
+  if (round.phase !== 'running') throw new DomainError('CONFLICT', 'you can cash out only while the round is running');
+  const bet = betOf(round, userId);
+  if (!bet) throw new DomainError('CONFLICT', `you have no bet in round ${round.roundId}`);
+  if (bet.cashedOutAt !== null) throw new DomainError('CONFLICT', `you already cashed out of round ${round.roundId} at ${bet.cashedOutAt.toFixed(2)}x`);
+  if (cents >= Math.round(round.crashPoint * 100)) throw new DomainError('CONFLICT', `round ${round.roundId} crashed at ${round.crashPoint.toFixed(2)}x before your cash-out`);
+  // amount * cents is an exact integer (1,000,000 * 100,000 < 2^53); amount * multiplier is not
+  // always (100 * 1.15 = 114.99999999999999).
+  const payout = Math.floor((bet.amount * cents) / 100);
+  const cashedOut: CrashBet = { ...bet, cashedOutAt: cents / 100, payout };
+  return { round: { ...round, bets: { ...round.bets, [userId]: cashedOut } }, payout };
+}
+
+export function settleRound(round: CrashRound): CrashSettlement {
+  if (round.phase !== 'crashed') throw new Error(`round ${round.roundId} is ${round.phase}; only a crashed round settles`);
+  let staked = 0;
+  let lost = 0;
+  const payouts: CrashPayout[] = [];
+  for (const bet of Object.values(round.bets)) {
+    staked += bet.amount;
+    if (bet.cashedOutAt === null) lost += bet.amount;
+    else payouts.push({ userId: bet.userId, amount: bet.amount, payout: bet.payout, multiplier: bet.cashedOutAt });
+  }
+  return { lost, staked, payouts };
+}

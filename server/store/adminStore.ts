@@ -1,0 +1,93 @@
+// What the admin room reads and writes outside the player rooms: the ledger audit, supply figures,
+// a user's record, the shop catalog and the admin audit trail.
+import type { AuditResult, ShopItemView, TransferView, UserView } from '../../shared/adminCommands.ts';
+import type { Queryable, Sql } from './sql.ts';
+
+export type Supply = { minted: number; burned: number; circulating: number };
+
+export async function supply(sql: Sql, trx?: Queryable): Promise<Supply> {
+  const [row] = await sql.query<{ minted: string | null; burned: string | null; circulating: string | null }>(
+    `SELECT (SELECT sum(amount) FROM transfers WHERE from_account = 'mint') AS minted,
+            (SELECT sum(amount) FROM transfers WHERE to_account = 'mint') AS burned,
+            (SELECT sum(balance) FROM accounts WHERE kind = 'player') AS circulating`,
+    [],
+    trx,
+  );
+  return { minted: Number(row.minted ?? 0), burned: Number(row.burned ?? 0), circulating: Number(row.circulating ?? 0) };
+}
+
+/** The ledger invariants (DESIGN.md rule 5), checked in one read-only snapshot. */
+export async function auditLedger(sql: Sql): Promise<AuditResult> {
+  return sql.transaction(async (trx) => {
+    await sql.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY', [], trx);
+    const [totals] = await sql.query<{ accounts: string; sum: string | null }>(`SELECT count(*) AS accounts, sum(balance) AS sum FROM accounts`, [], trx);
+    const mismatches = await sql.query<{ id: string; balance: string; net: string }>(
+      `SELECT a.id, a.balance, coalesce(t.net, 0) AS net
+         FROM accounts a
+         LEFT JOIN (SELECT account, sum(delta) AS net FROM (
+                      SELECT to_account AS account, amount AS delta FROM transfers
+                      UNION ALL SELECT from_account, -amount FROM transfers) legs GROUP BY account) t ON t.account = a.id
+        WHERE a.balance <> coalesce(t.net, 0)
+        ORDER BY a.id LIMIT 100`,
+      [],
+      trx,
+    );
+    const negative = await sql.query<{ id: string }>(`SELECT id FROM accounts WHERE kind = 'player' AND balance < 0 LIMIT 100`, [], trx);
+    const s = await supply(sql, trx);
+    const sumOfBalances = Number(totals.sum ?? 0);
+    return {
+      ok: sumOfBalances === 0 && mismatches.length === 0 && negative.length === 0,
+      accounts: Number(totals.accounts),
+      sumOfBalances,
+      ...s,
+      negativePlayers: negative.map((r) => r.id),
+      mismatches: mismatches.map((m) => ({ account: m.id, balance: Number(m.balance), fromTransfers: Number(m.net) })),
+    };
+  });
+}
+
+export async function userView(sql: Sql, userId: string): Promise<UserView | undefined> {
+  const [row] = await sql.query<{ display_name: string; balance: string; xp: string; level: number; stats: Record<string, unknown>; inventory: Record<string, number> }>(
+    `SELECT p.display_name, a.balance, p.xp, p.level, p.stats, p.inventory FROM players p JOIN accounts a ON a.id = p.user_id WHERE p.user_id = $1`,
+    [userId],
+  );
+  if (!row) return undefined;
+  const ledger = await sql.query<{ id: string; from_account: string; to_account: string; amount: string; reason: string; ref: string | null; created_at: Date }>(
+    `(SELECT id, from_account, to_account, amount, reason, ref, created_at FROM transfers WHERE from_account = $1 ORDER BY id DESC LIMIT 50)
+     UNION ALL
+     (SELECT id, from_account, to_account, amount, reason, ref, created_at FROM transfers WHERE to_account = $1 ORDER BY id DESC LIMIT 50)
+     ORDER BY id DESC LIMIT 50`,
+    [userId],
+  );
+  return {
+    userId,
+    displayName: row.display_name,
+    balance: Number(row.balance),
+    xp: Number(row.xp),
+    level: row.level,
+    stats: row.stats,
+    inventory: row.inventory,
+    ledger: ledger.map((t): TransferView => ({ id: Number(t.id), from: t.from_account, to: t.to_account, amount: Number(t.amount), reason: t.reason, ref: t.ref, at: new Date(t.created_at).toISOString() })),
+  };
+}
+
+export async function playerExists(sql: Sql, userId: string): Promise<boolean> {
+  return (await sql.query(`SELECT 1 FROM players WHERE user_id = $1`, [userId])).length > 0;
+}
+
+export async function upsertShopItem(sql: Sql, trx: Queryable, item: ShopItemView): Promise<void> {
+  await sql.query(
+    `INSERT INTO shop_items (item_id, name, price, stock, active) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (item_id) DO UPDATE SET name = excluded.name, price = excluded.price, stock = excluded.stock, active = excluded.active, updated_at = now()`,
+    [item.itemId, item.name, item.price, item.stock, item.active],
+    trx,
+  );
+}
+
+export async function removeShopItem(sql: Sql, trx: Queryable, itemId: string): Promise<boolean> {
+  return (await sql.query(`DELETE FROM shop_items WHERE item_id = $1 RETURNING item_id`, [itemId], trx)).length > 0;
+}
+
+export async function recordAdminAction(sql: Sql, admin: string, action: string, commandId: string, payload: unknown, result: unknown, trx?: Queryable): Promise<void> {
+  await sql.query(`INSERT INTO admin_audit (admin, action, command_id, payload, result) VALUES ($1, $2, $3, $4, $5)`, [admin, action, commandId, JSON.stringify(payload), JSON.stringify(result)], trx);
+}

@@ -1,0 +1,47 @@
+// The effects owed to players (schema/entities/effect.ts): what one player still has to apply,
+// and which players the sweeper should wake.
+import type { Effect } from '../domain/effects.ts';
+import type { Queryable, Sql } from './sql.ts';
+
+/** The command id under which a player's room records that it applied an effect. */
+export function effectCommandId(key: string): string {
+  return `fx:${key}`;
+}
+
+/**
+ * Effects not applied yet, oldest first. An effect whose application is already recorded (its
+ * `fx:` reply exists, e.g. applied and then delivered again) is marked applied here instead.
+ */
+export async function pendingEffects(sql: Sql, userId: string): Promise<Effect[]> {
+  await sql.query(
+    `UPDATE effects AS f SET applied_at = now()
+      WHERE f.user_id = $1 AND f.applied_at IS NULL
+        AND EXISTS (SELECT 1 FROM command_results c WHERE c.actor = f.user_id AND c.command_id = 'fx:' || f.key)`,
+    [userId],
+  );
+  const rows = await sql.query<{ key: string; user_id: string; from_account: string; gold: string; xp: string; reason: string; ref: string | null }>(
+    `SELECT key, user_id, from_account, gold, xp, reason, ref FROM effects WHERE user_id = $1 AND applied_at IS NULL ORDER BY created_at, key LIMIT 100`,
+    [userId],
+  );
+  return rows.map((r) => ({ key: r.key, userId: r.user_id, fromAccount: r.from_account, gold: Number(r.gold), xp: Number(r.xp), reason: r.reason, ref: r.ref }));
+}
+
+/** Players owed effects written more than `olderThanMs` ago (the owner should have applied them). */
+export async function playersOwed(sql: Sql, olderThanMs: number): Promise<string[]> {
+  const rows = await sql.query<{ user_id: string }>(
+    `SELECT DISTINCT user_id FROM effects WHERE applied_at IS NULL AND created_at < now() - make_interval(secs => $1) LIMIT 500`,
+    [olderThanMs / 1000],
+  );
+  return rows.map((r) => r.user_id);
+}
+
+export async function insertEffects(sql: Sql, trx: Queryable, effects: readonly Effect[]): Promise<void> {
+  if (effects.length === 0) return;
+  await sql.query(
+    `INSERT INTO effects (key, user_id, from_account, gold, xp, reason, ref)
+     SELECT key, user_id, from_account, gold, xp, reason, ref
+       FROM jsonb_to_recordset($1::jsonb) AS e(key text, user_id text, from_account text, gold bigint, xp bigint, reason text, ref text)`,
+    [JSON.stringify(effects.map((e) => ({ key: e.key, user_id: e.userId, from_account: e.fromAccount, gold: e.gold, xp: e.xp, reason: e.reason, ref: e.ref })))],
+    trx,
+  );
+}

@@ -1,0 +1,30 @@
+// The fence of a shared room (schema/entities/roomWriter.ts): taken by bumping the epoch when the
+// room loads, checked (and the row locked) first in every transaction the room commits.
+import { DomainError } from '../domain/errors.ts';
+import { CommitFailed } from './mutation.ts';
+import { isTransient, type Queryable, type Sql } from './sql.ts';
+
+export async function takeRoomFence(sql: Sql, writerId: string, trx?: Queryable): Promise<number> {
+  const [row] = await sql.query<{ epoch: string }>(
+    `INSERT INTO room_writers (id, epoch) VALUES ($1, 1) ON CONFLICT (id) DO UPDATE SET epoch = room_writers.epoch + 1 RETURNING epoch`,
+    [writerId],
+    trx,
+  );
+  return Number(row.epoch);
+}
+
+/** Runs `work` in one transaction that commits only while `epoch` still holds the fence. */
+export async function commitFenced<T>(sql: Sql, writerId: string, epoch: number, work: (trx: Queryable) => Promise<T>): Promise<T> {
+  try {
+    return await sql.transaction(async (trx) => {
+      const held = await sql.query(`UPDATE room_writers SET epoch = epoch WHERE id = $1 AND epoch = $2 RETURNING id`, [writerId, epoch], trx);
+      if (held.length === 0) throw new CommitFailed('fenced', `${writerId} is written by a newer room`);
+      return await work(trx);
+    });
+  } catch (error) {
+    // A domain refusal found inside the transaction (e.g. nothing to remove) rolled it back.
+    if (error instanceof CommitFailed || error instanceof DomainError) throw error;
+    if (isTransient(error)) throw new CommitFailed('unavailable', 'storage is unavailable', { cause: error });
+    throw new CommitFailed('rejected', 'the command could not be committed', { cause: error });
+  }
+}

@@ -1,0 +1,72 @@
+// Commands of the `admin` room (PROTOCOL.md), for admins only. A player who sends one anywhere gets
+// FORBIDDEN; player commands sent here are unknown types.
+import { z } from 'zod';
+import { BOARD_NAME, taskId, type Task } from './boardCommands.ts';
+import { commandId, MAX_BET, wholeAmount } from './commands.ts';
+
+export const AdminCommandType = {
+  grant: 'admin.grant',
+  taskCreate: 'admin.task.create',
+  taskCancel: 'admin.task.cancel',
+  shopUpsert: 'admin.shop.upsert',
+  shopRemove: 'admin.shop.remove',
+  announce: 'admin.announce',
+  userGet: 'admin.user.get',
+  audit: 'admin.audit',
+  kick: 'admin.kick',
+} as const;
+export type AdminCommandType = (typeof AdminCommandType)[keyof typeof AdminCommandType];
+
+export const MAX_GRANT = 1_000_000_000;
+
+const userId = z.string({ error: 'userId must be 1-64 characters of [A-Za-z0-9_-]' }).regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'userId must be 1-64 characters of [A-Za-z0-9_-]' });
+const text = (field: string, max: number) =>
+  z.string({ error: `${field} must be 1-${max} characters` }).trim().min(1, { error: `${field} must be 1-${max} characters` }).max(max, { error: `${field} must be 1-${max} characters` });
+const board = z.string({ error: 'board must be 1-32 characters of [a-z0-9-]' }).regex(BOARD_NAME, { error: 'board must be 1-32 characters of [a-z0-9-]' }).optional();
+const itemId = z.string({ error: 'itemId must be 1-64 characters of [a-z0-9-]' }).regex(/^[a-z0-9-]{1,64}$/, { error: 'itemId must be 1-64 characters of [a-z0-9-]' });
+const grantAmount = z
+  .number({ error: `amount must be a non-zero whole number between -${MAX_GRANT} and ${MAX_GRANT}` })
+  .int({ error: `amount must be a non-zero whole number between -${MAX_GRANT} and ${MAX_GRANT}` })
+  .min(-MAX_GRANT, { error: `amount must be a non-zero whole number between -${MAX_GRANT} and ${MAX_GRANT}` })
+  .max(MAX_GRANT, { error: `amount must be a non-zero whole number between -${MAX_GRANT} and ${MAX_GRANT}` })
+  .refine((n) => n !== 0, { error: `amount must be a non-zero whole number between -${MAX_GRANT} and ${MAX_GRANT}` });
+const bountyXp = z
+  .number({ error: 'bountyXp must be a whole number between 0 and 100000' })
+  .int({ error: 'bountyXp must be a whole number between 0 and 100000' })
+  .min(0, { error: 'bountyXp must be a whole number between 0 and 100000' })
+  .max(100_000, { error: 'bountyXp must be a whole number between 0 and 100000' });
+
+export const adminCommands = {
+  [AdminCommandType.grant]: z.strictObject({ id: commandId, userId, amount: grantAmount, reason: text('reason', 200) }),
+  [AdminCommandType.taskCreate]: z.strictObject({ id: commandId, board, title: text('title', 200), bountyGold: wholeAmount('bountyGold', MAX_BET), bountyXp }),
+  [AdminCommandType.taskCancel]: z.strictObject({ id: commandId, board, taskId }),
+  [AdminCommandType.shopUpsert]: z.strictObject({
+    id: commandId,
+    item: z.strictObject(
+      {
+        itemId,
+        name: text('item.name', 100),
+        price: wholeAmount('item.price', MAX_GRANT),
+        stock: z.union([z.null(), z.number().int().min(0).max(1_000_000)], { error: 'item.stock must be null (unlimited) or a whole number between 0 and 1000000' }),
+        active: z.boolean({ error: 'item.active must be true or false' }),
+      },
+      { error: 'item must be { itemId, name, price, stock, active }' },
+    ),
+  }),
+  [AdminCommandType.shopRemove]: z.strictObject({ id: commandId, itemId }),
+  [AdminCommandType.announce]: z.strictObject({ id: commandId, text: text('text', 500) }),
+  [AdminCommandType.userGet]: z.strictObject({ id: commandId, userId }),
+  [AdminCommandType.audit]: z.strictObject({ id: commandId }),
+  [AdminCommandType.kick]: z.strictObject({ id: commandId, userId, reason: text('reason', 200) }),
+} as const;
+
+type Schemas = typeof adminCommands;
+export type AdminCommand = { [K in keyof Schemas]: { type: K } & z.infer<Schemas[K]> }[keyof Schemas];
+
+export type AdminGrantResult = { balance: number };
+export type AdminTaskResult = { task: Task };
+export type ShopItemView = { itemId: string; name: string; price: number; stock: number | null; active: boolean };
+export type AuditMismatch = { account: string; balance: number; fromTransfers: number };
+export type AuditResult = { ok: boolean; accounts: number; sumOfBalances: number; minted: number; burned: number; circulating: number; negativePlayers: string[]; mismatches: AuditMismatch[] };
+export type TransferView = { id: number; from: string; to: string; amount: number; reason: string; ref: string | null; at: string };
+export type UserView = { userId: string; displayName: string; balance: number; xp: number; level: number; stats: Record<string, unknown>; inventory: Record<string, number>; ledger: TransferView[] };

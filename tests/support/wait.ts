@@ -1,0 +1,9 @@
+// Polling a condition that has no event to wait on (a row written by the server in the
+// background), with a deadline so a broken feature fails instead of hanging.
+export async function waitFor(condition: () => Promise<boolean>, timeoutMs = 20_000, everyMs = 50): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms: ${condition.toString().slice(0, 200)}`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
