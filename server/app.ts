@@ -14,6 +14,7 @@ import { createMetrics, pipelineObserver } from './observability/metrics.ts';
 import { definePlayerRoom } from './rooms/PlayerRoom.ts';
 import { defineBoardRoom } from './rooms/BoardRoom.ts';
 import { defineAdminRoom } from './rooms/AdminRoom.ts';
+import { defineCrashRoom } from './rooms/CrashRoom.ts';
 import { startEffectSweeper } from './rooms/playerRooms.ts';
 import { resolveSecrets } from './secrets.ts';
 import { CommitPipeline } from './store/commitPipeline.ts';
@@ -59,6 +60,7 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
       [RoomName.player]: defineRoom(definePlayerRoom(deps)).filterBy(['userId']),
       [RoomName.board]: defineRoom(defineBoardRoom(deps)).filterBy(['board']),
       [RoomName.admin]: defineRoom(defineAdminRoom(deps)),
+      [RoomName.crash]: defineRoom(defineCrashRoom({ ...deps, crash: config.crash })).filterBy(['table']),
     },
     routes: createRouter({
       ...authRoutes(tokens, secrets.adminPassword),

@@ -61,3 +61,32 @@ export type Supply = SchemaType<typeof Supply>;
 
 export const AdminState = schema({ ccu: t.number().default(0), rooms: t.number().default(0), supply: t.ref(Supply), seq: t.number().default(0) }, 'AdminState');
 export type AdminState = SchemaType<typeof AdminState>;
+
+// `crash` room.
+// Multipliers are float64: the default number encoding may send a fraction as float32 (7.9 -> 7.900000095).
+export const CrashBetState = schema({ amount: t.number().default(0), cashedOutAt: t.float64().default(0), payout: t.number().default(0) }, 'CrashBetState');
+export type CrashBetState = SchemaType<typeof CrashBetState>;
+
+export const CrashHistoryState = schema(
+  { roundId: t.number().default(0), crashPoint: t.float64().default(0), hash: t.string().default(''), commitment: t.string().default('') },
+  'CrashHistoryState',
+);
+export type CrashHistoryState = SchemaType<typeof CrashHistoryState>;
+
+export const CrashState = schema(
+  {
+    table: t.string().default(''),
+    phase: t.string().default('betting'),
+    roundId: t.number().default(0),
+    multiplier: t.float64().default(1),
+    /** When the current phase ends (betting) or started (running), ms since the epoch. */
+    phaseAt: t.number().default(0),
+    bets: t.map(CrashBetState),
+    history: t.array(CrashHistoryState),
+    /** SHA-256 of the current round's hash: published before the round, revealed after it. */
+    seedHash: t.string().default(''),
+    seq: t.number().default(0),
+  },
+  'CrashState',
+);
+export type CrashState = SchemaType<typeof CrashState>;

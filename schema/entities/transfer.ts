@@ -27,6 +27,8 @@ export const Transfer = defineEntity({
     // Statement and audit queries read one account's history from either side.
     { name: 'transfers_from_account_index', properties: ['fromAccount'] },
     { name: 'transfers_to_account_index', properties: ['toAccount'] },
+    // Crash settlement reads one round's stakes in escrow; only escrow rows pay for this index.
+    { name: 'transfers_escrow_ref_index', expression: `create index "transfers_escrow_ref_index" on "transfers" ("ref") where "to_account" = 'escrow'` },
   ],
   checks: [
     // A zero or negative transfer would let a reversed or no-op move slip into the ledger.

@@ -91,7 +91,7 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
 
     /** crash.bet: the table debits the stake into escrow here, before it accepts the bet. */
     crashBet(bet: { table: string; roundId: number; id: string; amount: number }): Promise<Reply> {
-      const recordId = `crash:${bet.table}:${bet.id}`;
+      const recordId = `stake:crash:${bet.table}:${bet.id}`;
       return this.#writer!.handleInternal(recordId, `crash:${bet.table}:${bet.roundId}:${bet.amount}`, (player) => stakeCrashBet(player, bet.table, bet.roundId, bet.amount, recordId));
     }
 

@@ -92,9 +92,11 @@ export class SerialWriter {
     const events: WireEvent[] = decision.events.map((e, i) => ({ stream: this.#stream, seq: this.#seq + i + 1, type: e.type, at, data: e.data }));
     try {
       await commitFenced(this.#deps.sql, this.#writerId, this.#epoch, async (trx) => {
+        // The command's own writes first: they may complete the result (e.g. a balance another
+        // room returned) before it is stored as the reply.
+        await decision.write?.(trx);
         await insertEvents(this.#deps.sql, trx, events);
         await insertReply(this.#deps.sql, trx, actor, recordId, hash, decision.result);
-        await decision.write?.(trx);
       });
     } catch (error) {
       return this.#afterFailedCommit(actor, id, recordId, hash, error);

@@ -1,0 +1,28 @@
+// Commands of the `crash` room (PROTOCOL.md): one table per name, default `main`.
+import { z } from 'zod';
+import { commandId, eventsSync, MAX_BET, wholeAmount } from './commands.ts';
+
+export const CrashCommandType = {
+  bet: 'crash.bet',
+  cashout: 'crash.cashout',
+  eventsSync: 'events.sync',
+} as const;
+
+export const DEFAULT_CRASH_TABLE = 'main';
+export const CRASH_TABLE_NAME = /^[a-z0-9-]{1,32}$/;
+
+export const crashCommands = {
+  [CrashCommandType.bet]: z.strictObject({ id: commandId, amount: wholeAmount('amount', MAX_BET) }),
+  [CrashCommandType.cashout]: z.strictObject({ id: commandId }),
+  [CrashCommandType.eventsSync]: eventsSync,
+} as const;
+
+export type CrashCommand =
+  | ({ type: typeof CrashCommandType.bet } & z.infer<(typeof crashCommands)['crash.bet']>)
+  | ({ type: typeof CrashCommandType.cashout } & z.infer<(typeof crashCommands)['crash.cashout']>)
+  | ({ type: typeof CrashCommandType.eventsSync } & z.infer<typeof eventsSync>);
+
+export type CrashBetResult = { roundId: number; amount: number; balance: number };
+export type CrashCashoutResult = { roundId: number; multiplier: number; payout: number };
+/** A finished round as history shows it: the revealed hash proves the crash point. */
+export type CrashHistoryEntry = { roundId: number; crashPoint: number; hash: string; commitment: string };

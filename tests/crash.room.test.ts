@@ -1,0 +1,124 @@
+// The crash table over WebSockets, on a table whose hash chain the test seeded itself so it knows
+// every crash point: bets debited first (refused without funds), cash-outs before and after the
+// crash, settlement paid once through the players' own rooms, escrow back to zero, history that
+// verifies, and a round interrupted by the server going away settled exactly once on reload.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { CommandType } from '../shared/commands.ts';
+import { crashChain, crashPoint, roundHash, verifyCrashRound } from '../shared/crash.ts';
+import { CrashCommandType } from '../shared/crashCommands.ts';
+import { RoomName } from '../shared/protocol.ts';
+import { CrashState } from '../shared/state.ts';
+import { expectAck, expectNack, joinPlayerRoom, joinRoom, signInGuest, type PlayerConnection } from './support/client.ts';
+import { serverFixture } from './support/fixture.ts';
+import { fundNewPlayer, queryRows } from './support/ledger.ts';
+import { waitFor } from './support/wait.ts';
+
+const fx = serverFixture('coffer_crash_room', { CRASH_BETTING_MS: '400', CRASH_PAUSE_MS: '200', CRASH_GROWTH_PER_SECOND: '2', EFFECT_SWEEP_SECONDS: '1' });
+const LENGTH = 20_000;
+
+/** A chain seed whose first rounds crash late enough to cash out in a test (found, not assumed). */
+function seedWith(minimums: number[]): string {
+  for (let i = 0; ; i++) {
+    const seed = i.toString(16).padStart(64, '0');
+    const chain = crashChain(seed, LENGTH);
+    if (minimums.every((min, r) => crashPoint(roundHash(chain, r)) >= min)) return seed;
+  }
+}
+
+async function table(name: string, minimums: number[]): Promise<string[]> {
+  const seed = seedWith(minimums);
+  await queryRows(fx.db.url, `INSERT INTO crash_tables (id, chain_seed, chain_length) VALUES ($1, $2, $3)`, [name, seed, LENGTH]);
+  return crashChain(seed, LENGTH);
+}
+
+async function player(gold: number, tableName: string): Promise<{ userId: string; token: string; crash: PlayerConnection<CrashState> }> {
+  const me = await signInGuest(fx.server.url);
+  if (gold > 0) await fundNewPlayer(fx.db.url, me.userId, gold);
+  const crash = await joinRoom(fx.server.url, me.token, RoomName.crash, CrashState, { table: tableName });
+  await crash.waitForState((s) => s.table === tableName);
+  return { ...me, crash };
+}
+
+async function balanceOf(userId: string): Promise<number> {
+  const [row] = await queryRows<{ balance: string }>(fx.db.url, `SELECT balance FROM accounts WHERE id = $1`, [userId]);
+  return Number(row?.balance ?? 0);
+}
+
+async function escrow(): Promise<number> {
+  return balanceOf('escrow');
+}
+
+test('a round: bets debited first, cash-out before the crash pays, after the crash is refused, settled once', async () => {
+  const chain = await table('t-round', [3]);
+  const point = crashPoint(roundHash(chain, 0));
+  const [a, b, broke] = [await player(1_000, 't-round'), await player(1_000, 't-round'), await player(0, 't-round')];
+  await a.crash.waitForState((s) => s.phase === 'betting' && s.roundId === 0 && s.seedHash !== '');
+  assert.equal(a.crash.state.seedHash, chain[LENGTH], 'the first round commits to the chain end before it starts');
+
+  const refused = expectNack(await broke.crash.send(CrashCommandType.bet, { amount: 10 }));
+  assert.equal(refused.code, 'INSUFFICIENT_FUNDS');
+  assert.deepEqual(expectAck(await a.crash.send(CrashCommandType.bet, { amount: 100 })), { roundId: 0, amount: 100, balance: 900 });
+  assert.deepEqual(expectAck(await b.crash.send(CrashCommandType.bet, { amount: 200 })), { roundId: 0, amount: 200, balance: 800 });
+  assert.equal(expectNack(await b.crash.send(CrashCommandType.bet, { amount: 5 })).code, 'CONFLICT', 'one bet per round');
+  assert.equal(expectNack(await a.crash.send(CrashCommandType.cashout)).code, 'CONFLICT', 'no cash-out while betting');
+  assert.equal(expectNack(await a.crash.send(CrashCommandType.bet, { amount: 0 })).code, 'INVALID_INPUT');
+  assert.equal(await escrow(), 300, 'the stakes are in escrow');
+
+  await a.crash.waitForState((s) => s.phase === 'running');
+  const out = expectAck(await a.crash.send(CrashCommandType.cashout));
+  assert.equal(out.roundId, 0);
+  assert.ok(out.multiplier >= 1 && out.multiplier < point, `${out.multiplier} < ${point}`);
+  assert.equal(out.payout, Math.floor((100 * Math.round(out.multiplier * 100)) / 100));
+  assert.equal(expectNack(await a.crash.send(CrashCommandType.cashout)).code, 'CONFLICT', 'once');
+
+  await b.crash.waitForState((s) => s.phase === 'crashed' && s.roundId === 0);
+  assert.equal(expectNack(await b.crash.send(CrashCommandType.cashout)).code, 'CONFLICT', 'too late after the crash');
+  await waitFor(async () => (await balanceOf(a.userId)) === 900 + out.payout);
+  assert.equal(await balanceOf(b.userId), 800);
+  assert.equal(await escrow(), 0, 'escrow is back to zero after settlement');
+  const paid = await queryRows<{ n: string }>(fx.db.url, `SELECT count(*) AS n FROM transfers WHERE to_account = $1 AND reason = 'crash.payout'`, [a.userId]);
+  assert.equal(Number(paid[0].n), 1);
+
+  const entry = a.crash.state.history.find((h) => h.roundId === 0)!;
+  assert.equal(entry.crashPoint, point);
+  assert.equal(verifyCrashRound({ hash: entry.hash, commitment: entry.commitment, crashPoint: entry.crashPoint }).ok, true);
+  assert.equal(verifyCrashRound({ hash: entry.hash, commitment: entry.commitment, crashPoint: entry.crashPoint + 0.01 }).ok, false);
+  // The stats follow the ledger: wagered the stake, paid out the cash-out.
+  const wallet = await joinPlayerRoom(fx.server.url, a.token);
+  await wallet.waitForState((s) => s.stats.get('crash')?.paidOut === out.payout);
+  assert.deepEqual([wallet.state.stats.get('crash')!.played, wallet.state.stats.get('crash')!.wagered, wallet.state.stats.get('crash')!.won], [1, 100, 1]);
+  await Promise.all([a.crash.leave(), b.crash.leave(), broke.crash.leave(), wallet.leave()]);
+});
+
+test('a round interrupted by the server going away is settled exactly once when the table loads again', async () => {
+  await table('t-cut', [1]);
+  const a = await player(500, 't-cut');
+  await a.crash.waitForState((s) => s.phase === 'betting' && s.seedHash !== '');
+  const roundId = a.crash.state.roundId;
+  const escrowBefore = await escrow();
+  expectAck(await a.crash.send(CrashCommandType.bet, { amount: 50 }));
+  await a.crash.leave().catch(() => undefined);
+  await fx.server.kill();
+  assert.equal(await escrow(), escrowBefore + 50);
+  await fx.restart();
+  const again = await player(0, 't-cut');
+  await again.crash.waitForState((s) => s.roundId > roundId);
+  await waitFor(async () => (await balanceOf(a.userId)) === 500);
+  assert.equal(await escrow(), escrowBefore);
+  // Loading the table once more settles nothing twice.
+  await again.crash.leave();
+  await fx.server.stop();
+  await fx.restart();
+  const third = await player(0, 't-cut');
+  await third.crash.waitForState((s) => s.phase === 'betting');
+  const refunds = await queryRows<{ n: string }>(fx.db.url, `SELECT count(*) AS n FROM transfers WHERE to_account = $1 AND reason = 'crash.refund'`, [a.userId]);
+  assert.equal(Number(refunds[0].n), 1);
+  const [round] = await queryRows<{ settled: boolean }>(fx.db.url, `SELECT settled_at IS NOT NULL AS settled FROM crash_rounds WHERE table_id = 't-cut' AND round_id = $1`, [roundId]);
+  assert.equal(round.settled, true);
+  assert.equal(await balanceOf(a.userId), 500);
+  const wallet = await joinPlayerRoom(fx.server.url, a.token);
+  assert.equal(wallet.state.balance, 500);
+  assert.equal(expectAck(await wallet.send(CommandType.streakClaim)).balance, 600);
+  await Promise.all([third.crash.leave(), wallet.leave()]);
+});
