@@ -129,6 +129,10 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
     }
 
     #startRound(roundId: number) {
+      if (roundId >= this.#chain.length - 1) {
+        deps.logger.error({ table: this.#table, roundId }, 'the crash table used up its hash chain; no further rounds start');
+        return;
+      }
       const commitment = roundCommitment(this.#chain, roundId);
       return this.#transition(`r${roundId}-betting`, () => {
         const endsAt = deps.clock.now() + deps.crash.bettingMs;

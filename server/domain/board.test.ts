@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { abandonTask, acceptTask, cancelTask, completeTask, newTask } from './board.ts';
+import { DomainError } from './errors.ts';
+
+const at = new Date('2026-11-22T10:00:00Z');
+const open = newTask('t1', 'Fetch water', 40, 7, at);
+
+function refusal(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    return `${(error as DomainError).code}: ${(error as Error).message}`;
+  }
+  return 'no error';
+}
+
+test('a task goes open -> accepted -> completed, and completion owes the assignee its bounty', () => {
+  const accepted = acceptTask(open, 't1', 'ann', at);
+  assert.deepEqual([accepted.status, accepted.assignee, accepted.acceptedAt], ['accepted', 'ann', at.toISOString()]);
+  const { task, effect } = completeTask(accepted, 't1', 'ann', 'main', at);
+  assert.deepEqual([task.status, task.completedAt], ['completed', at.toISOString()]);
+  assert.deepEqual(effect, { key: 'task:main:t1', userId: 'ann', fromAccount: 'bounty', gold: 40, xp: 7, reason: 'task.bounty', ref: 'board:main:t1' });
+});
+
+test('abandon reopens; cancel removes; each refusal says why', () => {
+  const accepted = acceptTask(open, 't1', 'ann', at);
+  assert.deepEqual(abandonTask(accepted, 't1', 'ann'), open);
+  assert.equal(cancelTask(accepted, 't1').status, 'cancelled');
+  assert.equal(refusal(() => acceptTask(accepted, 't1', 'bob', at)), 'CONFLICT: task t1 is already accepted by another player; only an open task can be accepted');
+  assert.equal(refusal(() => acceptTask(accepted, 't1', 'ann', at)), 'CONFLICT: you already accepted task t1');
+  assert.equal(refusal(() => completeTask(accepted, 't1', 'bob', 'main', at)), 'CONFLICT: only the player who accepted task t1 can complete it');
+  assert.equal(refusal(() => abandonTask(open, 't1', 'ann')), 'CONFLICT: only the player who accepted task t1 can abandon it');
+  const done = completeTask(accepted, 't1', 'ann', 'main', at).task;
+  assert.equal(refusal(() => completeTask(done, 't1', 'ann', 'main', at)), 'CONFLICT: only the player who accepted task t1 can complete it; it is already completed');
+  assert.equal(refusal(() => cancelTask(done, 't1')), 'CONFLICT: task t1 is already completed; its bounty is paid');
+  assert.equal(refusal(() => acceptTask(undefined, 'nope', 'ann', at)), 'NOT_FOUND: taskId nope is not on this board');
+  assert.equal(refusal(() => acceptTask(cancelTask(open, 't1'), 't1', 'ann', at)), 'NOT_FOUND: taskId t1 is not on this board');
+});
