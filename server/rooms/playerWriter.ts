@@ -111,11 +111,23 @@ export class PlayerWriter {
    * `fx:<key>` so a second delivery of the same effect finds the first one's reply.
    */
   applyEffects(): Promise<void> {
-    this.#effects ??= this.#applyPendingEffects().finally(() => (this.#effects = null));
+    // A delivery that arrives while a pass is running may bring an effect that pass did not read:
+    // it asks for one more pass instead of starting a second one alongside.
+    if (this.#effects) {
+      this.#effectsAgain = true;
+      return this.#effects;
+    }
+    this.#effects = (async () => {
+      do {
+        this.#effectsAgain = false;
+        await this.#applyPendingEffects();
+      } while (this.#effectsAgain);
+    })().finally(() => (this.#effects = null));
     return this.#effects;
   }
 
   #effects: Promise<void> | null = null;
+  #effectsAgain = false;
 
   async #applyPendingEffects(): Promise<void> {
     if (this.#status !== 'ready') return;
