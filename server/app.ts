@@ -39,7 +39,7 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
   const pipeline = new CommitPipeline(sql, {}, pipelineObserver(metrics, (reason, error) => logger.warn({ reason, err: error }, 'mutation not committed')));
   const tokens = createTokens(secrets.jwtSecret);
   // Fails fast while Redis is away (readiness, the relay); Colyseus gets connections of its own.
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { keyPrefix: config.redisKeyPrefix, lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
   redis?.on('error', (error) => logger.debug({ err: error }, 'redis connection error'));
   await redis?.connect().catch((error) => logger.warn({ err: error }, 'redis is not reachable yet'));
 
@@ -55,7 +55,7 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
   metrics.transport.set({ transport: name }, 1);
   // Who this process is among the others: its consumer group and, when alone, its relay cursor.
   const identity = config.publicAddress ?? `${hostname()}:${config.port}`;
-  const relay = startRelay(sql, { identity, pollMs: config.relay.pollMs, streamMaxLen: config.relay.streamMaxLen, redis }, logger, metrics);
+  const relay = startRelay(sql, { identity, pollMs: config.relay.pollMs, streamMaxLen: config.relay.streamMaxLen, redis, keyPrefix: config.redisKeyPrefix }, logger, metrics);
   const deps = { events: relay.bus, sql, pipeline, clock: overrides.clock ?? systemClock, seeds: overrides.seeds ?? cryptoSeeds, logger, tokens, metrics, rateLimitPerSecond: config.rateLimitPerSecond };
   const server = defineServer({
     transport,

@@ -11,18 +11,23 @@ import type { WireEvent } from '../../shared/protocol.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { RelaySink } from './outboxRelay.ts';
 
-/** Keys, under the connection's keyPrefix (REDIS_KEY_PREFIX). */
-export const EVENTS_KEY = 'events';
-const MARKER_KEY = 'relay:marker';
+/**
+ * The keys under REDIS_KEY_PREFIX. (Spelled out rather than left to ioredis' keyPrefix, which
+ * does not find the key inside every stream command: XGROUP CREATE would miss it.)
+ */
+export function relayKeys(keyPrefix: string) {
+  return { events: `${keyPrefix}events`, marker: `${keyPrefix}relay:marker` };
+}
 
-export function redisSink(redis: Redis, maxLen: number): RelaySink {
+export function redisSink(redis: Redis, keyPrefix: string, maxLen: number): RelaySink {
+  const keys = relayKeys(keyPrefix);
   return {
     async lostData() {
-      return (await redis.set(MARKER_KEY, new Date().toISOString(), 'NX')) === 'OK';
+      return (await redis.set(keys.marker, new Date().toISOString(), 'NX')) === 'OK';
     },
     async publish(events) {
       const batch = redis.multi();
-      for (const event of events) batch.xadd(EVENTS_KEY, 'MAXLEN', '~', maxLen, '*', 'e', JSON.stringify(event));
+      for (const event of events) batch.xadd(keys.events, 'MAXLEN', '~', maxLen, '*', 'e', JSON.stringify(event));
       const results = await batch.exec();
       const failed = results?.find(([error]) => error);
       if (!results || failed) throw failed?.[0] ?? new Error('the Redis transaction was discarded');
@@ -31,6 +36,7 @@ export function redisSink(redis: Redis, maxLen: number): RelaySink {
 }
 
 export type ConsumerOptions = {
+  keyPrefix: string;
   /** The consumer group: one per process identity (PUBLIC_ADDRESS, or host:port). */
   group: string;
   /** This incarnation of the process. */
@@ -47,6 +53,7 @@ export class RedisEventConsumer {
   /** A connection of its own: XREADGROUP BLOCK holds it. */
   readonly #redis: Redis;
   readonly #options: Required<ConsumerOptions>;
+  readonly #stream: string;
   #stopped = false;
   #loop: Promise<void> | undefined;
   #lastClaim = 0;
@@ -54,6 +61,7 @@ export class RedisEventConsumer {
   constructor(redis: Redis, options: ConsumerOptions) {
     this.#redis = redis;
     this.#options = { claimIdleMs: 30_000, ...options };
+    this.#stream = relayKeys(options.keyPrefix).events;
   }
 
   start(): void {
@@ -70,6 +78,7 @@ export class RedisEventConsumer {
     let failures = 0;
     let groupFrom: '$' | '0' = '$';
     let haveGroup = false;
+    let groupLost = 0;
     while (!this.#stopped) {
       try {
         if (!haveGroup) {
@@ -77,17 +86,18 @@ export class RedisEventConsumer {
           haveGroup = true;
         }
         if (Date.now() - this.#lastClaim >= this.#options.claimIdleMs) await this.#claimAbandoned();
-        const reply = (await this.#redis.xreadgroup('GROUP', this.#options.group, this.#options.consumer, 'COUNT', 1000, 'BLOCK', 1000, 'STREAMS', EVENTS_KEY, '>')) as [string, Entry[]][] | null;
+        const reply = (await this.#redis.xreadgroup('GROUP', this.#options.group, this.#options.consumer, 'COUNT', 1000, 'BLOCK', 1000, 'STREAMS', this.#stream, '>')) as [string, Entry[]][] | null;
         if (reply) await this.#handle(reply[0][1]);
         failures = 0;
+        groupLost = 0;
       } catch (error) {
         if (this.#stopped) break;
         if (/NOGROUP|no longer exists/i.test(String((error as Error).message))) {
           // Redis lost the stream and the group with it: read the relay's replay from the start.
-          this.#options.logger.warn({ group: this.#options.group }, 'relay consumer group is gone (Redis lost its data); reading the stream from the start');
+          if (groupLost++ === 0) this.#options.logger.warn({ group: this.#options.group }, 'relay consumer group is gone (Redis lost its data); reading the stream from the start');
           haveGroup = false;
           groupFrom = '0';
-          continue;
+          if (groupLost === 1) continue;
         }
         if (failures++ === 0) this.#options.logger.warn({ err: error }, 'relay consumer cannot read from Redis; retrying');
         await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** failures)));
@@ -97,7 +107,7 @@ export class RedisEventConsumer {
 
   async #createGroup(from: '$' | '0'): Promise<void> {
     try {
-      await this.#redis.xgroup('CREATE', EVENTS_KEY, this.#options.group, from, 'MKSTREAM');
+      await this.#redis.xgroup('CREATE', this.#stream, this.#options.group, from, 'MKSTREAM');
     } catch (error) {
       if (!/BUSYGROUP/.test(String((error as Error).message))) throw error;
     }
@@ -108,7 +118,7 @@ export class RedisEventConsumer {
     this.#lastClaim = Date.now();
     let cursor = '0-0';
     do {
-      const [next, entries] = (await this.#redis.xautoclaim(EVENTS_KEY, this.#options.group, this.#options.consumer, this.#options.claimIdleMs, cursor, 'COUNT', 1000)) as [string, Entry[]];
+      const [next, entries] = (await this.#redis.xautoclaim(this.#stream, this.#options.group, this.#options.consumer, this.#options.claimIdleMs, cursor, 'COUNT', 1000)) as [string, Entry[]];
       await this.#handle(entries.filter((entry) => entry[1] !== null));
       cursor = next;
     } while (cursor !== '0-0' && !this.#stopped);
@@ -122,6 +132,6 @@ export class RedisEventConsumer {
       if (at >= 0) events.push(JSON.parse(fields[at + 1]) as WireEvent);
     }
     this.#options.deliver(events);
-    await this.#redis.xack(EVENTS_KEY, this.#options.group, ...entries.map(([id]) => id));
+    await this.#redis.xack(this.#stream, this.#options.group, ...entries.map(([id]) => id));
   }
 }

@@ -23,8 +23,9 @@ export type RelaySettings = {
   identity: string;
   pollMs: number;
   streamMaxLen: number;
-  /** A connection for the relay; the consumer duplicates it for its blocking reads. */
+  /** A connection for the relay (no keyPrefix); the consumer duplicates it for its blocking reads. */
   redis: Redis | undefined;
+  keyPrefix: string;
 };
 
 export function startRelay(sql: Sql, settings: RelaySettings, logger: Logger, metrics: Metrics): RelayRuntime {
@@ -45,15 +46,18 @@ export function startRelay(sql: Sql, settings: RelaySettings, logger: Logger, me
     return { bus, stop: () => relay.stop() };
   }
 
-  const relay = new OutboxRelay(sql, redisSink(settings.redis, settings.streamMaxLen), {
+  const relay = new OutboxRelay(sql, redisSink(settings.redis, settings.keyPrefix, settings.streamMaxLen), {
     name: 'redis',
     onRelayed,
+    // The marker is missing on a Redis that never saw this deployment, or that lost its data.
     onReplay: (rows) => {
       metrics.relayReplays.inc(rows);
-      logger.warn({ rows }, 'Redis lost the event stream; published the recent outbox again');
+      if (rows > 0) logger.warn({ rows }, 'Redis had lost the event stream; published the recent outbox again');
     },
   });
-  const consumer = new RedisEventConsumer(settings.redis.duplicate(), {
+  // Its own connection, waiting for Redis rather than failing fast: XREADGROUP BLOCK holds it.
+  const consumer = new RedisEventConsumer(settings.redis.duplicate({ lazyConnect: false, enableOfflineQueue: true, maxRetriesPerRequest: null }), {
+    keyPrefix: settings.keyPrefix,
     group: `process:${settings.identity}`,
     consumer: `${settings.identity}:${process.pid}`,
     logger,
