@@ -48,6 +48,7 @@ export function startRelay(sql: Sql, settings: RelaySettings, logger: Logger, me
 
   const relay = new OutboxRelay(sql, redisSink(settings.redis, settings.keyPrefix, settings.streamMaxLen), {
     name: 'redis',
+    replayRows: Math.min(settings.streamMaxLen, 10_000),
     onRelayed,
     // The marker is missing on a Redis that never saw this deployment, or that lost its data.
     onReplay: (rows) => {
