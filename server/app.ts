@@ -9,6 +9,7 @@ import { RoomName } from '../shared/protocol.ts';
 import { createTokens } from './auth/tokens.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
+import { connectRedis } from './db/redis.ts';
 import { cryptoSeeds, systemClock, type Clock, type SeedSource } from './domain/clock.ts';
 import { authRoutes } from './http/authRoutes.ts';
 import { healthRoutes, type ReadinessCheck } from './http/healthRoutes.ts';
@@ -39,9 +40,7 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
   const pipeline = new CommitPipeline(sql, {}, pipelineObserver(metrics, (reason, error) => logger.warn({ reason, err: error }, 'mutation not committed')));
   const tokens = createTokens(secrets.jwtSecret);
   // Fails fast while Redis is away (readiness, the relay); Colyseus gets connections of its own.
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
-  redis?.on('error', (error) => logger.debug({ err: error }, 'redis connection error'));
-  await redis?.connect().catch((error) => logger.warn({ err: error }, 'redis is not reachable yet'));
+  const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
 
   const checks: Record<string, ReadinessCheck> = {
     database: async () => {
