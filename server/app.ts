@@ -21,6 +21,7 @@ import { defineAdminRoom } from './rooms/AdminRoom.ts';
 import { defineCrashRoom } from './rooms/CrashRoom.ts';
 import { startEffectSweeper } from './rooms/playerRooms.ts';
 import { startRelay } from './relay/startRelay.ts';
+import { FenceWatch } from './rooms/fenceWatch.ts';
 import { resolveSecrets } from './secrets.ts';
 import { CommitPipeline } from './store/commitPipeline.ts';
 import { sqlFor } from './store/sql.ts';
@@ -55,7 +56,9 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
   // Who this process is among the others: its consumer group and, when alone, its relay cursor.
   const identity = config.publicAddress ?? `${hostname()}:${config.port}`;
   const relay = startRelay(sql, { identity, pollMs: config.relay.pollMs, streamMaxLen: config.relay.streamMaxLen, redis, keyPrefix: config.redisKeyPrefix }, logger, metrics);
-  const deps = { events: relay.bus, sql, pipeline, clock: overrides.clock ?? systemClock, seeds: overrides.seeds ?? cryptoSeeds, logger, tokens, metrics, rateLimitPerSecond: config.rateLimitPerSecond };
+  const fenceWatch = new FenceWatch();
+  fenceWatch.start(sql, 1000, logger);
+  const deps = { events: relay.bus, fenceWatch, sql, pipeline, clock: overrides.clock ?? systemClock, seeds: overrides.seeds ?? cryptoSeeds, logger, tokens, metrics, rateLimitPerSecond: config.rateLimitPerSecond };
   const server = defineServer({
     transport,
     greet: false,
@@ -81,6 +84,7 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
   const stopSweeper = startEffectSweeper(sql, logger, config.effectSweepSeconds * 1000, config.effectSweepSeconds * 1000);
   server.onShutdown(async () => {
     stopSweeper();
+    fenceWatch.stop();
     await pipeline.flush();
     await relay.stop();
     redis?.disconnect();

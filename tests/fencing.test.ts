@@ -38,9 +38,9 @@ test('a duplicate player room takes the fence; the old one commits nothing and s
 
   const left = new Promise<number>((resolve) => old.room.onLeave((code) => resolve(code)));
   const staleId = newId();
-  const stale = expectNack(await old.send(CommandType.gameRps, { bet: 50, hand: 'rock' }, staleId));
-  assert.equal(stale.code, 'UNAVAILABLE');
-  assert.equal(stale.retryable, true);
+  // Its failed commit answers UNAVAILABLE, unless the fence watch sent the client away first.
+  const stale = await Promise.race([old.send(CommandType.gameRps, { bet: 50, hand: 'rock' }, staleId), left.then(() => 'closed' as const)]);
+  if (stale !== 'closed') assert.deepEqual([expectNack(stale).code, expectNack(stale).retryable], ['UNAVAILABLE', true]);
   assert.equal(await left, CloseCode.RECONNECT, 'clients of the fenced room are told to reconnect');
   assert.deepEqual(await queryRows(db.url, 'SELECT * FROM transfers WHERE command_id = $1', [staleId]), [], 'the fenced command wrote nothing');
   assert.deepEqual(await queryRows(db.url, 'SELECT * FROM command_results WHERE command_id = $1', [staleId]), []);
@@ -51,5 +51,16 @@ test('a duplicate player room takes the fence; the old one commits nothing and s
   await fresh.waitForState((s) => s.balance === retried.balance);
   const seqs = (await queryRows<{ seq: string }>(db.url, 'SELECT seq FROM outbox WHERE stream = $1 ORDER BY seq', [`player:${me.userId}`])).map((r) => Number(r.seq));
   assert.deepEqual(seqs, Array.from({ length: seqs.length }, (_, i) => i + 1), 'the stream stays gapless across the takeover');
+  await fresh.leave();
+});
+
+test('an idle room whose fence was taken sends its clients to the newer room without waiting for a commit', async () => {
+  const me = await signInGuest(first.url);
+  const old = await joinPlayerRoom(first.url, me.token);
+  const left = new Promise<number>((resolve) => old.room.onLeave((code) => resolve(code)));
+  const fresh = await joinPlayerRoom(second.url, me.token);
+  // The old tab sends nothing: only the fence watch can tell its room.
+  assert.equal(await left, CloseCode.RECONNECT);
+  expectAck(await fresh.send(CommandType.streakClaim));
   await fresh.leave();
 });

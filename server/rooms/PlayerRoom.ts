@@ -15,10 +15,11 @@ import { grantGold } from '../domain/grant.ts';
 import { stakeCrashBet } from '../domain/crashStake.ts';
 import { GLOBAL_STREAM } from './globalChannel.ts';
 import type { EventBus } from '../relay/eventBus.ts';
+import type { FenceWatch } from './fenceWatch.ts';
 import { RECENT_REPLIES } from './recentReplies.ts';
 import type { Reply } from './replies.ts';
 
-export type PlayerRoomDeps = WriterDeps & { tokens: Tokens; metrics: Metrics; rateLimitPerSecond: number; events: EventBus };
+export type PlayerRoomDeps = WriterDeps & { tokens: Tokens; metrics: Metrics; rateLimitPerSecond: number; events: EventBus; fenceWatch: FenceWatch };
 
 /** Seconds a dropped client may come back to the same room (SDK reconnection). */
 export const RECONNECT_SECONDS = 20;
@@ -52,7 +53,12 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
       this.#show(loaded.player, []);
       this.onMessage('*', (client, type, payload) => this.#receive(client, String(type), payload));
       // Announcements of the admin room (the `global` stream), relayed to every process.
-      this.#unsubscribe = deps.events.subscribe(GLOBAL_STREAM, (event: WireEvent) => this.broadcast(ServerMessage.event, event));
+      const unsubscribe = deps.events.subscribe(GLOBAL_STREAM, (event: WireEvent) => this.broadcast(ServerMessage.event, event));
+      const unwatch = deps.fenceWatch.watch(this.#writer);
+      this.#unsubscribe = () => {
+        unsubscribe();
+        unwatch();
+      };
       // What other rooms owed this player while it had no room (bounties, cash-outs).
       void this.applyEffects();
       deps.metrics.rooms.inc({ room: 'player' });

@@ -69,6 +69,18 @@ export class PlayerWriter {
     return this.#epoch;
   }
 
+  /** The epoch this writer holds, or undefined while it is taking a new one (reloading). */
+  get settledEpoch(): number | undefined {
+    return this.#status === 'ready' ? this.#epoch : undefined;
+  }
+
+  /** A newer room took the fence: commit nothing more, send the clients there (once). */
+  fenceTaken(): void {
+    if (this.#status === 'fenced') return;
+    this.#status = 'fenced';
+    this.#hooks.fenced();
+  }
+
   async handle(type: string, payload: unknown, readOnly: boolean): Promise<Reply> {
     if (type.startsWith('admin.')) return forbiddenAdminCommand(payload);
     const validated = validateCommand(playerCommands, type, payload);
@@ -259,10 +271,7 @@ export class PlayerWriter {
    */
   async #afterFailedCommit(id: string, hash: string, error: unknown): Promise<Reply> {
     if (error instanceof CommitFailed && error.reason === 'fenced') {
-      if (this.#status !== 'fenced') {
-        this.#status = 'fenced';
-        this.#hooks.fenced();
-      }
+      this.fenceTaken();
       return nack(id, 'UNAVAILABLE', 'this player room was replaced by a newer one; reconnect and send the command again with the same id', true);
     }
     const reloaded = await this.reload();

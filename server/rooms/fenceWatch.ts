@@ -1,0 +1,57 @@
+// A player room that lost its fence learns it at its next commit. One that commits nothing (its
+// client only watches, while a newer room for the same user on another process takes the grants
+// and bounties) would show stale state for as long as it lives: after Redis lost the matchmaker's
+// room cache, say. The watch reads the epochs of every live player room of the process once a
+// second, in one query, and sends the clients of each room whose fence was taken to the newer room.
+import type { Logger } from '../observability/logger.ts';
+import type { Sql } from '../store/sql.ts';
+
+export type WatchedWriter = {
+  userId: string;
+  /** The epoch held, or undefined while a new one is being taken. */
+  settledEpoch: number | undefined;
+  fenceTaken(): void;
+};
+
+export class FenceWatch {
+  readonly #writers = new Set<WatchedWriter>();
+  #timer: NodeJS.Timeout | undefined;
+
+  watch(writer: WatchedWriter): () => void {
+    this.#writers.add(writer);
+    return () => this.#writers.delete(writer);
+  }
+
+  /** One pass: the writers whose fence another room holds now are told so. */
+  async check(sql: Sql): Promise<number> {
+    const writers = [...this.#writers];
+    if (writers.length === 0) return 0;
+    const rows = await sql.query<{ id: string; epoch: string }>('SELECT id, epoch FROM accounts WHERE id = ANY($1)', [writers.map((w) => w.userId)], undefined, 'fence_watch');
+    const epochs = new Map(rows.map((r) => [r.id, Number(r.epoch)]));
+    let taken = 0;
+    for (const writer of writers) {
+      const held = writer.settledEpoch;
+      if (held !== undefined && (epochs.get(writer.userId) ?? held) > held) {
+        writer.fenceTaken();
+        taken++;
+      }
+    }
+    return taken;
+  }
+
+  start(sql: Sql, everyMs: number, logger: Logger): void {
+    let running = false;
+    this.#timer = setInterval(() => {
+      if (running) return;
+      running = true;
+      void this.check(sql)
+        .catch((error: unknown) => logger.debug({ err: error }, 'fence watch could not read epochs; next pass'))
+        .finally(() => (running = false));
+    }, everyMs);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+  }
+}
