@@ -1,7 +1,7 @@
 // Wires the relay of one process. Services mode with Redis: the outbox goes to a Redis Stream and
 // this process reads the stream back through its own consumer group, like every other process.
-// Without Redis (embedded, or one process on PostgreSQL): the relay hands rows straight to this
-// process's event bus, from its own cursor.
+// Without Redis (embedded, or one process on PostgreSQL) there is no relay: the rooms' own
+// delivery to the bus after each commit is all there is.
 import type { Redis } from 'ioredis';
 import type { WireEvent } from '../../shared/protocol.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -40,11 +40,10 @@ export function startRelay(sql: Sql, settings: RelaySettings, logger: Logger, me
   };
   const onRelayError = (error: unknown) => logger.warn({ err: error }, 'outbox relay failed; retrying');
 
-  if (!settings.redis) {
-    const relay = new OutboxRelay(sql, { publish: async (events) => bus.deliver(events) }, { name: `local:${settings.identity}`, onRelayed });
-    relay.start(settings.pollMs, onRelayError);
-    return { bus, stop: () => relay.stop() };
-  }
+  // One process (embedded, or PostgreSQL without Redis): rooms hand their committed events to the
+  // bus themselves; there is nobody else to relay to. (A polling relay on PGlite would also share
+  // its one session with the commit pipeline.)
+  if (!settings.redis) return { bus, stop: async () => undefined };
 
   const relay = new OutboxRelay(sql, redisSink(settings.redis, settings.keyPrefix, settings.streamMaxLen), {
     name: 'redis',

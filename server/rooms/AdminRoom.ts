@@ -20,9 +20,10 @@ import { payloadHash } from './payloadHash.ts';
 import { callPlayerRoom, findPlayerRoom } from './playerRooms.ts';
 import { ack, failureReply, type Reply } from './replies.ts';
 import { SerialWriter, type SerialDeps } from './serialWriter.ts';
+import type { EventBus } from '../relay/eventBus.ts';
 import { validateCommand } from './validateCommand.ts';
 
-export type AdminRoomDeps = SerialDeps & { tokens: Tokens; metrics: Metrics };
+export type AdminRoomDeps = SerialDeps & { tokens: Tokens; metrics: Metrics; events: EventBus };
 
 export const ADMIN_WRITER = 'admin';
 /** How often the admin state's supply and live counts are refreshed. */
@@ -144,8 +145,10 @@ export function defineAdminRoom(deps: AdminRoomDeps) {
 
     #publish(events: WireEvent[]) {
       this.state.seq = this.#writer!.seq;
-      // Player rooms, on every process, receive them through the outbox relay.
       for (const event of events) this.broadcast(ServerMessage.event, event);
+      // Player rooms of this process at once; those of other processes through the outbox relay
+      // (the bus drops the relayed copy of what it passed on already).
+      deps.events.deliver(events);
     }
   };
 }
