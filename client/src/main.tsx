@@ -3,4 +3,7 @@ import { render } from 'preact';
 import { App } from './app.tsx';
 import './styles.css';
 
-render(<App />, document.getElementById('app')!);
+const root = document.getElementById('app')!;
+// Preact 11 renders next to existing children: clear the "Loading…" placeholder first.
+root.textContent = '';
+render(<App />, root);

@@ -14,6 +14,18 @@ const FEED_LIMIT = 100;
 const TOAST_LIMIT = 4;
 const TOAST_REASONS = new Set(['admin.grant', 'admin.debit', 'task.bounty', 'crash.payout', 'crash.refund']);
 
+const REASON_TEXT: Record<string, string> = {
+  'streak.claim': 'the daily streak',
+  'game.rps': 'rock, paper, scissors',
+  'game.slot': 'the slot machine',
+  'game.gacha': 'gacha',
+  'shop.buy': 'the shop',
+  'task.bounty': 'a task bounty',
+  'crash.bet': 'a crash bet',
+  'crash.payout': 'a crash cash-out',
+  'crash.refund': 'a crash refund',
+};
+
 function gold(n: number): string {
   return `${n > 0 ? '+' : ''}${n.toLocaleString('en')} gold`;
 }
@@ -25,14 +37,14 @@ export function describe(event: WireEvent): { text: string; toast: boolean } | n
       const d = event.data as BalanceChanged;
       if (d.reason === 'admin.grant') return { text: `An admin granted you ${gold(d.delta)} (${d.ref ?? 'no reason'}). Balance ${d.balance}.`, toast: true };
       if (d.reason === 'admin.debit') return { text: `An admin took ${gold(-d.delta)} (${d.ref ?? 'no reason'}). Balance ${d.balance}.`, toast: true };
-      return { text: `${gold(d.delta)} from ${d.reason}. Balance ${d.balance}.`, toast: TOAST_REASONS.has(d.reason) };
+      return { text: `${gold(d.delta)} from ${REASON_TEXT[d.reason] ?? d.reason}. Balance ${d.balance}.`, toast: TOAST_REASONS.has(d.reason) };
     }
     case EventType.levelUp:
       return { text: `Level up! You reached level ${(event.data as LevelUp).level}.`, toast: true };
     case EventType.rewardGranted: {
-      const d = event.data as RewardGranted;
-      const items = Object.entries(d.items ?? {}).map(([id, qty]) => `${qty} × ${id}`);
-      return { text: `Reward from ${d.source}: ${[d.gold ? gold(d.gold) : '', ...items].filter(Boolean).join(', ') || 'nothing'}.`, toast: false };
+      // Gold rewards already show as balance.changed; only items are news here.
+      const items = Object.entries((event.data as RewardGranted).items ?? {}).map(([id, qty]) => `${qty} × ${id}`);
+      return items.length ? { text: `Items from ${(event.data as RewardGranted).source}: ${items.join(', ')}.`, toast: false } : null;
     }
     case EventType.streakClaimed: {
       const d = event.data as StreakClaimed;
