@@ -26,10 +26,13 @@ test('two tabs of the same player show the same balance and inventory; an admin 
 
   expectAck(await admin.send(AdminCommandType.grant, { userId, amount: 250, reason: 'welcome gift' }));
   for (const tab of [tabA, tabB]) {
+    // Playwright's clicks wait for animation frames, which a background tab does not get.
+    await tab.bringToFront();
     await waitForBalance(tab, 250);
     await tab.getByTestId('toast').filter({ hasText: 'An admin granted you +250 gold (welcome gift)' }).waitFor();
   }
 
+  await tabA.bringToFront();
   await tabA.getByLabel('RPS bet (gold)').fill('20');
   await tabA.getByRole('button', { name: 'Paper' }).click();
   await tabA.getByTestId('rps-result').waitFor();
@@ -37,9 +40,11 @@ test('two tabs of the same player show the same balance and inventory; an admin 
   await waitForBalance(tabA, afterRps.balance);
   await waitForBalance(tabB, afterRps.balance);
 
+  await tabB.bringToFront();
   await tabB.getByRole('button', { name: 'Shop' }).click();
   await tabB.getByRole('button', { name: /^Buy Mana potion for 60 gold$/ }).click();
   await tabB.getByTestId('inventory').getByText('mana-potion × 1').waitFor();
+  await tabA.bringToFront();
   await tabA.getByRole('button', { name: 'Shop' }).click();
   await tabA.getByTestId('inventory').getByText('mana-potion × 1').waitFor();
   await waitForBalance(tabA, afterRps.balance - 60);

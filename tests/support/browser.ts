@@ -78,3 +78,41 @@ export async function adminConnection(baseUrl: string): Promise<PlayerConnection
 export async function serverView(admin: PlayerConnection<AdminState>, userId: string): Promise<UserView> {
   return expectAck(await admin.send(AdminCommandType.userGet, { userId }));
 }
+
+/** Presses Tab until the focused control's accessible name matches; fails after `limit` presses. */
+export async function tabTo(page: Page, name: RegExp, limit = 60): Promise<void> {
+  for (let i = 0; i < limit; i++) {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(focusedName);
+    if (name.test(focused)) return;
+  }
+  throw new Error(`no control named ${name} was reached with ${limit} Tab presses`);
+}
+
+function focusedName(): string {
+  const el = document.activeElement as HTMLElement | null;
+  if (!el || el === document.body) return '';
+  const input = el as HTMLInputElement;
+  return (el.getAttribute('aria-label') ?? input.labels?.[0]?.textContent ?? el.textContent ?? '').trim();
+}
+
+/** Whether the focused control draws a visible focus ring. */
+export async function focusIsVisible(page: Page): Promise<boolean> {
+  return page.evaluate(() => {
+    const style = getComputedStyle(document.activeElement!);
+    return style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
+  });
+}
+
+/** Controls without an accessible name, and whether the page scrolls sideways. */
+export async function accessibilityProblems(page: Page): Promise<{ unlabelled: string[]; overflowsSideways: boolean }> {
+  return page.evaluate(() => {
+    const unlabelled: string[] = [];
+    for (const el of document.querySelectorAll<HTMLElement>('button, input, textarea, select, a[href], progress')) {
+      const input = el as HTMLInputElement;
+      const name = el.getAttribute('aria-label') ?? input.labels?.[0]?.textContent ?? el.textContent ?? '';
+      if (!name.trim()) unlabelled.push(el.outerHTML.slice(0, 120));
+    }
+    return { unlabelled, overflowsSideways: document.documentElement.scrollWidth > window.innerWidth };
+  });
+}
