@@ -32,8 +32,8 @@ export function CrashGraph({ crash }: { crash: RoomLink<CrashSnapshot> }) {
   const s = crash.state.value;
   return (
     <figure class="crash-graph">
-      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={`Multiplier graph, now ${s?.multiplier.toFixed(2) ?? '1.00'}x`}>
-        <polyline points={path} fill="none" stroke="currentColor" stroke-width="3" />
+      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} preserveAspectRatio="none" role="img" aria-label={`Multiplier graph, now ${s?.multiplier.toFixed(2) ?? '1.00'}x`}>
+        <polyline points={path} fill="none" stroke="currentColor" stroke-width="3" vector-effect="non-scaling-stroke" />
       </svg>
       <figcaption class={`multiplier phase-${s?.phase ?? 'betting'}`} data-testid="crash-multiplier">
         {s ? `${s.multiplier.toFixed(2)}x` : '…'}
