@@ -93,12 +93,18 @@ test('a dropped connection shows the banner; after it comes back, missed events 
 
   // While the player is away, the server moves their balance.
   expectAck(await admin.send(AdminCommandType.grant, { userId, amount: 40, reason: 'while you were away' }));
+  // A command issued offline waits (its button disabled) and goes out once the room is back.
+  const claim = page.getByRole('button', { name: 'Claim daily reward' });
+  await claim.click();
+  await page.getByRole('button', { name: 'Claiming…' }).and(page.locator(':disabled')).waitFor();
 
   await context.setOffline(false);
   await page.getByTestId('connection-state').filter({ hasText: 'Online' }).waitFor();
   await page.getByTestId('connection-banner').waitFor({ state: 'detached' });
+  await page.getByRole('status').filter({ hasText: 'Day 1: +100 gold.' }).waitFor();
   const server = await serverView(admin, userId);
-  assert.equal(server.balance, 140);
+  assert.equal(server.balance, 240);
+  assert.equal(server.ledger.filter((t) => t.reason === 'streak.claim').length, 1);
   await waitForBalance(page, server.balance);
   await page.getByTestId('toast').filter({ hasText: 'while you were away' }).waitFor();
   assert.equal(await page.getByTestId('toast').filter({ hasText: 'before the drop' }).count(), 1);
