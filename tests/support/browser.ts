@@ -108,7 +108,7 @@ export async function focusIsVisible(page: Page): Promise<boolean> {
 export async function accessibilityProblems(page: Page): Promise<{ unlabelled: string[]; overflowsSideways: boolean }> {
   return page.evaluate(() => {
     const unlabelled: string[] = [];
-    for (const el of document.querySelectorAll<HTMLElement>('button, input, textarea, select, a[href], progress')) {
+    for (const el of Array.from(document.querySelectorAll<HTMLElement>('button, input, textarea, select, a[href], progress'))) {
       const input = el as HTMLInputElement;
       const name = el.getAttribute('aria-label') ?? input.labels?.[0]?.textContent ?? el.textContent ?? '';
       if (!name.trim()) unlabelled.push(el.outerHTML.slice(0, 120));
