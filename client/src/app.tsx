@@ -1,18 +1,14 @@
 // The app shell: sign-in, or the signed-in session with its rooms, header, banner, tabs and toasts.
 import { useSignal } from '@preact/signals';
 import { useEffect, useMemo } from 'preact/hooks';
-import type { ComponentType } from 'preact';
-import { Crash } from './games/Crash.tsx';
 import { Gacha } from './games/Gacha.tsx';
 import { Rps } from './games/Rps.tsx';
 import { Slot } from './games/Slot.tsx';
 import type { Session } from './net/auth.ts';
-import { Board } from './screens/Board.tsx';
 import { ConnectionBanner } from './screens/ConnectionBanner.tsx';
 import { Feed } from './screens/Feed.tsx';
+import { Lazy } from './screens/Lazy.tsx';
 import { ConnectionState, Header } from './screens/Header.tsx';
-import { ProofViewer } from './screens/ProofViewer.tsx';
-import { Shop } from './screens/Shop.tsx';
 import { SignIn } from './screens/SignIn.tsx';
 import { Streak } from './screens/Streak.tsx';
 import { Toasts } from './screens/Toasts.tsx';
@@ -102,11 +98,11 @@ function PlayerScreens({ links, userId }: { links: PlayerLinks; userId: string }
             <Gacha player={links.player as never} />
           </div>
         ) : null}
-        {tab.value === 'crash' ? <Crash crash={links.crash} userId={userId} /> : null}
-        {tab.value === 'shop' ? <Shop player={links.player} /> : null}
-        {tab.value === 'board' ? <Board board={links.board} userId={userId} /> : null}
+        {tab.value === 'crash' ? <Lazy load={() => import('./games/Crash.tsx').then((m) => m.Crash)} props={{ crash: links.crash, userId }} /> : null}
+        {tab.value === 'shop' ? <Lazy load={() => import('./screens/Shop.tsx').then((m) => m.Shop)} props={{ player: links.player }} /> : null}
+        {tab.value === 'board' ? <Lazy load={() => import('./screens/Board.tsx').then((m) => m.Board)} props={{ board: links.board, userId }} /> : null}
         {tab.value === 'feed' ? <Feed /> : null}
-        {tab.value === 'fair' ? <ProofViewer player={links.player} /> : null}
+        {tab.value === 'fair' ? <Lazy load={() => import('./screens/ProofViewer.tsx').then((m) => m.ProofViewer)} props={{ player: links.player }} /> : null}
       </main>
     </>
   );
@@ -117,21 +113,13 @@ const ADMIN_TABS: Tab[] = [
   { id: 'feed', label: 'Feed' },
 ];
 
-type AdminPanelType = ComponentType<{ admin: AdminLinks['admin']; board: AdminLinks['board'] }>;
-
 function AdminScreens({ links }: { links: AdminLinks }) {
   const tab = useSignal('admin');
-  // The admin tools are a separate chunk: players never download them.
-  const panel = useSignal<AdminPanelType | null>(null);
-  useEffect(() => {
-    void import('./admin/AdminPanel.tsx').then((m) => (panel.value = m.AdminPanel));
-  }, []);
-  const AdminPanel = panel.value;
   return (
     <>
       <Tabs tabs={ADMIN_TABS} current={tab} />
       <main id="main" tabIndex={-1}>
-        {tab.value !== 'admin' ? <Feed /> : AdminPanel ? <AdminPanel admin={links.admin} board={links.board} /> : <p>Loading the admin tools…</p>}
+        {tab.value === 'admin' ? <Lazy load={() => import('./admin/AdminPanel.tsx').then((m) => m.AdminPanel)} props={{ admin: links.admin, board: links.board }} /> : <Feed />}
       </main>
     </>
   );
