@@ -5,6 +5,7 @@
 //   node client/build.ts               build once (minified), print the sizes
 //   node client/build.ts --watch       rebuild on every change (not minified, with source maps)
 //   node client/build.ts --if-missing  build only when client/dist/index.html is absent (npm start)
+//   node client/build.ts --libraries   size of the libraries alone, without our code (BENCHMARKS.md)
 import { copyFile, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -19,15 +20,11 @@ export const DIST_DIR = path.join(CLIENT_DIR, 'dist');
  */
 export type BuildReport = { firstLoadBytes: number; firstLoadGzipBytes: number; allBytes: number; allGzipBytes: number; files: number };
 
-function options(dev: boolean): esbuild.BuildOptions {
+/** How any bundle is made: the client's, and the libraries-only one it is compared with. */
+function bundling(dev: boolean): esbuild.BuildOptions {
   return {
-    entryPoints: { app: path.join(CLIENT_DIR, 'src/main.tsx') },
-    outdir: path.join(DIST_DIR, 'assets'),
     bundle: true,
     format: 'esm',
-    // Chunks loaded on demand (the admin tools, proof verification): players download less.
-    splitting: true,
-    chunkNames: 'chunk-[hash]',
     platform: 'browser',
     target: ['es2022', 'chrome110', 'firefox110', 'safari16'],
     jsx: 'automatic',
@@ -37,6 +34,17 @@ function options(dev: boolean): esbuild.BuildOptions {
     legalComments: 'none',
     logLevel: 'warning',
     define: { 'process.env.NODE_ENV': JSON.stringify(dev ? 'development' : 'production') },
+  };
+}
+
+function options(dev: boolean): esbuild.BuildOptions {
+  return {
+    ...bundling(dev),
+    entryPoints: { app: path.join(CLIENT_DIR, 'src/main.tsx') },
+    outdir: path.join(DIST_DIR, 'assets'),
+    // Screens loaded on demand (client/src/screens/Lazy.tsx) become chunks: players download less.
+    splitting: true,
+    chunkNames: 'chunk-[hash]',
   };
 }
 
@@ -88,6 +96,25 @@ export async function clientIsBuilt(): Promise<boolean> {
   );
 }
 
+/**
+ * The same build of an entry that only imports the libraries the client stands on (no app code):
+ * the floor under the first-load size, reported in BENCHMARKS.md.
+ */
+export async function measureLibraries(): Promise<{ bytes: number; gzipBytes: number }> {
+  const contents = [
+    "import { Client } from '@colyseus/sdk';",
+    "import { render, h } from 'preact';",
+    "import { jsx } from 'preact/jsx-runtime';",
+    "import { useEffect, useMemo } from 'preact/hooks';",
+    "import { signal, computed, useSignal, useSignalEffect } from '@preact/signals';",
+    "import { PlayerState, BoardState, CrashState, AdminState } from '../shared/state.ts';",
+    'export const keep = [Client, render, h, jsx, useEffect, useMemo, signal, computed, useSignal, useSignalEffect, PlayerState, BoardState, CrashState, AdminState];',
+  ].join('\n');
+  const result = await esbuild.build({ ...bundling(false), stdin: { contents, resolveDir: CLIENT_DIR, loader: 'ts' }, write: false });
+  const bytes = result.outputFiles[0].contents;
+  return { bytes: bytes.length, gzipBytes: gzipSync(bytes, { level: 9 }).length };
+}
+
 async function watch(): Promise<void> {
   await copyHtml();
   const context = await esbuild.context({
@@ -106,6 +133,9 @@ if (import.meta.main) {
   const args = process.argv.slice(2);
   if (args.includes('--watch')) {
     await watch();
+  } else if (args.includes('--libraries')) {
+    const r = await measureLibraries();
+    console.log(`the libraries alone (no app code): ${kb(r.bytes)}, ${kb(r.gzipBytes)} gzip`);
   } else if (args.includes('--if-missing') && (await clientIsBuilt())) {
     console.log('client/dist exists; not rebuilding (npm run build:client to rebuild)');
   } else {

@@ -93,9 +93,9 @@ function PlayerScreens({ links, userId }: { links: PlayerLinks; userId: string }
         {tab.value === 'play' ? (
           <div class="grid">
             <Streak player={links.player} />
-            <Rps player={links.player as never} />
-            <Slot player={links.player as never} />
-            <Gacha player={links.player as never} />
+            <Rps player={links.player} />
+            <Slot player={links.player} />
+            <Gacha player={links.player} />
           </div>
         ) : null}
         {tab.value === 'crash' ? <Lazy load={() => import('./games/Crash.tsx').then((m) => m.Crash)} props={{ crash: links.crash, userId }} /> : null}

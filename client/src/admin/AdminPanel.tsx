@@ -10,7 +10,6 @@ import { UserLookup } from './UserLookup.tsx';
 
 export function AdminPanel({ admin, board }: { admin: RoomLink<AdminSnapshot>; board: RoomLink<BoardSnapshot> }) {
   const s = admin.state.value;
-  const link = admin as RoomLink<unknown>;
   return (
     <div class="grid">
       <section class="card" aria-labelledby="server-title">
@@ -19,12 +18,12 @@ export function AdminPanel({ admin, board }: { admin: RoomLink<AdminSnapshot>; b
           {s ? `${s.ccu} connected, ${s.rooms} rooms. Minted ${s.supply.minted}, burned ${s.supply.burned}, circulating ${s.supply.circulating}.` : 'Loading…'}
         </p>
       </section>
-      <GrantForm admin={link} />
-      <UserLookup admin={link} />
-      <TaskEditor admin={link} board={board} />
-      <ShopEditor admin={link} />
-      <Announce admin={link} />
-      <Audit admin={link} />
+      <GrantForm admin={admin} />
+      <UserLookup admin={admin} />
+      <TaskEditor admin={admin} board={board} />
+      <ShopEditor admin={admin} />
+      <Announce admin={admin} />
+      <Audit admin={admin} />
     </div>
   );
 }

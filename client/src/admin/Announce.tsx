@@ -1,12 +1,12 @@
 // admin.announce: a sentence every connected player sees as a toast.
 import { useSignal } from '@preact/signals';
 import { AdminCommandType } from '../../../shared/commandNames.ts';
-import type { RoomLink } from '../net/roomLink.ts';
+import type { CommandSender } from '../net/roomLink.ts';
 import { ErrorLine } from '../screens/ErrorLine.tsx';
 import { useCommand } from '../screens/useCommand.ts';
 import { Field } from './AdminForm.tsx';
 
-export function Announce({ admin }: { admin: RoomLink<unknown> }) {
+export function Announce({ admin }: { admin: CommandSender }) {
   const { busy, error, run } = useCommand(admin);
   const text = useSignal('');
   const note = useSignal('');

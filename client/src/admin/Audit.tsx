@@ -2,11 +2,11 @@
 import { useSignal } from '@preact/signals';
 import { AdminCommandType } from '../../../shared/commandNames.ts';
 import type { AuditResult } from '../../../shared/adminCommands.ts';
-import type { RoomLink } from '../net/roomLink.ts';
+import type { CommandSender } from '../net/roomLink.ts';
 import { ErrorLine } from '../screens/ErrorLine.tsx';
 import { useCommand } from '../screens/useCommand.ts';
 
-export function Audit({ admin }: { admin: RoomLink<unknown> }) {
+export function Audit({ admin }: { admin: CommandSender }) {
   const { busy, error, run } = useCommand(admin);
   const audit = useSignal<AuditResult | null>(null);
   const a = audit.value;

@@ -2,13 +2,13 @@
 import { useSignal } from '@preact/signals';
 import { AdminCommandType } from '../../../shared/commandNames.ts';
 import type { AdminGrantResult } from '../../../shared/adminCommands.ts';
-import type { RoomLink } from '../net/roomLink.ts';
+import type { CommandSender } from '../net/roomLink.ts';
 import { amountOf } from '../games/BetInput.tsx';
 import { ErrorLine } from '../screens/ErrorLine.tsx';
 import { useCommand } from '../screens/useCommand.ts';
 import { Field } from './AdminForm.tsx';
 
-export function GrantForm({ admin }: { admin: RoomLink<unknown> }) {
+export function GrantForm({ admin }: { admin: CommandSender }) {
   const { busy, error, run } = useCommand(admin);
   const userId = useSignal('');
   const amount = useSignal('');

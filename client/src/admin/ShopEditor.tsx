@@ -3,14 +3,14 @@ import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { AdminCommandType } from '../../../shared/commandNames.ts';
 import type { ShopItemView } from '../../../shared/adminCommands.ts';
-import type { RoomLink } from '../net/roomLink.ts';
+import type { CommandSender } from '../net/roomLink.ts';
 import { amountOf } from '../games/BetInput.tsx';
 import { catalog, catalogError, refreshCatalog } from '../state/shopCatalog.ts';
 import { ErrorLine } from '../screens/ErrorLine.tsx';
 import { useCommand } from '../screens/useCommand.ts';
 import { Field } from './AdminForm.tsx';
 
-export function ShopEditor({ admin }: { admin: RoomLink<unknown> }) {
+export function ShopEditor({ admin }: { admin: CommandSender }) {
   const { busy, error, run } = useCommand(admin);
   const itemId = useSignal('');
   const name = useSignal('');

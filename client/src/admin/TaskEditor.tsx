@@ -2,7 +2,7 @@
 import { useSignal } from '@preact/signals';
 import { AdminCommandType } from '../../../shared/commandNames.ts';
 import type { AdminTaskResult } from '../../../shared/adminCommands.ts';
-import type { RoomLink } from '../net/roomLink.ts';
+import type { CommandSender, RoomLink } from '../net/roomLink.ts';
 import { amountOf } from '../games/BetInput.tsx';
 import { sortedTasks } from '../screens/Board.tsx';
 import type { BoardSnapshot } from '../state/snapshots.ts';
@@ -10,7 +10,7 @@ import { ErrorLine } from '../screens/ErrorLine.tsx';
 import { useCommand } from '../screens/useCommand.ts';
 import { Field } from './AdminForm.tsx';
 
-export function TaskEditor({ admin, board }: { admin: RoomLink<unknown>; board: RoomLink<BoardSnapshot> }) {
+export function TaskEditor({ admin, board }: { admin: CommandSender; board: RoomLink<BoardSnapshot> }) {
   const { busy, error, run } = useCommand(admin);
   const title = useSignal('');
   const gold = useSignal('50');

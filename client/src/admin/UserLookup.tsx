@@ -2,12 +2,12 @@
 import { useSignal } from '@preact/signals';
 import { AdminCommandType } from '../../../shared/commandNames.ts';
 import type { UserView } from '../../../shared/adminCommands.ts';
-import type { RoomLink } from '../net/roomLink.ts';
+import type { CommandSender } from '../net/roomLink.ts';
 import { ErrorLine } from '../screens/ErrorLine.tsx';
 import { useCommand } from '../screens/useCommand.ts';
 import { Field } from './AdminForm.tsx';
 
-export function UserLookup({ admin }: { admin: RoomLink<unknown> }) {
+export function UserLookup({ admin }: { admin: CommandSender }) {
   const { busy, error, run } = useCommand(admin);
   const userId = useSignal('');
   const reason = useSignal('');

@@ -13,7 +13,7 @@ import { CrashGraph } from './CrashGraph.tsx';
 const PHASE_TEXT = { betting: 'Betting is open', running: 'Running: cash out before it crashes', crashed: 'Crashed' } as const;
 
 export function Crash({ crash, userId }: { crash: RoomLink<CrashSnapshot>; userId: string }) {
-  const { busy, error, run } = useCommand(crash as RoomLink<unknown>);
+  const { busy, error, run } = useCommand(crash);
   const amount = useSignal('10');
   const note = useSignal('');
   const checked = useSignal<Record<number, string>>({});

@@ -2,12 +2,12 @@
 import { useSignal } from '@preact/signals';
 import { CommandType } from '../../../shared/commandNames.ts';
 import type { GachaResult } from '../../../shared/commands.ts';
-import type { RoomLink } from '../net/roomLink.ts';
+import type { CommandSender } from '../net/roomLink.ts';
 import { rememberResult } from '../state/provedResults.ts';
 import { ErrorLine } from '../screens/ErrorLine.tsx';
 import { useCommand } from '../screens/useCommand.ts';
 
-export function Gacha({ player }: { player: RoomLink<unknown> }) {
+export function Gacha({ player }: { player: CommandSender }) {
   const { busy, error, run } = useCommand(player);
   const result = useSignal<GachaResult | null>(null);
 

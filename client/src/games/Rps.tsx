@@ -2,7 +2,7 @@
 import { useSignal } from '@preact/signals';
 import { CommandType, Hand } from '../../../shared/commandNames.ts';
 import type { RpsResult } from '../../../shared/commands.ts';
-import type { RoomLink } from '../net/roomLink.ts';
+import type { CommandSender } from '../net/roomLink.ts';
 import { rememberResult } from '../state/provedResults.ts';
 import { ErrorLine } from '../screens/ErrorLine.tsx';
 import { useCommand } from '../screens/useCommand.ts';
@@ -10,7 +10,7 @@ import { amountOf, BetInput } from './BetInput.tsx';
 
 const OUTCOME_TEXT = { win: 'You win', lose: 'You lose', draw: 'Draw' } as const;
 
-export function Rps({ player }: { player: RoomLink<unknown> }) {
+export function Rps({ player }: { player: CommandSender }) {
   const { busy, error, run } = useCommand(player);
   const bet = useSignal('10');
   const result = useSignal<(RpsResult & { hand: string }) | null>(null);

@@ -3,7 +3,7 @@ import { useSignal } from '@preact/signals';
 import { CommandType } from '../../../shared/commandNames.ts';
 import type { SlotResult } from '../../../shared/commands.ts';
 import type { SlotSymbol } from '../../../shared/fair.ts';
-import type { RoomLink } from '../net/roomLink.ts';
+import type { CommandSender } from '../net/roomLink.ts';
 import { rememberResult } from '../state/provedResults.ts';
 import { ErrorLine } from '../screens/ErrorLine.tsx';
 import { useCommand } from '../screens/useCommand.ts';
@@ -11,7 +11,7 @@ import { amountOf, BetInput } from './BetInput.tsx';
 
 const SYMBOL: Record<SlotSymbol, string> = { cherry: '🍒', lemon: '🍋', orange: '🍊', bell: '🔔', bar: '▬', seven: '7' };
 
-export function Slot({ player }: { player: RoomLink<unknown> }) {
+export function Slot({ player }: { player: CommandSender }) {
   const { busy, error, run } = useCommand(player);
   const bet = useSignal('10');
   const result = useSignal<SlotResult | null>(null);

@@ -34,6 +34,12 @@ export function backoffMs(attempt: number): number {
   return Math.min(250 * 2 ** Math.max(0, attempt - 1), MAX_BACKOFF_MS);
 }
 
+/** What a screen needs to send commands, whatever the room's state type. */
+export type CommandSender = { command<R>(type: string, fields?: Record<string, unknown>): Promise<R> };
+
+/** A link's connection, whatever the room's state type (the banner, the header, sign-out). */
+export type LinkHealth = Pick<RoomLink<unknown>, 'status' | 'attempt' | 'problem' | 'close' | 'dropSocket'>;
+
 export class RoomLink<Snapshot> {
   readonly status = signal<LinkStatus>('connecting');
   readonly state = signal<Snapshot | null>(null);

@@ -14,7 +14,7 @@ export function sortedTasks(board: BoardSnapshot | null): TaskSnapshot[] {
 }
 
 export function Board({ board, userId }: { board: RoomLink<BoardSnapshot>; userId: string }) {
-  const { busy, error, run } = useCommand(board as RoomLink<unknown>);
+  const { busy, error, run } = useCommand(board);
   const note = useSignal('');
   const tasks = sortedTasks(board.state.value);
 

@@ -18,7 +18,7 @@ async function verdictText(proof: Proof, seed: string, claimed?: Record<string, 
 }
 
 export function ProofViewer({ player }: { player: RoomLink<PlayerSnapshot> }) {
-  const { busy, error, run } = useCommand(player as RoomLink<unknown>);
+  const { busy, error, run } = useCommand(player);
   const clientSeed = useSignal('');
   const seed = useSignal('');
   const verdicts = useSignal<Record<string, string>>({});

@@ -10,7 +10,7 @@ import { ErrorLine } from './ErrorLine.tsx';
 import { useCommand } from './useCommand.ts';
 
 export function Shop({ player }: { player: RoomLink<PlayerSnapshot> }) {
-  const { busy, error, run } = useCommand(player as RoomLink<unknown>);
+  const { busy, error, run } = useCommand(player);
   const note = useSignal('');
   useEffect(() => void refreshCatalog(), []);
 

@@ -10,7 +10,7 @@ import { useCommand } from './useCommand.ts';
 const DAY_MS = 86_400_000;
 
 export function Streak({ player }: { player: RoomLink<PlayerSnapshot> }) {
-  const { busy, error, run } = useCommand(player as RoomLink<unknown>);
+  const { busy, error, run } = useCommand(player);
   const last = useSignal<StreakClaimResult | null>(null);
   const streak = player.state.value?.streak;
   const claimedToday = streak !== undefined && streak.lastClaimDay === Math.floor(Date.now() / DAY_MS);

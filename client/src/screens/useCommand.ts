@@ -1,9 +1,9 @@
 // A screen's command runner: one command in flight at a time (its buttons are disabled meanwhile),
 // the server's nack sentence kept for display, the ack's result handed back.
 import { useSignal } from '@preact/signals';
-import type { RoomLink } from '../net/roomLink.ts';
+import type { CommandSender } from '../net/roomLink.ts';
 
-export function useCommand(link: RoomLink<unknown>) {
+export function useCommand(link: CommandSender) {
   const busy = useSignal(false);
   const error = useSignal('');
   async function run<R>(type: string, fields: Record<string, unknown> = {}): Promise<R | undefined> {

@@ -6,7 +6,7 @@ import { DEFAULT_CRASH_TABLE } from '../../../shared/commandNames.ts';
 import { RoomName, playerStream } from '../../../shared/protocol.ts';
 import { AdminState, BoardState, CrashState, PlayerState } from '../../../shared/state.ts';
 import type { Session } from '../net/auth.ts';
-import { RoomLink, type LinkStatus } from '../net/roomLink.ts';
+import { RoomLink, type LinkHealth, type LinkStatus } from '../net/roomLink.ts';
 import { StreamCursors } from '../net/streamCursors.ts';
 import { clearFeed, recordEvent } from './feed.ts';
 import type { AdminSnapshot, BoardSnapshot, CrashSnapshot, PlayerSnapshot } from './snapshots.ts';
@@ -34,8 +34,8 @@ export function closeLinks(links: Links): void {
   for (const link of allLinks(links)) link.close();
 }
 
-export function allLinks(links: Links): RoomLink<unknown>[] {
-  return (links.role === 'admin' ? [links.admin, links.board] : [links.player, links.board, links.crash]) as RoomLink<unknown>[];
+export function allLinks(links: Links): LinkHealth[] {
+  return links.role === 'admin' ? [links.admin, links.board] : [links.player, links.board, links.crash];
 }
 
 const RANK: Record<LinkStatus, number> = { online: 0, connecting: 1, offline: 2, closed: 3 };
