@@ -13,6 +13,7 @@ const chrome = browserFixture();
 test('a guest claims the streak, plays RPS and the slot, buys an item, completes a task and sees it all in the feed', async () => {
   const admin = await adminConnection(fx.server.url);
   const { task } = expectAck(await admin.send(AdminCommandType.taskCreate, { title: 'Water the plants', bountyGold: 70, bountyXp: 15 }));
+  expectAck(await admin.send(AdminCommandType.taskCreate, { title: 'Dust the shelves', bountyGold: 20, bountyXp: 5 }));
   const { context, page } = await newPlayerPage(chrome.browser());
   await page.goto(fx.server.url);
   await screenshot(page, 'sign-in');
@@ -50,6 +51,11 @@ test('a guest claims the streak, plays RPS and the slot, buys an item, completes
   await screenshot(page, 'shop');
 
   await page.getByRole('button', { name: 'Tasks' }).click();
+  // Abandoning hands a task back to the board, and nothing is paid.
+  await page.getByRole('button', { name: 'Accept Dust the shelves' }).click();
+  await page.locator('[data-task-title="Dust the shelves"]').getByText('accepted by you').waitFor();
+  await page.getByRole('button', { name: 'Abandon Dust the shelves' }).click();
+  await page.getByRole('button', { name: 'Accept Dust the shelves' }).waitFor();
   await page.getByRole('button', { name: 'Accept Water the plants' }).click();
   await page.getByRole('button', { name: 'Complete Water the plants' }).click();
   await page.locator('[data-task-title="Water the plants"]').getByText('completed').waitFor();
