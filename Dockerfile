@@ -11,6 +11,8 @@ COPY server/ ./server/
 COPY shared/ ./shared/
 COPY schema/ ./schema/
 COPY client/ ./client/
+# The browser client (esbuild, a production dependency for this step), served at `/`.
+RUN node client/build.ts
 
 ENV NODE_ENV=production PORT=2567
 

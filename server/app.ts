@@ -11,8 +11,11 @@ import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { connectRedis } from './db/redis.ts';
 import { cryptoSeeds, systemClock, type Clock, type SeedSource } from './domain/clock.ts';
+import path from 'node:path';
 import { authRoutes } from './http/authRoutes.ts';
+import { clientRoutes } from './http/clientRoutes.ts';
 import { healthRoutes, type ReadinessCheck } from './http/healthRoutes.ts';
+import { shopRoutes } from './http/shopRoutes.ts';
 import type { Logger } from './observability/logger.ts';
 import { createMetrics, pipelineObserver } from './observability/metrics.ts';
 import { definePlayerRoom } from './rooms/PlayerRoom.ts';
@@ -26,6 +29,9 @@ import { resolveSecrets } from './secrets.ts';
 import { CommitPipeline } from './store/commitPipeline.ts';
 import { sqlFor } from './store/sql.ts';
 import { createTransport } from './transport.ts';
+
+// Built by `npm run build:client` (client/build.ts); `npm start` builds it when missing.
+const CLIENT_DIST_DIR = path.resolve(import.meta.dirname, '../client/dist');
 
 export type App = { server: Server; database: Database; transport: 'uws' | 'ws'; pipeline: CommitPipeline; port: number };
 
@@ -79,6 +85,8 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
     routes: createRouter({
       ...authRoutes(tokens, secrets.adminPassword),
       ...healthRoutes(checks, metrics, () => matchMaker.state === matchMaker.MatchMakerState.SHUTTING_DOWN),
+      ...shopRoutes(sql),
+      ...clientRoutes(CLIENT_DIST_DIR),
     }),
   });
   const stopSweeper = startEffectSweeper(sql, logger, config.effectSweepSeconds * 1000, config.effectSweepSeconds * 1000);

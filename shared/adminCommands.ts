@@ -4,18 +4,10 @@ import { z } from 'zod';
 import { BOARD_NAME, taskId, type Task } from './boardCommands.ts';
 import { commandId, MAX_BET, wholeAmount } from './commands.ts';
 
-export const AdminCommandType = {
-  grant: 'admin.grant',
-  taskCreate: 'admin.task.create',
-  taskCancel: 'admin.task.cancel',
-  shopUpsert: 'admin.shop.upsert',
-  shopRemove: 'admin.shop.remove',
-  announce: 'admin.announce',
-  userGet: 'admin.user.get',
-  audit: 'admin.audit',
-  kick: 'admin.kick',
-} as const;
-export type AdminCommandType = (typeof AdminCommandType)[keyof typeof AdminCommandType];
+import { AdminCommandType } from './commandNames.ts';
+
+// The names live in commandNames.ts (no zod, for the browser bundle); re-exported here.
+export { AdminCommandType };
 
 export const MAX_GRANT = 1_000_000_000;
 

@@ -2,14 +2,10 @@
 import { z } from 'zod';
 import { commandId, eventsSync } from './commands.ts';
 
-export const BoardCommandType = {
-  taskAccept: 'task.accept',
-  taskComplete: 'task.complete',
-  taskAbandon: 'task.abandon',
-  eventsSync: 'events.sync',
-} as const;
+import { BoardCommandType, DEFAULT_BOARD } from './commandNames.ts';
 
-export const DEFAULT_BOARD = 'main';
+// The names live in commandNames.ts (no zod, for the browser bundle); re-exported here.
+export { BoardCommandType, DEFAULT_BOARD };
 export const BOARD_NAME = /^[a-z0-9-]{1,32}$/;
 
 export const taskId = z.string({ error: 'taskId must be 1-64 characters of [A-Za-z0-9_-]' }).regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'taskId must be 1-64 characters of [A-Za-z0-9_-]' });

@@ -3,18 +3,12 @@
 import { z } from 'zod';
 import type { GachaItem, Proof, SlotSymbol } from './fair.ts';
 
+import { CommandType, Hand } from './commandNames.ts';
+
 export const MAX_BET = 1_000_000;
 
-export const CommandType = {
-  streakClaim: 'streak.claim',
-  gameRps: 'game.rps',
-  eventsSync: 'events.sync',
-  fairRotate: 'fair.rotate',
-  gameSlot: 'game.slot',
-  gameGacha: 'game.gacha',
-  shopBuy: 'shop.buy',
-} as const;
-export type CommandType = (typeof CommandType)[keyof typeof CommandType];
+// The names live in commandNames.ts (no zod, for the browser bundle); re-exported here.
+export { CommandType, Hand };
 
 export const commandId = z
   .string({ error: 'id must be a string of 8-64 characters [A-Za-z0-9_-]' })
@@ -26,9 +20,6 @@ export const wholeAmount = (field: string, max: number) =>
     .int({ error: `${field} must be a whole number between 1 and ${max}` })
     .min(1, { error: `${field} must be a whole number between 1 and ${max}` })
     .max(max, { error: `${field} must be a whole number between 1 and ${max}` });
-
-export const Hand = ['rock', 'paper', 'scissors'] as const;
-export type Hand = (typeof Hand)[number];
 
 export const streakClaim = z.strictObject({ id: commandId });
 export const gameRps = z.strictObject({

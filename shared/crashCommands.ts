@@ -2,13 +2,10 @@
 import { z } from 'zod';
 import { commandId, eventsSync, MAX_BET, wholeAmount } from './commands.ts';
 
-export const CrashCommandType = {
-  bet: 'crash.bet',
-  cashout: 'crash.cashout',
-  eventsSync: 'events.sync',
-} as const;
+import { CrashCommandType, DEFAULT_CRASH_TABLE } from './commandNames.ts';
 
-export const DEFAULT_CRASH_TABLE = 'main';
+// The names live in commandNames.ts (no zod, for the browser bundle); re-exported here.
+export { CrashCommandType, DEFAULT_CRASH_TABLE };
 export const CRASH_TABLE_NAME = /^[a-z0-9-]{1,32}$/;
 
 export const crashCommands = {

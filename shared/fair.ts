@@ -11,7 +11,7 @@
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
-import { Hand, type Hand as HandName } from './commands.ts';
+import { Hand, type Hand as HandName } from './commandNames.ts';
 
 /** `pulls` only on gacha proofs. */
 export type Proof = { game: string; serverSeedHash: string; clientSeed: string; nonce: number; pulls?: number };

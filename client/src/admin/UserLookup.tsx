@@ -1,0 +1,78 @@
+// admin.user.get: a player's committed record with their last transfers; admin.kick from here too.
+import { useSignal } from '@preact/signals';
+import { AdminCommandType } from '../../../shared/commandNames.ts';
+import type { UserView } from '../../../shared/adminCommands.ts';
+import type { CommandSender } from '../net/roomLink.ts';
+import { ErrorLine } from '../screens/ErrorLine.tsx';
+import { useCommand } from '../screens/useCommand.ts';
+import { Field } from './AdminForm.tsx';
+
+export function UserLookup({ admin }: { admin: CommandSender }) {
+  const { busy, error, run } = useCommand(admin);
+  const userId = useSignal('');
+  const reason = useSignal('');
+  const user = useSignal<UserView | null>(null);
+  const note = useSignal('');
+  return (
+    <section class="card" aria-labelledby="lookup-title">
+      <h2 id="lookup-title">Player lookup</h2>
+      <form
+        onSubmit={async (e) => {
+          e.preventDefault();
+          user.value = (await run<UserView>(AdminCommandType.userGet, { userId: userId.value.trim() })) ?? null;
+        }}
+      >
+        <Field id="lookup-user" label="Player id to look up" value={userId} />
+        <button type="submit" disabled={busy.value}>
+          Look up
+        </button>
+      </form>
+      <ErrorLine message={error.value} />
+      {user.value ? (
+        <div data-testid="user-view">
+          <p>
+            {user.value.displayName}: <strong>{user.value.balance}</strong> gold, level {user.value.level}, {user.value.xp} XP. Inventory:{' '}
+            {Object.entries(user.value.inventory).map(([id, qty]) => `${qty} × ${id}`).join(', ') || 'empty'}.
+          </p>
+          <div class="scroll">
+            <table>
+              <caption>Recent transfers</caption>
+              <thead>
+                <tr>
+                  <th scope="col">When</th>
+                  <th scope="col">From</th>
+                  <th scope="col">To</th>
+                  <th scope="col">Amount</th>
+                  <th scope="col">Reason</th>
+                </tr>
+              </thead>
+              <tbody>
+                {user.value.ledger.map((t) => (
+                  <tr key={t.id}>
+                    <td>{new Date(t.at).toLocaleString('en-GB')}</td>
+                    <td>{t.from}</td>
+                    <td>{t.to}</td>
+                    <td>{t.amount}</td>
+                    <td>{t.reason}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <Field id="kick-reason" label="Kick reason" value={reason} />
+          <button
+            type="button"
+            disabled={busy.value}
+            onClick={async () => {
+              const r = await run<{ kicked: number }>(AdminCommandType.kick, { userId: user.value!.userId, reason: reason.value });
+              if (r) note.value = `Kicked ${r.kicked} connection(s).`;
+            }}
+          >
+            Kick this player
+          </button>
+          {note.value ? <p role="status">{note.value}</p> : null}
+        </div>
+      ) : null}
+    </section>
+  );
+}

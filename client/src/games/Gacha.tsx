@@ -1,0 +1,45 @@
+// Gacha: 1 or 10 pulls; the items are revealed one by one as the ack lists them.
+import { useSignal } from '@preact/signals';
+import { CommandType } from '../../../shared/commandNames.ts';
+import type { GachaResult } from '../../../shared/commands.ts';
+import type { CommandSender } from '../net/roomLink.ts';
+import { rememberResult } from '../state/provedResults.ts';
+import { ErrorLine } from '../screens/ErrorLine.tsx';
+import { useCommand } from '../screens/useCommand.ts';
+
+export function Gacha({ player }: { player: CommandSender }) {
+  const { busy, error, run } = useCommand(player);
+  const result = useSignal<GachaResult | null>(null);
+
+  async function pull(pulls: 1 | 10) {
+    const r = await run<GachaResult>(CommandType.gameGacha, { pulls });
+    if (!r) return;
+    result.value = r;
+    rememberResult(`Gacha ×${pulls}: ${r.items.map((i) => i.itemId).join(', ')}`, r.proof, { items: r.items });
+  }
+
+  return (
+    <section class="card" aria-labelledby="gacha-title">
+      <h2 id="gacha-title">Gacha</h2>
+      <p>100 gold per pull. A 10-pull holds at least one rare or better.</p>
+      <div class="row">
+        <button type="button" disabled={busy.value} onClick={() => pull(1)}>
+          Pull once
+        </button>
+        <button type="button" disabled={busy.value} onClick={() => pull(10)}>
+          Pull 10 times
+        </button>
+      </div>
+      {result.value ? (
+        <ul class="reveal" aria-label="Items you pulled" data-testid="gacha-items">
+          {result.value.items.map((item, i) => (
+            <li key={i} class={`rarity rarity-${item.rarity}`} style={{ animationDelay: `${i * 80}ms` }}>
+              {item.itemId} <span class="tag">{item.rarity}</span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <ErrorLine message={error.value} />
+    </section>
+  );
+}

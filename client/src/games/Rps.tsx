@@ -1,0 +1,44 @@
+// Rock, paper, scissors against the house.
+import { useSignal } from '@preact/signals';
+import { CommandType, Hand } from '../../../shared/commandNames.ts';
+import type { RpsResult } from '../../../shared/commands.ts';
+import type { CommandSender } from '../net/roomLink.ts';
+import { rememberResult } from '../state/provedResults.ts';
+import { ErrorLine } from '../screens/ErrorLine.tsx';
+import { useCommand } from '../screens/useCommand.ts';
+import { amountOf, BetInput } from './BetInput.tsx';
+
+const OUTCOME_TEXT = { win: 'You win', lose: 'You lose', draw: 'Draw' } as const;
+
+export function Rps({ player }: { player: CommandSender }) {
+  const { busy, error, run } = useCommand(player);
+  const bet = useSignal('10');
+  const result = useSignal<(RpsResult & { hand: string }) | null>(null);
+
+  async function play(hand: (typeof Hand)[number]) {
+    const r = await run<RpsResult>(CommandType.gameRps, { bet: amountOf(bet.value), hand });
+    if (!r) return;
+    result.value = { ...r, hand };
+    rememberResult(`RPS: ${hand} vs ${r.serverHand}, ${r.outcome}`, r.proof, { serverHand: r.serverHand });
+  }
+
+  return (
+    <section class="card" aria-labelledby="rps-title">
+      <h2 id="rps-title">Rock, paper, scissors</h2>
+      <BetInput id="rps-bet" label="RPS bet (gold)" value={bet} />
+      <div class="row" role="group" aria-label="Choose your hand">
+        {Hand.map((hand) => (
+          <button type="button" key={hand} disabled={busy.value} onClick={() => play(hand)}>
+            {hand[0].toUpperCase() + hand.slice(1)}
+          </button>
+        ))}
+      </div>
+      {result.value ? (
+        <p role="status" data-testid="rps-result">
+          {OUTCOME_TEXT[result.value.outcome]}: your {result.value.hand} against {result.value.serverHand}; paid {result.value.payout}.
+        </p>
+      ) : null}
+      <ErrorLine message={error.value} />
+    </section>
+  );
+}

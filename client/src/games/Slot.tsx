@@ -1,0 +1,49 @@
+// The slot machine: three reels, the payout from the server's paytable.
+import { useSignal } from '@preact/signals';
+import { CommandType } from '../../../shared/commandNames.ts';
+import type { SlotResult } from '../../../shared/commands.ts';
+import type { SlotSymbol } from '../../../shared/fair.ts';
+import type { CommandSender } from '../net/roomLink.ts';
+import { rememberResult } from '../state/provedResults.ts';
+import { ErrorLine } from '../screens/ErrorLine.tsx';
+import { useCommand } from '../screens/useCommand.ts';
+import { amountOf, BetInput } from './BetInput.tsx';
+
+const SYMBOL: Record<SlotSymbol, string> = { cherry: '🍒', lemon: '🍋', orange: '🍊', bell: '🔔', bar: '▬', seven: '7' };
+
+export function Slot({ player }: { player: CommandSender }) {
+  const { busy, error, run } = useCommand(player);
+  const bet = useSignal('10');
+  const result = useSignal<SlotResult | null>(null);
+
+  async function spin() {
+    const r = await run<SlotResult>(CommandType.gameSlot, { bet: amountOf(bet.value) });
+    if (!r) return;
+    result.value = r;
+    rememberResult(`Slot: ${r.reels.join(' ')}, paid ${r.payout}`, r.proof, { reels: r.reels });
+  }
+
+  const reels = result.value?.reels ?? (['seven', 'seven', 'seven'] as const);
+  return (
+    <section class="card" aria-labelledby="slot-title">
+      <h2 id="slot-title">Slot machine</h2>
+      <div class={`reels${busy.value ? ' spinning' : ''}`} aria-hidden="true">
+        {reels.map((s, i) => (
+          <span class="reel" key={i}>
+            {SYMBOL[s]}
+          </span>
+        ))}
+      </div>
+      <BetInput id="slot-bet" label="Slot bet (gold)" value={bet} />
+      <button type="button" disabled={busy.value} onClick={spin}>
+        {busy.value ? 'Spinning…' : 'Spin'}
+      </button>
+      {result.value ? (
+        <p role="status" data-testid="slot-result">
+          Reels: {result.value.reels.join(', ')}. {result.value.payout > 0 ? `Paid ${result.value.payout}.` : 'No win.'}
+        </p>
+      ) : null}
+      <ErrorLine message={error.value} />
+    </section>
+  );
+}

@@ -1,0 +1,88 @@
+// The event feed and the toasts, built only from committed events the links applied (each
+// (stream, seq) once). Toasts are for what the player did not cause in this tab: grants, bounties,
+// payouts, level-ups, announcements, new tasks. They stay until dismissed (no timers to race).
+import { signal } from '@preact/signals';
+import { EventType, type Announcement, type BalanceChanged, type LevelUp, type PurchaseCompleted, type RewardGranted, type StreakClaimed, type TaskEvent } from '../../../shared/events.ts';
+import type { WireEvent } from '../../../shared/protocol.ts';
+
+export type FeedEntry = { key: string; at: string; text: string };
+
+export const feed = signal<FeedEntry[]>([]);
+export const toasts = signal<FeedEntry[]>([]);
+
+const FEED_LIMIT = 100;
+const TOAST_LIMIT = 4;
+const TOAST_REASONS = new Set(['admin.grant', 'admin.debit', 'task.bounty', 'crash.payout', 'crash.refund']);
+
+const REASON_TEXT: Record<string, string> = {
+  'streak.claim': 'the daily streak',
+  'game.rps': 'rock, paper, scissors',
+  'game.slot': 'the slot machine',
+  'game.gacha': 'gacha',
+  'shop.buy': 'the shop',
+  'task.bounty': 'a task bounty',
+  'crash.bet': 'a crash bet',
+  'crash.payout': 'a crash cash-out',
+  'crash.refund': 'a crash refund',
+};
+
+function gold(n: number): string {
+  return `${n > 0 ? '+' : ''}${n.toLocaleString('en')} gold`;
+}
+
+/** The sentence for an event, and whether it deserves a toast; null for events the feed skips. */
+export function describe(event: WireEvent): { text: string; toast: boolean } | null {
+  switch (event.type) {
+    case EventType.balanceChanged: {
+      const d = event.data as BalanceChanged;
+      if (d.reason === 'admin.grant') return { text: `An admin granted you ${gold(d.delta)} (${d.ref ?? 'no reason'}). Balance ${d.balance}.`, toast: true };
+      if (d.reason === 'admin.debit') return { text: `An admin took ${gold(-d.delta)} (${d.ref ?? 'no reason'}). Balance ${d.balance}.`, toast: true };
+      return { text: `${gold(d.delta)} from ${REASON_TEXT[d.reason] ?? d.reason}. Balance ${d.balance}.`, toast: TOAST_REASONS.has(d.reason) };
+    }
+    case EventType.levelUp:
+      return { text: `Level up! You reached level ${(event.data as LevelUp).level}.`, toast: true };
+    case EventType.rewardGranted: {
+      // Gold rewards already show as balance.changed; only items are news here.
+      const items = Object.entries((event.data as RewardGranted).items ?? {}).map(([id, qty]) => `${qty} × ${id}`);
+      return items.length ? { text: `Items from ${(event.data as RewardGranted).source}: ${items.join(', ')}.`, toast: false } : null;
+    }
+    case EventType.streakClaimed: {
+      const d = event.data as StreakClaimed;
+      return { text: `Daily streak day ${d.day}: ${gold(d.reward)}.`, toast: false };
+    }
+    case EventType.purchaseCompleted: {
+      const d = event.data as PurchaseCompleted;
+      return { text: `Bought ${d.qty} × ${d.itemId} for ${d.price} gold.`, toast: false };
+    }
+    case EventType.taskCreated: {
+      const { task } = event.data as TaskEvent;
+      return { text: `New task on the board: ${task.title} (${task.bountyGold} gold).`, toast: true };
+    }
+    case EventType.taskUpdated: {
+      const { task } = event.data as TaskEvent;
+      return { text: `Task "${task.title}" is ${task.status}.`, toast: false };
+    }
+    case EventType.announcement:
+      return { text: `Announcement: ${(event.data as Announcement).text}`, toast: true };
+    default:
+      // xp.changed shows in the header; crash.round on the crash table.
+      return null;
+  }
+}
+
+export function recordEvent(event: WireEvent): void {
+  const described = describe(event);
+  if (!described) return;
+  const entry = { key: `${event.stream}#${event.seq}`, at: event.at, text: described.text };
+  feed.value = [entry, ...feed.value].slice(0, FEED_LIMIT);
+  if (described.toast) toasts.value = [entry, ...toasts.value].slice(0, TOAST_LIMIT);
+}
+
+export function dismissToast(key: string): void {
+  toasts.value = toasts.value.filter((t) => t.key !== key);
+}
+
+export function clearFeed(): void {
+  feed.value = [];
+  toasts.value = [];
+}

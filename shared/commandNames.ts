@@ -1,0 +1,48 @@
+// The names of every command (and the few constants a client needs to send them), without their
+// zod schemas: the browser bundle imports these, and zod would add ~440 KB of minified code to it.
+// The schema modules (commands.ts, boardCommands.ts, crashCommands.ts, adminCommands.ts) re-export
+// them, so server code keeps importing from there.
+
+export const CommandType = {
+  streakClaim: 'streak.claim',
+  gameRps: 'game.rps',
+  eventsSync: 'events.sync',
+  fairRotate: 'fair.rotate',
+  gameSlot: 'game.slot',
+  gameGacha: 'game.gacha',
+  shopBuy: 'shop.buy',
+} as const;
+export type CommandType = (typeof CommandType)[keyof typeof CommandType];
+
+export const Hand = ['rock', 'paper', 'scissors'] as const;
+export type Hand = (typeof Hand)[number];
+
+export const BoardCommandType = {
+  taskAccept: 'task.accept',
+  taskComplete: 'task.complete',
+  taskAbandon: 'task.abandon',
+  eventsSync: 'events.sync',
+} as const;
+
+export const DEFAULT_BOARD = 'main';
+
+export const CrashCommandType = {
+  bet: 'crash.bet',
+  cashout: 'crash.cashout',
+  eventsSync: 'events.sync',
+} as const;
+
+export const DEFAULT_CRASH_TABLE = 'main';
+
+export const AdminCommandType = {
+  grant: 'admin.grant',
+  taskCreate: 'admin.task.create',
+  taskCancel: 'admin.task.cancel',
+  shopUpsert: 'admin.shop.upsert',
+  shopRemove: 'admin.shop.remove',
+  announce: 'admin.announce',
+  userGet: 'admin.user.get',
+  audit: 'admin.audit',
+  kick: 'admin.kick',
+} as const;
+export type AdminCommandType = (typeof AdminCommandType)[keyof typeof AdminCommandType];
