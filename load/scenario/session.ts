@@ -24,7 +24,7 @@ async function postJson(rt: LoadRuntime, url: string, body: unknown, headers: Re
     // Not JSON (a proxy's error page): the status below says what happened.
   }
   if (res.status < 200 || res.status >= 300) {
-    throw new Error(`POST ${new URL(url).pathname} answered ${res.status}${parsed?.error ? `: ${parsed.error}` : ''}`);
+    throw new Error(`POST ${url.replace(/^[a-z]+:\/\/[^/]+/, '')} answered ${res.status}${parsed?.error ? `: ${parsed.error}` : ''}`);
   }
   return parsed;
 }
@@ -37,6 +37,13 @@ export async function signInGuest(rt: LoadRuntime, baseUrl: string, displayName?
 export async function signInAdmin(rt: LoadRuntime, baseUrl: string, password: string): Promise<Session> {
   const body = (await postJson(rt, `${baseUrl}/auth/admin`, { password })) as { token: string; userId: string };
   return { token: body.token, userId: body.userId };
+}
+
+/** Scheme and host of BASE_URL. (k6 has no global URL class, so no `new URL` here.) */
+export function splitBaseUrl(baseUrl: string): { secure: boolean; host: string } {
+  const match = /^(https?):\/\/([^/?#]+)/i.exec(baseUrl);
+  if (!match) throw new Error(`BASE_URL must look like http://host:port, got ${JSON.stringify(baseUrl)}`);
+  return { secure: match[1].toLowerCase() === 'https', host: match[2] };
 }
 
 type Seat = { roomId: string; processId: string; sessionId: string; publicAddress?: string };
@@ -72,9 +79,9 @@ export class RoomConnection {
   static async join(rt: LoadRuntime, baseUrl: string, token: string, roomName: string, options: Record<string, unknown> = {}): Promise<RoomConnection> {
     const started = rt.now();
     const seat = (await postJson(rt, `${baseUrl}/matchmake/joinOrCreate/${roomName}`, { protocol: PROTOCOL_VERSION, ...options }, { authorization: `Bearer ${token}` })) as Seat;
-    const http = new URL(baseUrl);
-    const host = seat.publicAddress ?? http.host;
-    const scheme = http.protocol === 'https:' ? 'wss' : 'ws';
+    const base = splitBaseUrl(baseUrl);
+    const host = seat.publicAddress ?? base.host;
+    const scheme = base.secure ? 'wss' : 'ws';
     const url = `${scheme}://${host}/${seat.processId}/${seat.roomId}?sessionId=${seat.sessionId}&_authToken=${encodeURIComponent(token)}`;
     const room = new RoomConnection(rt, roomName);
     let joined!: () => void;

@@ -1,0 +1,72 @@
+// The `board` scenario: one admin VU creates tasks on a board (TASKS_PER_SECOND); the player VUs
+// watch the board's events and race to accept each new task; whoever gets it completes it (the
+// bounty is paid by their own player room). Losing a race is CONFLICT, which is expected.
+import { AdminCommandType } from '../../shared/adminCommands.ts';
+import { BoardCommandType, DEFAULT_BOARD, type Task } from '../../shared/boardCommands.ts';
+import { EventType } from '../../shared/events.ts';
+import { ErrorCode, RoomName } from '../../shared/protocol.ts';
+import { EventQueue } from './eventQueue.ts';
+import { command, failure, think, VuBudget, type Role, type Scenario, type VuContext } from './scenario.ts';
+import { RoomConnection, signInGuest } from './session.ts';
+
+const boardName = (ctx: VuContext) => ctx.rt.env('BOARD') || DEFAULT_BOARD;
+
+export const boardAdminRole: Role = {
+  name: 'boardAdmin',
+  vus: () => 1,
+  async run(ctx) {
+    if (!ctx.admin) return failure(ctx, 'board admin', new Error('the board scenario needs ADMIN_PASSWORD (an admin creates the tasks)'));
+    const perSecond = Number(ctx.rt.env('TASKS_PER_SECOND') || 5);
+    let room: RoomConnection;
+    try {
+      room = await RoomConnection.join(ctx.rt, ctx.options.baseUrl, ctx.admin.token, RoomName.admin);
+    } catch (error) {
+      return failure(ctx, 'admin join', error);
+    }
+    const budget = new VuBudget(ctx);
+    for (let n = 1; budget.running && !room.closed; n++) {
+      const started = ctx.rt.now();
+      await command(ctx, budget, room, AdminCommandType.taskCreate, { board: boardName(ctx), title: `load task ${n}`, bountyGold: 5, bountyXp: 1 });
+      const wait = 1000 / perSecond - (ctx.rt.now() - started);
+      if (wait > 0) await ctx.rt.sleep(wait);
+    }
+    room.close();
+  },
+};
+
+export const boardPlayersRole: Role = {
+  name: 'boardPlayers',
+  vus: (options) => options.vus,
+  async run(ctx) {
+    let room: RoomConnection;
+    try {
+      const session = await signInGuest(ctx.rt, ctx.options.baseUrl, `board-${ctx.vu}`);
+      room = await RoomConnection.join(ctx.rt, ctx.options.baseUrl, session.token, RoomName.board, { board: boardName(ctx) });
+    } catch (error) {
+      return failure(ctx, 'board join', error);
+    }
+    const created = new EventQueue(ctx.rt);
+    room.onEvent = (event) => {
+      if (event.type === EventType.taskCreated) created.push(event);
+    };
+    const budget = new VuBudget(ctx);
+    while (budget.running && !room.closed) {
+      const event = await created.next(1000);
+      if (!event) continue;
+      const task = (event.data as { task: Task }).task;
+      const accepted = await command(ctx, budget, room, BoardCommandType.taskAccept, { taskId: task.id }, [ErrorCode.CONFLICT, ErrorCode.NOT_FOUND]);
+      if (!('ack' in accepted)) continue;
+      await think(ctx);
+      await command(ctx, budget, room, BoardCommandType.taskComplete, { taskId: task.id });
+    }
+    room.close();
+  },
+};
+
+export const board: Scenario = {
+  name: 'board',
+  description: 'an admin creates tasks (TASKS_PER_SECOND); players race to accept and complete them (needs ADMIN_PASSWORD)',
+  admin: 'required',
+  defaults: { vus: 10, duration: '30s', thinkMs: 50 },
+  roles: [boardAdminRole, boardPlayersRole],
+};
