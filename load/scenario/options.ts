@@ -1,6 +1,13 @@
 // Scenario options, read from the environment the same way by both runners (k6's __ENV, Node's
 // process.env): BASE_URL, VUS, DURATION, ADMIN_PASSWORD, THINK_MS, COMMANDS, and the thresholds.
 
+/** Every variable a scenario reads (run.ts passes these into the k6 container). */
+export const OPTION_VARIABLES = [
+  'BASE_URL', 'VUS', 'DURATION', 'THINK_MS', 'COMMANDS', 'ADMIN_PASSWORD', 'FUND_GOLD',
+  'ACK_P95_MS', 'ACK_P99_MS', 'MAX_ERROR_RATE', 'SUMMARY_FILE',
+  'BOARD', 'TASKS_PER_SECOND', 'CRASH_TABLE', 'GRANTS_PER_SECOND', 'TARGETS',
+] as const;
+
 export type Thresholds = { ackP95Ms: number; ackP99Ms: number; maxErrorRate: number };
 
 export type ScenarioOptions = {
