@@ -81,6 +81,8 @@ export function k6Scenario(scenario: Scenario) {
       joinMs: trendFrom(data.metrics[Metric.joinLatency]),
       acks: data.metrics[Metric.acks]?.values.count ?? 0,
       refusals: data.metrics[Metric.refusals]?.values.count ?? 0,
+      retries: data.metrics[Metric.retries]?.values.count ?? 0,
+      rejoins: data.metrics[Metric.rejoins]?.values.count ?? 0,
       errors: { rate: errors.rate ?? 0, failures, total },
       thresholds,
       ok: thresholds.every((t) => t.ok),

@@ -9,7 +9,12 @@ import { Metric, type LoadRuntime, type LoadSocket, type SocketHandlers } from '
 
 // k6 creates custom metrics in the init context only, so all of them exist up front.
 const trends: Partial<Record<Metric, Trend>> = { [Metric.ackLatency]: new Trend(Metric.ackLatency, true), [Metric.joinLatency]: new Trend(Metric.joinLatency, true) };
-const counters: Partial<Record<Metric, Counter>> = { [Metric.acks]: new Counter(Metric.acks), [Metric.refusals]: new Counter(Metric.refusals) };
+const counters: Partial<Record<Metric, Counter>> = {
+  [Metric.acks]: new Counter(Metric.acks),
+  [Metric.refusals]: new Counter(Metric.refusals),
+  [Metric.retries]: new Counter(Metric.retries),
+  [Metric.rejoins]: new Counter(Metric.rejoins),
+};
 const rates: Partial<Record<Metric, Rate>> = { [Metric.errors]: new Rate(Metric.errors) };
 
 // Timers are globals from k6 v0.50 on; v0.49 only had them in a module that later versions

@@ -59,6 +59,8 @@ export async function runScenario(scenario: Scenario, env: Record<string, string
     joinMs: trendOf(rt.trends.get(Metric.joinLatency) ?? []),
     acks: rt.counts.get(Metric.acks) ?? 0,
     refusals: rt.counts.get(Metric.refusals) ?? 0,
+    retries: rt.counts.get(Metric.retries) ?? 0,
+    rejoins: rt.counts.get(Metric.rejoins) ?? 0,
     errors: { rate: errorRate, failures: errors.failed, total: errors.total },
     thresholds,
     ok: thresholds.every((t) => t.ok),

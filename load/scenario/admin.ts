@@ -5,13 +5,13 @@
 import { AdminCommandType } from '../../shared/adminCommands.ts';
 import { CommandType } from '../../shared/commands.ts';
 import { ErrorCode, RoomName } from '../../shared/protocol.ts';
-import { joinAsPlayer, playersRole } from './players.ts';
-import { command, failure, think, VuBudget, type Role, type Scenario, type VuContext } from './scenario.ts';
-import { RoomConnection, type Session } from './session.ts';
+import { adminSeat, joinAsPlayer, playersRole } from './players.ts';
+import { command, failure, Seat, think, VuBudget, type Role, type Scenario, type VuContext } from './scenario.ts';
+import type { Session } from './session.ts';
 
-async function playRps(ctx: VuContext, budget: VuBudget, room: RoomConnection): Promise<void> {
-  while (budget.running && !room.closed) {
-    await command(ctx, budget, room, CommandType.gameRps, { bet: 1, hand: 'rock' }, [ErrorCode.INSUFFICIENT_FUNDS]);
+async function playRps(ctx: VuContext, budget: VuBudget, seat: Seat): Promise<void> {
+  while (budget.running && (await seat.ready())) {
+    await command(ctx, budget, seat, CommandType.gameRps, { bet: 1, hand: 'rock' }, [ErrorCode.INSUFFICIENT_FUNDS]);
     await think(ctx);
   }
 }
@@ -23,21 +23,17 @@ export const adminsRole: Role = {
     if (!ctx.admin) return failure(ctx, 'admin', new Error('the admin scenario needs ADMIN_PASSWORD'));
     const perSecond = Number(ctx.rt.env('GRANTS_PER_SECOND') || 10);
     const targetCount = Number(ctx.rt.env('TARGETS') || 5);
-    let adminRoom: RoomConnection;
-    try {
-      adminRoom = await RoomConnection.join(ctx.rt, ctx.options.baseUrl, ctx.admin.token, RoomName.admin);
-    } catch (error) {
-      return failure(ctx, 'admin join', error);
-    }
-    const targets: Array<{ session: Session; room: RoomConnection }> = [];
+    const adminRoom = await adminSeat(ctx, ctx.admin);
+    if (!adminRoom) return;
+    const targets: Array<{ session: Session; seat: Seat }> = [];
     for (let i = 0; i < targetCount; i++) {
       const joined = await joinAsPlayer(ctx);
       if (joined) targets.push(joined);
     }
     const budget = new VuBudget(ctx);
     // The targets play while the admin grants: their rooms commit both, in one order.
-    const playing = targets.map((t) => playRps(ctx, new VuBudget(ctx), t.room));
-    for (let n = 1; budget.running && !adminRoom.closed && targets.length > 0; n++) {
+    const playing = targets.map((t) => playRps(ctx, new VuBudget(ctx), t.seat));
+    for (let n = 1; budget.running && targets.length > 0 && (await adminRoom.ready()); n++) {
       const started = ctx.rt.now();
       const target = targets[n % targets.length];
       if (n % 50 === 0) {
@@ -54,7 +50,7 @@ export const adminsRole: Role = {
       if (wait > 0) await ctx.rt.sleep(wait);
     }
     await Promise.all(playing);
-    for (const t of targets) t.room.close();
+    for (const t of targets) t.seat.close();
     adminRoom.close();
   },
 };

@@ -6,8 +6,9 @@ import { BoardCommandType, DEFAULT_BOARD, type Task } from '../../shared/boardCo
 import { EventType } from '../../shared/events.ts';
 import { ErrorCode, RoomName } from '../../shared/protocol.ts';
 import { EventQueue } from './eventQueue.ts';
-import { command, failure, think, VuBudget, type Role, type Scenario, type VuContext } from './scenario.ts';
-import { RoomConnection, signInGuest } from './session.ts';
+import { adminSeat } from './players.ts';
+import { command, failure, Seat, think, VuBudget, type Role, type Scenario, type VuContext } from './scenario.ts';
+import { RoomConnection, signInGuest, type Session } from './session.ts';
 
 const boardName = (ctx: VuContext) => ctx.rt.env('BOARD') || DEFAULT_BOARD;
 
@@ -17,20 +18,16 @@ export const boardAdminRole: Role = {
   async run(ctx) {
     if (!ctx.admin) return failure(ctx, 'board admin', new Error('the board scenario needs ADMIN_PASSWORD (an admin creates the tasks)'));
     const perSecond = Number(ctx.rt.env('TASKS_PER_SECOND') || 5);
-    let room: RoomConnection;
-    try {
-      room = await RoomConnection.join(ctx.rt, ctx.options.baseUrl, ctx.admin.token, RoomName.admin);
-    } catch (error) {
-      return failure(ctx, 'admin join', error);
-    }
+    const seat = await adminSeat(ctx, ctx.admin);
+    if (!seat) return;
     const budget = new VuBudget(ctx);
-    for (let n = 1; budget.running && !room.closed; n++) {
+    for (let n = 1; budget.running && (await seat.ready()); n++) {
       const started = ctx.rt.now();
-      await command(ctx, budget, room, AdminCommandType.taskCreate, { board: boardName(ctx), title: `load task ${n}`, bountyGold: 5, bountyXp: 1 });
+      await command(ctx, budget, seat, AdminCommandType.taskCreate, { board: boardName(ctx), title: `load task ${n}`, bountyGold: 5, bountyXp: 1 });
       const wait = 1000 / perSecond - (ctx.rt.now() - started);
       if (wait > 0) await ctx.rt.sleep(wait);
     }
-    room.close();
+    seat.close();
   },
 };
 
@@ -38,28 +35,35 @@ export const boardPlayersRole: Role = {
   name: 'boardPlayers',
   vus: (options) => options.vus,
   async run(ctx) {
-    let room: RoomConnection;
+    let session: Session;
     try {
-      const session = await signInGuest(ctx.rt, ctx.options.baseUrl, `board-${ctx.vu}`);
-      room = await RoomConnection.join(ctx.rt, ctx.options.baseUrl, session.token, RoomName.board, { board: boardName(ctx) });
+      session = await signInGuest(ctx.rt, ctx.options.baseUrl, `board-${ctx.vu}`);
     } catch (error) {
-      return failure(ctx, 'board join', error);
+      return failure(ctx, 'guest sign-in', error);
     }
     const created = new EventQueue(ctx.rt);
-    room.onEvent = (event) => {
-      if (event.type === EventType.taskCreated) created.push(event);
-    };
+    const seat = await Seat.open(
+      ctx,
+      'board',
+      () => RoomConnection.join(ctx.rt, ctx.options.baseUrl, session.token, RoomName.board, { board: boardName(ctx) }),
+      (room) => {
+        room.onEvent = (event) => {
+          if (event.type === EventType.taskCreated) created.push(event);
+        };
+      },
+    );
+    if (!seat) return;
     const budget = new VuBudget(ctx);
-    while (budget.running && !room.closed) {
+    while (budget.running && (await seat.ready())) {
       const event = await created.next(1000);
       if (!event) continue;
       const task = (event.data as { task: Task }).task;
-      const accepted = await command(ctx, budget, room, BoardCommandType.taskAccept, { taskId: task.id }, [ErrorCode.CONFLICT, ErrorCode.NOT_FOUND]);
+      const accepted = await command(ctx, budget, seat, BoardCommandType.taskAccept, { taskId: task.id }, [ErrorCode.CONFLICT, ErrorCode.NOT_FOUND]);
       if (!('ack' in accepted)) continue;
       await think(ctx);
-      await command(ctx, budget, room, BoardCommandType.taskComplete, { taskId: task.id });
+      await command(ctx, budget, seat, BoardCommandType.taskComplete, { taskId: task.id });
     }
-    room.close();
+    seat.close();
   },
 };
 

@@ -6,7 +6,7 @@ import { EventType } from '../../shared/events.ts';
 import { ErrorCode, RoomName } from '../../shared/protocol.ts';
 import { EventQueue } from './eventQueue.ts';
 import { fundPlayer, joinAsPlayer } from './players.ts';
-import { command, failure, VuBudget, type Role, type Scenario } from './scenario.ts';
+import { command, Seat, VuBudget, type Role, type Scenario } from './scenario.ts';
 import { RoomConnection } from './session.ts';
 
 type RoundEvent = { phase: 'betting' | 'running' | 'crashed'; roundId: number };
@@ -18,20 +18,21 @@ export const crashPlayersRole: Role = {
     const joined = await joinAsPlayer(ctx);
     if (!joined) return;
     const budget = new VuBudget(ctx);
-    await fundPlayer(ctx, budget, joined.session, joined.room);
-    let table: RoomConnection;
-    try {
-      table = await RoomConnection.join(ctx.rt, ctx.options.baseUrl, joined.session.token, RoomName.crash, { table: ctx.rt.env('CRASH_TABLE') || DEFAULT_CRASH_TABLE });
-    } catch (error) {
-      joined.room.close();
-      return failure(ctx, 'crash join', error);
-    }
+    await fundPlayer(ctx, budget, joined.session, joined.seat);
     const rounds = new EventQueue(ctx.rt);
-    table.onEvent = (event) => {
-      if (event.type === EventType.crashRound) rounds.push(event);
-    };
+    const table = await Seat.open(
+      ctx,
+      'crash',
+      () => RoomConnection.join(ctx.rt, ctx.options.baseUrl, joined.session.token, RoomName.crash, { table: ctx.rt.env('CRASH_TABLE') || DEFAULT_CRASH_TABLE }),
+      (room) => {
+        room.onEvent = (event) => {
+          if (event.type === EventType.crashRound) rounds.push(event);
+        };
+      },
+    );
+    if (!table) return joined.seat.close();
     let betOn = -1;
-    while (budget.running && !table.closed) {
+    while (budget.running && (await table.ready())) {
       const event = await rounds.next(1000);
       if (!event) continue;
       const round = event.data as RoundEvent;
@@ -46,7 +47,7 @@ export const crashPlayersRole: Role = {
       }
     }
     table.close();
-    joined.room.close();
+    joined.seat.close();
   },
 };
 

@@ -4,7 +4,7 @@
 import { AdminCommandType } from '../../shared/adminCommands.ts';
 import { CommandType } from '../../shared/commands.ts';
 import { ErrorCode, RoomName } from '../../shared/protocol.ts';
-import { command, failure, think, VuBudget, type Role, type Scenario, type VuContext } from './scenario.ts';
+import { command, failure, Seat, think, VuBudget, type Role, type Scenario, type VuContext } from './scenario.ts';
 import { RoomConnection, signInGuest, type Session } from './session.ts';
 
 type Pick = [type: string, fields: Record<string, unknown>];
@@ -24,16 +24,22 @@ export function pickPlayerCommand(): Pick {
   return [CommandType.shopBuy, { itemId: ITEMS[randomInt(0, 1)], qty: randomInt(1, 3) }];
 }
 
-/** A player signs in and joins their own room; undefined (and an error booked) when that fails. */
-export async function joinAsPlayer(ctx: VuContext): Promise<{ session: Session; room: RoomConnection } | undefined> {
+/** A player signs in and takes a seat in their own room; undefined (and an error booked) on failure. */
+export async function joinAsPlayer(ctx: VuContext): Promise<{ session: Session; seat: Seat } | undefined> {
+  let session: Session;
   try {
-    const session = await signInGuest(ctx.rt, ctx.options.baseUrl, `load-${ctx.vu}`);
-    const room = await RoomConnection.join(ctx.rt, ctx.options.baseUrl, session.token, RoomName.player);
-    return { session, room };
+    session = await signInGuest(ctx.rt, ctx.options.baseUrl, `load-${ctx.vu}`);
   } catch (error) {
-    failure(ctx, 'player join', error);
+    failure(ctx, 'guest sign-in', error);
     return undefined;
   }
+  const seat = await Seat.open(ctx, 'player', () => RoomConnection.join(ctx.rt, ctx.options.baseUrl, session.token, RoomName.player));
+  return seat && { session, seat };
+}
+
+/** A seat in the admin room for the run's admin session. */
+export function adminSeat(ctx: VuContext, admin: Session): Promise<Seat | undefined> {
+  return Seat.open(ctx, 'admin', () => RoomConnection.join(ctx.rt, ctx.options.baseUrl, admin.token, RoomName.admin));
 }
 
 /**
@@ -41,25 +47,20 @@ export async function joinAsPlayer(ctx: VuContext): Promise<{ session: Session; 
  * FUND_GOLD through the admin room. Without an admin, expensive commands are refused with
  * INSUFFICIENT_FUNDS, which the mix expects.
  */
-export async function fundPlayer(ctx: VuContext, budget: VuBudget, session: Session, room: RoomConnection): Promise<void> {
-  await command(ctx, budget, room, CommandType.streakClaim, {}, [ErrorCode.CONFLICT]);
+export async function fundPlayer(ctx: VuContext, budget: VuBudget, session: Session, seat: Seat): Promise<void> {
+  await command(ctx, budget, seat, CommandType.streakClaim, {}, [ErrorCode.CONFLICT]);
   if (!ctx.admin || ctx.options.fundGold <= 0) return;
-  let adminRoom: RoomConnection | undefined;
-  try {
-    adminRoom = await RoomConnection.join(ctx.rt, ctx.options.baseUrl, ctx.admin.token, RoomName.admin);
-    await command(ctx, undefined, adminRoom, AdminCommandType.grant, { userId: session.userId, amount: ctx.options.fundGold, reason: 'load test funds' });
-  } catch (error) {
-    failure(ctx, 'admin join', error);
-  } finally {
-    adminRoom?.close();
-  }
+  const admin = await adminSeat(ctx, ctx.admin);
+  if (!admin) return;
+  await command(ctx, undefined, admin, AdminCommandType.grant, { userId: session.userId, amount: ctx.options.fundGold, reason: 'load test funds' });
+  admin.close();
 }
 
 /** Plays the mix until the deadline or the COMMANDS budget. */
-export async function playMix(ctx: VuContext, budget: VuBudget, room: RoomConnection): Promise<void> {
-  while (budget.running && !room.closed) {
+export async function playMix(ctx: VuContext, budget: VuBudget, seat: Seat): Promise<void> {
+  while (budget.running && (await seat.ready())) {
     const [type, fields] = pickPlayerCommand();
-    await command(ctx, budget, room, type, fields, [ErrorCode.INSUFFICIENT_FUNDS]);
+    await command(ctx, budget, seat, type, fields, [ErrorCode.INSUFFICIENT_FUNDS]);
     await think(ctx);
   }
 }
@@ -71,9 +72,9 @@ export const playersRole: Role = {
     const joined = await joinAsPlayer(ctx);
     if (!joined) return;
     const budget = new VuBudget(ctx);
-    await fundPlayer(ctx, budget, joined.session, joined.room);
-    await playMix(ctx, budget, joined.room);
-    joined.room.close();
+    await fundPlayer(ctx, budget, joined.session, joined.seat);
+    await playMix(ctx, budget, joined.seat);
+    joined.seat.close();
   },
 };
 

@@ -24,6 +24,10 @@ export const Metric = {
   acks: 'coffer_acks',
   /** Commands refused for a business reason the scenario expects (a lost race, an empty wallet). */
   refusals: 'coffer_refusals',
+  /** Retryable nacks (UNAVAILABLE, RATE_LIMITED) resent with the same id after a pause. */
+  retries: 'coffer_retries',
+  /** Rooms joined again after the server closed them with "join again" (4100) or the socket dropped. */
+  rejoins: 'coffer_rejoins',
   /** Rate: true for every failure (unexpected nack, timeout, failed sign-in or join, socket closed). */
   errors: 'coffer_errors',
 } as const;

@@ -71,6 +71,11 @@ export class RoomConnection {
     return this.#closedWith !== undefined;
   }
 
+  /** The WebSocket close code once closed (1000 when this side closed it). */
+  get closeCode(): number | undefined {
+    return this.#closedWith;
+  }
+
   get pending(): number {
     return this.#waiting.size;
   }

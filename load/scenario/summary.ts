@@ -20,6 +20,9 @@ export type LoadSummary = {
   joinMs: TrendStats;
   acks: number;
   refusals: number;
+  /** Retryable nacks sent again with the same id; rooms joined again after a close. */
+  retries: number;
+  rejoins: number;
   errors: { rate: number; failures: number; total: number };
   thresholds: ThresholdResult[];
   ok: boolean;
@@ -64,7 +67,7 @@ export function formatSummary(s: LoadSummary): string {
   const seconds = s.durationMs / 1000;
   const lines = [
     `coffer load: scenario ${s.scenario} (runner ${s.runner}), ${Object.entries(s.vus).map(([role, n]) => `${n} ${role}`).join(', ')}, ${seconds.toFixed(1)} s`,
-    `  acked ${s.acks} (${(s.acks / Math.max(seconds, 0.001)).toFixed(1)}/s), refused as expected ${s.refusals}, errors ${s.errors.failures} of ${s.errors.total} (${(s.errors.rate * 100).toFixed(2)}%)`,
+    `  acked ${s.acks} (${(s.acks / Math.max(seconds, 0.001)).toFixed(1)}/s), refused as expected ${s.refusals}, retried ${s.retries}, rejoined ${s.rejoins}, errors ${s.errors.failures} of ${s.errors.total} (${(s.errors.rate * 100).toFixed(2)}%)`,
     `  ack latency: p50 ${ms(s.ackMs.p50)}, p95 ${ms(s.ackMs.p95)}, p99 ${ms(s.ackMs.p99)}, max ${ms(s.ackMs.max)} over ${s.ackMs.count} replies`,
     `  join latency: p50 ${ms(s.joinMs.p50)}, p95 ${ms(s.joinMs.p95)} over ${s.joinMs.count} joins`,
   ];
