@@ -87,7 +87,8 @@ export function k6Scenario(scenario: Scenario) {
       thresholds,
       ok: thresholds.every((t) => t.ok),
     };
-    const file = __ENV.SUMMARY_FILE || `coffer-${scenario.name}-summary.json`;
+    // One file per run unless SUMMARY_FILE names one.
+    const file = __ENV.SUMMARY_FILE || `coffer-${scenario.name}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
     return { stdout: formatSummary(summary), [file]: JSON.stringify(summary, null, 2) + '\n' };
   }
 
