@@ -9,7 +9,7 @@ import { newId, type Reply, type RoomConnection, type Session } from './session.
 export type VuContext = {
   rt: LoadRuntime;
   options: ScenarioOptions;
-  /** 1-based, within the role. */
+  /** 1-based: within the role in the Node runner; k6's __VU (across roles) in k6. */
   vu: number;
   /** The admin session signed in once before the run, when ADMIN_PASSWORD was given. */
   admin: Session | undefined;
