@@ -12,6 +12,7 @@ import { Effect } from './entities/effect.ts';
 import { Task } from './entities/task.ts';
 import { AdminAudit } from './entities/adminAudit.ts';
 import { CrashRound, CrashTable } from './entities/crashRound.ts';
+import { RelayCursor } from './entities/relayCursor.ts';
 
 /**
  * House accounts seeded by the first migration. `mint` is where new money comes from (it may go
@@ -20,7 +21,7 @@ import { CrashRound, CrashTable } from './entities/crashRound.ts';
 export const SYSTEM_ACCOUNTS = ['mint', 'house', 'shop', 'bounty', 'escrow'] as const;
 export type SystemAccount = (typeof SYSTEM_ACCOUNTS)[number];
 
-export const ENTITIES = [Account, Transfer, Player, CommandResult, OutboxEvent, ShopItem, RoomWriter, Effect, Task, AdminAudit, CrashTable, CrashRound];
+export const ENTITIES = [Account, Transfer, Player, CommandResult, OutboxEvent, ShopItem, RoomWriter, Effect, Task, AdminAudit, CrashTable, CrashRound, RelayCursor];
 
 export const MIGRATIONS_PATH = path.join(import.meta.dirname, 'migrations');
 

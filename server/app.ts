@@ -1,11 +1,15 @@
 // Wires one Coffer process: database, commit pipeline, rooms, HTTP routes, transport.
 import { createRouter, defineRoom, defineServer, matchMaker, type Server } from '@colyseus/core';
+import { hostname } from 'node:os';
+import { RedisDriver } from '@colyseus/redis-driver';
+import { RedisPresence } from '@colyseus/redis-presence';
 import { Redis } from 'ioredis';
 import { pendingMigrations } from '../schema/migrate.ts';
 import { RoomName } from '../shared/protocol.ts';
 import { createTokens } from './auth/tokens.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
+import { connectRedis } from './db/redis.ts';
 import { cryptoSeeds, systemClock, type Clock, type SeedSource } from './domain/clock.ts';
 import { authRoutes } from './http/authRoutes.ts';
 import { healthRoutes, type ReadinessCheck } from './http/healthRoutes.ts';
@@ -16,6 +20,7 @@ import { defineBoardRoom } from './rooms/BoardRoom.ts';
 import { defineAdminRoom } from './rooms/AdminRoom.ts';
 import { defineCrashRoom } from './rooms/CrashRoom.ts';
 import { startEffectSweeper } from './rooms/playerRooms.ts';
+import { startRelay } from './relay/startRelay.ts';
 import { resolveSecrets } from './secrets.ts';
 import { CommitPipeline } from './store/commitPipeline.ts';
 import { sqlFor } from './store/sql.ts';
@@ -34,9 +39,8 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
   const metrics = createMetrics();
   const pipeline = new CommitPipeline(sql, {}, pipelineObserver(metrics, (reason, error) => logger.warn({ reason, err: error }, 'mutation not committed')));
   const tokens = createTokens(secrets.jwtSecret);
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
-  redis?.on('error', (error) => logger.debug({ err: error }, 'redis connection error'));
-  await redis?.connect().catch((error) => logger.warn({ err: error }, 'redis is not reachable yet'));
+  // Fails fast while Redis is away (readiness, the relay); Colyseus gets connections of its own.
+  const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
 
   const checks: Record<string, ReadinessCheck> = {
     database: async () => {
@@ -48,11 +52,18 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
 
   const { transport, name } = await createTransport(config.transport, config.maxPayloadBytes, logger);
   metrics.transport.set({ transport: name }, 1);
-  const deps = { sql, pipeline, clock: overrides.clock ?? systemClock, seeds: overrides.seeds ?? cryptoSeeds, logger, tokens, metrics, rateLimitPerSecond: config.rateLimitPerSecond };
+  // Who this process is among the others: its consumer group and, when alone, its relay cursor.
+  const identity = config.publicAddress ?? `${hostname()}:${config.port}`;
+  const relay = startRelay(sql, { identity, pollMs: config.relay.pollMs, streamMaxLen: config.relay.streamMaxLen, redis, keyPrefix: config.redisKeyPrefix }, logger, metrics);
+  const deps = { events: relay.bus, sql, pipeline, clock: overrides.clock ?? systemClock, seeds: overrides.seeds ?? cryptoSeeds, logger, tokens, metrics, rateLimitPerSecond: config.rateLimitPerSecond };
   const server = defineServer({
     transport,
     greet: false,
     publicAddress: config.publicAddress,
+    // Services mode: rooms of every process in one matchmaker, remote room calls between them.
+    ...(config.redisUrl
+      ? { presence: new RedisPresence(new Redis(config.redisUrl, { keyPrefix: config.redisKeyPrefix })), driver: new RedisDriver(new Redis(config.redisUrl, { keyPrefix: config.redisKeyPrefix })) }
+      : {}),
     // SIGTERM/SIGINT: matchmaking stops, each room flushes the pipeline and closes its clients
     // with a reconnect code (PlayerRoom.onBeforeShutdown), then onShutdown below, then exit 0.
     gracefullyShutdown: true,
@@ -71,6 +82,7 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
   server.onShutdown(async () => {
     stopSweeper();
     await pipeline.flush();
+    await relay.stop();
     redis?.disconnect();
     await database.close();
   });

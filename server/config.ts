@@ -19,6 +19,9 @@ export const CONFIG_VARIABLES = [
   'CRASH_BETTING_MS',
   'CRASH_PAUSE_MS',
   'CRASH_GROWTH_PER_SECOND',
+  'REDIS_KEY_PREFIX',
+  'RELAY_POLL_MS',
+  'RELAY_STREAM_MAXLEN',
 ] as const;
 
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
@@ -63,6 +66,9 @@ const schema = z.object({
     emptyToUndefined,
     z.string().regex(/^\d+(\.\d+)?$/, 'must be a decimal number from 0.01 to 10').transform(Number).refine((n) => n >= 0.01 && n <= 10, 'must be a decimal number from 0.01 to 10').default(0.06),
   ),
+  REDIS_KEY_PREFIX: z.preprocess(emptyToUndefined, z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'must be 1 to 64 characters of letters, digits and :_.-').default('coffer:')),
+  RELAY_POLL_MS: z.preprocess(emptyToUndefined, wholeNumber(1, 10_000).default(10)),
+  RELAY_STREAM_MAXLEN: z.preprocess(emptyToUndefined, wholeNumber(1000, 100_000_000).default(100_000)),
 });
 
 export type Config = {
@@ -81,6 +87,9 @@ export type Config = {
   /** How often unapplied cross-room effects are delivered again. */
   effectSweepSeconds: number;
   crash: { bettingMs: number; pauseMs: number; growthPerSecond: number };
+  /** Prefix of every Redis key Coffer and Colyseus write: deployments sharing a Redis stay apart. */
+  redisKeyPrefix: string;
+  relay: { pollMs: number; streamMaxLen: number };
 };
 
 export class ConfigError extends Error {
@@ -119,5 +128,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maxPayloadBytes: c.MAX_PAYLOAD_BYTES,
     effectSweepSeconds: c.EFFECT_SWEEP_SECONDS,
     crash: { bettingMs: c.CRASH_BETTING_MS, pauseMs: c.CRASH_PAUSE_MS, growthPerSecond: c.CRASH_GROWTH_PER_SECOND },
+    redisKeyPrefix: c.REDIS_KEY_PREFIX,
+    relay: { pollMs: c.RELAY_POLL_MS, streamMaxLen: c.RELAY_STREAM_MAXLEN },
   };
 }

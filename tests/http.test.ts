@@ -1,12 +1,14 @@
 // The HTTP side of the protocol against real processes: sign-in, health and readiness per
 // component (database, Redis), and the Prometheus metrics a command moves.
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { connect, createServer as createNetServer } from 'node:net';
 import { describe, test } from 'node:test';
 import { CommandType } from '../shared/commands.ts';
 import { expectAck, joinPlayerRoom, signInGuest } from './support/client.ts';
 import { createTestDatabase } from './support/db.ts';
 import { serverFixture } from './support/fixture.ts';
-import { startServer, TEST_ADMIN_PASSWORD } from './support/server.ts';
+import { freePort, startServer, TEST_ADMIN_PASSWORD } from './support/server.ts';
 
 const fx = serverFixture('coffer_http', {});
 
@@ -84,16 +86,38 @@ describe('health', () => {
     }
   });
 
-  test('an unreachable Redis does not stop the start but makes the server not ready', async () => {
-    const noRedis = await startServer({ DATABASE_URL: fx.db.url, REDIS_URL: 'redis://127.0.0.1:6' }, { waitFor: 'live' });
+  test('a Redis that does not answer at start: the process waits for it, says so, and starts once it answers', async () => {
+    // A door in front of the test Redis: first it hangs up on every connection, then it forwards.
+    const target = new URL(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
+    let refused = 0;
+    let open = false;
+    let opened!: () => void;
+    const twoRefusals = new Promise<void>((resolve) => (opened = resolve));
+    const door = createNetServer((socket) => {
+      if (!open) {
+        socket.destroy();
+        if (++refused === 2) opened();
+        return;
+      }
+      const upstream = connect(Number(target.port || 6379), target.hostname);
+      socket.pipe(upstream).pipe(socket);
+      socket.on('error', () => upstream.destroy());
+      upstream.on('error', () => socket.destroy());
+    });
+    const port = await freePort();
+    door.listen(port, '127.0.0.1');
+    await once(door, 'listening');
+    void twoRefusals.then(() => (open = true));
+    const late = await startServer({ DATABASE_URL: fx.db.url, REDIS_URL: `redis://127.0.0.1:${port}`, LOG_LEVEL: 'warn' });
     try {
-      const { status, body } = await ready(noRedis.url);
-      assert.equal(status, 503);
-      assert.equal(body.ok, false);
-      assert.equal(body.components.redis.ok, false);
-      assert.deepEqual(body.components.database, { ok: true });
+      assert.ok(refused >= 2, 'it was refused before it started');
+      assert.match(late.output(), /waiting for Redis/);
+      const { status, body } = await ready(late.url);
+      assert.equal(status, 200);
+      assert.deepEqual(body.components.redis, { ok: true });
     } finally {
-      assert.equal(await noRedis.stop(), 0, 'it shuts down cleanly all the same');
+      assert.equal(await late.stop(), 0, 'it shuts down cleanly');
+      door.close();
     }
   });
 

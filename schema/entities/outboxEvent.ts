@@ -9,6 +9,8 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
 export const OutboxEvent = defineEntity({
   name: 'OutboxEvent',
   tableName: 'outbox',
+  // The relay reads in (xid, stream, seq) order from its cursor up to the snapshot's xmin.
+  indexes: [{ name: 'outbox_relay_order_index', properties: ['xid', 'stream', 'seq'] }],
   properties: {
     stream: p.text().primary(),
     seq: p.bigint('number').primary(),

@@ -18,6 +18,15 @@ export function createMetrics() {
     queueDepth: new Gauge({ name: 'coffer_pipeline_queue_depth', help: 'Mutations waiting for the next batch', registers: [registry] }),
     transport: new Gauge({ name: 'coffer_transport_info', help: 'The WebSocket transport in use (1 for the active one)', labelNames: ['transport'], registers: [registry] }),
     commitRetries: new Counter({ name: 'coffer_commit_retries_total', help: 'Batches retried after a transient storage error', registers: [registry] }),
+    relayedEvents: new Counter({ name: 'coffer_relay_events_total', help: 'Outbox rows published by this process\'s relay', registers: [registry] }),
+    relayReplays: new Counter({ name: 'coffer_relay_replayed_events_total', help: 'Outbox rows published again because Redis lost its data', registers: [registry] }),
+    relayLag: new Histogram({
+      name: 'coffer_relay_lag_seconds',
+      help: 'Time from the commit of an event to its publication in Redis (stage=published) and to its arrival in this process (stage=delivered)',
+      labelNames: ['stage'],
+      buckets: [0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
     commitFailures: new Counter({ name: 'coffer_commit_failures_total', help: 'Mutations that did not commit, by reason', labelNames: ['reason'], registers: [registry] }),
   };
   return metrics;

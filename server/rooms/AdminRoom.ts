@@ -14,7 +14,7 @@ import { auditLedger, playerExists, recordAdminAction, removeShopItem, supply, u
 import { takeRoomFence } from '../store/roomFence.ts';
 import { headSeq } from '../store/streamStore.ts';
 import { callBoardRoom } from './boardRooms.ts';
-import { GLOBAL_CHANNEL, GLOBAL_STREAM } from './globalChannel.ts';
+import { GLOBAL_STREAM } from './globalChannel.ts';
 import { authenticate, checkProtocol, refuse } from './joinAuth.ts';
 import { payloadHash } from './payloadHash.ts';
 import { callPlayerRoom, findPlayerRoom } from './playerRooms.ts';
@@ -144,10 +144,8 @@ export function defineAdminRoom(deps: AdminRoomDeps) {
 
     #publish(events: WireEvent[]) {
       this.state.seq = this.#writer!.seq;
-      for (const event of events) {
-        this.broadcast(ServerMessage.event, event);
-        void this.presence.publish(GLOBAL_CHANNEL, event);
-      }
+      // Player rooms, on every process, receive them through the outbox relay.
+      for (const event of events) this.broadcast(ServerMessage.event, event);
     }
   };
 }

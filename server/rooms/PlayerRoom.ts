@@ -13,11 +13,12 @@ import { PlayerWriter, type WriterDeps } from './playerWriter.ts';
 import { RateLimiter } from './rateLimiter.ts';
 import { grantGold } from '../domain/grant.ts';
 import { stakeCrashBet } from '../domain/crashStake.ts';
-import { GLOBAL_CHANNEL } from './globalChannel.ts';
+import { GLOBAL_STREAM } from './globalChannel.ts';
+import type { EventBus } from '../relay/eventBus.ts';
 import { RECENT_REPLIES } from './recentReplies.ts';
 import type { Reply } from './replies.ts';
 
-export type PlayerRoomDeps = WriterDeps & { tokens: Tokens; metrics: Metrics; rateLimitPerSecond: number };
+export type PlayerRoomDeps = WriterDeps & { tokens: Tokens; metrics: Metrics; rateLimitPerSecond: number; events: EventBus };
 
 /** Seconds a dropped client may come back to the same room (SDK reconnection). */
 export const RECONNECT_SECONDS = 20;
@@ -26,6 +27,7 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
   return class PlayerRoom extends Room<{ state: PlayerState }> {
     state = new PlayerState();
     #writer: PlayerWriter | undefined;
+    #unsubscribe: (() => void) | undefined;
     readonly #limits = new WeakMap<Client, RateLimiter>();
 
     static async onAuth(token: string | undefined, options: Record<string, unknown>, _context: AuthContext): Promise<Identity> {
@@ -49,8 +51,8 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
       });
       this.#show(loaded.player, []);
       this.onMessage('*', (client, type, payload) => this.#receive(client, String(type), payload));
-      // Announcements of the admin room (the `global` stream) reach every player room.
-      void this.presence.subscribe(GLOBAL_CHANNEL, (event: WireEvent) => this.broadcast(ServerMessage.event, event));
+      // Announcements of the admin room (the `global` stream), relayed to every process.
+      this.#unsubscribe = deps.events.subscribe(GLOBAL_STREAM, (event: WireEvent) => this.broadcast(ServerMessage.event, event));
       // What other rooms owed this player while it had no room (bounties, cash-outs).
       void this.applyEffects();
       deps.metrics.rooms.inc({ room: 'player' });
@@ -75,6 +77,7 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
     }
 
     onDispose() {
+      this.#unsubscribe?.();
       this.#writer?.dispose();
       deps.metrics.rooms.dec({ room: 'player' });
     }

@@ -1,4 +1,3 @@
-// The presence channel on which committed `global` events (announcements) reach every room of
-// every process that shares the presence (local, or Redis in services mode).
-export const GLOBAL_CHANNEL = 'coffer:global';
+// The `global` stream: announcements, written by the admin room and relayed (server/relay) to
+// every player room of every process.
 export const GLOBAL_STREAM = 'global';

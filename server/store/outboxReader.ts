@@ -1,17 +1,38 @@
 // Replays a stream's committed events from the outbox (events.sync).
 import type { WireEvent } from '../../shared/protocol.ts';
+import type { StreamReader } from '../relay/eventBus.ts';
 import type { Sql } from './sql.ts';
 
 export const SYNC_PAGE = 500;
 
+export type OutboxRow = { stream: string; seq: string | number; type: string; payload: unknown; created_at: Date };
+
+export function toWireEvent(row: OutboxRow): WireEvent {
+  return { stream: row.stream, seq: Number(row.seq), type: row.type, at: new Date(row.created_at).toISOString(), data: row.payload };
+}
+
 export async function readStream(sql: Sql, stream: string, afterSeq: number, limit = SYNC_PAGE): Promise<{ events: WireEvent[]; oldestSeq: number | null }> {
-  const rows = await sql.query<{ seq: string; type: string; payload: unknown; created_at: Date }>(
-    `SELECT seq, type, payload, created_at FROM outbox WHERE stream = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+  const rows = await sql.query<OutboxRow>(
+    `SELECT stream, seq, type, payload, created_at FROM outbox WHERE stream = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
     [stream, afterSeq, limit],
   );
   const [oldest] = await sql.query<{ seq: string | null }>(`SELECT min(seq) AS seq FROM outbox WHERE stream = $1`, [stream]);
   return {
-    events: rows.map((r) => ({ stream, seq: Number(r.seq), type: r.type, at: new Date(r.created_at).toISOString(), data: r.payload })),
+    events: rows.map(toWireEvent),
     oldestSeq: oldest.seq === null ? null : Number(oldest.seq),
+  };
+}
+
+/** The outbox as the event bus reads it: a stream's head, and the rows of a gap. */
+export function outboxStreamReader(sql: Sql): StreamReader {
+  return {
+    async lastSeq(stream) {
+      const [row] = await sql.query<{ seq: string | null }>('SELECT max(seq) AS seq FROM outbox WHERE stream = $1', [stream]);
+      return row.seq === null ? 0 : Number(row.seq);
+    },
+    async between(stream, afterSeq, beforeSeq) {
+      const rows = await sql.query<OutboxRow>('SELECT stream, seq, type, payload, created_at FROM outbox WHERE stream = $1 AND seq > $2 AND seq < $3 ORDER BY seq', [stream, afterSeq, beforeSeq]);
+      return rows.map(toWireEvent);
+    },
   };
 }

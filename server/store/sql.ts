@@ -14,7 +14,11 @@ export type Sql = {
 };
 
 export async function sqlFor(orm: MikroORM): Promise<Sql> {
-  const pool = (await orm.em.getConnection().getNativeClient()) as Pool;
+  return sqlOverPool((await orm.em.getConnection().getNativeClient()) as Pool);
+}
+
+/** The same over any `pg` pool (tools and tests that run without MikroORM). */
+export function sqlOverPool(pool: Pool): Sql {
   return {
     async query<T>(text: string, params: readonly unknown[] = [], on?: Queryable, name?: string) {
       const result = await (on ?? pool).query({ text, values: [...params], ...(name ? { name } : {}) });

@@ -1,6 +1,7 @@
 // Starts real Coffer processes for tests: `node server/main.ts` as a child, on a free port, against
 // a scratch PostgreSQL database (services mode) or a temp PGlite directory (embedded mode).
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -50,6 +51,9 @@ export async function startServer(env: Record<string, string>, opts: { port?: nu
       JWT_SECRET: TEST_JWT_SECRET,
       ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
       TRANSPORT: process.env.COFFER_EXPECT_TRANSPORT ?? 'auto',
+      // A Redis namespace of its own unless the test shares one on purpose (a cluster): servers of
+      // other test files must not join its matchmaker.
+      ...(env.REDIS_URL ? { REDIS_KEY_PREFIX: `test:${randomBytes(6).toString('hex')}:` } : {}),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,146 @@
+// The outbox relay (DESIGN.md "Events, outbox, relay"): copies committed outbox rows, in commit
+// order, to a sink (Redis Streams in services mode, the process's own event bus when embedded).
+//
+// Order and completeness come from transaction ids, not from a serial id: a row is read only once
+// every transaction with a smaller xid has ended (xid < the snapshot's xmin), so a slow transaction
+// that holds an early row delays the relay instead of being skipped. The position is the key of the
+// last published row, kept in PostgreSQL (`relay_cursors`) and advanced in the same transaction
+// that read the rows, after the sink took them: a crash in between publishes those rows again,
+// which consumers drop by (stream, seq). Any number of relays may run against one database; a
+// transaction-scoped advisory lock per cursor lets one of them work at a time.
+import type { WireEvent } from '../../shared/protocol.ts';
+import { toWireEvent, type OutboxRow } from '../store/outboxReader.ts';
+import type { Queryable, Sql } from '../store/sql.ts';
+
+export type RelaySink = {
+  /** Takes rows in order; throws when they may not have arrived (they are read again). */
+  publish(events: readonly WireEvent[]): Promise<void>;
+  /**
+   * Asked before each batch: true when the target lost what it held (Redis flushed or restarted
+   * empty), so the relay first publishes again the last `replayRows` rows it had relayed.
+   */
+  lostData?(): Promise<boolean>;
+};
+
+export type RelayOptions = {
+  /** `relay_cursors.name`: one position per target. */
+  name: string;
+  batchSize?: number;
+  /** Rows published again when the sink lost its data. */
+  replayRows?: number;
+  onRelayed?: (events: readonly WireEvent[]) => void;
+  onReplay?: (rows: number) => void;
+};
+
+type Key = { xid: string; stream: string; seq: number };
+type Row = OutboxRow & { xid: string; seq: string };
+
+/** First half of the advisory lock key of a cursor (`cofr`); the second is the cursor's name hashed. */
+const RELAY_LOCK = 0x636f6672;
+
+const SELECT_ROWS = `
+  SELECT xid::text AS xid, stream, seq, type, payload, created_at FROM outbox
+  WHERE (xid, stream, seq) > ($1::xid8, $2, $3) AND xid < pg_snapshot_xmin(pg_current_snapshot())
+  ORDER BY xid, stream, seq LIMIT $4`;
+
+const SELECT_REPLAY = `
+  SELECT xid::text AS xid, stream, seq, type, payload, created_at FROM outbox
+  WHERE (xid, stream, seq) <= ($1::xid8, $2, $3)
+  ORDER BY xid DESC, stream DESC, seq DESC LIMIT $4`;
+
+export class OutboxRelay {
+  readonly #sql: Sql;
+  readonly #sink: RelaySink;
+  readonly #options: Required<Omit<RelayOptions, 'onRelayed' | 'onReplay'>> & Pick<RelayOptions, 'onRelayed' | 'onReplay'>;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<unknown> | undefined;
+  #stopped = false;
+
+  constructor(sql: Sql, sink: RelaySink, options: RelayOptions) {
+    this.#sql = sql;
+    this.#sink = sink;
+    this.#options = { batchSize: 1000, replayRows: 10_000, ...options };
+  }
+
+  /**
+   * One pass: publishes what is ready, up to one batch. Returns the rows published, or `null`
+   * when another relay holds the lock.
+   */
+  step(): Promise<number | null> {
+    return this.#sql.transaction(async (trx) => {
+      const [{ locked }] = await this.#query<{ locked: boolean }>(trx, 'SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS locked', [RELAY_LOCK, this.#options.name], 'relay_lock');
+      if (!locked) return null;
+      let from = await this.#cursor(trx);
+      if (this.#sink.lostData && (await this.#sink.lostData())) from = await this.#replay(trx, from);
+      const rows = await this.#query<Row>(trx, SELECT_ROWS, [from.xid, from.stream, from.seq, this.#options.batchSize], 'relay_rows');
+      if (rows.length === 0) return 0;
+      const events = rows.map(toWireEvent);
+      await this.#sink.publish(events);
+      const last = rows[rows.length - 1];
+      await this.#query(trx, 'UPDATE relay_cursors SET xid = $2::xid8, stream = $3, seq = $4, updated_at = now() WHERE name = $1', [this.#options.name, last.xid, last.stream, last.seq], 'relay_advance');
+      this.#options.onRelayed?.(events);
+      return rows.length;
+    });
+  }
+
+  /**
+   * Runs steps every `pollMs`, back to back while full batches keep coming, and backing off up to
+   * a second while the database or the sink fails.
+   */
+  start(pollMs: number, onError: (error: unknown) => void): void {
+    let failures = 0;
+    const tick = async () => {
+      this.#timer = undefined;
+      if (this.#stopped) return;
+      let published: number | null = 0;
+      try {
+        this.#running = this.step();
+        published = (await this.#running) as number | null;
+        failures = 0;
+      } catch (error) {
+        if (failures++ === 0) onError(error);
+      } finally {
+        this.#running = undefined;
+      }
+      const delay = failures > 0 ? Math.min(1000, pollMs * 2 ** failures) : published === this.#options.batchSize ? 0 : pollMs;
+      if (!this.#stopped) this.#timer = setTimeout(tick, delay);
+    };
+    this.#timer = setTimeout(tick, 0);
+  }
+
+  /** Stops polling after publishing what is committed now (SIGTERM: flush the relay). */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    await this.#running?.catch(() => undefined);
+    for (let i = 0; i < 100; i++) {
+      const published = await this.step().catch(() => 0);
+      if (published !== this.#options.batchSize) break;
+    }
+  }
+
+  async #cursor(trx: Queryable): Promise<Key> {
+    const select = () => this.#query<{ xid: string; stream: string; seq: string }>(trx, 'SELECT xid::text AS xid, stream, seq FROM relay_cursors WHERE name = $1', [this.#options.name], 'relay_cursor');
+    let [row] = await select();
+    if (!row) {
+      // A new cursor starts at the present: rows of transactions that ended before are history,
+      // which consumers read from PostgreSQL (events.sync), not from the relay.
+      await this.#query(trx, 'INSERT INTO relay_cursors (name, xid) VALUES ($1, pg_snapshot_xmin(pg_current_snapshot())) ON CONFLICT (name) DO NOTHING', [this.#options.name], 'relay_cursor_init');
+      [row] = await select();
+    }
+    return { xid: row.xid, stream: row.stream, seq: Number(row.seq) };
+  }
+
+  /** Publishes again the last relayed rows (oldest first); the position does not move. */
+  async #replay(trx: Queryable, from: Key): Promise<Key> {
+    const rows = await this.#query<Row>(trx, SELECT_REPLAY, [from.xid, from.stream, from.seq, this.#options.replayRows], 'relay_replay');
+    rows.reverse();
+    for (let i = 0; i < rows.length; i += this.#options.batchSize) await this.#sink.publish(rows.slice(i, i + this.#options.batchSize).map(toWireEvent));
+    this.#options.onReplay?.(rows.length);
+    return from;
+  }
+
+  #query<T>(trx: Queryable, text: string, params: unknown[], name: string): Promise<T[]> {
+    return this.#sql.query<T>(text, params, trx, name);
+  }
+}

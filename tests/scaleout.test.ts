@@ -1,0 +1,128 @@
+// Two Coffer processes acting as one server (real PostgreSQL, real Redis): an owner call crosses
+// processes, an announcement reaches the clients of both exactly once, Redis losing all its data
+// mid-run costs no event, and a duplicate player room raced from two matchmakers cannot commit.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { AdminCommandType } from '../shared/adminCommands.ts';
+import { CommandType } from '../shared/commands.ts';
+import { CloseCode, RoomName, type WireEvent } from '../shared/protocol.ts';
+import { AdminState } from '../shared/state.ts';
+import { expectAck, expectNack, joinPlayerRoom, joinRoom, newId, signInAdmin, signInGuest, type PlayerConnection } from './support/client.ts';
+import { clusterFixture, deleteKeys, TEST_REDIS_URL } from './support/cluster.ts';
+import { queryRows } from './support/ledger.ts';
+import { startServer, TEST_ADMIN_PASSWORD } from './support/server.ts';
+import { waitFor } from './support/wait.ts';
+
+const cluster = clusterFixture('coffer_scale');
+
+/** The PUBLIC_ADDRESS of the process hosting `roomId`, from the matchmaker's room cache. */
+async function processOf(roomId: string): Promise<string> {
+  const cache = await cluster.redis().hget(`${cluster.keyPrefix}roomcaches`, roomId);
+  assert.ok(cache, `room ${roomId} is in the matchmaker`);
+  return (JSON.parse(cache) as { publicAddress: string }).publicAddress;
+}
+
+async function adminTab(): Promise<PlayerConnection<AdminState>> {
+  const session = await signInAdmin(cluster.servers[0].url, TEST_ADMIN_PASSWORD);
+  return joinRoom(cluster.servers[0].url, session.token, RoomName.admin, AdminState);
+}
+
+/** Signs in players until one's room lives on a process other than `not`. */
+async function playerElsewhere(not: string): Promise<{ tab: PlayerConnection; userId: string; address: string }> {
+  for (let i = 0; i < 10; i++) {
+    const me = await signInGuest(cluster.servers[i % 2].url);
+    const tab = await joinPlayerRoom(cluster.servers[i % 2].url, me.token);
+    const address = await processOf(tab.room.roomId);
+    if (address !== not) return { tab, userId: me.userId, address };
+    await tab.leave();
+  }
+  throw new Error(`every player room was created on ${not}`);
+}
+
+const announcements = (events: WireEvent[]) => events.filter((e) => e.stream === 'global' && e.type === 'announcement');
+
+test('an owner call (admin grant) reaches the player room on the other process', async () => {
+  const admin = await adminTab();
+  const adminAddress = await processOf(admin.room.roomId);
+  const player = await playerElsewhere(adminAddress);
+  assert.notEqual(player.address, adminAddress);
+
+  const granted = expectAck(await admin.send(AdminCommandType.grant, { userId: player.userId, amount: 250, reason: 'cross-process' }));
+  assert.deepEqual(granted, { balance: 250 });
+  await player.tab.waitForState((s) => s.balance === 250);
+  await player.tab.waitForEvents((events) => events.some((e) => e.type === 'balance.changed'));
+  await Promise.all([admin.leave(), player.tab.leave()]);
+});
+
+test('an announcement reaches the clients of both processes exactly once each', async () => {
+  const admin = await adminTab();
+  const first = await playerElsewhere('');
+  const second = await playerElsewhere(first.address);
+  const texts = ['Season two starts now', 'Servers restart at noon'];
+  const seqs: number[] = [];
+  for (const text of texts) seqs.push(expectAck(await admin.send(AdminCommandType.announce, { text })).seq);
+
+  for (const { tab } of [first, second]) {
+    await tab.waitForEvents((events) => announcements(events).some((e) => e.seq === seqs[1]));
+    // Per stream, events arrive in order: once the last is here, a duplicate of the first would be too.
+    assert.deepEqual(
+      announcements(tab.events).map((e) => [e.seq, (e.data as { text: string }).text]),
+      [[seqs[0], texts[0]], [seqs[1], texts[1]]],
+    );
+  }
+  for (const server of cluster.servers) {
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    assert.match(metrics, /coffer_relay_lag_seconds_count\{stage="delivered"\} [1-9]/, 'relay lag is measured on every process');
+  }
+  await Promise.all([admin.leave(), first.tab.leave(), second.tab.leave()]);
+});
+
+test('Redis loses all its data mid-run: the relay replays, consumers recover, every announcement arrives once', async () => {
+  const admin = await adminTab();
+  const first = await playerElsewhere('');
+  const second = await playerElsewhere(first.address);
+  const sent: number[] = [];
+  for (let i = 0; i < 5; i++) sent.push(expectAck(await admin.send(AdminCommandType.announce, { text: `before ${i}` })).seq);
+  // FLUSHALL, limited to this cluster's keys: the Redis of the test run is shared with other files.
+  const redis = cluster.redis();
+  assert.ok((await deleteKeys(redis, cluster.keyPrefix)) > 0, 'the stream, the groups and the matchmaker keys are gone');
+  for (let i = 0; i < 5; i++) sent.push(expectAck(await admin.send(AdminCommandType.announce, { text: `after ${i}` })).seq);
+
+  for (const { tab } of [first, second]) {
+    await tab.waitForEvents((events) => announcements(events).some((e) => e.seq === sent.at(-1)));
+    assert.deepEqual(announcements(tab.events).map((e) => e.seq), sent, 'all ten, once each, in order');
+  }
+  await waitFor(async () => (await redis.exists(`${cluster.keyPrefix}events`)) === 1);
+  const replayed = await Promise.all(cluster.servers.map(async (s) => Number(/coffer_relay_replayed_events_total (\d+)/.exec(await (await fetch(`${s.url}/metrics`)).text())?.[1] ?? 0)));
+  assert.ok(replayed.some((n) => n > 0), `a relay noticed the loss and replayed from PostgreSQL (${replayed})`);
+  await Promise.all([admin.leave(), first.tab.leave(), second.tab.leave()]);
+});
+
+test('two matchmakers create the same player room at once: exactly one of the two can commit', async () => {
+  // A third process on the same database but another Redis namespace: a split brain in which two
+  // matchmakers each believe the user has no room, the duplicate DESIGN.md rule 1 must survive.
+  const stranger = await startServer({ DATABASE_URL: cluster.db.url, REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: `${cluster.keyPrefix}split:` });
+  try {
+    const me = await signInGuest(cluster.servers[0].url);
+    const [a, b] = await Promise.all([joinPlayerRoom(cluster.servers[0].url, me.token), joinPlayerRoom(stranger.url, me.token)]);
+    assert.notEqual(a.room.roomId, b.room.roomId, 'two rooms for one user');
+    const [{ epoch }] = await queryRows<{ epoch: string }>(cluster.db.url, 'SELECT epoch FROM accounts WHERE id = $1', [me.userId]);
+    assert.equal(Number(epoch), 2, 'both loaded, each taking the fence');
+
+    const closed = [a, b].map((tab) => new Promise<number>((resolve) => tab.room.onLeave((code) => resolve(code))));
+    const ids = [newId(), newId()];
+    const replies = await Promise.all([a.send(CommandType.streakClaim, {}, ids[0]), b.send(CommandType.streakClaim, {}, ids[1])]);
+    const acked = replies.filter((r) => 'ack' in r);
+    const refused = replies.filter((r) => 'nack' in r).map(expectNack);
+    assert.equal(acked.length, 1, 'one room holds the fence');
+    assert.deepEqual(refused.map((n) => [n.code, n.retryable]), [['UNAVAILABLE', true]]);
+    const loser = 'nack' in replies[0] ? 0 : 1;
+    assert.equal(await closed[loser], CloseCode.RECONNECT, 'the fenced room sends its client away');
+    assert.deepEqual(await queryRows(cluster.db.url, 'SELECT command_id FROM command_results WHERE command_id = $1', [ids[loser]]), [], 'the loser wrote nothing');
+    const [{ balance }] = await queryRows<{ balance: string }>(cluster.db.url, 'SELECT balance FROM accounts WHERE id = $1', [me.userId]);
+    assert.equal(Number(balance), 100, 'one streak reward, not two');
+    await [a, b][1 - loser].leave();
+  } finally {
+    await stranger.stop();
+  }
+});

@@ -1,0 +1,12 @@
+// The server's Sql interface over a plain `pg` pool, for tests that drive store or relay code
+// directly against a scratch database.
+import { createRequire } from 'node:module';
+import type { Pool } from 'pg';
+import { sqlOverPool, type Sql } from '../../server/store/sql.ts';
+
+const pg = createRequire(import.meta.url)('pg') as { Pool: new (options: { connectionString: string; max?: number }) => Pool };
+
+export function sqlPool(url: string): Sql & { end(): Promise<void> } {
+  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  return { ...sqlOverPool(pool), end: () => pool.end() };
+}
