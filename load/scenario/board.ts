@@ -4,7 +4,7 @@
 import { AdminCommandType } from '../../shared/adminCommands.ts';
 import { BoardCommandType, DEFAULT_BOARD, type Task } from '../../shared/boardCommands.ts';
 import { EventType } from '../../shared/events.ts';
-import { ErrorCode, RoomName } from '../../shared/protocol.ts';
+import { ErrorCode, RoomName, type WireEvent } from '../../shared/protocol.ts';
 import { EventQueue } from './eventQueue.ts';
 import { adminSeat } from './players.ts';
 import { command, failure, Seat, think, VuBudget, type Role, type Scenario, type VuContext } from './scenario.ts';
@@ -41,20 +41,41 @@ export const boardPlayersRole: Role = {
     } catch (error) {
       return failure(ctx, 'guest sign-in', error);
     }
+    // Open tasks are learnt from the board's events: live ones, and after every (re)join the
+    // ones missed while away, through events.sync as the protocol asks of a client (a player that
+    // joins a board room that a duplicate then replaced would otherwise never hear of them).
     const created = new EventQueue(ctx.rt);
+    const seen = new Set<string>();
+    let lastSeq = 0;
+    const onBoardEvent = (event: WireEvent<any>) => {
+      lastSeq = Math.max(lastSeq, event.seq);
+      if (event.type !== EventType.taskCreated) return;
+      const task = (event.data as { task: Task }).task;
+      if (seen.has(task.id)) return;
+      seen.add(task.id);
+      created.push(event);
+    };
     const seat = await Seat.open(
       ctx,
       'board',
       () => RoomConnection.join(ctx.rt, ctx.options.baseUrl, session.token, RoomName.board, { board: boardName(ctx) }),
       (room) => {
-        room.onEvent = (event) => {
-          if (event.type === EventType.taskCreated) created.push(event);
-        };
+        room.onEvent = onBoardEvent;
       },
     );
     if (!seat) return;
     const budget = new VuBudget(ctx);
+    const sync = async () => {
+      const reply = await command(ctx, budget, seat, BoardCommandType.eventsSync, { afterSeq: lastSeq });
+      if ('ack' in reply) for (const event of (reply.ack.result as { events: WireEvent<any>[] }).events) onBoardEvent(event);
+    };
+    let synced: RoomConnection | undefined;
     while (budget.running && (await seat.ready())) {
+      if (synced !== seat.room) {
+        synced = seat.room;
+        await sync();
+        continue;
+      }
       const event = await created.next(1000);
       if (!event) continue;
       const task = (event.data as { task: Task }).task;
