@@ -1,15 +1,22 @@
-// `npm run bench [-- --quick] [-- --clients N] [-- --seconds S]`
-// One invocation: a PostgreSQL baseline (pgbench -N when installed, else a one-transaction-per-
-// update loop), then N WebSocket clients sending game.rps (each acked only after its commit) at
-// full speed, then paced at half that rate; then the same two phases with a mixed workload (rps,
-// slot, gacha, shop.buy). Prints commands/s, ack p50/p99 and the ratios.
+// `npm run bench [-- --quick] [-- --clients N] [-- --seconds S] [-- --players N]`
+// One invocation prints every performance figure the README promises, each next to a baseline
+// measured in the same run:
+//   durable commands/s over WebSocket ÷ PostgreSQL's one-transaction-per-update rate (pgbench -N,
+//     else the same loop in `pg`); ack p50/p99 at half of peak ÷ pgbench's own at half its rate;
+//   connected players per process (each in its own room) and RSS per player ÷ the idle process;
+//   uWebSockets.js ÷ ws commands/s (TRANSPORT=uws vs ws, same clients, same database);
+//   the client bundle's gzip size ÷ the Colyseus SDK's browser bundle.
+// Phases: the baseline; N clients sending game.rps (acked only after commit) at full speed, then
+// paced at half that rate; the same with a mixed workload; the ws transport at full speed; a
+// fresh server filled with players; the commit pipeline alone; pgbench paced at half its rate.
 import { parseArgs } from 'node:util';
-import { CommandType } from '../shared/commands.ts';
 import { RoomName } from '../shared/protocol.ts';
-import { newId, signInGuest } from '../tests/support/client.ts';
+import { newId, signInGuest, type Session } from '../tests/support/client.ts';
 import { createTestDatabase, pgClient } from '../tests/support/db.ts';
 import { migrate, startServer } from '../tests/support/server.ts';
 import { percentile, pgbenchLatency, pgLoopBaseline, pgbenchBaseline } from './baseline.ts';
+import { clientBundle, type ClientFigure } from './benchClient.ts';
+import { connectedPlayers, type PlayersFigure } from './benchPlayers.ts';
 import { pipelineOnly } from './pipelineBench.ts';
 import { ProtocolRoom } from './protocolClient.ts';
 import { MIX_LABEL, mixed, rpsOnly, type Pick } from './workloads.ts';
@@ -20,16 +27,26 @@ const { values } = parseArgs({
     clients: { type: 'string' },
     seconds: { type: 'string' },
     inflight: { type: 'string', default: '4' },
+    players: { type: 'string' },
   },
 });
 const clients = Number(values.clients ?? (values.quick ? 16 : 64));
-const seconds = Number(values.seconds ?? (values.quick ? 3 : 10));
+const seconds = Number(values.seconds ?? (values.quick ? 2 : 10));
 const inflight = Number(values.inflight);
+// 10,000 is the README's figure; each player holds a socket on both sides (check `ulimit -n`).
+const playerCount = Math.min(10_000, Number(values.players ?? (values.quick ? 300 : 10_000)));
+
+const serverEnv = (databaseUrl: string, transport?: 'ws' | 'uws'): Record<string, string> => ({
+  DATABASE_URL: databaseUrl,
+  RATE_LIMIT_PER_SECOND: '100000',
+  LOG_LEVEL: 'error',
+  ...(transport ? { TRANSPORT: transport } : {}),
+});
 
 const db = await createTestDatabase('coffer_bench');
 try {
   await migrate(db.url);
-  console.log(`# Coffer bench: ${clients} clients, ${inflight} commands in flight each, ${seconds} s per phase`);
+  console.log(`# Coffer bench: ${clients} clients, ${inflight} commands in flight each, ${seconds} s per phase, up to ${playerCount} connected players`);
 
   const baseline = (await pgbenchBaseline(db.url, seconds)) ?? (await pgLoopBaseline(db.url, seconds));
   console.log(`baseline (${baseline.kind}): ${baseline.tps.toFixed(0)} transactions/s`);
@@ -37,42 +54,123 @@ try {
   // flush I/O out of the next one's latencies.
   await checkpoint(db.url);
 
-  const server = await startServer({ DATABASE_URL: db.url, RATE_LIMIT_PER_SECOND: '100000', LOG_LEVEL: 'error' });
-  try {
-    const sessions = await Promise.all(Array.from({ length: clients }, () => signInGuest(server.url)));
-    await fund(db.url, sessions.map((s) => s.userId), 1_000_000_000);
-    const tabs = await Promise.all(sessions.map((s) => ProtocolRoom.join(server.url, s.token, RoomName.player)));
+  let sessions: Session[] = [];
+  let peak: Phase;
+  let half: Phase;
+  let transport: string;
+  {
+    const server = await startServer(serverEnv(db.url));
+    try {
+      transport = await activeTransport(server.url);
+      console.log(`transport: ${transport}`);
+      sessions = await Promise.all(Array.from({ length: clients }, () => signInGuest(server.url)));
+      await fund(db.url, sessions.map((s) => s.userId), 1_000_000_000);
+      const tabs = await Promise.all(sessions.map((s) => ProtocolRoom.join(server.url, s.token, RoomName.player)));
 
-    const peak = await closedLoop(tabs, inflight, seconds * 1000, rpsOnly);
-    report('peak (closed loop)', peak);
-    await checkpoint(db.url);
-    const before = await commandBuckets(server.url);
-    const half = await paced(tabs, peak.perSecond / 2, seconds * 1000, rpsOnly);
-    const serverP99 = p99Bucket(before, await commandBuckets(server.url));
-    report(`half of peak (${(peak.perSecond / 2).toFixed(0)}/s offered)`, half);
-    console.log(`  server side (receive -> reply sent) at half of peak: p99 <= ${serverP99} ms`);
-    console.log(await pipelineFigures(server.url));
-    await checkpoint(db.url);
-    const mixedPeak = await closedLoop(tabs, inflight, seconds * 1000, mixed);
-    report(`mixed peak (${MIX_LABEL})`, mixedPeak);
-    await checkpoint(db.url);
-    const mixedHalf = await paced(tabs, mixedPeak.perSecond / 2, seconds * 1000, mixed);
-    report(`mixed at half of peak (${(mixedPeak.perSecond / 2).toFixed(0)}/s offered)`, mixedHalf);
-    for (const tab of tabs) tab.close();
-    await server.stop();
-    const ceiling = await pipelineOnly(db.url, clients * inflight, seconds);
-    await checkpoint(db.url);
-    const dbTail = await pgbenchLatency(db.url, baseline.tps / 2, seconds);
-    if (dbTail) console.log(`baseline latency at half its rate (pgbench -N -R ${(baseline.tps / 2).toFixed(0)}): p50 ${dbTail.p50.toFixed(1)} ms, p99 ${dbTail.p99.toFixed(1)} ms`);
-    console.log(`pipeline alone (no WebSocket, ${clients * inflight} writers): ${ceiling.toFixed(0)} mutations/s, ${(ceiling / baseline.tps).toFixed(2)}x baseline`);
-    console.log(`ratio to baseline: ${(peak.perSecond / baseline.tps).toFixed(2)}x (bar 2x, goal 5x)`);
-    console.log(`ack p99 at half of peak: ${half.p99.toFixed(1)} ms (bar 50 ms, goal 25 ms)`);
-    console.log(`mixed ratio to baseline: ${(mixedPeak.perSecond / baseline.tps).toFixed(2)}x; mixed ack p99 at half of peak: ${mixedHalf.p99.toFixed(1)} ms`);
-  } finally {
-    await server.stop();
+      peak = await closedLoop(tabs, inflight, seconds * 1000, rpsOnly);
+      report('peak (closed loop)', peak);
+      await checkpoint(db.url);
+      const before = await commandBuckets(server.url);
+      half = await paced(tabs, peak.perSecond / 2, seconds * 1000, rpsOnly);
+      const serverP99 = p99Bucket(before, await commandBuckets(server.url));
+      report(`half of peak (${(peak.perSecond / 2).toFixed(0)}/s offered)`, half);
+      console.log(`  server side (receive -> reply sent) at half of peak: p99 <= ${serverP99} ms`);
+      console.log(await pipelineFigures(server.url));
+      await checkpoint(db.url);
+      const mixedPeak = await closedLoop(tabs, inflight, seconds * 1000, mixed);
+      report(`mixed peak (${MIX_LABEL})`, mixedPeak);
+      await checkpoint(db.url);
+      const mixedHalf = await paced(tabs, mixedPeak.perSecond / 2, seconds * 1000, mixed);
+      report(`mixed at half of peak (${(mixedPeak.perSecond / 2).toFixed(0)}/s offered)`, mixedHalf);
+      console.log(`mixed ratio to baseline: ${(mixedPeak.perSecond / baseline.tps).toFixed(2)}x; mixed ack p99 at half of peak: ${mixedHalf.p99.toFixed(1)} ms`);
+      for (const tab of tabs) tab.close();
+    } finally {
+      await server.stop();
+    }
   }
+
+  // The same clients and database on the ws transport, to set uWS against.
+  let wsPeak: Phase | undefined;
+  if (transport === 'uws') {
+    await checkpoint(db.url);
+    const server = await startServer(serverEnv(db.url, 'ws'));
+    try {
+      const tabs = await Promise.all(sessions.map((s) => ProtocolRoom.join(server.url, s.token, RoomName.player)));
+      wsPeak = await closedLoop(tabs, inflight, seconds * 1000, rpsOnly);
+      report('peak on the ws transport (closed loop)', wsPeak);
+      for (const tab of tabs) tab.close();
+    } finally {
+      await server.stop();
+    }
+  }
+
+  // A fresh process, so its memory holds nothing but the players under test.
+  let players: PlayersFigure;
+  {
+    const server = await startServer(serverEnv(db.url));
+    try {
+      players = await connectedPlayers(server, playerCount);
+      console.log(`players: ${players.connected} of ${players.target} joined in ${players.joinSeconds.toFixed(1)} s, ${players.live} answered a command`);
+    } finally {
+      await server.stop();
+    }
+  }
+
+  await checkpoint(db.url);
+  const ceiling = await pipelineOnly(db.url, clients * inflight, seconds);
+  console.log(`pipeline alone (no WebSocket, ${clients * inflight} writers): ${ceiling.toFixed(0)} mutations/s, ${(ceiling / baseline.tps).toFixed(2)}x baseline`);
+  await checkpoint(db.url);
+  const dbTail = await pgbenchLatency(db.url, baseline.tps / 2, seconds);
+  if (dbTail) console.log(`baseline latency at half its rate (pgbench -N -R ${(baseline.tps / 2).toFixed(0)}): p50 ${dbTail.p50.toFixed(1)} ms, p99 ${dbTail.p99.toFixed(1)} ms`);
+  const client = await clientBundle(values.quick ? 30_000 : 120_000);
+
+  printFigures({ baselineTps: baseline.tps, baselineKind: baseline.kind, peak: peak!, half: half!, dbTail, players: players!, transport, wsPeak, client });
 } finally {
   await db.drop();
+}
+
+type Figures = {
+  baselineTps: number;
+  baselineKind: string;
+  peak: Phase;
+  half: Phase;
+  dbTail: { p50: number; p99: number } | null;
+  players: PlayersFigure;
+  transport: string;
+  wsPeak: Phase | undefined;
+  client: ClientFigure;
+};
+
+// Function declarations (hoisted): the top-level code above calls printFigures before this line.
+function x(ratio: number): string {
+  return Number.isFinite(ratio) ? `${ratio.toFixed(2)}x` : 'n/a';
+}
+function mb(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}
+function kb(bytes: number): string {
+  return `${(bytes / 1024).toFixed(1)} KB`;
+}
+
+/** The README's figures, one line each, every one with its ratio to a baseline of this run. */
+function printFigures(f: Figures) {
+  console.log('');
+  console.log('== figures (each against a baseline measured in this run) ==');
+  console.log(`durable commands/s over WebSocket: ${f.peak.perSecond.toFixed(0)}/s = ${x(f.peak.perSecond / f.baselineTps)} baseline (${f.baselineKind}: ${f.baselineTps.toFixed(0)} tx/s; bar 2x, goal 5x)`);
+  const tail = f.dbTail ? `${x(f.half.p50 / f.dbTail.p50)} / ${x(f.half.p99 / f.dbTail.p99)} pgbench -N at half its rate (p50 ${f.dbTail.p50.toFixed(1)} ms, p99 ${f.dbTail.p99.toFixed(1)} ms)` : 'n/a (no pgbench for a latency baseline)';
+  console.log(`ack latency at half of peak: p50 ${f.half.p50.toFixed(1)} ms, p99 ${f.half.p99.toFixed(1)} ms (bar 50 ms, goal 25 ms) = ${tail}`);
+  const p = f.players;
+  console.log(`connected players per process: ${p.connected} of ${p.target} (${p.live} live), RSS ${mb(p.idleRssBytes)} idle -> ${mb(p.rssBytes)} = ${x(p.rssBytes / p.idleRssBytes)} idle; ${kb(p.perPlayerBytes)} per player`);
+  if (f.wsPeak) console.log(`uWS / ws commands/s: ${f.peak.perSecond.toFixed(0)} / ${f.wsPeak.perSecond.toFixed(0)} = ${x(f.peak.perSecond / f.wsPeak.perSecond)}`);
+  else console.log(`uWS / ws commands/s: n/a (uWebSockets.js not in use: transport ${f.transport})`);
+  if (f.client.built) console.log(`client bundle: ${kb(f.client.gzipBytes)} gzip in ${f.client.files} files = ${x(f.client.gzipBytes / f.client.sdkGzipBytes)} the Colyseus SDK alone (${kb(f.client.sdkGzipBytes)} gzip)`);
+  else console.log(`client bundle: client not built (${f.client.reason})`);
+}
+
+/** Which transport the server is using, from its metrics. */
+async function activeTransport(url: string): Promise<string> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return /^coffer_transport_info\{transport="([^"]+)"\} 1$/m.exec(text)?.[1] ?? 'unknown';
 }
 
 /** The server's own command latency histogram (cumulative bucket counts by upper bound). */

@@ -1,0 +1,25 @@
+// `npm run bench -- --quick` end to end: it must run through and print every figure the README
+// promises, each with its ratio to a baseline from the same run. Checks the format (and that every
+// player it set out to connect did connect), never the values: the machine is shared and noisy.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { test } from 'node:test';
+import { promisify } from 'node:util';
+import { ROOT } from './support/server.ts';
+
+test('npm run bench -- --quick prints every promised figure with its ratio', async () => {
+  const { stdout } = await promisify(execFile)(process.execPath, [path.join(ROOT, 'load/bench.ts'), '--quick'], { cwd: ROOT, env: process.env, maxBuffer: 16 * 1024 * 1024 });
+  const figures = stdout.slice(stdout.indexOf('== figures'));
+  assert.match(figures, /^== figures \(each against a baseline measured in this run\) ==$/m, stdout);
+  const ratio = String.raw`\d+\.\d\dx`;
+  assert.match(figures, new RegExp(String.raw`^durable commands/s over WebSocket: \d+/s = ${ratio} baseline \(.+: \d+ tx/s; bar 2x, goal 5x\)$`, 'm'));
+  assert.match(figures, new RegExp(String.raw`^ack latency at half of peak: p50 \d+\.\d ms, p99 \d+\.\d ms \(bar 50 ms, goal 25 ms\) = (${ratio} / ${ratio} pgbench -N at half its rate .+|n/a \(no pgbench .+\))$`, 'm'));
+  const players = new RegExp(String.raw`^connected players per process: (\d+) of (\d+) \((\d+) live\), RSS [\d.]+ MB idle -> [\d.]+ MB = ${ratio} idle; -?[\d.]+ KB per player$`, 'm').exec(figures);
+  assert.ok(players, `no players figure in:\n${figures}`);
+  assert.equal(players[1], players[2], 'every player the quick run set out to connect joined its room');
+  assert.equal(players[3], players[2], 'and every one answered a command');
+  const transport = process.env.COFFER_EXPECT_TRANSPORT === 'uws' ? String.raw`\d+ / \d+ = ${ratio}` : String.raw`(\d+ / \d+ = ${ratio}|n/a \(.+\))`;
+  assert.match(figures, new RegExp(String.raw`^uWS / ws commands/s: ${transport}$`, 'm'));
+  assert.match(figures, new RegExp(String.raw`^client bundle: ([\d.]+ KB gzip in \d+ files = ${ratio} the Colyseus SDK alone \(.+\)|client not built \(.+\))$`, 'm'));
+});

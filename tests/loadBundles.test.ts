@@ -1,0 +1,203 @@
+// The k6 bundles (runner A). k6 itself is not installed on our machines (it is not a Debian or npm
+// package), so this file checks the bundles two ways instead of running k6:
+//  1. `npm run build:load`'s output imports only k6 modules and uses no Node-only API
+//     (require, node: modules, process, unguarded Buffer, __dirname).
+//  2. The same build, in CommonJS form, runs in a bare `node:vm` context (ECMAScript built-ins
+//     only: no process, Buffer, URL, TextEncoder, performance), with small stand-ins for the k6
+//     modules over Node's fetch and WebSocket, against a real server: setup signs the admin in,
+//     a role function plays, handleSummary writes the summary. That exercises load/k6/runtime.ts
+//     and the codec as bundled, though not k6's own VM.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import vm from 'node:vm';
+import { buildLoadScripts } from '../load/build.ts';
+import { scenarios } from '../load/scenario/index.ts';
+import type { LoadSummary } from '../load/scenario/summary.ts';
+import { serverFixture } from './support/fixture.ts';
+import { TEST_ADMIN_PASSWORD } from './support/server.ts';
+
+const fx = serverFixture('coffer_load_k6');
+let dir: string;
+before(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'coffer-k6-'));
+});
+after(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+/** Node-only constructs a k6 script must not contain, with what each one means. */
+const FORBIDDEN: Array<[RegExp, string]> = [
+  [/\brequire\s*\(/, 'require()'],
+  [/["']node:/, 'a node: module'],
+  [/\bprocess\s*\./, 'process.*'],
+  [/\b__dirname\b|\b__filename\b/, '__dirname / __filename'],
+  [/\bimport\.meta\b/, 'import.meta'],
+  [/\bsetImmediate\b/, 'setImmediate'],
+];
+
+/**
+ * `Buffer` may appear only behind a runtime check (msgpackr's `typeof Buffer !== "undefined"` /
+ * `hasNodeBuffer`), on the same line or the line before; any other use would throw in k6.
+ */
+function unguardedBufferLines(source: string): string[] {
+  const lines = source.split('\n');
+  return lines.filter((line, i) => /(?<![\w$])Buffer\b/.test(line) && !/typeof Buffer|hasNodeBuffer/.test(line + (lines[i - 1] ?? '')) && !/["'][^"']*\bBuffer\b[^"']*["']/.test(line));
+}
+
+test('npm run build:load writes one ES module per scenario that imports only k6 modules and no Node API', async () => {
+  const files = await buildLoadScripts({ outDir: path.join(dir, 'esm') });
+  assert.deepEqual(files.map((f) => path.basename(f)).sort(), Object.keys(scenarios).map((n) => `${n}.js`).sort());
+  for (const file of files) {
+    const source = await readFile(file, 'utf8');
+    const imports = [...source.matchAll(/^\s*import\s[^;]*?from\s*["']([^"']+)["']/gm)].map((m) => m[1]);
+    assert.ok(imports.length > 0, `${file} has no imports at all`);
+    for (const specifier of imports) assert.match(specifier, /^k6(\/[a-z/]+)?$/, `${path.basename(file)} imports ${specifier}`);
+    assert.ok(imports.includes('k6/experimental/websockets') && imports.includes('k6/metrics') && imports.includes('k6/http'));
+    for (const [pattern, what] of FORBIDDEN) assert.doesNotMatch(source, pattern, `${path.basename(file)} uses ${what}`);
+    assert.deepEqual(unguardedBufferLines(source), [], `${path.basename(file)} uses Buffer without a guard`);
+    assert.doesNotMatch(source, /\bZodError\b|zod\/v4/, 'zod itself is not bundled');
+    for (const name of ['options', 'setup', 'handleSummary', ...scenarios[path.basename(file, '.js') as keyof typeof scenarios].roles.map((r) => r.name)]) {
+      assert.match(source, new RegExp(`export\\s*\\{[^}]*\\b${name}\\b`), `${path.basename(file)} exports ${name}`);
+    }
+  }
+});
+
+test('the scanner itself catches Node-only code', () => {
+  assert.deepEqual(unguardedBufferLines('const b = Buffer.from(x);'), ['const b = Buffer.from(x);']);
+  assert.deepEqual(unguardedBufferLines('const b = typeof Buffer !== "undefined" ? Buffer.from(x) : y;'), []);
+  assert.ok(FORBIDDEN.some(([p]) => p.test('const fs = require("node:fs");')));
+  assert.ok(FORBIDDEN.some(([p]) => p.test('if (process.env.X) {}')));
+});
+
+/** Metric samples the stand-in k6/metrics module records, by metric name. */
+type Samples = Map<string, Array<{ value: number; tags?: Record<string, string> }>>;
+
+function k6StandIns(samples: Samples) {
+  const record = (name: string) => (value: number | boolean, tags?: Record<string, string>) => {
+    const list = samples.get(name) ?? [];
+    list.push({ value: Number(value), tags });
+    samples.set(name, list);
+  };
+  class Metric {
+    add: (value: number | boolean, tags?: Record<string, string>) => void;
+    constructor(name: string) {
+      this.add = record(name);
+    }
+  }
+  // k6's WebSocket API (onopen/onmessage/onclose properties) over Node's WebSocket.
+  class K6WebSocket {
+    binaryType = 'blob';
+    onopen: (() => void) | null = null;
+    onmessage: ((e: { data: ArrayBuffer }) => void) | null = null;
+    onerror: ((e: { error?: string }) => void) | null = null;
+    onclose: ((e: { code: number }) => void) | null = null;
+    readonly #socket: WebSocket;
+    constructor(url: string) {
+      this.#socket = new WebSocket(url);
+      this.#socket.binaryType = 'arraybuffer';
+      this.#socket.onopen = () => this.onopen?.();
+      this.#socket.onmessage = (e) => this.onmessage?.({ data: e.data as ArrayBuffer });
+      this.#socket.onerror = () => this.onerror?.({ error: 'socket error' });
+      this.#socket.onclose = (e) => this.onclose?.({ code: e.code });
+    }
+    send(data: ArrayBuffer) {
+      assert.ok(data instanceof ArrayBuffer || Object.prototype.toString.call(data) === '[object ArrayBuffer]', 'k6 sends ArrayBuffers');
+      this.#socket.send(data);
+    }
+    close(code?: number) {
+      this.#socket.close(code);
+    }
+  }
+  const http = {
+    async asyncRequest(method: string, url: string, body: string | null, params: { headers?: Record<string, string> }) {
+      const res = await fetch(url, { method, body: body ?? undefined, headers: params?.headers });
+      return { status: res.status, body: await res.text(), error: '' };
+    },
+    // k6's http.post blocks the VU; here a child process does the request synchronously.
+    post(url: string, body: string, params: { headers?: Record<string, string> }) {
+      const script = `fetch(${JSON.stringify(url)}, { method: 'POST', body: ${JSON.stringify(body)}, headers: ${JSON.stringify(params?.headers ?? {})} }).then(async (r) => process.stdout.write(JSON.stringify({ status: r.status, body: await r.text() })))`;
+      return JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
+    },
+  };
+  return {
+    k6: { sleep: () => assert.fail('the bundle blocked a VU with sleep() although timers exist') },
+    // Whichever way the CommonJS interop reads the default export, it finds the client.
+    'k6/http': { ...http, default: http },
+    'k6/experimental/websockets': { WebSocket: K6WebSocket },
+    'k6/metrics': { Trend: Metric, Counter: Metric, Rate: Metric },
+  } as Record<string, unknown>;
+}
+
+function trendValues(list: Array<{ value: number }> | undefined) {
+  const values = (list ?? []).map((s) => s.value).sort((a, b) => a - b);
+  const at = (q: number) => values[Math.min(values.length - 1, Math.floor(q * values.length))] ?? 0;
+  return { count: values.length, avg: 0, min: values[0] ?? 0, med: at(0.5), max: values.at(-1) ?? 0, 'p(95)': at(0.95), 'p(99)': at(0.99) };
+}
+
+test('a bundle runs in a bare JavaScript context with k6 stand-ins: setup, a role, handleSummary', async () => {
+  const [file] = (await buildLoadScripts({ outDir: path.join(dir, 'cjs'), format: 'cjs' })).filter((f) => f.endsWith('players.js'));
+  const samples: Samples = new Map();
+  const modules = k6StandIns(samples);
+  const env = { BASE_URL: fx.server.url, VUS: '2', DURATION: '5m', COMMANDS: '8', THINK_MS: '1', ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, SUMMARY_FILE: 'summary.json' };
+  const sandbox: Record<string, unknown> = {
+    module: { exports: {} },
+    require: (name: string) => {
+      if (!(name in modules)) throw new Error(`the bundle required ${name}, which k6 does not have`);
+      return modules[name];
+    },
+    __ENV: env,
+    __VU: 1,
+    console,
+    setTimeout,
+    clearTimeout,
+  };
+  sandbox.exports = (sandbox.module as { exports: object }).exports;
+  const context = vm.createContext(sandbox);
+  for (const global of ['process', 'Buffer', 'URL', 'TextEncoder', 'TextDecoder', 'performance', 'fetch', 'WebSocket']) {
+    assert.equal(vm.runInContext(`typeof ${global}`, context), 'undefined', `${global} is not in the sandbox`);
+  }
+  vm.runInContext(await readFile(file, 'utf8'), context, { filename: file });
+  const script = (sandbox.module as { exports: Record<string, any> }).exports;
+  // Objects made inside the context have that context's prototypes: compare them as JSON.
+  const plain = (value: unknown) => JSON.parse(JSON.stringify(value));
+
+  assert.deepEqual(Object.keys(script.options.scenarios), ['players']);
+  assert.equal(script.options.scenarios.players.vus, 2);
+  assert.deepEqual(plain(script.options.thresholds), { coffer_ack_ms: ['p(95)<250', 'p(99)<500'], coffer_errors: ['rate<0.01'] });
+
+  const data = script.setup();
+  assert.ok(data.admin?.token, 'setup signed the admin in');
+  await Promise.all([script.players(data), script.players(data)]);
+
+  const acks = samples.get('coffer_acks') ?? [];
+  const refusals = samples.get('coffer_refusals') ?? [];
+  const errors = samples.get('coffer_errors') ?? [];
+  // Two VUs, 8 player commands each, plus one admin grant each.
+  assert.equal(acks.length + refusals.length, 2 * 8 + 2);
+  assert.equal(errors.filter((e) => e.value === 1).length, 0, 'no command failed');
+  assert.equal(samples.get('coffer_ack_ms')?.length, 2 * 8 + 2);
+  assert.equal(samples.get('coffer_join_ms')?.length, 2 * 2, 'each VU joined its player room and the admin room');
+
+  const failed = errors.filter((e) => e.value === 1).length;
+  const out = script.handleSummary({
+    metrics: {
+      coffer_ack_ms: { values: trendValues(samples.get('coffer_ack_ms')), thresholds: { 'p(95)<250': { ok: true }, 'p(99)<500': { ok: true } } },
+      coffer_join_ms: { values: trendValues(samples.get('coffer_join_ms')) },
+      coffer_acks: { values: { count: acks.length } },
+      coffer_refusals: { values: { count: refusals.length } },
+      coffer_errors: { values: { rate: failed / errors.length, passes: failed, fails: errors.length - failed }, thresholds: { 'rate<0.01': { ok: true } } },
+    },
+    state: { testRunDurationMs: 1234 },
+  });
+  assert.deepEqual(Object.keys(out).sort(), ['stdout', 'summary.json']);
+  const summary = JSON.parse(out['summary.json']) as LoadSummary;
+  assert.equal(summary.runner, 'k6');
+  assert.equal(summary.acks, acks.length);
+  assert.equal(summary.ackMs.count, 2 * 8 + 2);
+  assert.equal(summary.ok, true);
+  assert.match(out.stdout, /scenario players \(runner k6\)/);
+});
