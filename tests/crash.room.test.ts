@@ -14,7 +14,7 @@ import { serverFixture } from './support/fixture.ts';
 import { fundNewPlayer, queryRows } from './support/ledger.ts';
 import { waitFor } from './support/wait.ts';
 
-const fx = serverFixture('coffer_crash_room', { CRASH_BETTING_MS: '400', CRASH_PAUSE_MS: '200', CRASH_GROWTH_PER_SECOND: '2', EFFECT_SWEEP_SECONDS: '1' });
+const fx = serverFixture('coffer_crash_room', { CRASH_BETTING_MS: '1500', CRASH_PAUSE_MS: '200', CRASH_GROWTH_PER_SECOND: '2', EFFECT_SWEEP_SECONDS: '1' });
 const LENGTH = 20_000;
 
 /** A chain seed whose first rounds crash late enough to cash out in a test (found, not assumed). */
