@@ -20,6 +20,7 @@ import { resolveSecrets } from './secrets.ts';
 import { CommitPipeline } from './store/commitPipeline.ts';
 import { sqlFor } from './store/sql.ts';
 import { createTransport } from './transport.ts';
+import { createFaults } from './faults.ts';
 
 export type App = { server: Server; database: Database; transport: 'uws' | 'ws'; pipeline: CommitPipeline; port: number };
 
@@ -32,7 +33,9 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, migrate: !config.databaseUrl, logger });
   const sql = await sqlFor(database.orm);
   const metrics = createMetrics();
-  const pipeline = new CommitPipeline(sql, {}, pipelineObserver(metrics, (reason, error) => logger.warn({ reason, err: error }, 'mutation not committed')));
+  const faults = config.fault ? createFaults(config.fault) : undefined;
+  if (config.fault) logger.warn({ fault: config.fault }, 'COFFER_FAULT is set: this process will kill itself at the configured crash point');
+  const pipeline = new CommitPipeline(sql, { faults }, pipelineObserver(metrics, (reason, error) => logger.warn({ reason, err: error }, 'mutation not committed')));
   const tokens = createTokens(secrets.jwtSecret);
   const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
   redis?.on('error', (error) => logger.debug({ err: error }, 'redis connection error'));
@@ -48,7 +51,7 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
 
   const { transport, name } = await createTransport(config.transport, config.maxPayloadBytes, logger);
   metrics.transport.set({ transport: name }, 1);
-  const deps = { sql, pipeline, clock: overrides.clock ?? systemClock, seeds: overrides.seeds ?? cryptoSeeds, logger, tokens, metrics, rateLimitPerSecond: config.rateLimitPerSecond };
+  const deps = { sql, pipeline, clock: overrides.clock ?? systemClock, seeds: overrides.seeds ?? cryptoSeeds, logger, tokens, metrics, rateLimitPerSecond: config.rateLimitPerSecond, faults };
   const server = defineServer({
     transport,
     greet: false,

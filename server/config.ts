@@ -1,6 +1,7 @@
 // The only module that reads the environment. A bad value stops the process with one line naming
 // the variable and what it expects.
 import { z } from 'zod';
+import { parseFaultPlan, type FaultPlan } from './faults.ts';
 
 export const CONFIG_VARIABLES = [
   'PORT',
@@ -19,6 +20,8 @@ export const CONFIG_VARIABLES = [
   'CRASH_BETTING_MS',
   'CRASH_PAUSE_MS',
   'CRASH_GROWTH_PER_SECOND',
+  'ALLOWED_ORIGINS',
+  'COFFER_FAULT',
 ] as const;
 
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
@@ -63,6 +66,15 @@ const schema = z.object({
     emptyToUndefined,
     z.string().regex(/^\d+(\.\d+)?$/, 'must be a decimal number from 0.01 to 10').transform(Number).refine((n) => n >= 0.01 && n <= 10, 'must be a decimal number from 0.01 to 10').default(0.06),
   ),
+  ALLOWED_ORIGINS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .transform((v) => v.split(',').map((o) => o.trim()).filter((o) => o !== ''))
+      .refine((list) => list.length > 0 && list.every((o) => o === '*' || /^https?:\/\/[^/\s]+$/.test(o)), 'must be * or a comma-separated list of origins like https://game.example.com (scheme and host, no path)')
+      .default(['*']),
+  ),
+  COFFER_FAULT: z.preprocess(emptyToUndefined, z.string().optional()),
 });
 
 export type Config = {
@@ -81,6 +93,10 @@ export type Config = {
   /** How often unapplied cross-room effects are delivered again. */
   effectSweepSeconds: number;
   crash: { bettingMs: number; pauseMs: number; growthPerSecond: number };
+  /** Browser origins allowed to call HTTP routes and open WebSockets; `*` allows all. */
+  allowedOrigins: string[];
+  /** Test-only crash point (server/faults.ts); never set in production. */
+  fault: FaultPlan | undefined;
 };
 
 export class ConfigError extends Error {
@@ -104,6 +120,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     if (!c.JWT_SECRET) throw new ConfigError('JWT_SECRET is required when DATABASE_URL is set (at least 32 characters)');
     if (!c.ADMIN_PASSWORD) throw new ConfigError('ADMIN_PASSWORD is required when DATABASE_URL is set (at least 12 characters)');
   }
+  let fault: FaultPlan | undefined;
+  if (c.COFFER_FAULT) {
+    if (c.NODE_ENV === 'production') throw new ConfigError('COFFER_FAULT is a test-only crash point and is refused when NODE_ENV=production');
+    const plan = parseFaultPlan(c.COFFER_FAULT);
+    if (typeof plan === 'string') throw new ConfigError(`COFFER_FAULT ${plan} (got ${JSON.stringify(c.COFFER_FAULT)})`);
+    fault = plan;
+  }
   return {
     port: c.PORT,
     databaseUrl: c.DATABASE_URL,
@@ -119,5 +142,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maxPayloadBytes: c.MAX_PAYLOAD_BYTES,
     effectSweepSeconds: c.EFFECT_SWEEP_SECONDS,
     crash: { bettingMs: c.CRASH_BETTING_MS, pauseMs: c.CRASH_PAUSE_MS, growthPerSecond: c.CRASH_GROWTH_PER_SECOND },
+    allowedOrigins: c.ALLOWED_ORIGINS,
+    fault,
   };
 }

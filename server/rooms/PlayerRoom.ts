@@ -16,8 +16,9 @@ import { stakeCrashBet } from '../domain/crashStake.ts';
 import { GLOBAL_CHANNEL } from './globalChannel.ts';
 import { RECENT_REPLIES } from './recentReplies.ts';
 import type { Reply } from './replies.ts';
+import type { Faults } from '../faults.ts';
 
-export type PlayerRoomDeps = WriterDeps & { tokens: Tokens; metrics: Metrics; rateLimitPerSecond: number };
+export type PlayerRoomDeps = WriterDeps & { tokens: Tokens; metrics: Metrics; rateLimitPerSecond: number; faults?: Faults };
 
 /** Seconds a dropped client may come back to the same room (SDK reconnection). */
 export const RECONNECT_SECONDS = 20;
@@ -118,8 +119,10 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
       void reply.then((r) => {
         deps.metrics.commands.inc({ type: safeType(type), outcome: 'ack' in r ? 'ack' : r.nack.code });
         deps.metrics.commandSeconds.observe((performance.now() - received) / 1000);
-        if ('ack' in r) client.send(ServerMessage.ack, r.ack);
-        else client.send(ServerMessage.nack, r.nack);
+        if ('ack' in r) {
+          client.send(ServerMessage.ack, r.ack);
+          deps.faults?.at('after-ack', r.ack.id);
+        } else client.send(ServerMessage.nack, r.nack);
       });
     }
 
