@@ -68,6 +68,9 @@ describe('loadConfig', () => {
     ['ADMIN_PASSWORD', 'short'],
     ['RATE_LIMIT_PER_SECOND', '0'],
     ['MAX_PAYLOAD_BYTES', '10'],
+    ['COFFER_FAULT', 'sometimes'],
+    ['COFFER_FAULT', 'after-commit'],
+    ['COFFER_FAULT', 'after-commit:bad prefix'],
   ];
   for (const [variable, value] of bad) {
     test(`${variable}=${value} is a ConfigError whose message starts with ${variable}`, () => {
@@ -76,6 +79,13 @@ describe('loadConfig', () => {
       assert.ok(!error.message.includes('\n'), 'one line');
     });
   }
+
+  test('COFFER_FAULT is off by default, parsed as <point>:<id prefix>, and refused in production', () => {
+    assert.equal(loadConfig({}).fault, undefined);
+    assert.deepEqual(loadConfig({ COFFER_FAULT: 'after-ack:crash-' }).fault, { point: 'after-ack', idPrefix: 'crash-' });
+    const refused = configError({ COFFER_FAULT: 'before-commit:crash-', NODE_ENV: 'production' });
+    assert.match(refused.message, /^COFFER_FAULT .*production/);
+  });
 
   test('the message quotes the bad value, never a secret that was fine', () => {
     const error = configError({ ...SERVICES, PORT: 'abc' });

@@ -1,6 +1,7 @@
 // The only module that reads the environment. A bad value stops the process with one line naming
 // the variable and what it expects.
 import { z } from 'zod';
+import { parseFaultPlan, type FaultPlan } from './faults.ts';
 
 export const CONFIG_VARIABLES = [
   'PORT',
@@ -22,6 +23,7 @@ export const CONFIG_VARIABLES = [
   'REDIS_KEY_PREFIX',
   'RELAY_POLL_MS',
   'RELAY_STREAM_MAXLEN',
+  'COFFER_FAULT',
 ] as const;
 
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
@@ -69,6 +71,7 @@ const schema = z.object({
   REDIS_KEY_PREFIX: z.preprocess(emptyToUndefined, z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'must be 1 to 64 characters of letters, digits and :_.-').default('coffer:')),
   RELAY_POLL_MS: z.preprocess(emptyToUndefined, wholeNumber(1, 10_000).default(10)),
   RELAY_STREAM_MAXLEN: z.preprocess(emptyToUndefined, wholeNumber(1000, 100_000_000).default(100_000)),
+  COFFER_FAULT: z.preprocess(emptyToUndefined, z.string().optional()),
 });
 
 export type Config = {
@@ -90,6 +93,8 @@ export type Config = {
   /** Prefix of every Redis key Coffer and Colyseus write: deployments sharing a Redis stay apart. */
   redisKeyPrefix: string;
   relay: { pollMs: number; streamMaxLen: number };
+  /** Test-only crash point (server/faults.ts); never set in production. */
+  fault: FaultPlan | undefined;
 };
 
 export class ConfigError extends Error {
@@ -113,6 +118,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     if (!c.JWT_SECRET) throw new ConfigError('JWT_SECRET is required when DATABASE_URL is set (at least 32 characters)');
     if (!c.ADMIN_PASSWORD) throw new ConfigError('ADMIN_PASSWORD is required when DATABASE_URL is set (at least 12 characters)');
   }
+  let fault: FaultPlan | undefined;
+  if (c.COFFER_FAULT) {
+    if (c.NODE_ENV === 'production') throw new ConfigError('COFFER_FAULT is a test-only crash point and is refused when NODE_ENV=production');
+    const plan = parseFaultPlan(c.COFFER_FAULT);
+    if (typeof plan === 'string') throw new ConfigError(`COFFER_FAULT ${plan} (got ${JSON.stringify(c.COFFER_FAULT)})`);
+    fault = plan;
+  }
   return {
     port: c.PORT,
     databaseUrl: c.DATABASE_URL,
@@ -130,5 +142,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     crash: { bettingMs: c.CRASH_BETTING_MS, pauseMs: c.CRASH_PAUSE_MS, growthPerSecond: c.CRASH_GROWTH_PER_SECOND },
     redisKeyPrefix: c.REDIS_KEY_PREFIX,
     relay: { pollMs: c.RELAY_POLL_MS, streamMaxLen: c.RELAY_STREAM_MAXLEN },
+    fault,
   };
 }

@@ -18,8 +18,9 @@ import type { EventBus } from '../relay/eventBus.ts';
 import type { FenceWatch } from './fenceWatch.ts';
 import { RECENT_REPLIES } from './recentReplies.ts';
 import type { Reply } from './replies.ts';
+import type { Faults } from '../faults.ts';
 
-export type PlayerRoomDeps = WriterDeps & { tokens: Tokens; metrics: Metrics; rateLimitPerSecond: number; events: EventBus; fenceWatch: FenceWatch };
+export type PlayerRoomDeps = WriterDeps & { tokens: Tokens; metrics: Metrics; rateLimitPerSecond: number; events: EventBus; fenceWatch: FenceWatch; faults?: Faults };
 
 /** Seconds a dropped client may come back to the same room (SDK reconnection). */
 export const RECONNECT_SECONDS = 20;
@@ -127,8 +128,10 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
       void reply.then((r) => {
         deps.metrics.commands.inc({ type: safeType(type), outcome: 'ack' in r ? 'ack' : r.nack.code });
         deps.metrics.commandSeconds.observe((performance.now() - received) / 1000);
-        if ('ack' in r) client.send(ServerMessage.ack, r.ack);
-        else client.send(ServerMessage.nack, r.nack);
+        if ('ack' in r) {
+          client.send(ServerMessage.ack, r.ack);
+          deps.faults?.at('after-ack', r.ack.id);
+        } else client.send(ServerMessage.nack, r.nack);
       });
     }
 

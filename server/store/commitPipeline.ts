@@ -5,6 +5,7 @@
 // flight at once so that one batch's round trips overlap the next one's; a writer is in at most
 // one of them, which keeps each room's mutations committing in the order they were submitted.
 import { setTimeout as wait } from 'node:timers/promises';
+import type { Faults } from '../faults.ts';
 import { checkMutation, writeBatch } from './batchStatements.ts';
 import { CommitFailed, type Mutation, writerKey } from './mutation.ts';
 import { isSoldOut, isTransient, type Sql } from './sql.ts';
@@ -15,6 +16,8 @@ export type PipelineOptions = {
   /** Attempts for a batch that fails with a transient error (connection lost, deadlock, ...). */
   maxAttempts: number;
   retryBaseMs: number;
+  /** Test-only crash points around the commit (server/faults.ts); absent in normal runs. */
+  faults?: Faults;
 };
 
 export type PipelineObserver = {
@@ -116,8 +119,10 @@ export class CommitPipeline {
     const live = this.#dropPoisoned(batch);
     for (let attempt = 1; live.length > 0; attempt++) {
       const started = performance.now();
+      for (const p of live) this.#options.faults?.at('before-commit', p.mutation.command?.commandId);
       try {
         const lost = new Set(await writeBatch(this.#sql, live.map((p) => p.mutation)));
+        for (const p of live) this.#options.faults?.at('after-commit', p.mutation.command?.commandId);
         this.#observer?.batchCommitted(live.length, (performance.now() - started) / 1000);
         const committed = this.#fail(live, (p) => lost.has(p.mutation.writer.account), 'fenced', new Error('writer epoch is stale'));
         for (const p of committed) p.resolve();

@@ -8,14 +8,15 @@ import { migrate, startServer, type RunningServer } from './server.ts';
 export type ServerFixture = {
   db: TestDatabase;
   server: RunningServer;
-  /** Starts the server again on the same database and port (after stop() or kill()). */
-  restart(): Promise<RunningServer>;
+  /** Starts the server again on the same database and port (after stop() or kill()); `overrides`
+   *  replace variables of the fixture's environment for this start (an empty string unsets one). */
+  restart(overrides?: Record<string, string>): Promise<RunningServer>;
 };
 
 export function serverFixture(prefix: string, env: Record<string, string> = {}): ServerFixture {
   const fx = {
-    async restart() {
-      fx.server = await startServer({ DATABASE_URL: fx.db.url, ...env }, { port: fx.server.port });
+    async restart(overrides: Record<string, string> = {}) {
+      fx.server = await startServer({ DATABASE_URL: fx.db.url, ...env, ...overrides }, { port: fx.server.port });
       return fx.server;
     },
   } as ServerFixture;

@@ -1,0 +1,154 @@
+// Issue 8, storage outages. PostgreSQL is shared by everyone on the machine, so "PostgreSQL down"
+// is simulated for one server by a TCP proxy between it and PostgreSQL that the test cuts: commands
+// are nacked UNAVAILABLE (retryable), /health/ready answers 503, nothing is acked that is not
+// committed; when the proxy is restored the server recovers by itself and the retried ids are
+// applied exactly once. Redis cut the same way: the core keeps acknowledging commands.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { CommandType } from '../shared/commands.ts';
+import { expectAck, joinPlayerRoom, newId, signInGuest, type PlayerConnection, type Reply } from './support/client.ts';
+import { createTestDatabase, type TestDatabase } from './support/db.ts';
+import { assertLedgerHolds, queryRows } from './support/ledger.ts';
+import { migrate, startServer, type RunningServer } from './support/server.ts';
+import { startTcpProxy, type TcpProxy } from './support/tcpProxy.ts';
+import { waitFor } from './support/wait.ts';
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+async function readiness(server: RunningServer): Promise<number> {
+  return (await fetch(`${server.url}/health/ready`)).status;
+}
+
+/** Sends `id` until it is not refused UNAVAILABLE (the room may still be reloading). */
+async function sendUntilServed(tab: PlayerConnection, fields: Record<string, unknown>, id: string): Promise<Reply> {
+  let reply!: Reply;
+  await waitFor(async () => {
+    reply = await tab.send(CommandType.gameRps, fields, id);
+    return !('nack' in reply && reply.nack.code === 'UNAVAILABLE');
+  });
+  return reply;
+}
+
+describe('PostgreSQL unreachable', () => {
+  let db: TestDatabase;
+  let pgProxy: TcpProxy;
+  let server: RunningServer;
+
+  before(async () => {
+    db = await createTestDatabase('coffer_pgoutage');
+    await migrate(db.url);
+    const target = new URL(db.url);
+    pgProxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    server = await startServer({ DATABASE_URL: pgProxy.through(db.url) });
+  });
+  after(async () => {
+    await server?.stop();
+    await pgProxy?.close();
+    await assertLedgerHolds(db.url);
+    await db.drop();
+  });
+
+  test('commands nack UNAVAILABLE, readiness is 503, and the retried ids apply exactly once after recovery', async () => {
+    const me = await signInGuest(server.url);
+    const tab = await joinPlayerRoom(server.url, me.token);
+    expectAck(await tab.send(CommandType.streakClaim));
+    assert.equal(await readiness(server), 200);
+
+    pgProxy.cut();
+    const ids = [newId(), newId(), newId()];
+    const duringOutage: Reply[] = [];
+    for (const id of ids) duringOutage.push(await tab.send(CommandType.gameRps, { bet: 5, hand: 'paper' }, id));
+    for (const reply of duringOutage) {
+      assert.ok('nack' in reply, `no ack while PostgreSQL is unreachable: ${JSON.stringify(reply)}`);
+      assert.equal(reply.nack.code, 'UNAVAILABLE');
+      assert.equal(reply.nack.retryable, true);
+      assert.match(reply.nack.message, /same id/);
+    }
+    assert.equal(await readiness(server), 503, 'not ready while the database is unreachable');
+    const ready = await (await fetch(`${server.url}/health/ready`)).json();
+    assert.equal(ready.components.database.ok, false);
+    assert.equal(await fetch(`${server.url}/health/live`).then((r) => r.status), 200, 'still alive');
+    const written = await queryRows(db.url, 'SELECT command_id FROM command_results WHERE command_id = ANY($1)', [ids]);
+    assert.deepEqual(written, [], 'nothing of the refused commands reached PostgreSQL');
+
+    pgProxy.restore();
+    await waitFor(async () => (await readiness(server)) === 200);
+    const results = [];
+    for (const id of ids) results.push(expectAck(await sendUntilServed(tab, { bet: 5, hand: 'paper' }, id)));
+    // Once more each: the stored replies, no second effect.
+    for (const [i, id] of ids.entries()) assert.deepEqual(expectAck(await tab.send(CommandType.gameRps, { bet: 5, hand: 'paper' }, id)), results[i]);
+    for (const id of ids) {
+      assert.equal((await queryRows(db.url, 'SELECT 1 FROM command_results WHERE actor = $1 AND command_id = $2', [me.userId, id])).length, 1, 'one stored reply');
+      const [{ bets }] = await queryRows<{ bets: string }>(db.url, `SELECT count(*) AS bets FROM transfers WHERE command_id = $1 AND reason = 'game.rps.bet'`, [id]);
+      assert.equal(Number(bets), 1, 'one bet');
+    }
+    const [{ balance }] = await queryRows<{ balance: string }>(db.url, 'SELECT balance FROM accounts WHERE id = $1', [me.userId]);
+    await tab.waitForState((s) => s.balance === Number(balance));
+    assert.equal(Number(balance), results.at(-1).balance);
+
+    // The server goes on serving new players too.
+    const other = await signInGuest(server.url);
+    const otherTab = await joinPlayerRoom(server.url, other.token);
+    expectAck(await otherTab.send(CommandType.streakClaim));
+    await otherTab.leave();
+    await tab.leave();
+  });
+
+  test('a player room that cannot load while PostgreSQL is unreachable refuses the join UNAVAILABLE, then works', async () => {
+    const me = await signInGuest(server.url);
+    pgProxy.cut();
+    await assert.rejects(joinPlayerRoom(server.url, me.token), (error: { code?: number; message?: string }) => {
+      assert.equal(error.code, 503);
+      assert.match(String(error.message), /^UNAVAILABLE/);
+      return true;
+    });
+    pgProxy.restore();
+    await waitFor(async () => (await readiness(server)) === 200);
+    const tab = await joinPlayerRoom(server.url, me.token);
+    expectAck(await tab.send(CommandType.streakClaim));
+    await tab.leave();
+  });
+});
+
+describe('Redis unreachable', () => {
+  let db: TestDatabase;
+  let redisProxy: TcpProxy;
+  let server: RunningServer;
+
+  before(async () => {
+    db = await createTestDatabase('coffer_redisoutage');
+    await migrate(db.url);
+    const target = new URL(REDIS_URL);
+    redisProxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 6379) });
+    server = await startServer({ DATABASE_URL: db.url, REDIS_URL: redisProxy.through(REDIS_URL) });
+  });
+  after(async () => {
+    await server?.stop();
+    await redisProxy?.close();
+    await assertLedgerHolds(db.url);
+    await db.drop();
+  });
+
+  test('the core keeps acknowledging commands while Redis is cut, and readiness comes back with it', async () => {
+    const me = await signInGuest(server.url);
+    const tab = await joinPlayerRoom(server.url, me.token);
+    expectAck(await tab.send(CommandType.streakClaim));
+    assert.ok(redisProxy.forwarded > 0, 'the server talks to Redis through the proxy');
+
+    redisProxy.cut();
+    for (let i = 0; i < 5; i++) {
+      const id = newId();
+      expectAck(await tab.send(CommandType.gameRps, { bet: 1, hand: 'rock' }, id));
+      assert.equal((await queryRows(db.url, 'SELECT 1 FROM command_results WHERE command_id = $1', [id])).length, 1);
+    }
+    await waitFor(async () => (await readiness(server)) === 503);
+    const ready = await (await fetch(`${server.url}/health/ready`)).json();
+    assert.equal(ready.components.redis.ok, false, 'readiness names Redis');
+    assert.equal(ready.components.database.ok, true);
+
+    redisProxy.restore();
+    await waitFor(async () => (await readiness(server)) === 200);
+    expectAck(await tab.send(CommandType.gameRps, { bet: 1, hand: 'rock' }));
+    await tab.leave();
+  });
+});
