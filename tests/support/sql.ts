@@ -8,5 +8,8 @@ const pg = createRequire(import.meta.url)('pg') as { Pool: new (options: { conne
 
 export function sqlPool(url: string): Sql & { end(): Promise<void> } {
   const pool = new pg.Pool({ connectionString: url, max: 4 });
+  // An idle connection closed by the database going away (the scratch database dropped) is not
+  // a test failure.
+  pool.on('error', () => undefined);
   return { ...sqlOverPool(pool), end: () => pool.end() };
 }
