@@ -62,7 +62,7 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
 
   const { transport, name } = await createTransport(config.transport, config.maxPayloadBytes, logger);
   metrics.transport.set({ transport: name }, 1);
-  // Who this process is among the others: its consumer group and, when alone, its relay cursor.
+  // Who this process is among the others: it names its relay consumer group.
   const identity = config.publicAddress ?? `${hostname()}:${config.port}`;
   const relay = startRelay(sql, { identity, pollMs: config.relay.pollMs, streamMaxLen: config.relay.streamMaxLen, redis, keyPrefix: config.redisKeyPrefix }, logger, metrics);
   const fenceWatch = new FenceWatch();

@@ -19,7 +19,7 @@ export type RelayRuntime = {
 };
 
 export type RelaySettings = {
-  /** This process among the others: its consumer group, and its cursor when it relays alone. */
+  /** This process among the others: it names its consumer group. */
   identity: string;
   pollMs: number;
   streamMaxLen: number;

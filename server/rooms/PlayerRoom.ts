@@ -29,7 +29,7 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
   return class PlayerRoom extends Room<{ state: PlayerState }> {
     state = new PlayerState();
     #writer: PlayerWriter | undefined;
-    #unsubscribe: (() => void) | undefined;
+    #detach: (() => void) | undefined;
     readonly #limits = new WeakMap<Client, RateLimiter>();
 
     static async onAuth(token: string | undefined, options: Record<string, unknown>, _context: AuthContext): Promise<Identity> {
@@ -56,7 +56,7 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
       // Announcements of the admin room (the `global` stream), relayed to every process.
       const unsubscribe = deps.events.subscribe(GLOBAL_STREAM, (event: WireEvent) => this.broadcast(ServerMessage.event, event));
       const unwatch = deps.fenceWatch.watch(this.#writer);
-      this.#unsubscribe = () => {
+      this.#detach = () => {
         unsubscribe();
         unwatch();
       };
@@ -84,7 +84,7 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
     }
 
     onDispose() {
-      this.#unsubscribe?.();
+      this.#detach?.();
       this.#writer?.dispose();
       deps.metrics.rooms.dec({ room: 'player' });
     }
