@@ -15,6 +15,7 @@ import path from 'node:path';
 import { authRoutes } from './http/authRoutes.ts';
 import { clientRoutes } from './http/clientRoutes.ts';
 import { healthRoutes, type ReadinessCheck } from './http/healthRoutes.ts';
+import { applyCorsPolicy, originPolicy } from './http/originPolicy.ts';
 import { shopRoutes } from './http/shopRoutes.ts';
 import type { Logger } from './observability/logger.ts';
 import { createMetrics, pipelineObserver } from './observability/metrics.ts';
@@ -60,7 +61,9 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
   };
   if (redis) checks.redis = async () => ({ ok: (await redis.ping()) === 'PONG' });
 
-  const { transport, name } = await createTransport(config.transport, config.maxPayloadBytes, logger);
+  const origins = originPolicy(config.allowedOrigins);
+  applyCorsPolicy(origins);
+  const { transport, name } = await createTransport(config.transport, config.maxPayloadBytes, logger, origins.check);
   metrics.transport.set({ transport: name }, 1);
   // Who this process is among the others: it names its relay consumer group.
   const identity = config.publicAddress ?? `${hostname()}:${config.port}`;
@@ -90,7 +93,7 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
       ...healthRoutes(checks, metrics, () => matchMaker.state === matchMaker.MatchMakerState.SHUTTING_DOWN),
       ...shopRoutes(sql),
       ...clientRoutes(CLIENT_DIST_DIR),
-    }),
+    }, { onRequest: origins.check }),
   });
   const stopSweeper = startEffectSweeper(sql, logger, config.effectSweepSeconds * 1000, config.effectSweepSeconds * 1000);
   server.onShutdown(async () => {

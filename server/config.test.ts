@@ -71,6 +71,9 @@ describe('loadConfig', () => {
     ['COFFER_FAULT', 'sometimes'],
     ['COFFER_FAULT', 'after-commit'],
     ['COFFER_FAULT', 'after-commit:bad prefix'],
+    ['ALLOWED_ORIGINS', 'game.example.com'],
+    ['ALLOWED_ORIGINS', 'https://game.example.com/play'],
+    ['ALLOWED_ORIGINS', 'https://a.example, *'],
   ];
   for (const [variable, value] of bad) {
     test(`${variable}=${value} is a ConfigError whose message starts with ${variable}`, () => {
@@ -85,6 +88,12 @@ describe('loadConfig', () => {
     assert.deepEqual(loadConfig({ COFFER_FAULT: 'after-ack:crash-' }).fault, { point: 'after-ack', idPrefix: 'crash-' });
     const refused = configError({ COFFER_FAULT: 'before-commit:crash-', NODE_ENV: 'production' });
     assert.match(refused.message, /^COFFER_FAULT .*production/);
+  });
+
+  test('ALLOWED_ORIGINS: unset is none besides the server itself, * is any, else a list of origins', () => {
+    assert.deepEqual(loadConfig({}).allowedOrigins, []);
+    assert.equal(loadConfig({ ALLOWED_ORIGINS: '*' }).allowedOrigins, '*');
+    assert.deepEqual(loadConfig({ ALLOWED_ORIGINS: 'https://game.example.com, http://localhost:5173/' }).allowedOrigins, ['https://game.example.com', 'http://localhost:5173']);
   });
 
   test('the message quotes the bad value, never a secret that was fine', () => {

@@ -24,6 +24,7 @@ export const CONFIG_VARIABLES = [
   'RELAY_POLL_MS',
   'RELAY_STREAM_MAXLEN',
   'COFFER_FAULT',
+  'ALLOWED_ORIGINS',
 ] as const;
 
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
@@ -72,6 +73,7 @@ const schema = z.object({
   RELAY_POLL_MS: z.preprocess(emptyToUndefined, wholeNumber(1, 10_000).default(10)),
   RELAY_STREAM_MAXLEN: z.preprocess(emptyToUndefined, wholeNumber(1000, 100_000_000).default(100_000)),
   COFFER_FAULT: z.preprocess(emptyToUndefined, z.string().optional()),
+  ALLOWED_ORIGINS: z.preprocess(emptyToUndefined, z.string().optional()),
 });
 
 export type Config = {
@@ -95,6 +97,8 @@ export type Config = {
   relay: { pollMs: number; streamMaxLen: number };
   /** Test-only crash point (server/faults.ts); never set in production. */
   fault: FaultPlan | undefined;
+  /** Browser origins allowed besides the server's own (`*` = any); see server/http/originPolicy.ts. */
+  allowedOrigins: '*' | string[];
 };
 
 export class ConfigError extends Error {
@@ -125,6 +129,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     if (typeof plan === 'string') throw new ConfigError(`COFFER_FAULT ${plan} (got ${JSON.stringify(c.COFFER_FAULT)})`);
     fault = plan;
   }
+  const allowedOrigins = parseAllowedOrigins(c.ALLOWED_ORIGINS);
   return {
     port: c.PORT,
     databaseUrl: c.DATABASE_URL,
@@ -143,5 +148,23 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     redisKeyPrefix: c.REDIS_KEY_PREFIX,
     relay: { pollMs: c.RELAY_POLL_MS, streamMaxLen: c.RELAY_STREAM_MAXLEN },
     fault,
+    allowedOrigins,
   };
+}
+
+/** `*`, or a comma-separated list of origins (`https://game.example.com`); unset = none besides the server's own. */
+function parseAllowedOrigins(value: string | undefined): '*' | string[] {
+  if (value === undefined) return [];
+  if (value.trim() === '*') return '*';
+  return value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const origin = URL.canParse(entry) ? new URL(entry).origin : 'null';
+      if (origin === 'null' || origin !== entry.replace(/\/$/, '')) {
+        throw new ConfigError(`ALLOWED_ORIGINS must be * or a comma-separated list of origins like https://game.example.com (scheme, host and port only); ${JSON.stringify(entry)} is not one`);
+      }
+      return origin;
+    });
 }

@@ -12,7 +12,7 @@ const broken = () => Promise.reject(new Error('/lib/x86_64-linux-gnu/libc.so.6: 
 
 test('auto falls back to ws with one warning naming the reason', async () => {
   const { warnings, logger } = recorder();
-  const choice = await createTransport('auto', 4096, logger, broken);
+  const choice = await createTransport('auto', 4096, logger, () => undefined, broken);
   assert.equal(choice.name, 'ws');
   assert.equal(warnings.length, 1);
   assert.match(warnings[0].msg, /GLIBC_2\.38/);
@@ -22,12 +22,12 @@ test('auto falls back to ws with one warning naming the reason', async () => {
 
 test('uws fails hard when uWebSockets.js does not load', async () => {
   const { logger } = recorder();
-  await assert.rejects(createTransport('uws', 4096, logger, broken), /TRANSPORT=uws but uWebSockets\.js does not load: .*GLIBC_2\.38/);
+  await assert.rejects(createTransport('uws', 4096, logger, () => undefined, broken), /TRANSPORT=uws but uWebSockets\.js does not load: .*GLIBC_2\.38/);
 });
 
 test('auto with the real module: uws without a warning, or ws with exactly one', async () => {
   const { warnings, logger } = recorder();
-  const choice = await createTransport('auto', 4096, logger);
+  const choice = await createTransport('auto', 4096, logger, () => undefined);
   assert.equal(warnings.length, choice.name === 'uws' ? 0 : 1);
   // CI provisions a runtime where uWS loads and says so (COFFER_EXPECT_TRANSPORT=uws).
   if (process.env.COFFER_EXPECT_TRANSPORT) assert.equal(choice.name, process.env.COFFER_EXPECT_TRANSPORT);

@@ -1,5 +1,6 @@
 // uWebSockets.js when it loads; TRANSPORT=auto falls back to ws with one warning naming the reason,
 // TRANSPORT=uws fails hard. Frame size and backpressure limits are set explicitly.
+import { createServer } from 'node:http';
 import type { Transport } from '@colyseus/core';
 import type { Logger } from './observability/logger.ts';
 
@@ -8,6 +9,17 @@ export type TransportChoice = { transport: Transport; name: 'uws' | 'ws' };
 /** Bytes a slow reader may have queued before uWS closes it (never a silent drop). */
 export const MAX_BACKPRESSURE = 1024 * 1024;
 
+/**
+ * A slow HTTP client (slowloris) is cut off: uWS closes a connection whose request does not
+ * complete within its own fixed timeouts (about 30 s when bytes trickle in); the ws transport's
+ * Node server gets the bounds set here.
+ */
+export const HTTP_HEADERS_TIMEOUT_MS = 10_000;
+export const HTTP_REQUEST_TIMEOUT_MS = 30_000;
+
+/** Runs before every WebSocket upgrade; a Response refuses it (the Origin allowlist). */
+export type BeforeUpgrade = (request: Request) => Response | undefined;
+
 type UwsModule = typeof import('@colyseus/uwebsockets-transport');
 
 /** `loadUws` is replaceable so tests can see what happens when uWebSockets.js does not load. */
@@ -15,6 +27,7 @@ export async function createTransport(
   mode: 'auto' | 'uws' | 'ws',
   maxPayloadBytes: number,
   logger: Pick<Logger, 'warn'>,
+  beforeUpgrade: BeforeUpgrade,
   loadUws: () => Promise<UwsModule> = () => import('@colyseus/uwebsockets-transport'),
 ): Promise<TransportChoice> {
   if (mode !== 'ws') {
@@ -25,6 +38,7 @@ export async function createTransport(
         maxBackpressure: MAX_BACKPRESSURE,
         closeOnBackpressureLimit: true,
         idleTimeout: 60,
+        beforeUpgrade,
       });
       return { transport, name: 'uws' };
     } catch (error) {
@@ -35,7 +49,9 @@ export async function createTransport(
     }
   }
   const { WebSocketTransport } = await import('@colyseus/ws-transport');
-  return { transport: new WebSocketTransport({ maxPayload: maxPayloadBytes }), name: 'ws' };
+  // A reader too slow to answer pings is terminated by the ws transport's heartbeat (3 s, 2 misses).
+  const server = createServer({ headersTimeout: HTTP_HEADERS_TIMEOUT_MS, requestTimeout: HTTP_REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1000 });
+  return { transport: new WebSocketTransport({ maxPayload: maxPayloadBytes, server, beforeUpgrade }), name: 'ws' };
 }
 
 function firstLine(error: unknown): string {
