@@ -2,6 +2,7 @@
 // TRANSPORT=uws fails hard. Frame size and backpressure limits are set explicitly.
 import { createServer } from 'node:http';
 import type { Transport } from '@colyseus/core';
+import type { WebSocket } from 'ws';
 import type { Logger } from './observability/logger.ts';
 
 export type TransportChoice = { transport: Transport; name: 'uws' | 'ws' };
@@ -49,9 +50,23 @@ export async function createTransport(
     }
   }
   const { WebSocketTransport } = await import('@colyseus/ws-transport');
-  // A reader too slow to answer pings is terminated by the ws transport's heartbeat (3 s, 2 misses).
   const server = createServer({ headersTimeout: HTTP_HEADERS_TIMEOUT_MS, requestTimeout: HTTP_REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1000 });
-  return { transport: new WebSocketTransport({ maxPayload: maxPayloadBytes, server, beforeUpgrade }), name: 'ws' };
+  class BoundedWebSocketTransport extends WebSocketTransport {
+    constructor() {
+      super({ maxPayload: maxPayloadBytes, server, beforeUpgrade });
+      this.wss.on('connection', closeOnBackpressure);
+    }
+  }
+  return { transport: new BoundedWebSocketTransport(), name: 'ws' };
+}
+
+/** ws queues without limit; like uWS, a socket with more than MAX_BACKPRESSURE queued is closed. */
+function closeOnBackpressure(socket: WebSocket): void {
+  const send = socket.send.bind(socket) as (...args: unknown[]) => void;
+  socket.send = ((...args: unknown[]) => {
+    if (socket.bufferedAmount > MAX_BACKPRESSURE) return socket.terminate();
+    send(...args);
+  }) as WebSocket['send'];
 }
 
 function firstLine(error: unknown): string {

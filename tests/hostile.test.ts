@@ -12,7 +12,8 @@ import { CloseCode, PROTOCOL_VERSION, RoomName, type ErrorCode } from '../shared
 import { AdminState, BoardState, CrashState } from '../shared/state.ts';
 import { expectAck, joinPlayerRoom, joinRoom, newId, signInAdmin, signInGuest, type PlayerConnection, type Session } from './support/client.ts';
 import { serverFixture } from './support/fixture.ts';
-import { fundNewPlayer, queryRows } from './support/ledger.ts';
+import { tableDigests } from './support/digest.ts';
+import { fundNewPlayer } from './support/ledger.ts';
 import { matchmake, RawRoom, roomDataFrame, ROOM_DATA, type Reply } from './support/rawRoom.ts';
 import { TEST_ADMIN_PASSWORD, TEST_JWT_SECRET } from './support/server.ts';
 
@@ -291,17 +292,6 @@ function withKey(payload: Record<string, unknown>, name: string, value: unknown)
   const copy = { ...payload };
   Object.defineProperty(copy, name, { value, enumerable: true, configurable: true, writable: true });
   return copy;
-}
-
-/** Row count and content digest of every table (admin_audit aside: refused admin commands are audited). */
-async function tableDigests(url: string): Promise<Record<string, string>> {
-  const tables = await queryRows<{ name: string }>(url, `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> 'admin_audit' ORDER BY 1`);
-  const digests: Record<string, string> = {};
-  for (const { name } of tables) {
-    const [row] = await queryRows<{ n: number; digest: string }>(url, `SELECT count(*)::int AS n, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS digest FROM "${name}" t`);
-    digests[name] = `${row!.n}:${row!.digest}`;
-  }
-  return digests;
 }
 
 function assertOutcome(observed: Observed, expected: Expected): void {
