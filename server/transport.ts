@@ -3,6 +3,7 @@
 import { createServer } from 'node:http';
 import type { Transport } from '@colyseus/core';
 import type { WebSocket } from 'ws';
+import type { HttpRequest, HttpResponse } from 'uWebSockets.js';
 import type { Logger } from './observability/logger.ts';
 
 export type TransportChoice = { transport: Transport; name: 'uws' | 'ws' };
@@ -17,6 +18,9 @@ export const MAX_BACKPRESSURE = 1024 * 1024;
  */
 export const HTTP_HEADERS_TIMEOUT_MS = 10_000;
 export const HTTP_REQUEST_TIMEOUT_MS = 30_000;
+
+/** Largest HTTP request body read (sign-in and matchmaking bodies are a few hundred bytes). */
+export const MAX_HTTP_BODY_BYTES = 64 * 1024;
 
 /** Runs before every WebSocket upgrade; a Response refuses it (the Origin allowlist). */
 export type BeforeUpgrade = (request: Request) => Response | undefined;
@@ -34,7 +38,21 @@ export async function createTransport(
   if (mode !== 'ws') {
     try {
       const { uWebSocketsTransport } = await loadUws();
-      const transport = new uWebSocketsTransport({
+      // Colyseus' uWS router reads a whole body into memory before routing, however big; this
+      // refuses a declared size over the limit with 413 and cuts a longer stream.
+      class BoundedUwsTransport extends uWebSocketsTransport {
+        override bindRouter(router: Parameters<InstanceType<typeof uWebSocketsTransport>['bindRouter']>[0]) {
+          const app = this.app;
+          const any = app.any.bind(app);
+          app.any = (pattern, handler) => any(pattern, (res, req) => (limitBody(res, req) ? handler(res, req) : undefined));
+          try {
+            super.bindRouter(router);
+          } finally {
+            app.any = any;
+          }
+        }
+      }
+      const transport = new BoundedUwsTransport({
         maxPayloadLength: maxPayloadBytes,
         maxBackpressure: MAX_BACKPRESSURE,
         closeOnBackpressureLimit: true,
@@ -58,6 +76,23 @@ export async function createTransport(
     }
   }
   return { transport: new BoundedWebSocketTransport(), name: 'ws' };
+}
+
+function limitBody(res: HttpResponse, req: HttpRequest): boolean {
+  if (Number(req.getHeader('content-length') || 0) > MAX_HTTP_BODY_BYTES) {
+    const body = JSON.stringify({ code: 'INVALID_INPUT', message: `the request body must be at most ${MAX_HTTP_BODY_BYTES} bytes`, retryable: false });
+    res.cork(() => res.writeStatus('413 Payload Too Large').writeHeader('content-type', 'application/json').end(body, true));
+    return false;
+  }
+  let received = 0;
+  const onData = res.onData.bind(res);
+  res.onData = (handler) =>
+    onData((chunk, isLast) => {
+      received += chunk.byteLength;
+      if (received > MAX_HTTP_BODY_BYTES) return void res.close();
+      handler(chunk, isLast);
+    });
+  return true;
 }
 
 /** ws queues without limit; like uWS, a socket with more than MAX_BACKPRESSURE queued is closed. */

@@ -100,15 +100,20 @@ async function http(ctx: Ctx, path: string, init: RequestInit = {}): Promise<Obs
   return { status: res.status, ...(body.code ? { code: body.code } : {}), allowOrigin: res.headers.get('access-control-allow-origin') };
 }
 
+/** One request written by hand; `close` is the response status (0: none) once the server hangs up. */
+function rawHttp(port: number, request: string): Promise<Observed> {
+  return slowHttp(port, request);
+}
+
 /** A client that trickles header or body bytes and never finishes: what the server does with it. */
-function slowHttp(port: number, start: string, drip: string): Promise<Observed> {
+function slowHttp(port: number, start: string, drip?: string): Promise<Observed> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     let answer = '';
     socket.on('data', (d) => (answer += d));
     socket.on('error', () => undefined);
     socket.write(start);
-    const dripping = setInterval(() => socket.writable && socket.write(drip), 500);
+    const dripping = setInterval(() => drip && socket.writable && socket.write(drip), 500);
     socket.on('close', () => {
       clearInterval(dripping);
       const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1] ?? 0);
@@ -271,12 +276,36 @@ const cases: Case[] = [
     run: (ctx) => http(ctx, '/auth/guest', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ displayName: 'd'.repeat(10_000) }) }),
   },
   {
+    name: 'a body declared over 64 KB (50 MB) is refused unread with 413',
+    expect: { close: [413] },
+    run: (ctx) => rawHttp(ctx.port, 'POST /auth/guest HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 50000000\r\n\r\n{"displayName":"xxxx'),
+  },
+  {
+    name: 'a chunked body that grows past 64 KB is cut off',
+    expect: { close: [0] },
+    async run(ctx) {
+      const chunk = new TextEncoder().encode(' '.repeat(16 * 1024));
+      let sent = 0;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent++ < 64) controller.enqueue(chunk);
+          else controller.close();
+        },
+      });
+      const answer = await fetch(`${ctx.url}/auth/guest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, duplex: 'half' } as RequestInit).then(
+        (res) => ({ status: res.status }),
+        () => ({ close: 0 }),
+      );
+      return answer;
+    },
+  },
+  {
     name: 'slowloris: 20 clients trickling headers and 20 trickling a body are all cut off, others served meanwhile',
     expect: { close: [0, 408] },
     async run(ctx) {
       const headers = Array.from({ length: 20 }, () => slowHttp(ctx.port, 'POST /auth/guest HTTP/1.1\r\nHost: 127.0.0.1\r\n', 'X-Slow: a\r\n'));
       const bodies = Array.from({ length: 20 }, () =>
-        slowHttp(ctx.port, 'POST /auth/guest HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{', ' '),
+        slowHttp(ctx.port, 'POST /auth/guest HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{', ' '),
       );
       assert.deepEqual(await http(ctx, '/health/live'), { status: 200, allowOrigin: null }, 'served while the slow clients hang on');
       const closes = await Promise.all([...headers, ...bodies]);
