@@ -4,8 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { CommandType } from '../shared/commands.ts';
-import { CloseCode } from '../shared/protocol.ts';
-import { expectAck, expectNack, joinPlayerRoom, newId, signInGuest } from './support/client.ts';
+import { CloseCode, RoomName } from '../shared/protocol.ts';
+import { BoardState } from '../shared/state.ts';
+import { expectAck, expectNack, joinPlayerRoom, joinRoom, newId, signInGuest } from './support/client.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
 import { assertLedgerHolds, queryRows } from './support/ledger.ts';
 import { migrate, startServer, type RunningServer } from './support/server.ts';
@@ -62,5 +63,16 @@ test('an idle room whose fence was taken sends its clients to the newer room wit
   // The old tab sends nothing: only the fence watch can tell its room.
   assert.equal(await left, CloseCode.RECONNECT);
   expectAck(await fresh.send(CommandType.streakClaim));
+  await fresh.leave();
+});
+
+test('an idle board room whose fence was taken by the same board on another process sends its clients away', async () => {
+  const me = await signInGuest(first.url);
+  const old = await joinRoom(first.url, me.token, RoomName.board, BoardState, { board: 'fenced-board' });
+  const left = new Promise<number>((resolve) => old.room.onLeave((code) => resolve(code)));
+  // Two processes without a shared matchmaker: the second creates the same board again.
+  const fresh = await joinRoom(second.url, me.token, RoomName.board, BoardState, { board: 'fenced-board' });
+  assert.equal(await left, CloseCode.RECONNECT);
+  assert.equal(fresh.state.board, 'fenced-board');
   await fresh.leave();
 });

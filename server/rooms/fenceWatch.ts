@@ -1,13 +1,18 @@
-// A player room that lost its fence learns it at its next commit. One that commits nothing (its
-// client only watches, while a newer room for the same user on another process takes the grants
-// and bounties) would show stale state for as long as it lives: after Redis lost the matchmaker's
-// room cache, say. The watch reads the epochs of every live player room of the process once a
-// second, in one query, and sends the clients of each room whose fence was taken to the newer room.
+// A room that lost its fence learns it at its next commit. One that commits nothing (its client
+// only watches, while a newer room for the same user or board on another process takes the
+// writes) would show stale state for as long as it lives: after Redis lost the matchmaker's room
+// cache, say, or when two processes create the same board room at once. The watch reads the
+// epochs of every live room of the process once a second (one query per fence table: player rooms
+// fence on `accounts`, shared rooms on `room_writers`) and sends the clients of each room whose
+// fence was taken to the newer room.
 import type { Logger } from '../observability/logger.ts';
 import type { Sql } from '../store/sql.ts';
 
+/** Where a writer's epoch lives. */
+export type Fence = { table: 'accounts' | 'room_writers'; id: string };
+
 export type WatchedWriter = {
-  userId: string;
+  fence: Fence;
   /** The epoch held, or undefined while a new one is being taken. */
   settledEpoch: number | undefined;
   fenceTaken(): void;
@@ -24,16 +29,18 @@ export class FenceWatch {
 
   /** One pass: the writers whose fence another room holds now are told so. */
   async check(sql: Sql): Promise<number> {
-    const writers = [...this.#writers];
-    if (writers.length === 0) return 0;
-    const rows = await sql.query<{ id: string; epoch: string }>('SELECT id, epoch FROM accounts WHERE id = ANY($1)', [writers.map((w) => w.userId)], undefined, 'fence_watch');
-    const epochs = new Map(rows.map((r) => [r.id, Number(r.epoch)]));
     let taken = 0;
-    for (const writer of writers) {
-      const held = writer.settledEpoch;
-      if (held !== undefined && (epochs.get(writer.userId) ?? held) > held) {
-        writer.fenceTaken();
-        taken++;
+    for (const table of ['accounts', 'room_writers'] as const) {
+      const writers = [...this.#writers].filter((w) => w.fence.table === table);
+      if (writers.length === 0) continue;
+      const rows = await sql.query<{ id: string; epoch: string }>(`SELECT id, epoch FROM ${table} WHERE id = ANY($1)`, [writers.map((w) => w.fence.id)], undefined, `fence_watch_${table}`);
+      const epochs = new Map(rows.map((r) => [r.id, Number(r.epoch)]));
+      for (const writer of writers) {
+        const held = writer.settledEpoch;
+        if (held !== undefined && (epochs.get(writer.fence.id) ?? held) > held) {
+          writer.fenceTaken();
+          taken++;
+        }
       }
     }
     return taken;

@@ -24,6 +24,7 @@ import { payloadHash } from './payloadHash.ts';
 import { ack, failureReply, nack, type Reply } from './replies.ts';
 import { RECENT_REPLIES, RecentReplies } from './recentReplies.ts';
 import { validateCommand } from './validateCommand.ts';
+import type { Fence } from './fenceWatch.ts';
 
 export type WriterDeps = { sql: Sql; pipeline: CommitPipeline; clock: Clock; seeds: SeedSource; logger: Logger };
 
@@ -67,6 +68,10 @@ export class PlayerWriter {
 
   get epoch(): number {
     return this.#epoch;
+  }
+
+  get fence(): Fence {
+    return { table: 'accounts', id: this.#player.userId };
   }
 
   /** The epoch this writer holds, or undefined while it is taking a new one (reloading). */

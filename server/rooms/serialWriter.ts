@@ -12,10 +12,11 @@ import { findReply } from '../store/playerStore.ts';
 import { commitFenced } from '../store/roomFence.ts';
 import type { Queryable, Sql } from '../store/sql.ts';
 import { insertEvents, insertReply } from '../store/streamStore.ts';
+import type { Fence, FenceWatch } from './fenceWatch.ts';
 import { RecentReplies } from './recentReplies.ts';
 import { ack, failureReply, nack, type Reply } from './replies.ts';
 
-export type SerialDeps = { sql: Sql; clock: Clock; logger: Logger };
+export type SerialDeps = { sql: Sql; clock: Clock; logger: Logger; fenceWatch: FenceWatch };
 
 /** What a shared-room command decided: the reply, the events, its own writes and, after the
  *  commit, how memory changes. */
@@ -39,6 +40,7 @@ export class SerialWriter {
   #tail: Promise<unknown> = Promise.resolve();
   readonly #replies = new RecentReplies();
   readonly #inflight = new Map<string, { hash: string; reply: Promise<Reply> }>();
+  readonly #unwatch: () => void;
 
   constructor(deps: SerialDeps, writerId: string, stream: string, epoch: number, seq: number, hooks: SerialHooks) {
     this.#deps = deps;
@@ -47,6 +49,24 @@ export class SerialWriter {
     this.#epoch = epoch;
     this.#seq = seq;
     this.#hooks = hooks;
+    // An idle room learns from the watch that a newer room took its fence (fenceWatch.ts).
+    this.#unwatch = deps.fenceWatch.watch(this);
+  }
+
+  get fence(): Fence {
+    return { table: 'room_writers', id: this.#writerId };
+  }
+
+  /** The epoch held, or undefined once fenced (nothing left to watch). */
+  get settledEpoch(): number | undefined {
+    return this.#fenced ? undefined : this.#epoch;
+  }
+
+  /** A newer room took the fence: commit nothing more, send the clients there (once). */
+  fenceTaken(): void {
+    if (this.#fenced) return;
+    this.#fenced = true;
+    this.#hooks.fenced();
   }
 
   /** The stream's committed head. */
@@ -111,8 +131,7 @@ export class SerialWriter {
   async #afterFailedCommit(actor: string, id: string, recordId: string, hash: string, error: unknown): Promise<Reply> {
     if (error instanceof DomainError) return failureReply(id, error, this.#deps.logger, {});
     if (error instanceof CommitFailed && error.reason === 'fenced') {
-      this.#fenced = true;
-      this.#hooks.fenced();
+      this.fenceTaken();
       return nack(id, 'UNAVAILABLE', 'this room was replaced by a newer one; join again and resend with the same id', true);
     }
     // The commit may have happened (a connection lost after COMMIT): reload, then answer from the
@@ -129,6 +148,7 @@ export class SerialWriter {
 
   dispose(): void {
     this.#fenced = true;
+    this.#unwatch();
   }
 }
 
