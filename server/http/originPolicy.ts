@@ -1,9 +1,9 @@
 // Which browser pages may talk to this server: the server's own origin, plus ALLOWED_ORIGINS (`*` =
-// any). Requests without an Origin header (bots, k6, other servers) are not a browser's and pass;
-// tokens travel in headers, never cookies, so the allowlist keeps other sites' pages from using a
-// player's stolen token from the player's own browser and from loading the server with it.
-// Enforced on every HTTP route (matchmaking included) and on the WebSocket upgrade; CORS headers
-// name an allowed origin only, never `*` with credentials.
+// any). Requests without an Origin header (bots, k6, other servers) are not a browser's and pass.
+// Tokens travel in headers, never cookies, so another site cannot ride a player's session; the
+// allowlist keeps other sites' pages from using the server at all (signing in guests, holding
+// sockets open from their visitors' browsers). Enforced on every HTTP route (matchmaking included)
+// and on the WebSocket upgrade; CORS headers name an allowed origin only, never `*`.
 import { matchMaker } from '@colyseus/core';
 import { httpError } from './json.ts';
 
