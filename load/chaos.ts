@@ -16,7 +16,8 @@ const failures = [
   report.debitsNotOnce.length > 0 && `${report.debitsNotOnce.length} acked paid commands not debited exactly once`,
   report.streamsWithGaps.length > 0 && `${report.streamsWithGaps.length} player streams with gaps after sync`,
   report.balanceMismatches.length > 0 && `${report.balanceMismatches.length} clients showing another balance than the server`,
+  report.escrowLeft !== 0 && `${report.escrowLeft} gold left in crash escrow after every round settled`,
 ].filter(Boolean);
-console.log(`acked ${report.acked}, refused ${report.refused} (domain refusals: funds, conflicts), rejoins ${report.rejoins}`);
+console.log(`acked ${report.acked} (crash bets ${report.crashBets}, cash-outs ${report.cashouts}), refused ${report.refused} (domain refusals: funds, conflicts), rejoins ${report.rejoins}`);
 console.log(failures.length === 0 ? 'all checks hold' : `FAILED: ${failures.join('; ')}`);
 process.exit(failures.length === 0 ? 0 : 1);

@@ -1,4 +1,4 @@
-// The bank test, short (issue 8): two processes, mixed commands, a seeded schedule of kill -9,
+// The bank test, short (issue 8): two processes, mixed commands (crash bets included), a seeded schedule of kill -9,
 // PostgreSQL away, Redis flushed and Redis restarted empty; then every promise of DESIGN.md is
 // checked. `npm run chaos -- --seed N --seconds S --players P` runs a longer one; the seed printed
 // here replays the same fault schedule.
@@ -18,6 +18,8 @@ test('bank test: no coin made or lost, every acked command once, every stream ga
   const report = await runBankTest({ seed, seconds: 14, players: 6, log: (line) => console.log(line) });
   assert.ok(report.acked > 50, `enough work got through (${report.acked} acked)`);
   assert.ok(report.rejoins > 0, 'the faults were felt');
+  assert.ok(report.crashBets > 0, `crash bets were part of the mix (${report.crashBets} acked, ${report.cashouts} cash-outs)`);
+  assert.equal(report.escrowLeft, 0, 'every crash stake was settled: paid to the house or refunded');
   assert.equal(report.ledger.sumOfBalances, 0, 'no coin made or lost');
   assert.deepEqual(report.ledger.mismatches, [], 'every account equals the sum of its transfers');
   assert.deepEqual(report.ledger.negativePlayers, []);

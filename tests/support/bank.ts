@@ -1,5 +1,5 @@
-// The bank test (issue 8): simulated players on two Coffer processes play games, buy, take and
-// finish tasks, while an admin grants gold and posts tasks, and a seeded controller kill -9s a
+// The bank test (issue 8): simulated players on two Coffer processes play games, bet on the crash
+// table and cash out, buy, take and finish tasks, while an admin grants gold and posts tasks, and a seeded controller kill -9s a
 // process, takes PostgreSQL away (every connection dropped and refused for a moment: what a restart
 // looks like from the server), flushes Redis, or restarts Redis empty. Clients retry with the same
 // ids, as the protocol says. At the end it checks what DESIGN.md promises and returns a report;
@@ -11,9 +11,10 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { AdminCommandType } from '../../shared/adminCommands.ts';
 import { BoardCommandType } from '../../shared/boardCommands.ts';
+import { CrashCommandType, DEFAULT_CRASH_TABLE } from '../../shared/commandNames.ts';
 import { CommandType } from '../../shared/commands.ts';
 import { RoomName, playerStream, type WireEvent } from '../../shared/protocol.ts';
-import { AdminState, BoardState } from '../../shared/state.ts';
+import { AdminState, BoardState, CrashState } from '../../shared/state.ts';
 import { joinPlayerRoom, joinRoom, newId, signInAdmin, signInGuest, type PlayerConnection, type Reply, type Session } from './client.ts';
 import { deleteKeys, TEST_REDIS_URL } from './cluster.ts';
 import { createTestDatabase, TEST_DATABASE_URL } from './db.ts';
@@ -31,6 +32,9 @@ export type BankReport = {
   seed: number;
   schedule: Fault[];
   acked: number;
+  /** Acknowledged crash bets and cash-outs (part of `acked`). */
+  crashBets: number;
+  cashouts: number;
   refused: number;
   rejoins: number;
   ledger: LedgerReport;
@@ -42,6 +46,8 @@ export type BankReport = {
   streamsWithGaps: string[];
   /** Players whose room state disagrees with their account at the end. */
   balanceMismatches: string[];
+  /** Gold left in crash escrow once every round has settled (stakes owed back or to the house). */
+  escrowLeft: number;
 };
 
 /** mulberry32: a small seeded generator, so a seed replays the same schedule. */
@@ -71,7 +77,13 @@ export function faultSchedule(seed: number, seconds: number): Fault[] {
   return kinds.map((kind, i) => ({ atMs: Math.round(seconds * 100 + i * step + random() * step * 0.5), kind, process: Math.floor(random() * 2) }));
 }
 
-type Kind = 'player' | 'board' | 'admin';
+type Kind = 'player' | 'board' | 'admin' | 'crash';
+
+const ROOMS: Record<Exclude<Kind, 'player'>, [string, new () => unknown]> = {
+  board: [RoomName.board, BoardState],
+  admin: [RoomName.admin, AdminState],
+  crash: [RoomName.crash, CrashState],
+};
 
 /** A client that answers to the protocol's rules: same id until a final answer, rejoin on loss. */
 class Sim {
@@ -95,10 +107,7 @@ class Sim {
       const servers = this.#servers();
       const server = servers[(attempt + Math.floor(Math.random() * servers.length)) % servers.length];
       try {
-        const joining =
-          kind === 'player'
-            ? joinPlayerRoom(server.url, this.session.token)
-            : joinRoom<any>(server.url, this.session.token, kind === 'board' ? RoomName.board : RoomName.admin, kind === 'board' ? BoardState : AdminState);
+        const joining = kind === 'player' ? joinPlayerRoom(server.url, this.session.token) : joinRoom<any>(server.url, this.session.token, ...ROOMS[kind]);
         // A join that has no answer in 10 s (its process froze, died or lost Redis) is given up.
         const tab = await Promise.race([joining, delay(10_000, undefined)]);
         if (!tab) {
@@ -160,7 +169,28 @@ const PAID: Record<string, string> = {
   [CommandType.gameSlot]: 'game.slot.bet',
   [CommandType.gameGacha]: 'game.gacha',
   [CommandType.shopBuy]: 'shop.buy',
+  [CrashCommandType.bet]: 'crash.bet',
 };
+
+const CRASH_WRITER = `crash:${DEFAULT_CRASH_TABLE}`;
+
+/** The transfer a paid command's debit is recorded under: its id, or the player room's stake record. */
+const debitId = (a: { id: string; type: string }) => (a.type === CrashCommandType.bet ? `stake:${CRASH_WRITER}:${a.id}` : a.id);
+
+/** One crash move: bet in the betting phase, cash out a running bet, else nothing to do now. */
+async function crashMove(player: Sim): Promise<boolean> {
+  const table = (await player.live('crash')).state as CrashState;
+  const mine = table.bets.get(player.session.userId);
+  if (table.phase === 'betting' && !mine) {
+    await player.command('crash', CrashCommandType.bet, { amount: 1 + Math.floor(Math.random() * 5) });
+    return true;
+  }
+  if (table.phase === 'running' && mine && mine.cashedOutAt === 0) {
+    await player.command('crash', CrashCommandType.cashout);
+    return true;
+  }
+  return false;
+}
 
 export async function runBankTest(options: BankOptions): Promise<BankReport> {
   const log = options.log ?? (() => undefined);
@@ -181,6 +211,10 @@ export async function runBankTest(options: BankOptions): Promise<BankReport> {
     PUBLIC_ADDRESS: `127.0.0.1:${port}`,
     EFFECT_SWEEP_SECONDS: '1',
     RATE_LIMIT_PER_SECOND: '1000',
+    // Short crash rounds: betting 0.8 s, the multiplier at 2x after 0.7 s of running.
+    CRASH_BETTING_MS: '800',
+    CRASH_PAUSE_MS: '200',
+    CRASH_GROWTH_PER_SECOND: '1',
   });
   const servers: RunningServer[] = [];
   const down = new Set<number>();
@@ -236,7 +270,8 @@ export async function runBankTest(options: BankOptions): Promise<BankReport> {
         if (roll < 0.3) await player.command('player', CommandType.gameRps, { bet: 1 + Math.floor(Math.random() * 5), hand: 'rock' });
         else if (roll < 0.5) await player.command('player', CommandType.gameSlot, { bet: 1 + Math.floor(Math.random() * 5) });
         else if (roll < 0.58) await player.command('player', CommandType.gameGacha, { pulls: 1 });
-        else if (roll < 0.7) await player.command('player', CommandType.shopBuy, { itemId: 'health-potion', qty: 1 });
+        else if (roll < 0.66) await player.command('player', CommandType.shopBuy, { itemId: 'health-potion', qty: 1 });
+        else if (roll < 0.8 && (await crashMove(player))) continue;
         else if (myTask) {
           await player.command('board', BoardCommandType.taskComplete, { taskId: myTask });
           myTask = undefined;
@@ -250,11 +285,18 @@ export async function runBankTest(options: BankOptions): Promise<BankReport> {
     await Promise.all([controller, adminLoop, ...playerLoops]);
     pgProxy.restore();
     redisProxy.restore();
-    log(`load done: ${players.reduce((n, p) => n + p.acked.length, 0)} player commands acked`);
+    const playerAcks = players.flatMap((p) => p.acked);
+    log(`load done: ${playerAcks.length} player commands acked, ${playerAcks.filter((a) => a.type === CrashCommandType.bet).length} of them crash bets and ${playerAcks.filter((a) => a.type === CrashCommandType.cashout).length} cash-outs`);
 
-    // Everything owed is applied (bounties), then each client catches up once with events.sync.
+    // Every crash round with stakes settles (a table whose process died settles its round as
+    // interrupted, refunding, once it is created again: one player looks at it), then everything
+    // owed is applied (bounties, payouts, refunds), then each client catches up with events.sync.
+    const escrow = async () => Number((await queryRows<{ balance: string }>(db.url, `SELECT balance FROM accounts WHERE id = 'escrow'`))[0]?.balance ?? 0);
+    await players[0].live('crash');
+    await waitFor(async () => (await escrow()) === 0, 60_000, 200).catch(() => undefined);
+    const escrowLeft = await escrow();
     await waitFor(async () => Number((await queryRows<{ n: string }>(db.url, 'SELECT count(*) AS n FROM effects WHERE applied_at IS NULL'))[0].n) === 0, 60_000, 200);
-    log('every effect applied');
+    log(`every effect applied; escrow holds ${escrowLeft}`);
     const streamsWithGaps: string[] = [];
     const balanceMismatches: string[] = [];
     for (const player of players) {
@@ -290,18 +332,24 @@ export async function runBankTest(options: BankOptions): Promise<BankReport> {
     const sims = [admin, ...players];
     const acked = sims.flatMap((s) => s.acked).filter((a) => a.type !== CommandType.eventsSync); // reads: nothing stored
     // The key each room records a reply under: player rooms the id, the board `board:main:<id>`,
-    // a grant (recorded by the player's room) `grant:<id>`.
+    // the crash table `crash:main:<id>`, a grant (recorded by the player's room) `grant:<id>`.
     const recordId = (a: { id: string; type: string }) =>
-      a.type === AdminCommandType.grant ? `grant:${a.id}` : a.type === AdminCommandType.taskCreate || a.type.startsWith('task.') ? `board:main:${a.id}` : a.id;
+      a.type === AdminCommandType.grant
+        ? `grant:${a.id}`
+        : a.type === AdminCommandType.taskCreate || a.type.startsWith('task.')
+          ? `board:main:${a.id}`
+          : a.type.startsWith('crash.')
+            ? `${CRASH_WRITER}:${a.id}`
+            : a.id;
     const ids = acked.map(recordId);
     const counts = new Map((await queryRows<{ command_id: string; n: string }>(db.url, 'SELECT command_id, count(*) AS n FROM command_results WHERE command_id = ANY($1) GROUP BY command_id', [ids])).map((r) => [r.command_id, Number(r.n)]));
     const notOnce = ids.filter((id) => counts.get(id) !== 1);
     if (notOnce.length > 0) log(`not stored once: ${acked.filter((a) => counts.get(recordId(a)) !== 1).map((a) => `${a.type} ${a.id} (${counts.get(recordId(a)) ?? 0})`).join('; ')}`);
     const paid = acked.filter((a) => PAID[a.type]);
     const debits = new Map(
-      (await queryRows<{ command_id: string; reason: string; n: string }>(db.url, 'SELECT command_id, reason, count(*) AS n FROM transfers WHERE command_id = ANY($1) GROUP BY command_id, reason', [paid.map((a) => a.id)])).map((r) => [`${r.command_id}/${r.reason}`, Number(r.n)]),
+      (await queryRows<{ command_id: string; reason: string; n: string }>(db.url, 'SELECT command_id, reason, count(*) AS n FROM transfers WHERE command_id = ANY($1) GROUP BY command_id, reason', [paid.map(debitId)])).map((r) => [`${r.command_id}/${r.reason}`, Number(r.n)]),
     );
-    const debitsNotOnce = paid.filter((a) => debits.get(`${a.id}/${PAID[a.type]}`) !== 1).map((a) => a.id);
+    const debitsNotOnce = paid.filter((a) => debits.get(`${debitId(a)}/${PAID[a.type]}`) !== 1).map((a) => a.id);
 
     log('checks done; leaving');
     for (const sim of sims) for (const tab of sim.tabs.values()) await Promise.race([tab.leave().catch(() => undefined), delay(2000)]);
@@ -310,6 +358,8 @@ export async function runBankTest(options: BankOptions): Promise<BankReport> {
       seed: options.seed,
       schedule,
       acked: acked.length,
+      crashBets: acked.filter((a) => a.type === CrashCommandType.bet).length,
+      cashouts: acked.filter((a) => a.type === CrashCommandType.cashout).length,
       refused: sims.reduce((n, s) => n + s.refused, 0),
       rejoins: sims.reduce((n, s) => n + s.rejoins, 0),
       ledger: await ledgerReport(db.url),
@@ -317,6 +367,7 @@ export async function runBankTest(options: BankOptions): Promise<BankReport> {
       debitsNotOnce,
       streamsWithGaps,
       balanceMismatches,
+      escrowLeft,
     };
   } finally {
     await Promise.all(servers.map((s) => s.stop().catch(() => undefined)));
