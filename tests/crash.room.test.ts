@@ -3,6 +3,8 @@
 // crash, settlement paid once through the players' own rooms, escrow back to zero, history that
 // verifies, and a round interrupted by the server going away settled exactly once on reload.
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { test } from 'node:test';
 import { CommandType } from '../shared/commands.ts';
 import { crashChain, crashPoint, roundHash, verifyCrashRound } from '../shared/crash.ts';
@@ -121,4 +123,33 @@ test('a round interrupted by the server going away is settled exactly once when 
   assert.equal(wallet.state.balance, 500);
   assert.equal(expectAck(await wallet.send(CommandType.streakClaim)).balance, 600);
   await Promise.all([third.crash.leave(), wallet.leave()]);
+});
+
+test('a bet sent again after its round closed (stake taken, bet never recorded) gets CONFLICT naming the round; the stake comes back once', async () => {
+  await table('t-resend', [1]);
+  const me = await signInGuest(fx.server.url);
+  await fundNewPlayer(fx.db.url, me.userId, 500);
+  // The process dies right after the stake's commit, before the table records the bet.
+  await fx.server.stop();
+  const armed = await fx.restart({ COFFER_FAULT: 'after-commit:stake' });
+  const died = once(armed.proc, 'exit');
+  const first = await joinRoom(armed.url, me.token, RoomName.crash, CrashState, { table: 't-resend' });
+  first.room.reconnection.enabled = false;
+  await first.waitForState((s) => s.phase === 'betting' && s.seedHash !== '');
+  const roundId = first.state.roundId;
+  const id = randomUUID();
+  void first.send(CrashCommandType.bet, { amount: 50 }, id);
+  await died;
+  assert.equal(await balanceOf(me.userId), 450, 'the stake was committed');
+
+  await fx.restart({ COFFER_FAULT: '' });
+  const again = await joinRoom(fx.server.url, me.token, RoomName.crash, CrashState, { table: 't-resend' });
+  await again.waitForState((s) => s.roundId > roundId && s.phase === 'betting');
+  const refused = expectNack(await again.send(CrashCommandType.bet, { amount: 50 }, id));
+  assert.equal(refused.code, 'CONFLICT');
+  assert.match(refused.message, new RegExp(`round ${roundId}\\b`));
+  await waitFor(async () => (await balanceOf(me.userId)) === 500);
+  const refunds = await queryRows<{ n: string }>(fx.db.url, `SELECT count(*) AS n FROM transfers WHERE to_account = $1 AND reason = 'crash.refund'`, [me.userId]);
+  assert.equal(Number(refunds[0].n), 1);
+  await again.leave();
 });

@@ -258,7 +258,13 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
               // settlement finds the stake in escrow without a recorded bet and refunds it.
               const stake = await callPlayerRoom<Reply>(userId, 'crashBet', [{ table: this.#table, roundId: round.roundId, id: command.id, amount: command.amount }]);
               if ('nack' in stake) throw new DomainError(stake.nack.code, stake.nack.message, stake.nack.retryable);
-              result.balance = (stake.ack.result as CrashStakeResult).balance;
+              const staked = stake.ack.result as CrashStakeResult;
+              if (staked.roundId !== round.roundId) {
+                // Sent again after its round closed (its stake was taken, the bet never recorded):
+                // that round's settlement refunds the stake.
+                throw new DomainError('CONFLICT', `this bet was placed for round ${staked.roundId}, which is over; its stake is refunded when that round settles; bet again with a new id`);
+              }
+              result.balance = staked.balance;
               await saveBets(deps.sql, trx, this.#table, round.roundId, round.bets);
             },
             apply: () => {

@@ -99,10 +99,14 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
       return this.#writer!.handleInternal(`grant:${grant.id}`, `grant:${grant.amount}:${grant.reason}`, (player) => grantGold(player, grant.amount, grant.reason, grant.id));
     }
 
-    /** crash.bet: the table debits the stake into escrow here, before it accepts the bet. */
+    /**
+     * crash.bet: the table debits the stake into escrow here, before it accepts the bet. The round
+     * is not part of the payload: a retry of a bet whose stake was taken in an earlier round gets
+     * that stake's reply back, and the table refuses the retry for the round it names.
+     */
     crashBet(bet: { table: string; roundId: number; id: string; amount: number }): Promise<Reply> {
       const recordId = `stake:crash:${bet.table}:${bet.id}`;
-      return this.#writer!.handleInternal(recordId, `crash:${bet.table}:${bet.roundId}:${bet.amount}`, (player) => stakeCrashBet(player, bet.table, bet.roundId, bet.amount, recordId));
+      return this.#writer!.handleInternal(recordId, `crash:${bet.table}:${bet.amount}`, (player) => stakeCrashBet(player, bet.table, bet.roundId, bet.amount, recordId));
     }
 
     /** admin.kick: closes every client of this player; returns how many there were. */
