@@ -14,7 +14,7 @@ const failures = [
   report.ledger.negativePlayers.length > 0 && `${report.ledger.negativePlayers.length} negative player balances`,
   report.notOnce.length > 0 && `${report.notOnce.length} acked commands not stored exactly once`,
   report.debitsNotOnce.length > 0 && `${report.debitsNotOnce.length} acked paid commands not debited exactly once`,
-  report.streamsWithGaps.length > 0 && `${report.streamsWithGaps.length} player streams with gaps after sync`,
+  report.streamsWithGaps.length > 0 && `${report.streamsWithGaps.length} streams with gaps after sync: ${report.streamsWithGaps.join(", ")}`,
   report.balanceMismatches.length > 0 && `${report.balanceMismatches.length} clients showing another balance than the server`,
   report.escrowLeft !== 0 && `${report.escrowLeft} gold left in crash escrow after every round settled`,
 ].filter(Boolean);

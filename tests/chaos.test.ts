@@ -25,6 +25,6 @@ test('bank test: no coin made or lost, every acked command once, every stream ga
   assert.deepEqual(report.ledger.negativePlayers, []);
   assert.deepEqual(report.notOnce, [], 'every acknowledged command is stored exactly once');
   assert.deepEqual(report.debitsNotOnce, [], 'every acknowledged paid command is debited exactly once');
-  assert.deepEqual(report.streamsWithGaps, [], 'live events plus one events.sync give every seq');
+  assert.deepEqual(report.streamsWithGaps, [], 'live events plus one events.sync give every seq of every stream followed');
   assert.deepEqual(report.balanceMismatches, [], "each client's final balance is the server's");
 });

@@ -11,7 +11,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { AdminCommandType } from '../../shared/adminCommands.ts';
 import { BoardCommandType } from '../../shared/boardCommands.ts';
-import { CrashCommandType, DEFAULT_CRASH_TABLE } from '../../shared/commandNames.ts';
+import { CrashCommandType, DEFAULT_BOARD, DEFAULT_CRASH_TABLE } from '../../shared/commandNames.ts';
 import { CommandType } from '../../shared/commands.ts';
 import { RoomName, playerStream, type WireEvent } from '../../shared/protocol.ts';
 import { AdminState, BoardState, CrashState } from '../../shared/state.ts';
@@ -42,7 +42,8 @@ export type BankReport = {
   notOnce: string[];
   /** Acknowledged paid commands whose debit is not in the ledger exactly once (ids). */
   debitsNotOnce: string[];
-  /** Players whose stream, as seen live plus one events.sync, is not 1..head exactly. */
+  /** `<userId> <stream>` for each stream a client followed (its player stream, the board, the
+   *  crash table) that, as seen live plus one events.sync, is not 1..head exactly. */
   streamsWithGaps: string[];
   /** Players whose room state disagrees with their account at the end. */
   balanceMismatches: string[];
@@ -156,11 +157,16 @@ class Sim {
     return this.#left.get(kind)!;
   }
 
-  /** This player's stream as received live over every connection, by seq. */
-  seen(): Map<number, WireEvent> {
+  /** A stream as this client received it live over every connection, by seq. */
+  seen(stream: string): Map<number, WireEvent> {
     const seen = new Map<number, WireEvent>();
-    for (const tab of this.connections) for (const event of tab.events) if (event.stream === playerStream(this.session.userId)) seen.set(event.seq, event);
+    for (const tab of this.connections) for (const event of tab.events) if (event.stream === stream) seen.set(event.seq, event);
     return seen;
+  }
+
+  /** Which kinds of room this client joined at some point. */
+  joined(kind: Kind): boolean {
+    return this.#left.has(kind);
   }
 }
 
@@ -172,10 +178,11 @@ const PAID: Record<string, string> = {
   [CrashCommandType.bet]: 'crash.bet',
 };
 
-const CRASH_WRITER = `crash:${DEFAULT_CRASH_TABLE}`;
+const CRASH_STREAM = `crash:${DEFAULT_CRASH_TABLE}`;
+const BOARD_STREAM = `board:${DEFAULT_BOARD}`;
 
 /** The transfer a paid command's debit is recorded under: its id, or the player room's stake record. */
-const debitId = (a: { id: string; type: string }) => (a.type === CrashCommandType.bet ? `stake:${CRASH_WRITER}:${a.id}` : a.id);
+const debitId = (a: { id: string; type: string }) => (a.type === CrashCommandType.bet ? `stake:${CRASH_STREAM}:${a.id}` : a.id);
 
 /** One crash move: bet in the betting phase, cash out a running bet, else nothing to do now. */
 async function crashMove(player: Sim): Promise<boolean> {
@@ -310,23 +317,28 @@ export async function runBankTest(options: BankOptions): Promise<BankReport> {
       }
       if (shown !== Number(balance)) balanceMismatches.push(player.session.userId);
 
-      // What it saw live up to its first gap, and one events.sync from there (paged): 1..head.
-      const head = Number((await queryRows<{ seq: string }>(db.url, 'SELECT coalesce(max(seq), 0) AS seq FROM outbox WHERE stream = $1', [playerStream(player.session.userId)]))[0].seq);
-      const seen = player.seen();
-      let contiguous = 0;
-      while (seen.has(contiguous + 1)) contiguous++;
-      const synced: WireEvent[] = [];
-      for (let after = contiguous; ; ) {
-        const reply = await player.command('player', CommandType.eventsSync, { afterSeq: after });
-        const page = 'ack' in reply ? ((reply.ack.result as { events?: WireEvent[] }).events ?? []) : [];
-        synced.push(...page);
-        if (page.length === 0) break;
-        after = page[page.length - 1].seq;
+      // Each stream the client followed: what it saw live up to its first gap, and one
+      // events.sync from there (paged), in the room of that stream, give 1..head.
+      const streams: Array<[Kind, string]> = [['player', playerStream(player.session.userId)], ['board', BOARD_STREAM], ['crash', CRASH_STREAM]];
+      for (const [kind, stream] of streams.filter(([kind]) => player.joined(kind))) {
+        const head = Number((await queryRows<{ seq: string }>(db.url, 'SELECT coalesce(max(seq), 0) AS seq FROM outbox WHERE stream = $1', [stream]))[0].seq);
+        const seen = player.seen(stream);
+        let contiguous = 0;
+        while (seen.has(contiguous + 1)) contiguous++;
+        const synced: WireEvent[] = [];
+        for (let after = contiguous; ; ) {
+          const reply = await player.command(kind, CommandType.eventsSync, { afterSeq: after });
+          const page = 'ack' in reply ? ((reply.ack.result as { events?: WireEvent[] }).events ?? []) : [];
+          synced.push(...page);
+          if (page.length === 0) break;
+          after = page[page.length - 1].seq;
+        }
+        const union = new Set([...[...seen.keys()].filter((seq) => seq <= contiguous), ...synced.map((e) => e.seq)]);
+        const missing = Array.from({ length: head }, (_, i) => i + 1).filter((seq) => !union.has(seq));
+        if (missing.length > 0 || union.size !== head) streamsWithGaps.push(`${player.session.userId} ${stream}`);
+        if (kind === 'player') log(`player ${player.session.userId}: balance ${balance} (room shows ${shown}), head ${head}, live contiguous ${contiguous} of ${seen.size} seen, synced ${synced.length}${missing.length ? `, missing ${missing.join(',')}` : ''}`);
+        else if (missing.length > 0) log(`player ${player.session.userId}: ${stream} head ${head}, missing ${missing.join(',')}`);
       }
-      const union = new Set([...[...seen.keys()].filter((seq) => seq <= contiguous), ...synced.map((e) => e.seq)]);
-      const missing = Array.from({ length: head }, (_, i) => i + 1).filter((seq) => !union.has(seq));
-      if (missing.length > 0 || union.size !== head) streamsWithGaps.push(player.session.userId);
-      log(`player ${player.session.userId}: balance ${balance} (room shows ${shown}), head ${head}, live contiguous ${contiguous} of ${seen.size} seen, synced ${synced.length}${missing.length ? `, missing ${missing.join(',')}` : ''}`);
     }
 
     const sims = [admin, ...players];
@@ -339,7 +351,7 @@ export async function runBankTest(options: BankOptions): Promise<BankReport> {
         : a.type === AdminCommandType.taskCreate || a.type.startsWith('task.')
           ? `board:main:${a.id}`
           : a.type.startsWith('crash.')
-            ? `${CRASH_WRITER}:${a.id}`
+            ? `${CRASH_STREAM}:${a.id}`
             : a.id;
     const ids = acked.map(recordId);
     const counts = new Map((await queryRows<{ command_id: string; n: string }>(db.url, 'SELECT command_id, count(*) AS n FROM command_results WHERE command_id = ANY($1) GROUP BY command_id', [ids])).map((r) => [r.command_id, Number(r.n)]));
