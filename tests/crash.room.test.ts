@@ -1,17 +1,19 @@
 // The crash table over WebSockets, on a table whose hash chain the test seeded itself so it knows
 // every crash point: bets debited first (refused without funds), cash-outs before and after the
 // crash, settlement paid once through the players' own rooms, escrow back to zero, history that
-// verifies, and a round interrupted by the server going away settled exactly once on reload.
+// verifies, a cash-out still committing when the round crashes paid all the same, and a round
+// interrupted by the server going away settled exactly once on reload.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { test } from 'node:test';
 import { CommandType } from '../shared/commands.ts';
-import { crashChain, crashPoint, roundHash, verifyCrashRound } from '../shared/crash.ts';
+import { crashChain, crashPoint, msUntil, roundHash, verifyCrashRound } from '../shared/crash.ts';
 import { CrashCommandType } from '../shared/crashCommands.ts';
 import { RoomName } from '../shared/protocol.ts';
 import { CrashState } from '../shared/state.ts';
 import { expectAck, expectNack, joinPlayerRoom, joinRoom, signInGuest, type PlayerConnection } from './support/client.ts';
+import { pgClient } from './support/db.ts';
 import { serverFixture } from './support/fixture.ts';
 import { fundNewPlayer, queryRows } from './support/ledger.ts';
 import { waitFor } from './support/wait.ts';
@@ -91,6 +93,38 @@ test('a round: bets debited first, cash-out before the crash pays, after the cra
   await wallet.waitForState((s) => s.stats.get('crash')?.paidOut === out.payout);
   assert.deepEqual([wallet.state.stats.get('crash')!.played, wallet.state.stats.get('crash')!.wagered, wallet.state.stats.get('crash')!.won], [1, 100, 1]);
   await Promise.all([a.crash.leave(), b.crash.leave(), broke.crash.leave(), wallet.leave()]);
+});
+
+test('a cash-out decided before the crash but committed after it is paid by the settlement', async () => {
+  const chain = await table('t-late', [3]);
+  const point = crashPoint(roundHash(chain, 0));
+  const a = await player(1_000, 't-late');
+  await a.crash.waitForState((s) => s.phase === 'betting' && s.roundId === 0 && s.seedHash !== '');
+  expectAck(await a.crash.send(CrashCommandType.bet, { amount: 100 }));
+  await a.crash.waitForState((s) => s.phase === 'running');
+  const crashAt = a.crash.state.phaseAt + msUntil(point, 2);
+
+  // The table's fence row held by the test: the cash-out is decided at once (below the crash
+  // point) but its commit waits, and the crash comes meanwhile. The settlement queued behind it
+  // used to settle the round as the crash found it, without this cash-out: acknowledged, never paid.
+  const lock = pgClient(fx.db.url);
+  await lock.connect();
+  await lock.query('BEGIN');
+  await lock.query(`SELECT 1 FROM room_writers WHERE id = 'crash:t-late' FOR UPDATE`);
+  const cashout = a.crash.send(CrashCommandType.cashout);
+  // The crash has no sign of its own to wait on while storage is held: the server's clock is the
+  // only one. Were its timer late, the race would not happen and the test pass without proving it.
+  await waitFor(async () => Date.now() > crashAt + 500, 10_000, 50);
+  await lock.query('COMMIT');
+  await lock.end();
+  const out = expectAck(await cashout);
+  assert.ok(out.multiplier < point, `${out.multiplier} < ${point}`);
+
+  await a.crash.waitForState((s) => s.phase === 'crashed' && s.roundId === 0);
+  await waitFor(async () => (await balanceOf(a.userId)) === 900 + out.payout);
+  const paid = await queryRows<{ amount: string }>(fx.db.url, `SELECT amount FROM transfers WHERE to_account = $1 AND reason = 'crash.payout'`, [a.userId]);
+  assert.deepEqual(paid.map((p) => Number(p.amount)), [out.payout], 'paid once, what the ack said');
+  await a.crash.leave();
 });
 
 test('a round interrupted by the server going away is settled exactly once when the table loads again', async () => {

@@ -1,15 +1,19 @@
 // DESIGN.md rule 1: a second player room for the same user (here: forced by two processes that do
 // not share a matchmaker) takes the fence; the first can no longer commit anything, nacks
-// UNAVAILABLE and sends its clients away with the reconnect code.
+// UNAVAILABLE and sends its clients away with the reconnect code. The same for a crash table.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
 import { CommandType } from '../shared/commands.ts';
+import { crashChain, crashPoint, roundHash } from '../shared/crash.ts';
+import { CrashCommandType } from '../shared/crashCommands.ts';
 import { CloseCode, RoomName } from '../shared/protocol.ts';
-import { BoardState } from '../shared/state.ts';
+import { BoardState, CrashState } from '../shared/state.ts';
 import { expectAck, expectNack, joinPlayerRoom, joinRoom, newId, signInGuest } from './support/client.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
-import { assertLedgerHolds, queryRows } from './support/ledger.ts';
+import { assertLedgerHolds, fundNewPlayer, queryRows } from './support/ledger.ts';
 import { migrate, startServer, type RunningServer } from './support/server.ts';
+import { waitFor } from './support/wait.ts';
 
 let db: TestDatabase;
 let first: RunningServer;
@@ -19,7 +23,8 @@ before(async () => {
   db = await createTestDatabase('coffer_fence');
   await migrate(db.url);
   // No REDIS_URL: each process has its own local matchmaker, so both create a room for the user.
-  [first, second] = await Promise.all([startServer({ DATABASE_URL: db.url }), startServer({ DATABASE_URL: db.url })]);
+  const env = { DATABASE_URL: db.url, CRASH_BETTING_MS: '1000', CRASH_PAUSE_MS: '200', CRASH_GROWTH_PER_SECOND: '1', EFFECT_SWEEP_SECONDS: '1' };
+  [first, second] = await Promise.all([startServer(env), startServer(env)]);
 });
 after(async () => {
   await Promise.all([first?.stop(), second?.stop()]);
@@ -74,5 +79,40 @@ test('an idle board room whose fence was taken by the same board on another proc
   const fresh = await joinRoom(second.url, me.token, RoomName.board, BoardState, { board: 'fenced-board' });
   assert.equal(await left, CloseCode.RECONNECT);
   assert.equal(fresh.state.board, 'fenced-board');
+  await fresh.leave();
+});
+
+test('a duplicate crash table takes the fence; the old one, whose phases the new one already stored, sends its clients away', async () => {
+  // Round 0 crashes at 8x or later (a chain seed found, not assumed): two seconds of running at
+  // 1/s growth, so the old table is still running it when the new one loads and settles it.
+  const length = 20_000;
+  let seed = '';
+  for (let i = 0; !seed; i++) {
+    const candidate = i.toString(16).padStart(64, '0');
+    if (crashPoint(roundHash(crashChain(candidate, length), 0)) >= 8) seed = candidate;
+  }
+  await queryRows(db.url, `INSERT INTO crash_tables (id, chain_seed, chain_length) VALUES ('t-dup', $1, $2)`, [seed, length]);
+  const me = await signInGuest(first.url);
+  await fundNewPlayer(db.url, me.userId, 100);
+  const old = await joinRoom(first.url, me.token, RoomName.crash, CrashState, { table: 't-dup' });
+  await old.waitForState((s) => s.phase === 'betting' && s.roundId === 0 && s.seedHash !== '');
+  expectAck(await old.send(CrashCommandType.bet, { amount: 10 }));
+  await old.waitForState((s) => s.phase === 'running');
+  const left = new Promise<number>((resolve) => old.room.onLeave((code) => resolve(code)));
+
+  // The new table settles the round the old one is running (interrupted: the stake refunded) and
+  // starts round 1. The old one finds both phases already stored when its crash comes; it used to
+  // take that as its own answer and stop there, frozen with its clients and never fenced.
+  const other = await signInGuest(second.url);
+  const fresh = await joinRoom(second.url, other.token, RoomName.crash, CrashState, { table: 't-dup' });
+  await fresh.waitForState((s) => s.roundId === 1);
+  const code = await Promise.race([left, delay(15_000, 'still attached to the old table' as const)]);
+  assert.equal(code, CloseCode.RECONNECT, "the old table's clients are sent to the newer one");
+
+  await waitFor(async () => Number((await queryRows<{ balance: string }>(db.url, 'SELECT balance FROM accounts WHERE id = $1', [me.userId]))[0].balance) === 100);
+  const refunds = await queryRows(db.url, `SELECT 1 FROM transfers WHERE to_account = $1 AND reason = 'crash.refund'`, [me.userId]);
+  assert.equal(refunds.length, 1, 'the stake came back once');
+  const [{ balance }] = await queryRows<{ balance: string }>(db.url, `SELECT balance FROM accounts WHERE id = 'escrow'`);
+  assert.equal(Number(balance), 0);
   await fresh.leave();
 });

@@ -2,13 +2,18 @@
 // is simulated for one server by a TCP proxy between it and PostgreSQL that the test cuts: commands
 // are nacked UNAVAILABLE (retryable), /health/ready answers 503, nothing is acked that is not
 // committed; when the proxy is restored the server recovers by itself and the retried ids are
-// applied exactly once. Redis cut the same way: the core keeps acknowledging commands.
+// applied exactly once; a crash round that crashes meanwhile is settled then, and the table goes on.
+// Redis cut the same way: the core keeps acknowledging commands.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CommandType } from '../shared/commands.ts';
-import { expectAck, joinPlayerRoom, newId, signInGuest, type PlayerConnection, type Reply } from './support/client.ts';
+import { crashChain, crashPoint, roundHash } from '../shared/crash.ts';
+import { CrashCommandType } from '../shared/crashCommands.ts';
+import { RoomName } from '../shared/protocol.ts';
+import { CrashState } from '../shared/state.ts';
+import { expectAck, joinPlayerRoom, joinRoom, newId, signInGuest, type PlayerConnection, type Reply } from './support/client.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
-import { assertLedgerHolds, queryRows } from './support/ledger.ts';
+import { assertLedgerHolds, fundNewPlayer, queryRows } from './support/ledger.ts';
 import { migrate, startServer, type RunningServer } from './support/server.ts';
 import { startTcpProxy, type TcpProxy } from './support/tcpProxy.ts';
 import { waitFor } from './support/wait.ts';
@@ -39,7 +44,7 @@ describe('PostgreSQL unreachable', () => {
     await migrate(db.url);
     const target = new URL(db.url);
     pgProxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-    server = await startServer({ DATABASE_URL: pgProxy.through(db.url) });
+    server = await startServer({ DATABASE_URL: pgProxy.through(db.url), CRASH_BETTING_MS: '1500', CRASH_PAUSE_MS: '200', CRASH_GROWTH_PER_SECOND: '1' });
   });
   after(async () => {
     await server?.stop();
@@ -107,6 +112,44 @@ describe('PostgreSQL unreachable', () => {
     const tab = await joinPlayerRoom(server.url, me.token);
     expectAck(await tab.send(CommandType.streakClaim));
     await tab.leave();
+  });
+
+  test('a crash round that crashes while PostgreSQL is unreachable is settled when it returns, and the next round starts', async () => {
+    // Round 0 crashes at 3x or later (a chain seed found, not assumed): over a second of running
+    // at 1/s growth, to take PostgreSQL away in before the crash.
+    const length = 20_000;
+    let seed = '';
+    for (let i = 0; !seed; i++) {
+      const candidate = i.toString(16).padStart(64, '0');
+      if (crashPoint(roundHash(crashChain(candidate, length), 0)) >= 3) seed = candidate;
+    }
+    await queryRows(db.url, `INSERT INTO crash_tables (id, chain_seed, chain_length) VALUES ('t-outage', $1, $2)`, [seed, length]);
+    const me = await signInGuest(server.url);
+    await fundNewPlayer(db.url, me.userId, 100);
+    const table = await joinRoom(server.url, me.token, RoomName.crash, CrashState, { table: 't-outage' });
+    await table.waitForState((s) => s.phase === 'betting' && s.roundId === 0 && s.seedHash !== '');
+    expectAck(await table.send(CrashCommandType.bet, { amount: 10 }));
+    await table.waitForState((s) => s.phase === 'running');
+
+    pgProxy.cut();
+    // The round crashes meanwhile: its settlement is refused by storage (the room logs the retry).
+    await waitFor(async () => /"id":"r0-settled".*not stored; retrying/.test(server.output()));
+    pgProxy.restore();
+    await table.waitForState((s) => s.phase === 'crashed' && s.roundId === 0);
+    // It used to stop here: only the settlement's first answer could start the next round.
+    await waitFor(async () => table.state.phase === 'betting' && table.state.roundId === 1);
+    const moved = await queryRows<{ reason: string; amount: string }>(db.url, `SELECT reason, amount FROM transfers WHERE ref = 'crash:t-outage:0' ORDER BY id`);
+    assert.deepEqual(
+      moved.map((t) => [t.reason, Number(t.amount)]),
+      [
+        ['crash.bet', 10],
+        ['crash.settle', 10],
+      ],
+      'the stake went into escrow and, settled once, to the house',
+    );
+    const [{ balance }] = await queryRows<{ balance: string }>(db.url, `SELECT balance FROM accounts WHERE id = 'escrow'`);
+    assert.equal(Number(balance), 0);
+    await table.leave();
   });
 });
 

@@ -78,11 +78,7 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
       this.#chain = crashChain(seed.seed, seed.length);
       this.#writer = new SerialWriter(deps, stream, stream, epoch, seq, {
         committed: (events) => this.#broadcast(events),
-        fenced: () => {
-          this.#stopTimers();
-          void this.lock();
-          setImmediate(() => void this.disconnect(CloseCode.RECONNECT).catch(() => undefined));
-        },
+        fenced: () => this.#handOver(),
         reload: () => headSeq(deps.sql, stream),
       });
       this.state.table = this.#table;
@@ -93,7 +89,7 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
       // Rounds a previous room left unsettled are settled first, exactly once.
       for (const stored of unsettled) {
         const round: CrashRound = { roundId: stored.roundId, phase: 'crashed', crashPoint: this.#crashPointOf(stored.roundId), bets: stored.bets };
-        const reply = await this.#settle(round, true);
+        const reply = await this.#settle(round.roundId, true, () => round, true);
         if ('nack' in reply) throw refuse('UNAVAILABLE', 'an interrupted crash round could not be settled yet; try joining again shortly');
       }
       void this.#startRound(next);
@@ -118,14 +114,48 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
       this.#ticker?.clear();
     }
 
-    /** Runs a phase change through the writer (fenced, in order with bets); retried until stored. */
-    async #transition(id: string, decide: Parameters<SerialWriter['run']>[3]): Promise<Reply> {
-      const reply = await this.#writer!.run(`table:${this.#table}`, id, 'phase', decide);
-      if ('nack' in reply && reply.nack.retryable) {
+    /** The table is another room's now: this one stops and sends its clients there. */
+    #handOver() {
+      this.#stopTimers();
+      this.#writer?.dispose();
+      void this.lock();
+      setImmediate(() => void this.disconnect(CloseCode.RECONNECT).catch(() => undefined));
+    }
+
+    /**
+     * Runs a phase change through the writer (fenced, in order with bets); retried until stored,
+     * and resolves with the answer of the attempt that was: what follows a phase (the next round
+     * after a settlement) waits for that one, not for the first answer, which storage may refuse.
+     * `once` makes one attempt (a table loading refuses its join instead of waiting).
+     */
+    async #transition(id: string, decide: Parameters<SerialWriter['run']>[3], once = false): Promise<Reply> {
+      for (;;) {
+        let applied = false;
+        const reply = await this.#writer!.run(`table:${this.#table}`, id, 'phase', () => {
+          const decision = decide();
+          return {
+            ...decision,
+            apply: () => {
+              applied = true;
+              decision.apply?.();
+            },
+          };
+        });
+        if ('ack' in reply && !applied) {
+          // Acknowledged from a stored reply, before any fence check: a newer room of this table
+          // already ran this phase (a duplicate room after Redis lost the matchmaker's listing),
+          // or storage lost the answer to this room's own commit. Either way the table's round is
+          // not this room's any more; carrying on would leave it, and its clients, frozen forever,
+          // since it would never commit again to find out.
+          deps.logger.warn({ table: this.#table, id }, 'crash round phase was already stored; handing the table over');
+          if (!once) this.#handOver();
+          return nack(id, 'UNAVAILABLE', 'this table was taken over by a newer room; join again', true);
+        }
+        if (once || !('nack' in reply && reply.nack.retryable)) return reply;
         deps.logger.warn({ table: this.#table, id, nack: reply.nack }, 'crash round phase not stored; retrying');
-        this.#timer = this.clock.setTimeout(() => void this.#transition(id, decide), RETRY_MS);
+        // The room's clock: a disposed room stops retrying.
+        await new Promise<void>((resolve) => (this.#timer = this.clock.setTimeout(resolve, RETRY_MS)));
       }
-      return reply;
     }
 
     #startRound(roundId: number) {
@@ -167,32 +197,39 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
 
     async #crash() {
       this.#ticker?.clear();
-      const round: CrashRound = { ...this.#round, phase: 'crashed' };
-      const reply = await this.#settle(round, false);
-      if ('ack' in reply) this.#timer = this.clock.setTimeout(() => void this.#startRound(round.roundId + 1), deps.crash.pauseMs);
+      const roundId = this.#round.roundId;
+      // The round as it stands when the settlement's turn comes, not as the timer found it: a
+      // cash-out decided before the crash may still be committing ahead of it in the writer, and
+      // was acknowledged unpaid when the settlement went by the timer's copy.
+      const reply = await this.#settle(roundId, false, () => ({ ...this.#round, phase: 'crashed' }));
+      if ('ack' in reply) this.#timer = this.clock.setTimeout(() => void this.#startRound(roundId + 1), deps.crash.pauseMs);
     }
 
     /**
      * Settles a crashed (or interrupted) round once: every stake the ledger holds in escrow for it
      * either goes to the house or, when the bet was never recorded or the round never ran to its
      * crash, back to its player; cash-outs are paid from the house. Payouts and refunds are
-     * effects, applied by each player's room.
+     * effects, applied by each player's room. `crashed` gives the round at the settlement's turn
+     * in the writer, after every command queued before it.
      */
-    #settle(round: CrashRound, interrupted: boolean): Promise<Reply> {
-      const hash = roundHash(this.#chain, round.roundId);
-      const commitment = roundCommitment(this.#chain, round.roundId);
-      return this.#transition(`r${round.roundId}-settled`, () => ({
-        result: { roundId: round.roundId },
-        events: [{ type: EventType.crashRound, data: { phase: 'crashed', roundId: round.roundId, crashPoint: round.crashPoint, hash, commitment, interrupted } }],
-        write: (trx) => this.#writeSettlement(trx, round, interrupted),
-        apply: () => {
-          this.#round = round;
-          Object.assign(this.state, { phase: 'crashed', multiplier: round.crashPoint, phaseAt: deps.clock.now() });
-          this.#remember(round.roundId);
-          for (const userId of Object.keys(round.bets)) void callPlayerRoom(userId, 'applyEffects').catch(() => undefined);
-          this.autoDispose = true;
-        },
-      }));
+    #settle(roundId: number, interrupted: boolean, crashed: () => CrashRound, once = false): Promise<Reply> {
+      const hash = roundHash(this.#chain, roundId);
+      const commitment = roundCommitment(this.#chain, roundId);
+      return this.#transition(`r${roundId}-settled`, () => {
+        const round = crashed();
+        return {
+          result: { roundId: round.roundId },
+          events: [{ type: EventType.crashRound, data: { phase: 'crashed', roundId: round.roundId, crashPoint: round.crashPoint, hash, commitment, interrupted } }],
+          write: (trx) => this.#writeSettlement(trx, round, interrupted),
+          apply: () => {
+            this.#round = round;
+            Object.assign(this.state, { phase: 'crashed', multiplier: round.crashPoint, phaseAt: deps.clock.now() });
+            this.#remember(round.roundId);
+            for (const userId of Object.keys(round.bets)) void callPlayerRoom(userId, 'applyEffects').catch(() => undefined);
+            this.autoDispose = true;
+          },
+        };
+      }, once);
     }
 
     async #writeSettlement(trx: Queryable, round: CrashRound, interrupted: boolean): Promise<void> {
