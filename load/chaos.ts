@@ -14,10 +14,18 @@ const failures = [
   report.ledger.negativePlayers.length > 0 && `${report.ledger.negativePlayers.length} negative player balances`,
   report.notOnce.length > 0 && `${report.notOnce.length} acked commands not stored exactly once`,
   report.debitsNotOnce.length > 0 && `${report.debitsNotOnce.length} acked paid commands not debited exactly once`,
-  report.streamsWithGaps.length > 0 && `${report.streamsWithGaps.length} streams with gaps after sync: ${report.streamsWithGaps.join(", ")}`,
+  report.crash.stakesNotOnce.length > 0 && `${report.crash.stakesNotOnce.length} acked crash bets not staked exactly once`,
+  report.crash.payoutsNotOnce.length > 0 && `${report.crash.payoutsNotOnce.length} acked cash-outs not paid exactly once`,
+  report.crash.escrowHeld.length > 0 && `escrow still holds stakes of ${report.crash.escrowHeld.map((e) => `${e.ref} (${e.amount}${e.settled ? ', round settled' : ''})`).join(', ')}`,
+  !report.crash.wentOn && 'the crash table started no round after the load',
+  report.streamsWithGaps.length > 0 && `${report.streamsWithGaps.length} player streams with gaps after sync`,
+  report.crashStreamsWithGaps.length > 0 && `${report.crashStreamsWithGaps.length} players missing crash-table events after sync`,
   report.balanceMismatches.length > 0 && `${report.balanceMismatches.length} clients showing another balance than the server`,
-  report.escrowLeft !== 0 && `${report.escrowLeft} gold left in crash escrow after every round settled`,
 ].filter(Boolean);
-console.log(`acked ${report.acked} (crash bets ${report.crashBets}, cash-outs ${report.cashouts}), refused ${report.refused} (domain refusals: funds, conflicts), rejoins ${report.rejoins}`);
+console.log(`acked ${report.acked}, refused ${report.refused} (final nacks), rejoins ${report.rejoins}`);
+console.log(`refused: ${Object.entries(report.refusals).map(([what, n]) => `${what} ${n}`).join(', ') || 'nothing'}`);
+console.log(
+  `crash: ${report.crash.bets} bets and ${report.crash.cashouts} cash-outs acked, ${report.crash.rounds} rounds settled (${report.crash.interruptedRounds} interrupted), ${report.crash.refunds} refunds`,
+);
 console.log(failures.length === 0 ? 'all checks hold' : `FAILED: ${failures.join('; ')}`);
 process.exit(failures.length === 0 ? 0 : 1);
