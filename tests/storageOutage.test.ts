@@ -10,11 +10,12 @@ import { CommandType } from '../shared/commands.ts';
 import { crashChain, crashPoint, roundHash } from '../shared/crash.ts';
 import { CrashCommandType } from '../shared/crashCommands.ts';
 import { RoomName } from '../shared/protocol.ts';
-import { CrashState } from '../shared/state.ts';
-import { expectAck, joinPlayerRoom, joinRoom, newId, signInGuest, type PlayerConnection, type Reply } from './support/client.ts';
+import { AdminCommandType } from '../shared/adminCommands.ts';
+import { AdminState, CrashState } from '../shared/state.ts';
+import { expectAck, expectNack, joinPlayerRoom, joinRoom, newId, signInAdmin, signInGuest, type PlayerConnection, type Reply } from './support/client.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
 import { assertLedgerHolds, fundNewPlayer, queryRows } from './support/ledger.ts';
-import { migrate, startServer, type RunningServer } from './support/server.ts';
+import { migrate, startServer, TEST_ADMIN_PASSWORD, type RunningServer } from './support/server.ts';
 import { startTcpProxy, type TcpProxy } from './support/tcpProxy.ts';
 import { waitFor } from './support/wait.ts';
 
@@ -112,6 +113,31 @@ describe('PostgreSQL unreachable', () => {
     const tab = await joinPlayerRoom(server.url, me.token);
     expectAck(await tab.send(CommandType.streakClaim));
     await tab.leave();
+  });
+
+  test('an admin grant while PostgreSQL is unreachable is refused UNAVAILABLE (retryable), and its retry applies once', async () => {
+    const me = await signInGuest(server.url);
+    const tab = await joinPlayerRoom(server.url, me.token);
+    expectAck(await tab.send(CommandType.streakClaim));
+    await tab.leave();
+    const admin = await joinRoom(server.url, (await signInAdmin(server.url, TEST_ADMIN_PASSWORD)).token, RoomName.admin, AdminState);
+    const id = newId();
+    const grant = { userId: me.userId, amount: 70, reason: 'outage grant' };
+
+    pgProxy.cut();
+    const refused = expectNack(await admin.send(AdminCommandType.grant, grant, id));
+    assert.equal(refused.code, 'UNAVAILABLE', refused.message);
+    assert.equal(refused.retryable, true);
+    pgProxy.restore();
+    await waitFor(async () => (await readiness(server)) === 200);
+
+    let reply = await admin.send(AdminCommandType.grant, grant, id);
+    while ('nack' in reply && reply.nack.retryable) reply = await admin.send(AdminCommandType.grant, grant, id);
+    assert.equal(expectAck(reply).balance, 170);
+    assert.equal(expectAck(await admin.send(AdminCommandType.grant, grant, id)).balance, 170, 'the stored reply, no second grant');
+    const grants = await queryRows(db.url, `SELECT 1 FROM transfers WHERE to_account = $1 AND reason = 'admin.grant'`, [me.userId]);
+    assert.equal(grants.length, 1);
+    await admin.leave();
   });
 
   test('a crash round that crashes while PostgreSQL is unreachable is settled when it returns, and the next round starts', async () => {

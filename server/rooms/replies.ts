@@ -1,8 +1,9 @@
 // The one place where failures become nack codes (STYLE.md rule 3).
-import type { Ack, Nack } from '../../shared/protocol.ts';
+import { JoinErrorCode, type Ack, type Nack } from '../../shared/protocol.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { Logger } from '../observability/logger.ts';
 import { CommitFailed } from '../store/mutation.ts';
+import { isTransient } from '../store/sql.ts';
 
 export type Reply = { ack: Ack } | { nack: Nack };
 
@@ -20,6 +21,17 @@ export function failureReply(id: string, error: unknown, logger: Logger, context
   if (error instanceof CommitFailed) {
     return nack(id, 'UNAVAILABLE', `the command was not saved (${error.message}); send it again with the same id`, true);
   }
+  // A read that storage refused, or the room that owns the change unreachable (its process died,
+  // or it could not load): nothing may have happened yet, and a retry with the same id is safe.
+  if (isTransient(error) || unreachableRoom(error)) {
+    return nack(id, 'UNAVAILABLE', 'storage or the room that owns this change is unavailable; send the command again with the same id', true);
+  }
   logger.error({ ...context, commandId: id, err: error }, 'command failed unexpectedly');
   return nack(id, 'INTERNAL', 'the server failed to process this command; it has been logged', false);
+}
+
+/** Colyseus' remote room call timing out, or a room refusing to load for want of storage (503). */
+function unreachableRoom(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === JoinErrorCode.UNAVAILABLE || /^remote room \(.*\) timed out/.test(String(message));
 }
