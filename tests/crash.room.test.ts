@@ -187,3 +187,31 @@ test('a bet sent again after its round closed (stake taken, bet never recorded) 
   assert.equal(Number(refunds[0].n), 1);
   await again.leave();
 });
+
+test('a stake taken for a bet the table never recorded is refunded at settlement, also when the player bets again that round', async () => {
+  await table('t-orphan', [1]);
+  const a = await player(500, 't-orphan');
+  await a.crash.waitForState((s) => s.phase === 'betting' && s.roundId === 0 && s.seedHash !== '');
+  // What a bet whose table commit failed after its stake leaves behind: 7 gold in this round's
+  // escrow, debited under a stake record the table never matched with a bet. (Written directly:
+  // making the table's commit fail at exactly that moment is what the bank test does by chance.)
+  const ref = 'crash:t-orphan:0';
+  const db = pgClient(fx.db.url);
+  await db.connect();
+  try {
+    await db.query('BEGIN');
+    await db.query(`INSERT INTO transfers (from_account, to_account, amount, reason, ref, command_id) VALUES ($1, 'escrow', 7, 'crash.bet', $2, 'stake:crash:t-orphan:lost-bet-1')`, [a.userId, ref]);
+    await db.query(`UPDATE accounts SET balance = balance + CASE WHEN id = 'escrow' THEN 7 ELSE -7 END WHERE id IN ($1, 'escrow')`, [a.userId]);
+    await db.query('COMMIT');
+  } finally {
+    await db.end();
+  }
+  // The player bets again in the same round, with a new id; the round then crashes, no cash-out.
+  expectAck(await a.crash.send(CrashCommandType.bet, { amount: 50 }));
+  await a.crash.waitForState((s) => s.phase === 'crashed' && s.roundId === 0);
+  await waitFor(async () => (await balanceOf(a.userId)) === 450);
+  const refunds = await queryRows<{ amount: string }>(fx.db.url, `SELECT amount FROM transfers WHERE to_account = $1 AND reason = 'crash.refund' AND ref = $2`, [a.userId, ref]);
+  assert.deepEqual(refunds.map((r) => Number(r.amount)), [7], 'the unrecorded stake came back; the recorded bet went to the house');
+  assert.equal(await escrow(), 0);
+  await a.crash.leave();
+});

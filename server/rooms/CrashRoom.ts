@@ -239,8 +239,12 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
       const effects: Effect[] = [];
       let toHouse = 0;
       for (const bet of Object.values(round.bets)) {
-        const stake = stakes.get(bet.userId) ?? 0;
+        const staked = stakes.get(bet.userId) ?? 0;
         stakes.delete(bet.userId);
+        // More in escrow than the recorded bet: an earlier bet of this round (another id) whose
+        // stake was taken but which the table never recorded. That part goes back to the player.
+        const stake = Math.min(staked, bet.amount);
+        const unrecorded = staked - stake;
         if (bet.cashedOutAt !== null) {
           toHouse += stake;
           effects.push({ key: `${ref}:${bet.userId}`, userId: bet.userId, fromAccount: SystemAccount.house, gold: bet.payout, xp: 0, reason: 'crash.payout', ref });
@@ -249,6 +253,7 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
         } else {
           toHouse += stake;
         }
+        if (unrecorded > 0) effects.push({ key: `${ref}:${bet.userId}:unrecorded`, userId: bet.userId, fromAccount: SystemAccount.escrow, gold: unrecorded, xp: 0, reason: 'crash.refund', ref });
       }
       // Stakes debited for bets the table never recorded (its commit failed after the debit).
       for (const [userId, stake] of stakes) effects.push({ key: `${ref}:${userId}`, userId, fromAccount: SystemAccount.escrow, gold: stake, xp: 0, reason: 'crash.refund', ref });
