@@ -177,7 +177,8 @@ export class PlayerWriter {
     if (command.type === CommandType.shopBuy) {
       try {
         catalogItem = await findShopItem(this.#deps.sql, command.itemId);
-      } catch {
+      } catch (error) {
+        this.#deps.logger.warn({ userId: this.userId, itemId: command.itemId, err: error }, 'shop catalog read failed');
         return nack(command.id, 'UNAVAILABLE', 'the shop catalog could not be read from storage; send the command again with the same id', true);
       }
     }
