@@ -20,7 +20,8 @@ const BETS = 150;
 
 // The rate limit is raised so the reader's requests are all answered; the limit is another case.
 const env = { RATE_LIMIT_PER_SECOND: '100000' };
-const uws = serverFixture('backpressure_uws', { ...env, TRANSPORT: 'uws' });
+// uWS where it loads (CI asserts it does: COFFER_EXPECT_TRANSPORT=uws), else the ws fallback.
+const uws = serverFixture('backpressure_uws', { ...env, TRANSPORT: process.env.COFFER_EXPECT_TRANSPORT ?? 'auto' });
 const ws = serverFixture('backpressure_ws', { ...env, TRANSPORT: 'ws' });
 
 async function syncsAnswered(url: string): Promise<number> {
@@ -76,6 +77,6 @@ function slowReaderIsClosed(fx: ServerFixture) {
 }
 
 describe('a slow WebSocket reader', () => {
-  test('uWS: cut off at its backpressure limit, others served, then it rejoins and replays', slowReaderIsClosed(uws));
+  test('uWS (the default transport): cut off at its backpressure limit, others served, then it rejoins and replays', slowReaderIsClosed(uws));
   test('ws fallback: cut off the same way', slowReaderIsClosed(ws));
 });
