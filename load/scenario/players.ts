@@ -4,8 +4,8 @@
 import { AdminCommandType } from '../../shared/adminCommands.ts';
 import { CommandType } from '../../shared/commands.ts';
 import { ErrorCode, RoomName } from '../../shared/protocol.ts';
-import { command, failure, Seat, think, VuBudget, type Role, type Scenario, type VuContext } from './scenario.ts';
-import { RoomConnection, signInGuest, type Session } from './session.ts';
+import { command, guestSession, Seat, think, VuBudget, type Role, type Scenario, type VuContext } from './scenario.ts';
+import { RoomConnection, type Session } from './session.ts';
 
 type Pick = [type: string, fields: Record<string, unknown>];
 
@@ -24,15 +24,10 @@ export function pickPlayerCommand(): Pick {
   return [CommandType.shopBuy, { itemId: ITEMS[randomInt(0, 1)], qty: randomInt(1, 3) }];
 }
 
-/** A player signs in and takes a seat in their own room; undefined (and an error booked) on failure. */
+/** A player signs in and takes a seat in their own room; undefined (and a setup error booked) on failure. */
 export async function joinAsPlayer(ctx: VuContext): Promise<{ session: Session; seat: Seat } | undefined> {
-  let session: Session;
-  try {
-    session = await signInGuest(ctx.rt, ctx.options.baseUrl, `load-${ctx.vu}`);
-  } catch (error) {
-    failure(ctx, 'guest sign-in', error);
-    return undefined;
-  }
+  const session = await guestSession(ctx, `load-${ctx.vu}`);
+  if (!session) return undefined;
   const seat = await Seat.open(ctx, 'player', () => RoomConnection.join(ctx.rt, ctx.options.baseUrl, session.token, RoomName.player));
   return seat && { session, seat };
 }
