@@ -1,5 +1,5 @@
 // Command schemas, validated at the room boundary. Every message a client sends is
-// `{ id, ...fields }`; the error text names the field at fault (PROTOCOL.md).
+// `{ id, ...fields }`; the error text names the field at fault (docs/PROTOCOL.md).
 import { z } from 'zod';
 import type { GachaItem, Proof, SlotSymbol } from './fair.ts';
 

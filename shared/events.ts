@@ -1,4 +1,4 @@
-// Event types and their payloads (PROTOCOL.md "Events").
+// Event types and their payloads (docs/PROTOCOL.md "Events").
 
 export const EventType = {
   balanceChanged: 'balance.changed',

@@ -1,4 +1,5 @@
-// The wire contract's constants, in one place (PROTOCOL.md is the human summary).
+// The wire contract's constants, in one place (docs/PROTOCOL.md says what they mean; tests/docs.test.ts
+// fails when one of them is missing there).
 // Server, client, tests and load scripts import these; nobody writes them as bare strings.
 
 export const PROTOCOL_VERSION = 1;

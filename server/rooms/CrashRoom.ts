@@ -296,7 +296,7 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
             result,
             events: [],
             write: async (trx) => {
-              // The owner debits first (DESIGN.md rule 6); if this transaction then fails, the
+              // The owner debits first (INV-8); if this transaction then fails, the
               // settlement finds the stake in escrow without a recorded bet and refunds it.
               const stake = await callPlayerRoom<Reply>(userId, 'crashBet', [{ table: this.#table, roundId: round.roundId, id: command.id, amount: command.amount }]);
               if ('nack' in stake) throw new DomainError(stake.nack.code, stake.nack.message, stake.nack.retryable);

@@ -1,4 +1,4 @@
-// The one place where failures become nack codes (STYLE.md rule 3).
+// The one place where failures become nack codes (docs/ARCHITECTURE.md "Conventions").
 import { JoinErrorCode, type Ack, type Nack } from '../../shared/protocol.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { Logger } from '../observability/logger.ts';

@@ -26,7 +26,7 @@ export type RoomLinkOptions<Snapshot> = {
   onEvent: (event: WireEvent) => void;
 };
 
-/** Join refusals that another try will not fix (PROTOCOL.md, JoinErrorCode). */
+/** Join refusals that another try will not fix (docs/PROTOCOL.md "Join refusals", JoinErrorCode). */
 const FINAL_JOIN_CODES = new Set([400, 401, 403, 426, 501]);
 const MAX_BACKOFF_MS = 5000;
 
