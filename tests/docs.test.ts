@@ -160,6 +160,7 @@ test('no file cites a design, protocol or style document that is not in the repo
       const relativeToDocs = path.dirname(file) === path.join(ROOT, 'docs') && match[1] === 'PROTOCOL';
       if (!relativeToDocs) offenders.push(`${path.relative(ROOT, file)}: ${match[0]}`);
     }
+    for (const match of text.matchAll(/\b(?:DESIGN|STYLE) rules? \d+/g)) offenders.push(`${path.relative(ROOT, file)}: ${match[0]}`);
     if (/\/work\/shared\b/.test(text) && !file.endsWith('docs.test.ts')) offenders.push(`${path.relative(ROOT, file)}: /work/shared`);
   }
   assert.deepEqual(offenders, []);
