@@ -81,4 +81,4 @@ export type SlotResult = { reels: [SlotSymbol, SlotSymbol, SlotSymbol]; payout: 
 export type GachaResult = { items: GachaItem[]; cost: number; balance: number; proof: Proof };
 export type ShopBuyResult = { balance: number; owned: number; stockLeft: number | null };
 export type FairRotateResult = { revealedServerSeed: string; serverSeedHash: string; clientSeed: string; nonce: number };
-export type EventsSyncResult = { events: import('./protocol.ts').WireEvent[]; seq: number } | { snapshot: true; seq: number };
+export type EventsSyncResult = { events: import('./registry.ts').TypedEvent[]; seq: number } | { snapshot: true; seq: number };

@@ -7,7 +7,8 @@ import { AdminCommandType } from '../../shared/adminCommands.ts';
 import { BoardCommandType, DEFAULT_BOARD, type Task } from '../../shared/boardCommands.ts';
 import { CommandType } from '../../shared/commands.ts';
 import { EventType, type BalanceChanged } from '../../shared/events.ts';
-import { ErrorCode, RoomName, type WireEvent } from '../../shared/protocol.ts';
+import { ErrorCode, RoomName } from '../../shared/protocol.ts';
+import type { TypedEvent } from '../../shared/registry.ts';
 import { EventQueue } from './eventQueue.ts';
 import { adminSeat } from './players.ts';
 import { Metric } from './runtime.ts';
@@ -52,11 +53,11 @@ async function balanceEvents(ctx: VuContext, seat: Seat): Promise<BalanceChanged
   for (let afterSeq = 0; ; ) {
     const reply = await command(ctx, undefined, seat, CommandType.eventsSync, { afterSeq });
     if (!('ack' in reply)) return undefined;
-    const result = reply.ack.result as { events?: WireEvent<any>[]; snapshot?: true };
+    const result = reply.ack.result;
     // A snapshot answer means the oldest events were pruned: the ledger cannot be read this way.
-    if (!result.events) return undefined;
+    if ('snapshot' in result) return undefined;
     if (result.events.length === 0) return found;
-    for (const event of result.events) if (event.type === EventType.balanceChanged) found.push(event.data as BalanceChanged);
+    for (const event of result.events) if (event.type === EventType.balanceChanged) found.push(event.data);
     afterSeq = result.events[result.events.length - 1].seq;
   }
 }
@@ -101,10 +102,10 @@ export const boardPlayersRole: Role = {
     const created = new EventQueue(ctx.rt);
     const seen = new Set<string>();
     let lastSeq = 0;
-    const onBoardEvent = (event: WireEvent<any>) => {
+    const onBoardEvent = (event: TypedEvent) => {
       lastSeq = Math.max(lastSeq, event.seq);
       if (event.type !== EventType.taskCreated) return;
-      const task = (event.data as { task: Task }).task;
+      const task = event.data.task;
       if (seen.has(task.id)) return;
       seen.add(task.id);
       created.push(event);
@@ -121,7 +122,7 @@ export const boardPlayersRole: Role = {
     const budget = new VuBudget(ctx);
     const sync = async () => {
       const reply = await command(ctx, budget, seat, BoardCommandType.eventsSync, { afterSeq: lastSeq });
-      if ('ack' in reply) for (const event of (reply.ack.result as { events?: WireEvent<any>[] }).events ?? []) onBoardEvent(event);
+      if ('ack' in reply && 'events' in reply.ack.result) for (const event of reply.ack.result.events) onBoardEvent(event);
     };
     const completed: Task[] = [];
     let synced: RoomConnection | undefined;
@@ -133,7 +134,8 @@ export const boardPlayersRole: Role = {
       }
       const event = await created.next(1000);
       if (!event) continue;
-      const task = (event.data as { task: Task }).task;
+      if (event.type !== EventType.taskCreated) continue;
+      const task = event.data.task;
       const accepted = await command(ctx, budget, seat, BoardCommandType.taskAccept, { taskId: task.id }, [ErrorCode.CONFLICT, ErrorCode.NOT_FOUND]);
       if (!('ack' in accepted)) continue;
       await think(ctx);

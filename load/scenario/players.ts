@@ -4,10 +4,13 @@
 import { AdminCommandType } from '../../shared/adminCommands.ts';
 import { CommandType } from '../../shared/commands.ts';
 import { ErrorCode, RoomName } from '../../shared/protocol.ts';
+import type { CommandFields } from '../../shared/registry.ts';
 import { command, guestSession, Seat, think, VuBudget, type Role, type Scenario, type VuContext } from './scenario.ts';
 import { RoomConnection, type Session } from './session.ts';
 
-type Pick = [type: string, fields: Record<string, unknown>];
+type MixCommand = typeof CommandType.gameRps | typeof CommandType.gameSlot | typeof CommandType.gameGacha | typeof CommandType.shopBuy;
+/** One command of the mix with its fields, typed together (shared/registry.ts). */
+type Pick = { [T in MixCommand]: [type: T, fields: CommandFields<T>] }[MixCommand];
 
 const HANDS = ['rock', 'paper', 'scissors'] as const;
 const ITEMS = ['health-potion', 'mana-potion'] as const;

@@ -4,6 +4,7 @@
 import { CloseCode, ErrorCode } from '../../shared/protocol.ts';
 import type { OptionDefaults, ScenarioOptions } from './options.ts';
 import { Metric, type LoadRuntime } from './runtime.ts';
+import type { AnyCommandType, CommandFields, CommandResult } from '../../shared/registry.ts';
 import { newId, signInGuest, type Reply, type RoomConnection, type Session } from './session.ts';
 
 export type VuContext = {
@@ -121,12 +122,12 @@ const MAX_ATTEMPTS = 4;
  * a run's checks say, per command, how many came back as the scenario expects. The connection
  * recorded each attempt's latency to its reply.
  */
-export async function command(ctx: VuContext, budget: VuBudget | undefined, seat: Seat, type: string, fields: Record<string, unknown>, expected: readonly ErrorCode[] = []): Promise<Reply> {
+export async function command<T extends AnyCommandType>(ctx: VuContext, budget: VuBudget | undefined, seat: Seat, type: T, fields: CommandFields<T>, expected: readonly ErrorCode[] = []): Promise<Reply<CommandResult<T>>> {
   if (budget) budget.sent += 1;
   const id = newId();
   const tags = { type };
   for (let attempt = 1; ; attempt++) {
-    const reply: Reply = (await seat.ready())
+    const reply: Reply<CommandResult<T>> = (await seat.ready())
       ? await seat.room.send(type, fields, id)
       : { nack: { id, code: ErrorCode.UNAVAILABLE, message: `the ${seat.room.roomName} room is closed (${seat.room.closeCode})`, retryable: false } };
     if ('ack' in reply) {

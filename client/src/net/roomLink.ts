@@ -5,8 +5,8 @@
 import { Client, type Room } from '@colyseus/sdk';
 import { signal } from '@preact/signals';
 import { CommandType } from '../../../shared/commandNames.ts';
-import type { EventsSyncResult } from '../../../shared/commands.ts';
 import { CloseCode, PROTOCOL_VERSION, ServerMessage, type Ack, type Nack, type WireEvent } from '../../../shared/protocol.ts';
+import type { AnyCommandType, CommandFields, CommandResult } from '../../../shared/registry.ts';
 import { PendingCommands } from './pendingCommands.ts';
 import type { StreamCursors } from './streamCursors.ts';
 
@@ -34,8 +34,11 @@ export function backoffMs(attempt: number): number {
   return Math.min(250 * 2 ** Math.max(0, attempt - 1), MAX_BACKOFF_MS);
 }
 
-/** What a screen needs to send commands, whatever the room's state type. */
-export type CommandSender = { command<R>(type: string, fields?: Record<string, unknown>): Promise<R> };
+/** A command's fields as an argument: optional when the command has none that are required. */
+export type FieldsArgument<T extends AnyCommandType> = {} extends CommandFields<T> ? [fields?: CommandFields<T>] : [fields: CommandFields<T>];
+
+/** What a screen needs to send commands, whatever the room's state type; the result type comes from shared/registry.ts. */
+export type CommandSender = { command<T extends AnyCommandType>(type: T, ...fields: FieldsArgument<T>): Promise<CommandResult<T>> };
 
 /** A link's connection, whatever the room's state type (the banner, the header, sign-out). */
 export type LinkHealth = Pick<RoomLink<unknown>, 'status' | 'attempt' | 'problem' | 'close' | 'dropSocket'>;
@@ -75,8 +78,8 @@ export class RoomLink<Snapshot> {
   }
 
   /** Sends a command; resolves with the ack's result, rejects with a CommandError (the nack). */
-  command<R>(type: string, fields: Record<string, unknown> = {}): Promise<R> {
-    return this.#commands.send<R>(type, fields);
+  command<T extends AnyCommandType>(type: T, ...[fields]: FieldsArgument<T>): Promise<CommandResult<T>> {
+    return this.#commands.send<CommandResult<T>>(type, (fields ?? {}) as Record<string, unknown>);
   }
 
   close(): void {
@@ -181,7 +184,7 @@ export class RoomLink<Snapshot> {
       do {
         this.#syncAgain = false;
         const afterSeq = this.#options.cursors.last(stream) ?? 0;
-        const result = await this.command<EventsSyncResult>(CommandType.eventsSync, { afterSeq });
+        const result = await this.command(CommandType.eventsSync, { afterSeq });
         if ('snapshot' in result) {
           this.#options.cursors.skipTo(stream, result.seq);
         } else {
