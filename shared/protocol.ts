@@ -59,7 +59,7 @@ export const CloseCode = {
   KICKED: 4403,
 } as const;
 
-export type Nack = { id: string | null; code: ErrorCode; message: string; retryable: boolean };
+export type Nack = { id: string | null; code: ErrorCode; message: string; retryable: boolean; /** Finer than `code`, when the code alone is ambiguous (shared/reasons.ts). */ reason?: import('./reasons.ts').Reason };
 export type Ack<R = unknown> = { id: string; result: R };
 
 /** A committed event as clients receive it. */

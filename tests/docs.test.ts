@@ -16,6 +16,7 @@ import { playerCommands } from '../shared/commands.ts';
 import { crashCommands } from '../shared/crashCommands.ts';
 import { EventType } from '../shared/events.ts';
 import { CloseCode, ErrorCode, JoinErrorCode, RoomName, ServerMessage } from '../shared/protocol.ts';
+import { Reason, REASON_CODES } from '../shared/reasons.ts';
 import { ROOT } from './support/server.ts';
 
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
@@ -93,8 +94,17 @@ test('docs/PROTOCOL.md documents every error code, and no code that does not exi
   for (const documented of rows.keys()) if (documented !== 'code') assert.ok(known.has(documented), `docs/PROTOCOL.md documents ${documented}, which is not an ErrorCode`);
   // Every code a refusal column or join table names is a real one too.
   for (const [, code] of protocolDoc.matchAll(/`([A-Z][A-Z_]{3,})`/g)) {
-    if (!['MAX_BET', 'RATE_LIMIT_PER_SECOND', 'MAX_PAYLOAD_BYTES', 'PROTOCOL_VERSION'].includes(code)) assert.ok(known.has(code), `docs/PROTOCOL.md names ${code}, which is not an ErrorCode`);
+    if (!['MAX_BET', 'RATE_LIMIT_PER_SECOND', 'MAX_PAYLOAD_BYTES', 'PROTOCOL_VERSION', 'REASON_CODES'].includes(code) && !(code in Reason)) {
+      assert.ok(known.has(code), `docs/PROTOCOL.md names ${code}, which is neither an ErrorCode nor a Reason`);
+    }
   }
+});
+
+test('docs/PROTOCOL.md documents every refusal reason with its code, and no other', () => {
+  const rows = tableRows(section(protocolDoc, 'Refusal reasons'));
+  assert.deepEqual(undocumented(Object.values(Reason), rows), [], 'reasons of shared/reasons.ts missing from docs/PROTOCOL.md');
+  for (const reason of Object.values(Reason)) assert.equal(rows.get(reason)!.split('|')[2].trim(), `\`${REASON_CODES[reason]}\``, `the code of ${reason}`);
+  for (const documented of rows.keys()) if (documented !== 'reason') assert.ok(documented in Reason, `docs/PROTOCOL.md documents reason ${documented}, which shared/reasons.ts does not define`);
 });
 
 test('docs/PROTOCOL.md documents every join status, close code, room and message kind', () => {
