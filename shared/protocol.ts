@@ -65,7 +65,22 @@ export type Ack<R = unknown> = { id: string; result: R };
 /** A committed event as clients receive it. */
 export type WireEvent<D = unknown> = { stream: string; seq: number; type: string; at: string; data: D };
 
+// Stream names, defined here once (docs/PROTOCOL.md "Events"); each stream has one writer (INV-1).
+
 /** `player:<userId>`: the stream written only by that player's room. */
 export function playerStream(userId: string): string {
   return `player:${userId}`;
 }
+
+/** `board:<name>`: written by that board's room. */
+export function boardStream(board: string): string {
+  return `board:${board}`;
+}
+
+/** `crash:<table>`: written by that table's room. */
+export function crashStream(table: string): string {
+  return `crash:${table}`;
+}
+
+/** `global`: announcements, written by the admin room, delivered to every player room. */
+export const GLOBAL_STREAM = 'global';
