@@ -191,11 +191,11 @@ function trendValues(list: Array<{ value: number }> | undefined) {
   return { count: values.length, avg: 0, min: values[0] ?? 0, med: at(0.5), max: values.at(-1) ?? 0, 'p(95)': at(0.95), 'p(99)': at(0.99) };
 }
 
-test('a bundle runs in a bare JavaScript context with k6 stand-ins: setup, a role, handleSummary', async () => {
-  const [file] = (await buildLoadScripts({ outDir: path.join(dir, 'cjs'), format: 'cjs' })).filter((f) => f.endsWith('players.js'));
+/** One scenario's CommonJS bundle loaded in a bare `node:vm` context with the k6 stand-ins. */
+async function sandboxedBundle(scenario: keyof typeof scenarios, env: Record<string, string>): Promise<{ script: Record<string, any>; samples: Samples }> {
+  const [file] = (await buildLoadScripts({ outDir: path.join(dir, 'cjs'), format: 'cjs' })).filter((f) => path.basename(f) === `${scenario}.js`);
   const samples: Samples = new Map();
   const modules = k6StandIns(samples);
-  const env = { BASE_URL: fx.server.url, VUS: '2', DURATION: '5m', COMMANDS: '8', THINK_MS: '1', ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, SUMMARY_FILE: 'summary.json' };
   const sandbox: Record<string, unknown> = {
     module: { exports: {} },
     require: (name: string) => {
@@ -214,7 +214,12 @@ test('a bundle runs in a bare JavaScript context with k6 stand-ins: setup, a rol
     assert.equal(vm.runInContext(`typeof ${global}`, context), 'undefined', `${global} is not in the sandbox`);
   }
   vm.runInContext(await readFile(file, 'utf8'), context, { filename: file });
-  const script = (sandbox.module as { exports: Record<string, any> }).exports;
+  return { script: (sandbox.module as { exports: Record<string, any> }).exports, samples };
+}
+
+test('a bundle runs in a bare JavaScript context with k6 stand-ins: setup, a role, handleSummary', async () => {
+  const env = { BASE_URL: fx.server.url, VUS: '2', DURATION: '5m', COMMANDS: '8', THINK_MS: '1', ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, SUMMARY_FILE: 'summary.json' };
+  const { script, samples } = await sandboxedBundle('players', env);
   // Objects made inside the context have that context's prototypes: compare them as JSON.
   const plain = (value: unknown) => JSON.parse(JSON.stringify(value));
 
@@ -299,4 +304,25 @@ test('a bundle runs in a bare JavaScript context with k6 stand-ins: setup, a rol
   assert.match(out.stdout, /✓ coffer_ack_ms\.+: avg=[\d.]+(ms|µs) min=/);
   assert.match(out.stdout, /checks\.+: 100\.00%/);
   assert.ok(out.stdout.indexOf('coffer_acks...') < out.stdout.indexOf('scenario players (runner k6)'), 'k6 summary first, ours after it');
+});
+
+test('the board bundle, as k6 runs it: tasks completed and each bounty paid once, its purpose thresholds armed', async () => {
+  // No board room exists before the run: the bundle's admin takes a seat in it before its first task.
+  const env = { BASE_URL: fx.server.url, VUS: '3', DURATION: '20s', COMMANDS: '6', THINK_MS: '0', TASKS_PER_SECOND: '50', BOARD: 'k6-board', ADMIN_PASSWORD: TEST_ADMIN_PASSWORD };
+  const { script, samples } = await sandboxedBundle('board', env);
+  const thresholds = JSON.parse(JSON.stringify(script.options.thresholds)) as Record<string, string[]>;
+  assert.deepEqual(thresholds.coffer_tasks_completed, ['count>0']);
+  assert.deepEqual(thresholds.coffer_bounty_mismatches, ['count<1']);
+  assert.deepEqual(thresholds.coffer_acks, ['count>=4']);
+  const data = script.setup();
+  await Promise.all([script.boardAdmin(data), script.boardPlayers(data), script.boardPlayers(data), script.boardPlayers(data)]);
+  const sum = (name: string) => (samples.get(name) ?? []).reduce((n, s) => n + s.value, 0);
+  const completed = sum('coffer_tasks_completed');
+  assert.ok(completed > 0, 'the players completed tasks');
+  assert.equal(sum('coffer_bounty_mismatches'), 0);
+  assert.equal(sum('coffer_setup_errors'), 0);
+  const bountyChecks = (samples.get('checks') ?? []).filter((c) => c.tags?.check === 'task bounty paid exactly once');
+  assert.equal(bountyChecks.length, completed);
+  assert.ok(bountyChecks.every((c) => c.value === 1));
+  assert.equal((samples.get('coffer_errors') ?? []).filter((e) => e.value === 1).length, 0, 'no command failed');
 });
