@@ -40,14 +40,16 @@ options come from the environment (BASE_URL, VUS, DURATION, ADMIN_PASSWORD, ...)
 exit codes: 0 all thresholds held; 99 a threshold was crossed; 2 bad usage or no runner; others are k6's.
 `;
 
-let parsed: ReturnType<typeof parseArgs<{ allowPositionals: true; options: { runner: { type: 'string'; default: string }; help: { type: 'boolean'; short: 'h' } } }>>;
-try {
-  parsed = parseArgs({ allowPositionals: true, options: { runner: { type: 'string', default: 'auto' }, help: { type: 'boolean', short: 'h' } } });
-} catch (error) {
-  console.error(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
-  process.exit(2);
+function commandLine() {
+  try {
+    return parseArgs({ allowPositionals: true, options: { runner: { type: 'string', default: 'auto' }, help: { type: 'boolean', short: 'h' } } });
+  } catch (error) {
+    // An unknown option: say which, then how to call this.
+    console.error(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    process.exit(2);
+  }
 }
-const { values, positionals } = parsed;
+const { values, positionals } = commandLine();
 if (values.help) {
   process.stdout.write(USAGE);
   process.exit(0);
