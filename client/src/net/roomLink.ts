@@ -5,8 +5,8 @@
 import { Client, type Room } from '@colyseus/sdk';
 import { signal } from '@preact/signals';
 import { CommandType } from '../../../shared/commandNames.ts';
-import { CloseCode, PROTOCOL_VERSION, ServerMessage, type Ack, type Nack, type WireEvent } from '../../../shared/protocol.ts';
-import type { AnyCommandType, CommandFields, CommandResult } from '../../../shared/registry.ts';
+import { CloseCode, PROTOCOL_VERSION, ServerMessage, type Ack, type Nack } from '../../../shared/protocol.ts';
+import type { AnyCommandType, CommandFields, CommandResult, TypedEvent } from '../../../shared/registry.ts';
 import { PendingCommands } from './pendingCommands.ts';
 import type { StreamCursors } from './streamCursors.ts';
 
@@ -23,7 +23,7 @@ export type RoomLinkOptions<Snapshot> = {
   /** The stream this room writes, read from its state; null when the room offers no events.sync. */
   syncStream: (state: Snapshot) => string | null;
   cursors: StreamCursors;
-  onEvent: (event: WireEvent) => void;
+  onEvent: (event: TypedEvent) => void;
 };
 
 /** Join refusals that another try will not fix (docs/PROTOCOL.md "Join refusals", JoinErrorCode). */
@@ -131,7 +131,7 @@ export class RoomLink<Snapshot> {
     room.reconnection.enabled = false;
     room.onMessage(ServerMessage.ack, (ack: Ack) => this.#commands.ack(ack));
     room.onMessage(ServerMessage.nack, (nack: Nack) => this.#commands.nack(nack));
-    room.onMessage(ServerMessage.event, (event: WireEvent) => this.#receive(event, false));
+    room.onMessage(ServerMessage.event, (event: TypedEvent) => this.#receive(event, false));
     room.onStateChange((state: { toJSON(): unknown }) => {
       const snapshot = state.toJSON() as Snapshot;
       this.state.value = snapshot;
@@ -167,7 +167,7 @@ export class RoomLink<Snapshot> {
     this.close();
   }
 
-  #receive(event: WireEvent, fromSync: boolean): void {
+  #receive(event: TypedEvent, fromSync: boolean): void {
     const stream = this.state.value ? this.#options.syncStream(this.state.value) : null;
     const verdict = this.#options.cursors.judge(event, !fromSync && event.stream === stream);
     if (verdict === 'apply') this.#options.onEvent(event);
