@@ -13,7 +13,7 @@ import { EventQueue } from './eventQueue.ts';
 import { adminSeat } from './players.ts';
 import { Metric } from './runtime.ts';
 import { command, guestSession, Seat, setupFailure, think, VuBudget, type Role, type Scenario, type VuContext } from './scenario.ts';
-import { RoomConnection, type Session } from './session.ts';
+import { RoomConnection } from './session.ts';
 
 const boardName = (ctx: VuContext) => ctx.rt.env('BOARD') || DEFAULT_BOARD;
 /** How long a winner waits, after its last command, for its bounties to show in its player stream. */
@@ -64,14 +64,11 @@ async function balanceEvents(ctx: VuContext, seat: Seat): Promise<BalanceChanged
 
 /**
  * The board's purpose, checked from the winner's side: each task it completed pays its bounty
- * once. The bounty is an effect the player's own room applies (at once, or when the room next
- * loads), so the player joins its room and reads its stream until every bounty is there or
- * BOUNTY_WAIT_MS passed; each task is then one check, and a task not paid exactly once counts in
- * coffer_bounty_mismatches (a threshold allows none).
+ * once. The bounty is an effect the player's own room applies, so the player reads its stream
+ * until every bounty is there or BOUNTY_WAIT_MS passed; each task is then one check, and a task
+ * not paid exactly once counts in coffer_bounty_mismatches (a threshold allows none).
  */
-async function verifyBounties(ctx: VuContext, session: Session, completed: Task[]): Promise<void> {
-  const seat = await Seat.open(ctx, 'player', () => RoomConnection.join(ctx.rt, ctx.options.baseUrl, session.token, RoomName.player));
-  if (!seat) return;
+async function verifyBounties(ctx: VuContext, seat: Seat, completed: Task[]): Promise<void> {
   // The bounty transfer's ref names the board and the task (docs/PROTOCOL.md, balance.changed).
   const paidFor = (events: BalanceChanged[], task: Task) => events.filter((e) => e.reason === 'task.bounty' && e.ref !== null && e.ref.endsWith(`:${task.id}`)).length;
   const until = ctx.rt.now() + BOUNTY_WAIT_MS;
@@ -88,7 +85,6 @@ async function verifyBounties(ctx: VuContext, session: Session, completed: Task[
       ctx.rt.log(`task ${task.id}: its bounty was paid ${paid} times${events ? '' : ' (the player stream could not be read)'}`);
     }
   }
-  seat.close();
 }
 
 export const boardPlayersRole: Role = {
@@ -97,6 +93,13 @@ export const boardPlayersRole: Role = {
   async run(ctx) {
     const session = await guestSession(ctx, `board-${ctx.vu}`);
     if (!session) return;
+    // Like the browser client, the player sits in its own room while it plays the board: the room
+    // that pays its bounties, and whose stream shows them. Joining it first also keeps the join
+    // from racing the first bounty's delivery, which creates the room of an offline player outside
+    // the matchmaker's lock (server/rooms/playerRooms.ts); the epoch fence settles such a race,
+    // but the losing room's clients are sent away (4100) and the server logs a warning.
+    const wallet = await Seat.open(ctx, 'player', () => RoomConnection.join(ctx.rt, ctx.options.baseUrl, session.token, RoomName.player));
+    if (!wallet) return;
     // Open tasks are learnt from the board's events: live ones, and after every (re)join the
     // ones missed while away, through events.sync as the protocol asks of a client.
     const created = new EventQueue(ctx.rt);
@@ -118,7 +121,7 @@ export const boardPlayersRole: Role = {
         room.onEvent = onBoardEvent;
       },
     );
-    if (!seat) return;
+    if (!seat) return wallet.close();
     const budget = new VuBudget(ctx);
     const sync = async () => {
       const reply = await command(ctx, budget, seat, BoardCommandType.eventsSync, { afterSeq: lastSeq });
@@ -146,7 +149,8 @@ export const boardPlayersRole: Role = {
       }
     }
     seat.close();
-    if (completed.length > 0) await verifyBounties(ctx, session, completed);
+    if (completed.length > 0) await verifyBounties(ctx, wallet, completed);
+    wallet.close();
   },
 };
 
