@@ -1,4 +1,4 @@
-// Commands of the `admin` room (PROTOCOL.md), for admins only. A player who sends one anywhere gets
+// Commands of the `admin` room (docs/PROTOCOL.md), for admins only. A player who sends one anywhere gets
 // FORBIDDEN; player commands sent here are unknown types.
 import { z } from 'zod';
 import { BOARD_NAME, taskId, type Task } from './boardCommands.ts';

@@ -1,5 +1,5 @@
 // The bank test, short (issue 8): two processes, mixed commands, a seeded schedule of kill -9,
-// PostgreSQL away, Redis flushed and Redis restarted empty; then every promise of DESIGN.md is
+// PostgreSQL away, Redis flushed and Redis restarted empty; then every invariant of docs/ARCHITECTURE.md is
 // checked. `npm run chaos -- --seed N --seconds S --players P` runs a longer one; the seed printed
 // here replays the same fault schedule.
 import assert from 'node:assert/strict';

@@ -100,7 +100,7 @@ test('Redis loses all its data mid-run: the relay replays, consumers recover, ev
 
 test('two matchmakers create the same player room at once: exactly one of the two can commit', async () => {
   // A third process on the same database but another Redis namespace: a split brain in which two
-  // matchmakers each believe the user has no room, the duplicate DESIGN.md rule 1 must survive.
+  // matchmakers each believe the user has no room, the duplicate INV-1 must survive.
   const stranger = await startServer({ DATABASE_URL: cluster.db.url, REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: `${cluster.keyPrefix}split:` });
   try {
     const me = await signInGuest(cluster.servers[0].url);

@@ -1,4 +1,4 @@
-// POST /auth/guest and POST /auth/admin (PROTOCOL.md "Authentication").
+// POST /auth/guest and POST /auth/admin (docs/PROTOCOL.md "Authentication").
 import { randomUUID, timingSafeEqual, createHash } from 'node:crypto';
 import { createEndpoint } from '@colyseus/core';
 import { z } from 'zod';

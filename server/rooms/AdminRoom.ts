@@ -1,4 +1,4 @@
-// The `admin` room: admins only. Every admin command of PROTOCOL.md, each recorded in the audit
+// The `admin` room: admins only. Every admin command of docs/PROTOCOL.md, each recorded in the audit
 // table. Gold moves only in the owner's room: a grant is routed to the player's room, tasks to
 // the board's room; the admin room itself writes the `global` stream (announcements) and the shop
 // catalog, as the fenced writer `admin`.

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { Room, type AuthContext, type Client } from '@colyseus/core';
 import { BOARD_NAME, BoardCommandType, boardCommands, DEFAULT_BOARD, type BoardCommand, type Task } from '../../shared/boardCommands.ts';
 import { EventType } from '../../shared/events.ts';
-import { ServerMessage, CloseCode, type WireEvent } from '../../shared/protocol.ts';
+import { boardStream, ServerMessage, CloseCode, type WireEvent } from '../../shared/protocol.ts';
 import { BoardState, TaskState } from '../../shared/state.ts';
 import type { Identity, Tokens } from '../auth/tokens.ts';
 import { acceptTask, abandonTask, cancelTask, completeTask, newTask } from '../domain/board.ts';
@@ -27,9 +27,8 @@ import { validateCommand } from './validateCommand.ts';
 
 export type BoardRoomDeps = SerialDeps & { tokens: Tokens; metrics: Metrics; rateLimitPerSecond: number };
 
-export function boardStream(board: string): string {
-  return `board:${board}`;
-}
+// The stream's name is defined once, in shared/ (re-exported for existing importers).
+export { boardStream };
 
 export function defineBoardRoom(deps: BoardRoomDeps) {
   return class BoardRoom extends Room<{ state: BoardState }> {

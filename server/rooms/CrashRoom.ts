@@ -9,7 +9,7 @@ import { Room, type AuthContext, type Client, type Delayed } from '@colyseus/cor
 import { crashChain, crashPoint, msUntil, multiplierAt, roundCommitment, roundHash } from '../../shared/crash.ts';
 import { CRASH_TABLE_NAME, CrashCommandType, crashCommands, DEFAULT_CRASH_TABLE, type CrashCommand, type CrashHistoryEntry } from '../../shared/crashCommands.ts';
 import { EventType } from '../../shared/events.ts';
-import { CloseCode, ServerMessage, type WireEvent } from '../../shared/protocol.ts';
+import { CloseCode, crashStream, ServerMessage, type WireEvent } from '../../shared/protocol.ts';
 import { CrashBetState, CrashHistoryState, CrashState } from '../../shared/state.ts';
 import type { Identity, Tokens } from '../auth/tokens.ts';
 import type { SeedSource } from '../domain/clock.ts';
@@ -41,9 +41,8 @@ const HISTORY = 20;
 const TICK_MS = 100;
 const RETRY_MS = 1000;
 
-export function crashStream(table: string): string {
-  return `crash:${table}`;
-}
+// The stream's name is defined once, in shared/ (re-exported for existing importers).
+export { crashStream };
 
 export function defineCrashRoom(deps: CrashRoomDeps) {
   return class CrashRoom extends Room<{ state: CrashState }> {
@@ -296,7 +295,7 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
             result,
             events: [],
             prepare: async () => {
-              // The owner debits first, in its own commit (DESIGN rule 6); if the table's
+              // The owner debits first, in its own commit (INV-8); if the table's
               // transaction then fails, the settlement finds the stake in escrow without a
               // recorded bet and refunds it.
               const stake = await callPlayerRoom<Reply>(userId, 'crashBet', [{ table: this.#table, roundId: round.roundId, id: command.id, amount: command.amount }]);

@@ -1,4 +1,4 @@
-// Reaching a player's room from another room (DESIGN.md rule 6): find it wherever it lives, or
+// Reaching a player's room from another room (INV-8, docs/ARCHITECTURE.md): find it wherever it lives, or
 // create it when the player is offline (it loads under a new epoch and disposes itself once idle),
 // then call one of its methods through the matchmaker, which also works across processes.
 import { matchMaker } from '@colyseus/core';

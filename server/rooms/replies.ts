@@ -1,5 +1,6 @@
-// The one place where failures become nack codes (STYLE.md rule 3).
+// The one place where failures become nack codes (docs/ARCHITECTURE.md "Conventions").
 import { JoinErrorCode, type Ack, type Nack } from '../../shared/protocol.ts';
+import { Reason, REASON_CODES } from '../../shared/reasons.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { Logger } from '../observability/logger.ts';
 import { CommitFailed } from '../store/mutation.ts';
@@ -11,13 +12,15 @@ export function ack(id: string, result: unknown): Reply {
   return { ack: { id, result } };
 }
 
-export function nack(id: string | null, code: Nack['code'], message: string, retryable = false): { nack: Nack } {
-  return { nack: { id, code, message, retryable } };
+export function nack(id: string | null, code: Nack['code'], message: string, retryable = false, reason?: Reason): { nack: Nack } {
+  return { nack: reason === undefined ? { id, code, message, retryable } : { id, code, message, retryable, reason } };
 }
 
 export function failureReply(id: string, error: unknown, logger: Logger, context: object): Reply {
-  if (error instanceof DomainError) return nack(id, error.code, error.message, error.retryable);
-  if (error instanceof CommitFailed && error.reason === 'soldOut') return nack(id, 'CONFLICT', 'the last units of this itemId went to another buyer first; nothing was charged');
+  if (error instanceof DomainError) return nack(id, error.code, error.message, error.retryable, error.reason);
+  if (error instanceof CommitFailed && error.reason === 'soldOut') {
+    return nack(id, REASON_CODES.NOT_ENOUGH_STOCK, 'the last units of this itemId went to another buyer first; nothing was charged', false, Reason.NOT_ENOUGH_STOCK);
+  }
   if (error instanceof CommitFailed) {
     return nack(id, 'UNAVAILABLE', `the command was not saved (${error.message}); send it again with the same id`, true);
   }

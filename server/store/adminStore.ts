@@ -16,7 +16,7 @@ export async function supply(sql: Sql, trx?: Queryable): Promise<Supply> {
   return { minted: Number(row.minted ?? 0), burned: Number(row.burned ?? 0), circulating: Number(row.circulating ?? 0) };
 }
 
-/** The ledger invariants (DESIGN.md rule 5), checked in one read-only snapshot. */
+/** The ledger invariants (INV-5, docs/ARCHITECTURE.md), checked in one read-only snapshot. */
 export async function auditLedger(sql: Sql): Promise<AuditResult> {
   return sql.transaction(async (trx) => {
     await sql.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY', [], trx);

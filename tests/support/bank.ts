@@ -3,7 +3,7 @@
 // posts tasks, and a seeded controller kill -9s a process, takes PostgreSQL away (every connection
 // dropped and refused for a moment: what a restart looks like from the server), flushes Redis, or
 // restarts Redis empty. Clients retry with the same ids, as the protocol says. At the end it checks
-// what DESIGN.md promises and returns a report; `tests/chaos.test.ts` runs a short one,
+// what docs/ARCHITECTURE.md promises (INV-1 to INV-8) and returns a report; `tests/chaos.test.ts` runs a short one,
 // `npm run chaos` a long one.
 //
 // PostgreSQL and Redis are reached through TCP proxies (tests/support/tcpProxy.ts) rather than

@@ -19,7 +19,7 @@ export function UserLookup({ admin }: { admin: CommandSender }) {
       <form
         onSubmit={async (e) => {
           e.preventDefault();
-          user.value = (await run<UserView>(AdminCommandType.userGet, { userId: userId.value.trim() })) ?? null;
+          user.value = (await run(AdminCommandType.userGet, { userId: userId.value.trim() })) ?? null;
         }}
       >
         <Field id="lookup-user" label="Player id to look up" value={userId} />
@@ -64,7 +64,7 @@ export function UserLookup({ admin }: { admin: CommandSender }) {
             type="button"
             disabled={busy.value}
             onClick={async () => {
-              const r = await run<{ kicked: number }>(AdminCommandType.kick, { userId: user.value!.userId, reason: reason.value });
+              const r = await run(AdminCommandType.kick, { userId: user.value!.userId, reason: reason.value });
               if (r) note.value = `Kicked ${r.kicked} connection(s).`;
             }}
           >
