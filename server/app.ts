@@ -1,7 +1,6 @@
 // Wires one Coffer process: database, commit pipeline, rooms, HTTP routes, transport.
 import { createRouter, defineRoom, defineServer, matchMaker, type Server } from '@colyseus/core';
 import { hostname } from 'node:os';
-import { RedisDriver } from '@colyseus/redis-driver';
 import { RedisPresence } from '@colyseus/redis-presence';
 import { Redis } from 'ioredis';
 import { pendingMigrations } from '../schema/migrate.ts';
@@ -24,6 +23,8 @@ import { defineBoardRoom } from './rooms/BoardRoom.ts';
 import { defineAdminRoom } from './rooms/AdminRoom.ts';
 import { defineCrashRoom } from './rooms/CrashRoom.ts';
 import { startEffectSweeper } from './rooms/playerRooms.ts';
+import { AtomicRedisDriver, IndexedLocalDriver } from './matchmaking/drivers.ts';
+import { RoomDirectory } from './matchmaking/roomDirectory.ts';
 import { startRelay } from './relay/startRelay.ts';
 import { FenceWatch } from './rooms/fenceWatch.ts';
 import { resolveSecrets } from './secrets.ts';
@@ -71,15 +72,22 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
   const relay = startRelay(sql, { identity, pollMs: config.relay.pollMs, streamMaxLen: config.relay.streamMaxLen, redis, keyPrefix: config.redisKeyPrefix }, logger, metrics);
   const fenceWatch = new FenceWatch();
   fenceWatch.start(sql, 1000, logger);
-  const deps = { events: relay.bus, fenceWatch, sql, pipeline, clock: overrides.clock ?? systemClock, seeds: overrides.seeds ?? cryptoSeeds, logger, tokens, metrics, rateLimitPerSecond: config.rateLimitPerSecond, faults };
+  // The matchmaker's room cache, with player rooms found by key (issue 17, roomDirectory.ts).
+  const directory = new RoomDirectory(
+    config.redisUrl ? new AtomicRedisDriver(new Redis(config.redisUrl, { keyPrefix: config.redisKeyPrefix })) : new IndexedLocalDriver(),
+    (kind) => metrics.roomLookups.inc({ kind }),
+    async (processId) => Boolean(await matchMaker.healthCheckProcessId(processId)),
+  );
+  const deps = { directory, events: relay.bus, fenceWatch, sql, pipeline, clock: overrides.clock ?? systemClock, seeds: overrides.seeds ?? cryptoSeeds, logger, tokens, metrics, rateLimitPerSecond: config.rateLimitPerSecond, faults };
   const server = defineServer({
     transport,
     greet: false,
     publicAddress: config.publicAddress,
     // Services mode: rooms of every process in one matchmaker, remote room calls between them.
     ...(config.redisUrl
-      ? { presence: new RedisPresence(new Redis(config.redisUrl, { keyPrefix: config.redisKeyPrefix })), driver: new RedisDriver(new Redis(config.redisUrl, { keyPrefix: config.redisKeyPrefix })) }
+      ? { presence: new RedisPresence(new Redis(config.redisUrl, { keyPrefix: config.redisKeyPrefix })) }
       : {}),
+    driver: directory,
     // SIGTERM/SIGINT: matchmaking stops, each room flushes the pipeline and closes its clients
     // with a reconnect code (PlayerRoom.onBeforeShutdown), then onShutdown below, then exit 0.
     gracefullyShutdown: true,

@@ -105,7 +105,9 @@ test('two matchmakers create the same player room at once: exactly one of the tw
   try {
     const me = await signInGuest(cluster.servers[0].url);
     const [a, b] = await Promise.all([joinPlayerRoom(cluster.servers[0].url, me.token), joinPlayerRoom(stranger.url, me.token)]);
-    assert.notEqual(a.room.roomId, b.room.roomId, 'two rooms for one user');
+    // Both carry the player's fixed room id (issue 17), each in its own matchmaker and process.
+    assert.equal(a.room.roomId, b.room.roomId, 'the same fixed id in two matchmakers');
+    assert.notEqual(a.room.connection.url, b.room.connection.url, 'two rooms for one user, one per process');
     const [{ epoch }] = await queryRows<{ epoch: string }>(cluster.db.url, 'SELECT epoch FROM accounts WHERE id = $1', [me.userId]);
     assert.equal(Number(epoch), 2, 'both loaded, each taking the fence');
 

@@ -27,6 +27,7 @@ export function createMetrics() {
       buckets: [0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     }),
+    roomLookups: new Counter({ name: 'coffer_room_lookups_total', help: 'Matchmaker room lookups, by how they were answered: direct (by key, constant time) or scan (filtering every cached room)', labelNames: ['kind'], registers: [registry] }),
     commitFailures: new Counter({ name: 'coffer_commit_failures_total', help: 'Mutations that did not commit, by reason', labelNames: ['reason'], registers: [registry] }),
   };
   return metrics;

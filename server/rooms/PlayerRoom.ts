@@ -1,8 +1,8 @@
 // The `player` room: a thin Colyseus adapter around PlayerWriter. One per user (filterBy userId),
 // any number of tabs; state shows committed values only.
-import { Room, type AuthContext, type Client } from '@colyseus/core';
+import { Room, matchMaker, type AuthContext, type Client } from '@colyseus/core';
 import { playerCommands } from '../../shared/commands.ts';
-import { CloseCode, ServerMessage, type WireEvent } from '../../shared/protocol.ts';
+import { CloseCode, RoomName, ServerMessage, type WireEvent } from '../../shared/protocol.ts';
 import { GameStats, PlayerState } from '../../shared/state.ts';
 import type { Identity, Tokens } from '../auth/tokens.ts';
 import type { Player } from '../domain/player.ts';
@@ -19,11 +19,15 @@ import type { FenceWatch } from './fenceWatch.ts';
 import { RECENT_REPLIES } from './recentReplies.ts';
 import type { Reply } from './replies.ts';
 import type { Faults } from '../faults.ts';
+import { playerRoomId, type RoomDirectory } from '../matchmaking/roomDirectory.ts';
 
-export type PlayerRoomDeps = WriterDeps & { tokens: Tokens; metrics: Metrics; rateLimitPerSecond: number; events: EventBus; fenceWatch: FenceWatch; faults?: Faults };
+export type PlayerRoomDeps = WriterDeps & { directory: RoomDirectory; tokens: Tokens; metrics: Metrics; rateLimitPerSecond: number; events: EventBus; fenceWatch: FenceWatch; faults?: Faults };
 
 /** Seconds a dropped client may come back to the same room (SDK reconnection). */
 export const RECONNECT_SECONDS = 20;
+
+/** How long a creation waits for a concurrent creation of the same player room to be up. */
+const CLAIM_WAIT_MS = 10_000;
 
 export function definePlayerRoom(deps: PlayerRoomDeps) {
   return class PlayerRoom extends Room<{ state: PlayerState }> {
@@ -40,8 +44,18 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
     }
 
     async onCreate(options: { userId: string; displayName?: string }) {
+      // One fixed id per player, claimed before the load takes the fence (roomDirectory.ts): a
+      // creation racing another (a join and an owner call, two processes) steps aside, loading
+      // nothing, and the matchmaker seats its caller in the room that won.
+      this.roomId = playerRoomId(options.userId);
+      const claim = await deps.directory.claim(this.roomId, RoomName.player, matchMaker.processId, CLAIM_WAIT_MS);
+      if (claim === 'theirs') return;
+      if (claim === 'stuck') throw refuse('UNAVAILABLE', 'this player room is still being created elsewhere; try joining again shortly');
       const displayName = options.displayName ?? options.userId;
-      const loaded = await loadPlayer(deps.sql, options.userId, displayName, new Date(deps.clock.now()), RECENT_REPLIES, deps.seeds).catch((error: unknown) => {
+      const loaded = await loadPlayer(deps.sql, options.userId, displayName, new Date(deps.clock.now()), RECENT_REPLIES, deps.seeds).catch(async (error: unknown) => {
+        // The claim goes, so the next attempt may create the room (a release that fails leaves
+        // a claim the waiting creations give up on; it is said in the log, not thrown over the cause).
+        await deps.directory.release(this.roomId).catch((releaseError: unknown) => deps.logger.warn({ roomId: this.roomId, err: releaseError }, 'player room claim not released'));
         deps.logger.warn({ userId: options.userId, err: error }, 'player room could not load');
         throw refuse('UNAVAILABLE', 'storage is unavailable; try joining again shortly');
       });
@@ -85,8 +99,10 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
     }
 
     onDispose() {
+      // A creation that stepped aside (claim `theirs`) never loaded: nothing to undo.
+      if (!this.#writer) return;
       this.#detach?.();
-      this.#writer?.dispose();
+      this.#writer.dispose();
       deps.metrics.rooms.dec({ room: 'player' });
     }
 

@@ -15,8 +15,9 @@ const creating = new Map<string, Promise<{ roomId: string }>>();
 async function findOrCreate(userId: string): Promise<{ roomId: string }> {
   const found = await matchMaker.findOneRoomAvailable(RoomName.player, { userId });
   if (found) return found;
-  // One creation per user at a time in this process; a race with another process is settled by
-  // the epoch fence (the older room cannot commit and sends its clients to the newer one).
+  // A creation racing a client's joinOrCreate or another process claims the same fixed id first
+  // (server/matchmaking/roomDirectory.ts): the loser loads nothing and this returns the winner.
+  // The map only saves this process a second attempt.
   let pending = creating.get(userId);
   if (!pending) {
     pending = matchMaker.createRoom(RoomName.player, { userId }).finally(() => creating.delete(userId));

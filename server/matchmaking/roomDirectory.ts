@@ -1,0 +1,166 @@
+// The matchmaker's driver, in front of the room cache (issue 17): a player's room has a fixed id,
+// `player_<userId>`, so finding it is one lookup by key however many rooms exist (Colyseus would
+// filter every room's cache entry; its Redis driver reads the whole hash per lookup), and a
+// creation first *claims* that id in the cache (an atomic insert-if-absent), before the room loads
+// and takes the fence. A second creation of the same player room, from a client's joinOrCreate,
+// another room's owner call (playerRooms.ts) or another process, finds the claim, waits for the
+// room to be up, and hands its caller to it: one room, one load, no fenced duplicate.
+// Same code in embedded mode (IndexedLocalDriver) and services mode (AtomicRedisDriver).
+import { initializeRoomCache, type IRoomCache, type MatchMakerDriver, type SortOptions } from '@colyseus/core';
+import { setTimeout as delay } from 'node:timers/promises';
+import { RoomName } from '../../shared/protocol.ts';
+import type { KeyedDriver } from './drivers.ts';
+
+export function playerRoomId(userId: string): string {
+  // The transports route only [A-Za-z0-9_-] room ids. A generated id (9 random characters of that
+  // alphabet) would have to begin with "player_" to collide: one chance in 64^7 per room.
+  return `${RoomName.player}_${userId}`;
+}
+
+/** How room lookups were answered: `direct` by key, `scan` by filtering the cache. */
+export type LookupCounter = (kind: 'direct' | 'scan') => void;
+
+/**
+ * What a creation of a player room should do: load it (`mine`, the claim is held), step aside for
+ * the room that is up (`theirs`), or give up (`stuck`: a claim that never became a room, e.g. its
+ * process died mid-creation and the matchmaker's health check has not removed it yet).
+ */
+export type ClaimOutcome = 'mine' | 'theirs' | 'stuck';
+
+const CLAIM_POLL_MS = 10;
+
+export class RoomDirectory implements MatchMakerDriver {
+  readonly #cache: KeyedDriver;
+  readonly #count: LookupCounter;
+  /** Claims this process holds, until the room is recorded or given up. */
+  readonly #claimed = new Set<string>();
+  /** Creations that stepped aside: their record must not land, whatever happened meanwhile. */
+  readonly #stepAside = new Map<string, number>();
+
+  readonly #isAlive: (processId: string) => Promise<boolean>;
+
+  /** `isAlive` health-checks a process (and, when it is dead, removes its rooms from the cache). */
+  constructor(cache: KeyedDriver, count: LookupCounter, isAlive: (processId: string) => Promise<boolean>) {
+    this.#cache = cache;
+    this.#count = count;
+    this.#isAlive = isAlive;
+  }
+
+  /**
+   * Claims `roomId` for a room of this process, or waits (bounded) until whoever holds it has a
+   * room that accepts clients. A claim is a cache entry marked private, so no lookup offers it.
+   */
+  async claim(roomId: string, name: string, processId: string, waitMs: number): Promise<ClaimOutcome> {
+    const deadline = Date.now() + waitMs;
+    let checked = false;
+    for (;;) {
+      if (await this.#cache.insert(initializeRoomCache({ roomId, name, processId, private: true, locked: true }))) {
+        this.#claimed.add(roomId);
+        return 'mine';
+      }
+      const held = await this.#cache.findById(roomId);
+      // A locked room is being fenced out or shut down: wait for it to go, then claim.
+      if (held && !held.private && !held.locked) {
+        this.#stepAside.set(roomId, (this.#stepAside.get(roomId) ?? 0) + 1);
+        return 'theirs';
+      }
+      if (Date.now() >= deadline) {
+        // A claim left by a process that died mid-creation: the health check clears it, once.
+        if (!checked && held && held.processId !== processId) {
+          checked = true;
+          if (!(await this.#isAlive(held.processId))) continue;
+        }
+        return 'stuck';
+      }
+      await delay(CLAIM_POLL_MS);
+    }
+  }
+
+  /** A claimed creation failed (storage down): free the id for the next attempt. */
+  async release(roomId: string): Promise<void> {
+    if (this.#claimed.delete(roomId)) await this.#cache.remove(roomId);
+  }
+
+  // ---- MatchMakerDriver ----
+
+  has(roomId: string) {
+    return this.#cache.has(roomId);
+  }
+
+  query(conditions: Partial<IRoomCache>, sortOptions?: SortOptions) {
+    this.#count('scan');
+    return this.#cache.query(conditions, sortOptions);
+  }
+
+  cleanup(processId: string) {
+    return this.#cache.cleanup?.(processId) ?? Promise.resolve();
+  }
+
+  findByIds(roomIds: string[]) {
+    return this.#cache.findByIds(roomIds);
+  }
+
+  async findOne(conditions: Partial<IRoomCache>, sortOptions?: SortOptions): Promise<IRoomCache> {
+    const roomId = conditions.roomId ?? keyOf(conditions);
+    if (roomId === undefined) {
+      this.#count('scan');
+      return this.#cache.findOne(conditions, sortOptions);
+    }
+    this.#count('direct');
+    const room = await this.#cache.findById(roomId);
+    return (room && matches(room, conditions) ? room : undefined) as IRoomCache;
+  }
+
+  /** Called by the matchmaker once a created room's onCreate finished. */
+  async insert(room: IRoomCache): Promise<boolean> {
+    const stepping = this.#stepAside.get(room.roomId);
+    if (stepping !== undefined) {
+      // This creation did not load (ClaimOutcome `theirs`): the matchmaker discards it and hands
+      // its caller to the room recorded under the id (or retries if that one went meanwhile).
+      if (stepping > 1) this.#stepAside.set(room.roomId, stepping - 1);
+      else this.#stepAside.delete(room.roomId);
+      return false;
+    }
+    if (this.#claimed.delete(room.roomId)) {
+      await this.#cache.replace(room);
+      return true;
+    }
+    return this.#cache.insert(room);
+  }
+
+  update(room: IRoomCache, operations: Parameters<MatchMakerDriver['update']>[1]) {
+    return this.#cache.update(room, operations);
+  }
+
+  persist(room: IRoomCache, create?: boolean) {
+    return this.#cache.persist(room, create);
+  }
+
+  remove(roomId: string) {
+    this.#claimed.delete(roomId);
+    return this.#cache.remove(roomId);
+  }
+
+  clear() {
+    return this.#cache.clear();
+  }
+
+  shutdown() {
+    return this.#cache.shutdown?.();
+  }
+}
+
+/** The fixed id a lookup is asking for, when it asks for a player's room by user. */
+function keyOf(conditions: Partial<IRoomCache>): string | undefined {
+  const userId = (conditions as { userId?: unknown }).userId;
+  return conditions.name === RoomName.player && typeof userId === 'string' ? playerRoomId(userId) : undefined;
+}
+
+/** The remaining conditions, as Colyseus' own query applies them (a field, else a metadata field). */
+function matches(room: IRoomCache, conditions: Partial<IRoomCache>): boolean {
+  for (const [field, wanted] of Object.entries(conditions)) {
+    const value = Object.hasOwn(room, field) ? (room as unknown as Record<string, unknown>)[field] : (room.metadata as Record<string, unknown> | undefined)?.[field];
+    if (value !== wanted) return false;
+  }
+  return true;
+}
