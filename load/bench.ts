@@ -1,25 +1,30 @@
-// `npm run bench [-- --quick] [-- --clients N] [-- --seconds S] [-- --players N]`
+// `npm run bench [-- --quick] [-- --clients N] [-- --seconds S] [-- --players N] [-- --repeat N] [-- --profile]`
 // One invocation prints every performance figure the README promises, each next to a baseline
 // measured in the same run:
 //   durable commands/s over WebSocket ÷ PostgreSQL's one-transaction-per-update rate (pgbench -N,
 //     else the same loop in `pg`); ack p50/p99 at half of peak ÷ pgbench's own at half its rate;
-//   connected players per process (each in its own room) and RSS per player ÷ the idle process;
+//   server CPU per acked command, every phase (process CPU ÷ acks: steadier than commands/s);
+//   the half-of-peak phase `--repeat` times, each p99 and the worst;
+//   the same peak and half phases in embedded mode (PGlite) and on two processes (PostgreSQL + Redis);
+//   connected players per process, memory per player after a forced GC, and what one idle player
+//     room holds (heap snapshot); the join time of the first and the last tenth of the players;
 //   uWebSockets.js ÷ ws commands/s (TRANSPORT=uws vs ws, same clients, same database);
 //   the client bundle's gzip size ÷ the Colyseus SDK's browser bundle.
-// Phases: the baseline; N clients sending game.rps (acked only after commit) at full speed, then
-// paced at half that rate; the same with a mixed workload; the ws transport at full speed; a
-// fresh server filled with players; the commit pipeline alone; pgbench paced at half its rate.
+// `--profile` writes a CPU profile of the server during the peak phase (bench-profiles/) and prints
+// its top functions.
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { RoomName } from '../shared/protocol.ts';
-import { newId, signInGuest, type Session } from '../tests/support/client.ts';
 import { createTestDatabase, pgClient } from '../tests/support/db.ts';
-import { migrate, startServer } from '../tests/support/server.ts';
-import { percentile, pgbenchLatency, pgLoopBaseline, pgbenchBaseline } from './baseline.ts';
+import { migrate, ROOT } from '../tests/support/server.ts';
+import { pgbenchLatency, pgLoopBaseline, pgbenchBaseline } from './baseline.ts';
 import { clientBundle, type ClientFigure } from './benchClient.ts';
-import { connectedPlayers, type PlayersFigure } from './benchPlayers.ts';
+import { Inspector } from './benchInspector.ts';
+import { closedLoop, paced, report, type Phase } from './benchPhases.ts';
+import { connectedPlayers, playerRoomHolders, type Holder, type PlayersFigure } from './benchPlayers.ts';
+import { embeddedProcess, servicesPair, servicesProcess, type BenchTarget } from './benchServers.ts';
 import { pipelineOnly } from './pipelineBench.ts';
-import { ProtocolRoom } from './protocolClient.ts';
-import { MIX_LABEL, mixed, rpsOnly, type Pick } from './workloads.ts';
+import { MIX_LABEL, mixed, rpsOnly } from './workloads.ts';
 
 const { values } = parseArgs({
   options: {
@@ -28,25 +33,22 @@ const { values } = parseArgs({
     seconds: { type: 'string' },
     inflight: { type: 'string', default: '4' },
     players: { type: 'string' },
+    repeat: { type: 'string', default: '1' },
+    profile: { type: 'boolean', default: false },
   },
 });
 const clients = Number(values.clients ?? (values.quick ? 16 : 64));
 const seconds = Number(values.seconds ?? (values.quick ? 2 : 10));
 const inflight = Number(values.inflight);
+const repeat = Math.max(1, Number(values.repeat));
 // 10,000 is the README's figure; each player holds a socket on both sides (check `ulimit -n`).
 const playerCount = Math.min(10_000, Number(values.players ?? (values.quick ? 300 : 10_000)));
-
-const serverEnv = (databaseUrl: string, transport?: 'ws' | 'uws'): Record<string, string> => ({
-  DATABASE_URL: databaseUrl,
-  RATE_LIMIT_PER_SECOND: '100000',
-  LOG_LEVEL: 'error',
-  ...(transport ? { TRANSPORT: transport } : {}),
-});
+const ms = seconds * 1000;
 
 const db = await createTestDatabase('coffer_bench');
 try {
   await migrate(db.url);
-  console.log(`# Coffer bench: ${clients} clients, ${inflight} commands in flight each, ${seconds} s per phase, up to ${playerCount} connected players`);
+  console.log(`# Coffer bench: ${clients} clients, ${inflight} commands in flight each, ${seconds} s per phase, up to ${playerCount} connected players, half of peak ${repeat}x`);
 
   const baseline = (await pgbenchBaseline(db.url, seconds)) ?? (await pgLoopBaseline(db.url, seconds));
   console.log(`baseline (${baseline.kind}): ${baseline.tps.toFixed(0)} transactions/s`);
@@ -54,67 +56,83 @@ try {
   // flush I/O out of the next one's latencies.
   await checkpoint(db.url);
 
-  let sessions: Session[] = [];
   let peak: Phase;
-  let half: Phase;
+  let halves: Phase[] = [];
   let transport: string;
-  {
-    const server = await startServer(serverEnv(db.url));
-    try {
-      transport = await activeTransport(server.url);
-      console.log(`transport: ${transport}`);
-      sessions = await Promise.all(Array.from({ length: clients }, () => signInGuest(server.url)));
-      await fund(db.url, sessions.map((s) => s.userId), 1_000_000_000);
-      const tabs = await Promise.all(sessions.map((s) => ProtocolRoom.join(server.url, s.token, RoomName.player)));
-
-      peak = await closedLoop(tabs, inflight, seconds * 1000, rpsOnly);
-      report('peak (closed loop)', peak);
+  let main: BenchTarget | undefined;
+  try {
+    main = await servicesProcess(db.url, clients, { inspect: values.profile });
+    const [url] = main.urls;
+    transport = await activeTransport(url);
+    console.log(`transport: ${transport}`);
+    peak = await profiled(main, () => closedLoop(main!.urls, main!.tabs, inflight, ms, rpsOnly));
+    report('peak (closed loop)', peak);
+    const before = await commandBuckets(url);
+    for (let run = 1; run <= repeat; run++) {
       await checkpoint(db.url);
-      const before = await commandBuckets(server.url);
-      half = await paced(tabs, peak.perSecond / 2, seconds * 1000, rpsOnly);
-      const serverP99 = p99Bucket(before, await commandBuckets(server.url));
-      report(`half of peak (${(peak.perSecond / 2).toFixed(0)}/s offered)`, half);
-      console.log(`  server side (receive -> reply sent) at half of peak: p99 <= ${serverP99} ms`);
-      console.log(await pipelineFigures(server.url));
-      await checkpoint(db.url);
-      const mixedPeak = await closedLoop(tabs, inflight, seconds * 1000, mixed);
-      report(`mixed peak (${MIX_LABEL})`, mixedPeak);
-      await checkpoint(db.url);
-      const mixedHalf = await paced(tabs, mixedPeak.perSecond / 2, seconds * 1000, mixed);
-      report(`mixed at half of peak (${(mixedPeak.perSecond / 2).toFixed(0)}/s offered)`, mixedHalf);
-      console.log(`mixed ratio to baseline: ${(mixedPeak.perSecond / baseline.tps).toFixed(2)}x; mixed ack p99 at half of peak: ${mixedHalf.p99.toFixed(1)} ms`);
-      for (const tab of tabs) tab.close();
-    } finally {
-      await server.stop();
+      const half = await paced(main.urls, main.tabs, peak.perSecond / 2, ms, rpsOnly);
+      halves.push(half);
+      report(`half of peak (${(peak.perSecond / 2).toFixed(0)}/s offered)${repeat > 1 ? ` run ${run} of ${repeat}` : ''}`, half);
     }
+    const serverP99 = p99Bucket(before, await commandBuckets(url));
+    console.log(`  server side (receive -> reply sent) at half of peak: p99 <= ${serverP99} ms`);
+    console.log(await pipelineFigures(url));
+    await checkpoint(db.url);
+    const mixedPeak = await closedLoop(main.urls, main.tabs, inflight, ms, mixed);
+    report(`mixed peak (${MIX_LABEL})`, mixedPeak);
+    await checkpoint(db.url);
+    const mixedHalf = await paced(main.urls, main.tabs, mixedPeak.perSecond / 2, ms, mixed);
+    report(`mixed at half of peak (${(mixedPeak.perSecond / 2).toFixed(0)}/s offered)`, mixedHalf);
+    console.log(`mixed ratio to baseline: ${(mixedPeak.perSecond / baseline.tps).toFixed(2)}x; mixed ack p99 at half of peak: ${mixedHalf.p99.toFixed(1)} ms`);
+  } finally {
+    await main?.stop();
   }
+  const sessions = main.sessions;
 
   // The same clients and database on the ws transport, to set uWS against.
   let wsPeak: Phase | undefined;
   if (transport === 'uws') {
     await checkpoint(db.url);
-    const server = await startServer(serverEnv(db.url, 'ws'));
+    const ws = await servicesProcess(db.url, sessions, { transport: 'ws' });
     try {
-      const tabs = await Promise.all(sessions.map((s) => ProtocolRoom.join(server.url, s.token, RoomName.player)));
-      wsPeak = await closedLoop(tabs, inflight, seconds * 1000, rpsOnly);
+      wsPeak = await closedLoop(ws.urls, ws.tabs, inflight, ms, rpsOnly);
       report('peak on the ws transport (closed loop)', wsPeak);
-      for (const tab of tabs) tab.close();
     } finally {
-      await server.stop();
+      await ws.stop();
     }
   }
 
-  // A fresh process, so its memory holds nothing but the players under test.
-  let players: PlayersFigure;
-  {
-    const server = await startServer(serverEnv(db.url));
-    try {
-      players = await connectedPlayers(server, playerCount);
-      console.log(`players: ${players.connected} of ${players.target} joined in ${players.joinSeconds.toFixed(1)} s, ${players.live} answered a command`);
-    } finally {
-      await server.stop();
-    }
-  }
+  // Two processes sharing PostgreSQL and Redis, half of the clients joining through each.
+  await checkpoint(db.url);
+  const pairPeak = await onTarget(() => servicesPair(db.url, sessions), (t) => closedLoop(t.urls, t.tabs, inflight, ms, rpsOnly));
+  report('two processes, peak (closed loop)', pairPeak);
+
+  // Embedded mode: PGlite in the server process, no PostgreSQL, no Redis.
+  const embedded = await onTarget(
+    () => embeddedProcess(clients),
+    async (t) => {
+      const p = await closedLoop(t.urls, t.tabs, inflight, ms, rpsOnly);
+      report('embedded, peak (closed loop)', p);
+      const h = await paced(t.urls, t.tabs, p.perSecond / 2, ms, rpsOnly);
+      report(`embedded, half of peak (${(p.perSecond / 2).toFixed(0)}/s offered)`, h);
+      return { peak: p, half: h };
+    },
+  );
+
+  // Fresh processes, so their memory holds nothing but the players under test.
+  const holders = await onTarget(
+    () => servicesProcess(db.url, [], { inspect: true }),
+    (t) => Inspector.with(t.inspectPort!, (inspector) => playerRoomHolders(t.servers[0], inspector)),
+  );
+  const players = await onTarget(
+    () => servicesProcess(db.url, [], { inspect: true }),
+    (t) =>
+      Inspector.with(t.inspectPort!, async (inspector) => {
+        const figure = await connectedPlayers(t.servers[0], playerCount, inspector);
+        console.log(`players: ${figure.connected} of ${figure.target} joined in ${figure.joinSeconds.toFixed(1)} s, ${figure.live} answered a command`);
+        return figure;
+      }),
+  );
 
   await checkpoint(db.url);
   const ceiling = await pipelineOnly(db.url, clients * inflight, seconds);
@@ -124,18 +142,45 @@ try {
   if (dbTail) console.log(`baseline latency at half its rate (pgbench -N -R ${(baseline.tps / 2).toFixed(0)}): p50 ${dbTail.p50.toFixed(1)} ms, p99 ${dbTail.p99.toFixed(1)} ms`);
   const client = await clientBundle(values.quick ? 30_000 : 120_000);
 
-  printFigures({ baselineTps: baseline.tps, baselineKind: baseline.kind, peak: peak!, half: half!, dbTail, players: players!, transport, wsPeak, client });
+  printFigures({ baselineTps: baseline.tps, baselineKind: baseline.kind, peak: peak!, halves, dbTail, players, holders, transport: transport!, wsPeak, client, pairPeak, embedded });
 } finally {
   await db.drop();
+}
+
+/** Starts a target, runs `work` on it, stops it whatever happens. */
+async function onTarget<T>(start: () => Promise<BenchTarget>, work: (t: BenchTarget) => Promise<T>): Promise<T> {
+  const t = await start();
+  try {
+    return await work(t);
+  } finally {
+    await t.stop();
+  }
+}
+
+/** With `--profile`, the phase runs under the server's CPU profiler (bench-profiles/peak-<time>.cpuprofile). */
+async function profiled(t: BenchTarget, phase: () => Promise<Phase>): Promise<Phase> {
+  if (!values.profile || t.inspectPort === undefined) return phase();
+  const dir = path.join(ROOT, 'bench-profiles');
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, `peak-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`);
+  return Inspector.with(t.inspectPort, async (inspector) => {
+    const { result, top } = await inspector.profile(file, phase);
+    console.log(`CPU profile of the server during the peak phase: ${path.relative(ROOT, file)} (open in Chrome DevTools or speedscope); top functions by self time:`);
+    for (const line of top) console.log(`  ${line}`);
+    return result;
+  });
 }
 
 type Figures = {
   baselineTps: number;
   baselineKind: string;
   peak: Phase;
-  half: Phase;
+  halves: Phase[];
+  pairPeak: Phase;
+  embedded: { peak: Phase; half: Phase };
   dbTail: { p50: number; p99: number } | null;
   players: PlayersFigure;
+  holders: Holder[];
   transport: string;
   wsPeak: Phase | undefined;
   client: ClientFigure;
@@ -154,13 +199,23 @@ function kb(bytes: number): string {
 
 /** The README's figures, one line each, every one with its ratio to a baseline of this run. */
 function printFigures(f: Figures) {
+  const half = f.halves.reduce((worst, h) => (h.p99 > worst.p99 ? h : worst));
   console.log('');
   console.log('== figures (each against a baseline measured in this run) ==');
-  console.log(`durable commands/s over WebSocket: ${f.peak.perSecond.toFixed(0)}/s = ${x(f.peak.perSecond / f.baselineTps)} baseline (${f.baselineKind}: ${f.baselineTps.toFixed(0)} tx/s; bar 2x, goal 5x)`);
-  const tail = f.dbTail ? `${x(f.half.p50 / f.dbTail.p50)} / ${x(f.half.p99 / f.dbTail.p99)} pgbench -N at half its rate (p50 ${f.dbTail.p50.toFixed(1)} ms, p99 ${f.dbTail.p99.toFixed(1)} ms)` : 'n/a (no pgbench for a latency baseline)';
-  console.log(`ack latency at half of peak: p50 ${f.half.p50.toFixed(1)} ms, p99 ${f.half.p99.toFixed(1)} ms (bar 50 ms, goal 25 ms) = ${tail}`);
+  console.log(`durable commands/s over WebSocket: ${f.peak.perSecond.toFixed(0)}/s = ${x(f.peak.perSecond / f.baselineTps)} baseline (${f.baselineKind}: ${f.baselineTps.toFixed(0)} tx/s; bar 4x, goal 5x)`);
+  const tail = f.dbTail ? `${x(half.p50 / f.dbTail.p50)} / ${x(half.p99 / f.dbTail.p99)} pgbench -N at half its rate (p50 ${f.dbTail.p50.toFixed(1)} ms, p99 ${f.dbTail.p99.toFixed(1)} ms)` : 'n/a (no pgbench for a latency baseline)';
+  console.log(`ack latency at half of peak: p50 ${half.p50.toFixed(1)} ms, p99 ${half.p99.toFixed(1)} ms (bar 25 ms, goal 15 ms) = ${tail}`);
+  console.log(`half of peak, ${f.halves.length} run(s): ack p99 ${f.halves.map((h) => h.p99.toFixed(1)).join(', ')} ms; worst ${half.p99.toFixed(1)} ms (bar 25 ms in every run)`);
   const p = f.players;
   console.log(`connected players per process: ${p.connected} of ${p.target} (${p.live} live), RSS ${mb(p.idleRssBytes)} idle -> ${mb(p.rssBytes)} = ${x(p.rssBytes / p.idleRssBytes)} idle; ${kb(p.perPlayerBytes)} per player`);
+  console.log(`joins: first tenth of the players in ${p.firstTenthSeconds.toFixed(2)} s, last tenth in ${p.lastTenthSeconds.toFixed(2)} s = ${x(p.lastTenthSeconds / p.firstTenthSeconds)} (bar 1.5x); all ${p.connected} in ${p.joinSeconds.toFixed(1)} s (bar 20 s at 10,000)`);
+  console.log(`memory per player after a forced GC: RSS ${kb(p.perPlayerBytes)}, JS heap ${kb(p.heapPerPlayerBytes)} (bar 60 KB RSS, goal 40 KB)`);
+  console.log(`one idle player room holds (JS heap, per player): ${f.holders.slice(0, 8).map((h) => `${h.name} ${h.bytes.toFixed(0)} B (${h.count.toFixed(1)})`).join('; ')}`);
+  const e = f.embedded;
+  console.log(`embedded mode (PGlite): ${e.peak.perSecond.toFixed(0)}/s = ${x(e.peak.perSecond / f.peak.perSecond)} services mode = ${x(e.peak.perSecond / f.baselineTps)} baseline (bar 0.5x services); ack p99 at half of peak ${e.half.p99.toFixed(1)} ms (services ${half.p99.toFixed(1)} ms)`);
+  console.log(`two processes (PostgreSQL + Redis): ${f.pairPeak.perSecond.toFixed(0)}/s = ${x(f.pairPeak.perSecond / f.peak.perSecond)} one process`);
+  const cpu = (ph: Phase) => `${ph.cpuPerAckUs.toFixed(0)} µs`;
+  console.log(`server CPU per acked command: peak ${cpu(f.peak)}, half of peak ${cpu(half)}, ${f.wsPeak ? `ws peak ${cpu(f.wsPeak)}, ` : ''}two processes ${cpu(f.pairPeak)} (both), embedded peak ${cpu(e.peak)} (server incl. PGlite)`);
   if (f.wsPeak) console.log(`uWS / ws commands/s: ${f.peak.perSecond.toFixed(0)} / ${f.wsPeak.perSecond.toFixed(0)} = ${x(f.peak.perSecond / f.wsPeak.perSecond)}`);
   else console.log(`uWS / ws commands/s: n/a (uWebSockets.js not in use: transport ${f.transport})`);
   if (f.client.built) console.log(`client bundle: ${kb(f.client.gzipBytes)} gzip in ${f.client.files} files = ${x(f.client.gzipBytes / f.client.sdkGzipBytes)} the Colyseus SDK alone (${kb(f.client.sdkGzipBytes)} gzip)`);
@@ -202,12 +257,6 @@ async function pipelineFigures(url: string): Promise<string> {
   );
 }
 
-type Phase = { commands: number; errors: number; perSecond: number; p50: number; p99: number };
-
-function report(name: string, p: Phase) {
-  console.log(`${name}: ${p.perSecond.toFixed(0)} commands/s, ack p50 ${p.p50.toFixed(1)} ms, p99 ${p.p99.toFixed(1)} ms, ${p.commands} acked, ${p.errors} nacked`);
-}
-
 /** Maintenance between phases: vacuum what the last phase wrote (else autovacuum starts in the
  *  middle of the next one, competing for the same two cores) and flush dirty pages. */
 async function checkpoint(url: string) {
@@ -221,63 +270,4 @@ async function checkpoint(url: string) {
   }
 }
 
-/** Gives each bench player gold straight in the ledger (a mint transfer) before their rooms load. */
-async function fund(url: string, userIds: string[], amount: number) {
-  const client = pgClient(url);
-  await client.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query(`INSERT INTO accounts (id, kind, balance) SELECT unnest($1::text[]), 'player', $2`, [userIds, amount]);
-    await client.query(`INSERT INTO transfers (from_account, to_account, amount, reason) SELECT 'mint', unnest($1::text[]), $2, 'bench.fund'`, [userIds, amount]);
-    await client.query(`UPDATE accounts SET balance = balance - $1 WHERE id = 'mint'`, [amount * userIds.length]);
-    await client.query('COMMIT');
-  } finally {
-    await client.end();
-  }
-}
-
-async function one(tab: ProtocolRoom, latencies: number[], pick: Pick): Promise<boolean> {
-  const started = performance.now();
-  const [type, fields] = pick();
-  const reply = await tab.send(type, newId(), fields);
-  latencies.push(performance.now() - started);
-  return 'ack' in reply;
-}
-
-function summarize(latencies: number[], errors: number, ms: number): Phase {
-  latencies.sort((a, b) => a - b);
-  return { commands: latencies.length - errors, errors, perSecond: ((latencies.length - errors) * 1000) / ms, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
-}
-
-async function closedLoop(tabs: ProtocolRoom[], perClient: number, ms: number, pick: Pick): Promise<Phase> {
-  const latencies: number[] = [];
-  let errors = 0;
-  const end = performance.now() + ms;
-  const started = performance.now();
-  await Promise.all(
-    tabs.flatMap((tab) =>
-      Array.from({ length: perClient }, async () => {
-        while (performance.now() < end) if (!(await one(tab, latencies, pick))) errors++;
-      }),
-    ),
-  );
-  return summarize(latencies, errors, performance.now() - started);
-}
-
-async function paced(tabs: ProtocolRoom[], rate: number, ms: number, pick: Pick): Promise<Phase> {
-  const latencies: number[] = [];
-  let errors = 0;
-  const pending: Promise<void>[] = [];
-  const started = performance.now();
-  const total = Math.floor((rate * ms) / 1000);
-  for (let i = 0; i < total; i++) {
-    // Open loop: command i is due at i / rate seconds, whatever happened to the earlier ones.
-    const due = started + (i * 1000) / rate;
-    const delay = due - performance.now();
-    if (delay > 1) await new Promise((r) => setTimeout(r, delay));
-    pending.push(one(tabs[i % tabs.length], latencies, pick).then((ok) => void (ok || errors++)));
-  }
-  await Promise.all(pending);
-  return summarize(latencies, errors, performance.now() - started);
-}
 
