@@ -34,6 +34,7 @@ export type Holder = { name: string; count: number; bytes: number };
 
 /** Players whose heap is snapshotted (before and after they join) to find the top holders. */
 const SNAPSHOT_PLAYERS = 100;
+const WARM_PLAYERS = 20;
 
 /** The server process' resident set size in bytes. */
 export async function residentBytes(server: RunningServer): Promise<number> {
@@ -74,13 +75,14 @@ function joiner(server: RunningServer) {
 /** What one idle player room holds in the JS heap, per player, by kind of object, largest first. */
 export async function playerRoomHolders(server: RunningServer, inspector: Inspector): Promise<Holder[]> {
   const join = joiner(server);
-  const warm = await join();
+  // A few players first: code compiled and caches filled on the first joins are not per player.
+  const warm = await pool(Array.from({ length: WARM_PLAYERS }, (_, i) => i), 8, () => join());
   await inspector.collectGarbage();
   const before = await inspector.heapSummary();
   const rooms = await pool(Array.from({ length: SNAPSHOT_PLAYERS }, (_, i) => i), 64, () => join());
   await inspector.collectGarbage();
   const holders = heapGrowth(before, await inspector.heapSummary(), SNAPSHOT_PLAYERS, 12);
-  for (const room of [warm, ...rooms]) room.close();
+  for (const room of [...warm, ...rooms]) room.close();
   return holders;
 }
 

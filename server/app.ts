@@ -33,6 +33,7 @@ import { sqlFor } from './store/sql.ts';
 import { createTransport } from './transport.ts';
 import { createFaults } from './faults.ts';
 import { shutdownDeadline } from './shutdown.ts';
+import { sizeRoomEncodeBuffers } from './roomEncodeBuffers.ts';
 
 // Built by `npm run build:client` (client/build.ts); `npm start` builds it when missing.
 const CLIENT_DIST_DIR = path.resolve(import.meta.dirname, '../client/dist');
@@ -79,6 +80,7 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
     async (processId) => Boolean(await matchMaker.healthCheckProcessId(processId)),
   );
   const deps = { directory, events: relay.bus, fenceWatch, sql, pipeline, clock: overrides.clock ?? systemClock, seeds: overrides.seeds ?? cryptoSeeds, logger, tokens, metrics, rateLimitPerSecond: config.rateLimitPerSecond, faults };
+  sizeRoomEncodeBuffers();
   const server = defineServer({
     transport,
     greet: false,
