@@ -11,6 +11,7 @@ import { loadPlayer } from '../store/playerStore.ts';
 import { authenticate, authorizePlayerRoom, checkProtocol, refuse } from './joinAuth.ts';
 import { PlayerWriter, type WriterDeps } from './playerWriter.ts';
 import { RateLimiter } from './rateLimiter.ts';
+import { SendQueue } from './sendQueue.ts';
 import { grantGold } from '../domain/grant.ts';
 import { stakeCrashBet } from '../domain/crashStake.ts';
 import { GLOBAL_STREAM } from './globalChannel.ts';
@@ -35,6 +36,7 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
     #writer: PlayerWriter | undefined;
     #detach: (() => void) | undefined;
     readonly #limits = new WeakMap<Client, RateLimiter>();
+    readonly #sends = new SendQueue(() => this.clients);
 
     static async onAuth(token: string | undefined, options: Record<string, unknown>, _context: AuthContext): Promise<Identity> {
       checkProtocol(options);
@@ -149,10 +151,12 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
       void reply.then((r) => {
         deps.metrics.commands.inc({ type: safeType(type), outcome: 'ack' in r ? 'ack' : r.nack.code });
         deps.metrics.commandSeconds.observe((performance.now() - received) / 1000);
-        if ('ack' in r) {
-          client.send(ServerMessage.ack, r.ack);
-          deps.faults?.at('after-ack', r.ack.id);
-        } else client.send(ServerMessage.nack, r.nack);
+        this.#sends.push(() => {
+          if ('ack' in r) {
+            client.send(ServerMessage.ack, r.ack);
+            deps.faults?.at('after-ack', r.ack.id);
+          } else client.send(ServerMessage.nack, r.nack);
+        });
       });
     }
 
@@ -176,7 +180,9 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
       for (const [itemId, qty] of Object.entries(player.inventory)) {
         if (s.inventory.get(itemId) !== qty) s.inventory.set(itemId, qty);
       }
-      for (const event of events) this.broadcast(ServerMessage.event, event);
+      if (events.length > 0) this.#sends.push(() => {
+        for (const event of events) this.broadcast(ServerMessage.event, event);
+      });
     }
 
     #leaveToNewerRoom() {
