@@ -24,6 +24,11 @@ import { defineBoardRoom } from './rooms/BoardRoom.ts';
 import { defineAdminRoom } from './rooms/AdminRoom.ts';
 import { defineCrashRoom } from './rooms/CrashRoom.ts';
 import { startEffectSweeper } from './rooms/playerRooms.ts';
+import { startLateStakeSweeper } from './rooms/lateStakeSweeper.ts';
+import { SharedNames } from './rooms/sharedNames.ts';
+import { withholdCreate } from './rooms/sharedRooms.ts';
+import { ChainCache } from './core/crash/chains.ts';
+import { ensureTables } from './store/crashStore.ts';
 import { startRelay } from './relay/startRelay.ts';
 import { FenceWatch } from './rooms/fenceWatch.ts';
 import { resolveSecrets } from './secrets.ts';
@@ -70,7 +75,12 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
   const relay = startRelay(sql, { identity, pollMs: config.relay.pollMs, streamMaxLen: config.relay.streamMaxLen, redis, keyPrefix: config.redisKeyPrefix }, logger, metrics);
   const fenceWatch = new FenceWatch();
   fenceWatch.start(sql, 1000, logger);
-  const deps = { events: relay.bus, fenceWatch, sql, pipeline, clock: overrides.clock ?? systemClock, seeds: overrides.seeds ?? cryptoSeeds, logger, tokens, metrics, rateLimitPerSecond: config.rateLimitPerSecond, faults };
+  // Shared rooms belong to the server (issue 15): the configured tables exist before anyone joins,
+  // and no client may create a room (a create replaced live ones).
+  await ensureTables(sql, config.crashTables, overrides.seeds ?? cryptoSeeds);
+  withholdCreate();
+  const names = new SharedNames(sql, logger, config.boards);
+  const deps = { names, chains: new ChainCache(), events: relay.bus, fenceWatch, sql, pipeline, clock: overrides.clock ?? systemClock, seeds: overrides.seeds ?? cryptoSeeds, logger, tokens, metrics, rateLimitPerSecond: config.rateLimitPerSecond, faults };
   const server = defineServer({
     transport,
     greet: false,
@@ -96,8 +106,10 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
     }, { onRequest: origins.check }),
   });
   const stopSweeper = startEffectSweeper(sql, logger, config.effectSweepSeconds * 1000, config.effectSweepSeconds * 1000);
+  const stopStakeSweeper = startLateStakeSweeper(sql, logger, config.effectSweepSeconds * 1000);
   server.onShutdown(async () => {
     stopSweeper();
+    stopStakeSweeper();
     fenceWatch.stop();
     await pipeline.flush();
     await relay.stop();

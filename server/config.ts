@@ -25,6 +25,8 @@ export const CONFIG_VARIABLES = [
   'RELAY_STREAM_MAXLEN',
   'COFFER_FAULT',
   'ALLOWED_ORIGINS',
+  'CRASH_TABLES',
+  'BOARDS',
 ] as const;
 
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
@@ -44,6 +46,15 @@ function wholeNumber(min: number, max: number) {
     .regex(/^\d{1,9}$/, message)
     .transform(Number)
     .refine((n) => n >= min && n <= max, message);
+}
+
+/** The shared rooms the server opens (issue 15): a comma-separated list of names of [a-z0-9-]. */
+function nameList(what: string) {
+  const message = `must be a comma-separated list of ${what} names, each 1-32 characters of [a-z0-9-]`;
+  return z
+    .string()
+    .transform((v) => [...new Set(v.split(',').map((name) => name.trim()))])
+    .refine((names) => names.length <= 100 && names.every((name) => /^[a-z0-9-]{1,32}$/.test(name)), message);
 }
 
 /** Values never echoed back in an error: secrets, and URLs that may carry a password. */
@@ -74,6 +85,8 @@ const schema = z.object({
   RELAY_STREAM_MAXLEN: z.preprocess(emptyToUndefined, wholeNumber(1000, 100_000_000).default(100_000)),
   COFFER_FAULT: z.preprocess(emptyToUndefined, z.string().optional()),
   ALLOWED_ORIGINS: z.preprocess(emptyToUndefined, z.string().optional()),
+  CRASH_TABLES: z.preprocess(emptyToUndefined, nameList('crash table').default(['main'])),
+  BOARDS: z.preprocess(emptyToUndefined, nameList('board').default(['main'])),
 });
 
 export type Config = {
@@ -99,6 +112,10 @@ export type Config = {
   fault: FaultPlan | undefined;
   /** Browser origins allowed besides the server's own (`*` = any); see server/http/originPolicy.ts. */
   allowedOrigins: '*' | string[];
+  /** Crash tables the server opens at start (with those already stored); clients join only tables that exist. */
+  crashTables: string[];
+  /** Boards that exist without an admin having created a task on them. */
+  boards: string[];
 };
 
 export class ConfigError extends Error {
@@ -149,6 +166,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     relay: { pollMs: c.RELAY_POLL_MS, streamMaxLen: c.RELAY_STREAM_MAXLEN },
     fault,
     allowedOrigins,
+    crashTables: c.CRASH_TABLES,
+    boards: c.BOARDS,
   };
 }
 

@@ -6,7 +6,9 @@
 import type { CrashPhase } from '../../shared/crash.ts';
 import { DomainError } from './errors.ts';
 
-export type CrashBet = { userId: string; amount: number; cashedOutAt: number | null; payout: number };
+/** `stakeId`: the command id of the stake the player's room took for it (absent in bets stored
+ *  before issue 15). */
+export type CrashBet = { userId: string; amount: number; cashedOutAt: number | null; payout: number; stakeId?: string };
 /** `roundId` is the round's index r on the table's hash chain. */
 export type CrashRound = { roundId: number; phase: CrashPhase; crashPoint: number; bets: Record<string, CrashBet> };
 export type CrashPayout = { userId: string; amount: number; payout: number; multiplier: number };
@@ -29,11 +31,11 @@ function hundredths(multiplier: number): number {
   return cents;
 }
 
-export function placeBet(round: CrashRound, userId: string, amount: number): CrashRound {
+export function placeBet(round: CrashRound, userId: string, amount: number, stakeId?: string): CrashRound {
   if (!Number.isSafeInteger(amount) || amount <= 0) throw new RangeError(`bet amount ${amount} is not a whole number >= 1`);
   if (round.phase !== 'betting') throw new DomainError('CONFLICT', 'bets are only taken while the round is betting; wait for the next round');
   if (betOf(round, userId)) throw new DomainError('CONFLICT', `you already bet in round ${round.roundId}; one bet per round`);
-  return { ...round, bets: { ...round.bets, [userId]: { userId, amount, cashedOutAt: null, payout: 0 } } };
+  return { ...round, bets: { ...round.bets, [userId]: { userId, amount, cashedOutAt: null, payout: 0, ...(stakeId === undefined ? {} : { stakeId }) } } };
 }
 
 export function cashOut(round: CrashRound, userId: string, multiplier: number): { round: CrashRound; payout: number } {

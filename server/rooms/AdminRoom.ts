@@ -5,7 +5,7 @@
 import { matchMaker, Room, type AuthContext, type Client } from '@colyseus/core';
 import { AdminCommandType, adminCommands, type AdminCommand } from '../../shared/adminCommands.ts';
 import { EventType } from '../../shared/events.ts';
-import { CloseCode, ServerMessage, type WireEvent } from '../../shared/protocol.ts';
+import { CloseCode, RoomName, ServerMessage, type WireEvent } from '../../shared/protocol.ts';
 import { AdminState } from '../../shared/state.ts';
 import type { Identity, Tokens } from '../auth/tokens.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -21,6 +21,7 @@ import { callPlayerRoom, findPlayerRoom } from './playerRooms.ts';
 import { ack, failureReply, type Reply } from './replies.ts';
 import { SerialWriter, type SerialDeps } from './serialWriter.ts';
 import type { EventBus } from '../relay/eventBus.ts';
+import { refuseIfServed } from './sharedRooms.ts';
 import { validateCommand } from './validateCommand.ts';
 
 export type AdminRoomDeps = SerialDeps & { tokens: Tokens; metrics: Metrics; events: EventBus };
@@ -33,6 +34,7 @@ export function defineAdminRoom(deps: AdminRoomDeps) {
   return class AdminRoom extends Room<{ state: AdminState }> {
     state = new AdminState();
     #writer: SerialWriter | undefined;
+    #gone = false;
 
     static async onAuth(token: string | undefined, options: Record<string, unknown>, _context: AuthContext): Promise<Identity> {
       checkProtocol(options);
@@ -42,6 +44,7 @@ export function defineAdminRoom(deps: AdminRoomDeps) {
     }
 
     async onCreate() {
+      await refuseIfServed(RoomName.admin, {}, this.roomId, 'the admin room');
       const loaded = await Promise.all([takeRoomFence(deps.sql, ADMIN_WRITER), headSeq(deps.sql, GLOBAL_STREAM)]).catch((error: unknown) => {
         deps.logger.warn({ err: error }, 'admin room could not load');
         throw refuse('UNAVAILABLE', 'storage is unavailable; try joining again shortly');
@@ -50,6 +53,7 @@ export function defineAdminRoom(deps: AdminRoomDeps) {
       this.#writer = new SerialWriter(deps, ADMIN_WRITER, GLOBAL_STREAM, epoch, seq, {
         committed: (events) => this.#publish(events),
         fenced: () => {
+          this.#gone = true;
           void this.lock();
           setImmediate(() => void this.disconnect(CloseCode.RECONNECT).catch(() => undefined));
         },
@@ -63,8 +67,14 @@ export function defineAdminRoom(deps: AdminRoomDeps) {
     }
 
     onDispose() {
+      this.#gone = true;
       this.#writer?.dispose();
       deps.metrics.rooms.dec({ room: 'admin' });
+    }
+
+    /** Asked by a room about to be created for the admin writer (sharedRooms.ts). */
+    serving(): boolean {
+      return !this.#gone;
     }
 
     async #refresh() {

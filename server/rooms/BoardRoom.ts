@@ -1,4 +1,5 @@
-// The `board` room: one per board name (filterBy board, default `main`), any signed-in user. Tasks
+// The `board` room: one per board name (filterBy board, default `main`), any signed-in user, for
+// boards that exist (server/rooms/sharedNames.ts); a second room for a served board is refused. Tasks
 // are persisted in `tasks`; the room is their single fenced writer and the writer of the
 // `board:<name>` stream. Completing a task owes the assignee its bounty, which their own player
 // room pays (an effect, delivered at once and swept until applied).
@@ -6,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Room, type AuthContext, type Client } from '@colyseus/core';
 import { BOARD_NAME, BoardCommandType, boardCommands, DEFAULT_BOARD, type BoardCommand, type Task } from '../../shared/boardCommands.ts';
 import { EventType } from '../../shared/events.ts';
-import { ServerMessage, CloseCode, type WireEvent } from '../../shared/protocol.ts';
+import { ServerMessage, CloseCode, RoomName, type WireEvent } from '../../shared/protocol.ts';
 import { BoardState, TaskState } from '../../shared/state.ts';
 import type { Identity, Tokens } from '../auth/tokens.ts';
 import { acceptTask, abandonTask, cancelTask, completeTask, newTask } from '../domain/board.ts';
@@ -23,9 +24,11 @@ import { RateLimiter } from './rateLimiter.ts';
 import { ack, nack, type Reply } from './replies.ts';
 import { forbiddenAdminCommand } from './playerWriter.ts';
 import { SerialWriter, type SerialDeps, type SharedDecision } from './serialWriter.ts';
+import type { SharedNames } from './sharedNames.ts';
+import { refuseIfServed } from './sharedRooms.ts';
 import { validateCommand } from './validateCommand.ts';
 
-export type BoardRoomDeps = SerialDeps & { tokens: Tokens; metrics: Metrics; rateLimitPerSecond: number };
+export type BoardRoomDeps = SerialDeps & { tokens: Tokens; metrics: Metrics; rateLimitPerSecond: number; names: SharedNames };
 
 export function boardStream(board: string): string {
   return `board:${board}`;
@@ -37,6 +40,7 @@ export function defineBoardRoom(deps: BoardRoomDeps) {
     #board = DEFAULT_BOARD;
     #tasks = new Map<string, Task>();
     #writer: SerialWriter | undefined;
+    #gone = false;
     readonly #limits = new WeakMap<Client, RateLimiter>();
 
     static async onAuth(token: string | undefined, options: Record<string, unknown>, _context: AuthContext): Promise<Identity> {
@@ -44,12 +48,14 @@ export function defineBoardRoom(deps: BoardRoomDeps) {
       const identity = await authenticate(deps.tokens, token);
       options.board ??= DEFAULT_BOARD;
       if (typeof options.board !== 'string' || !BOARD_NAME.test(options.board)) throw refuse('INVALID_INPUT', 'board must be 1-32 characters of [a-z0-9-]');
+      await deps.names.checkBoard(options.board);
       return identity;
     }
 
     async onCreate(options: { board?: string }) {
       this.#board = options.board ?? DEFAULT_BOARD;
       const stream = boardStream(this.#board);
+      await refuseIfServed(RoomName.board, { board: this.#board }, this.roomId, `board ${this.#board}`);
       const { epoch, seq } = await this.#load(true).catch((error: unknown) => {
         deps.logger.warn({ board: this.#board, err: error }, 'board room could not load');
         throw refuse('UNAVAILABLE', 'storage is unavailable; try joining again shortly');
@@ -57,6 +63,7 @@ export function defineBoardRoom(deps: BoardRoomDeps) {
       this.#writer = new SerialWriter(deps, stream, stream, epoch, seq, {
         committed: (events) => this.#broadcast(events),
         fenced: () => {
+          this.#gone = true;
           void this.lock();
           setImmediate(() => void this.disconnect(CloseCode.RECONNECT).catch(() => undefined));
         },
@@ -69,8 +76,14 @@ export function defineBoardRoom(deps: BoardRoomDeps) {
     }
 
     onDispose() {
+      this.#gone = true;
       this.#writer?.dispose();
       deps.metrics.rooms.dec({ room: 'board' });
+    }
+
+    /** Asked by a room about to be created for this board (sharedRooms.ts). */
+    serving(): boolean {
+      return !this.#gone;
     }
 
     async onDrop(client: Client) {

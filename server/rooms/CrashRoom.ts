@@ -1,29 +1,29 @@
-// The `crash` room: one per table (filterBy table, default `main`), any player. Rounds go
-// betting -> running -> crashed; the crash point of round r comes from the table's hash chain
-// (shared/crash.ts), whose commitment is in state before the round. A bet is debited first, by a
-// synchronous call to the player's own room (into escrow); a cash-out locks the multiplier; the
-// round is settled once under the table's fence: stakes go to the house, cash-outs are paid from
-// the house as effects each player's room applies. A round interrupted by the room going away is
-// settled when the table loads again: cash-outs are paid, the other stakes refunded.
+// The `crash` room: one per table (filterBy table, default `main`), any player, for tables that
+// exist (server/rooms/sharedNames.ts); a second room for a served table is refused. Rounds go
+// betting -> running -> crashed; the crash point of round r comes from the table's hash chains
+// (server/core/crash/chains.ts), whose commitment is stored and shown before the round. A bet is
+// debited first, by the player's own room (into escrow) before the table's transaction opens; a
+// cash-out locks the multiplier; the round is settled once under the table's fence from what is
+// stored (server/core/crash/settlement.ts), so a successor room settles a round the same way as
+// the room that ran it: a round that ran is played, only one that never ran is void.
 import { Room, type AuthContext, type Client, type Delayed } from '@colyseus/core';
-import { crashChain, crashPoint, msUntil, multiplierAt, roundCommitment, roundHash } from '../../shared/crash.ts';
+import { msUntil, multiplierAt } from '../../shared/crash.ts';
 import { CRASH_TABLE_NAME, CrashCommandType, crashCommands, DEFAULT_CRASH_TABLE, type CrashCommand, type CrashHistoryEntry } from '../../shared/crashCommands.ts';
 import { EventType } from '../../shared/events.ts';
-import { CloseCode, ServerMessage, type WireEvent } from '../../shared/protocol.ts';
+import { CloseCode, RoomName, ServerMessage, type WireEvent } from '../../shared/protocol.ts';
 import { CrashBetState, CrashHistoryState, CrashState } from '../../shared/state.ts';
+import { chainOf, roundProof, type Chain, type ChainCache, type ChainSeed } from '../core/crash/chains.ts';
+import { stakeIdOf } from '../core/crash/settlement.ts';
 import type { Identity, Tokens } from '../auth/tokens.ts';
 import type { SeedSource } from '../domain/clock.ts';
 import { cashOut, newCrashRound, placeBet, type CrashRound } from '../domain/crash.ts';
 import type { CrashStakeResult } from '../domain/crashStake.ts';
-import type { Effect } from '../domain/effects.ts';
 import { DomainError } from '../domain/errors.ts';
-import { SystemAccount } from '../domain/ledger.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import { insertRound, markSettled, nextRoundId, recentRounds, saveBets, stakesInEscrow, systemTransfer, tableSeed, unsettledRounds } from '../store/crashStore.ts';
-import { insertEffects } from '../store/effectsStore.ts';
+import { CHAIN_LENGTH, insertChain, insertRound, markRunning, nextRoundId, recentRounds, saveBets, tableChains, unsettledRounds } from '../store/crashStore.ts';
+import { settleStoredRound } from '../store/crashSettlement.ts';
 import { readStream } from '../store/outboxReader.ts';
 import { takeRoomFence } from '../store/roomFence.ts';
-import type { Queryable } from '../store/sql.ts';
 import { headSeq } from '../store/streamStore.ts';
 import { authenticate, checkProtocol, refuse } from './joinAuth.ts';
 import { payloadHash } from './payloadHash.ts';
@@ -32,14 +32,18 @@ import { forbiddenAdminCommand } from './playerWriter.ts';
 import { RateLimiter } from './rateLimiter.ts';
 import { ack, nack, type Reply } from './replies.ts';
 import { SerialWriter, type SerialDeps } from './serialWriter.ts';
+import type { SharedNames } from './sharedNames.ts';
+import { refuseIfServed } from './sharedRooms.ts';
 import { validateCommand } from './validateCommand.ts';
 
 export type CrashTiming = { bettingMs: number; pauseMs: number; growthPerSecond: number };
-export type CrashRoomDeps = SerialDeps & { tokens: Tokens; metrics: Metrics; rateLimitPerSecond: number; seeds: SeedSource; crash: CrashTiming };
+export type CrashRoomDeps = SerialDeps & { tokens: Tokens; metrics: Metrics; rateLimitPerSecond: number; seeds: SeedSource; crash: CrashTiming; names: SharedNames; chains: ChainCache };
 
 const HISTORY = 20;
 const TICK_MS = 100;
 const RETRY_MS = 1000;
+/** Attempts at storing a phase before the room gives the table up (a later room settles it). */
+const PHASE_ATTEMPTS = 30;
 
 export function crashStream(table: string): string {
   return `crash:${table}`;
@@ -49,12 +53,14 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
   return class CrashRoom extends Room<{ state: CrashState }> {
     state = new CrashState();
     #table = DEFAULT_CRASH_TABLE;
-    #chain: string[] = [];
+    #chains: Chain[] = [];
     #round: CrashRound = newCrashRound(0, 1);
     #runningAt = 0;
     #writer: SerialWriter | undefined;
     #timer: Delayed | undefined;
     #ticker: Delayed | undefined;
+    /** Set once the room stops serving the table (fenced, gave up, disposed): no loop goes on. */
+    #gone = false;
     readonly #limits = new WeakMap<Client, RateLimiter>();
 
     static async onAuth(token: string | undefined, options: Record<string, unknown>, _context: AuthContext): Promise<Identity> {
@@ -62,20 +68,24 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
       const identity = await authenticate(deps.tokens, token);
       options.table ??= DEFAULT_CRASH_TABLE;
       if (typeof options.table !== 'string' || !CRASH_TABLE_NAME.test(options.table)) throw refuse('INVALID_INPUT', 'table must be 1-32 characters of [a-z0-9-]');
+      await deps.names.checkCrashTable(options.table);
       return identity;
     }
 
     async onCreate(options: { table?: string }) {
       this.#table = options.table ?? DEFAULT_CRASH_TABLE;
       const stream = crashStream(this.#table);
-      const loaded = await Promise.all([takeRoomFence(deps.sql, stream), headSeq(deps.sql, stream), tableSeed(deps.sql, this.#table, deps.seeds()), unsettledRounds(deps.sql, this.#table), nextRoundId(deps.sql, this.#table), recentRounds(deps.sql, this.#table, HISTORY)]).catch(
+      await refuseIfServed(RoomName.crash, { table: this.#table }, this.roomId, `crash table ${this.#table}`);
+      const loaded = await Promise.all([takeRoomFence(deps.sql, stream), headSeq(deps.sql, stream), tableChains(deps.sql, this.#table), unsettledRounds(deps.sql, this.#table), nextRoundId(deps.sql, this.#table), recentRounds(deps.sql, this.#table, HISTORY)]).catch(
         (error: unknown) => {
           deps.logger.warn({ table: this.#table, err: error }, 'crash room could not load');
           throw refuse('UNAVAILABLE', 'storage is unavailable; try joining again shortly');
         },
       );
-      const [epoch, seq, seed, unsettled, next, recent] = loaded;
-      this.#chain = crashChain(seed.seed, seed.length);
+      const [epoch, seq, seeds, unsettled, next, recent] = loaded;
+      if (seeds.length === 0) throw refuse('NOT_FOUND', `there is no crash table named ${this.#table}`);
+      // Only the chains the rounds at hand play are hashed (a slice at a time, once per process).
+      this.#chains = await this.#buildChains(seeds, [...recent, ...unsettled.map((u) => u.roundId), next]);
       this.#writer = new SerialWriter(deps, stream, stream, epoch, seq, {
         committed: (events) => this.#broadcast(events),
         fenced: () => this.#handOver(),
@@ -86,18 +96,27 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
       for (const roundId of recent.reverse()) this.#remember(roundId);
       this.onMessage('*', (client, type, payload) => this.#receive(client, String(type), payload));
       deps.metrics.rooms.inc({ room: 'crash' });
-      // Rounds a previous room left unsettled are settled first, exactly once.
+      // Rounds a previous room left unsettled are settled first, exactly once, by the same rules.
       for (const stored of unsettled) {
-        const round: CrashRound = { roundId: stored.roundId, phase: 'crashed', crashPoint: this.#crashPointOf(stored.roundId), bets: stored.bets };
-        const reply = await this.#settle(round.roundId, true, () => round, true);
+        const reply = await this.#settle(stored.roundId, true, stored.ran, true);
         if ('nack' in reply) throw refuse('UNAVAILABLE', 'an interrupted crash round could not be settled yet; try joining again shortly');
       }
       void this.#startRound(next);
     }
 
+    /** Asked by a room about to be created for this table (sharedRooms.ts). */
+    serving(): boolean {
+      return !this.#gone;
+    }
+
+    onBeforeShutdown() {
+      // No phase is started or retried any more; a round left open is settled by the next room.
+      this.#stop();
+      void this.disconnect(CloseCode.RECONNECT).catch(() => undefined);
+    }
+
     onDispose() {
-      this.#stopTimers();
-      this.#writer?.dispose();
+      this.#stop();
       deps.metrics.rooms.dec({ room: 'crash' });
     }
 
@@ -105,31 +124,41 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
       await this.allowReconnection(client, 20).catch(() => undefined);
     }
 
-    #crashPointOf(roundId: number): number {
-      return crashPoint(roundHash(this.#chain, roundId));
+    async #buildChains(seeds: ChainSeed[], rounds: number[]): Promise<Chain[]> {
+      const placeholders: Chain[] = seeds.map((seed) => ({ ...seed, hashes: [] }));
+      const needed = new Set(rounds.map((r) => chainOf(placeholders, r)).filter((c) => c !== undefined).map((c) => c.firstRound));
+      return Promise.all(seeds.filter((seed) => needed.has(seed.firstRound)).map((seed) => deps.chains.get(seed)));
     }
 
-    #stopTimers() {
+    #proof(roundId: number) {
+      return roundProof(this.#chains, roundId);
+    }
+
+    #stop() {
+      this.#gone = true;
       this.#timer?.clear();
       this.#ticker?.clear();
+      this.#writer?.dispose();
     }
 
-    /** The table is another room's now: this one stops and sends its clients there. */
+    /** The table is another room's now (or this one gave it up): stop, send the clients away. */
     #handOver() {
-      this.#stopTimers();
-      this.#writer?.dispose();
+      this.#stop();
       void this.lock();
+      this.autoDispose = true;
       setImmediate(() => void this.disconnect(CloseCode.RECONNECT).catch(() => undefined));
     }
 
     /**
-     * Runs a phase change through the writer (fenced, in order with bets); retried until stored,
-     * and resolves with the answer of the attempt that was: what follows a phase (the next round
-     * after a settlement) waits for that one, not for the first answer, which storage may refuse.
-     * `once` makes one attempt (a table loading refuses its join instead of waiting).
+     * Runs a phase change through the writer (fenced, in order with bets); retried while storage
+     * refuses it, and resolves with the answer of the attempt that was stored: what follows a
+     * phase (the next round after a settlement) waits for that one. A room that cannot store it
+     * within PHASE_ATTEMPTS, or stops serving meanwhile, gives the table up: the next room settles
+     * what is open by the same rules. `once` makes one attempt (a loading table refuses its join).
      */
     async #transition(id: string, decide: Parameters<SerialWriter['run']>[3], once = false): Promise<Reply> {
-      for (;;) {
+      for (let attempt = 1; ; attempt++) {
+        if (this.#gone) return nack(id, 'UNAVAILABLE', 'this table room is closing; join again', true);
         let applied = false;
         const reply = await this.#writer!.run(`table:${this.#table}`, id, 'phase', () => {
           const decision = decide();
@@ -143,36 +172,48 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
         });
         if ('ack' in reply && !applied) {
           // Acknowledged from a stored reply, before any fence check: a newer room of this table
-          // already ran this phase (a duplicate room after Redis lost the matchmaker's listing),
-          // or storage lost the answer to this room's own commit. Either way the table's round is
-          // not this room's any more; carrying on would leave it, and its clients, frozen forever,
-          // since it would never commit again to find out.
+          // already ran this phase, or storage lost the answer to this room's own commit. Either
+          // way the table's round is not this room's any more; carrying on would leave it, and
+          // its clients, frozen forever.
           deps.logger.warn({ table: this.#table, id }, 'crash round phase was already stored; handing the table over');
           if (!once) this.#handOver();
           return nack(id, 'UNAVAILABLE', 'this table was taken over by a newer room; join again', true);
         }
         if (once || !('nack' in reply && reply.nack.retryable)) return reply;
+        if (attempt >= PHASE_ATTEMPTS || this.#gone) {
+          deps.logger.error({ table: this.#table, id, attempts: attempt }, 'crash round phase could not be stored; giving the table up to the next room');
+          this.#handOver();
+          return reply;
+        }
         deps.logger.warn({ table: this.#table, id, nack: reply.nack }, 'crash round phase not stored; retrying');
-        // The room's clock: a disposed room stops retrying.
+        // The room's clock: a disposed room's timers never fire, and #gone ends the loop above.
         await new Promise<void>((resolve) => (this.#timer = this.clock.setTimeout(resolve, RETRY_MS)));
       }
     }
 
-    #startRound(roundId: number) {
-      if (roundId >= this.#chain.length - 1) {
-        deps.logger.error({ table: this.#table, roundId }, 'the crash table used up its hash chain; no further rounds start');
-        return;
+    async #startRound(roundId: number) {
+      let chain = chainOf(this.#chains, roundId);
+      let fresh: Chain | undefined;
+      if (!chain) {
+        // The chain ran out: a new one, hashed before the transaction that commits it.
+        fresh = await deps.chains.get({ firstRound: roundId, seed: deps.seeds(), length: CHAIN_LENGTH });
+        chain = fresh;
       }
-      const commitment = roundCommitment(this.#chain, roundId);
+      const hashes = chain;
+      const proof = roundProof([hashes], roundId);
       return this.#transition(`r${roundId}-betting`, () => {
         const endsAt = deps.clock.now() + deps.crash.bettingMs;
         return {
           result: { roundId },
-          events: [{ type: EventType.crashRound, data: { phase: 'betting', roundId, seedHash: commitment, endsAt } }],
-          write: (trx) => insertRound(deps.sql, trx, this.#table, roundId, commitment),
+          events: [{ type: EventType.crashRound, data: { phase: 'betting', roundId, seedHash: proof.commitment, endsAt } }],
+          write: async (trx) => {
+            if (fresh) await insertChain(deps.sql, trx, this.#table, { firstRound: fresh.firstRound, seed: fresh.seed, length: fresh.length });
+            await insertRound(deps.sql, trx, this.#table, roundId, proof.commitment);
+          },
           apply: () => {
-            this.#round = newCrashRound(roundId, this.#crashPointOf(roundId));
-            Object.assign(this.state, { phase: 'betting', roundId, multiplier: 1, phaseAt: endsAt, seedHash: commitment });
+            if (fresh) this.#chains = [...this.#chains.filter((c) => c.firstRound !== fresh.firstRound), fresh];
+            this.#round = newCrashRound(roundId, proof.crashPoint);
+            Object.assign(this.state, { phase: 'betting', roundId, multiplier: 1, phaseAt: endsAt, seedHash: proof.commitment });
             this.state.bets.clear();
             this.#timer = this.clock.setTimeout(() => void this.#run(), deps.crash.bettingMs);
           },
@@ -185,6 +226,8 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
       return this.#transition(`r${roundId}-running`, () => ({
         result: { roundId },
         events: [{ type: EventType.crashRound, data: { phase: 'running', roundId } }],
+        // Stored with the phase: from here on the round is played whoever settles it.
+        write: (trx) => markRunning(deps.sql, trx, this.#table, roundId),
         apply: () => {
           this.#runningAt = deps.clock.now();
           this.#round = { ...this.#round, phase: 'running' };
@@ -198,71 +241,47 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
     async #crash() {
       this.#ticker?.clear();
       const roundId = this.#round.roundId;
-      // The round as it stands when the settlement's turn comes, not as the timer found it: a
-      // cash-out decided before the crash may still be committing ahead of it in the writer, and
-      // was acknowledged unpaid when the settlement went by the timer's copy.
-      const reply = await this.#settle(roundId, false, () => ({ ...this.#round, phase: 'crashed' }));
+      // Settled at its turn in the writer, after every cash-out decided before the crash.
+      const reply = await this.#settle(roundId, false, true);
       if ('ack' in reply) this.#timer = this.clock.setTimeout(() => void this.#startRound(roundId + 1), deps.crash.pauseMs);
     }
 
     /**
-     * Settles a crashed (or interrupted) round once: every stake the ledger holds in escrow for it
-     * either goes to the house or, when the bet was never recorded or the round never ran to its
-     * crash, back to its player; cash-outs are paid from the house. Payouts and refunds are
-     * effects, applied by each player's room. `crashed` gives the round at the settlement's turn
-     * in the writer, after every command queued before it.
+     * Settles a round once, from what storage holds (store/crashSettlement.ts): the same result
+     * whichever room does it. `ran` (stored: the running phase was committed) only decides what
+     * the event says; the settlement reads it again under the round's row lock.
      */
-    #settle(roundId: number, interrupted: boolean, crashed: () => CrashRound, once = false): Promise<Reply> {
-      const hash = roundHash(this.#chain, roundId);
-      const commitment = roundCommitment(this.#chain, roundId);
-      return this.#transition(`r${roundId}-settled`, () => {
-        const round = crashed();
-        return {
-          result: { roundId: round.roundId },
-          events: [{ type: EventType.crashRound, data: { phase: 'crashed', roundId: round.roundId, crashPoint: round.crashPoint, hash, commitment, interrupted } }],
-          write: (trx) => this.#writeSettlement(trx, round, interrupted),
+    #settle(roundId: number, interrupted: boolean, ran: boolean, once = false): Promise<Reply> {
+      const proof = this.#proof(roundId);
+      let owed: string[] = [];
+      return this.#transition(
+        `r${roundId}-settled`,
+        () => ({
+          result: { roundId },
+          events: [{ type: EventType.crashRound, data: { phase: 'crashed', roundId, crashPoint: proof.crashPoint, hash: proof.hash, commitment: proof.commitment, interrupted, voided: !ran } }],
+          write: async (trx) => {
+            const settlement = await settleStoredRound(deps.sql, trx, this.#table, roundId);
+            if (settlement?.unstaked.length) deps.logger.error({ table: this.#table, roundId, users: settlement.unstaked }, 'recorded crash bets without a stake in escrow; neither paid nor taken');
+            owed = [...new Set(settlement?.effects.map((e) => e.userId) ?? [])];
+          },
           apply: () => {
-            this.#round = round;
-            Object.assign(this.state, { phase: 'crashed', multiplier: round.crashPoint, phaseAt: deps.clock.now() });
-            this.#remember(round.roundId);
-            for (const userId of Object.keys(round.bets)) void callPlayerRoom(userId, 'applyEffects').catch(() => undefined);
+            this.#round = { ...this.#round, phase: 'crashed' };
+            Object.assign(this.state, { phase: 'crashed', multiplier: proof.crashPoint, phaseAt: deps.clock.now() });
+            this.#remember(roundId);
+            // After the commit: the owners apply what they are owed (the sweeper does it later
+            // should this call be lost).
+            for (const userId of owed) void callPlayerRoom(userId, 'applyEffects').catch(() => undefined);
             this.autoDispose = true;
           },
-        };
-      }, once);
-    }
-
-    async #writeSettlement(trx: Queryable, round: CrashRound, interrupted: boolean): Promise<void> {
-      if (!(await markSettled(deps.sql, trx, this.#table, round.roundId))) return;
-      const ref = `crash:${this.#table}:${round.roundId}`;
-      const stakes = await stakesInEscrow(deps.sql, trx, ref);
-      const effects: Effect[] = [];
-      let toHouse = 0;
-      for (const bet of Object.values(round.bets)) {
-        const staked = stakes.get(bet.userId) ?? 0;
-        stakes.delete(bet.userId);
-        // More in escrow than the recorded bet: an earlier bet of this round (another id) whose
-        // stake was taken but which the table never recorded. That part goes back to the player.
-        const stake = Math.min(staked, bet.amount);
-        const unrecorded = staked - stake;
-        if (bet.cashedOutAt !== null) {
-          toHouse += stake;
-          effects.push({ key: `${ref}:${bet.userId}`, userId: bet.userId, fromAccount: SystemAccount.house, gold: bet.payout, xp: 0, reason: 'crash.payout', ref });
-        } else if (interrupted) {
-          effects.push({ key: `${ref}:${bet.userId}`, userId: bet.userId, fromAccount: SystemAccount.escrow, gold: stake, xp: 0, reason: 'crash.refund', ref });
-        } else {
-          toHouse += stake;
-        }
-        if (unrecorded > 0) effects.push({ key: `${ref}:${bet.userId}:unrecorded`, userId: bet.userId, fromAccount: SystemAccount.escrow, gold: unrecorded, xp: 0, reason: 'crash.refund', ref });
-      }
-      // Stakes debited for bets the table never recorded (its commit failed after the debit).
-      for (const [userId, stake] of stakes) effects.push({ key: `${ref}:${userId}`, userId, fromAccount: SystemAccount.escrow, gold: stake, xp: 0, reason: 'crash.refund', ref });
-      await systemTransfer(deps.sql, trx, SystemAccount.escrow, SystemAccount.house, toHouse, 'crash.settle', ref);
-      await insertEffects(deps.sql, trx, effects.filter((e) => e.gold > 0));
+        }),
+        once,
+      );
     }
 
     #remember(roundId: number) {
-      const entry: CrashHistoryEntry = { roundId, crashPoint: this.#crashPointOf(roundId), hash: roundHash(this.#chain, roundId), commitment: roundCommitment(this.#chain, roundId) };
+      // A round of a chain this room did not hash (too old to matter) is left out of the history.
+      if (!chainOf(this.#chains, roundId)) return;
+      const entry: CrashHistoryEntry = { roundId, ...this.#proof(roundId) };
       this.state.history.push(new CrashHistoryState().assign(entry));
       while (this.state.history.length > HISTORY) this.state.history.shift();
     }
@@ -290,7 +309,7 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
       const hash = payloadHash(type, payload as Record<string, unknown>);
       if (command.type === CrashCommandType.bet) {
         return this.#writer!.run(userId, command.id, hash, () => {
-          const round = placeBet(this.#round, userId, command.amount);
+          const round = placeBet(this.#round, userId, command.amount, stakeIdOf(this.#table, command.id));
           const result = { roundId: round.roundId, amount: command.amount, balance: 0 };
           return {
             result,
