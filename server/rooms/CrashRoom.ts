@@ -43,7 +43,7 @@ const HISTORY = 20;
 const TICK_MS = 100;
 const RETRY_MS = 1000;
 /** Attempts at storing a phase before the room gives the table up (a later room settles it). */
-const PHASE_ATTEMPTS = 30;
+const PHASE_ATTEMPTS = 10;
 
 export function crashStream(table: string): string {
   return `crash:${table}`;
@@ -179,9 +179,11 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
           if (!once) this.#handOver();
           return nack(id, 'UNAVAILABLE', 'this table was taken over by a newer room; join again', true);
         }
-        if (once || !('nack' in reply && reply.nack.retryable)) return reply;
-        if (attempt >= PHASE_ATTEMPTS || this.#gone) {
-          deps.logger.error({ table: this.#table, id, attempts: attempt }, 'crash round phase could not be stored; giving the table up to the next room');
+        if (once || 'ack' in reply) return reply;
+        if (!reply.nack.retryable || attempt >= PHASE_ATTEMPTS || this.#gone) {
+          // A room that cannot move its round on serves nobody: it used to stay, clientless,
+          // retrying for ever and holding up shutdown.
+          deps.logger.error({ table: this.#table, id, attempts: attempt, nack: reply.nack }, 'crash round phase could not be stored; giving the table up to the next room');
           this.#handOver();
           return reply;
         }
