@@ -1,7 +1,8 @@
 // A crash table's round rules (the crash point and multiplier curve are shared/crash.ts). A round
 // takes bets while 'betting', one per player; while 'running' a player may cash out once, at the
-// current multiplier, if it is still below the crash point; once 'crashed' the round settles:
-// cashed-out bets are paid floor(amount * multiplier), every other bet is lost to the house.
+// current multiplier, if it is still below the crash point; once 'crashed' the round settles
+// (server/core/crash/settlement.ts): cashed-out bets are paid floor(amount * multiplier), every
+// other bet is lost to the house.
 // Multipliers are hundredths, so payouts are worked out in whole hundredths, exactly.
 import type { CrashPhase } from '../../shared/crash.ts';
 import { DomainError } from './errors.ts';
@@ -11,8 +12,6 @@ import { DomainError } from './errors.ts';
 export type CrashBet = { userId: string; amount: number; cashedOutAt: number | null; payout: number; stakeId?: string };
 /** `roundId` is the round's index r on the table's hash chain. */
 export type CrashRound = { roundId: number; phase: CrashPhase; crashPoint: number; bets: Record<string, CrashBet> };
-export type CrashPayout = { userId: string; amount: number; payout: number; multiplier: number };
-export type CrashSettlement = { lost: number; staked: number; payouts: CrashPayout[] };
 
 export function newCrashRound(roundId: number, crashPoint: number): CrashRound {
   return { roundId, phase: 'betting', crashPoint, bets: {} };
@@ -50,17 +49,4 @@ export function cashOut(round: CrashRound, userId: string, multiplier: number): 
   const payout = Math.floor((bet.amount * cents) / 100);
   const cashedOut: CrashBet = { ...bet, cashedOutAt: cents / 100, payout };
   return { round: { ...round, bets: { ...round.bets, [userId]: cashedOut } }, payout };
-}
-
-export function settleRound(round: CrashRound): CrashSettlement {
-  if (round.phase !== 'crashed') throw new Error(`round ${round.roundId} is ${round.phase}; only a crashed round settles`);
-  let staked = 0;
-  let lost = 0;
-  const payouts: CrashPayout[] = [];
-  for (const bet of Object.values(round.bets)) {
-    staked += bet.amount;
-    if (bet.cashedOutAt === null) lost += bet.amount;
-    else payouts.push({ userId: bet.userId, amount: bet.amount, payout: bet.payout, multiplier: bet.cashedOutAt });
-  }
-  return { lost, staked, payouts };
 }
