@@ -2,10 +2,10 @@
 // table. Gold moves only in the owner's room: a grant is routed to the player's room, tasks to
 // the board's room; the admin room itself writes the `global` stream (announcements) and the shop
 // catalog, as the fenced writer `admin`.
-import { matchMaker, Room, type AuthContext, type Client } from '@colyseus/core';
+import { matchMaker, type AuthContext } from '@colyseus/core';
 import { AdminCommandType, adminCommands, type AdminCommand } from '../../shared/adminCommands.ts';
 import { EventType } from '../../shared/events.ts';
-import { CloseCode, RoomName, ServerMessage, type WireEvent } from '../../shared/protocol.ts';
+import { RoomName, ServerMessage, type WireEvent } from '../../shared/protocol.ts';
 import { AdminState } from '../../shared/state.ts';
 import type { Identity, Tokens } from '../auth/tokens.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -19,22 +19,23 @@ import { authenticate, checkProtocol, refuse } from './joinAuth.ts';
 import { payloadHash } from './payloadHash.ts';
 import { callPlayerRoom, findPlayerRoom } from './playerRooms.ts';
 import { ack, failureReply, type Reply } from './replies.ts';
+import { CofferRoom } from './roomAdapter.ts';
 import { SerialWriter, type SerialDeps } from './serialWriter.ts';
 import type { EventBus } from '../relay/eventBus.ts';
 import { refuseIfServed } from './sharedRooms.ts';
 import { validateCommand } from './validateCommand.ts';
 
-export type AdminRoomDeps = SerialDeps & { tokens: Tokens; metrics: Metrics; events: EventBus };
+export type AdminRoomDeps = SerialDeps & { tokens: Tokens; metrics: Metrics; events: EventBus; rateLimitPerSecond: number };
 
 export const ADMIN_WRITER = 'admin';
 /** How often the admin state's supply and live counts are refreshed. */
 export const ADMIN_REFRESH_MS = 2_000;
 
 export function defineAdminRoom(deps: AdminRoomDeps) {
-  return class AdminRoom extends Room<{ state: AdminState }> {
+  return class AdminRoom extends CofferRoom<AdminState> {
+    protected readonly adapterDeps = deps;
     state = new AdminState();
     #writer: SerialWriter | undefined;
-    #gone = false;
 
     static async onAuth(token: string | undefined, options: Record<string, unknown>, _context: AuthContext): Promise<Identity> {
       checkProtocol(options);
@@ -52,29 +53,17 @@ export function defineAdminRoom(deps: AdminRoomDeps) {
       const [epoch, seq] = loaded;
       this.#writer = new SerialWriter(deps, ADMIN_WRITER, GLOBAL_STREAM, epoch, seq, {
         committed: (events) => this.#publish(events),
-        fenced: () => {
-          this.#gone = true;
-          void this.lock();
-          setImmediate(() => void this.disconnect(CloseCode.RECONNECT).catch(() => undefined));
-        },
+        fenced: () => this.handOver('fence taken'),
         reload: () => headSeq(deps.sql, GLOBAL_STREAM),
       });
       this.state.seq = seq;
-      this.onMessage('*', (client, type, payload) => this.#receive(client, String(type), payload));
       this.clock.setInterval(() => void this.#refresh(), ADMIN_REFRESH_MS);
       await this.#refresh();
-      deps.metrics.rooms.inc({ room: 'admin' });
+      this.serve({ kind: 'admin', commands: adminCommands, handle: (client, type, payload) => this.#audited(client.auth as Identity, type, payload) });
     }
 
-    onDispose() {
-      this.#gone = true;
+    protected release() {
       this.#writer?.dispose();
-      deps.metrics.rooms.dec({ room: 'admin' });
-    }
-
-    /** Asked by a room about to be created for the admin writer (sharedRooms.ts). */
-    serving(): boolean {
-      return !this.#gone;
     }
 
     async #refresh() {
@@ -88,19 +77,18 @@ export function defineAdminRoom(deps: AdminRoomDeps) {
       }
     }
 
-    #receive(client: Client, type: string, payload: unknown) {
-      const identity = client.auth as Identity;
-      void this.#handle(identity, type, payload).then(async (reply) => {
-        if ('ack' in reply) client.send(ServerMessage.ack, reply.ack);
-        else client.send(ServerMessage.nack, reply.nack);
-        // Every admin command is audited, refused ones too; unknown types are not admin actions.
-        if (!Object.hasOwn(adminCommands, type)) return;
+    async #audited(identity: Identity, type: string, payload: unknown): Promise<Reply> {
+      const reply = await this.#handle(identity, type, payload);
+      // Every admin command is audited, refused ones too; unknown types are not admin actions.
+      // Written after the reply is decided, not awaited by it.
+      if (Object.hasOwn(adminCommands, type)) {
         const id = 'ack' in reply ? reply.ack.id : (reply.nack.id ?? '');
         const result = 'ack' in reply ? { ack: reply.ack.result } : { nack: reply.nack };
-        await recordAdminAction(deps.sql, identity.userId, type, id, payload, result).catch((error: unknown) =>
+        void recordAdminAction(deps.sql, identity.userId, type, id, payload, result).catch((error: unknown) =>
           deps.logger.warn({ err: error, type }, 'admin action could not be written to the audit table'),
         );
-      });
+      }
+      return reply;
     }
 
     async #handle(identity: Identity, type: string, payload: unknown): Promise<Reply> {

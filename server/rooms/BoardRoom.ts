@@ -4,25 +4,23 @@
 // `board:<name>` stream. Completing a task owes the assignee its bounty, which their own player
 // room pays (an effect, delivered at once and swept until applied).
 import { randomUUID } from 'node:crypto';
-import { Room, type AuthContext, type Client } from '@colyseus/core';
+import type { AuthContext, Client } from '@colyseus/core';
 import { BOARD_NAME, BoardCommandType, boardCommands, DEFAULT_BOARD, type BoardCommand, type Task } from '../../shared/boardCommands.ts';
 import { EventType } from '../../shared/events.ts';
-import { ServerMessage, CloseCode, RoomName, type WireEvent } from '../../shared/protocol.ts';
+import { RoomName, ServerMessage, type WireEvent } from '../../shared/protocol.ts';
 import { BoardState, TaskState } from '../../shared/state.ts';
 import type { Identity, Tokens } from '../auth/tokens.ts';
 import { acceptTask, abandonTask, cancelTask, completeTask, newTask } from '../domain/board.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { loadTasks, saveTask } from '../store/boardStore.ts';
 import { insertEffects } from '../store/effectsStore.ts';
-import { readStream } from '../store/outboxReader.ts';
 import { takeRoomFence } from '../store/roomFence.ts';
 import { headSeq } from '../store/streamStore.ts';
 import { authenticate, checkProtocol, refuse } from './joinAuth.ts';
 import { payloadHash } from './payloadHash.ts';
 import { callPlayerRoom } from './playerRooms.ts';
-import { RateLimiter } from './rateLimiter.ts';
-import { ack, nack, type Reply } from './replies.ts';
-import { forbiddenAdminCommand } from './playerWriter.ts';
+import { nack, type Reply } from './replies.ts';
+import { CofferRoom } from './roomAdapter.ts';
 import { SerialWriter, type SerialDeps, type SharedDecision } from './serialWriter.ts';
 import type { SharedNames } from './sharedNames.ts';
 import { refuseIfServed } from './sharedRooms.ts';
@@ -35,13 +33,12 @@ export function boardStream(board: string): string {
 }
 
 export function defineBoardRoom(deps: BoardRoomDeps) {
-  return class BoardRoom extends Room<{ state: BoardState }> {
+  return class BoardRoom extends CofferRoom<BoardState> {
+    protected readonly adapterDeps = deps;
     state = new BoardState();
     #board = DEFAULT_BOARD;
     #tasks = new Map<string, Task>();
     #writer: SerialWriter | undefined;
-    #gone = false;
-    readonly #limits = new WeakMap<Client, RateLimiter>();
 
     static async onAuth(token: string | undefined, options: Record<string, unknown>, _context: AuthContext): Promise<Identity> {
       checkProtocol(options);
@@ -62,32 +59,16 @@ export function defineBoardRoom(deps: BoardRoomDeps) {
       });
       this.#writer = new SerialWriter(deps, stream, stream, epoch, seq, {
         committed: (events) => this.#broadcast(events),
-        fenced: () => {
-          this.#gone = true;
-          void this.lock();
-          setImmediate(() => void this.disconnect(CloseCode.RECONNECT).catch(() => undefined));
-        },
+        fenced: () => this.handOver('fence taken'),
         reload: async () => (await this.#load(false)).seq,
       });
       this.state.board = this.#board;
       this.state.seq = seq;
-      this.onMessage('*', (client, type, payload) => this.#receive(client, String(type), payload));
-      deps.metrics.rooms.inc({ room: 'board' });
+      this.serve({ kind: 'board', commands: boardCommands, handle: (client, type, payload) => this.#handle(client.auth as Identity, type, payload) });
     }
 
-    onDispose() {
-      this.#gone = true;
+    protected release() {
       this.#writer?.dispose();
-      deps.metrics.rooms.dec({ room: 'board' });
-    }
-
-    /** Asked by a room about to be created for this board (sharedRooms.ts). */
-    serving(): boolean {
-      return !this.#gone;
-    }
-
-    async onDrop(client: Client) {
-      await this.allowReconnection(client, 20).catch(() => undefined);
     }
 
     /** Called by the admin room: a new open task. */
@@ -120,24 +101,11 @@ export function defineBoardRoom(deps: BoardRoomDeps) {
       return { epoch, seq };
     }
 
-    #receive(client: Client, type: string, payload: unknown) {
-      let limiter = this.#limits.get(client);
-      if (!limiter) this.#limits.set(client, (limiter = new RateLimiter(deps.rateLimitPerSecond, deps.clock)));
-      const verdict = limiter.take();
-      if (verdict === 'close') return client.leave(CloseCode.RATE_LIMITED);
-      const reply =
-        verdict === 'limited'
-          ? Promise.resolve(nack(null, 'RATE_LIMITED', `more than ${deps.rateLimitPerSecond} messages in one second; slow down`, true))
-          : this.#handle(client.auth as Identity, type, payload);
-      void reply.then((r) => ('ack' in r ? client.send(ServerMessage.ack, r.ack) : client.send(ServerMessage.nack, r.nack)));
-    }
-
     async #handle(identity: Identity, type: string, payload: unknown): Promise<Reply> {
-      if (type.startsWith('admin.')) return forbiddenAdminCommand(payload);
       const validated = validateCommand(boardCommands, type, payload);
       if ('nack' in validated) return validated;
       const command = validated.command as BoardCommand;
-      if (command.type === BoardCommandType.eventsSync) return this.#sync(command.id, command.afterSeq);
+      if (command.type === BoardCommandType.eventsSync) return this.syncStream(command.id, boardStream(this.#board), command.afterSeq, this.#writer!.seq);
       if (identity.role === 'admin') return nack(command.id, 'FORBIDDEN', 'admins have no wallet and cannot take tasks; manage tasks with admin.task.create and admin.task.cancel');
       const hash = payloadHash(type, payload as Record<string, unknown>);
       const now = () => new Date(deps.clock.now());
@@ -194,17 +162,6 @@ export function defineBoardRoom(deps: BoardRoomDeps) {
     #broadcast(events: WireEvent[]) {
       this.state.seq = this.#writer!.seq;
       for (const event of events) this.broadcast(ServerMessage.event, event);
-    }
-
-    async #sync(id: string, afterSeq: number): Promise<Reply> {
-      try {
-        const head = this.#writer!.seq;
-        const { events, oldestSeq } = await readStream(deps.sql, boardStream(this.#board), afterSeq);
-        if (oldestSeq !== null && afterSeq + 1 < oldestSeq) return ack(id, { snapshot: true, seq: head });
-        return ack(id, { events: events.filter((e) => e.seq <= head), seq: head });
-      } catch {
-        return nack(id, 'UNAVAILABLE', 'events could not be read from storage; try events.sync again', true);
-      }
     }
   };
 }

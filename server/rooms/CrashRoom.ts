@@ -6,7 +6,7 @@
 // cash-out locks the multiplier; the round is settled once under the table's fence from what is
 // stored (server/core/crash/settlement.ts), so a successor room settles a round the same way as
 // the room that ran it: a round that ran is played, only one that never ran is void.
-import { Room, type AuthContext, type Client, type Delayed } from '@colyseus/core';
+import type { AuthContext, Delayed } from '@colyseus/core';
 import { msUntil, multiplierAt } from '../../shared/crash.ts';
 import { CRASH_TABLE_NAME, CrashCommandType, crashCommands, DEFAULT_CRASH_TABLE, type CrashCommand, type CrashHistoryEntry } from '../../shared/crashCommands.ts';
 import { EventType } from '../../shared/events.ts';
@@ -22,15 +22,13 @@ import { DomainError } from '../domain/errors.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { CHAIN_LENGTH, insertChain, insertRound, markRunning, nextRoundId, recentRounds, saveBets, tableChains, unsettledRounds } from '../store/crashStore.ts';
 import { settleStoredRound } from '../store/crashSettlement.ts';
-import { readStream } from '../store/outboxReader.ts';
 import { takeRoomFence } from '../store/roomFence.ts';
 import { headSeq } from '../store/streamStore.ts';
 import { authenticate, checkProtocol, refuse } from './joinAuth.ts';
 import { payloadHash } from './payloadHash.ts';
 import { callPlayerRoom } from './playerRooms.ts';
-import { forbiddenAdminCommand } from './playerWriter.ts';
-import { RateLimiter } from './rateLimiter.ts';
-import { ack, nack, type Reply } from './replies.ts';
+import { nack, type Reply } from './replies.ts';
+import { CofferRoom } from './roomAdapter.ts';
 import { SerialWriter, type SerialDeps } from './serialWriter.ts';
 import type { SharedNames } from './sharedNames.ts';
 import { refuseIfServed } from './sharedRooms.ts';
@@ -50,7 +48,8 @@ export function crashStream(table: string): string {
 }
 
 export function defineCrashRoom(deps: CrashRoomDeps) {
-  return class CrashRoom extends Room<{ state: CrashState }> {
+  return class CrashRoom extends CofferRoom<CrashState> {
+    protected readonly adapterDeps = deps;
     state = new CrashState();
     #table = DEFAULT_CRASH_TABLE;
     #chains: Chain[] = [];
@@ -59,9 +58,6 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
     #writer: SerialWriter | undefined;
     #timer: Delayed | undefined;
     #ticker: Delayed | undefined;
-    /** Set once the room stops serving the table (fenced, gave up, disposed): no loop goes on. */
-    #gone = false;
-    readonly #limits = new WeakMap<Client, RateLimiter>();
 
     static async onAuth(token: string | undefined, options: Record<string, unknown>, _context: AuthContext): Promise<Identity> {
       checkProtocol(options);
@@ -88,40 +84,23 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
       this.#chains = await this.#buildChains(seeds, [...recent, ...unsettled.map((u) => u.roundId), next]);
       this.#writer = new SerialWriter(deps, stream, stream, epoch, seq, {
         committed: (events) => this.#broadcast(events),
-        fenced: () => this.#handOver(),
+        fenced: () => this.handOver('fence taken'),
         reload: () => headSeq(deps.sql, stream),
       });
       this.state.table = this.#table;
       this.state.seq = seq;
       for (const roundId of recent.reverse()) this.#remember(roundId);
-      this.onMessage('*', (client, type, payload) => this.#receive(client, String(type), payload));
-      deps.metrics.rooms.inc({ room: 'crash' });
       // Rounds a previous room left unsettled are settled first, exactly once, by the same rules.
       for (const stored of unsettled) {
         const reply = await this.#settle(stored.roundId, true, stored.ran, true);
-        if ('nack' in reply) throw refuse('UNAVAILABLE', 'an interrupted crash round could not be settled yet; try joining again shortly');
+        if ('nack' in reply) {
+          // This room is never created: nothing of it may stay behind (its fence watch).
+          this.release();
+          throw refuse('UNAVAILABLE', 'an interrupted crash round could not be settled yet; try joining again shortly');
+        }
       }
+      this.serve({ kind: 'crash', commands: crashCommands, handle: (client, type, payload) => this.#handle(client.auth as Identity, type, payload) });
       void this.#startRound(next);
-    }
-
-    /** Asked by a room about to be created for this table (sharedRooms.ts). */
-    serving(): boolean {
-      return !this.#gone;
-    }
-
-    onBeforeShutdown() {
-      // No phase is started or retried any more; a round left open is settled by the next room.
-      this.#stop();
-      void this.disconnect(CloseCode.RECONNECT).catch(() => undefined);
-    }
-
-    onDispose() {
-      this.#stop();
-      deps.metrics.rooms.dec({ room: 'crash' });
-    }
-
-    async onDrop(client: Client) {
-      await this.allowReconnection(client, 20).catch(() => undefined);
     }
 
     async #buildChains(seeds: ChainSeed[], rounds: number[]): Promise<Chain[]> {
@@ -134,19 +113,10 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
       return roundProof(this.#chains, roundId);
     }
 
-    #stop() {
-      this.#gone = true;
+    protected release() {
       this.#timer?.clear();
       this.#ticker?.clear();
       this.#writer?.dispose();
-    }
-
-    /** The table is another room's now (or this one gave it up): stop, send the clients away. */
-    #handOver() {
-      this.#stop();
-      void this.lock();
-      this.autoDispose = true;
-      setImmediate(() => void this.disconnect(CloseCode.RECONNECT).catch(() => undefined));
     }
 
     /**
@@ -158,7 +128,7 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
      */
     async #transition(id: string, decide: Parameters<SerialWriter['run']>[3], once = false): Promise<Reply> {
       for (let attempt = 1; ; attempt++) {
-        if (this.#gone) return nack(id, 'UNAVAILABLE', 'this table room is closing; join again', true);
+        if (!this.live) return nack(id, 'UNAVAILABLE', 'this table room is closing; join again', true);
         let applied = false;
         const reply = await this.#writer!.run(`table:${this.#table}`, id, 'phase', () => {
           const decision = decide();
@@ -176,19 +146,19 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
           // way the table's round is not this room's any more; carrying on would leave it, and
           // its clients, frozen forever.
           deps.logger.warn({ table: this.#table, id }, 'crash round phase was already stored; handing the table over');
-          if (!once) this.#handOver();
+          if (!once) this.handOver('phase already stored by a newer room');
           return nack(id, 'UNAVAILABLE', 'this table was taken over by a newer room; join again', true);
         }
         if (once || 'ack' in reply) return reply;
-        if (!reply.nack.retryable || attempt >= PHASE_ATTEMPTS || this.#gone) {
+        if (!reply.nack.retryable || attempt >= PHASE_ATTEMPTS || !this.live) {
           // A room that cannot move its round on serves nobody: it used to stay, clientless,
           // retrying for ever and holding up shutdown.
           deps.logger.error({ table: this.#table, id, attempts: attempt, nack: reply.nack }, 'crash round phase could not be stored; giving the table up to the next room');
-          this.#handOver();
+          this.handOver('phase not stored');
           return reply;
         }
         deps.logger.warn({ table: this.#table, id, nack: reply.nack }, 'crash round phase not stored; retrying');
-        // The room's clock: a disposed room's timers never fire, and #gone ends the loop above.
+        // The room's clock: a disposed room's timers never fire, and `live` ends the loop above.
         await new Promise<void>((resolve) => (this.#timer = this.clock.setTimeout(resolve, RETRY_MS)));
       }
     }
@@ -288,24 +258,11 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
       while (this.state.history.length > HISTORY) this.state.history.shift();
     }
 
-    #receive(client: Client, type: string, payload: unknown) {
-      let limiter = this.#limits.get(client);
-      if (!limiter) this.#limits.set(client, (limiter = new RateLimiter(deps.rateLimitPerSecond, deps.clock)));
-      const verdict = limiter.take();
-      if (verdict === 'close') return client.leave(CloseCode.RATE_LIMITED);
-      const reply =
-        verdict === 'limited'
-          ? Promise.resolve(nack(null, 'RATE_LIMITED', `more than ${deps.rateLimitPerSecond} messages in one second; slow down`, true))
-          : this.#handle(client.auth as Identity, type, payload);
-      void reply.then((r) => ('ack' in r ? client.send(ServerMessage.ack, r.ack) : client.send(ServerMessage.nack, r.nack)));
-    }
-
     async #handle(identity: Identity, type: string, payload: unknown): Promise<Reply> {
-      if (type.startsWith('admin.')) return forbiddenAdminCommand(payload);
       const validated = validateCommand(crashCommands, type, payload);
       if ('nack' in validated) return validated;
       const command = validated.command as CrashCommand;
-      if (command.type === CrashCommandType.eventsSync) return this.#sync(command.id, command.afterSeq);
+      if (command.type === CrashCommandType.eventsSync) return this.syncStream(command.id, crashStream(this.#table), command.afterSeq, this.#writer!.seq);
       if (identity.role === 'admin') return nack(command.id, 'FORBIDDEN', 'admins have no wallet and cannot bet');
       const userId = identity.userId;
       const hash = payloadHash(type, payload as Record<string, unknown>);
@@ -359,17 +316,6 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
     #broadcast(events: WireEvent[]) {
       this.state.seq = this.#writer!.seq;
       for (const event of events) this.broadcast(ServerMessage.event, event);
-    }
-
-    async #sync(id: string, afterSeq: number): Promise<Reply> {
-      try {
-        const head = this.#writer!.seq;
-        const { events, oldestSeq } = await readStream(deps.sql, crashStream(this.#table), afterSeq);
-        if (oldestSeq !== null && afterSeq + 1 < oldestSeq) return ack(id, { snapshot: true, seq: head });
-        return ack(id, { events: events.filter((e) => e.seq <= head), seq: head });
-      } catch {
-        return nack(id, 'UNAVAILABLE', 'events could not be read from storage; try events.sync again', true);
-      }
     }
   };
 }

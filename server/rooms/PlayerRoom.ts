@@ -1,6 +1,6 @@
 // The `player` room: a thin Colyseus adapter around PlayerWriter. One per user (filterBy userId),
 // any number of tabs; state shows committed values only.
-import { Room, type AuthContext, type Client } from '@colyseus/core';
+import type { AuthContext } from '@colyseus/core';
 import { playerCommands } from '../../shared/commands.ts';
 import { CloseCode, ServerMessage, type WireEvent } from '../../shared/protocol.ts';
 import { GameStats, PlayerState } from '../../shared/state.ts';
@@ -10,7 +10,6 @@ import type { Metrics } from '../observability/metrics.ts';
 import { loadPlayer } from '../store/playerStore.ts';
 import { authenticate, authorizePlayerRoom, checkProtocol, refuse } from './joinAuth.ts';
 import { PlayerWriter, type WriterDeps } from './playerWriter.ts';
-import { RateLimiter } from './rateLimiter.ts';
 import { grantGold } from '../domain/grant.ts';
 import { stakeCrashBet } from '../domain/crashStake.ts';
 import { GLOBAL_STREAM } from './globalChannel.ts';
@@ -18,19 +17,18 @@ import type { EventBus } from '../relay/eventBus.ts';
 import type { FenceWatch } from './fenceWatch.ts';
 import { RECENT_REPLIES } from './recentReplies.ts';
 import type { Reply } from './replies.ts';
+import { CofferRoom } from './roomAdapter.ts';
 import type { Faults } from '../faults.ts';
 
 export type PlayerRoomDeps = WriterDeps & { tokens: Tokens; metrics: Metrics; rateLimitPerSecond: number; events: EventBus; fenceWatch: FenceWatch; faults?: Faults };
 
-/** Seconds a dropped client may come back to the same room (SDK reconnection). */
-export const RECONNECT_SECONDS = 20;
 
 export function definePlayerRoom(deps: PlayerRoomDeps) {
-  return class PlayerRoom extends Room<{ state: PlayerState }> {
+  return class PlayerRoom extends CofferRoom<PlayerState> {
+    protected readonly adapterDeps = deps;
     state = new PlayerState();
     #writer: PlayerWriter | undefined;
     #detach: (() => void) | undefined;
-    readonly #limits = new WeakMap<Client, RateLimiter>();
 
     static async onAuth(token: string | undefined, options: Record<string, unknown>, _context: AuthContext): Promise<Identity> {
       checkProtocol(options);
@@ -49,10 +47,18 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
       this.#writer = new PlayerWriter(deps, loaded, {
         committed: (player, events) => this.#show(player, events),
         reloaded: (player) => this.#show(player, []),
-        fenced: () => this.#leaveToNewerRoom(),
+        fenced: () => this.handOver('writer fence lost'),
       });
       this.#show(loaded.player, []);
-      this.onMessage('*', (client, type, payload) => this.#receive(client, String(type), payload));
+      this.serve({
+        kind: 'player',
+        commands: playerCommands,
+        // Another user's client (an admin watching) may read, never write.
+        handle: (client, type, payload) => this.#writer!.handle(type, payload, (client.auth as Identity | undefined)?.userId !== this.#writer!.userId),
+        sent: (r) => {
+          if ('ack' in r) deps.faults?.at('after-ack', r.ack.id);
+        },
+      });
       // Announcements of the admin room (the `global` stream), relayed to every process.
       const unsubscribe = deps.events.subscribe(GLOBAL_STREAM, (event: WireEvent) => this.broadcast(ServerMessage.event, event));
       const unwatch = deps.fenceWatch.watch(this.#writer);
@@ -62,16 +68,11 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
       };
       // What other rooms owed this player while it had no room (bounties, cash-outs).
       void this.applyEffects();
-      deps.metrics.rooms.inc({ room: 'player' });
       deps.logger.info({ roomId: this.roomId, userId: options.userId, epoch: loaded.epoch }, 'player room loaded');
     }
 
     onJoin() {
       deps.metrics.clients.inc();
-    }
-
-    async onDrop(client: Client) {
-      await this.allowReconnection(client, RECONNECT_SECONDS).catch(() => undefined);
     }
 
     onLeave() {
@@ -83,10 +84,9 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
       void deps.pipeline.flush().finally(() => this.disconnect(CloseCode.RECONNECT).catch(() => undefined));
     }
 
-    onDispose() {
+    protected release() {
       this.#detach?.();
       this.#writer?.dispose();
-      deps.metrics.rooms.dec({ room: 'player' });
     }
 
     /** Called by other rooms (playerRooms.ts): apply the effects owed to this player. */
@@ -116,29 +116,6 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
       return count;
     }
 
-    #receive(client: Client, type: string, payload: unknown) {
-      const received = performance.now();
-      const writer = this.#writer!;
-      // Created on first use: a reconnected client is a new object that never passed onJoin.
-      let limiter = this.#limits.get(client);
-      if (!limiter) this.#limits.set(client, (limiter = new RateLimiter(deps.rateLimitPerSecond, deps.clock)));
-      const verdict = limiter.take();
-      if (verdict === 'close') return client.leave(CloseCode.RATE_LIMITED);
-      const readOnly = (client.auth as Identity | undefined)?.userId !== writer.userId;
-      const reply: Promise<Reply> =
-        verdict === 'limited'
-          ? Promise.resolve({ nack: { id: idOf(payload), code: 'RATE_LIMITED', message: `more than ${deps.rateLimitPerSecond} messages in one second; slow down`, retryable: true } })
-          : writer.handle(type, payload, readOnly);
-      void reply.then((r) => {
-        deps.metrics.commands.inc({ type: safeType(type), outcome: 'ack' in r ? 'ack' : r.nack.code });
-        deps.metrics.commandSeconds.observe((performance.now() - received) / 1000);
-        if ('ack' in r) {
-          client.send(ServerMessage.ack, r.ack);
-          deps.faults?.at('after-ack', r.ack.id);
-        } else client.send(ServerMessage.nack, r.nack);
-      });
-    }
-
     #show(player: Player, events: WireEvent[]) {
       const s = this.state;
       s.userId = player.userId;
@@ -161,21 +138,5 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
       }
       for (const event of events) this.broadcast(ServerMessage.event, event);
     }
-
-    #leaveToNewerRoom() {
-      deps.logger.warn({ roomId: this.roomId, userId: this.#writer?.userId }, 'writer fence lost; sending clients to the newer room');
-      void this.lock();
-      setImmediate(() => void this.disconnect(CloseCode.RECONNECT).catch(() => undefined));
-    }
   };
-}
-
-function idOf(payload: unknown): string | null {
-  const id = (payload as { id?: unknown } | null)?.id;
-  return typeof id === 'string' && id.length <= 64 ? id : null;
-}
-
-/** Metric label values must be bounded: every type that is not a command shares one label. */
-function safeType(type: string): string {
-  return Object.hasOwn(playerCommands, type) ? type : 'unknown';
 }
