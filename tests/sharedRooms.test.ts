@@ -1,14 +1,16 @@
 // Issue 15, over the wire, each case as a hostile player tried it on the old code: shared rooms
 // belong to the server (no takeover by `create`, no table or board with a made-up name), a crash
-// round's outcome does not depend on which room settles it, and a table room that cannot settle
-// its round gives the table up instead of staying for ever.
+// round's outcome does not depend on which room settles it, a table room that cannot settle its
+// round gives the table up instead of staying for ever, and every room has the same adapter.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { AdminCommandType } from '../shared/adminCommands.ts';
+import { BoardCommandType } from '../shared/boardCommands.ts';
 import { crashChain, crashPoint, roundHash } from '../shared/crash.ts';
 import { CrashCommandType } from '../shared/crashCommands.ts';
 import { CloseCode, PROTOCOL_VERSION, RoomName } from '../shared/protocol.ts';
 import { AdminState, BoardState, CrashState } from '../shared/state.ts';
-import { expectAck, joinRoom, signInAdmin, signInGuest, type PlayerConnection } from './support/client.ts';
+import { expectAck, expectNack, joinRoom, signInAdmin, signInGuest, type PlayerConnection } from './support/client.ts';
 import { pgClient } from './support/db.ts';
 import { serverFixture } from './support/fixture.ts';
 import { fundNewPlayer, queryRows } from './support/ledger.ts';
@@ -148,4 +150,23 @@ test('a table room that cannot store its settlement gives the table up; the next
   const settled = await queryRows(fx.db.url, `SELECT 1 FROM transfers WHERE ref = $1 AND reason IN ('crash.settle', 'crash.refund')`, [`crash:t-stuck:${roundId}`]);
   assert.equal(settled.length, 1, 'settled once');
   await again.leave();
+});
+
+test('every room goes through one adapter: the admin room is rate-limited, shared rooms count their commands, admin.* is refused outside the admin room', async () => {
+  const admin = await signInAdmin(fx.server.url, TEST_ADMIN_PASSWORD);
+  const me = await signInGuest(fx.server.url);
+  const adminTab = await joinRoom(fx.server.url, admin.token, RoomName.admin, AdminState);
+  // More than RATE_LIMIT_PER_SECOND (50) in one burst: the admin room answered them all before.
+  const replies = await Promise.all(Array.from({ length: 60 }, () => adminTab.send(AdminCommandType.audit)));
+  const limited = replies.filter((r) => 'nack' in r && r.nack.code === 'RATE_LIMITED');
+  assert.ok(limited.length > 0, 'the admin room rate-limits like every room');
+
+  const board = await joinRoom(fx.server.url, me.token, RoomName.board, BoardState, { board: 'main' });
+  assert.equal(expectNack(await board.send(BoardCommandType.taskAccept, { taskId: 'no-such-task' })).code, 'NOT_FOUND');
+  assert.equal(expectNack(await board.send(AdminCommandType.audit)).code, 'FORBIDDEN');
+  const metrics = await (await fetch(`${fx.server.url}/metrics`)).text();
+  assert.match(metrics, /^coffer_commands_total\{type="task\.accept",outcome="NOT_FOUND"\} [1-9]/m, 'a board command is counted');
+  assert.match(metrics, /^coffer_commands_total\{type="admin\.audit",outcome="RATE_LIMITED"\} [1-9]/m, 'an admin command is counted');
+  assert.match(metrics, /^coffer_rooms\{room="board"\} 1$/m);
+  await Promise.all([adminTab.leave(), board.leave()]);
 });
