@@ -22,6 +22,7 @@ import { ack, failureReply, type Reply } from './replies.ts';
 import { CofferRoom } from './roomAdapter.ts';
 import { SerialWriter, type SerialDeps } from './serialWriter.ts';
 import type { EventBus } from '../relay/eventBus.ts';
+import { callRoom, type PlayerRoomCalls, type SharedRoomCalls } from './roomCalls.ts';
 import { refuseIfServed } from './sharedRooms.ts';
 import { validateCommand } from './validateCommand.ts';
 
@@ -32,7 +33,7 @@ export const ADMIN_WRITER = 'admin';
 export const ADMIN_REFRESH_MS = 2_000;
 
 export function defineAdminRoom(deps: AdminRoomDeps) {
-  return class AdminRoom extends CofferRoom<AdminState> {
+  return class AdminRoom extends CofferRoom<AdminState> implements SharedRoomCalls {
     protected readonly adapterDeps = deps;
     state = new AdminState();
     #writer: SerialWriter | undefined;
@@ -101,13 +102,13 @@ export function defineAdminRoom(deps: AdminRoomDeps) {
         switch (command.type) {
           case AdminCommandType.grant: {
             if (!(await playerExists(deps.sql, command.userId))) throw new DomainError('NOT_FOUND', `userId ${command.userId} has never played`);
-            const reply = await callPlayerRoom<Reply>(command.userId, 'adminGrant', [{ id: command.id, amount: command.amount, reason: command.reason }]);
+            const reply = await callPlayerRoom(command.userId, 'adminGrant', { id: command.id, amount: command.amount, reason: command.reason });
             return withId(reply, command.id);
           }
           case AdminCommandType.taskCreate:
-            return withId(await callBoardRoom<Reply>(command.board, 'adminCreateTask', [{ id: command.id, adminId, title: command.title, bountyGold: command.bountyGold, bountyXp: command.bountyXp }]), command.id);
+            return withId(await callBoardRoom(command.board, 'adminCreateTask', { id: command.id, adminId, title: command.title, bountyGold: command.bountyGold, bountyXp: command.bountyXp }), command.id);
           case AdminCommandType.taskCancel:
-            return withId(await callBoardRoom<Reply>(command.board, 'adminCancelTask', [{ id: command.id, adminId, taskId: command.taskId }]), command.id);
+            return withId(await callBoardRoom(command.board, 'adminCancelTask', { id: command.id, adminId, taskId: command.taskId }), command.id);
           case AdminCommandType.shopUpsert:
             return this.#writer!.run(`admin:${adminId}`, command.id, hash, () => ({ result: { item: command.item }, events: [], write: (trx) => upsertShopItem(deps.sql, trx, command.item) }));
           case AdminCommandType.shopRemove:
@@ -132,7 +133,7 @@ export function defineAdminRoom(deps: AdminRoomDeps) {
             return ack(command.id, await auditLedger(deps.sql));
           case AdminCommandType.kick: {
             const room = await findPlayerRoom(command.userId);
-            const kicked = room ? ((await matchMaker.remoteRoomCall(room.roomId, 'kick', [command.reason])) as number) : 0;
+            const kicked = room ? await callRoom<PlayerRoomCalls, 'kick'>(room.roomId, 'kick', [command.reason]) : 0;
             return ack(command.id, { kicked });
           }
         }

@@ -21,6 +21,7 @@ import { payloadHash } from './payloadHash.ts';
 import { callPlayerRoom } from './playerRooms.ts';
 import { nack, type Reply } from './replies.ts';
 import { CofferRoom } from './roomAdapter.ts';
+import type { BoardRoomCalls, SharedRoomCalls, TaskCancelCall, TaskCreateCall } from './roomCalls.ts';
 import { SerialWriter, type SerialDeps, type SharedDecision } from './serialWriter.ts';
 import type { SharedNames } from './sharedNames.ts';
 import { refuseIfServed } from './sharedRooms.ts';
@@ -33,7 +34,7 @@ export function boardStream(board: string): string {
 }
 
 export function defineBoardRoom(deps: BoardRoomDeps) {
-  return class BoardRoom extends CofferRoom<BoardState> {
+  return class BoardRoom extends CofferRoom<BoardState> implements BoardRoomCalls, SharedRoomCalls {
     protected readonly adapterDeps = deps;
     state = new BoardState();
     #board = DEFAULT_BOARD;
@@ -72,7 +73,7 @@ export function defineBoardRoom(deps: BoardRoomDeps) {
     }
 
     /** Called by the admin room: a new open task. */
-    adminCreateTask(command: { id: string; adminId: string; title: string; bountyGold: number; bountyXp: number }): Promise<Reply> {
+    adminCreateTask(command: TaskCreateCall): Promise<Reply> {
       const hash = payloadHash('admin.task.create', { title: command.title, bountyGold: command.bountyGold, bountyXp: command.bountyXp });
       return this.#writer!.run(`admin:${command.adminId}`, command.id, hash, () => {
         const task = newTask(randomUUID(), command.title, command.bountyGold, command.bountyXp, new Date(deps.clock.now()));
@@ -81,7 +82,7 @@ export function defineBoardRoom(deps: BoardRoomDeps) {
     }
 
     /** Called by the admin room: the task leaves the board (no bounty). */
-    adminCancelTask(command: { id: string; adminId: string; taskId: string }): Promise<Reply> {
+    adminCancelTask(command: TaskCancelCall): Promise<Reply> {
       const hash = payloadHash('admin.task.cancel', { taskId: command.taskId });
       return this.#writer!.run(`admin:${command.adminId}`, command.id, hash, () => {
         const task = cancelTask(this.#tasks.get(command.taskId), command.taskId);

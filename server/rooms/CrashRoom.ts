@@ -29,6 +29,7 @@ import { payloadHash } from './payloadHash.ts';
 import { callPlayerRoom } from './playerRooms.ts';
 import { nack, type Reply } from './replies.ts';
 import { CofferRoom } from './roomAdapter.ts';
+import type { SharedRoomCalls } from './roomCalls.ts';
 import { SerialWriter, type SerialDeps } from './serialWriter.ts';
 import type { SharedNames } from './sharedNames.ts';
 import { refuseIfServed } from './sharedRooms.ts';
@@ -48,7 +49,7 @@ export function crashStream(table: string): string {
 }
 
 export function defineCrashRoom(deps: CrashRoomDeps) {
-  return class CrashRoom extends CofferRoom<CrashState> {
+  return class CrashRoom extends CofferRoom<CrashState> implements SharedRoomCalls {
     protected readonly adapterDeps = deps;
     state = new CrashState();
     #table = DEFAULT_CRASH_TABLE;
@@ -277,7 +278,7 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
               // The owner debits first, in its own commit (DESIGN rule 6); if the table's
               // transaction then fails, the settlement finds the stake in escrow without a
               // recorded bet and refunds it.
-              const stake = await callPlayerRoom<Reply>(userId, 'crashBet', [{ table: this.#table, roundId: round.roundId, id: command.id, amount: command.amount }]);
+              const stake = await callPlayerRoom(userId, 'crashBet', { table: this.#table, roundId: round.roundId, id: command.id, amount: command.amount });
               if ('nack' in stake) throw new DomainError(stake.nack.code, stake.nack.message, stake.nack.retryable);
               const staked = stake.ack.result as CrashStakeResult;
               if (staked.roundId !== round.roundId) {

@@ -18,13 +18,14 @@ import type { FenceWatch } from './fenceWatch.ts';
 import { RECENT_REPLIES } from './recentReplies.ts';
 import type { Reply } from './replies.ts';
 import { CofferRoom } from './roomAdapter.ts';
+import type { CrashStakeCall, GrantCall, PlayerRoomCalls } from './roomCalls.ts';
 import type { Faults } from '../faults.ts';
 
 export type PlayerRoomDeps = WriterDeps & { tokens: Tokens; metrics: Metrics; rateLimitPerSecond: number; events: EventBus; fenceWatch: FenceWatch; faults?: Faults };
 
 
 export function definePlayerRoom(deps: PlayerRoomDeps) {
-  return class PlayerRoom extends CofferRoom<PlayerState> {
+  return class PlayerRoom extends CofferRoom<PlayerState> implements PlayerRoomCalls {
     protected readonly adapterDeps = deps;
     state = new PlayerState();
     #writer: PlayerWriter | undefined;
@@ -95,7 +96,7 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
     }
 
     /** admin.grant routed here by the admin room. */
-    adminGrant(grant: { id: string; amount: number; reason: string }): Promise<Reply> {
+    adminGrant(grant: GrantCall): Promise<Reply> {
       return this.#writer!.handleInternal(`grant:${grant.id}`, `grant:${grant.amount}:${grant.reason}`, (player) => grantGold(player, grant.amount, grant.reason, grant.id));
     }
 
@@ -104,7 +105,7 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
      * is not part of the payload: a retry of a bet whose stake was taken in an earlier round gets
      * that stake's reply back, and the table refuses the retry for the round it names.
      */
-    crashBet(bet: { table: string; roundId: number; id: string; amount: number }): Promise<Reply> {
+    crashBet(bet: CrashStakeCall): Promise<Reply> {
       const recordId = `stake:crash:${bet.table}:${bet.id}`;
       return this.#writer!.handleInternal(recordId, `crash:${bet.table}:${bet.amount}`, (player) => stakeCrashBet(player, bet.table, bet.roundId, bet.amount, recordId));
     }

@@ -6,9 +6,7 @@ import { RoomName } from '../../shared/protocol.ts';
 import type { Logger } from '../observability/logger.ts';
 import { playersOwed } from '../store/effectsStore.ts';
 import type { Sql } from '../store/sql.ts';
-
-/** The methods of PlayerRoom that other rooms call. */
-export type PlayerRoomMethod = 'applyEffects' | 'adminGrant' | 'crashBet' | 'kick';
+import { callRoom, type CallArgs, type CallResult, type PlayerRoomCalls } from './roomCalls.ts';
 
 const creating = new Map<string, Promise<{ roomId: string }>>();
 
@@ -25,11 +23,11 @@ async function findOrCreate(userId: string): Promise<{ roomId: string }> {
   return pending;
 }
 
-export async function callPlayerRoom<T>(userId: string, method: PlayerRoomMethod, args: unknown[] = []): Promise<T> {
+export async function callPlayerRoom<M extends keyof PlayerRoomCalls>(userId: string, method: M, ...args: CallArgs<PlayerRoomCalls[M]>): Promise<CallResult<PlayerRoomCalls[M]>> {
   for (let attempt = 1; ; attempt++) {
     const room = await findOrCreate(userId);
     try {
-      return (await matchMaker.remoteRoomCall(room.roomId, method, args)) as T;
+      return await callRoom<PlayerRoomCalls, M>(room.roomId, method, args);
     } catch (error) {
       // The room was disposing between the lookup and the call: look again, once.
       if (attempt >= 2) throw error;

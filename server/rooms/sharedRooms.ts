@@ -5,9 +5,7 @@
 // first asks any room listed for the same name whether it still serves it.
 import { matchMaker } from '@colyseus/core';
 import { refuse } from './joinAuth.ts';
-
-/** The method a shared room answers: true while it holds its fence and serves its clients. */
-export const SERVING = 'serving';
+import { callRoom, type SharedRoomCalls } from './roomCalls.ts';
 
 /** How long a listed room has to answer; a room that does not is taken to be gone. */
 const ASK_MS = 1500;
@@ -18,7 +16,7 @@ export async function refuseIfServed(roomName: string, filter: Record<string, st
     if (other.roomId === selfId) continue;
     // A room that does not answer (its process died, its listing outlived it) serves nobody: the
     // new room takes over, and the fence keeps the old one from writing should it come back.
-    const serving = await matchMaker.remoteRoomCall(other.roomId, SERVING, [], ASK_MS).catch(() => false);
+    const serving = await callRoom<SharedRoomCalls, 'serving'>(other.roomId, 'serving', [], ASK_MS).catch(() => false);
     if (serving === true) throw refuse('CONFLICT', `${what} is already open; join it (joinOrCreate or join), a second room is never created`);
   }
 }
