@@ -79,8 +79,8 @@ function nack(code: ErrorCode, names?: RegExp): Expected {
   return names ? { nack: code, names } : { nack: code };
 }
 
-async function join(ctx: Ctx, room: string, token: string | undefined, options: Record<string, unknown> = { protocol: PROTOCOL_VERSION }, origin?: string): Promise<Observed> {
-  const made = await matchmake(ctx.url, room, { token, options, origin });
+async function join(ctx: Ctx, room: string, token: string | undefined, options: Record<string, unknown> = { protocol: PROTOCOL_VERSION }, origin?: string, method?: string): Promise<Observed> {
+  const made = await matchmake(ctx.url, room, { token, options, origin, method });
   if (made.seat) return { status: made.status };
   return { status: made.status, code: /^([A-Z_]+)/.exec(made.error ?? '')?.[1] ?? (made.body as { code?: string }).code };
 }
@@ -220,6 +220,13 @@ const cases: Case[] = [
   joinCase('a userId join option with path characters', RoomName.player, (ctx) => ctx.attacker.token, { status: 400, code: 'INVALID_INPUT' }, () => ({ protocol: PROTOCOL_VERSION, userId: '../victim' })),
   joinCase('no protocol version', RoomName.player, (ctx) => ctx.attacker.token, { status: 426, code: 'CLIENT_TOO_OLD' }, () => ({})),
   joinCase('a protocol version from the future', RoomName.player, (ctx) => ctx.attacker.token, { status: 501, code: 'SERVER_TOO_OLD' }, () => ({ protocol: PROTOCOL_VERSION + 1 })),
+  joinCase('a crash table with a made-up name', RoomName.crash, (ctx) => ctx.attacker.token, { status: 404, code: 'NOT_FOUND' }, () => ({ protocol: PROTOCOL_VERSION, table: 'made-up' })),
+  joinCase('a board with a made-up name', RoomName.board, (ctx) => ctx.attacker.token, { status: 404, code: 'NOT_FOUND' }, () => ({ protocol: PROTOCOL_VERSION, board: 'made-up' })),
+  {
+    name: "a client's create on the crash table (a takeover of the live room)",
+    expect: { status: 403, code: 'FORBIDDEN' },
+    run: (ctx) => join(ctx, RoomName.crash, ctx.attacker.token, { protocol: PROTOCOL_VERSION, table: 'main' }, undefined, 'create'),
+  },
   {
     name: 'a WebSocket to a real room with a made-up session id',
     expect: { close: [4002] },
