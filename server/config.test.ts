@@ -96,6 +96,15 @@ describe('loadConfig', () => {
     assert.deepEqual(loadConfig({ ALLOWED_ORIGINS: 'https://game.example.com, http://localhost:5173/' }).allowedOrigins, ['https://game.example.com', 'http://localhost:5173']);
   });
 
+  test('CRASH_TABLES and BOARDS: `main` by default, a comma-separated list of names, a bad name refused', () => {
+    assert.deepEqual([loadConfig({}).crashTables, loadConfig({}).boards], [['main'], ['main']]);
+    const config = loadConfig({ CRASH_TABLES: 'main, high-roller ,main', BOARDS: 'main,guild-7' });
+    assert.deepEqual(config.crashTables, ['main', 'high-roller'], 'trimmed, each once');
+    assert.deepEqual(config.boards, ['main', 'guild-7']);
+    assert.match(configError({ CRASH_TABLES: 'main,High Rollers' }).message, /^CRASH_TABLES must be a comma-separated list of crash table names, each 1-32 characters of \[a-z0-9-\]/);
+    assert.match(configError({ BOARDS: 'main,' }).message, /^BOARDS must be a comma-separated list of board names/);
+  });
+
   test('the message quotes the bad value, never a secret that was fine', () => {
     const error = configError({ ...SERVICES, PORT: 'abc' });
     assert.match(error.message, /"abc"/);
