@@ -116,7 +116,7 @@ export type Config = {
   fault: FaultPlan | undefined;
   /** Browser origins allowed besides the server's own (`*` = any); see server/http/originPolicy.ts. */
   allowedOrigins: '*' | string[];
-  /** Crash tables the server opens at start (with those already stored); clients join only tables that exist. */
+  /** Crash tables the server opens at start (with those stored and those admin.crash.open opens); clients join only tables that exist. */
   crashTables: string[];
   /** Boards that exist without an admin having created a task on them. */
   boards: string[];

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { BOARD_NAME, taskId, type Task } from './boardCommands.ts';
 import { commandId, MAX_BET, wholeAmount } from './commands.ts';
+import { CRASH_TABLE_NAME } from './crashCommands.ts';
 
 import { AdminCommandType } from './commandNames.ts';
 
@@ -50,6 +51,7 @@ export const adminCommands = {
   [AdminCommandType.userGet]: z.strictObject({ id: commandId, userId }),
   [AdminCommandType.audit]: z.strictObject({ id: commandId }),
   [AdminCommandType.kick]: z.strictObject({ id: commandId, userId, reason: text('reason', 200) }),
+  [AdminCommandType.crashOpen]: z.strictObject({ id: commandId, table: z.string({ error: 'table must be 1-32 characters of [a-z0-9-]' }).regex(CRASH_TABLE_NAME, { error: 'table must be 1-32 characters of [a-z0-9-]' }) }),
 } as const;
 
 type Schemas = typeof adminCommands;
@@ -61,4 +63,6 @@ export type ShopItemView = { itemId: string; name: string; price: number; stock:
 export type AuditMismatch = { account: string; balance: number; fromTransfers: number };
 export type AuditResult = { ok: boolean; accounts: number; sumOfBalances: number; minted: number; burned: number; circulating: number; negativePlayers: string[]; mismatches: AuditMismatch[] };
 export type TransferView = { id: number; from: string; to: string; amount: number; reason: string; ref: string | null; at: string };
+/** `opened`: false when the table existed already (its chain is kept). */
+export type CrashOpenResult = { table: string; opened: boolean };
 export type UserView = { userId: string; displayName: string; balance: number; xp: number; level: number; stats: Record<string, unknown>; inventory: Record<string, number>; ledger: TransferView[] };

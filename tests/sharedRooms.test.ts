@@ -77,7 +77,7 @@ test("a client's create cannot take over a live crash table, board or admin room
   await Promise.all([crash.leave(), board.leave(), adminTab.leave()]);
 });
 
-test('a crash table or board with a made-up name is refused with the names there are; nothing is stored', async () => {
+test('a crash table or board with a made-up name is refused with the names there are, nothing stored; an admin opens a table', async () => {
   const me = await signInGuest(fx.server.url);
   const before = await queryRows<{ n: string }>(fx.db.url, `SELECT count(*) AS n FROM crash_tables`);
   for (let i = 0; i < 5; i++) {
@@ -93,6 +93,14 @@ test('a crash table or board with a made-up name is refused with the names there
   // The configured table exists without anyone having joined it before.
   const main = await matchmake(fx.server.url, RoomName.crash, { token: me.token, options: { protocol: PROTOCOL_VERSION } });
   assert.equal(main.status, 200);
+  // An admin opens a table; from then on players join it.
+  const admin = await signInAdmin(fx.server.url, TEST_ADMIN_PASSWORD);
+  const adminTab = await joinRoom(fx.server.url, admin.token, RoomName.admin, AdminState);
+  assert.deepEqual(expectAck(await adminTab.send(AdminCommandType.crashOpen, { table: 'made-up-0' })), { table: 'made-up-0', opened: true });
+  const opened = await joinRoom(fx.server.url, me.token, RoomName.crash, CrashState, { table: 'made-up-0' });
+  await opened.waitForState((s) => s.phase === 'betting' && s.seedHash !== '');
+  assert.equal(expectNack(await adminTab.send(AdminCommandType.crashOpen, { table: 'Bad Name' })).code, 'INVALID_INPUT');
+  await Promise.all([opened.leave(), adminTab.leave()]);
 });
 
 test('a bet lost in a round that ran stays lost when another room settles the round (no refund)', async () => {

@@ -9,7 +9,9 @@ import { RoomName, ServerMessage, type WireEvent } from '../../shared/protocol.t
 import { AdminState } from '../../shared/state.ts';
 import type { Identity, Tokens } from '../auth/tokens.ts';
 import { DomainError } from '../domain/errors.ts';
+import type { SeedSource } from '../domain/clock.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import { openTable } from '../store/crashStore.ts';
 import { auditLedger, playerExists, recordAdminAction, removeShopItem, supply, upsertShopItem, userView } from '../store/adminStore.ts';
 import { takeRoomFence } from '../store/roomFence.ts';
 import { headSeq } from '../store/streamStore.ts';
@@ -26,7 +28,7 @@ import { callRoom, type PlayerRoomCalls, type SharedRoomCalls } from './roomCall
 import { refuseIfServed } from './sharedRooms.ts';
 import { validateCommand } from './validateCommand.ts';
 
-export type AdminRoomDeps = SerialDeps & { tokens: Tokens; metrics: Metrics; events: EventBus; rateLimitPerSecond: number };
+export type AdminRoomDeps = SerialDeps & { tokens: Tokens; metrics: Metrics; events: EventBus; rateLimitPerSecond: number; seeds: SeedSource };
 
 export const ADMIN_WRITER = 'admin';
 /** How often the admin state's supply and live counts are refreshed. */
@@ -131,6 +133,17 @@ export function defineAdminRoom(deps: AdminRoomDeps) {
           }
           case AdminCommandType.audit:
             return ack(command.id, await auditLedger(deps.sql));
+          case AdminCommandType.crashOpen: {
+            // A new crash table with a fresh chain seed; players can join it at once.
+            const result = { table: command.table, opened: false };
+            return this.#writer!.run(`admin:${adminId}`, command.id, hash, () => ({
+              result,
+              events: [],
+              write: async (trx) => {
+                result.opened = await openTable(deps.sql, trx, command.table, deps.seeds());
+              },
+            }));
+          }
           case AdminCommandType.kick: {
             const room = await findPlayerRoom(command.userId);
             const kicked = room ? await callRoom<PlayerRoomCalls, 'kick'>(room.roomId, 'kick', [command.reason]) : 0;

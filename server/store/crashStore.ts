@@ -16,6 +16,12 @@ export async function ensureTables(sql: Sql, names: readonly string[], newSeed: 
   }
 }
 
+/** A new table with its chain seed (admin.crash.open); false when it exists already. */
+export async function openTable(sql: Sql, trx: Queryable, name: string, seed: string): Promise<boolean> {
+  const rows = await sql.query(`INSERT INTO crash_tables (id, chain_seed, chain_length) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING RETURNING id`, [name, seed, CHAIN_LENGTH], trx);
+  return rows.length > 0;
+}
+
 /** Table names in order, at most `limit` (for a refusal that names them). */
 export async function tableNames(sql: Sql, limit: number): Promise<string[]> {
   return (await sql.query<{ id: string }>(`SELECT id FROM crash_tables ORDER BY id LIMIT $1`, [limit])).map((r) => r.id);
