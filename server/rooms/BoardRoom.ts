@@ -6,11 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import type { AuthContext, Client } from '@colyseus/core';
 import { BOARD_NAME, BoardCommandType, boardCommands, DEFAULT_BOARD, type BoardCommand, type Task } from '../../shared/boardCommands.ts';
-import { EventType } from '../../shared/events.ts';
 import { RoomName, ServerMessage, type WireEvent } from '../../shared/protocol.ts';
 import { BoardState, TaskState } from '../../shared/state.ts';
 import type { Identity, Tokens } from '../auth/tokens.ts';
-import { acceptTask, abandonTask, cancelTask, completeTask, newTask } from '../domain/board.ts';
+import { Board, type BoardStep } from '../core/board/board.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { loadTasks, saveTask } from '../store/boardStore.ts';
 import { insertEffects } from '../store/effectsStore.ts';
@@ -23,6 +22,7 @@ import { nack, type Reply } from './replies.ts';
 import { CofferRoom } from './roomAdapter.ts';
 import type { BoardRoomCalls, SharedRoomCalls, TaskCancelCall, TaskCreateCall } from './roomCalls.ts';
 import { SerialWriter, type SerialDeps, type SharedDecision } from './serialWriter.ts';
+import type { Queryable } from '../store/sql.ts';
 import type { SharedNames } from './sharedNames.ts';
 import { refuseIfServed } from './sharedRooms.ts';
 import { validateCommand } from './validateCommand.ts';
@@ -38,7 +38,7 @@ export function defineBoardRoom(deps: BoardRoomDeps) {
     protected readonly adapterDeps = deps;
     state = new BoardState();
     #board = DEFAULT_BOARD;
-    #tasks = new Map<string, Task>();
+    #core = new Board(DEFAULT_BOARD, []);
     #writer: SerialWriter | undefined;
 
     static async onAuth(token: string | undefined, options: Record<string, unknown>, _context: AuthContext): Promise<Identity> {
@@ -75,19 +75,13 @@ export function defineBoardRoom(deps: BoardRoomDeps) {
     /** Called by the admin room: a new open task. */
     adminCreateTask(command: TaskCreateCall): Promise<Reply> {
       const hash = payloadHash('admin.task.create', { title: command.title, bountyGold: command.bountyGold, bountyXp: command.bountyXp });
-      return this.#writer!.run(`admin:${command.adminId}`, command.id, hash, () => {
-        const task = newTask(randomUUID(), command.title, command.bountyGold, command.bountyXp, new Date(deps.clock.now()));
-        return this.#change(task, EventType.taskCreated, { task });
-      });
+      return this.#writer!.run(`admin:${command.adminId}`, command.id, hash, () => this.#decision(this.#core.create(randomUUID(), command.title, command.bountyGold, command.bountyXp, new Date(deps.clock.now()))));
     }
 
     /** Called by the admin room: the task leaves the board (no bounty). */
     adminCancelTask(command: TaskCancelCall): Promise<Reply> {
       const hash = payloadHash('admin.task.cancel', { taskId: command.taskId });
-      return this.#writer!.run(`admin:${command.adminId}`, command.id, hash, () => {
-        const task = cancelTask(this.#tasks.get(command.taskId), command.taskId);
-        return this.#change(task, EventType.taskUpdated, { task });
-      });
+      return this.#writer!.run(`admin:${command.adminId}`, command.id, hash, () => this.#decision(this.#core.cancel(command.taskId)));
     }
 
     async #load(takeFence: boolean): Promise<{ epoch: number; seq: number }> {
@@ -95,7 +89,8 @@ export function defineBoardRoom(deps: BoardRoomDeps) {
       const epoch = takeFence ? await takeRoomFence(deps.sql, stream) : 0;
       const tasks = await loadTasks(deps.sql, this.#board);
       const seq = await headSeq(deps.sql, stream);
-      this.#tasks = new Map(tasks.map((t) => [t.id, t]));
+      if (takeFence) this.#core = new Board(this.#board, tasks);
+      else this.#core.reload(tasks);
       this.state.tasks.clear();
       for (const t of tasks) this.#show(t);
       this.state.seq = seq;
@@ -112,46 +107,38 @@ export function defineBoardRoom(deps: BoardRoomDeps) {
       const now = () => new Date(deps.clock.now());
       const userId = identity.userId;
       return this.#writer!.run(userId, command.id, hash, () => {
-        const current = this.#tasks.get(command.taskId);
         switch (command.type) {
-          case BoardCommandType.taskAccept: {
-            const task = acceptTask(current, command.taskId, userId, now());
-            return this.#change(task, EventType.taskUpdated, { task });
-          }
-          case BoardCommandType.taskAbandon: {
-            const task = abandonTask(current, command.taskId, userId);
-            return this.#change(task, EventType.taskUpdated, { task });
-          }
-          case BoardCommandType.taskComplete: {
-            const { task, effect } = completeTask(current, command.taskId, userId, this.#board, now());
-            const decision = this.#change(task, EventType.taskUpdated, { task, bountyGold: task.bountyGold, bountyXp: task.bountyXp });
-            return {
-              ...decision,
-              write: async (trx) => {
-                await decision.write!(trx);
-                await insertEffects(deps.sql, trx, [effect]);
-              },
-              apply: () => {
-                decision.apply!();
-                // Delivered at once; the sweeper delivers it later if this call is lost.
-                void callPlayerRoom(userId, 'applyEffects').catch((error: unknown) => deps.logger.warn({ userId, err: error }, 'bounty delivery failed; the sweeper will retry'));
-              },
-            };
-          }
+          case BoardCommandType.taskAccept:
+            return this.#decision(this.#core.accept(userId, command.taskId, now()));
+          case BoardCommandType.taskAbandon:
+            return this.#decision(this.#core.abandon(userId, command.taskId));
+          case BoardCommandType.taskComplete:
+            return this.#decision(this.#core.complete(userId, command.taskId, now()));
         }
       });
     }
 
-    #change(task: Task, eventType: string, result: Record<string, unknown>): SharedDecision<unknown> {
+    /** A step of the board core, run by the writer: its writes stored, then shown, then owed. */
+    #decision(step: BoardStep): SharedDecision<unknown> {
       return {
-        result,
-        events: [{ type: eventType, data: { task } }],
-        write: (trx) => saveTask(deps.sql, trx, this.#board, task),
+        result: step.result,
+        events: step.events,
+        write: (trx) => this.#store(trx, step),
         apply: () => {
-          this.#tasks.set(task.id, task);
-          this.#show(task);
+          step.apply();
+          for (const w of step.writes) if (w.kind === 'task') this.#show(w.task);
+          const userId = step.owed;
+          // Delivered at once; the sweeper delivers it later if this call is lost.
+          if (userId) void callPlayerRoom(userId, 'applyEffects').catch((error: unknown) => deps.logger.warn({ userId, err: error }, 'bounty delivery failed; the sweeper will retry'));
         },
       };
+    }
+
+    async #store(trx: Queryable, step: BoardStep): Promise<void> {
+      for (const w of step.writes) {
+        if (w.kind === 'task') await saveTask(deps.sql, trx, this.#board, w.task);
+        else await insertEffects(deps.sql, trx, [w.effect]);
+      }
     }
 
     #show(t: Task) {
