@@ -25,7 +25,12 @@ export async function refuseIfServed(roomName: string, filter: Record<string, st
  * `create` is not offered to clients: every room is created by joining it (the server decides
  * that a player or a table needs one). A client's `create` replaced live rooms.
  */
+let withheld = false;
+
 export function withholdCreate(): void {
+  // Once per process (an app started twice in one process must not wrap the wrapper).
+  if (withheld) return;
+  withheld = true;
   const controller = matchMaker.controller;
   const invoke = controller.invokeMethod;
   controller.invokeMethod = function (method, roomName, clientOptions, authOptions) {
