@@ -8,8 +8,9 @@ import { lateStakes } from '../store/crashStore.ts';
 import { insertEffectsOnce } from '../store/effectsStore.ts';
 import type { Sql } from '../store/sql.ts';
 
-/** How far back the sweep looks for settled rounds. */
-export const LATE_STAKE_WINDOW_SECONDS = 86_400;
+/** How far back the sweep looks for settled rounds: a stake is late by seconds (a 2 s call timeout,
+ *  a slow commit), and each sweep probes every round settled in the window. */
+export const LATE_STAKE_WINDOW_SECONDS = 3_600;
 
 /** One pass: the number of refunds it owed. */
 export async function sweepLateStakes(sql: Sql): Promise<number> {
