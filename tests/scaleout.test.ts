@@ -1,15 +1,17 @@
 // Two Coffer processes acting as one server (real PostgreSQL, real Redis): an owner call crosses
 // processes, an announcement reaches the clients of both exactly once, Redis losing all its data
-// mid-run costs no event, and a duplicate player room raced from two matchmakers cannot commit.
+// mid-run costs no event, a duplicate player room raced from two matchmakers cannot commit, and a
+// shared room (a crash table) lives once: both processes seat players in it, neither creates another.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AdminCommandType } from '../shared/adminCommands.ts';
 import { CommandType } from '../shared/commands.ts';
-import { CloseCode, RoomName, type WireEvent } from '../shared/protocol.ts';
-import { AdminState } from '../shared/state.ts';
+import { CloseCode, PROTOCOL_VERSION, RoomName, type WireEvent } from '../shared/protocol.ts';
+import { AdminState, CrashState } from '../shared/state.ts';
 import { expectAck, joinPlayerRoom, joinRoom, newId, signInAdmin, signInGuest, type PlayerConnection } from './support/client.ts';
 import { clusterFixture, deleteKeys, TEST_REDIS_URL } from './support/cluster.ts';
 import { queryRows } from './support/ledger.ts';
+import { matchmake } from './support/rawRoom.ts';
 import { startServer, TEST_ADMIN_PASSWORD } from './support/server.ts';
 import { waitFor } from './support/wait.ts';
 
@@ -126,4 +128,21 @@ test('two matchmakers create the same player room at once: exactly one of the tw
   } finally {
     await stranger.stop();
   }
+});
+
+test('a shared room lives once across processes: a join through the other process lands in it, a create is refused on both', async () => {
+  const me = await signInGuest(cluster.servers[0].url);
+  const table = await joinRoom(cluster.servers[0].url, me.token, RoomName.crash, CrashState);
+  const left = new Promise<string>((resolve) => table.room.onLeave((code) => resolve(`closed ${code}`)));
+  const seen = await Promise.all(
+    cluster.servers.map((server) => matchmake(server.url, RoomName.crash, { token: me.token, options: { protocol: PROTOCOL_VERSION, table: 'main' } })),
+  );
+  assert.deepEqual(seen.map((s) => s.seat?.roomId), [table.room.roomId, table.room.roomId], 'both processes seat players in the one live room');
+  for (const server of cluster.servers) {
+    const created = await matchmake(server.url, RoomName.crash, { method: 'create', token: me.token, options: { protocol: PROTOCOL_VERSION, table: 'main' } });
+    assert.equal(created.status, 403);
+  }
+  await table.waitForState((s) => s.phase === 'betting' && s.seedHash !== '');
+  assert.equal(await Promise.race([left, Promise.resolve('open')]), 'open');
+  await table.leave();
 });
