@@ -3,8 +3,7 @@
 // the board's room; the admin room itself writes the `global` stream (announcements) and the shop
 // catalog, as the fenced writer `admin`.
 import { matchMaker, type AuthContext } from '@colyseus/core';
-import { AdminCommandType, adminCommands, type AdminCommand } from '../../shared/adminCommands.ts';
-import { EventType } from '../../shared/events.ts';
+import { adminCommands, type AdminCommand } from '../../shared/adminCommands.ts';
 import { RoomName, ServerMessage, type WireEvent } from '../../shared/protocol.ts';
 import { AdminState } from '../../shared/state.ts';
 import type { Identity, Tokens } from '../auth/tokens.ts';
@@ -12,6 +11,8 @@ import { DomainError } from '../domain/errors.ts';
 import type { SeedSource } from '../domain/clock.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { openTable } from '../store/crashStore.ts';
+import type { Queryable } from '../store/sql.ts';
+import { decideAdmin, type AdminAction, type AdminWrite } from '../core/admin/desk.ts';
 import { auditLedger, playerExists, recordAdminAction, removeShopItem, supply, upsertShopItem, userView } from '../store/adminStore.ts';
 import { takeRoomFence } from '../store/roomFence.ts';
 import { headSeq } from '../store/streamStore.ts';
@@ -101,57 +102,55 @@ export function defineAdminRoom(deps: AdminRoomDeps) {
       const adminId = identity.userId;
       const hash = payloadHash(type, payload as Record<string, unknown>);
       try {
-        switch (command.type) {
-          case AdminCommandType.grant: {
-            if (!(await playerExists(deps.sql, command.userId))) throw new DomainError('NOT_FOUND', `userId ${command.userId} has never played`);
-            const reply = await callPlayerRoom(command.userId, 'adminGrant', { id: command.id, amount: command.amount, reason: command.reason });
-            return withId(reply, command.id);
-          }
-          case AdminCommandType.taskCreate:
-            return withId(await callBoardRoom(command.board, 'adminCreateTask', { id: command.id, adminId, title: command.title, bountyGold: command.bountyGold, bountyXp: command.bountyXp }), command.id);
-          case AdminCommandType.taskCancel:
-            return withId(await callBoardRoom(command.board, 'adminCancelTask', { id: command.id, adminId, taskId: command.taskId }), command.id);
-          case AdminCommandType.shopUpsert:
-            return this.#writer!.run(`admin:${adminId}`, command.id, hash, () => ({ result: { item: command.item }, events: [], write: (trx) => upsertShopItem(deps.sql, trx, command.item) }));
-          case AdminCommandType.shopRemove:
-            return this.#writer!.run(`admin:${adminId}`, command.id, hash, () => ({
-              result: { itemId: command.itemId },
-              events: [],
-              write: async (trx) => {
-                if (!(await removeShopItem(deps.sql, trx, command.itemId))) throw new DomainError('NOT_FOUND', `itemId ${command.itemId} is not in the shop catalog`);
-              },
-            }));
-          case AdminCommandType.announce:
-            return this.#writer!.run(`admin:${adminId}`, command.id, hash, () => ({
-              result: { seq: this.#writer!.seq + 1 },
-              events: [{ type: EventType.announcement, data: { text: command.text } }],
-            }));
-          case AdminCommandType.userGet: {
-            const user = await userView(deps.sql, command.userId);
-            if (!user) throw new DomainError('NOT_FOUND', `userId ${command.userId} has never played`);
-            return ack(command.id, user);
-          }
-          case AdminCommandType.audit:
-            return ack(command.id, await auditLedger(deps.sql));
-          case AdminCommandType.crashOpen: {
-            // A new crash table with a fresh chain seed; players can join it at once.
-            const result = { table: command.table, opened: false };
-            return this.#writer!.run(`admin:${adminId}`, command.id, hash, () => ({
-              result,
-              events: [],
-              write: async (trx) => {
-                result.opened = await openTable(deps.sql, trx, command.table, deps.seeds());
-              },
-            }));
-          }
-          case AdminCommandType.kick: {
-            const room = await findPlayerRoom(command.userId);
-            const kicked = room ? await callRoom<PlayerRoomCalls, 'kick'>(room.roomId, 'kick', [command.reason]) : 0;
-            return ack(command.id, { kicked });
-          }
-        }
+        return await this.#carryOut(command.id, decideAdmin(command, adminId), adminId, hash);
       } catch (error) {
         return failureReply(command.id, error, deps.logger, { adminId, type });
+      }
+    }
+
+    /** An admin action (server/core/admin/desk.ts) carried out: routed, written or read. */
+    async #carryOut(id: string, action: AdminAction, adminId: string, hash: string): Promise<Reply> {
+      switch (action.route) {
+        case 'grant':
+          if (!(await playerExists(deps.sql, action.userId))) throw new DomainError('NOT_FOUND', `userId ${action.userId} has never played`);
+          return withId(await callPlayerRoom(action.userId, 'adminGrant', action.grant), id);
+        case 'taskCreate':
+          return withId(await callBoardRoom(action.board, 'adminCreateTask', action.task), id);
+        case 'taskCancel':
+          return withId(await callBoardRoom(action.board, 'adminCancelTask', action.task), id);
+        case 'write': {
+          const result = { ...action.result };
+          return this.#writer!.run(`admin:${adminId}`, id, hash, () => ({ result, events: [], write: async (trx) => void Object.assign(result, await this.#store(trx, action.write)) }));
+        }
+        case 'announce':
+          return this.#writer!.run(`admin:${adminId}`, id, hash, () => ({ result: { seq: this.#writer!.seq + action.events.length }, events: action.events }));
+        case 'userGet': {
+          const user = await userView(deps.sql, action.userId);
+          if (!user) throw new DomainError('NOT_FOUND', `userId ${action.userId} has never played`);
+          return ack(id, user);
+        }
+        case 'audit':
+          return ack(id, await auditLedger(deps.sql));
+        case 'kick': {
+          const room = await findPlayerRoom(action.userId);
+          const kicked = room ? await callRoom<PlayerRoomCalls, 'kick'>(room.roomId, 'kick', [action.reason]) : 0;
+          return ack(id, { kicked });
+        }
+      }
+    }
+
+    /** An admin write inside the admin writer's transaction; what it found joins the reply. */
+    async #store(trx: Queryable, write: AdminWrite): Promise<Record<string, unknown>> {
+      switch (write.kind) {
+        case 'shopUpsert':
+          await upsertShopItem(deps.sql, trx, write.item);
+          return {};
+        case 'shopRemove':
+          if (!(await removeShopItem(deps.sql, trx, write.itemId))) throw new DomainError('NOT_FOUND', `itemId ${write.itemId} is not in the shop catalog`);
+          return {};
+        case 'crashOpen':
+          // A new crash table with a fresh chain seed; players can join it at once.
+          return { opened: await openTable(deps.sql, trx, write.table, deps.seeds()) };
       }
     }
 
