@@ -3,7 +3,8 @@
 // crash, settlement paid once through the players' own rooms, escrow back to zero, history that
 // verifies, a cash-out still committing when the round crashes paid all the same, and a round
 // interrupted by the server going away settled exactly once on reload, a stake landing after its
-// round's settlement refunded by the sweep, and a table whose chain runs out going on with a new one.
+// round's settlement refunded by the sweep, a table whose chain runs out going on with a new one,
+// and an acked bet whose commit answer was lost played, not refunded.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
@@ -262,4 +263,28 @@ test('a table whose chain runs out commits a new chain and goes on; every round 
   }
   assert.ok(crashed.some((c) => c.roundId === 2), 'round 2 (the new chain) settled');
   await tab.leave();
+});
+
+test('an acked bet whose commit answer was lost is played: the room learns it from storage, and its cash-out pays', async () => {
+  await table('t-lost-answer', [3]);
+  // The table's commit of this bet happens, but its answer is lost on the way (as when the
+  // connection drops after COMMIT); the room reloads and acks the bet from its stored reply.
+  await fx.server.stop();
+  await fx.restart({ COFFER_FAULT: 'answer-lost:lostbet-' });
+  try {
+    const a = await player(1_000, 't-lost-answer');
+    await a.crash.waitForState((s) => s.phase === 'betting' && s.roundId === 0 && s.seedHash !== '');
+    assert.deepEqual(expectAck(await a.crash.send(CrashCommandType.bet, { amount: 100 }, `lostbet-${randomUUID()}`)), { roundId: 0, amount: 100, balance: 900 });
+    await a.crash.waitForState((s) => s.phase === 'running');
+    // The room must hold the bet it acked: it used to answer "you have no bet in round 0".
+    const out = expectAck(await a.crash.send(CrashCommandType.cashout));
+    await a.crash.waitForState((s) => s.phase === 'crashed' && s.roundId === 0);
+    await waitFor(async () => (await balanceOf(a.userId)) === 900 + out.payout);
+    const refunds = await queryRows(fx.db.url, `SELECT 1 FROM transfers WHERE to_account = $1 AND reason = 'crash.refund'`, [a.userId]);
+    assert.equal(refunds.length, 0, 'played, not refunded');
+    await a.crash.leave();
+  } finally {
+    await fx.server.stop();
+    await fx.restart({ COFFER_FAULT: '' });
+  }
 });

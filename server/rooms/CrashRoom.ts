@@ -20,7 +20,7 @@ import type { CrashStakeResult } from '../domain/crashStake.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { DomainEvent } from '../domain/player.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import { CHAIN_LENGTH, insertChain, insertRound, markRunning, nextRoundId, recentRounds, saveBets, tableChains, unsettledRounds } from '../store/crashStore.ts';
+import { CHAIN_LENGTH, insertChain, insertRound, markRunning, nextRoundId, recentRounds, saveBet, storedBets, tableChains, unsettledRounds } from '../store/crashStore.ts';
 import { settleStoredRound } from '../store/crashSettlement.ts';
 import { takeRoomFence } from '../store/roomFence.ts';
 import type { Queryable } from '../store/sql.ts';
@@ -79,7 +79,7 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
       this.#writer = new SerialWriter(deps, stream, stream, epoch, seq, {
         committed: (events) => this.#broadcast(events),
         fenced: () => this.handOver('fence taken'),
-        reload: () => headSeq(deps.sql, stream),
+        reload: () => this.#reload(stream),
       });
       // Only the chains the rounds at hand play are hashed (a slice at a time, once per process).
       const chains = await this.#buildChains(seeds, [...recent, ...unsettled.map((u) => u.roundId), next]);
@@ -95,6 +95,22 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
       }
       this.serve({ kind: 'crash', commands: crashCommands, handle: (client, type, payload) => this.#handle(client.auth as Identity, type, payload) });
       void this.#crash.start(next);
+    }
+
+    /**
+     * After a commit whose answer was lost: the round's bets as stored. A bet (or cash-out) that
+     * did commit is acked from its stored reply, and memory must hold it too, or the player could
+     * not cash out of a bet the table has.
+     */
+    async #reload(stream: string): Promise<number> {
+      const seq = await headSeq(deps.sql, stream);
+      const round = this.#crash?.round;
+      const bets = round && (await storedBets(deps.sql, this.#table, round.roundId));
+      if (round && bets) {
+        this.#crash!.record({ ...round, bets });
+        for (const bet of Object.values(bets)) this.state.bets.set(bet.userId, new CrashBetState().assign({ amount: bet.amount, cashedOutAt: bet.cashedOutAt ?? 0, payout: bet.payout }));
+      }
+      return seq;
     }
 
     protected release() {
@@ -227,7 +243,7 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
               }
               result.balance = staked.balance;
             },
-            write: (trx) => saveBets(deps.sql, trx, this.#table, round.roundId, round.bets),
+            write: (trx) => saveBet(deps.sql, trx, this.#table, round.roundId, round.bets[userId]),
             apply: () => {
               table.record(round);
               this.state.bets.set(userId, new CrashBetState().assign({ amount: command.amount, cashedOutAt: 0, payout: 0 }));
@@ -243,7 +259,7 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
         return {
           result: { roundId: round.roundId, multiplier, payout },
           events: [],
-          write: (trx) => saveBets(deps.sql, trx, this.#table, round.roundId, round.bets),
+          write: (trx) => saveBet(deps.sql, trx, this.#table, round.roundId, round.bets[userId]),
           apply: () => {
             table.record(round);
             this.state.bets.get(userId)?.assign({ cashedOutAt: multiplier, payout });

@@ -74,8 +74,23 @@ export async function markRunning(sql: Sql, trx: Queryable, table: string, round
   await sql.query(`UPDATE crash_rounds SET running_at = now() WHERE table_id = $1 AND round_id = $2 AND settled_at IS NULL`, [table, roundId], trx);
 }
 
-export async function saveBets(sql: Sql, trx: Queryable, table: string, roundId: number, bets: Record<string, CrashBet>): Promise<void> {
-  await sql.query(`UPDATE crash_rounds SET bets = $3 WHERE table_id = $1 AND round_id = $2 AND settled_at IS NULL`, [table, roundId, JSON.stringify(bets)], trx);
+/**
+ * Stores one player's bet (or its cash-out) in the round, leaving the others as stored: a room
+ * whose memory missed a bet (the answer to its commit was lost, and it was acked from the stored
+ * reply) cannot erase it by writing the round it remembers.
+ */
+export async function saveBet(sql: Sql, trx: Queryable, table: string, roundId: number, bet: CrashBet): Promise<void> {
+  await sql.query(
+    `UPDATE crash_rounds SET bets = bets || jsonb_build_object($3::text, $4::jsonb) WHERE table_id = $1 AND round_id = $2 AND settled_at IS NULL`,
+    [table, roundId, bet.userId, JSON.stringify(bet)],
+    trx,
+  );
+}
+
+/** The bets stored for a round that is not settled yet (undefined once it is). */
+export async function storedBets(sql: Sql, table: string, roundId: number): Promise<Record<string, CrashBet> | undefined> {
+  const [row] = await sql.query<{ bets: Record<string, CrashBet> }>(`SELECT bets FROM crash_rounds WHERE table_id = $1 AND round_id = $2 AND settled_at IS NULL`, [table, roundId]);
+  return row?.bets;
 }
 
 /** The round as stored, locked for its settlement; undefined when it is settled already. */
