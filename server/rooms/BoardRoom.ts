@@ -4,7 +4,7 @@
 // `board:<name>` stream. Completing a task owes the assignee its bounty, which their own player
 // room pays (an effect, delivered at once and swept until applied).
 import { randomUUID } from 'node:crypto';
-import type { AuthContext, Client } from '@colyseus/core';
+import type { AuthContext } from '@colyseus/core';
 import { BOARD_NAME, BoardCommandType, boardCommands, DEFAULT_BOARD, type BoardCommand, type Task } from '../../shared/boardCommands.ts';
 import { RoomName, ServerMessage, type WireEvent } from '../../shared/protocol.ts';
 import { BoardState, TaskState } from '../../shared/state.ts';
