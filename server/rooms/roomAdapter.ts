@@ -15,6 +15,7 @@ import { readStream } from '../store/outboxReader.ts';
 import type { Sql } from '../store/sql.ts';
 import { forbiddenAdminCommand } from './playerWriter.ts';
 import { RateLimiter } from './rateLimiter.ts';
+import { refuse } from './joinAuth.ts';
 import { ack, failureReply, nack, type Reply } from './replies.ts';
 
 export type AdapterDeps = { sql: Sql; metrics: Metrics; clock: Clock; logger: Logger; rateLimitPerSecond: number };
@@ -40,6 +41,8 @@ export abstract class CofferRoom<S extends object> extends Room<{ state: S }> {
 
   /** Called by onCreate once the room has loaded: from here on it takes commands. */
   protected serve(serving: Serving): void {
+    // Fenced (or shut down) while it loaded: it must not be listed as serving anything.
+    if (this.#gone) throw refuse('UNAVAILABLE', 'this room was replaced while it loaded; join again');
     this.#serving = serving;
     this.adapterDeps.metrics.rooms.inc({ room: serving.kind });
     this.onMessage('*', (client, type, payload) => this.#receive(client, String(type), payload));
@@ -65,13 +68,13 @@ export abstract class CofferRoom<S extends object> extends Room<{ state: S }> {
     this.#stop();
     this.autoDispose = true;
     void this.lock();
-    setImmediate(() => void this.disconnect(CloseCode.RECONNECT).catch(() => undefined));
+    setImmediate(() => this.#closeClients());
   }
 
   onBeforeShutdown(): void {
     // Nothing is started or retried any more; the clients join a room of another process.
     this.#stop();
-    void this.disconnect(CloseCode.RECONNECT).catch(() => undefined);
+    this.#closeClients();
   }
 
   onDispose(): void {
@@ -92,6 +95,16 @@ export abstract class CofferRoom<S extends object> extends Room<{ state: S }> {
     } catch {
       // Storage refused the read: retryable, the client asks again (never "no events").
       return nack(id, 'UNAVAILABLE', 'events could not be read from storage; try events.sync again', true);
+    }
+  }
+
+  #closeClients(): void {
+    try {
+      // A failed disconnect has no client left to tell.
+      void this.disconnect(CloseCode.RECONNECT).catch(() => undefined);
+    } catch {
+      // Colyseus refuses (synchronously) to disconnect a room still in onCreate; serve() then
+      // refuses to finish creating it, so it is discarded without ever being listed.
     }
   }
 
