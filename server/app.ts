@@ -28,7 +28,6 @@ import { startLateStakeSweeper } from './rooms/lateStakeSweeper.ts';
 import { SharedNames } from './rooms/sharedNames.ts';
 import { withholdCreate } from './rooms/sharedRooms.ts';
 import { ChainCache } from './core/crash/chains.ts';
-import { ensureTables } from './store/crashStore.ts';
 import { startRelay } from './relay/startRelay.ts';
 import { FenceWatch } from './rooms/fenceWatch.ts';
 import { resolveSecrets } from './secrets.ts';
@@ -76,11 +75,10 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
   const relay = startRelay(sql, { identity, pollMs: config.relay.pollMs, streamMaxLen: config.relay.streamMaxLen, redis, keyPrefix: config.redisKeyPrefix }, logger, metrics);
   const fenceWatch = new FenceWatch();
   fenceWatch.start(sql, 1000, logger);
-  // Shared rooms belong to the server (issue 15): the configured tables exist before anyone joins,
-  // and no client may create a room (a create replaced live ones).
-  await ensureTables(sql, config.crashTables, overrides.seeds ?? cryptoSeeds);
+  // Shared rooms belong to the server (issue 15): only configured or admin-opened tables and boards
+  // exist, and no client may create a room (a create replaced live ones).
   withholdCreate();
-  const names = new SharedNames(sql, logger, config.boards);
+  const names = new SharedNames(sql, logger, config, overrides.seeds ?? cryptoSeeds);
   const deps = { names, chains: new ChainCache(), events: relay.bus, fenceWatch, sql, pipeline, clock: overrides.clock ?? systemClock, seeds: overrides.seeds ?? cryptoSeeds, logger, tokens, metrics, rateLimitPerSecond: config.rateLimitPerSecond, faults };
   const server = defineServer({
     transport,
