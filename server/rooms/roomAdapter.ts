@@ -53,11 +53,6 @@ export abstract class CofferRoom<S extends object> extends Room<{ state: S }> {
     return !this.#gone;
   }
 
-  /** False once the room stopped serving: loops and timers of the room end on it. */
-  protected get live(): boolean {
-    return !this.#gone;
-  }
-
   /** What the room stops on going away (timers, its writer); runs once. */
   protected release(): void {}
 
