@@ -23,7 +23,7 @@ import { definePlayerRoom } from './rooms/PlayerRoom.ts';
 import { defineBoardRoom } from './rooms/BoardRoom.ts';
 import { defineAdminRoom } from './rooms/AdminRoom.ts';
 import { defineCrashRoom } from './rooms/CrashRoom.ts';
-import { startEffectSweeper } from './rooms/playerRooms.ts';
+import { startEffectSweeper } from './rooms/effectSweeper.ts';
 import { startRelay } from './relay/startRelay.ts';
 import { FenceWatch } from './rooms/fenceWatch.ts';
 import { resolveSecrets } from './secrets.ts';
@@ -96,7 +96,7 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
       ...clientRoutes(CLIENT_DIST_DIR),
     }, { onRequest: origins.check }),
   });
-  const stopSweeper = startEffectSweeper(sql, logger, config.effectSweepSeconds * 1000, config.effectSweepSeconds * 1000);
+  const sweeper = startEffectSweeper(sql, logger, config.effectSweepSeconds * 1000);
   const deadline = shutdownDeadline(config.shutdownTimeoutSeconds * 1000, logger, () => ({
     rooms: matchMaker.stats.local.roomCount,
     clients: matchMaker.stats.local.ccu,
@@ -106,7 +106,7 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
   // submitted gets a bounded time to commit before the rooms close their clients.
   server.onBeforeShutdown(async () => {
     deadline.arm();
-    stopSweeper();
+    sweeper.stop();
     fenceWatch.stop();
     const abandoned = await pipeline.drain(deadline.drainGraceMs);
     if (abandoned > 0) logger.warn({ abandoned }, 'commands not committed before shutdown were refused as UNAVAILABLE; their clients resend them');

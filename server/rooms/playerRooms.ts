@@ -3,9 +3,6 @@
 // then call one of its methods through the matchmaker, which also works across processes.
 import { matchMaker } from '@colyseus/core';
 import { RoomName } from '../../shared/protocol.ts';
-import type { Logger } from '../observability/logger.ts';
-import { playersOwed } from '../store/effectsStore.ts';
-import type { Sql } from '../store/sql.ts';
 
 /** The methods of PlayerRoom that other rooms call. */
 export type PlayerRoomMethod = 'applyEffects' | 'adminGrant' | 'crashBet' | 'kick';
@@ -40,23 +37,4 @@ export async function callPlayerRoom<T>(userId: string, method: PlayerRoomMethod
 /** Only a live room, never a new one (a kick does not need to load an offline player). */
 export async function findPlayerRoom(userId: string): Promise<{ roomId: string } | undefined> {
   return (await matchMaker.findOneRoomAvailable(RoomName.player, { userId })) ?? undefined;
-}
-
-/**
- * Wakes the rooms of players who are owed effects older than `graceMs` (their delivery was lost:
- * a crash between the source's commit and the call, a player room that was reloading). Returns
- * the timer's stop function.
- */
-export function startEffectSweeper(sql: Sql, logger: Logger, everyMs: number, graceMs: number): () => void {
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    void playersOwed(sql, graceMs)
-      .then((userIds) => Promise.all(userIds.map((userId) => callPlayerRoom(userId, 'applyEffects').catch((error: unknown) => logger.warn({ userId, err: error }, 'effect delivery failed; will retry')))))
-      .catch((error: unknown) => logger.warn({ err: error }, 'effect sweep failed; will retry'))
-      .finally(() => (running = false));
-  }, everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
 }
