@@ -26,6 +26,7 @@ import { defineCrashRoom } from './rooms/CrashRoom.ts';
 import { startEffectSweeper } from './rooms/playerRooms.ts';
 import { startRelay } from './relay/startRelay.ts';
 import { FenceWatch } from './rooms/fenceWatch.ts';
+import { pinJoinByIdToRoomOwner } from './rooms/roomAccess.ts';
 import { resolveSecrets } from './secrets.ts';
 import { CommitPipeline } from './store/commitPipeline.ts';
 import { sqlFor } from './store/sql.ts';
@@ -63,6 +64,7 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
 
   const origins = originPolicy(config.allowedOrigins);
   applyCorsPolicy(origins);
+  pinJoinByIdToRoomOwner();
   const { transport, name } = await createTransport(config.transport, config.maxPayloadBytes, logger, origins.check);
   metrics.transport.set({ transport: name }, 1);
   // Who this process is among the others: it names its relay consumer group.

@@ -11,6 +11,7 @@ import { loadPlayer } from '../store/playerStore.ts';
 import { authenticate, authorizePlayerRoom, checkProtocol, refuse } from './joinAuth.ts';
 import { PlayerWriter, type WriterDeps } from './playerWriter.ts';
 import { RateLimiter } from './rateLimiter.ts';
+import { assertPlayerRoomAccess } from './roomAccess.ts';
 import { grantGold } from '../domain/grant.ts';
 import { stakeCrashBet } from '../domain/crashStake.ts';
 import { GLOBAL_STREAM } from './globalChannel.ts';
@@ -31,6 +32,8 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
     #writer: PlayerWriter | undefined;
     #detach: (() => void) | undefined;
     readonly #limits = new WeakMap<Client, RateLimiter>();
+    /** Clients whose seat onJoin refused (roomAccess.ts): never counted, never kept for a reconnection. */
+    readonly #refused = new WeakSet<Client>();
 
     static async onAuth(token: string | undefined, options: Record<string, unknown>, _context: AuthContext): Promise<Identity> {
       checkProtocol(options);
@@ -66,16 +69,28 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
       deps.logger.info({ roomId: this.roomId, userId: options.userId, epoch: loaded.epoch }, 'player room loaded');
     }
 
-    onJoin() {
+    onJoin(client: Client, _options: unknown, auth: Identity | undefined) {
+      try {
+        assertPlayerRoomAccess(auth, this.#writer!.userId);
+      } catch (refusal) {
+        this.#refused.add(client);
+        throw refusal;
+      }
       deps.metrics.clients.inc();
     }
 
-    async onDrop(client: Client) {
+    async onReconnect(client: Client) {
+      assertPlayerRoomAccess(client.auth as Identity | undefined, this.#writer!.userId);
+    }
+
+    async onDrop(client: Client, code?: number) {
+      // A refused seat, a kick or a flood ends the session: no seat is kept for a reconnection.
+      if (this.#refused.has(client) || code === CloseCode.KICKED || code === CloseCode.RATE_LIMITED) return;
       await this.allowReconnection(client, RECONNECT_SECONDS).catch(() => undefined);
     }
 
-    onLeave() {
-      deps.metrics.clients.dec();
+    onLeave(client: Client) {
+      if (!this.#refused.has(client)) deps.metrics.clients.dec();
     }
 
     onBeforeShutdown() {

@@ -16,12 +16,12 @@ export type Matchmade = { status: number; seat?: Seat; error?: string; body: unk
 export type Reply = { ack: Ack<any> } | { nack: Nack };
 export type Closed = { code: number; reason: string };
 
-/** POST /matchmake/joinOrCreate/<room>: the seat, or the refusal's status and message. */
-export async function matchmake(baseUrl: string, roomName: string, opts: { token?: string; origin?: string; options?: Record<string, unknown> } = {}): Promise<Matchmade> {
+/** POST /matchmake/<method>/<room> (joinOrCreate unless named; joinById takes a room id): the seat, or the refusal's status and message. */
+export async function matchmake(baseUrl: string, roomName: string, opts: { token?: string; origin?: string; options?: Record<string, unknown>; method?: 'joinOrCreate' | 'join' | 'create' | 'joinById' } = {}): Promise<Matchmade> {
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   if (opts.token !== undefined) headers.authorization = `Bearer ${opts.token}`;
   if (opts.origin !== undefined) headers.origin = opts.origin;
-  const res = await fetch(`${baseUrl}/matchmake/joinOrCreate/${roomName}`, { method: 'POST', headers, body: JSON.stringify(opts.options ?? { protocol: PROTOCOL_VERSION }) });
+  const res = await fetch(`${baseUrl}/matchmake/${opts.method ?? 'joinOrCreate'}/${roomName}`, { method: 'POST', headers, body: JSON.stringify(opts.options ?? { protocol: PROTOCOL_VERSION }) });
   const body = (await res.json().catch(() => ({}))) as Seat & { error?: string; message?: string };
   return res.ok ? { status: res.status, seat: body, body, headers: res.headers } : { status: res.status, error: body.error ?? body.message, body, headers: res.headers };
 }

@@ -1,0 +1,95 @@
+// Issue 16: the edges around the money core, attacked over the wire as a hostile user would.
+// Room access by owner whatever the route (joinById, create, join, reconnect), input edges (control
+// characters, 64-bit integers), sign-in limits, Host validation, revocable sessions, fairness
+// between accounts and retention. Each case failed on the code before issue 16.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { AdminCommandType } from '../shared/commandNames.ts';
+import { PROTOCOL_VERSION, RoomName } from '../shared/protocol.ts';
+import { AdminState } from '../shared/state.ts';
+import { expectAck, expectNack, joinPlayerRoom, joinRoom, newId, type PlayerConnection, type Session } from './support/client.ts';
+import { serverFixture } from './support/fixture.ts';
+import { queryRows } from './support/ledger.ts';
+import { matchmake, RawRoom } from './support/rawRoom.ts';
+import { TEST_ADMIN_PASSWORD } from './support/server.ts';
+
+// Sign-ins come "through a proxy" on loopback with made-up client addresses, so each test has its
+// own per-address budget while the server runs with the default limits.
+const fx = serverFixture('abuse', { TRUSTED_PROXIES: '127.0.0.1,::1', GUEST_SIGNUPS_PER_HOUR: '' });
+
+let nextAddress = 1;
+/** A fresh client address (TEST-NET-3, 203.0.113.0/24 and beyond), as a trusted proxy reports it. */
+function address(): string {
+  const n = nextAddress++;
+  return `203.0.${113 + Math.floor(n / 250)}.${(n % 250) + 1}`;
+}
+
+async function post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`${fx.server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+}
+
+async function guest(displayName?: string, from = address()): Promise<Session> {
+  const res = await post('/auth/guest', displayName ? { displayName } : {}, { 'x-forwarded-for': from });
+  assert.equal(res.status, 200, `guest sign-in: ${res.status} ${await res.clone().text()}`);
+  return (await res.json()) as Session;
+}
+
+async function adminSession(from = address()): Promise<Session> {
+  const res = await post('/auth/admin', { password: TEST_ADMIN_PASSWORD }, { 'x-forwarded-for': from });
+  assert.equal(res.status, 200, `admin sign-in: ${res.status}`);
+  return (await res.json()) as Session;
+}
+
+async function adminTab(): Promise<PlayerConnection<AdminState>> {
+  return joinRoom(fx.server.url, (await adminSession()).token, RoomName.admin, AdminState);
+}
+
+/** The join refusal's status and protocol code (the message starts with it). */
+function refusal(made: { status: number; error?: string }): { status: number; code: string | undefined } {
+  return { status: made.status, code: /^([A-Z_]+)/.exec(made.error ?? '')?.[1] };
+}
+
+describe('room access by owner, whatever the route', () => {
+  test("joinById with a victim's room id is refused 403, and the attacker sees nothing", async () => {
+    const [victim, attacker] = await Promise.all([guest(), guest()]);
+    const victimRoom = await RawRoom.join(fx.server.url, RoomName.player, victim.token);
+    const seat = await matchmake(fx.server.url, RoomName.player, { token: victim.token });
+    assert.ok(seat.seat, 'the victim can matchmake into their own room');
+    const roomId = seat.seat.roomId;
+    const made = await matchmake(fx.server.url, roomId, { token: attacker.token, method: 'joinById' });
+    assert.deepEqual(refusal(made), { status: 403, code: 'FORBIDDEN' });
+    // The attacker may not pick the owner either: a userId option naming someone else is overridden
+    // by the room's owner, and naming the attacker does not move them into the victim's room.
+    const named = await matchmake(fx.server.url, roomId, { token: attacker.token, method: 'joinById', options: { protocol: PROTOCOL_VERSION, userId: attacker.userId } });
+    assert.deepEqual(refusal(named), { status: 403, code: 'FORBIDDEN' });
+    // The owner still gets in by id.
+    const own = await matchmake(fx.server.url, roomId, { token: victim.token, method: 'joinById' });
+    assert.equal(own.status, 200);
+    victimRoom.close();
+  });
+
+  test("create and join naming another user's room are refused 403", async () => {
+    const [victim, attacker] = await Promise.all([guest(), guest()]);
+    const victimTab = await joinPlayerRoom(fx.server.url, victim.token);
+    for (const method of ['create', 'join', 'joinOrCreate'] as const) {
+      const made = await matchmake(fx.server.url, RoomName.player, { token: attacker.token, method, options: { protocol: PROTOCOL_VERSION, userId: victim.userId } });
+      assert.deepEqual(refusal(made), { status: 403, code: 'FORBIDDEN' }, method);
+    }
+    await victimTab.leave();
+  });
+
+  test('an admin joins a player room by id read-only', async () => {
+    const player = await guest();
+    const tab = await joinPlayerRoom(fx.server.url, player.token);
+    const admin = await adminSession();
+    const made = await matchmake(fx.server.url, tab.room.roomId, { token: admin.token, method: 'joinById' });
+    assert.equal(made.status, 200);
+    const watcher = await RawRoom.open(fx.server.url, made.seat!, { token: admin.token });
+    const reply = watcher.nextReply();
+    watcher.send('streak.claim', { id: newId() });
+    const answer = await reply;
+    assert.ok('nack' in answer && answer.nack.code === 'FORBIDDEN', JSON.stringify(answer));
+    watcher.close();
+    await tab.leave();
+  });
+});
