@@ -5,6 +5,7 @@ import { BOARD_NAME, taskId, type Task } from './boardCommands.ts';
 import { commandId, MAX_BET, wholeAmount } from './commands.ts';
 
 import { AdminCommandType } from './commandNames.ts';
+import { controlCharacterMessage, isPlainText } from './plainText.ts';
 
 // The names live in commandNames.ts (no zod, for the browser bundle); re-exported here.
 export { AdminCommandType };
@@ -13,7 +14,12 @@ export const MAX_GRANT = 1_000_000_000;
 
 const userId = z.string({ error: 'userId must be 1-64 characters of [A-Za-z0-9_-]' }).regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'userId must be 1-64 characters of [A-Za-z0-9_-]' });
 const text = (field: string, max: number) =>
-  z.string({ error: `${field} must be 1-${max} characters` }).trim().min(1, { error: `${field} must be 1-${max} characters` }).max(max, { error: `${field} must be 1-${max} characters` });
+  z
+    .string({ error: `${field} must be 1-${max} characters` })
+    .refine(isPlainText, { error: controlCharacterMessage(field), abort: true })
+    .trim()
+    .min(1, { error: `${field} must be 1-${max} characters` })
+    .max(max, { error: `${field} must be 1-${max} characters` });
 const board = z.string({ error: 'board must be 1-32 characters of [a-z0-9-]' }).regex(BOARD_NAME, { error: 'board must be 1-32 characters of [a-z0-9-]' }).optional();
 const itemId = z.string({ error: 'itemId must be 1-64 characters of [a-z0-9-]' }).regex(/^[a-z0-9-]{1,64}$/, { error: 'itemId must be 1-64 characters of [a-z0-9-]' });
 const grantAmount = z

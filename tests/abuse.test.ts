@@ -12,6 +12,7 @@ import { serverFixture } from './support/fixture.ts';
 import { queryRows } from './support/ledger.ts';
 import { matchmake, RawRoom } from './support/rawRoom.ts';
 import { TEST_ADMIN_PASSWORD } from './support/server.ts';
+import { waitFor } from './support/wait.ts';
 
 // Sign-ins come "through a proxy" on loopback with made-up client addresses, so each test has its
 // own per-address budget while the server runs with the default limits.
@@ -91,5 +92,56 @@ describe('room access by owner, whatever the route', () => {
     assert.ok('nack' in answer && answer.nack.code === 'FORBIDDEN', JSON.stringify(answer));
     watcher.close();
     await tab.leave();
+  });
+});
+
+describe('input edges', () => {
+  test('a display name with NUL or an escape is refused 400 at sign-in, naming the field', async () => {
+    for (const displayName of ['ada\u0000', 'x\u001b[31mred', 'two\nlines', 'c1\u0085']) {
+      const res = await post('/auth/guest', { displayName }, { 'x-forwarded-for': address() });
+      assert.equal(res.status, 400, JSON.stringify(displayName));
+      const body = (await res.json()) as { code: string; message: string };
+      assert.equal(body.code, 'INVALID_INPUT');
+      assert.match(body.message, /^displayName must not contain control characters/);
+    }
+    // Plain text, accents and emoji are fine.
+    assert.equal((await guest('Zoë 🎲')).displayName, 'Zoë 🎲');
+  });
+
+  test('titles and reasons with control characters are refused INVALID_INPUT, naming the field', async () => {
+    const admin = await adminTab();
+    const player = await guest();
+    await joinPlayerRoom(fx.server.url, player.token).then((tab) => tab.leave());
+    const cases: Array<[string, Record<string, unknown>, RegExp]> = [
+      [AdminCommandType.taskCreate, { title: 'fix\u0000me', bountyGold: 1, bountyXp: 0 }, /^title must not contain control characters/],
+      [AdminCommandType.grant, { userId: player.userId, amount: 5, reason: 'gift\r\nX-Forged: yes' }, /^reason must not contain control characters/],
+      [AdminCommandType.kick, { userId: player.userId, reason: 'bye\u0000' }, /^reason must not contain control characters/],
+      [AdminCommandType.announce, { text: '\u001b[2Jcleared' }, /^text must not contain control characters/],
+    ];
+    for (const [type, fields, message] of cases) {
+      const nack = expectNack(await admin.send(type, fields));
+      assert.equal(nack.code, 'INVALID_INPUT', type);
+      assert.match(nack.message, message);
+    }
+    await admin.leave();
+  });
+
+  test('a 64-bit integer is refused with its path, and audited when it reaches the admin room', async () => {
+    const admin = await adminSession();
+    const raw = await RawRoom.join(fx.server.url, RoomName.admin, admin.token);
+    const id = newId();
+    const reply = raw.reply(id);
+    raw.send(AdminCommandType.grant, { id, userId: 'someone', amount: 2n ** 63n - 1n, reason: 'int64' });
+    const answer = await reply;
+    assert.ok('nack' in answer, JSON.stringify(answer));
+    assert.equal(answer.nack.code, 'INVALID_INPUT');
+    assert.match(answer.nack.message, /^amount is a 64-bit integer/);
+    const audited = async () => queryRows<{ payload: { amount: string }; result: { nack: { code: string } } }>(fx.db.url, `SELECT payload, result FROM admin_audit WHERE command_id = $1`, [id]);
+    await waitFor(async () => (await audited()).length > 0, 5000);
+    const [row] = await audited();
+    assert.ok(row, 'the refused command is in admin_audit');
+    assert.equal(row.payload.amount, String(2n ** 63n - 1n));
+    assert.equal(row.result.nack.code, 'INVALID_INPUT');
+    raw.close();
   });
 });

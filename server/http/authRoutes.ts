@@ -3,10 +3,14 @@ import { randomUUID, timingSafeEqual, createHash } from 'node:crypto';
 import { createEndpoint } from '@colyseus/core';
 import { z } from 'zod';
 import type { Tokens } from '../auth/tokens.ts';
+import { controlCharacterMessage, isPlainText } from '../../shared/plainText.ts';
 import { httpError, json } from './json.ts';
 
 const guestBody = z.object({
-  displayName: z.string({ error: 'displayName must be a string of 1-32 characters' }).trim().min(1, 'displayName must be a string of 1-32 characters').max(32, 'displayName must be a string of 1-32 characters').optional(),
+  displayName: z
+    .string({ error: 'displayName must be a string of 1-32 characters' })
+    .refine(isPlainText, { error: controlCharacterMessage('displayName'), abort: true })
+    .trim().min(1, 'displayName must be a string of 1-32 characters').max(32, 'displayName must be a string of 1-32 characters').optional(),
 });
 const adminBody = z.object({ password: z.string({ error: 'password must be a string' }) });
 
