@@ -13,6 +13,7 @@ import { connectRedis } from './db/redis.ts';
 import { cryptoSeeds, systemClock, type Clock, type SeedSource } from './domain/clock.ts';
 import path from 'node:path';
 import { authRoutes } from './http/authRoutes.ts';
+import { AdminSignInGuard, GuestSignUpLimit } from './http/signInLimits.ts';
 import { clientRoutes } from './http/clientRoutes.ts';
 import { healthRoutes, type ReadinessCheck } from './http/healthRoutes.ts';
 import { applyCorsPolicy, originPolicy } from './http/originPolicy.ts';
@@ -72,7 +73,8 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
   const relay = startRelay(sql, { identity, pollMs: config.relay.pollMs, streamMaxLen: config.relay.streamMaxLen, redis, keyPrefix: config.redisKeyPrefix }, logger, metrics);
   const fenceWatch = new FenceWatch();
   fenceWatch.start(sql, 1000, logger);
-  const deps = { events: relay.bus, fenceWatch, sql, pipeline, clock: overrides.clock ?? systemClock, seeds: overrides.seeds ?? cryptoSeeds, logger, tokens, metrics, rateLimitPerSecond: config.rateLimitPerSecond, faults };
+  const clock = overrides.clock ?? systemClock;
+  const deps = { events: relay.bus, fenceWatch, sql, pipeline, clock, seeds: overrides.seeds ?? cryptoSeeds, logger, tokens, metrics, rateLimitPerSecond: config.rateLimitPerSecond, faults };
   const server = defineServer({
     transport,
     greet: false,
@@ -91,7 +93,11 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
       [RoomName.crash]: defineRoom(defineCrashRoom({ ...deps, crash: config.crash })).filterBy(['table']),
     },
     routes: createRouter({
-      ...authRoutes(tokens, secrets.adminPassword),
+      ...authRoutes(tokens, secrets.adminPassword, {
+        admin: new AdminSignInGuard(config.signIn.adminFailuresPerMinute, clock),
+        guest: new GuestSignUpLimit(config.signIn.guestPerHour, clock),
+        trustedProxies: new Set(config.trustedProxies),
+      }),
       ...healthRoutes(checks, metrics, () => matchMaker.state === matchMaker.MatchMakerState.SHUTTING_DOWN),
       ...shopRoutes(sql),
       ...clientRoutes(CLIENT_DIST_DIR),

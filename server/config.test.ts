@@ -74,6 +74,12 @@ describe('loadConfig', () => {
     ['ALLOWED_ORIGINS', 'game.example.com'],
     ['ALLOWED_ORIGINS', 'https://game.example.com/play'],
     ['ALLOWED_ORIGINS', 'https://a.example, *'],
+    ['ALLOWED_HOSTS', 'game.example.com:443'],
+    ['ALLOWED_HOSTS', 'https://game.example.com'],
+    ['TRUSTED_PROXIES', '10.0.0.0/8'],
+    ['TRUSTED_PROXIES', 'proxy.internal'],
+    ['GUEST_SIGNUPS_PER_HOUR', '0'],
+    ['ADMIN_SIGNIN_FAILURES_PER_MINUTE', 'many'],
   ];
   for (const [variable, value] of bad) {
     test(`${variable}=${value} is a ConfigError whose message starts with ${variable}`, () => {
@@ -94,6 +100,16 @@ describe('loadConfig', () => {
     assert.deepEqual(loadConfig({}).allowedOrigins, []);
     assert.equal(loadConfig({ ALLOWED_ORIGINS: '*' }).allowedOrigins, '*');
     assert.deepEqual(loadConfig({ ALLOWED_ORIGINS: 'https://game.example.com, http://localhost:5173/' }).allowedOrigins, ['https://game.example.com', 'http://localhost:5173']);
+  });
+
+  test('issue 16 limits: defaults, lists of hosts and proxies', () => {
+    const defaults = loadConfig({});
+    assert.deepEqual(defaults.signIn, { guestPerHour: 20, adminFailuresPerMinute: 30 });
+    assert.deepEqual(defaults.allowedHosts, []);
+    assert.deepEqual(defaults.trustedProxies, []);
+    assert.equal(loadConfig({ ALLOWED_HOSTS: '*' }).allowedHosts, '*');
+    assert.deepEqual(loadConfig({ ALLOWED_HOSTS: 'Game.Example.com, [::1]' }).allowedHosts, ['game.example.com', '[::1]']);
+    assert.deepEqual(loadConfig({ TRUSTED_PROXIES: '10.0.0.2, ::ffff:10.0.0.3' }).trustedProxies, ['10.0.0.2', '10.0.0.3']);
   });
 
   test('the message quotes the bad value, never a secret that was fine', () => {

@@ -3,7 +3,8 @@
 import { createServer } from 'node:http';
 import type { Transport } from '@colyseus/core';
 import type { WebSocket } from 'ws';
-import type { HttpRequest, HttpResponse } from 'uWebSockets.js';
+import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
+import { stampNodeRequest, stampUwsRequest } from './http/clientAddress.ts';
 import type { Logger } from './observability/logger.ts';
 
 export type TransportChoice = { transport: Transport; name: 'uws' | 'ws' };
@@ -44,7 +45,11 @@ export async function createTransport(
         override bindRouter(router: Parameters<InstanceType<typeof uWebSocketsTransport>['bindRouter']>[0]) {
           const app = this.app;
           const any = app.any.bind(app);
-          app.any = (pattern, handler) => any(pattern, (res, req) => (limitBody(res, req) ? handler(res, req) : undefined));
+          app.any = (pattern, handler) =>
+            any(pattern, (res, req) => {
+              stampUwsRequest(res, req);
+              return limitBody(res, req) ? handler(res, req) : undefined;
+            });
           try {
             super.bindRouter(router);
           } finally {
@@ -52,6 +57,7 @@ export async function createTransport(
           }
         }
       }
+      stampUwsUpgrades(BoundedUwsTransport.prototype);
       const transport = new BoundedUwsTransport({
         maxPayloadLength: maxPayloadBytes,
         maxBackpressure: MAX_BACKPRESSURE,
@@ -69,6 +75,9 @@ export async function createTransport(
   }
   const { WebSocketTransport } = await import('@colyseus/ws-transport');
   const server = createServer({ headersTimeout: HTTP_HEADERS_TIMEOUT_MS, requestTimeout: HTTP_REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1000 });
+  // Before Colyseus' own listeners, so routes and beforeUpgrade see the socket's address.
+  server.prependListener('request', stampNodeRequest);
+  server.prependListener('upgrade', stampNodeRequest);
   class BoundedWebSocketTransport extends WebSocketTransport {
     constructor() {
       super({ maxPayload: maxPayloadBytes, server, beforeUpgrade });
@@ -76,6 +85,30 @@ export async function createTransport(
     }
   }
   return { transport: new BoundedWebSocketTransport(), name: 'ws' };
+}
+
+/**
+ * The uWS transport registers its WebSocket route in its constructor, on the `app` it just made;
+ * an accessor on the subclass sees that app first and wraps `ws()`, so every upgrade's header walk
+ * carries the socket's address (clientAddress.ts).
+ */
+function stampUwsUpgrades(prototype: object): void {
+  const apps = new WeakMap<object, TemplatedApp>();
+  Object.defineProperty(prototype, 'app', {
+    configurable: true,
+    get(this: object) {
+      return apps.get(this);
+    },
+    set(this: object, app: TemplatedApp) {
+      const ws = app.ws.bind(app);
+      app.ws = (pattern, behavior) =>
+        ws(pattern, {
+          ...behavior,
+          upgrade: behavior.upgrade && ((res, req, context) => (stampUwsRequest(res, req), behavior.upgrade!(res, req, context))),
+        });
+      apps.set(this, app);
+    },
+  });
 }
 
 function limitBody(res: HttpResponse, req: HttpRequest): boolean {

@@ -145,3 +145,35 @@ describe('input edges', () => {
     raw.close();
   });
 });
+
+describe('sign-in limits', () => {
+  test('guest sign-up: the default 20 per address per hour, then 429 RATE_LIMITED with Retry-After; other addresses go on', async () => {
+    const from = address();
+    for (let i = 0; i < 20; i++) await guest(undefined, from);
+    const refused = await post('/auth/guest', {}, { 'x-forwarded-for': from });
+    assert.equal(refused.status, 429);
+    assert.equal(refused.headers.get('retry-after'), '180');
+    const body = (await refused.json()) as { code: string; retryable: boolean };
+    assert.deepEqual([body.code, body.retryable], ['RATE_LIMITED', true]);
+    await guest(undefined, address());
+  });
+
+  test('a hop the client wrote before the trusted proxy\'s own is not believed', async () => {
+    // The fixture trusts loopback as its proxy; the right-most hop is the one the proxy saw.
+    const real = address();
+    for (let i = 0; i < 20; i++) await guest(undefined, `198.18.0.${i}, ${real}`);
+    assert.equal((await post('/auth/guest', {}, { 'x-forwarded-for': `198.18.1.1, ${real}` })).status, 429);
+  });
+
+  test('admin: 5 wrong passwords, then a growing lockout that the right password does not skip', async () => {
+    const from = address();
+    for (let i = 0; i < 5; i++) assert.equal((await post('/auth/admin', { password: `wrong-${i}` }, { 'x-forwarded-for': from })).status, 401);
+    const sixth = await post('/auth/admin', { password: 'wrong-6' }, { 'x-forwarded-for': from });
+    assert.equal(sixth.status, 429);
+    assert.equal(sixth.headers.get('retry-after'), '1');
+    const right = await post('/auth/admin', { password: TEST_ADMIN_PASSWORD }, { 'x-forwarded-for': from });
+    assert.equal(right.status, 429, 'the right password is refused while locked out');
+    assert.equal(((await right.json()) as { code: string }).code, 'RATE_LIMITED');
+    assert.equal((await post('/auth/admin', { password: TEST_ADMIN_PASSWORD }, { 'x-forwarded-for': address() })).status, 200, 'other addresses are served');
+  });
+});

@@ -4,7 +4,9 @@ import { createEndpoint } from '@colyseus/core';
 import { z } from 'zod';
 import type { Tokens } from '../auth/tokens.ts';
 import { controlCharacterMessage, isPlainText } from '../../shared/plainText.ts';
-import { httpError, json } from './json.ts';
+import { clientAddress } from './clientAddress.ts';
+import { httpError, json, rateLimited } from './json.ts';
+import type { AdminSignInGuard, GuestSignUpLimit } from './signInLimits.ts';
 
 const guestBody = z.object({
   displayName: z
@@ -23,11 +25,17 @@ function invalid(error: z.ZodError): Response {
   return httpError(400, 'INVALID_INPUT', error.issues[0].message);
 }
 
-export function authRoutes(tokens: Tokens, adminPassword: string) {
+export type SignInLimits = { admin: AdminSignInGuard; guest: GuestSignUpLimit; trustedProxies: ReadonlySet<string> };
+
+export function authRoutes(tokens: Tokens, adminPassword: string, limits: SignInLimits) {
+  const addressOf = (request: Request | undefined) => (request ? clientAddress(request.headers, limits.trustedProxies) : 'unknown');
   return {
     authGuest: createEndpoint('/auth/guest', { method: 'POST' }, async (ctx) => {
       const parsed = guestBody.safeParse(ctx.body ?? {});
       if (!parsed.success) return invalid(parsed.error);
+      // Counted once the body is valid: a refused body creates no account.
+      const wait = limits.guest.take(addressOf(ctx.request));
+      if (wait !== undefined) return rateLimited(wait, 'too many guest sign-ups from this address');
       const userId = randomUUID();
       const displayName = parsed.data.displayName ?? `guest-${userId.slice(0, 6)}`;
       const token = await tokens.sign({ userId, role: 'player', name: displayName });
@@ -36,7 +44,14 @@ export function authRoutes(tokens: Tokens, adminPassword: string) {
     authAdmin: createEndpoint('/auth/admin', { method: 'POST' }, async (ctx) => {
       const parsed = adminBody.safeParse(ctx.body ?? {});
       if (!parsed.success) return invalid(parsed.error);
-      if (!sameSecret(parsed.data.password, adminPassword)) return httpError(401, 'UNAUTHORIZED', 'the admin password is wrong');
+      const address = addressOf(ctx.request);
+      const locked = limits.admin.check(address);
+      if (locked !== undefined) return rateLimited(locked, 'too many wrong admin passwords');
+      if (!sameSecret(parsed.data.password, adminPassword)) {
+        const lockout = limits.admin.failed(address);
+        return lockout === undefined ? httpError(401, 'UNAUTHORIZED', 'the admin password is wrong') : rateLimited(lockout, 'the admin password is wrong, and too many were');
+      }
+      limits.admin.succeeded(address);
       const userId = 'admin';
       const token = await tokens.sign({ userId, role: 'admin', name: 'admin' });
       return json(200, { token, userId, role: 'admin' });
