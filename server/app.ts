@@ -17,6 +17,7 @@ import { AdminSignInGuard, GuestSignUpLimit } from './http/signInLimits.ts';
 import { clientRoutes } from './http/clientRoutes.ts';
 import { healthRoutes, type ReadinessCheck } from './http/healthRoutes.ts';
 import { applyCorsPolicy, originPolicy } from './http/originPolicy.ts';
+import { hostPolicy } from './http/hostPolicy.ts';
 import { shopRoutes } from './http/shopRoutes.ts';
 import type { Logger } from './observability/logger.ts';
 import { createMetrics, pipelineObserver } from './observability/metrics.ts';
@@ -65,8 +66,11 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
 
   const origins = originPolicy(config.allowedOrigins);
   applyCorsPolicy(origins);
+  const hosts = hostPolicy(config.allowedHosts, config.publicAddress);
+  // Every route and every WebSocket upgrade: first the Host (DNS rebinding), then the Origin.
+  const gate = (request: Request) => hosts.check(request) ?? origins.check(request);
   pinJoinByIdToRoomOwner();
-  const { transport, name } = await createTransport(config.transport, config.maxPayloadBytes, logger, origins.check);
+  const { transport, name } = await createTransport(config.transport, config.maxPayloadBytes, logger, gate);
   metrics.transport.set({ transport: name }, 1);
   // Who this process is among the others: it names its relay consumer group.
   const identity = config.publicAddress ?? `${hostname()}:${config.port}`;
@@ -101,7 +105,7 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
       ...healthRoutes(checks, metrics, () => matchMaker.state === matchMaker.MatchMakerState.SHUTTING_DOWN),
       ...shopRoutes(sql),
       ...clientRoutes(CLIENT_DIST_DIR),
-    }, { onRequest: origins.check }),
+    }, { onRequest: gate }),
   });
   const stopSweeper = startEffectSweeper(sql, logger, config.effectSweepSeconds * 1000, config.effectSweepSeconds * 1000);
   server.onShutdown(async () => {

@@ -3,6 +3,7 @@
 // characters, 64-bit integers), sign-in limits, Host validation, revocable sessions, fairness
 // between accounts and retention. Each case failed on the code before issue 16.
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { describe, test } from 'node:test';
 import { AdminCommandType } from '../shared/commandNames.ts';
 import { PROTOCOL_VERSION, RoomName } from '../shared/protocol.ts';
@@ -13,6 +14,7 @@ import { queryRows } from './support/ledger.ts';
 import { matchmake, RawRoom } from './support/rawRoom.ts';
 import { TEST_ADMIN_PASSWORD } from './support/server.ts';
 import { waitFor } from './support/wait.ts';
+import WebSocket from 'ws';
 
 // Sign-ins come "through a proxy" on loopback with made-up client addresses, so each test has its
 // own per-address budget while the server runs with the default limits.
@@ -175,5 +177,64 @@ describe('sign-in limits', () => {
     assert.equal(right.status, 429, 'the right password is refused while locked out');
     assert.equal(((await right.json()) as { code: string }).code, 'RATE_LIMITED');
     assert.equal((await post('/auth/admin', { password: TEST_ADMIN_PASSWORD }, { 'x-forwarded-for': address() })).status, 200, 'other addresses are served');
+  });
+});
+
+/** A request with a Host header of our choosing (fetch would not send one). */
+function withHost(method: string, path: string, host: string, headers: Record<string, string> = {}, body?: string): Promise<{ status: number; code?: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: fx.server.port, method, path, headers: { host, 'content-type': 'application/json', ...headers } }, (res) => {
+      let text = '';
+      res.on('data', (d) => (text += d));
+      res.on('end', () => {
+        const code = (() => {
+          try {
+            return (JSON.parse(text) as { code?: string }).code;
+          } catch {
+            return undefined;
+          }
+        })();
+        resolve({ status: res.statusCode ?? 0, ...(code ? { code } : {}) });
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('Host validation (DNS rebinding)', () => {
+  test('a Host that is not a name of this server is refused 403 on every route, matching Origin or not', async () => {
+    const evil = `attacker.example:${fx.server.port}`;
+    assert.deepEqual(await withHost('GET', '/health/live', evil), { status: 403, code: 'FORBIDDEN' });
+    assert.deepEqual(await withHost('POST', '/auth/guest', evil, { origin: `http://${evil}`, 'x-forwarded-for': address() }, '{}'), { status: 403, code: 'FORBIDDEN' });
+    const player = await guest();
+    const made = await withHost('POST', `/matchmake/joinOrCreate/${RoomName.player}`, evil, { origin: `http://${evil}`, authorization: `Bearer ${player.token}` }, JSON.stringify({ protocol: PROTOCOL_VERSION }));
+    assert.deepEqual(made, { status: 403, code: 'FORBIDDEN' });
+  });
+
+  test('the WebSocket upgrade with a foreign Host is refused 403', async () => {
+    const player = await guest();
+    const made = await matchmake(fx.server.url, RoomName.player, { token: player.token });
+    const socket = new WebSocket(`ws://127.0.0.1:${fx.server.port}/${made.seat!.processId}/${made.seat!.roomId}?sessionId=${made.seat!.sessionId}&_authToken=${player.token}`, {
+      headers: { host: `rebound.example:${fx.server.port}` },
+    });
+    socket.on('error', () => undefined);
+    const status = await new Promise<number>((resolve) => {
+      socket.once('unexpected-response', (req, res) => {
+        resolve(res.statusCode ?? 0);
+        req.destroy();
+      });
+      socket.once('open', () => {
+        resolve(101);
+        socket.close();
+      });
+    });
+    assert.equal(status, 403);
+  });
+
+  test('localhost, 127.0.0.1 and [::1] on any port are served', async () => {
+    for (const host of [`localhost:${fx.server.port}`, `127.0.0.1:${fx.server.port}`, '[::1]:8080', 'LOCALHOST']) {
+      assert.deepEqual(await withHost('GET', '/health/live', host), { status: 200 }, host);
+    }
   });
 });
