@@ -6,7 +6,9 @@ import { RedisPresence } from '@colyseus/redis-presence';
 import { Redis } from 'ioredis';
 import { pendingMigrations } from '../schema/migrate.ts';
 import { RoomName } from '../shared/protocol.ts';
+import { createSessions } from './auth/sessions.ts';
 import { createTokens } from './auth/tokens.ts';
+import { createSessionEnforcer } from './auth/sessionEnforcer.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { connectRedis } from './db/redis.ts';
@@ -52,7 +54,8 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
   const faults = config.fault ? createFaults(config.fault) : undefined;
   if (config.fault) logger.warn({ fault: config.fault }, 'COFFER_FAULT is set: this process will kill itself at the configured crash point');
   const pipeline = new CommitPipeline(sql, { faults }, pipelineObserver(metrics, (reason, error) => logger.warn({ reason, err: error }, 'mutation not committed')));
-  const tokens = createTokens(secrets.jwtSecret);
+  const sessions = createSessions(sql, overrides.clock ?? systemClock);
+  const tokens = createTokens(secrets.jwtSecret, secrets.adminPassword, sessions);
   // Fails fast while Redis is away (readiness, the relay); Colyseus gets connections of its own.
   const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
 
@@ -78,7 +81,8 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
   const fenceWatch = new FenceWatch();
   fenceWatch.start(sql, 1000, logger);
   const clock = overrides.clock ?? systemClock;
-  const deps = { events: relay.bus, fenceWatch, sql, pipeline, clock, seeds: overrides.seeds ?? cryptoSeeds, logger, tokens, metrics, rateLimitPerSecond: config.rateLimitPerSecond, faults };
+  const enforcer = createSessionEnforcer(`${config.redisKeyPrefix}sessions:end`, logger);
+  const deps = { sessions, enforcer, events: relay.bus, fenceWatch, sql, pipeline, clock, seeds: overrides.seeds ?? cryptoSeeds, logger, tokens, metrics, rateLimitPerSecond: config.rateLimitPerSecond, faults };
   const server = defineServer({
     transport,
     greet: false,
@@ -101,7 +105,7 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
         admin: new AdminSignInGuard(config.signIn.adminFailuresPerMinute, clock),
         guest: new GuestSignUpLimit(config.signIn.guestPerHour, clock),
         trustedProxies: new Set(config.trustedProxies),
-      }),
+      }, sessions),
       ...healthRoutes(checks, metrics, () => matchMaker.state === matchMaker.MatchMakerState.SHUTTING_DOWN),
       ...shopRoutes(sql),
       ...clientRoutes(CLIENT_DIST_DIR),
@@ -110,6 +114,7 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
   const stopSweeper = startEffectSweeper(sql, logger, config.effectSweepSeconds * 1000, config.effectSweepSeconds * 1000);
   server.onShutdown(async () => {
     stopSweeper();
+    enforcer.stop();
     fenceWatch.stop();
     await pipeline.flush();
     await relay.stop();
@@ -117,6 +122,7 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
     await database.close();
   });
   await server.listen(config.port, '0.0.0.0');
+  enforcer.start();
   logger.info({ port: config.port, transport: name, mode: database.mode }, 'coffer is listening');
   return { server, database, transport: name, pipeline, port: config.port };
 }

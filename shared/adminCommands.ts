@@ -34,6 +34,14 @@ const bountyXp = z
   .min(0, { error: 'bountyXp must be a whole number between 0 and 100000' })
   .max(100_000, { error: 'bountyXp must be a whole number between 0 and 100000' });
 
+/** admin.kick's optional ban: no join until it ends (up to 30 days). */
+export const MAX_BAN_SECONDS = 30 * 86_400;
+const banSeconds = z
+  .number({ error: `banSeconds must be a whole number between 1 and ${MAX_BAN_SECONDS}` })
+  .int({ error: `banSeconds must be a whole number between 1 and ${MAX_BAN_SECONDS}` })
+  .min(1, { error: `banSeconds must be a whole number between 1 and ${MAX_BAN_SECONDS}` })
+  .max(MAX_BAN_SECONDS, { error: `banSeconds must be a whole number between 1 and ${MAX_BAN_SECONDS}` });
+
 export const adminCommands = {
   [AdminCommandType.grant]: z.strictObject({ id: commandId, userId, amount: grantAmount, reason: text('reason', 200) }),
   [AdminCommandType.taskCreate]: z.strictObject({ id: commandId, board, title: text('title', 200), bountyGold: wholeAmount('bountyGold', MAX_BET), bountyXp }),
@@ -55,13 +63,17 @@ export const adminCommands = {
   [AdminCommandType.announce]: z.strictObject({ id: commandId, text: text('text', 500) }),
   [AdminCommandType.userGet]: z.strictObject({ id: commandId, userId }),
   [AdminCommandType.audit]: z.strictObject({ id: commandId }),
-  [AdminCommandType.kick]: z.strictObject({ id: commandId, userId, reason: text('reason', 200) }),
+  [AdminCommandType.kick]: z.strictObject({ id: commandId, userId, reason: text('reason', 200), banSeconds: banSeconds.optional() }),
+  [AdminCommandType.sessionsRevoke]: z.strictObject({ id: commandId, userId, reason: text('reason', 200) }),
 } as const;
 
 type Schemas = typeof adminCommands;
 export type AdminCommand = { [K in keyof Schemas]: { type: K } & z.infer<Schemas[K]> }[keyof Schemas];
 
 export type AdminGrantResult = { balance: number };
+/** `bannedUntil` only when the kick carried banSeconds. */
+export type AdminKickResult = { kicked: number; bannedUntil?: string };
+export type AdminSessionsRevokeResult = { userId: string; generation: number; kicked: number };
 export type AdminTaskResult = { task: Task };
 export type ShopItemView = { itemId: string; name: string; price: number; stock: number | null; active: boolean };
 export type AuditMismatch = { account: string; balance: number; fromTransfers: number };

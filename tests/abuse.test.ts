@@ -6,8 +6,9 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { describe, test } from 'node:test';
 import { AdminCommandType } from '../shared/commandNames.ts';
-import { PROTOCOL_VERSION, RoomName } from '../shared/protocol.ts';
-import { AdminState } from '../shared/state.ts';
+import { Client } from '@colyseus/sdk';
+import { CloseCode, PROTOCOL_VERSION, RoomName } from '../shared/protocol.ts';
+import { AdminState, BoardState, PlayerState } from '../shared/state.ts';
 import { expectAck, expectNack, joinPlayerRoom, joinRoom, newId, type PlayerConnection, type Session } from './support/client.ts';
 import { serverFixture } from './support/fixture.ts';
 import { queryRows } from './support/ledger.ts';
@@ -235,6 +236,84 @@ describe('Host validation (DNS rebinding)', () => {
   test('localhost, 127.0.0.1 and [::1] on any port are served', async () => {
     for (const host of [`localhost:${fx.server.port}`, `127.0.0.1:${fx.server.port}`, '[::1]:8080', 'LOCALHOST']) {
       assert.deepEqual(await withHost('GET', '/health/live', host), { status: 200 }, host);
+    }
+  });
+});
+
+/** Resolves with the close code of a joined room. */
+function closeCode(tab: PlayerConnection<any>): Promise<number> {
+  return new Promise((resolve) => tab.room.onLeave((code: number) => resolve(code)));
+}
+
+describe('revocable sessions', () => {
+  test('admin.kick with banSeconds: the socket closes 4403, the same token is refused 403 until the ban ends, and no reconnection', async () => {
+    const admin = await adminTab();
+    const player = await guest();
+    const tab = await joinPlayerRoom(fx.server.url, player.token);
+    const reconnectionToken = tab.room.reconnectionToken;
+    const closed = closeCode(tab);
+    const result = expectAck(await admin.send(AdminCommandType.kick, { userId: player.userId, reason: 'cheating', banSeconds: 600 }));
+    assert.equal(result.kicked, 1);
+    assert.ok(Date.parse(result.bannedUntil) > Date.now() + 590_000, result.bannedUntil);
+    assert.equal(await closed, CloseCode.KICKED);
+    const again = await matchmake(fx.server.url, RoomName.player, { token: player.token });
+    assert.deepEqual(refusal(again), { status: 403, code: 'FORBIDDEN' });
+    assert.match(again.error!, /banned until/);
+    await assert.rejects(new Client(fx.server.url).reconnect(reconnectionToken, PlayerState), 'the kicked seat is not kept for a reconnection');
+    // Without a ban, a kick only closes the sockets.
+    const other = await guest();
+    const otherTab = await joinPlayerRoom(fx.server.url, other.token);
+    assert.deepEqual(expectAck(await admin.send(AdminCommandType.kick, { userId: other.userId, reason: 'calm down' })), { kicked: 1 });
+    await otherTab.waitForState(() => true);
+    const back = await joinPlayerRoom(fx.server.url, other.token);
+    await back.leave();
+    assert.equal(expectNack(await admin.send(AdminCommandType.kick, { userId: other.userId, reason: 'x', banSeconds: 0 })).code, 'INVALID_INPUT');
+    await admin.leave();
+  });
+
+  test('admin.sessions.revoke ends every socket of the user in every room, and their tokens are refused 401', async () => {
+    const admin = await adminTab();
+    const player = await guest();
+    const tab = await joinPlayerRoom(fx.server.url, player.token);
+    const board = await joinRoom(fx.server.url, player.token, RoomName.board, BoardState);
+    const [tabClosed, boardClosed] = [closeCode(tab), closeCode(board)];
+    const result = expectAck(await admin.send(AdminCommandType.sessionsRevoke, { userId: player.userId, reason: 'token leaked' }));
+    assert.deepEqual(result, { userId: player.userId, generation: 1, kicked: 1 });
+    assert.deepEqual(await Promise.all([tabClosed, boardClosed]), [CloseCode.KICKED, CloseCode.KICKED]);
+    for (const room of [RoomName.player, RoomName.board]) {
+      assert.deepEqual(refusal(await matchmake(fx.server.url, room, { token: player.token })), { status: 401, code: 'UNAUTHORIZED' }, room);
+    }
+    const trail = await queryRows<{ action: string }>(fx.db.url, `SELECT action FROM admin_audit WHERE action = $1 AND payload->>'userId' = $2`, [AdminCommandType.sessionsRevoke, player.userId]);
+    assert.equal(trail.length, 1, 'audited');
+    await admin.leave();
+  });
+
+  test("revoking the admin's own sessions: by generation at once, and all admin tokens by rotating ADMIN_PASSWORD, without losing data", async () => {
+    const admin = await adminSession();
+    const adminRoom = await joinRoom(fx.server.url, admin.token, RoomName.admin, AdminState);
+    const player = await guest();
+    const tab = await joinPlayerRoom(fx.server.url, player.token);
+    expectAck(await adminRoom.send(AdminCommandType.grant, { userId: player.userId, amount: 777, reason: 'before rotation' }));
+    await tab.leave();
+    // The admin is answered, then their own socket closes; a fresh admin token survives.
+    const closed = closeCode(adminRoom);
+    const revoked = expectAck(await adminRoom.send(AdminCommandType.sessionsRevoke, { userId: 'admin', reason: 'rotation drill' }));
+    assert.ok(revoked.generation >= 1);
+    assert.equal(await closed, CloseCode.KICKED);
+    assert.deepEqual(refusal(await matchmake(fx.server.url, RoomName.admin, { token: admin.token })), { status: 401, code: 'UNAUTHORIZED' });
+    const fresh = await adminSession();
+    assert.equal((await matchmake(fx.server.url, RoomName.admin, { token: fresh.token })).status, 200);
+
+    await fx.server.stop();
+    await fx.restart({ ADMIN_PASSWORD: 'a-rotated-admin-password' });
+    try {
+      assert.deepEqual(refusal(await matchmake(fx.server.url, RoomName.admin, { token: fresh.token })), { status: 401, code: 'UNAUTHORIZED' }, 'admin tokens signed before the rotation are refused');
+      const again = await joinPlayerRoom(fx.server.url, player.token);
+      assert.equal(again.state.balance, 777, "a player's token and gold survive the rotation");
+      await again.leave();
+    } finally {
+      await fx.server.stop();
+      await fx.restart();
     }
   });
 });

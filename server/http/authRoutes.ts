@@ -2,6 +2,7 @@
 import { randomUUID, timingSafeEqual, createHash } from 'node:crypto';
 import { createEndpoint } from '@colyseus/core';
 import { z } from 'zod';
+import type { Sessions } from '../auth/sessions.ts';
 import type { Tokens } from '../auth/tokens.ts';
 import { controlCharacterMessage, isPlainText } from '../../shared/plainText.ts';
 import { clientAddress } from './clientAddress.ts';
@@ -27,7 +28,7 @@ function invalid(error: z.ZodError): Response {
 
 export type SignInLimits = { admin: AdminSignInGuard; guest: GuestSignUpLimit; trustedProxies: ReadonlySet<string> };
 
-export function authRoutes(tokens: Tokens, adminPassword: string, limits: SignInLimits) {
+export function authRoutes(tokens: Tokens, adminPassword: string, limits: SignInLimits, sessions: Pick<Sessions, 'state'>) {
   const addressOf = (request: Request | undefined) => (request ? clientAddress(request.headers, limits.trustedProxies) : 'unknown');
   return {
     authGuest: createEndpoint('/auth/guest', { method: 'POST' }, async (ctx) => {
@@ -53,7 +54,13 @@ export function authRoutes(tokens: Tokens, adminPassword: string, limits: SignIn
       }
       limits.admin.succeeded(address);
       const userId = 'admin';
-      const token = await tokens.sign({ userId, role: 'admin', name: 'admin' });
+      // Signed under the admin's current generation: admin.sessions.revoke on `admin` ends it.
+      const generation = await sessions.state(userId).then(
+        (state) => state.generation,
+        () => undefined,
+      );
+      if (generation === undefined) return httpError(503, 'UNAVAILABLE', 'storage is unavailable; try again shortly');
+      const token = await tokens.sign({ userId, role: 'admin', name: 'admin', generation });
       return json(200, { token, userId, role: 'admin' });
     }),
   };

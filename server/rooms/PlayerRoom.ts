@@ -11,7 +11,8 @@ import { loadPlayer } from '../store/playerStore.ts';
 import { authenticate, authorizePlayerRoom, checkProtocol, refuse } from './joinAuth.ts';
 import { PlayerWriter, type WriterDeps } from './playerWriter.ts';
 import { RateLimiter } from './rateLimiter.ts';
-import { assertPlayerRoomAccess } from './roomAccess.ts';
+import { assertPlayerRoomAccess, assertReconnectAllowed } from './roomAccess.ts';
+import type { Sessions } from '../auth/sessions.ts';
 import { grantGold } from '../domain/grant.ts';
 import { stakeCrashBet } from '../domain/crashStake.ts';
 import { GLOBAL_STREAM } from './globalChannel.ts';
@@ -21,7 +22,7 @@ import { RECENT_REPLIES } from './recentReplies.ts';
 import type { Reply } from './replies.ts';
 import type { Faults } from '../faults.ts';
 
-export type PlayerRoomDeps = WriterDeps & { tokens: Tokens; metrics: Metrics; rateLimitPerSecond: number; events: EventBus; fenceWatch: FenceWatch; faults?: Faults };
+export type PlayerRoomDeps = WriterDeps & { sessions: Pick<Sessions, 'check'>; tokens: Tokens; metrics: Metrics; rateLimitPerSecond: number; events: EventBus; fenceWatch: FenceWatch; faults?: Faults };
 
 /** Seconds a dropped client may come back to the same room (SDK reconnection). */
 export const RECONNECT_SECONDS = 20;
@@ -80,7 +81,7 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
     }
 
     async onReconnect(client: Client) {
-      assertPlayerRoomAccess(client.auth as Identity | undefined, this.#writer!.userId);
+      await assertReconnectAllowed(client.auth as Identity | undefined, this.#writer!.userId, deps.sessions);
     }
 
     async onDrop(client: Client, code?: number) {

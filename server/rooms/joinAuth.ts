@@ -1,6 +1,7 @@
 // Who may join which room: the protocol version first, then the token, then the room's own rule.
 import { ServerError } from '@colyseus/core';
 import { JoinErrorCode, PROTOCOL_VERSION, type ErrorCode } from '../../shared/protocol.ts';
+import { SessionRefused, SessionUnknown } from '../auth/sessions.ts';
 import type { Identity, Tokens } from '../auth/tokens.ts';
 
 type JoinRefusal = keyof typeof JoinErrorCode;
@@ -23,7 +24,9 @@ export async function authenticate(tokens: Tokens, token: string | undefined): P
   if (!token) throw refuse('UNAUTHORIZED', 'a token is required; sign in with POST /auth/guest or /auth/admin');
   try {
     return await tokens.verify(token);
-  } catch {
+  } catch (error) {
+    if (error instanceof SessionRefused) throw refuse(error.code, error.message);
+    if (error instanceof SessionUnknown) throw refuse('UNAVAILABLE', 'storage is unavailable; try joining again shortly');
     throw refuse('UNAUTHORIZED', 'the token is invalid or expired; sign in again');
   }
 }

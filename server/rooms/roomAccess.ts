@@ -5,6 +5,7 @@
 // against its owner, whatever reached it.
 import { matchMaker } from '@colyseus/core';
 import { RoomName } from '../../shared/protocol.ts';
+import { SessionRefused, type Sessions } from '../auth/sessions.ts';
 import type { Identity } from '../auth/tokens.ts';
 import { refuse } from './joinAuth.ts';
 
@@ -13,6 +14,16 @@ export function assertPlayerRoomAccess(identity: Identity | undefined, ownerId: 
   if (!identity) throw refuse('UNAUTHORIZED', 'a token is required; sign in with POST /auth/guest or /auth/admin');
   if (identity.role === 'admin' || identity.userId === ownerId) return;
   throw refuse('FORBIDDEN', 'you may only join your own player room');
+}
+
+/** A reconnection skips onAuth: the seat's owner, and its session still valid (not revoked, not banned). */
+export async function assertReconnectAllowed(identity: Identity | undefined, ownerId: string, sessions: Pick<Sessions, 'check'>): Promise<void> {
+  assertPlayerRoomAccess(identity, ownerId);
+  try {
+    await sessions.check(identity!.userId, identity!.generation ?? 0);
+  } catch (error) {
+    throw error instanceof SessionRefused ? refuse(error.code, error.message) : refuse('UNAVAILABLE', 'storage is unavailable; try joining again shortly');
+  }
 }
 
 /**
