@@ -20,6 +20,7 @@ import { clientRoutes } from './http/clientRoutes.ts';
 import { healthRoutes, type ReadinessCheck } from './http/healthRoutes.ts';
 import { applyCorsPolicy, originPolicy } from './http/originPolicy.ts';
 import { hostPolicy } from './http/hostPolicy.ts';
+import { ConnectionLimits } from './http/connectionLimits.ts';
 import { shopRoutes } from './http/shopRoutes.ts';
 import type { Logger } from './observability/logger.ts';
 import { createMetrics, pipelineObserver } from './observability/metrics.ts';
@@ -31,6 +32,7 @@ import { startEffectSweeper } from './rooms/playerRooms.ts';
 import { startRelay } from './relay/startRelay.ts';
 import { FenceWatch } from './rooms/fenceWatch.ts';
 import { pinJoinByIdToRoomOwner } from './rooms/roomAccess.ts';
+import { UserLimits } from './rooms/userLimits.ts';
 import { resolveSecrets } from './secrets.ts';
 import { CommitPipeline } from './store/commitPipeline.ts';
 import { sqlFor } from './store/sql.ts';
@@ -73,7 +75,8 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
   // Every route and every WebSocket upgrade: first the Host (DNS rebinding), then the Origin.
   const gate = (request: Request) => hosts.check(request) ?? origins.check(request);
   pinJoinByIdToRoomOwner();
-  const { transport, name } = await createTransport(config.transport, config.maxPayloadBytes, logger, gate);
+  const connections = new ConnectionLimits(config.maxConnectionsPerAddress, new Set(config.trustedProxies));
+  const { transport, name } = await createTransport(config.transport, config.maxPayloadBytes, logger, (request) => gate(request) ?? connections.check(request), undefined, connections);
   metrics.transport.set({ transport: name }, 1);
   // Who this process is among the others: it names its relay consumer group.
   const identity = config.publicAddress ?? `${hostname()}:${config.port}`;
@@ -82,7 +85,8 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
   fenceWatch.start(sql, 1000, logger);
   const clock = overrides.clock ?? systemClock;
   const enforcer = createSessionEnforcer(`${config.redisKeyPrefix}sessions:end`, logger);
-  const deps = { sessions, enforcer, events: relay.bus, fenceWatch, sql, pipeline, clock, seeds: overrides.seeds ?? cryptoSeeds, logger, tokens, metrics, rateLimitPerSecond: config.rateLimitPerSecond, faults };
+  const userLimits = new UserLimits(config.userLimits, clock);
+  const deps = { sessions, enforcer, userLimits, events: relay.bus, fenceWatch, sql, pipeline, clock, seeds: overrides.seeds ?? cryptoSeeds, logger, tokens, metrics, rateLimitPerSecond: config.rateLimitPerSecond, faults };
   const server = defineServer({
     transport,
     greet: false,

@@ -31,6 +31,10 @@ export const CONFIG_VARIABLES = [
   'TRUSTED_PROXIES',
   'GUEST_SIGNUPS_PER_HOUR',
   'ADMIN_SIGNIN_FAILURES_PER_MINUTE',
+  'USER_COMMANDS_PER_SECOND',
+  'MAX_SOCKETS_PER_USER',
+  'SYNC_BYTES_PER_SECOND',
+  'MAX_CONNECTIONS_PER_ADDRESS',
 ] as const;
 
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
@@ -84,6 +88,10 @@ const schema = z.object({
   TRUSTED_PROXIES: z.preprocess(emptyToUndefined, z.string().optional()),
   GUEST_SIGNUPS_PER_HOUR: z.preprocess(emptyToUndefined, wholeNumber(1, 100_000_000).default(20)),
   ADMIN_SIGNIN_FAILURES_PER_MINUTE: z.preprocess(emptyToUndefined, wholeNumber(1, 100_000_000).default(30)),
+  USER_COMMANDS_PER_SECOND: z.preprocess(emptyToUndefined, wholeNumber(1, 1_000_000).optional()),
+  MAX_SOCKETS_PER_USER: z.preprocess(emptyToUndefined, wholeNumber(1, 100_000).default(8)),
+  SYNC_BYTES_PER_SECOND: z.preprocess(emptyToUndefined, wholeNumber(1024, 999_999_999).default(262_144)),
+  MAX_CONNECTIONS_PER_ADDRESS: z.preprocess(emptyToUndefined, wholeNumber(1, 10_000_000).default(256)),
 });
 
 export type Config = {
@@ -115,6 +123,10 @@ export type Config = {
   trustedProxies: string[];
   /** Sign-in limits (server/http/signInLimits.ts). */
   signIn: { guestPerHour: number; adminFailuresPerMinute: number };
+  /** Per-account budgets across all of an account's sockets (server/rooms/userLimits.ts). */
+  userLimits: { commandsPerSecond: number; socketsPerUser: number; syncBytesPerSecond: number };
+  /** Open WebSockets per client address (server/http/connectionLimits.ts). */
+  maxConnectionsPerAddress: number;
 };
 
 export class ConfigError extends Error {
@@ -168,6 +180,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     allowedHosts: parseAllowedHosts(c.ALLOWED_HOSTS),
     trustedProxies: parseTrustedProxies(c.TRUSTED_PROXIES),
     signIn: { guestPerHour: c.GUEST_SIGNUPS_PER_HOUR, adminFailuresPerMinute: c.ADMIN_SIGNIN_FAILURES_PER_MINUTE },
+    // Unset: twice the per-socket budget (two busy tabs), so raising one raises both.
+    userLimits: { commandsPerSecond: c.USER_COMMANDS_PER_SECOND ?? Math.min(1_000_000, 2 * c.RATE_LIMIT_PER_SECOND), socketsPerUser: c.MAX_SOCKETS_PER_USER, syncBytesPerSecond: c.SYNC_BYTES_PER_SECOND },
+    maxConnectionsPerAddress: c.MAX_CONNECTIONS_PER_ADDRESS,
   };
 }
 

@@ -13,13 +13,23 @@ import { expectAck, expectNack, joinPlayerRoom, joinRoom, newId, type PlayerConn
 import { serverFixture } from './support/fixture.ts';
 import { queryRows } from './support/ledger.ts';
 import { matchmake, RawRoom } from './support/rawRoom.ts';
+
+/** Colyseus' LEAVE_ROOM protocol byte: a consented leave. */
+const LEAVE_ROOM = 12;
 import { TEST_ADMIN_PASSWORD } from './support/server.ts';
 import { waitFor } from './support/wait.ts';
 import WebSocket from 'ws';
 
 // Sign-ins come "through a proxy" on loopback with made-up client addresses, so each test has its
 // own per-address budget while the server runs with the default limits.
-const fx = serverFixture('abuse', { TRUSTED_PROXIES: '127.0.0.1,::1', GUEST_SIGNUPS_PER_HOUR: '' });
+const MAX_CONNECTIONS = 16;
+const fx = serverFixture('abuse', {
+  TRUSTED_PROXIES: '127.0.0.1,::1',
+  // The defaults, except open sockets per address: small enough to reach in a test.
+  GUEST_SIGNUPS_PER_HOUR: '',
+  SYNC_BYTES_PER_SECOND: '',
+  MAX_CONNECTIONS_PER_ADDRESS: String(MAX_CONNECTIONS),
+});
 
 let nextAddress = 1;
 /** A fresh client address (TEST-NET-3, 203.0.113.0/24 and beyond), as a trusted proxy reports it. */
@@ -315,5 +325,89 @@ describe('revocable sessions', () => {
       await fx.server.stop();
       await fx.restart();
     }
+  });
+});
+
+describe('fairness between accounts', () => {
+  /** `count` raw sockets of `session` in its own player room, all "from" `from`. */
+  async function sockets(session: Session, count: number, from: string): Promise<RawRoom[]> {
+    const rooms: RawRoom[] = [];
+    for (let i = 0; i < count; i++) rooms.push(await RawRoom.join(fx.server.url, RoomName.player, session.token, {}, { 'x-forwarded-for': from }));
+    return rooms;
+  }
+
+  test('at most 8 sockets per account in player rooms: the 9th join is refused 429 RATE_LIMITED', async () => {
+    const player = await guest();
+    const open = await sockets(player, 8, address());
+    const ninth = await matchmake(fx.server.url, RoomName.player, { token: player.token });
+    assert.deepEqual(refusal(ninth), { status: 429, code: 'RATE_LIMITED' });
+    // A tab that leaves (consented, as the SDK's leave() does) frees its place at once; a dropped
+    // socket keeps it while its seat is held for a reconnection.
+    open.pop()!.sendFrame(new Uint8Array([LEAVE_ROOM]));
+    await waitFor(async () => (await matchmake(fx.server.url, RoomName.player, { token: player.token })).status === 200, 5000);
+    for (const room of open) room.close();
+  });
+
+  test('commands per account across its sockets: 4 sockets at 40/s each (under the per-socket 50) get RATE_LIMITED past 100/s', async () => {
+    const player = await guest();
+    const open = await sockets(player, 4, address());
+    for (const [s, room] of open.entries()) for (let i = 0; i < 40; i++) room.send('noop.ping', { id: `fair-${s}-${String(i).padStart(4, '0')}` });
+    await waitFor(async () => open.every((room) => room.replies.length === 40), 10_000);
+    const limited = open.flatMap((room) => room.replies).filter((r) => 'nack' in r && r.nack.code === 'RATE_LIMITED');
+    assert.ok(limited.length >= 40, `${limited.length} RATE_LIMITED of 160`);
+    assert.ok(limited.every((r) => 'nack' in r && r.nack.retryable && /from this account/.test(r.nack.message)));
+    for (const room of open) room.close();
+  });
+
+  test(`open WebSockets per address: the ${MAX_CONNECTIONS + 1}th upgrade from one address is refused 429`, async () => {
+    const from = address();
+    const players = await Promise.all([guest(), guest(), guest(), guest()]);
+    const open = (await Promise.all(players.map((p) => sockets(p, MAX_CONNECTIONS / 4, from)))).flat();
+    const extra = await guest();
+    const made = await matchmake(fx.server.url, RoomName.player, { token: extra.token });
+    const socket = RawRoom.connect(fx.server.url, made.seat!, { token: extra.token, headers: { 'x-forwarded-for': from } });
+    socket.on('error', () => undefined);
+    const status = await new Promise<number>((resolve) => {
+      socket.once('unexpected-response', (req, res) => {
+        resolve(res.statusCode ?? 0);
+        req.destroy();
+      });
+      socket.once('open', () => resolve(101));
+    });
+    assert.equal(status, 429);
+    // Another address is served meanwhile, and a closed socket frees its place.
+    const elsewhere = await RawRoom.open(fx.server.url, (await matchmake(fx.server.url, RoomName.player, { token: extra.token })).seat!, { token: extra.token, headers: { 'x-forwarded-for': address() } });
+    elsewhere.close();
+    open.pop()!.close();
+    await waitFor(async () => {
+      const seat = (await matchmake(fx.server.url, RoomName.player, { token: extra.token })).seat!;
+      return RawRoom.open(fx.server.url, seat, { token: extra.token, headers: { 'x-forwarded-for': from } }).then(
+        (room) => (room.close(), true),
+        () => false,
+      );
+    }, 5000);
+    for (const room of open) room.close();
+  });
+
+  test('events.sync: a reply stays under 64 KB (the client pages), and an account pulling past its byte budget gets RATE_LIMITED', async () => {
+    const admin = await adminTab();
+    const player = await guest();
+    const tab = await joinPlayerRoom(fx.server.url, player.token);
+    // 300 grants with 200-character reasons: about 90 KB of events in the player's stream.
+    for (let i = 0; i < 300; i++) expectAck(await admin.send(AdminCommandType.grant, { userId: player.userId, amount: 1, reason: `${String(i).padStart(3, '0')}${'r'.repeat(197)}` }));
+    await tab.waitForState((s) => s.seq >= 300);
+    const first = expectAck(await tab.send('events.sync', { afterSeq: 0 }));
+    const bytes = first.events.reduce((sum: number, e: { data: unknown }) => sum + JSON.stringify(e.data).length, 0);
+    assert.ok(first.events.length > 0 && first.events.length < 300, `${first.events.length} events in the first page`);
+    assert.ok(bytes <= 64 * 1024, `${bytes} bytes of events`);
+    assert.deepEqual(first.events.map((e: { seq: number }) => e.seq), Array.from({ length: first.events.length }, (_, i) => i + 1), 'a page is gapless from afterSeq');
+    assert.equal(first.seq, tab.state.seq, 'seq is the head, beyond the page: sync again');
+    const answers = [];
+    for (let i = 0; i < 10; i++) answers.push(await tab.send('events.sync', { afterSeq: 0 }));
+    const limited = answers.filter((r) => 'nack' in r && r.nack.code === 'RATE_LIMITED');
+    assert.ok(limited.length > 0, 'the byte budget ran out');
+    assert.ok(limited.every((r) => 'nack' in r && r.nack.retryable && /events\.sync/.test(r.nack.message)));
+    await tab.leave();
+    await admin.leave();
   });
 });
