@@ -36,6 +36,7 @@ import { UserLimits } from './rooms/userLimits.ts';
 import { resolveSecrets } from './secrets.ts';
 import { CommitPipeline } from './store/commitPipeline.ts';
 import { sqlFor } from './store/sql.ts';
+import { startRetention } from './store/retention.ts';
 import { createTransport } from './transport.ts';
 import { createFaults } from './faults.ts';
 
@@ -115,9 +116,11 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
       ...clientRoutes(CLIENT_DIST_DIR),
     }, { onRequest: gate }),
   });
+  const stopRetention = startRetention(sql, { ...config.retention, relayed: redis ? 'redis' : 'in-process' }, clock, logger);
   const stopSweeper = startEffectSweeper(sql, logger, config.effectSweepSeconds * 1000, config.effectSweepSeconds * 1000);
   server.onShutdown(async () => {
     stopSweeper();
+    stopRetention();
     enforcer.stop();
     fenceWatch.stop();
     await pipeline.flush();

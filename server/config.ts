@@ -35,6 +35,9 @@ export const CONFIG_VARIABLES = [
   'MAX_SOCKETS_PER_USER',
   'SYNC_BYTES_PER_SECOND',
   'MAX_CONNECTIONS_PER_ADDRESS',
+  'IDEMPOTENCY_WINDOW_HOURS',
+  'OUTBOX_RETENTION_HOURS',
+  'RETENTION_SWEEP_SECONDS',
 ] as const;
 
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
@@ -92,6 +95,9 @@ const schema = z.object({
   MAX_SOCKETS_PER_USER: z.preprocess(emptyToUndefined, wholeNumber(1, 100_000).default(8)),
   SYNC_BYTES_PER_SECOND: z.preprocess(emptyToUndefined, wholeNumber(1024, 999_999_999).default(262_144)),
   MAX_CONNECTIONS_PER_ADDRESS: z.preprocess(emptyToUndefined, wholeNumber(1, 10_000_000).default(256)),
+  IDEMPOTENCY_WINDOW_HOURS: z.preprocess(emptyToUndefined, wholeNumber(24, 87_600).default(24)),
+  OUTBOX_RETENTION_HOURS: z.preprocess(emptyToUndefined, wholeNumber(1, 87_600).default(168)),
+  RETENTION_SWEEP_SECONDS: z.preprocess(emptyToUndefined, wholeNumber(1, 86_400).default(300)),
 });
 
 export type Config = {
@@ -127,6 +133,8 @@ export type Config = {
   userLimits: { commandsPerSecond: number; socketsPerUser: number; syncBytesPerSecond: number };
   /** Open WebSockets per client address (server/http/connectionLimits.ts). */
   maxConnectionsPerAddress: number;
+  /** How long stored replies and relayed events are kept (server/store/retention.ts). */
+  retention: { idempotencyWindowHours: number; outboxRetentionHours: number; sweepSeconds: number };
 };
 
 export class ConfigError extends Error {
@@ -183,6 +191,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     // Unset: twice the per-socket budget (two busy tabs), so raising one raises both.
     userLimits: { commandsPerSecond: c.USER_COMMANDS_PER_SECOND ?? Math.min(1_000_000, 2 * c.RATE_LIMIT_PER_SECOND), socketsPerUser: c.MAX_SOCKETS_PER_USER, syncBytesPerSecond: c.SYNC_BYTES_PER_SECOND },
     maxConnectionsPerAddress: c.MAX_CONNECTIONS_PER_ADDRESS,
+    retention: { idempotencyWindowHours: c.IDEMPOTENCY_WINDOW_HOURS, outboxRetentionHours: c.OUTBOX_RETENTION_HOURS, sweepSeconds: c.RETENTION_SWEEP_SECONDS },
   };
 }
 

@@ -29,6 +29,8 @@ const fx = serverFixture('abuse', {
   GUEST_SIGNUPS_PER_HOUR: '',
   SYNC_BYTES_PER_SECOND: '',
   MAX_CONNECTIONS_PER_ADDRESS: String(MAX_CONNECTIONS),
+  // Retention sweeps every second (the windows stay the defaults; rows are aged by hand).
+  RETENTION_SWEEP_SECONDS: '1',
 });
 
 let nextAddress = 1;
@@ -407,6 +409,35 @@ describe('fairness between accounts', () => {
     const limited = answers.filter((r) => 'nack' in r && r.nack.code === 'RATE_LIMITED');
     assert.ok(limited.length > 0, 'the byte budget ran out');
     assert.ok(limited.every((r) => 'nack' in r && r.nack.retryable && /events\.sync/.test(r.nack.message)));
+    await tab.leave();
+    await admin.leave();
+  });
+});
+
+describe('retention', () => {
+  test('replies past the idempotency window and relayed events past retention are pruned; the ledger is not; events.sync answers a snapshot, never a gap', async () => {
+    const admin = await adminTab();
+    const player = await guest();
+    const tab = await joinPlayerRoom(fx.server.url, player.token);
+    for (let i = 0; i < 5; i++) expectAck(await admin.send(AdminCommandType.grant, { userId: player.userId, amount: 10, reason: `retention ${i}` }));
+    expectAck(await tab.send('streak.claim', {}));
+    const stream = `player:${player.userId}`;
+    const [{ head }] = (await queryRows<{ head: number }>(fx.db.url, `SELECT max(seq)::int AS head FROM outbox WHERE stream = $1`, [stream])) as [{ head: number }];
+    assert.ok(head > 6, `${head} events`);
+    const count = async (table: string, where: string) => Number((await queryRows<{ n: number }>(fx.db.url, `SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, [player.userId]))[0]!.n);
+    const replies = await count('command_results', 'actor = $1');
+    const transfers = await count('transfers', 'from_account = $1 OR to_account = $1');
+    assert.ok(replies >= 6, `${replies} stored replies`);
+    // Age everything but one reply past the 24 h window, and the stream's events past the 168 h one.
+    await queryRows(fx.db.url, `UPDATE command_results SET created_at = now() - interval '25 hours' WHERE actor = $1 AND command_id <> (SELECT max(command_id) FROM command_results WHERE actor = $1)`, [player.userId]);
+    await queryRows(fx.db.url, `UPDATE command_results SET created_at = now() - interval '23 hours' WHERE actor = $1 AND command_id = (SELECT max(command_id) FROM command_results WHERE actor = $1)`, [player.userId]);
+    await queryRows(fx.db.url, `UPDATE outbox SET created_at = now() - interval '169 hours' WHERE stream = 'player:' || $1`, [player.userId]);
+    await waitFor(async () => (await count('command_results', 'actor = $1')) === 1 && (await count('outbox', `stream = 'player:' || $1`)) === 1, 10_000);
+    const [kept] = await queryRows<{ seq: number }>(fx.db.url, `SELECT seq::int FROM outbox WHERE stream = $1`, [stream]);
+    assert.equal(kept!.seq, head, "the stream's newest event is kept: it marks where the stream starts");
+    assert.equal(await count('transfers', 'from_account = $1 OR to_account = $1'), transfers, 'the ledger is never pruned');
+    assert.deepEqual(expectAck(await tab.send('events.sync', { afterSeq: 0 })), { snapshot: true, seq: head }, 'older seqs: a snapshot answer');
+    assert.deepEqual(expectAck(await tab.send('events.sync', { afterSeq: head - 1 })).events.map((e: { seq: number }) => e.seq), [head]);
     await tab.leave();
     await admin.leave();
   });
