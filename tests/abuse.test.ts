@@ -442,3 +442,16 @@ describe('retention', () => {
     await admin.leave();
   });
 });
+
+// Last in the file: it locks every address out of /auth/admin for the rest of the minute.
+describe('admin password spray (last)', () => {
+  test('wrong passwords spread over many addresses: past 30 in a minute every admin sign-in is refused 429, the right one too', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 40; i++) statuses.push((await post('/auth/admin', { password: `spray-${i}` }, { 'x-forwarded-for': address() })).status);
+    assert.deepEqual(statuses.slice(0, 30), Array(30).fill(401));
+    assert.deepEqual(statuses.slice(30), Array(10).fill(429));
+    const right = await post('/auth/admin', { password: TEST_ADMIN_PASSWORD }, { 'x-forwarded-for': address() });
+    assert.equal(right.status, 429);
+    assert.ok(Number(right.headers.get('retry-after')) >= 1);
+  });
+});
