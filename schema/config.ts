@@ -27,8 +27,10 @@ export const ENTITIES = [Account, Transfer, Player, CommandResult, OutboxEvent, 
 export const MIGRATIONS_PATH = path.join(import.meta.dirname, 'migrations');
 
 export type OrmConfigExtra = {
-  /** Upper bound of the connection pool; the embedded server must accept at least this many. */
+  /** Upper bound of the connection pool. */
   poolMax?: number;
+  /** How long a query waits for a free connection before it fails (pg's connectionTimeoutMillis). */
+  acquireTimeoutMs?: number;
 };
 
 export function ormConfig(clientUrl: string, extra: OrmConfigExtra = {}): Options {
@@ -38,6 +40,7 @@ export function ormConfig(clientUrl: string, extra: OrmConfigExtra = {}): Option
     extensions: [Migrator],
     debug: false,
     pool: { min: 1, max: extra.poolMax ?? 10 },
+    ...(extra.acquireTimeoutMs ? { driverOptions: { connectionTimeoutMillis: extra.acquireTimeoutMs } } : {}),
     migrations: {
       path: MIGRATIONS_PATH,
       // Node 24 imports the generated .ts files natively (type stripping), no build step.

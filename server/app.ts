@@ -39,6 +39,7 @@ import { sqlFor } from './store/sql.ts';
 import { startRetention } from './store/retention.ts';
 import { createTransport } from './transport.ts';
 import { createFaults } from './faults.ts';
+import { shutdownDeadline } from './shutdown.ts';
 
 // Built by `npm run build:client` (client/build.ts); `npm start` builds it when missing.
 const CLIENT_DIST_DIR = path.resolve(import.meta.dirname, '../client/dist');
@@ -118,18 +119,33 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
   });
   const stopRetention = startRetention(sql, { ...config.retention, relayed: redis ? 'redis' : 'in-process' }, clock, logger);
   const stopSweeper = startEffectSweeper(sql, logger, config.effectSweepSeconds * 1000, config.effectSweepSeconds * 1000);
-  server.onShutdown(async () => {
+  const deadline = shutdownDeadline(config.shutdownTimeoutSeconds * 1000, logger, () => ({
+    rooms: matchMaker.stats.local.roomCount,
+    clients: matchMaker.stats.local.ccu,
+    uncommitted: pipeline.depth,
+  }));
+  // SIGTERM/SIGINT, first step: nothing new starts (sweeps, fence reads, commits), and what was
+  // submitted gets a bounded time to commit before the rooms close their clients.
+  server.onBeforeShutdown(async () => {
+    deadline.arm();
     stopSweeper();
     stopRetention();
     enforcer.stop();
     fenceWatch.stop();
-    await pipeline.flush();
+    const abandoned = await pipeline.drain(deadline.drainGraceMs);
+    if (abandoned > 0) logger.warn({ abandoned }, 'commands not committed before shutdown were refused as UNAVAILABLE; their clients resend them');
+  });
+  server.onShutdown(async () => {
     await relay.stop();
     redis?.disconnect();
     await database.close();
   });
   await server.listen(config.port, '0.0.0.0');
   enforcer.start();
+  // Every client that joins a room while it is being created waits on one presence channel for
+  // it: fifty players arriving at once are fifty listeners, not a leak (Node warns past ten).
+  // The matchmaker has its presence once the server listens.
+  matchMaker.presence.setMaxListeners(0);
   logger.info({ port: config.port, transport: name, mode: database.mode }, 'coffer is listening');
   return { server, database, transport: name, pipeline, port: config.port };
 }

@@ -19,6 +19,7 @@ export const CONFIG_VARIABLES = [
   'RATE_LIMIT_PER_SECOND',
   'MAX_PAYLOAD_BYTES',
   'EFFECT_SWEEP_SECONDS',
+  'SHUTDOWN_TIMEOUT_SECONDS',
   'CRASH_BETTING_MS',
   'CRASH_PAUSE_MS',
   'CRASH_GROWTH_PER_SECOND',
@@ -76,6 +77,7 @@ const schema = z.object({
   RATE_LIMIT_PER_SECOND: z.preprocess(emptyToUndefined, wholeNumber(1, 1_000_000).default(50)),
   MAX_PAYLOAD_BYTES: z.preprocess(emptyToUndefined, wholeNumber(256, 1_048_576).default(4096)),
   EFFECT_SWEEP_SECONDS: z.preprocess(emptyToUndefined, wholeNumber(1, 3600).default(5)),
+  SHUTDOWN_TIMEOUT_SECONDS: z.preprocess(emptyToUndefined, wholeNumber(2, 600).default(10)),
   CRASH_BETTING_MS: z.preprocess(emptyToUndefined, wholeNumber(100, 600_000).default(5000)),
   CRASH_PAUSE_MS: z.preprocess(emptyToUndefined, wholeNumber(0, 600_000).default(3000)),
   CRASH_GROWTH_PER_SECOND: z.preprocess(
@@ -115,6 +117,8 @@ export type Config = {
   maxPayloadBytes: number;
   /** How often unapplied cross-room effects are delivered again. */
   effectSweepSeconds: number;
+  /** SIGTERM to exit: past this the process logs what it abandons and exits 1 (shutdown.ts). */
+  shutdownTimeoutSeconds: number;
   crash: { bettingMs: number; pauseMs: number; growthPerSecond: number };
   /** Prefix of every Redis key Coffer and Colyseus write: deployments sharing a Redis stay apart. */
   redisKeyPrefix: string;
@@ -180,6 +184,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     rateLimitPerSecond: c.RATE_LIMIT_PER_SECOND,
     maxPayloadBytes: c.MAX_PAYLOAD_BYTES,
     effectSweepSeconds: c.EFFECT_SWEEP_SECONDS,
+    shutdownTimeoutSeconds: c.SHUTDOWN_TIMEOUT_SECONDS,
     crash: { bettingMs: c.CRASH_BETTING_MS, pauseMs: c.CRASH_PAUSE_MS, growthPerSecond: c.CRASH_GROWTH_PER_SECOND },
     redisKeyPrefix: c.REDIS_KEY_PREFIX,
     relay: { pollMs: c.RELAY_POLL_MS, streamMaxLen: c.RELAY_STREAM_MAXLEN },

@@ -10,8 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { MIGRATIONS_PATH, SYSTEM_ACCOUNTS } from '../schema/config.ts';
 import { pendingMigrations } from '../schema/migrate.ts';
 import { openDatabase } from '../server/db/database.ts';
-import { startEmbeddedPostgres } from '../server/db/embedded.ts';
-import { pgClient } from './support/db.ts';
+import { NestedConnectionError, sqlFor } from '../server/store/sql.ts';
 
 describe('embedded database', () => {
   let root: string;
@@ -24,18 +23,46 @@ describe('embedded database', () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  test('startEmbeddedPostgres serves several connections at once to the stock pg driver', async () => {
+  test('every reader and writer shares the one PGlite session without their statements colliding', async () => {
     // A parent directory that does not exist yet: it must be created, not fail.
-    const server = await startEmbeddedPostgres(path.join(root, 'nested', 'raw'), { maxConnections: 3 });
-    const clients = [0, 1, 2].map(() => pgClient(server.url));
+    const db = await openDatabase({ dataDir: path.join(root, 'nested', 'concurrent'), migrate: true, poolMax: 8 });
     try {
-      assert.match(server.url, /^postgres:\/\/postgres:postgres@127\.0\.0\.1:\d+\/postgres$/);
-      await Promise.all(clients.map(c => c.connect()));
-      const answers = await Promise.all(clients.map((c, i) => c.query<{ n: number }>('select $1::int as n', [i])));
-      assert.deepEqual(answers.map(a => a.rows[0].n), [0, 1, 2]);
+      const sql = await sqlFor(db.orm);
+      await sql.query(`create table hits (k int primary key, n int not null)`);
+      // What broke when several pool connections shared the session: the same named statement
+      // prepared by two connections (42P05), extended-protocol portals of one connection run by
+      // another, one connection's transaction swallowing another's statements. 60 transactions,
+      // 60 named reads and MikroORM's own queries, all at once.
+      const writes = Array.from({ length: 60 }, (_, k) =>
+        sql.transaction(async (trx) => {
+          await sql.query('insert into hits (k, n) values ($1, 0)', [k], trx, 'coffer_test_insert');
+          await sql.query('update hits set n = n + $2 where k = $1', [k, k], trx, 'coffer_test_update');
+        }),
+      );
+      const reads = Array.from({ length: 60 }, (_, i) => sql.query<{ n: number }>('select $1::int as n', [i], undefined, 'coffer_test_read'));
+      const orm = Array.from({ length: 20 }, () => db.orm.em.fork().execute(`select count(*)::int as c from accounts`));
+      await Promise.all([...writes, ...reads, ...orm]);
+      assert.deepEqual((await Promise.all(reads)).map((rows) => rows[0].n), Array.from({ length: 60 }, (_, i) => i));
+      const [{ count, total }] = await sql.query<{ count: number; total: number }>('select count(*)::int as count, sum(n)::int as total from hits');
+      assert.equal(count, 60);
+      assert.equal(total, (59 * 60) / 2);
     } finally {
-      await Promise.all(clients.map(c => c.end()));
-      await server.close();
+      await db.close();
+    }
+  });
+
+  test('waiting on a second connection from inside a transaction is refused, not a silent deadlock', async () => {
+    const db = await openDatabase({ dataDir: path.join(root, 'nested-use'), migrate: true });
+    try {
+      const sql = await sqlFor(db.orm);
+      await assert.rejects(
+        sql.transaction(async () => sql.query('select 1')),
+        (error: unknown) => error instanceof NestedConnectionError && /outside the open transaction/.test(error.message),
+      );
+      // The refused work left the one connection usable.
+      assert.deepEqual(await sql.query('select 2 as n'), [{ n: 2 }]);
+    } finally {
+      await db.close();
     }
   });
 

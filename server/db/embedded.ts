@@ -1,7 +1,8 @@
 /**
  * Embedded PostgreSQL for running Coffer without services: PGlite (Postgres compiled to WASM, one
  * session) behind pglite-socket's wire-protocol server, so the stock `pg` driver in
- * @mikro-orm/postgresql, the same migrations and the same SQL run against it unchanged.
+ * @mikro-orm/postgresql, the same migrations and the same SQL run against it unchanged. The
+ * process talks to it through exactly one connection (database.ts says why).
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -19,12 +20,11 @@ export type EmbeddedPostgres = {
 // does no authentication, but `pg` wants a user and a database name in the URL.
 const USER = 'postgres';
 const DATABASE = 'postgres';
-const DEFAULT_MAX_CONNECTIONS = 8;
+/** One live connection, plus one slot of headroom: the socket server frees a slot only after a
+ *  closed socket's handler has run, so a pool replacing a broken connection briefly holds two. */
+const MAX_CONNECTIONS = 2;
 
-export async function startEmbeddedPostgres(
-  dataDir: string,
-  opts: { maxConnections?: number } = {},
-): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
   // PGlite creates the data directory itself, but not its missing parents.
   await mkdir(dataDir, { recursive: true });
   const db = await PGlite.create(path.join(dataDir, 'pg'));
@@ -32,10 +32,7 @@ export async function startEmbeddedPostgres(
     db,
     host: '127.0.0.1',
     port: 0, // the OS picks a free port; start() records it
-    // The default is 1: a pool larger than this gets "Too many connections" on its extra sockets.
-    // PGlite still runs one statement at a time (and keeps a transaction on the socket that opened it);
-    // these are multiplexed connections, not parallelism.
-    maxConnections: opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+    maxConnections: MAX_CONNECTIONS,
   });
   try {
     await server.start();

@@ -295,9 +295,10 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
           return {
             result,
             events: [],
-            write: async (trx) => {
-              // The owner debits first (DESIGN.md rule 6); if this transaction then fails, the
-              // settlement finds the stake in escrow without a recorded bet and refunds it.
+            prepare: async () => {
+              // The owner debits first, in its own commit (DESIGN rule 6); if the table's
+              // transaction then fails, the settlement finds the stake in escrow without a
+              // recorded bet and refunds it.
               const stake = await callPlayerRoom<Reply>(userId, 'crashBet', [{ table: this.#table, roundId: round.roundId, id: command.id, amount: command.amount }]);
               if ('nack' in stake) throw new DomainError(stake.nack.code, stake.nack.message, stake.nack.retryable);
               const staked = stake.ack.result as CrashStakeResult;
@@ -307,8 +308,8 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
                 throw new DomainError('CONFLICT', `this bet was placed for round ${staked.roundId}, which is over; its stake is refunded when that round settles; bet again with a new id`);
               }
               result.balance = staked.balance;
-              await saveBets(deps.sql, trx, this.#table, round.roundId, round.bets);
             },
+            write: (trx) => saveBets(deps.sql, trx, this.#table, round.roundId, round.bets),
             apply: () => {
               this.#round = round;
               this.state.bets.set(userId, new CrashBetState().assign({ amount: command.amount, cashedOutAt: 0, payout: 0 }));

@@ -101,7 +101,8 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
     }
 
     onBeforeShutdown() {
-      // Acknowledge what is in flight before the sockets close; clients then reconnect elsewhere.
+      // The pipeline was drained first (app.ts): what was in flight is acknowledged or refused.
+      // Clients then reconnect elsewhere. (A disconnect that fails has no client left to tell.)
       void deps.pipeline.flush().finally(() => this.disconnect(CloseCode.RECONNECT).catch(() => undefined));
     }
 

@@ -18,9 +18,18 @@ import { ack, failureReply, nack, type Reply } from './replies.ts';
 
 export type SerialDeps = { sql: Sql; clock: Clock; logger: Logger; fenceWatch: FenceWatch };
 
-/** What a shared-room command decided: the reply, the events, its own writes and, after the
+/** What a shared-room command decided: the reply, the events, what must happen before its
+ *  transaction (a call to another room, which commits on its own), its own writes and, after the
  *  commit, how memory changes. */
-export type SharedDecision<R> = { result: R; events: DomainEvent[]; write?: (trx: Queryable) => Promise<void>; apply?: () => void };
+export type SharedDecision<R> = {
+  result: R;
+  events: DomainEvent[];
+  /** Runs before the transaction opens: no remote call ever waits inside a transaction, which
+   *  would hold a connection (the only one, in embedded mode) and a row lock while it waits. */
+  prepare?: () => Promise<void>;
+  write?: (trx: Queryable) => Promise<void>;
+  apply?: () => void;
+};
 
 export type SerialHooks = {
   committed(events: WireEvent[]): void;
@@ -105,6 +114,11 @@ export class SerialWriter {
     let decision: SharedDecision<unknown>;
     try {
       decision = decide();
+    } catch (error) {
+      return failureReply(id, error, this.#deps.logger, { writer: this.#writerId, actor });
+    }
+    try {
+      await decision.prepare?.();
     } catch (error) {
       return failureReply(id, error, this.#deps.logger, { writer: this.#writerId, actor });
     }

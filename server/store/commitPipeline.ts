@@ -41,6 +41,10 @@ export class CommitPipeline {
   /** Writer accounts with a mutation in a batch in flight. */
   readonly #busy = new Set<string>();
   #idleWaiters: Array<() => void> = [];
+  /** Every submission not settled yet, queued or in a batch in flight. */
+  readonly #unsettled = new Set<Pending>();
+  #closed = false;
+  #draining: Promise<number> | undefined;
   /** Writers (account@epoch) that had a mutation fail: their later mutations were computed on
    *  top of it, so they must fail too, never commit on their own. */
   readonly #poisoned = new Set<string>();
@@ -56,14 +60,24 @@ export class CommitPipeline {
   }
 
   submit(mutation: Mutation): Promise<void> {
-    return new Promise((resolve, reject) => {
+    return new Promise((settleOk, settleFailed) => {
+      const pending: Pending = {
+        mutation,
+        resolve: () => (this.#unsettled.delete(pending), settleOk()),
+        reject: (error) => (this.#unsettled.delete(pending), settleFailed(error)),
+      };
+      if (this.#closed) {
+        this.#reject(pending, 'unavailable', new Error('the server is shutting down'));
+        return;
+      }
       try {
         checkMutation(mutation);
       } catch (error) {
-        this.#reject({ mutation, resolve, reject }, 'rejected', error);
+        this.#reject(pending, 'rejected', error);
         return;
       }
-      this.#queue.push({ mutation, resolve, reject });
+      this.#unsettled.add(pending);
+      this.#queue.push(pending);
       this.#observer?.queueDepth(this.#queue.length);
       if (!this.#scheduled) {
         // Gather everything submitted in this turn of the event loop into one batch.
@@ -80,6 +94,27 @@ export class CommitPipeline {
   flush(): Promise<void> {
     if (this.#queue.length === 0 && this.#inflight === 0) return Promise.resolve();
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  /**
+   * Shutdown: refuses new work, lets what was submitted commit for up to `graceMs`, then fails
+   * whatever has not settled as `unavailable`. Those commands were never acknowledged (an ack
+   * waits for its commit), so their clients resend them with the same id, and a batch whose
+   * COMMIT still lands is answered from its stored replies. Resolves to the number given up.
+   */
+  drain(graceMs: number): Promise<number> {
+    this.#closed = true;
+    this.#draining ??= (async () => {
+      let timer: NodeJS.Timeout | undefined;
+      const expired = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+      await Promise.race([this.flush(), expired]);
+      clearTimeout(timer);
+      const abandoned = [...this.#unsettled];
+      this.#queue = [];
+      for (const p of abandoned) this.#reject(p, 'unavailable', new Error('the server shut down before this command committed'));
+      return abandoned.length;
+    })();
+    return this.#draining;
   }
 
   /** A writer that reloaded under a new epoch starts clean. */

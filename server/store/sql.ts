@@ -2,6 +2,7 @@
 // used directly. Statements that run per batch or per room load are named, so each connection
 // parses and plans them once and afterwards receives only their parameters (MikroORM's `execute`
 // would inline parameters into fresh SQL text every time).
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Pool, PoolClient } from 'pg';
 
@@ -17,18 +18,34 @@ export async function sqlFor(orm: MikroORM): Promise<Sql> {
   return sqlOverPool((await orm.em.getConnection().getNativeClient()) as Pool);
 }
 
+/** Work that would wait for a second connection while its own transaction holds one. */
+export class NestedConnectionError extends Error {}
+
 /** The same over any `pg` pool (tools and tests that run without MikroORM). */
 export function sqlOverPool(pool: Pool): Sql {
+  // The transaction the current async call chain is inside, while it is open. Asking the pool
+  // for another connection from there waits on itself when the pool has one connection (embedded
+  // mode: database.ts) and starves the pool under load when it has a few, so it is refused
+  // loudly instead: pass `trx` along, or do the work before or after the transaction.
+  const openTransaction = new AsyncLocalStorage<{ open: boolean }>();
+  const refuseNested = (what: string) => {
+    if (openTransaction.getStore()?.open) {
+      throw new NestedConnectionError(`${what} outside the open transaction, from inside it: pass the transaction's connection, or move the work out of the transaction`);
+    }
+  };
   return {
     async query<T>(text: string, params: readonly unknown[] = [], on?: Queryable, name?: string) {
+      if (!on) refuseNested('a query');
       const result = await (on ?? pool).query({ text, values: [...params], ...(name ? { name } : {}) });
       return result.rows as T[];
     },
     async transaction<T>(work: (trx: Queryable) => Promise<T>) {
+      refuseNested('a second transaction');
       const client = await pool.connect();
+      const scope = { open: true };
       try {
         await client.query('BEGIN');
-        const value = await work(client);
+        const value = await openTransaction.run(scope, () => work(client));
         await client.query('COMMIT');
         return value;
       } catch (error) {
@@ -36,6 +53,7 @@ export function sqlOverPool(pool: Pool): Sql {
         await client.query('ROLLBACK').catch(() => undefined);
         throw error;
       } finally {
+        scope.open = false;
         client.release();
       }
     },
