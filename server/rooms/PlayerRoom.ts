@@ -11,7 +11,7 @@ import { loadPlayer } from '../store/playerStore.ts';
 import { authenticate, authorizePlayerRoom, checkProtocol, refuse } from './joinAuth.ts';
 import { PlayerWriter, type WriterDeps } from './playerWriter.ts';
 import { RateLimiter, type RateVerdict } from './rateLimiter.ts';
-import type { UserLimits } from './userLimits.ts';
+import { AccountSockets, type UserLimits } from './userLimits.ts';
 import { assertPlayerRoomAccess, assertReconnectAllowed } from './roomAccess.ts';
 import type { Sessions } from '../auth/sessions.ts';
 import { grantGold } from '../domain/grant.ts';
@@ -36,6 +36,7 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
     readonly #limits = new WeakMap<Client, RateLimiter>();
     /** Clients whose seat onJoin refused (roomAccess.ts): never counted, never kept for a reconnection. */
     readonly #refused = new WeakSet<Client>();
+    readonly #places = new AccountSockets(deps.userLimits);
 
     static async onAuth(token: string | undefined, options: Record<string, unknown>, _context: AuthContext): Promise<Identity> {
       checkProtocol(options);
@@ -75,7 +76,7 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
     onJoin(client: Client, _options: unknown, auth: Identity | undefined) {
       try {
         assertPlayerRoomAccess(auth, this.#writer!.userId);
-        if (auth!.role !== 'admin' && !deps.userLimits.admit(auth!.userId)) throw tooManySockets(deps.userLimits);
+        if (!this.#places.take(client, auth!)) throw tooManySockets(deps.userLimits);
       } catch (refusal) {
         this.#refused.add(client);
         throw refusal;
@@ -85,9 +86,11 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
 
     async onReconnect(client: Client) {
       await assertReconnectAllowed(client.auth as Identity | undefined, this.#writer!.userId, deps.sessions);
+      if (!this.#places.take(client, client.auth as Identity)) throw tooManySockets(deps.userLimits);
     }
 
     async onDrop(client: Client, code?: number) {
+      this.#places.give(client);
       // A refused seat, a kick or a flood ends the session: no seat is kept for a reconnection.
       if (this.#refused.has(client) || code === CloseCode.KICKED || code === CloseCode.RATE_LIMITED) return;
       await this.allowReconnection(client, RECONNECT_SECONDS).catch(() => undefined);
@@ -96,8 +99,7 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
     onLeave(client: Client) {
       if (this.#refused.has(client)) return;
       deps.metrics.clients.dec();
-      const identity = client.auth as Identity | undefined;
-      if (identity && identity.role !== 'admin') deps.userLimits.release(identity.userId);
+      this.#places.give(client);
     }
 
     onBeforeShutdown() {

@@ -1,7 +1,7 @@
 // Per-account budgets with an injected clock.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { UserLimits } from './userLimits.ts';
+import { AccountSockets, UserLimits } from './userLimits.ts';
 
 function fakeClock(start = 1_000_000) {
   const clock = { t: start, now: () => clock.t };
@@ -28,4 +28,16 @@ test('sockets per account are counted in and out; commands and sync bytes are pe
   assert.ok(limits.hasRoomFor('u'));
   limits.release('u');
   assert.ok(limits.admit('u') && limits.admit('u'), 'all released: a fresh budget');
+});
+
+test("a room's clients hold places while live: a drop gives the place back, a reconnection takes one; admins hold none", () => {
+  const limits = new UserLimits({ socketsPerUser: 1, commandsPerSecond: 10, syncBytesPerSecond: 1000 }, fakeClock());
+  const places = new AccountSockets(limits);
+  const [tab, reconnected, second] = [{}, {}, {}];
+  assert.ok(places.take(tab, { userId: 'u', role: 'player' }));
+  assert.equal(places.take(second, { userId: 'u', role: 'player' }), false);
+  places.give(tab);
+  places.give(tab);
+  assert.ok(places.take(reconnected, { userId: 'u', role: 'player' }), 'the dropped place is free again, once');
+  assert.ok(places.take({}, { userId: 'admin', role: 'admin' }) && places.take({}, { userId: 'admin', role: 'admin' }));
 });

@@ -68,3 +68,32 @@ export class UserLimits {
     if (budget) budget.syncBytes -= bytes;
   }
 }
+
+/**
+ * Which clients of a room hold one of their account's socket places. A place is held by a live
+ * socket only: a dropped client gives it back at once (its seat may wait for a reconnection, but a
+ * flaky network must not lock the account out), and a reconnection takes one again. Admins hold
+ * none.
+ */
+export class AccountSockets {
+  readonly #limits: UserLimits;
+  readonly #held = new WeakMap<object, string>();
+
+  constructor(limits: UserLimits) {
+    this.#limits = limits;
+  }
+
+  take(client: object, identity: { userId: string; role: string }): boolean {
+    if (identity.role === 'admin' || this.#held.has(client)) return true;
+    if (!this.#limits.admit(identity.userId)) return false;
+    this.#held.set(client, identity.userId);
+    return true;
+  }
+
+  give(client: object): void {
+    const userId = this.#held.get(client);
+    if (userId === undefined) return;
+    this.#held.delete(client);
+    this.#limits.release(userId);
+  }
+}
