@@ -9,6 +9,7 @@ import { RoomName } from '../shared/protocol.ts';
 import { createSessions } from './auth/sessions.ts';
 import { createTokens } from './auth/tokens.ts';
 import { createSessionEnforcer } from './auth/sessionEnforcer.ts';
+import { reconnectGuard } from './auth/reconnectGuard.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { connectRedis } from './db/redis.ts';
@@ -77,8 +78,9 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
   // Every route and every WebSocket upgrade: first the Host (DNS rebinding), then the Origin.
   const gate = (request: Request) => hosts.check(request) ?? origins.check(request);
   pinJoinByIdToRoomOwner();
+  const reconnects = reconnectGuard(tokens);
   const connections = new ConnectionLimits(config.maxConnectionsPerAddress, new Set(config.trustedProxies));
-  const { transport, name } = await createTransport(config.transport, config.maxPayloadBytes, logger, (request) => gate(request) ?? connections.check(request), undefined, connections);
+  const { transport, name } = await createTransport(config.transport, config.maxPayloadBytes, logger, async (request) => gate(request) ?? connections.check(request) ?? (await reconnects(request)), undefined, connections);
   metrics.transport.set({ transport: name }, 1);
   // Who this process is among the others: it names its relay consumer group.
   const identity = config.publicAddress ?? `${hostname()}:${config.port}`;

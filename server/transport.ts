@@ -24,7 +24,7 @@ export const HTTP_REQUEST_TIMEOUT_MS = 30_000;
 export const MAX_HTTP_BODY_BYTES = 64 * 1024;
 
 /** Runs before every WebSocket upgrade; a Response refuses it (the Origin allowlist). */
-export type BeforeUpgrade = (request: Request) => Response | undefined;
+export type BeforeUpgrade = (request: Request) => Response | undefined | Promise<Response | undefined>;
 
 /** Told of every WebSocket that opens (with its upgrade's headers) and closes (connectionLimits.ts). */
 export type SocketCounter = { opened(headers: Headers): string; closed(address: string): void };

@@ -262,20 +262,32 @@ describe('revocable sessions', () => {
     const admin = await adminTab();
     const player = await guest();
     const tab = await joinPlayerRoom(fx.server.url, player.token);
-    const reconnectionToken = tab.room.reconnectionToken;
-    const closed = closeCode(tab);
+    const board = await joinRoom(fx.server.url, player.token, RoomName.board, BoardState);
+    const closed = [closeCode(tab), closeCode(board)];
     const result = expectAck(await admin.send(AdminCommandType.kick, { userId: player.userId, reason: 'cheating', banSeconds: 600 }));
     assert.equal(result.kicked, 1);
     assert.ok(Date.parse(result.bannedUntil) > Date.now() + 590_000, result.bannedUntil);
-    assert.equal(await closed, CloseCode.KICKED);
+    assert.deepEqual(await Promise.all(closed), [CloseCode.KICKED, CloseCode.KICKED]);
     const again = await matchmake(fx.server.url, RoomName.player, { token: player.token });
     assert.deepEqual(refusal(again), { status: 403, code: 'FORBIDDEN' });
     assert.match(again.error!, /banned until/);
-    await assert.rejects(new Client(fx.server.url).reconnect(reconnectionToken, PlayerState), 'the kicked seat is not kept for a reconnection');
-    // Without a ban, a kick only closes the sockets.
+    const withToken = () => {
+      const client = new Client(fx.server.url);
+      client.auth.token = player.token;
+      return client;
+    };
+    await assert.rejects(withToken().reconnect(tab.room.reconnectionToken, PlayerState), 'the player room kept no seat for a reconnection');
+    await assert.rejects(withToken().reconnect(board.room.reconnectionToken, BoardState), 'the board room kept a seat, but the reconnection is refused');
+    // Without a ban, a kick only closes the sockets: the player joins again, or reconnects.
     const other = await guest();
     const otherTab = await joinPlayerRoom(fx.server.url, other.token);
+    const otherBoard = await joinRoom(fx.server.url, other.token, RoomName.board, BoardState);
+    const otherClosed = closeCode(otherBoard);
     assert.deepEqual(expectAck(await admin.send(AdminCommandType.kick, { userId: other.userId, reason: 'calm down' })), { kicked: 1 });
+    assert.equal(await otherClosed, CloseCode.KICKED);
+    const reconnecting = new Client(fx.server.url);
+    reconnecting.auth.token = other.token;
+    await (await reconnecting.reconnect(otherBoard.room.reconnectionToken, BoardState)).leave(true);
     await otherTab.waitForState(() => true);
     const back = await joinPlayerRoom(fx.server.url, other.token);
     await back.leave();
