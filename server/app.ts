@@ -113,6 +113,7 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
         admin: new AdminSignInGuard(config.signIn.adminFailuresPerMinute, clock),
         guest: new GuestSignUpLimit(config.signIn.guestPerHour, clock),
         trustedProxies: new Set(config.trustedProxies),
+        logger,
       }, sessions),
       ...healthRoutes(checks, metrics, () => matchMaker.state === matchMaker.MatchMakerState.SHUTTING_DOWN),
       ...shopRoutes(sql),

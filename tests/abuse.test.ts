@@ -190,6 +190,7 @@ describe('sign-in limits', () => {
     assert.equal(right.status, 429, 'the right password is refused while locked out');
     assert.equal(((await right.json()) as { code: string }).code, 'RATE_LIMITED');
     assert.equal((await post('/auth/admin', { password: TEST_ADMIN_PASSWORD }, { 'x-forwarded-for': address() })).status, 200, 'other addresses are served');
+    assert.ok(fx.server.output().includes(`"address":"${from}"`) && fx.server.output().includes('admin sign-in locked out'), 'the lockout is logged with the address');
   });
 });
 

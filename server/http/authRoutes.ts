@@ -4,6 +4,7 @@ import { createEndpoint } from '@colyseus/core';
 import { z } from 'zod';
 import type { Sessions } from '../auth/sessions.ts';
 import type { Tokens } from '../auth/tokens.ts';
+import type { Logger } from '../observability/logger.ts';
 import { controlCharacterMessage, isPlainText } from '../../shared/plainText.ts';
 import { clientAddress } from './clientAddress.ts';
 import { httpError, json, rateLimited } from './json.ts';
@@ -26,7 +27,7 @@ function invalid(error: z.ZodError): Response {
   return httpError(400, 'INVALID_INPUT', error.issues[0].message);
 }
 
-export type SignInLimits = { admin: AdminSignInGuard; guest: GuestSignUpLimit; trustedProxies: ReadonlySet<string> };
+export type SignInLimits = { admin: AdminSignInGuard; guest: GuestSignUpLimit; trustedProxies: ReadonlySet<string>; logger: Pick<Logger, 'warn'> };
 
 export function authRoutes(tokens: Tokens, adminPassword: string, limits: SignInLimits, sessions: Pick<Sessions, 'state'>) {
   const addressOf = (request: Request | undefined) => (request ? clientAddress(request.headers, limits.trustedProxies) : 'unknown');
@@ -50,6 +51,8 @@ export function authRoutes(tokens: Tokens, adminPassword: string, limits: SignIn
       if (locked !== undefined) return rateLimited(locked, 'too many wrong admin passwords');
       if (!sameSecret(parsed.data.password, adminPassword)) {
         const lockout = limits.admin.failed(address);
+        // Once per lockout (a locked address is refused before its guesses count): someone is guessing.
+        if (lockout !== undefined) limits.logger.warn({ address, retryAfterSeconds: lockout }, 'admin sign-in locked out after wrong passwords');
         return lockout === undefined ? httpError(401, 'UNAUTHORIZED', 'the admin password is wrong') : rateLimited(lockout, 'the admin password is wrong, and too many were');
       }
       limits.admin.succeeded(address);
