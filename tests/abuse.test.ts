@@ -16,7 +16,8 @@ import { matchmake, RawRoom } from './support/rawRoom.ts';
 
 /** Colyseus' LEAVE_ROOM protocol byte: a consented leave. */
 const LEAVE_ROOM = 12;
-import { TEST_ADMIN_PASSWORD } from './support/server.ts';
+import { TEST_ADMIN_PASSWORD, TEST_JWT_SECRET } from './support/server.ts';
+import { SignJWT } from 'jose';
 import { waitFor } from './support/wait.ts';
 import WebSocket from 'ws';
 
@@ -121,6 +122,11 @@ describe('input edges', () => {
     }
     // Plain text, accents and emoji are fine.
     assert.equal((await guest('Zoë 🎲')).displayName, 'Zoë 🎲');
+  });
+
+  test('a token signed before the fix, with NUL in its name, is refused 400 at join (not 503 forever)', async () => {
+    const token = await new SignJWT({ role: 'player', name: 'old\u0000name', gen: 0 }).setProtectedHeader({ alg: 'HS256' }).setSubject(`nul-${newId()}`).setIssuedAt().setExpirationTime('1h').sign(new TextEncoder().encode(TEST_JWT_SECRET));
+    assert.deepEqual(refusal(await matchmake(fx.server.url, RoomName.player, { token })), { status: 400, code: 'INVALID_INPUT' });
   });
 
   test('titles and reasons with control characters are refused INVALID_INPUT, naming the field', async () => {

@@ -1,5 +1,6 @@
 // Who may join which room: the protocol version first, then the token, then the room's own rule.
 import { ServerError } from '@colyseus/core';
+import { isPlainText } from '../../shared/plainText.ts';
 import { JoinErrorCode, PROTOCOL_VERSION, type ErrorCode } from '../../shared/protocol.ts';
 import { SessionRefused, SessionUnknown } from '../auth/sessions.ts';
 import type { Identity, Tokens } from '../auth/tokens.ts';
@@ -48,5 +49,10 @@ export function authorizePlayerRoom(identity: Identity, options: Record<string, 
   if (identity.role === 'admin' && options.userId === identity.userId) {
     throw refuse('FORBIDDEN', 'admins have no player room; pass the userId of the player to watch');
   }
-  if (options.userId === identity.userId) options.displayName = identity.name;
+  if (options.userId === identity.userId) {
+    // Tokens signed before sign-in refused control characters (issue 16) can still carry one;
+    // PostgreSQL refuses NUL, so the room could never load: a clear 400 instead of 503 forever.
+    if (!isPlainText(identity.name)) throw refuse('INVALID_INPUT', 'the display name in this token holds control characters; sign in again with another name');
+    options.displayName = identity.name;
+  }
 }
