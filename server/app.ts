@@ -59,7 +59,8 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
   const faults = config.fault ? createFaults(config.fault) : undefined;
   if (config.fault) logger.warn({ fault: config.fault }, 'COFFER_FAULT is set: this process will kill itself at the configured crash point');
   const pipeline = new CommitPipeline(sql, { faults }, pipelineObserver(metrics, (reason, error) => logger.warn({ reason, err: error }, 'mutation not committed')));
-  const sessions = createSessions(sql, overrides.clock ?? systemClock);
+  const clock = overrides.clock ?? systemClock;
+  const sessions = createSessions(sql, clock);
   const tokens = createTokens(secrets.jwtSecret, secrets.adminPassword, sessions);
   // Fails fast while Redis is away (readiness, the relay); Colyseus gets connections of its own.
   const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
@@ -80,14 +81,15 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
   pinJoinByIdToRoomOwner();
   const reconnects = reconnectGuard(tokens);
   const connections = new ConnectionLimits(config.maxConnectionsPerAddress, new Set(config.trustedProxies));
-  const { transport, name } = await createTransport(config.transport, config.maxPayloadBytes, logger, async (request) => gate(request) ?? connections.check(request) ?? (await reconnects(request)), undefined, connections);
+  // A WebSocket upgrade also counts against its address, and a reconnection needs a valid session.
+  const beforeUpgrade = async (request: Request) => gate(request) ?? connections.check(request) ?? (await reconnects(request));
+  const { transport, name } = await createTransport(config.transport, config.maxPayloadBytes, logger, beforeUpgrade, undefined, connections);
   metrics.transport.set({ transport: name }, 1);
   // Who this process is among the others: it names its relay consumer group.
   const identity = config.publicAddress ?? `${hostname()}:${config.port}`;
   const relay = startRelay(sql, { identity, pollMs: config.relay.pollMs, streamMaxLen: config.relay.streamMaxLen, redis, keyPrefix: config.redisKeyPrefix }, logger, metrics);
   const fenceWatch = new FenceWatch();
   fenceWatch.start(sql, 1000, logger);
-  const clock = overrides.clock ?? systemClock;
   const enforcer = createSessionEnforcer(`${config.redisKeyPrefix}sessions:end`, logger);
   const userLimits = new UserLimits(config.userLimits, clock);
   const deps = { sessions, enforcer, userLimits, events: relay.bus, fenceWatch, sql, pipeline, clock, seeds: overrides.seeds ?? cryptoSeeds, logger, tokens, metrics, rateLimitPerSecond: config.rateLimitPerSecond, faults };
