@@ -1,25 +1,26 @@
 // Issue 16: the edges around the money core, attacked over the wire as a hostile user would.
 // Room access by owner whatever the route (joinById, create, join, reconnect), input edges (control
 // characters, 64-bit integers), sign-in limits, Host validation, revocable sessions, fairness
-// between accounts and retention. Each case failed on the code before issue 16.
+// between accounts and retention. Every case failed on the code before issue 16, except two
+// controls that held already (create/join naming another user; localhost being served).
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { describe, test } from 'node:test';
-import { AdminCommandType } from '../shared/commandNames.ts';
 import { Client } from '@colyseus/sdk';
+import { SignJWT } from 'jose';
+import WebSocket from 'ws';
+import { AdminCommandType } from '../shared/commandNames.ts';
 import { CloseCode, PROTOCOL_VERSION, RoomName } from '../shared/protocol.ts';
 import { AdminState, BoardState, PlayerState } from '../shared/state.ts';
 import { expectAck, expectNack, joinPlayerRoom, joinRoom, newId, type PlayerConnection, type Session } from './support/client.ts';
 import { serverFixture } from './support/fixture.ts';
 import { queryRows } from './support/ledger.ts';
 import { matchmake, RawRoom } from './support/rawRoom.ts';
+import { TEST_ADMIN_PASSWORD, TEST_JWT_SECRET } from './support/server.ts';
+import { waitFor } from './support/wait.ts';
 
 /** Colyseus' LEAVE_ROOM protocol byte: a consented leave. */
 const LEAVE_ROOM = 12;
-import { TEST_ADMIN_PASSWORD, TEST_JWT_SECRET } from './support/server.ts';
-import { SignJWT } from 'jose';
-import { waitFor } from './support/wait.ts';
-import WebSocket from 'ws';
 
 // Sign-ins come "through a proxy" on loopback with made-up client addresses, so each test has its
 // own per-address budget while the server runs with the default limits.
