@@ -44,5 +44,6 @@ export const AdminCommandType = {
   userGet: 'admin.user.get',
   audit: 'admin.audit',
   kick: 'admin.kick',
+  sessionsRevoke: 'admin.sessions.revoke',
 } as const;
 export type AdminCommandType = (typeof AdminCommandType)[keyof typeof AdminCommandType];

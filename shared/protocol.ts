@@ -45,6 +45,7 @@ export const JoinErrorCode = {
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   CLIENT_TOO_OLD: 426,
+  RATE_LIMITED: 429,
   SERVER_TOO_OLD: 501,
   UNAVAILABLE: 503,
 } as const satisfies Partial<Record<ErrorCode, number>>;

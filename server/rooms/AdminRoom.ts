@@ -17,13 +17,14 @@ import { callBoardRoom } from './boardRooms.ts';
 import { GLOBAL_STREAM } from './globalChannel.ts';
 import { authenticate, checkProtocol, refuse } from './joinAuth.ts';
 import { payloadHash } from './payloadHash.ts';
-import { callPlayerRoom, findPlayerRoom } from './playerRooms.ts';
+import { callPlayerRoom } from './playerRooms.ts';
+import { kickUser, revokeUserSessions, type SessionControl } from './sessionCommands.ts';
 import { ack, failureReply, type Reply } from './replies.ts';
 import { SerialWriter, type SerialDeps } from './serialWriter.ts';
 import type { EventBus } from '../relay/eventBus.ts';
 import { validateCommand } from './validateCommand.ts';
 
-export type AdminRoomDeps = SerialDeps & { tokens: Tokens; metrics: Metrics; events: EventBus };
+export type AdminRoomDeps = SerialDeps & SessionControl & { tokens: Tokens; metrics: Metrics; events: EventBus };
 
 export const ADMIN_WRITER = 'admin';
 /** How often the admin state's supply and live counts are refreshed. */
@@ -132,11 +133,10 @@ export function defineAdminRoom(deps: AdminRoomDeps) {
           }
           case AdminCommandType.audit:
             return ack(command.id, await auditLedger(deps.sql));
-          case AdminCommandType.kick: {
-            const room = await findPlayerRoom(command.userId);
-            const kicked = room ? ((await matchMaker.remoteRoomCall(room.roomId, 'kick', [command.reason])) as number) : 0;
-            return ack(command.id, { kicked });
-          }
+          case AdminCommandType.kick:
+            return ack(command.id, await kickUser(deps, command));
+          case AdminCommandType.sessionsRevoke:
+            return ack(command.id, await revokeUserSessions(deps, command));
         }
       } catch (error) {
         return failureReply(command.id, error, deps.logger, { adminId, type });

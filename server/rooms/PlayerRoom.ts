@@ -1,7 +1,7 @@
 // The `player` room: a thin Colyseus adapter around PlayerWriter. One per user (filterBy userId),
 // any number of tabs; state shows committed values only.
 import { Room, type AuthContext, type Client } from '@colyseus/core';
-import { playerCommands } from '../../shared/commands.ts';
+import { CommandType, playerCommands } from '../../shared/commands.ts';
 import { CloseCode, ServerMessage, type WireEvent } from '../../shared/protocol.ts';
 import { GameStats, PlayerState } from '../../shared/state.ts';
 import type { Identity, Tokens } from '../auth/tokens.ts';
@@ -10,7 +10,10 @@ import type { Metrics } from '../observability/metrics.ts';
 import { loadPlayer } from '../store/playerStore.ts';
 import { authenticate, authorizePlayerRoom, checkProtocol, refuse } from './joinAuth.ts';
 import { PlayerWriter, type WriterDeps } from './playerWriter.ts';
-import { RateLimiter } from './rateLimiter.ts';
+import { RateLimiter, type RateVerdict } from './rateLimiter.ts';
+import { AccountSockets, type UserLimits } from './userLimits.ts';
+import { assertPlayerRoomAccess, assertReconnectAllowed } from './roomAccess.ts';
+import type { Sessions } from '../auth/sessions.ts';
 import { grantGold } from '../domain/grant.ts';
 import { stakeCrashBet } from '../domain/crashStake.ts';
 import { GLOBAL_STREAM } from './globalChannel.ts';
@@ -20,7 +23,7 @@ import { RECENT_REPLIES } from './recentReplies.ts';
 import type { Reply } from './replies.ts';
 import type { Faults } from '../faults.ts';
 
-export type PlayerRoomDeps = WriterDeps & { tokens: Tokens; metrics: Metrics; rateLimitPerSecond: number; events: EventBus; fenceWatch: FenceWatch; faults?: Faults };
+export type PlayerRoomDeps = WriterDeps & { sessions: Pick<Sessions, 'check'>; userLimits: UserLimits; tokens: Tokens; metrics: Metrics; rateLimitPerSecond: number; events: EventBus; fenceWatch: FenceWatch; faults?: Faults };
 
 /** Seconds a dropped client may come back to the same room (SDK reconnection). */
 export const RECONNECT_SECONDS = 20;
@@ -31,11 +34,15 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
     #writer: PlayerWriter | undefined;
     #detach: (() => void) | undefined;
     readonly #limits = new WeakMap<Client, RateLimiter>();
+    /** Clients whose seat onJoin refused (roomAccess.ts): never counted, never kept for a reconnection. */
+    readonly #refused = new WeakSet<Client>();
+    readonly #places = new AccountSockets(deps.userLimits);
 
     static async onAuth(token: string | undefined, options: Record<string, unknown>, _context: AuthContext): Promise<Identity> {
       checkProtocol(options);
       const identity = await authenticate(deps.tokens, token);
       authorizePlayerRoom(identity, options);
+      if (identity.role !== 'admin' && !deps.userLimits.hasRoomFor(identity.userId)) throw tooManySockets(deps.userLimits);
       return identity;
     }
 
@@ -66,16 +73,33 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
       deps.logger.info({ roomId: this.roomId, userId: options.userId, epoch: loaded.epoch }, 'player room loaded');
     }
 
-    onJoin() {
+    onJoin(client: Client, _options: unknown, auth: Identity | undefined) {
+      try {
+        assertPlayerRoomAccess(auth, this.#writer!.userId);
+        if (!this.#places.take(client, auth!)) throw tooManySockets(deps.userLimits);
+      } catch (refusal) {
+        this.#refused.add(client);
+        throw refusal;
+      }
       deps.metrics.clients.inc();
     }
 
-    async onDrop(client: Client) {
+    async onReconnect(client: Client) {
+      await assertReconnectAllowed(client.auth as Identity | undefined, this.#writer!.userId, deps.sessions);
+      if (!this.#places.take(client, client.auth as Identity)) throw tooManySockets(deps.userLimits);
+    }
+
+    async onDrop(client: Client, code?: number) {
+      this.#places.give(client);
+      // A refused seat, a kick or a flood ends the session: no seat is kept for a reconnection.
+      if (this.#refused.has(client) || code === CloseCode.KICKED || code === CloseCode.RATE_LIMITED) return;
       await this.allowReconnection(client, RECONNECT_SECONDS).catch(() => undefined);
     }
 
-    onLeave() {
+    onLeave(client: Client) {
+      if (this.#refused.has(client)) return;
       deps.metrics.clients.dec();
+      this.#places.give(client);
     }
 
     onBeforeShutdown() {
@@ -123,17 +147,15 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
       // Created on first use: a reconnected client is a new object that never passed onJoin.
       let limiter = this.#limits.get(client);
       if (!limiter) this.#limits.set(client, (limiter = new RateLimiter(deps.rateLimitPerSecond, deps.clock)));
-      const verdict = limiter.take();
-      if (verdict === 'close') return client.leave(CloseCode.RATE_LIMITED);
       const readOnly = (client.auth as Identity | undefined)?.userId !== writer.userId;
-      const reply: Promise<Reply> =
-        verdict === 'limited'
-          ? Promise.resolve({ nack: { id: idOf(payload), code: 'RATE_LIMITED', message: `more than ${deps.rateLimitPerSecond} messages in one second; slow down`, retryable: true } })
-          : writer.handle(type, payload, readOnly);
+      const limited = fairShare(limiter.take(), readOnly ? 'ok' : deps.userLimits.take(writer.userId), type === CommandType.eventsSync && !readOnly && !deps.userLimits.syncAllowed(writer.userId), deps);
+      if (limited === 'close') return client.leave(CloseCode.RATE_LIMITED);
+      const reply: Promise<Reply> = limited ? Promise.resolve({ nack: { id: idOf(payload), code: 'RATE_LIMITED', message: limited, retryable: true } }) : writer.handle(type, payload, readOnly);
       void reply.then((r) => {
         deps.metrics.commands.inc({ type: safeType(type), outcome: 'ack' in r ? 'ack' : r.nack.code });
         deps.metrics.commandSeconds.observe((performance.now() - received) / 1000);
         if ('ack' in r) {
+          if (type === CommandType.eventsSync && !readOnly) deps.userLimits.chargeSync(writer.userId, replyBytes(r.ack.result));
           client.send(ServerMessage.ack, r.ack);
           deps.faults?.at('after-ack', r.ack.id);
         } else client.send(ServerMessage.nack, r.nack);
@@ -169,6 +191,24 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
       setImmediate(() => void this.disconnect(CloseCode.RECONNECT).catch(() => undefined));
     }
   };
+}
+
+function tooManySockets(limits: UserLimits) {
+  return refuse('RATE_LIMITED', `at most ${limits.config.socketsPerUser} sockets per account in player rooms; close another tab first`);
+}
+
+/** The socket's and the account's verdicts together: undefined (go on), a RATE_LIMITED message, or close. */
+function fairShare(socket: RateVerdict, user: RateVerdict, syncBudgetSpent: boolean, deps: PlayerRoomDeps): string | 'close' | undefined {
+  if (socket === 'close' || user === 'close') return 'close';
+  if (socket === 'limited') return `more than ${deps.rateLimitPerSecond} messages in one second; slow down`;
+  if (user === 'limited') return `more than ${deps.userLimits.config.commandsPerSecond} commands in one second from this account (all its sockets); slow down`;
+  if (syncBudgetSpent) return `events.sync replies are limited to ${deps.userLimits.config.syncBytesPerSecond} bytes per second per account; sync again shortly`;
+  return undefined;
+}
+
+/** About the size of an events.sync reply on the wire (JSON is close to msgpack for these events). */
+function replyBytes(result: unknown): number {
+  return JSON.stringify(result)?.length ?? 0;
 }
 
 function idOf(payload: unknown): string | null {
