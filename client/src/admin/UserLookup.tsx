@@ -2,7 +2,7 @@
 // optional ban) and admin.sessions.revoke from here too.
 import { useSignal } from '@preact/signals';
 import { AdminCommandType } from '../../../shared/commandNames.ts';
-import type { AdminKickResult, AdminSessionsRevokeResult, UserView } from '../../../shared/adminCommands.ts';
+import type { UserView } from '../../../shared/adminCommands.ts';
 import type { CommandSender } from '../net/roomLink.ts';
 import { ErrorLine } from '../screens/ErrorLine.tsx';
 import { useCommand } from '../screens/useCommand.ts';
