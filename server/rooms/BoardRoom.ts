@@ -18,7 +18,7 @@ import { takeRoomFence } from '../store/roomFence.ts';
 import { headSeq } from '../store/streamStore.ts';
 import { authenticate, checkProtocol, refuse } from './joinAuth.ts';
 import { payloadHash } from './payloadHash.ts';
-import { callPlayerRoom } from './playerRooms.ts';
+import { deliverEffects } from './playerRooms.ts';
 import { RateLimiter } from './rateLimiter.ts';
 import { ack, nack, type Reply } from './replies.ts';
 import { forbiddenAdminCommand } from './playerWriter.ts';
@@ -151,7 +151,7 @@ export function defineBoardRoom(deps: BoardRoomDeps) {
               apply: () => {
                 decision.apply!();
                 // Delivered at once; the sweeper delivers it later if this call is lost.
-                void callPlayerRoom(userId, 'applyEffects').catch((error: unknown) => deps.logger.warn({ userId, err: error }, 'bounty delivery failed; the sweeper will retry'));
+                void deliverEffects(userId, (error) => deps.logger.warn({ userId, err: error }, 'bounty delivery failed; the sweeper will retry'));
               },
             };
           }

@@ -27,7 +27,7 @@ import type { Queryable } from '../store/sql.ts';
 import { headSeq } from '../store/streamStore.ts';
 import { authenticate, checkProtocol, refuse } from './joinAuth.ts';
 import { payloadHash } from './payloadHash.ts';
-import { callPlayerRoom } from './playerRooms.ts';
+import { callPlayerRoom, deliverEffects } from './playerRooms.ts';
 import { forbiddenAdminCommand } from './playerWriter.ts';
 import { RateLimiter } from './rateLimiter.ts';
 import { ack, nack, type Reply } from './replies.ts';
@@ -224,7 +224,7 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
             this.#round = round;
             Object.assign(this.state, { phase: 'crashed', multiplier: round.crashPoint, phaseAt: deps.clock.now() });
             this.#remember(round.roundId);
-            for (const userId of Object.keys(round.bets)) void callPlayerRoom(userId, 'applyEffects').catch(() => undefined);
+            for (const userId of Object.keys(round.bets)) void deliverEffects(userId, (error) => deps.logger.warn({ userId, err: error }, 'payout delivery failed; the sweeper will retry'));
             this.autoDispose = true;
           },
         };

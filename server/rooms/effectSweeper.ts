@@ -10,14 +10,14 @@
 import type { Logger } from '../observability/logger.ts';
 import { playersOwed } from '../store/effectsStore.ts';
 import type { Sql } from '../store/sql.ts';
-import { callPlayerRoom } from './playerRooms.ts';
+import { deliverEffects } from './playerRooms.ts';
 
 export type EffectSweeper = { stop(): void };
 
 /** How long one delivery may take before its player is swept again. */
 const DELIVERY_TIMEOUT_MS = 10_000;
 
-export function startEffectSweeper(sql: Sql, logger: Logger, windowMs: number, deliver: (userId: string) => Promise<unknown> = (userId) => callPlayerRoom(userId, 'applyEffects')): EffectSweeper {
+export function startEffectSweeper(sql: Sql, logger: Logger, windowMs: number, deliver: (userId: string) => Promise<unknown> = (userId) => deliverEffects(userId, (error) => logger.warn({ userId, err: error }, 'effect delivery failed; the next sweep retries'))): EffectSweeper {
   const everyMs = Math.max(100, Math.floor(windowMs / 3));
   const graceMs = everyMs;
   const delivering = new Map<string, number>();

@@ -22,8 +22,21 @@ async function findOrCreate(userId: string): Promise<{ roomId: string }> {
   return pending;
 }
 
+/** The server is shutting down: no player room is created or called any more. */
+export class ServerShuttingDown extends Error {
+  constructor() {
+    super('the server is shutting down; try again on another server');
+  }
+}
+
+function shuttingDown(): boolean {
+  return matchMaker.state === matchMaker.MatchMakerState.SHUTTING_DOWN;
+}
+
 export async function callPlayerRoom<T>(userId: string, method: PlayerRoomMethod, args: unknown[] = []): Promise<T> {
   for (let attempt = 1; ; attempt++) {
+    // A room created now would outlive the shutdown's room disposal and the database.
+    if (shuttingDown()) throw new ServerShuttingDown();
     const room = await findOrCreate(userId);
     try {
       return (await matchMaker.remoteRoomCall(room.roomId, method, args)) as T;
@@ -37,4 +50,18 @@ export async function callPlayerRoom<T>(userId: string, method: PlayerRoomMethod
 /** Only a live room, never a new one (a kick does not need to load an offline player). */
 export async function findPlayerRoom(userId: string): Promise<{ roomId: string } | undefined> {
   return (await matchMaker.findOneRoomAvailable(RoomName.player, { userId })) ?? undefined;
+}
+
+/**
+ * Asks a player's room to apply what it is owed now (a bounty, a payout): the fast path of an
+ * effect, whose durable copy waits in `effects` (INV-8). Never fails: a delivery that cannot be
+ * made now is made by the effect sweeper, on this process or after a restart, so the caller has
+ * nothing to do about it (`onFailure` is told, to log it; a shutdown is expected, not told).
+ */
+export async function deliverEffects(userId: string, onFailure: (error: unknown) => void): Promise<void> {
+  try {
+    await callPlayerRoom(userId, 'applyEffects');
+  } catch (error) {
+    if (!(error instanceof ServerShuttingDown)) onFailure(error);
+  }
 }
