@@ -8,7 +8,8 @@
 //   the client bundle's gzip size ÷ the Colyseus SDK's browser bundle.
 // Phases: the baseline; N clients sending game.rps (acked only after commit) at full speed, then
 // paced at half that rate; the same with a mixed workload; the ws transport at full speed; a
-// fresh server filled with players; the commit pipeline alone; pgbench paced at half its rate.
+// fresh server filled with players; one account flooding at its limits next to a steady player
+// (the noisy neighbour, default limits); the commit pipeline alone; pgbench paced at half its rate.
 import { parseArgs } from 'node:util';
 import { RoomName } from '../shared/protocol.ts';
 import { newId, signInGuest, type Session } from '../tests/support/client.ts';
@@ -18,6 +19,7 @@ import { percentile, pgbenchLatency, pgLoopBaseline, pgbenchBaseline } from './b
 import { clientBundle, type ClientFigure } from './benchClient.ts';
 import { connectedPlayers, type PlayersFigure } from './benchPlayers.ts';
 import { pipelineOnly } from './pipelineBench.ts';
+import { noisyNeighbour, type NoisyFigure } from './benchNoisyNeighbour.ts';
 import { ProtocolRoom } from './protocolClient.ts';
 import { MIX_LABEL, mixed, rpsOnly, type Pick } from './workloads.ts';
 
@@ -117,6 +119,13 @@ try {
   }
 
   await checkpoint(db.url);
+  const noisy = await noisyNeighbour(db.url, seconds, (userIds, amount) => fund(db.url, userIds, amount));
+  console.log(
+    `noisy neighbour: ${noisy.floodSockets} sockets of one account sent ${noisy.floodSent} (${noisy.floodAcked} acked, ${noisy.floodLimited} RATE_LIMITED); ` +
+      `another player's ack p50 ${noisy.quietP50.toFixed(1)} -> ${noisy.noisyP50.toFixed(1)} ms, p99 ${noisy.quietP99.toFixed(1)} -> ${noisy.noisyP99.toFixed(1)} ms`,
+  );
+
+  await checkpoint(db.url);
   const ceiling = await pipelineOnly(db.url, clients * inflight, seconds);
   console.log(`pipeline alone (no WebSocket, ${clients * inflight} writers): ${ceiling.toFixed(0)} mutations/s, ${(ceiling / baseline.tps).toFixed(2)}x baseline`);
   await checkpoint(db.url);
@@ -124,7 +133,7 @@ try {
   if (dbTail) console.log(`baseline latency at half its rate (pgbench -N -R ${(baseline.tps / 2).toFixed(0)}): p50 ${dbTail.p50.toFixed(1)} ms, p99 ${dbTail.p99.toFixed(1)} ms`);
   const client = await clientBundle(values.quick ? 30_000 : 120_000);
 
-  printFigures({ baselineTps: baseline.tps, baselineKind: baseline.kind, peak: peak!, half: half!, dbTail, players: players!, transport, wsPeak, client });
+  printFigures({ baselineTps: baseline.tps, baselineKind: baseline.kind, peak: peak!, half: half!, dbTail, players: players!, transport, wsPeak, client, noisy });
 } finally {
   await db.drop();
 }
@@ -139,6 +148,7 @@ type Figures = {
   transport: string;
   wsPeak: Phase | undefined;
   client: ClientFigure;
+  noisy: NoisyFigure;
 };
 
 // Function declarations (hoisted): the top-level code above calls printFigures before this line.
@@ -163,6 +173,7 @@ function printFigures(f: Figures) {
   console.log(`connected players per process: ${p.connected} of ${p.target} (${p.live} live), RSS ${mb(p.idleRssBytes)} idle -> ${mb(p.rssBytes)} = ${x(p.rssBytes / p.idleRssBytes)} idle; ${kb(p.perPlayerBytes)} per player`);
   if (f.wsPeak) console.log(`uWS / ws commands/s: ${f.peak.perSecond.toFixed(0)} / ${f.wsPeak.perSecond.toFixed(0)} = ${x(f.peak.perSecond / f.wsPeak.perSecond)}`);
   else console.log(`uWS / ws commands/s: n/a (uWebSockets.js not in use: transport ${f.transport})`);
+  console.log(`noisy neighbour: another player's ack p99 ${f.noisy.noisyP99.toFixed(1)} ms with one account flooding at its limits = ${x(f.noisy.noisyP99 / f.noisy.quietP99)} its p99 without (${f.noisy.quietP99.toFixed(1)} ms; bar 2x)`);
   if (f.client.built) console.log(`client bundle: ${kb(f.client.gzipBytes)} gzip in ${f.client.files} files = ${x(f.client.gzipBytes / f.client.sdkGzipBytes)} the Colyseus SDK alone (${kb(f.client.sdkGzipBytes)} gzip)`);
   else console.log(`client bundle: client not built (${f.client.reason})`);
 }

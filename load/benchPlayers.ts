@@ -58,7 +58,7 @@ export async function connectedPlayers(server: RunningServer, count: number): Pr
   // Every connected player's room answers one command (a refused daily claim would do as well:
   // any reply proves the room and its socket are alive).
   // (RoomConnection stands in an UNAVAILABLE nack for a closed socket or a missing reply.)
-  const replies = await pool(joined, 256, (room) => room.send(CommandType.streakClaim));
+  const replies = await pool(joined, 256, (room) => room.send(CommandType.streakClaim, {}));
   for (const room of joined) room.close();
   return {
     target: count,

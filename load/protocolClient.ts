@@ -11,7 +11,7 @@ const JOIN_ROOM = 10;
 const ERROR = 11;
 const ROOM_DATA = 13;
 
-export type Reply = { ack: Ack<any> } | { nack: Nack };
+export type Reply = { ack: Ack<unknown> } | { nack: Nack };
 
 export class ProtocolRoom {
   readonly #socket: WebSocket;

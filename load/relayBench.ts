@@ -8,7 +8,7 @@
 //   clock_timestamp(); client time = when the WebSocket frame arrived; one machine, one clock).
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
-import { RoomName, type WireEvent } from '../shared/protocol.ts';
+import { GLOBAL_STREAM, RoomName, type WireEvent } from '../shared/protocol.ts';
 import { signInGuest } from '../tests/support/client.ts';
 import { createTestDatabase, pgClient } from '../tests/support/db.ts';
 import { migrate, startServer } from '../tests/support/server.ts';
@@ -41,7 +41,7 @@ try {
     let waiter: (() => void) | undefined;
     let waitingFor = 0;
     tab.onEvent = (event: WireEvent) => {
-      if (event.stream !== 'global') return;
+      if (event.stream !== GLOBAL_STREAM) return;
       latencies.push(Date.now() - Date.parse(event.at));
       received++;
       if (waiter && received >= waitingFor) waiter();
@@ -110,7 +110,7 @@ async function rawXadd(client: Redis, key: string, count: number): Promise<numbe
   for (let i = 0; i < count; i += 1000) {
     const batch = client.multi();
     for (let j = i; j < Math.min(count, i + 1000); j++) {
-      const event = { stream: 'global', seq: j + 1, type: 'announcement', at: new Date().toISOString(), data: { text: `relay bench ${j + 1}` } };
+      const event = { stream: GLOBAL_STREAM, seq: j + 1, type: 'announcement', at: new Date().toISOString(), data: { text: `relay bench ${j + 1}` } };
       batch.xadd(key, 'MAXLEN', '~', 100_000, '*', 'e', JSON.stringify(event));
     }
     await batch.exec();

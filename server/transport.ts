@@ -1,9 +1,10 @@
 // uWebSockets.js when it loads; TRANSPORT=auto falls back to ws with one warning naming the reason,
 // TRANSPORT=uws fails hard. Frame size and backpressure limits are set explicitly.
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { Transport } from '@colyseus/core';
 import type { WebSocket } from 'ws';
-import type { HttpRequest, HttpResponse } from 'uWebSockets.js';
+import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
+import { stampNodeRequest, stampUwsRequest } from './http/clientAddress.ts';
 import type { Logger } from './observability/logger.ts';
 
 export type TransportChoice = { transport: Transport; name: 'uws' | 'ws' };
@@ -23,7 +24,10 @@ export const HTTP_REQUEST_TIMEOUT_MS = 30_000;
 export const MAX_HTTP_BODY_BYTES = 64 * 1024;
 
 /** Runs before every WebSocket upgrade; a Response refuses it (the Origin allowlist). */
-export type BeforeUpgrade = (request: Request) => Response | undefined;
+export type BeforeUpgrade = (request: Request) => Response | undefined | Promise<Response | undefined>;
+
+/** Told of every WebSocket that opens (with its upgrade's headers) and closes (connectionLimits.ts). */
+export type SocketCounter = { opened(headers: Headers): string; closed(address: string): void };
 
 type UwsModule = typeof import('@colyseus/uwebsockets-transport');
 
@@ -34,6 +38,7 @@ export async function createTransport(
   logger: Pick<Logger, 'warn'>,
   beforeUpgrade: BeforeUpgrade,
   loadUws: () => Promise<UwsModule> = () => import('@colyseus/uwebsockets-transport'),
+  sockets: SocketCounter = { opened: () => '', closed: () => undefined },
 ): Promise<TransportChoice> {
   if (mode !== 'ws') {
     try {
@@ -44,7 +49,11 @@ export async function createTransport(
         override bindRouter(router: Parameters<InstanceType<typeof uWebSocketsTransport>['bindRouter']>[0]) {
           const app = this.app;
           const any = app.any.bind(app);
-          app.any = (pattern, handler) => any(pattern, (res, req) => (limitBody(res, req) ? handler(res, req) : undefined));
+          app.any = (pattern, handler) =>
+            any(pattern, (res, req) => {
+              stampUwsRequest(res, req);
+              return limitBody(res, req) ? handler(res, req) : undefined;
+            });
           try {
             super.bindRouter(router);
           } finally {
@@ -52,6 +61,7 @@ export async function createTransport(
           }
         }
       }
+      stampUwsUpgrades(BoundedUwsTransport.prototype, sockets);
       const transport = new BoundedUwsTransport({
         maxPayloadLength: maxPayloadBytes,
         maxBackpressure: MAX_BACKPRESSURE,
@@ -69,13 +79,59 @@ export async function createTransport(
   }
   const { WebSocketTransport } = await import('@colyseus/ws-transport');
   const server = createServer({ headersTimeout: HTTP_HEADERS_TIMEOUT_MS, requestTimeout: HTTP_REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1000 });
+  // Before any listener (Colyseus prepends its router's when it binds), so routes and beforeUpgrade
+  // see the socket's address.
+  const emit = server.emit.bind(server) as (event: string | symbol, ...args: unknown[]) => boolean;
+  server.emit = ((event: string | symbol, ...args: unknown[]) => {
+    if (event === 'request' || event === 'upgrade') stampNodeRequest(args[0] as IncomingMessage);
+    return emit(event, ...args);
+  }) as typeof server.emit;
   class BoundedWebSocketTransport extends WebSocketTransport {
     constructor() {
       super({ maxPayload: maxPayloadBytes, server, beforeUpgrade });
       this.wss.on('connection', closeOnBackpressure);
+      this.wss.on('connection', (socket: WebSocket, req: IncomingMessage) => {
+        const address = sockets.opened(nodeHeaders(req));
+        socket.once('close', () => sockets.closed(address));
+      });
     }
   }
   return { transport: new BoundedWebSocketTransport(), name: 'ws' };
+}
+
+/**
+ * The uWS transport registers its WebSocket route in its constructor, on the `app` it just made;
+ * an accessor on the subclass sees that app first and wraps `ws()`, so every upgrade's header walk
+ * carries the socket's address (clientAddress.ts).
+ */
+function stampUwsUpgrades(prototype: object, sockets: SocketCounter): void {
+  const apps = new WeakMap<object, TemplatedApp>();
+  Object.defineProperty(prototype, 'app', {
+    configurable: true,
+    get(this: object) {
+      return apps.get(this);
+    },
+    set(this: object, app: TemplatedApp) {
+      const ws = app.ws.bind(app);
+      type Counted = { context?: { headers: Headers }; cofferAddress?: string };
+      app.ws = (pattern, behavior) =>
+        ws(pattern, {
+          ...behavior,
+          upgrade: behavior.upgrade && ((res, req, context) => (stampUwsRequest(res, req), behavior.upgrade!(res, req, context))),
+          open: (socket) => {
+            const data = socket.getUserData() as Counted;
+            data.cofferAddress = sockets.opened(data.context?.headers ?? new Headers());
+            return behavior.open?.(socket);
+          },
+          close: (socket, code, message) => {
+            const address = (socket.getUserData() as Counted).cofferAddress;
+            if (address !== undefined) sockets.closed(address);
+            return behavior.close?.(socket, code, message);
+          },
+        });
+      apps.set(this, app);
+    },
+  });
 }
 
 function limitBody(res: HttpResponse, req: HttpRequest): boolean {
@@ -93,6 +149,12 @@ function limitBody(res: HttpResponse, req: HttpRequest): boolean {
       handler(chunk, isLast);
     });
   return true;
+}
+
+function nodeHeaders(req: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  return headers;
 }
 
 /** ws queues without limit; like uWS, a socket with more than MAX_BACKPRESSURE queued is closed. */

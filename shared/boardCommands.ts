@@ -1,4 +1,4 @@
-// Commands of the `board` room (PROTOCOL.md): a task board shared by every signed-in user.
+// Commands of the `board` room (docs/PROTOCOL.md): a task board shared by every signed-in user.
 import { z } from 'zod';
 import { commandId, eventsSync } from './commands.ts';
 

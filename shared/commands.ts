@@ -1,5 +1,5 @@
 // Command schemas, validated at the room boundary. Every message a client sends is
-// `{ id, ...fields }`; the error text names the field at fault (PROTOCOL.md).
+// `{ id, ...fields }`; the error text names the field at fault (docs/PROTOCOL.md).
 import { z } from 'zod';
 import type { GachaItem, Proof, SlotSymbol } from './fair.ts';
 
@@ -81,4 +81,4 @@ export type SlotResult = { reels: [SlotSymbol, SlotSymbol, SlotSymbol]; payout: 
 export type GachaResult = { items: GachaItem[]; cost: number; balance: number; proof: Proof };
 export type ShopBuyResult = { balance: number; owned: number; stockLeft: number | null };
 export type FairRotateResult = { revealedServerSeed: string; serverSeedHash: string; clientSeed: string; nonce: number };
-export type EventsSyncResult = { events: import('./protocol.ts').WireEvent[]; seq: number } | { snapshot: true; seq: number };
+export type EventsSyncResult = { events: import('./registry.ts').TypedEvent[]; seq: number } | { snapshot: true; seq: number };

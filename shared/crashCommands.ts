@@ -1,4 +1,4 @@
-// Commands of the `crash` room (PROTOCOL.md): one table per name, default `main`.
+// Commands of the `crash` room (docs/PROTOCOL.md): one table per name, default `main`.
 import { z } from 'zod';
 import { commandId, eventsSync, MAX_BET, wholeAmount } from './commands.ts';
 

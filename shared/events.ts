@@ -1,4 +1,4 @@
-// Event types and their payloads (PROTOCOL.md "Events").
+// Event types and their payloads (docs/PROTOCOL.md "Events").
 
 export const EventType = {
   balanceChanged: 'balance.changed',
@@ -22,3 +22,8 @@ export type StreakClaimed = { day: number; reward: number };
 export type PurchaseCompleted = { itemId: string; qty: number; price: number };
 export type TaskEvent = { task: import('./boardCommands.ts').Task };
 export type Announcement = { text: string };
+/** `crash.round`, one per phase change of a table's round. */
+export type CrashRound =
+  | { phase: 'betting'; roundId: number; seedHash: string; /** When betting closes, in milliseconds since the epoch. */ endsAt: number }
+  | { phase: 'running'; roundId: number }
+  | { phase: 'crashed'; roundId: number; crashPoint: number; hash: string; commitment: string; interrupted: boolean };

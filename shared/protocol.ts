@@ -1,4 +1,5 @@
-// The wire contract's constants, in one place (PROTOCOL.md is the human summary).
+// The wire contract's constants, in one place (docs/PROTOCOL.md says what they mean; tests/docs.test.ts
+// fails when one of them is missing there).
 // Server, client, tests and load scripts import these; nobody writes them as bare strings.
 
 export const PROTOCOL_VERSION = 1;
@@ -48,6 +49,7 @@ export const JoinErrorCode = {
   /** The shared room asked for is already open: join it (joinOrCreate), do not create another. */
   CONFLICT: 409,
   CLIENT_TOO_OLD: 426,
+  RATE_LIMITED: 429,
   SERVER_TOO_OLD: 501,
   UNAVAILABLE: 503,
 } as const satisfies Partial<Record<ErrorCode, number>>;
@@ -62,13 +64,28 @@ export const CloseCode = {
   KICKED: 4403,
 } as const;
 
-export type Nack = { id: string | null; code: ErrorCode; message: string; retryable: boolean };
+export type Nack = { id: string | null; code: ErrorCode; message: string; retryable: boolean; /** Finer than `code`, when the code alone is ambiguous (shared/reasons.ts). */ reason?: import('./reasons.ts').Reason };
 export type Ack<R = unknown> = { id: string; result: R };
 
 /** A committed event as clients receive it. */
 export type WireEvent<D = unknown> = { stream: string; seq: number; type: string; at: string; data: D };
 
+// Stream names, defined here once (docs/PROTOCOL.md "Events"); each stream has one writer (INV-1).
+
 /** `player:<userId>`: the stream written only by that player's room. */
 export function playerStream(userId: string): string {
   return `player:${userId}`;
 }
+
+/** `board:<name>`: written by that board's room. */
+export function boardStream(board: string): string {
+  return `board:${board}`;
+}
+
+/** `crash:<table>`: written by that table's room. */
+export function crashStream(table: string): string {
+  return `crash:${table}`;
+}
+
+/** `global`: announcements, written by the admin room, delivered to every player room. */
+export const GLOBAL_STREAM = 'global';

@@ -1,4 +1,4 @@
-// Colyseus state of the `player` room: committed values only (PROTOCOL.md "Rooms").
+// Colyseus state of the `player` room: committed values only (docs/PROTOCOL.md "Rooms", INV-2).
 import { schema, t, type SchemaType } from '@colyseus/schema';
 
 export const GameStats = schema(

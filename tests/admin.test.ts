@@ -165,6 +165,7 @@ test('every admin action is in the audit table, and the audit catches a corrupte
   assert.equal(expectNack(await adminTab.send(AdminCommandType.taskCancel, { board: 'audit-board', taskId: task.id })).code, 'NOT_FOUND');
   assert.deepEqual(expectAck(await adminTab.send(AdminCommandType.crashOpen, { table: 'audit-table' })), { table: 'audit-table', opened: true });
   assert.deepEqual(expectAck(await adminTab.send(AdminCommandType.crashOpen, { table: 'audit-table' })), { table: 'audit-table', opened: false }, 'opened once');
+  expectAck(await adminTab.send(AdminCommandType.sessionsRevoke, { userId: 'audit-nobody', reason: 'audit trail' }));
   const actions = await queryRows<{ action: string }>(fx.db.url, `SELECT DISTINCT action FROM admin_audit`);
   for (const type of Object.values(AdminCommandType)) assert.ok(actions.some((a) => a.action === type), `${type} is in the audit trail`);
   await adminTab.leave();

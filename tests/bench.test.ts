@@ -21,5 +21,6 @@ test('npm run bench -- --quick prints every promised figure with its ratio', asy
   assert.equal(players[3], players[2], 'and every one answered a command');
   const transport = process.env.COFFER_EXPECT_TRANSPORT === 'uws' ? String.raw`\d+ / \d+ = ${ratio}` : String.raw`(\d+ / \d+ = ${ratio}|n/a \(.+\))`;
   assert.match(figures, new RegExp(String.raw`^uWS / ws commands/s: ${transport}$`, 'm'));
+  assert.match(figures, new RegExp(String.raw`^noisy neighbour: another player's ack p99 \d+\.\d ms with one account flooding at its limits = ${ratio} its p99 without \(\d+\.\d ms; bar 2x\)$`, 'm'));
   assert.match(figures, new RegExp(String.raw`^client bundle: ([\d.]+ KB gzip in \d+ files = ${ratio} the Colyseus SDK alone \(.+\)|client not built \(.+\))$`, 'm'));
 });

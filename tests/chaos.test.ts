@@ -1,6 +1,6 @@
 // The bank test, short (issue 8): two processes, mixed commands, a seeded schedule of kill -9,
 // PostgreSQL away, Redis flushed, Redis restarted empty and takeover attempts on the shared rooms
-// (issue 15); then every promise of DESIGN.md is
+// (issue 15); then every invariant of docs/ARCHITECTURE.md is
 // checked. `npm run chaos -- --seed N --seconds S --players P` runs a longer one; the seed printed
 // here replays the same fault schedule.
 import assert from 'node:assert/strict';

@@ -1,5 +1,5 @@
 // The commit pipeline against a real PostgreSQL: one bad mutation does not sink its neighbours
-// (DESIGN.md rule 3), a lost fence fails only its writer, and the system accounts move once per
+// (INV-3, docs/ARCHITECTURE.md), a lost fence fails only its writer, and the system accounts move once per
 // batch by the summed delta.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';

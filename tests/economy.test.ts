@@ -94,23 +94,24 @@ test('shop.buy refusals name the field, and nothing is written', async () => {
   await addShopItem('test-retired', 10, null, false);
   await addShopItem('test-gone', 10, 0);
   const { userId, tab } = await fundedPlayer(100);
-  const cases: Array<[Record<string, unknown>, string, RegExp]> = [
-    [{ itemId: 'no-such-item', qty: 1 }, 'NOT_FOUND', /itemId no-such-item is not in the shop catalog/],
+  const cases: Array<[Record<string, unknown>, string, RegExp, string?]> = [
+    [{ itemId: 'no-such-item', qty: 1 }, 'NOT_FOUND', /itemId no-such-item is not in the shop catalog/, 'UNKNOWN_ITEM'],
     [{ itemId: 'test-boots', qty: 0 }, 'INVALID_INPUT', /qty must be a whole number between 1 and 100/],
     [{ itemId: 'test-boots', qty: 1_000_000 }, 'INVALID_INPUT', /qty must be a whole number between 1 and 100/],
     [{ itemId: 'test-boots', qty: 1.5 }, 'INVALID_INPUT', /qty/],
     [{ itemId: 'test-boots', qty: -1 }, 'INVALID_INPUT', /qty/],
     [{ itemId: 'test-boots' }, 'INVALID_INPUT', /qty/],
     [{ itemId: 'Test Boots!', qty: 1 }, 'INVALID_INPUT', /itemId must be 1-64 characters/],
-    [{ itemId: 'test-retired', qty: 1 }, 'CONFLICT', /itemId test-retired is not for sale/],
-    [{ itemId: 'test-gone', qty: 1 }, 'CONFLICT', /itemId test-gone is sold out/],
-    [{ itemId: 'test-boots', qty: 3 }, 'CONFLICT', /qty 3 is more than the 2 left of test-boots/],
+    [{ itemId: 'test-retired', qty: 1 }, 'CONFLICT', /itemId test-retired is not for sale/, 'NOT_FOR_SALE'],
+    [{ itemId: 'test-gone', qty: 1 }, 'CONFLICT', /itemId test-gone is sold out/, 'SOLD_OUT'],
+    [{ itemId: 'test-boots', qty: 3 }, 'CONFLICT', /qty 3 is more than the 2 left of test-boots/, 'NOT_ENOUGH_STOCK'],
     [{ itemId: 'golden-crown', qty: 1 }, 'INSUFFICIENT_FUNDS', /price of 5000 is more than your balance of 100/],
     [{ itemId: 'test-boots', qty: 1, extra: true }, 'INVALID_INPUT', /extra/],
   ];
-  for (const [fields, code, message] of cases) {
+  for (const [fields, code, message, reason] of cases) {
     const refused = expectNack(await tab.send(CommandType.shopBuy, fields));
     assert.equal(refused.code, code, JSON.stringify(fields));
+    assert.equal(refused.reason, reason, `reason of ${JSON.stringify(fields)}`);
     assert.match(refused.message, message);
     assert.equal(refused.retryable, false);
   }
@@ -137,6 +138,7 @@ test('buyers racing for the last units: exactly the stock is sold, everyone else
   for (const nack of refused) {
     assert.equal(nack.code, 'CONFLICT');
     assert.match(nack.message, /sold out|more than the|another buyer first/);
+    assert.ok(nack.reason === 'SOLD_OUT' || nack.reason === 'NOT_ENOUGH_STOCK', `reason ${nack.reason}`);
   }
   const [row] = await queryRows<{ stock: number }>(fx.db.url, `SELECT stock FROM shop_items WHERE item_id = 'test-last-lamp'`);
   assert.equal(row.stock, 0);

@@ -1,4 +1,4 @@
-// DESIGN.md rule 1: a second player room for the same user (here: forced by two processes that do
+// INV-1 (docs/ARCHITECTURE.md): a second player room for the same user (here: forced by two processes that do
 // not share a matchmaker) takes the fence; the first can no longer commit anything, nacks
 // UNAVAILABLE and sends its clients away with the reconnect code. The same for a crash table.
 import assert from 'node:assert/strict';

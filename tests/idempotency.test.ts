@@ -1,4 +1,4 @@
-// PROTOCOL.md "Commands": one effect per id, the stored reply on retry (also after a restart),
+// INV-4, docs/PROTOCOL.md "Commands": one effect per id, the stored reply on retry (also after a restart),
 // IDEMPOTENCY_MISMATCH for a reused id, and bad input rejected with nothing written.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';

@@ -67,7 +67,13 @@ async function runBounded(name: keyof typeof scenarios, extra: Record<string, st
     assert.equal(summary.errors.failures, 0, `failures: ${logged.join('; ')}`);
     // Every ack and refusal had its latency recorded (and so had each retried attempt, if any).
     assert.ok(summary.ackMs.count >= summary.acks + summary.refusals);
-    assert.ok(summary.thresholds.length === 3);
+    // Every command outcome is a check, counted as k6 counts them; none failed.
+    const commandChecks = Object.entries(summary.checks.byName).filter(([name]) => name.endsWith(' acked or refused as expected'));
+    assert.equal(commandChecks.reduce((n, [, c]) => n + c.passes, 0), summary.acks + summary.refusals);
+    assert.equal(summary.checks.fails, 0, JSON.stringify(summary.checks.byName));
+    assert.ok(summary.thresholds.some((t) => t.metric === 'coffer_acks' && t.condition.startsWith('count>=')));
+    assert.ok(summary.thresholds.some((t) => t.metric === 'coffer_setup_errors' && t.condition === 'count<1'));
+    assert.ok(summary.ok, JSON.stringify(summary.thresholds));
     return summary;
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -83,25 +89,50 @@ test('players: every VU plays the mix until its command budget, funded by an adm
   assert.ok(summary.ackMsByType?.['admin.grant']?.count === 3);
 });
 
-test('board: players accept and complete the tasks an admin creates', async () => {
-  // A player that joined after some tasks were created never hears of them and waits for more:
-  // DURATION only bounds that wait; nothing below depends on how long the run took.
-  //
-  // The board's room is created before the run. When the admin's first task.create (routed to the
-  // board by findOneRoomAvailable ?? createRoom, server/rooms/boardRooms.ts) races the players'
-  // joinOrCreate, two rooms for the board can exist; the one that lost the fence learns it only
-  // when it next writes, and until then its players hear of no task (reported with issue 7).
-  const rt = new NodeRuntime({});
-  const first = await signInGuest(rt, fx.server.url);
-  const holder = await RoomConnection.join(rt, fx.server.url, first.token, RoomName.board, { board: 'loadtest' });
+test('board: players accept and complete the tasks an admin creates, and each bounty is paid once', async () => {
+  // No board room exists before the run: the admin takes a seat in it (joinOrCreate) before its
+  // first task.create, so the players' joins and the admin's tasks meet in one room. A player that
+  // joined after some tasks were created catches up with events.sync; DURATION only bounds the
+  // wait for more tasks, nothing below depends on how long the run took.
   const summary = await runBounded('board', { COMMANDS: '6', TASKS_PER_SECOND: '50', BOARD: 'loadtest', DURATION: '20s' });
-  holder.close();
-  assert.ok((summary.ackMsByType?.['task.complete']?.count ?? 0) > 0, JSON.stringify(summary.ackMsByType));
-  // Exactly 6 tasks, even when a create was retried with its id (a duplicate board room,
-  // replaced while the players joined, answers UNAVAILABLE and the retry is answered once).
+  const completed = summary.counters.coffer_tasks_completed;
+  assert.ok(completed > 0, JSON.stringify(summary.ackMsByType));
+  assert.equal(completed, summary.ackMsByType?.['task.complete']?.count);
+  // Each completed task's bounty showed exactly once in its winner's player stream.
+  assert.deepEqual(summary.checks.byName['task bounty paid exactly once'], { passes: completed, fails: 0 });
+  assert.equal(summary.counters.coffer_bounty_mismatches, 0);
+  assert.deepEqual(
+    summary.thresholds.filter((t) => t.metric === 'coffer_tasks_completed' || t.metric === 'coffer_bounty_mismatches'),
+    [
+      { metric: 'coffer_tasks_completed', condition: 'count>0', ok: true },
+      { metric: 'coffer_bounty_mismatches', condition: 'count<1', ok: true },
+    ],
+  );
+  // Exactly 6 tasks, even when a create was retried with its id.
   const [{ count }] = await queryRows<{ count: string }>(fx.db.url, `SELECT count(*) FROM tasks WHERE board = 'loadtest'`);
   assert.equal(Number(count), 6);
-  assert.ok((summary.ackMsByType?.['admin.task.create']?.count ?? 0) >= 6);
+  // The bounty transfers in the ledger: one per completed task.
+  const [{ paid }] = await queryRows<{ paid: string }>(fx.db.url, `SELECT count(*) AS paid FROM transfers WHERE reason = 'task.bounty' AND ref LIKE 'board:loadtest:%'`);
+  assert.equal(Number(paid), completed);
+});
+
+test('a run that did no work crosses its thresholds: no acks, setup errors', async () => {
+  // Nothing listens on this port: every sign-in fails.
+  const logged: string[] = [];
+  const summary = await runScenario(scenarios.players, { BASE_URL: 'http://127.0.0.1:9', VUS: '2', DURATION: '5s' }, { log: (m) => logged.push(m) });
+  assert.equal(summary.acks, 0);
+  assert.equal(summary.counters.coffer_setup_errors, 2);
+  assert.deepEqual(summary.checks.byName['guest sign-in'], { passes: 0, fails: 2 });
+  const crossed = summary.thresholds.filter((t) => !t.ok).map((t) => `${t.metric} ${t.condition}`);
+  assert.deepEqual(crossed.sort(), ['coffer_ack_ms p(95)<250', 'coffer_ack_ms p(99)<500', 'coffer_acks count>=2', 'coffer_errors rate<0.01', 'coffer_setup_errors count<1']);
+  assert.equal(summary.ok, false);
+});
+
+test('MIN_ACKS raises the floor: a run with fewer acks than asked fails', async () => {
+  const summary = await runScenario(scenarios.players, { BASE_URL: fx.server.url, VUS: '1', COMMANDS: '2', THINK_MS: '0', MIN_ACKS: '1000' }, { log: () => {} });
+  assert.ok(summary.acks >= 1 && summary.acks < 1000);
+  assert.deepEqual(summary.thresholds.find((t) => t.metric === 'coffer_acks'), { metric: 'coffer_acks', condition: 'count>=1000', ok: false });
+  assert.equal(summary.ok, false);
 });
 
 test('crash: players bet and cash out across rounds', async () => {

@@ -3,8 +3,10 @@
 // compose.yaml's `load` profile. Also the message `npm run load` prints when neither k6 nor Docker
 // is there.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, before, test } from 'node:test';
@@ -74,4 +76,75 @@ test('without k6 and without a Docker engine, npm run load says what to install 
   assert.match(error.stderr, /install k6/);
   assert.match(error.stderr, new RegExp(K6_IMAGE.replace(/[.]/g, '\\.')));
   assert.match(error.stderr, /--runner node/);
+});
+
+// `npm run load` with a local k6. No k6 binary can be installed on our machines, so these put a
+// stand-in `k6` shell script first on PATH: it answers `k6 version` with FAKE_K6_VERSION and, for
+// `k6 run`, prints its arguments, writes the summary file only when FAKE_K6_WRITES is set, and
+// exits with FAKE_K6_EXIT. What they check is run.ts's side: the version gate, the exit code
+// passed on, and that "summary written" is said only when a summary exists.
+async function runWithFakeK6(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  const bin = await mkdtemp(path.join(tmpdir(), 'coffer-fake-k6-'));
+  try {
+    const script = [
+      '#!/bin/sh',
+      'if [ "$1" = version ]; then echo "k6 v$FAKE_K6_VERSION (go1.23.1, linux/amd64)"; exit 0; fi',
+      'echo "fake k6: $*"',
+      'if [ -n "$FAKE_K6_WRITES" ]; then echo "{}" > "$SUMMARY_FILE"; fi',
+      'exit "$FAKE_K6_EXIT"',
+    ].join('\n');
+    await writeFile(path.join(bin, 'k6'), script + '\n', { mode: 0o755 });
+    const child = spawn(process.execPath, [path.join(ROOT, 'load/run.ts'), ...args], {
+      cwd: ROOT,
+      env: { PATH: `${bin}:${path.dirname(process.execPath)}:/usr/bin:/bin`, FAKE_K6_EXIT: '0', ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? -1)));
+    return { code, stdout, stderr };
+  } finally {
+    await rm(bin, { recursive: true, force: true });
+  }
+}
+
+test('npm run load -- --help prints the usage and exits 0', async () => {
+  const { code, stdout } = await runWithFakeK6(['--help'], { FAKE_K6_VERSION: '0.54.0' });
+  assert.equal(code, 0);
+  assert.match(stdout, /^usage: npm run load -- <scenario> \[--runner auto\|k6\|docker\|node\]/);
+  for (const name of ['players', 'board', 'crash', 'admin', 'soak']) assert.match(stdout, new RegExp(`\\n  ${name} `));
+  const unknown = await runWithFakeK6(['--verbose'], { FAKE_K6_VERSION: '0.54.0' });
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /Unknown option '--verbose'[\s\S]*usage:/);
+});
+
+test('a k6 older than v0.54 is refused before anything runs, with what to do instead', async () => {
+  const { code, stdout, stderr } = await runWithFakeK6(['players'], { FAKE_K6_VERSION: '0.49.0' });
+  assert.equal(code, 2);
+  assert.match(stderr, /k6 v0\.49\.0[\s\S]*needs k6 v0\.54\.0 or later/);
+  assert.match(stderr, /--runner docker/);
+  assert.match(stderr, /--runner node/);
+  assert.doesNotMatch(stdout, /fake k6: run/, 'k6 run was not started');
+});
+
+test('a k6 run that wrote no summary is not reported as having written one; its exit code is ours', async () => {
+  const { code, stdout, stderr } = await runWithFakeK6(['players', '--runner', 'k6'], { FAKE_K6_VERSION: '0.54.0', FAKE_K6_EXIT: '107' });
+  assert.equal(code, 107);
+  assert.match(stdout, new RegExp(`fake k6: run ${path.join(ROOT, 'load/dist/players.js').replace(/[.]/g, '\\.')}`));
+  assert.doesNotMatch(stderr, /summary written/);
+  assert.match(stderr, /no summary was written/);
+});
+
+test('a k6 run that wrote its summary is reported with the file (k6 v1 too)', async () => {
+  const { code, stderr } = await runWithFakeK6(['players'], { FAKE_K6_VERSION: '1.0.0', FAKE_K6_WRITES: '1' });
+  assert.equal(code, 0);
+  const written = /summary written to (\S+)/.exec(stderr);
+  assert.ok(written, stderr);
+  const file = path.resolve(ROOT, written[1]);
+  try {
+    assert.equal(readFileSync(file, 'utf8'), '{}\n');
+  } finally {
+    await rm(file, { force: true });
+  }
 });

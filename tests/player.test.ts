@@ -60,6 +60,7 @@ for (const mode of ['services', 'embedded'] as const) describe(`player room (${m
 
     const again = expectNack(await tab.send(CommandType.streakClaim));
     assert.equal(again.code, 'CONFLICT');
+    assert.equal(again.reason, 'ALREADY_CLAIMED', 'the nack says why without English to parse');
     assert.equal(again.retryable, false);
     assert.match(again.message, /already claimed today/);
 

@@ -1,4 +1,4 @@
-// DESIGN.md rule 3: a mutation the database refuses (here a CHECK, because the balance changed
+// INV-3 (docs/ARCHITECTURE.md): a mutation the database refuses (here a CHECK, because the balance changed
 // behind the room's back) is nacked UNAVAILABLE, the room reloads from the database under a new
 // epoch (crash-only recovery) and goes on serving with the committed truth.
 import assert from 'node:assert/strict';

@@ -1,13 +1,14 @@
 // Two Coffer processes acting as one server (real PostgreSQL, real Redis): an owner call crosses
 // processes, an announcement reaches the clients of both exactly once, Redis losing all its data
 // mid-run costs no event, a duplicate player room raced from two matchmakers cannot commit, and a
-// shared room (a crash table) lives once: both processes seat players in it, neither creates another.
+// revoked user's sockets close on every process, and a shared room (a crash table) lives once:
+// both processes seat players in it, neither creates another.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AdminCommandType } from '../shared/adminCommands.ts';
 import { CommandType } from '../shared/commands.ts';
 import { CloseCode, PROTOCOL_VERSION, RoomName, type WireEvent } from '../shared/protocol.ts';
-import { AdminState, CrashState } from '../shared/state.ts';
+import { AdminState, BoardState, CrashState } from '../shared/state.ts';
 import { expectAck, joinPlayerRoom, joinRoom, newId, signInAdmin, signInGuest, type PlayerConnection } from './support/client.ts';
 import { clusterFixture, deleteKeys, TEST_REDIS_URL } from './support/cluster.ts';
 import { queryRows } from './support/ledger.ts';
@@ -15,7 +16,8 @@ import { matchmake } from './support/rawRoom.ts';
 import { startServer, TEST_ADMIN_PASSWORD } from './support/server.ts';
 import { waitFor } from './support/wait.ts';
 
-const cluster = clusterFixture('coffer_scale');
+// The boards the revoke test spreads over processes exist (shared rooms are the server's, issue 15).
+const cluster = clusterFixture('coffer_scale', 2, { BOARDS: ['main', ...Array.from({ length: 20 }, (_, i) => `revoke-${i}`)].join(',') });
 
 /** The PUBLIC_ADDRESS of the process hosting `roomId`, from the matchmaker's room cache. */
 async function processOf(roomId: string): Promise<string> {
@@ -102,7 +104,7 @@ test('Redis loses all its data mid-run: the relay replays, consumers recover, ev
 
 test('two matchmakers create the same player room at once: exactly one of the two can commit', async () => {
   // A third process on the same database but another Redis namespace: a split brain in which two
-  // matchmakers each believe the user has no room, the duplicate DESIGN.md rule 1 must survive.
+  // matchmakers each believe the user has no room, the duplicate INV-1 must survive.
   const stranger = await startServer({ DATABASE_URL: cluster.db.url, REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: `${cluster.keyPrefix}split:` });
   try {
     const me = await signInGuest(cluster.servers[0].url);
@@ -128,6 +130,36 @@ test('two matchmakers create the same player room at once: exactly one of the tw
   } finally {
     await stranger.stop();
   }
+});
+
+test('admin.sessions.revoke closes the user\'s sockets in rooms of the other process, and both refuse the token (issue 16)', async () => {
+  const admin = await adminTab();
+  const adminAddress = await processOf(admin.room.roomId);
+  const me = await signInGuest(cluster.servers[0].url);
+  // A board room of its own on the process the admin room is not on: only the presence message
+  // can close a socket there (the player room is reached by an owner call). New rooms go to the
+  // least-loaded process, so the boards that land on the admin's process stay open meanwhile.
+  let board: PlayerConnection<BoardState> | undefined;
+  const others: PlayerConnection<BoardState>[] = [];
+  for (let i = 0; i < 20 && !board; i++) {
+    const tab = await joinRoom(cluster.servers[i % 2].url, me.token, RoomName.board, BoardState, { board: `revoke-${i}` });
+    if ((await processOf(tab.room.roomId)) !== adminAddress) board = tab;
+    else others.push(tab);
+  }
+  await Promise.all(others.map((tab) => tab.leave()));
+  assert.ok(board, 'a board room on the other process');
+  const closed = new Promise<number>((resolve) => board!.room.onLeave((code: number) => resolve(code)));
+  expectAck(await admin.send(AdminCommandType.sessionsRevoke, { userId: me.userId, reason: 'cross-process revoke' }));
+  assert.equal(await closed, CloseCode.KICKED);
+  for (const server of cluster.servers) {
+    const res = await fetch(`${server.url}/matchmake/joinOrCreate/${RoomName.player}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${me.token}` },
+      body: JSON.stringify({ protocol: PROTOCOL_VERSION }),
+    });
+    assert.equal(res.status, 401, server.url);
+  }
+  await admin.leave();
 });
 
 test('a shared room lives once across processes: a join through the other process lands in it, a create is refused on both', async () => {

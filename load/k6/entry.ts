@@ -1,19 +1,17 @@
 // Turns a Scenario into what a k6 script exports: `options` (one k6 scenario per role, each VU
-// running one long iteration until the deadline), `setup` (the admin sign-in), one function per
-// role, and `handleSummary` (the run's JSON summary plus a few lines on stdout).
+// running one long iteration until the deadline, and the thresholds), `setup` (the admin
+// sign-in), one function per role, and `handleSummary` (the run's JSON summary, and on stdout
+// k6's own end-of-test summary followed by ours).
 import http from 'k6/http';
 import { readOptions } from '../scenario/options.ts';
-import { Metric } from '../scenario/runtime.ts';
+import { COUNTERS, Metric } from '../scenario/runtime.ts';
 import { failure, type Scenario, type VuContext } from '../scenario/scenario.ts';
 import type { Session } from '../scenario/session.ts';
-import { emptyTrend, formatSummary, thresholdExpressions, type LoadSummary, type ThresholdResult, type TrendStats } from '../scenario/summary.ts';
-import { k6Runtime } from './runtime.ts';
+import { emptyTrend, formatSummary, scenarioThresholds, type CheckStats, type LoadSummary, type ThresholdResult, type TrendStats } from '../scenario/summary.ts';
+import { k6Runtime, touchCounters } from './runtime.ts';
+import { allChecks, textSummary, type K6Metric, type K6SummaryData } from './textSummary.ts';
 
 type SetupData = { admin: Session | undefined; startedAt: number };
-
-/** The slice of k6's end-of-test data that handleSummary reads. */
-type K6Metric = { values: Record<string, number>; thresholds?: Record<string, { ok: boolean }> };
-type K6SummaryData = { metrics: Record<string, K6Metric | undefined>; state?: { testRunDurationMs?: number } };
 
 const TREND_STATS = ['avg', 'min', 'med', 'max', 'p(95)', 'p(99)', 'count'];
 
@@ -26,6 +24,7 @@ function trendFrom(metric: K6Metric | undefined): TrendStats {
 export function k6Scenario(scenario: Scenario) {
   const options = readOptions((name) => __ENV[name], scenario.defaults);
   const vus = Object.fromEntries(scenario.roles.map((role) => [role.name, role.vus(options)]));
+  const thresholdExpressions = scenarioThresholds(scenario, options);
   // Each VU's single iteration ends at the deadline; maxDuration leaves room to wind down.
   const maxDuration = `${Math.ceil(options.durationMs / 1000) + 60}s`;
 
@@ -33,12 +32,13 @@ export function k6Scenario(scenario: Scenario) {
     scenarios: Object.fromEntries(
       scenario.roles.map((role) => [role.name, { executor: 'per-vu-iterations', vus: vus[role.name], iterations: 1, maxDuration, exec: role.name }]),
     ),
-    thresholds: thresholdExpressions(options.thresholds),
+    thresholds: thresholdExpressions,
     summaryTrendStats: TREND_STATS,
     setupTimeout: '60s',
   };
 
   function setup(): SetupData {
+    touchCounters();
     let admin: Session | undefined;
     if (options.adminPassword) {
       const res = http.post(`${options.baseUrl}/auth/admin`, JSON.stringify({ password: options.adminPassword }), { headers: { 'content-type': 'application/json' } });
@@ -55,6 +55,7 @@ export function k6Scenario(scenario: Scenario) {
     const found = scenario.roles.find((r) => r.name === name);
     if (!found) throw new Error(`scenario ${scenario.name} has no role ${name}`);
     return async (data) => {
+      touchCounters();
       const ctx: VuContext = { rt: k6Runtime, options, vu: __VU, admin: data.admin, deadline: data.startedAt + options.durationMs };
       try {
         await found.run(ctx);
@@ -65,12 +66,19 @@ export function k6Scenario(scenario: Scenario) {
   }
 
   function handleSummary(data: K6SummaryData): Record<string, string> {
-    const thresholds: ThresholdResult[] = Object.entries(thresholdExpressions(options.thresholds)).flatMap(([metric, conditions]) =>
+    const thresholds: ThresholdResult[] = Object.entries(thresholdExpressions).flatMap(([metric, conditions]) =>
       conditions.map((condition) => ({ metric, condition, ok: data.metrics[metric]?.thresholds?.[condition]?.ok ?? false })),
     );
     const errors = data.metrics[Metric.errors]?.values ?? {};
     const failures = errors.passes ?? 0; // a Rate's "passes" are the samples that were true (failed)
     const total = failures + (errors.fails ?? 0);
+    const counters = Object.fromEntries(COUNTERS.map((metric) => [metric, data.metrics[metric]?.values.count ?? 0]));
+    const checks: CheckStats = { passes: 0, fails: 0, byName: {} };
+    for (const c of allChecks(data.root_group)) {
+      checks.passes += c.passes;
+      checks.fails += c.fails;
+      checks.byName[c.name] = { passes: c.passes, fails: c.fails };
+    }
     const summary: LoadSummary = {
       scenario: scenario.name,
       runner: 'k6',
@@ -84,12 +92,14 @@ export function k6Scenario(scenario: Scenario) {
       retries: data.metrics[Metric.retries]?.values.count ?? 0,
       rejoins: data.metrics[Metric.rejoins]?.values.count ?? 0,
       errors: { rate: errors.rate ?? 0, failures, total },
+      counters,
+      checks,
       thresholds,
       ok: thresholds.every((t) => t.ok),
     };
     // One file per run unless SUMMARY_FILE names one.
     const file = __ENV.SUMMARY_FILE || `coffer-${scenario.name}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
-    return { stdout: formatSummary(summary), [file]: JSON.stringify(summary, null, 2) + '\n' };
+    return { stdout: `${textSummary(data)}\n${formatSummary(summary)}`, [file]: JSON.stringify(summary, null, 2) + '\n' };
   }
 
   return { options: k6Options, setup, role, handleSummary };

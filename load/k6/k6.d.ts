@@ -1,7 +1,9 @@
-// The few k6 APIs the bundles use (k6 v0.49+), declared here instead of pulling in @types/k6.
+// The few k6 APIs the bundles use (k6 v0.54+, see load/README.md), declared here instead of pulling in @types/k6.
 // These modules exist only inside k6; esbuild leaves their imports as they are.
 declare module 'k6' {
   export function sleep(seconds: number): void;
+  /** Runs each named test on `value`; books each in the built-in `checks` rate; true when all passed. */
+  export function check<T>(value: T, sets: Record<string, (value: T) => boolean>, tags?: Record<string, string>): boolean;
 }
 
 declare module 'k6/http' {

@@ -3,10 +3,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readOptions } from '../scenario/options.ts';
-import { Metric } from '../scenario/runtime.ts';
+import { CHECKS, COUNTERS, Metric } from '../scenario/runtime.ts';
 import { failure, type Scenario, type VuContext } from '../scenario/scenario.ts';
 import { signInAdmin, type Session } from '../scenario/session.ts';
-import { evaluateThreshold, thresholdExpressions, trendOf, type LoadSummary, type ThresholdResult } from '../scenario/summary.ts';
+import { evaluateThreshold, scenarioThresholds, trendOf, type CheckStats, type LoadSummary, type ThresholdInput, type ThresholdResult } from '../scenario/summary.ts';
 import { NodeRuntime } from './runtime.ts';
 
 export type NodeRunOptions = {
@@ -38,10 +38,26 @@ export async function runScenario(scenario: Scenario, env: Record<string, string
   const durationMs = rt.now() - started;
 
   const ackMs = trendOf(rt.trends.get(Metric.ackLatency) ?? []);
+  const joinMs = trendOf(rt.trends.get(Metric.joinLatency) ?? []);
   const errors = rt.rates.get(Metric.errors) ?? { failed: 0, total: 0 };
   const errorRate = errors.total === 0 ? 0 : errors.failed / errors.total;
-  const thresholds: ThresholdResult[] = Object.entries(thresholdExpressions(options.thresholds)).flatMap(([metric, conditions]) =>
-    conditions.map((condition) => ({ metric, condition, ok: evaluateThreshold(condition, metric === Metric.ackLatency ? ackMs : undefined, metric === Metric.errors ? errorRate : undefined) })),
+  const counters = Object.fromEntries(COUNTERS.map((metric) => [metric, rt.counts.get(metric) ?? 0]));
+  const checks: CheckStats = { passes: 0, fails: 0, byName: Object.fromEntries(rt.checks) };
+  for (const c of rt.checks.values()) {
+    checks.passes += c.passes;
+    checks.fails += c.fails;
+  }
+  // What each threshold is judged on, as k6 would see it: trends, rates, counters (0 when unused:
+  // k6 sees a 0 too, since its runtime adds one to every counter).
+  const inputs: Record<string, ThresholdInput> = {
+    [Metric.ackLatency]: { trend: ackMs },
+    [Metric.joinLatency]: { trend: joinMs },
+    [Metric.errors]: { rate: errorRate },
+    [CHECKS]: { rate: checks.passes + checks.fails === 0 ? 0 : checks.passes / (checks.passes + checks.fails) },
+    ...Object.fromEntries(Object.entries(counters).map(([metric, count]) => [metric, { count }])),
+  };
+  const thresholds: ThresholdResult[] = Object.entries(scenarioThresholds(scenario, options)).flatMap(([metric, conditions]) =>
+    conditions.map((condition) => ({ metric, condition, ok: evaluateThreshold(condition, inputs[metric] ?? {}) })),
   );
   const ackMsByType: LoadSummary['ackMsByType'] = {};
   for (const [key, samples] of rt.trendsByType) {
@@ -56,12 +72,14 @@ export async function runScenario(scenario: Scenario, env: Record<string, string
     vus,
     ackMs,
     ackMsByType,
-    joinMs: trendOf(rt.trends.get(Metric.joinLatency) ?? []),
+    joinMs,
     acks: rt.counts.get(Metric.acks) ?? 0,
     refusals: rt.counts.get(Metric.refusals) ?? 0,
     retries: rt.counts.get(Metric.retries) ?? 0,
     rejoins: rt.counts.get(Metric.rejoins) ?? 0,
     errors: { rate: errorRate, failures: errors.failed, total: errors.total },
+    counters,
+    checks,
     thresholds,
     ok: thresholds.every((t) => t.ok),
   };

@@ -8,6 +8,8 @@ export class NodeRuntime implements LoadRuntime {
   readonly trendsByType = new Map<string, number[]>();
   readonly counts = new Map<string, number>();
   readonly rates = new Map<string, { failed: number; total: number }>();
+  /** check() outcomes per check name, as k6 keeps them. */
+  readonly checks = new Map<string, { passes: number; fails: number }>();
   readonly #log: (message: string) => void;
 
   constructor(env: Record<string, string | undefined>, log: (message: string) => void = (m) => console.error(m)) {
@@ -68,6 +70,14 @@ export class NodeRuntime implements LoadRuntime {
     r.total += 1;
     if (failed) r.failed += 1;
     this.rates.set(metric, r);
+  }
+
+  check(name: string, ok: boolean): boolean {
+    const c = this.checks.get(name) ?? { passes: 0, fails: 0 };
+    if (ok) c.passes += 1;
+    else c.fails += 1;
+    this.checks.set(name, c);
+    return ok;
   }
 
   log(message: string): void {

@@ -6,7 +6,7 @@ import { AdminCommandType } from '../../shared/adminCommands.ts';
 import { CommandType } from '../../shared/commands.ts';
 import { ErrorCode, RoomName } from '../../shared/protocol.ts';
 import { adminSeat, joinAsPlayer, playersRole } from './players.ts';
-import { command, failure, Seat, think, VuBudget, type Role, type Scenario, type VuContext } from './scenario.ts';
+import { command, setupFailure, Seat, think, VuBudget, type Role, type Scenario, type VuContext } from './scenario.ts';
 import type { Session } from './session.ts';
 
 async function playRps(ctx: VuContext, budget: VuBudget, seat: Seat): Promise<void> {
@@ -20,7 +20,7 @@ export const adminsRole: Role = {
   name: 'admins',
   vus: (options) => Math.max(1, Math.floor(options.vus / 10)),
   async run(ctx) {
-    if (!ctx.admin) return failure(ctx, 'admin', new Error('the admin scenario needs ADMIN_PASSWORD'));
+    if (!ctx.admin) return setupFailure(ctx, 'admin', new Error('the admin scenario needs ADMIN_PASSWORD'));
     const perSecond = Number(ctx.rt.env('GRANTS_PER_SECOND') || 10);
     const targetCount = Number(ctx.rt.env('TARGETS') || 5);
     const adminRoom = await adminSeat(ctx, ctx.admin);

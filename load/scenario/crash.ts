@@ -9,8 +9,6 @@ import { fundPlayer, joinAsPlayer } from './players.ts';
 import { command, Seat, VuBudget, type Role, type Scenario } from './scenario.ts';
 import { RoomConnection } from './session.ts';
 
-type RoundEvent = { phase: 'betting' | 'running' | 'crashed'; roundId: number };
-
 export const crashPlayersRole: Role = {
   name: 'crashPlayers',
   vus: (options) => options.vus,
@@ -34,8 +32,8 @@ export const crashPlayersRole: Role = {
     let betOn = -1;
     while (budget.running && (await table.ready())) {
       const event = await rounds.next(1000);
-      if (!event) continue;
-      const round = event.data as RoundEvent;
+      if (event?.type !== EventType.crashRound) continue;
+      const round = event.data;
       if (round.phase === 'betting') {
         const amount = 1 + Math.floor(Math.random() * 10);
         const reply = await command(ctx, budget, table, CrashCommandType.bet, { amount }, [ErrorCode.CONFLICT, ErrorCode.INSUFFICIENT_FUNDS]);

@@ -4,11 +4,17 @@
 /** Every variable a scenario reads (run.ts passes these into the k6 container). */
 export const OPTION_VARIABLES = [
   'BASE_URL', 'VUS', 'DURATION', 'THINK_MS', 'COMMANDS', 'ADMIN_PASSWORD', 'FUND_GOLD',
-  'ACK_P95_MS', 'ACK_P99_MS', 'MAX_ERROR_RATE', 'SUMMARY_FILE',
+  'ACK_P95_MS', 'ACK_P99_MS', 'MAX_ERROR_RATE', 'MIN_ACKS', 'SUMMARY_FILE',
   'BOARD', 'TASKS_PER_SECOND', 'CRASH_TABLE', 'GRANTS_PER_SECOND', 'TARGETS',
 ] as const;
 
-export type Thresholds = { ackP95Ms: number; ackP99Ms: number; maxErrorRate: number };
+export type Thresholds = {
+  ackP95Ms: number;
+  ackP99Ms: number;
+  maxErrorRate: number;
+  /** The fewest acknowledged commands a run may end with; unset: one per VU (scenarioThresholds). */
+  minAcks: number | undefined;
+};
 
 export type ScenarioOptions = {
   baseUrl: string;
@@ -62,6 +68,7 @@ export function readOptions(env: (name: string) => string | undefined, defaults:
       ackP95Ms: positive('ACK_P95_MS', env('ACK_P95_MS'), 250),
       ackP99Ms: positive('ACK_P99_MS', env('ACK_P99_MS'), 500),
       maxErrorRate: positive('MAX_ERROR_RATE', env('MAX_ERROR_RATE'), 0.01),
+      minAcks: env('MIN_ACKS') ? wholeNumber('MIN_ACKS', env('MIN_ACKS'), 0, 1) : undefined,
     },
   };
 }

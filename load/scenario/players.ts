@@ -4,10 +4,13 @@
 import { AdminCommandType } from '../../shared/adminCommands.ts';
 import { CommandType } from '../../shared/commands.ts';
 import { ErrorCode, RoomName } from '../../shared/protocol.ts';
-import { command, failure, Seat, think, VuBudget, type Role, type Scenario, type VuContext } from './scenario.ts';
-import { RoomConnection, signInGuest, type Session } from './session.ts';
+import type { CommandFields } from '../../shared/registry.ts';
+import { command, guestSession, Seat, think, VuBudget, type Role, type Scenario, type VuContext } from './scenario.ts';
+import { RoomConnection, type Session } from './session.ts';
 
-type Pick = [type: string, fields: Record<string, unknown>];
+type MixCommand = typeof CommandType.gameRps | typeof CommandType.gameSlot | typeof CommandType.gameGacha | typeof CommandType.shopBuy;
+/** One command of the mix with its fields, typed together (shared/registry.ts). */
+type Pick = { [T in MixCommand]: [type: T, fields: CommandFields<T>] }[MixCommand];
 
 const HANDS = ['rock', 'paper', 'scissors'] as const;
 const ITEMS = ['health-potion', 'mana-potion'] as const;
@@ -24,15 +27,10 @@ export function pickPlayerCommand(): Pick {
   return [CommandType.shopBuy, { itemId: ITEMS[randomInt(0, 1)], qty: randomInt(1, 3) }];
 }
 
-/** A player signs in and takes a seat in their own room; undefined (and an error booked) on failure. */
+/** A player signs in and takes a seat in their own room; undefined (and a setup error booked) on failure. */
 export async function joinAsPlayer(ctx: VuContext): Promise<{ session: Session; seat: Seat } | undefined> {
-  let session: Session;
-  try {
-    session = await signInGuest(ctx.rt, ctx.options.baseUrl, `load-${ctx.vu}`);
-  } catch (error) {
-    failure(ctx, 'guest sign-in', error);
-    return undefined;
-  }
+  const session = await guestSession(ctx, `load-${ctx.vu}`);
+  if (!session) return undefined;
   const seat = await Seat.open(ctx, 'player', () => RoomConnection.join(ctx.rt, ctx.options.baseUrl, session.token, RoomName.player));
   return seat && { session, seat };
 }

@@ -30,8 +30,20 @@ export const Metric = {
   rejoins: 'coffer_rejoins',
   /** Rate: true for every failure (unexpected nack, timeout, failed sign-in or join, socket closed). */
   errors: 'coffer_errors',
+  /** Sign-ins, joins and rejoins that failed: a VU that could not start did no work at all. */
+  setupErrors: 'coffer_setup_errors',
+  /** Board tasks a player completed (acked task.complete). */
+  tasksCompleted: 'coffer_tasks_completed',
+  /** Completed tasks whose bounty the winner's ledger did not show exactly once (unpaid or paid twice). */
+  bountyMismatches: 'coffer_bounty_mismatches',
 } as const;
 export type Metric = (typeof Metric)[keyof typeof Metric];
+
+/** The metrics that are counters (both runners create them up front; k6 adds a 0 so a threshold always sees them). */
+export const COUNTERS = [Metric.acks, Metric.refusals, Metric.retries, Metric.rejoins, Metric.setupErrors, Metric.tasksCompleted, Metric.bountyMismatches] as const;
+
+/** k6's built-in rate of check() outcomes; the Node runner keeps the same figure under the same name. */
+export const CHECKS = 'checks';
 
 export interface LoadRuntime {
   /** JSON over HTTP; never throws for an HTTP status, only for a network failure. */
@@ -47,5 +59,7 @@ export interface LoadRuntime {
   trend(metric: Metric, value: number, tags?: Record<string, string>): void;
   count(metric: Metric, tags?: Record<string, string>): void;
   rate(metric: Metric, failed: boolean, tags?: Record<string, string>): void;
+  /** One outcome as a check (k6's check(): the `checks` rate, per name); true is a pass. */
+  check(name: string, ok: boolean, tags?: Record<string, string>): boolean;
   log(message: string): void;
 }

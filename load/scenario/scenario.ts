@@ -4,7 +4,8 @@
 import { CloseCode, ErrorCode } from '../../shared/protocol.ts';
 import type { OptionDefaults, ScenarioOptions } from './options.ts';
 import { Metric, type LoadRuntime } from './runtime.ts';
-import { newId, type Reply, type RoomConnection, type Session } from './session.ts';
+import type { AnyCommandType, CommandFields, CommandResult } from '../../shared/registry.ts';
+import { newId, signInGuest, type Reply, type RoomConnection, type Session } from './session.ts';
 
 export type VuContext = {
   rt: LoadRuntime;
@@ -30,6 +31,8 @@ export type Scenario = {
   admin: 'required' | 'optional';
   defaults: OptionDefaults;
   roles: Role[];
+  /** Thresholds on what the scenario is for, on top of every scenario's (load/scenario/summary.ts). */
+  thresholds?: Record<string, string[]>;
 };
 
 /** What a VU keeps across its commands: the budget (COMMANDS) and whether it should go on. */
@@ -71,12 +74,14 @@ export class Seat {
     attach?.(room);
   }
 
-  /** Joins; undefined (and a failure booked) when the join fails. `attach` runs on every (re)join. */
+  /** Joins; undefined (and a setup failure booked) when the join fails. `attach` runs on every (re)join. */
   static async open(ctx: VuContext, what: string, join: () => Promise<RoomConnection>, attach?: (room: RoomConnection) => void): Promise<Seat | undefined> {
     try {
-      return new Seat(ctx, what, await join(), join, attach);
+      const room = await join();
+      ctx.rt.check(`${what} join`, true);
+      return new Seat(ctx, what, room, join, attach);
     } catch (error) {
-      failure(ctx, `${what} join`, error);
+      setupFailure(ctx, `${what} join`, error);
       return undefined;
     }
   }
@@ -97,7 +102,7 @@ export class Seat {
         await this.#ctx.rt.sleep(250 * attempt);
       }
     }
-    failure(this.#ctx, `${this.#what} rejoin`, last);
+    setupFailure(this.#ctx, `${this.#what} rejoin`, last);
     return false;
   }
 
@@ -113,24 +118,28 @@ const MAX_ATTEMPTS = 4;
  * expects (a lost race, an empty wallet) as a refusal; a retryable nack (UNAVAILABLE,
  * RATE_LIMITED) is sent again with the same id after a pause, up to 4 attempts, as the protocol
  * intends (the server answers a retried id from its stored reply, never twice); anything else is
- * an error. The connection recorded each attempt's latency to its reply.
+ * an error. The final outcome is also a check named after the command type (k6's `checks`), so
+ * a run's checks say, per command, how many came back as the scenario expects. The connection
+ * recorded each attempt's latency to its reply.
  */
-export async function command(ctx: VuContext, budget: VuBudget | undefined, seat: Seat, type: string, fields: Record<string, unknown>, expected: readonly ErrorCode[] = []): Promise<Reply> {
+export async function command<T extends AnyCommandType>(ctx: VuContext, budget: VuBudget | undefined, seat: Seat, type: T, fields: CommandFields<T>, expected: readonly ErrorCode[] = []): Promise<Reply<CommandResult<T>>> {
   if (budget) budget.sent += 1;
   const id = newId();
   const tags = { type };
   for (let attempt = 1; ; attempt++) {
-    const reply: Reply = (await seat.ready())
+    const reply: Reply<CommandResult<T>> = (await seat.ready())
       ? await seat.room.send(type, fields, id)
       : { nack: { id, code: ErrorCode.UNAVAILABLE, message: `the ${seat.room.roomName} room is closed (${seat.room.closeCode})`, retryable: false } };
     if ('ack' in reply) {
       ctx.rt.count(Metric.acks, tags);
       ctx.rt.rate(Metric.errors, false, tags);
+      ctx.rt.check(commandCheck(type), true, tags);
       return reply;
     }
     if (expected.includes(reply.nack.code)) {
       ctx.rt.count(Metric.refusals, { type, code: reply.nack.code });
       ctx.rt.rate(Metric.errors, false, tags);
+      ctx.rt.check(commandCheck(type), true, tags);
       return reply;
     }
     if (reply.nack.retryable && attempt < MAX_ATTEMPTS) {
@@ -139,6 +148,7 @@ export async function command(ctx: VuContext, budget: VuBudget | undefined, seat
       continue;
     }
     ctx.rt.rate(Metric.errors, true, tags);
+    ctx.rt.check(commandCheck(type), false, tags);
     // One line per distinct failure, not one per command.
     const key = `${type} ${reply.nack.code}`;
     if (!reported.has(key)) {
@@ -149,13 +159,35 @@ export async function command(ctx: VuContext, budget: VuBudget | undefined, seat
   }
 }
 
-/** Books a failure outside a command (sign-in, join) and logs it once per distinct message. */
+/** The check a command's outcome is booked under: one per command type. */
+export const commandCheck = (type: string) => `${type} acked or refused as expected`;
+
+/** Books a failure outside a command (a VU that gave up) as an error and a failed check, logged once per distinct message. */
 export function failure(ctx: VuContext, what: string, error: unknown): void {
   ctx.rt.rate(Metric.errors, true, { type: what });
+  ctx.rt.check(what, false);
   const message = `${what} failed: ${error instanceof Error ? error.message : String(error)}`;
   if (!reported.has(message)) {
     reported.add(message);
     ctx.rt.log(message);
+  }
+}
+
+/** A failure before a VU could work (sign-in, join, rejoin, no admin): also a setup error, which a threshold allows none of. */
+export function setupFailure(ctx: VuContext, what: string, error: unknown): void {
+  ctx.rt.count(Metric.setupErrors, { type: what });
+  failure(ctx, what, error);
+}
+
+/** A new guest for this VU; undefined (and a setup failure booked) when the sign-in fails. */
+export async function guestSession(ctx: VuContext, displayName: string): Promise<Session | undefined> {
+  try {
+    const session = await signInGuest(ctx.rt, ctx.options.baseUrl, displayName);
+    ctx.rt.check('guest sign-in', true);
+    return session;
+  } catch (error) {
+    setupFailure(ctx, 'guest sign-in', error);
+    return undefined;
   }
 }
 

@@ -1,11 +1,13 @@
 // A load client's session on the real protocol: sign in over HTTP, reserve a seat through the
 // Colyseus matchmaker, open the room's WebSocket, finish the join handshake, then send commands
 // with ids and time each one to its reply. Runner-agnostic: everything goes through LoadRuntime.
-import { PROTOCOL_VERSION, ServerMessage, type Ack, type Nack, type WireEvent } from '../../shared/protocol.ts';
+import { PROTOCOL_VERSION, ServerMessage, type Ack, type Nack } from '../../shared/protocol.ts';
+import type { AnyCommandType, CommandFields, CommandResult, TypedEvent } from '../../shared/registry.ts';
 import { decodeFrame, encodeRoomData, joinAcknowledgement } from './codec.ts';
 import { Metric, type LoadRuntime, type LoadSocket } from './runtime.ts';
 
-export type Reply = { ack: Ack<any> } | { nack: Nack };
+/** A command's one reply; the ack's result typed from shared/registry.ts. */
+export type Reply<R = unknown> = { ack: Ack<R> } | { nack: Nack };
 export type Session = { token: string; userId: string };
 
 let idCounter = 0;
@@ -56,7 +58,7 @@ export class RoomConnection {
   readonly #waiting = new Map<string, { resolve: (reply: Reply) => void; sentAt: number; type: string; cancelTimer: () => void }>();
   #closedWith: number | undefined;
   /** Called with every committed event the room broadcasts. */
-  onEvent: ((event: WireEvent<any>) => void) | undefined;
+  onEvent: ((event: TypedEvent) => void) | undefined;
   /** Called once if the socket closes (by either side). */
   onClose: ((code: number) => void) | undefined;
   /** How long a command may wait for its reply before it counts as failed. */
@@ -122,7 +124,7 @@ export class RoomConnection {
     const frame = decodeFrame(bytes);
     if (frame.kind !== 'data') return;
     if (frame.type === ServerMessage.event) {
-      this.onEvent?.(frame.message as WireEvent);
+      this.onEvent?.(frame.message as TypedEvent);
       return;
     }
     if (frame.type !== ServerMessage.ack && frame.type !== ServerMessage.nack) return;
@@ -149,16 +151,16 @@ export class RoomConnection {
 
   /** Sends `{ id, ...fields }` and resolves with its reply; a synthetic UNAVAILABLE nack (not sent by
    *  the server) stands for a closed socket or a reply missing after `commandTimeoutMs`. */
-  send(type: string, fields: Record<string, unknown> = {}, id: string = newId()): Promise<Reply> {
+  send<T extends AnyCommandType>(type: T, fields: CommandFields<T>, id: string = newId()): Promise<Reply<CommandResult<T>>> {
     if (this.#closedWith !== undefined) {
       return Promise.resolve({ nack: { id, code: 'UNAVAILABLE', message: `the socket is closed (${this.#closedWith})`, retryable: true } });
     }
-    return new Promise<Reply>((resolve) => {
+    return new Promise<Reply<CommandResult<T>>>((resolve) => {
       const cancelTimer = this.#rt.timer(this.commandTimeoutMs, () => {
         if (!this.#waiting.delete(id)) return;
         resolve({ nack: { id, code: 'UNAVAILABLE', message: `no reply within ${this.commandTimeoutMs} ms`, retryable: true } });
       });
-      this.#waiting.set(id, { resolve, sentAt: this.#rt.now(), type, cancelTimer });
+      this.#waiting.set(id, { resolve: resolve as (reply: Reply) => void, sentAt: this.#rt.now(), type, cancelTimer });
       this.#socket!.send(encodeRoomData(type, { id, ...fields }));
     });
   }

@@ -1,4 +1,4 @@
-// Injectable time and randomness (STYLE.md rule 5): games and rewards replay from a seed in tests.
+// Injectable time and randomness (docs/ARCHITECTURE.md "Conventions"): games and rewards replay from a seed in tests.
 import { randomBytes } from 'node:crypto';
 
 export type Clock = { now(): number };

@@ -1,5 +1,5 @@
 // A crash bet's stake, taken by the player's own room before the table accepts the bet: the gold
-// moves into escrow (DESIGN.md rule 6: a debit that must happen first is a synchronous owner call).
+// moves into escrow (INV-8: a debit that must happen first is a synchronous owner call).
 import { EventType } from '../../shared/events.ts';
 import { SystemAccount, transfer } from './ledger.ts';
 import { grantXp, xpForWager } from './levels.ts';

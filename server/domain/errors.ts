@@ -1,14 +1,26 @@
 // Expected failures are values with fields, mapped to nack codes in one place (rooms/replies.ts).
 import type { ErrorCode } from '../../shared/protocol.ts';
+import { REASON_CODES, type Reason } from '../../shared/reasons.ts';
 
 export class DomainError extends Error {
   readonly code: ErrorCode;
   readonly retryable: boolean;
-  constructor(code: ErrorCode, message: string, retryable = false) {
+  /** Set when the refusal has a reason (Refused); the nack carries it. */
+  readonly reason: Reason | undefined;
+  constructor(code: ErrorCode, message: string, retryable = false, reason?: Reason) {
     super(message);
     this.name = 'DomainError';
     this.code = code;
     this.retryable = retryable;
+    this.reason = reason;
+  }
+}
+
+/** A refusal with a typed reason; its wire code comes from shared/reasons.ts. */
+export class Refused extends DomainError {
+  constructor(reason: Reason, message: string) {
+    super(REASON_CODES[reason], message, false, reason);
+    this.name = 'Refused';
   }
 }
 

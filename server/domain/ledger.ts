@@ -1,4 +1,4 @@
-// Double-entry rules (DESIGN.md rule 5): gold moves only as transfers between two accounts with a
+// Double-entry rules (INV-5, docs/ARCHITECTURE.md): gold moves only as transfers between two accounts with a
 // positive whole amount; player accounts never go below zero. System accounts may go negative.
 
 export const SystemAccount = {

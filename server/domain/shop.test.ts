@@ -15,7 +15,8 @@ function codeOf(fn: () => unknown): string {
   try {
     fn();
   } catch (error) {
-    return `${(error as DomainError).code}: ${(error as Error).message}`;
+    const { code, reason } = error as DomainError;
+    return `${code}${reason ? `/${reason}` : ''}: ${(error as Error).message}`;
   }
   return 'no error';
 }
@@ -41,11 +42,11 @@ describe('buyItem', () => {
   });
 
   test('each refusal names what is wrong', () => {
-    assert.equal(codeOf(() => buyItem(player(), 'no-such-item', undefined, 1, 'c')), 'NOT_FOUND: itemId no-such-item is not in the shop catalog');
-    assert.equal(codeOf(() => buyItem(player(), 'retired-hat', { ...potion, itemId: 'retired-hat', active: false }, 1, 'c')), 'CONFLICT: itemId retired-hat is not for sale at the moment');
-    assert.equal(codeOf(() => buyItem(player(), 'golden-crown', { ...crown, stock: 0 }, 1, 'c')), 'CONFLICT: itemId golden-crown is sold out');
-    assert.equal(codeOf(() => buyItem(player(), 'golden-crown', crown, 3, 'c')), 'CONFLICT: qty 3 is more than the 2 left of golden-crown');
+    assert.equal(codeOf(() => buyItem(player(), 'no-such-item', undefined, 1, 'c')), 'NOT_FOUND/UNKNOWN_ITEM: itemId no-such-item is not in the shop catalog');
+    assert.equal(codeOf(() => buyItem(player(), 'retired-hat', { ...potion, itemId: 'retired-hat', active: false }, 1, 'c')), 'CONFLICT/NOT_FOR_SALE: itemId retired-hat is not for sale at the moment');
+    assert.equal(codeOf(() => buyItem(player(), 'golden-crown', { ...crown, stock: 0 }, 1, 'c')), 'CONFLICT/SOLD_OUT: itemId golden-crown is sold out');
+    assert.equal(codeOf(() => buyItem(player(), 'golden-crown', crown, 3, 'c')), 'CONFLICT/NOT_ENOUGH_STOCK: qty 3 is more than the 2 left of golden-crown');
     assert.equal(codeOf(() => buyItem(player({ balance: 100 }), 'golden-crown', crown, 1, 'c')), 'INSUFFICIENT_FUNDS: price of 300 is more than your balance of 100');
-    assert.equal(codeOf(() => buyItem(player(), 'health-potion', { ...potion, price: 2 ** 52 }, 4, 'c')).startsWith('INVALID_INPUT: qty 4'), true);
+    assert.equal(codeOf(() => buyItem(player(), 'health-potion', { ...potion, price: 2 ** 52 }, 4, 'c')).startsWith('INVALID_INPUT/TOTAL_TOO_LARGE: qty 4'), true);
   });
 });

@@ -4,20 +4,21 @@
 // once even when buyers race), so `stockLeft` is the stock as this purchase left it.
 import type { ShopBuyResult } from '../../shared/commands.ts';
 import { EventType } from '../../shared/events.ts';
-import { DomainError } from './errors.ts';
+import { Reason } from '../../shared/reasons.ts';
+import { Refused } from './errors.ts';
 import { SystemAccount, transfer } from './ledger.ts';
 import { addItems, applyTransfers, type Decision, type Player } from './player.ts';
 
 export type CatalogItem = { itemId: string; name: string; price: number; stock: number | null; active: boolean };
 
 export function buyItem(player: Player, itemId: string, item: CatalogItem | undefined, qty: number, commandId: string): Decision<ShopBuyResult> {
-  if (!item) throw new DomainError('NOT_FOUND', `itemId ${itemId} is not in the shop catalog`);
-  if (!item.active) throw new DomainError('CONFLICT', `itemId ${itemId} is not for sale at the moment`);
+  if (!item) throw new Refused(Reason.UNKNOWN_ITEM, `itemId ${itemId} is not in the shop catalog`);
+  if (!item.active) throw new Refused(Reason.NOT_FOR_SALE, `itemId ${itemId} is not for sale at the moment`);
   if (item.stock !== null && item.stock < qty) {
-    throw new DomainError('CONFLICT', item.stock === 0 ? `itemId ${itemId} is sold out` : `qty ${qty} is more than the ${item.stock} left of ${itemId}`);
+    throw item.stock === 0 ? new Refused(Reason.SOLD_OUT, `itemId ${itemId} is sold out`) : new Refused(Reason.NOT_ENOUGH_STOCK, `qty ${qty} is more than the ${item.stock} left of ${itemId}`);
   }
   const price = item.price * qty;
-  if (!Number.isSafeInteger(price)) throw new DomainError('INVALID_INPUT', `qty ${qty} of ${itemId} costs more than any balance can hold`);
+  if (!Number.isSafeInteger(price)) throw new Refused(Reason.TOTAL_TOO_LARGE, `qty ${qty} of ${itemId} costs more than any balance can hold`);
   const transfers = [transfer(player.userId, SystemAccount.shop, price, 'shop.buy', itemId, commandId)];
   const paid = applyTransfers(player, transfers, 'price');
   const inventory = addItems(player.inventory, { [itemId]: qty });

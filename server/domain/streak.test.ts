@@ -65,6 +65,7 @@ describe('claimStreak', () => {
       (error: unknown) => {
         assert.ok(error instanceof DomainError);
         assert.equal(error.code, 'CONFLICT');
+        assert.equal(error.reason, 'ALREADY_CLAIMED');
         assert.equal(error.retryable, false);
         assert.match(error.message, /already claimed today/);
         return true;

@@ -2,7 +2,8 @@
 // the chain (and the reward, up to day 7); missing a day starts again at day 1. Each claim earns XP.
 import type { StreakClaimResult } from '../../shared/commands.ts';
 import { EventType } from '../../shared/events.ts';
-import { DomainError } from './errors.ts';
+import { Reason } from '../../shared/reasons.ts';
+import { Refused } from './errors.ts';
 import { SystemAccount, transfer } from './ledger.ts';
 import { grantXp, XP_PER_CLAIM } from './levels.ts';
 import { applyTransfers, type Decision, type Player } from './player.ts';
@@ -17,7 +18,7 @@ export function streakReward(day: number): number {
 
 export function claimStreak(player: Player, today: number, commandId: string): Decision<StreakClaimResult> {
   if (player.lastClaimDay === today) {
-    throw new DomainError('CONFLICT', 'the daily streak was already claimed today; come back after 00:00 UTC');
+    throw new Refused(Reason.ALREADY_CLAIMED, 'the daily streak was already claimed today; come back after 00:00 UTC');
   }
   const day = player.lastClaimDay === today - 1 ? player.streakDay + 1 : 1;
   const reward = streakReward(day);

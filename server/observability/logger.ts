@@ -1,4 +1,4 @@
-// Structured logs: one line per event with ids, never secrets (STYLE.md rule 10).
+// Structured logs: one line per event with ids, never secrets (docs/ARCHITECTURE.md "Conventions").
 import { pino, type Logger } from 'pino';
 
 export type { Logger };

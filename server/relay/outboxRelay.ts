@@ -1,4 +1,4 @@
-// The outbox relay (DESIGN.md "Events, outbox, relay"): copies committed outbox rows, in commit
+// The outbox relay (INV-7, docs/ARCHITECTURE.md): copies committed outbox rows, in commit
 // order, to a sink (Redis Streams in services mode, the process's own event bus when embedded).
 //
 // Order and completeness come from transaction ids, not from a serial id: a row is read only once

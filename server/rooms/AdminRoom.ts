@@ -1,4 +1,4 @@
-// The `admin` room: admins only. Every admin command of PROTOCOL.md, each recorded in the audit
+// The `admin` room: admins only. Every admin command of docs/PROTOCOL.md, each recorded in the audit
 // table. Gold moves only in the owner's room: a grant is routed to the player's room, tasks to
 // the board's room; the admin room itself writes the `global` stream (announcements) and the shop
 // catalog, as the fenced writer `admin`.
@@ -20,16 +20,17 @@ import { callBoardRoom } from './boardRooms.ts';
 import { GLOBAL_STREAM } from './globalChannel.ts';
 import { authenticate, checkProtocol, refuse } from './joinAuth.ts';
 import { payloadHash } from './payloadHash.ts';
-import { callPlayerRoom, findPlayerRoom } from './playerRooms.ts';
+import { callPlayerRoom } from './playerRooms.ts';
+import { kickUser, revokeUserSessions, type SessionControl } from './sessionCommands.ts';
 import { ack, failureReply, type Reply } from './replies.ts';
 import { CofferRoom } from './roomAdapter.ts';
 import { SerialWriter, type SerialDeps } from './serialWriter.ts';
 import type { EventBus } from '../relay/eventBus.ts';
-import { callRoom, type PlayerRoomCalls, type SharedRoomCalls } from './roomCalls.ts';
+import type { SharedRoomCalls } from './roomCalls.ts';
 import { refuseIfServed } from './sharedRooms.ts';
 import { validateCommand } from './validateCommand.ts';
 
-export type AdminRoomDeps = SerialDeps & { tokens: Tokens; metrics: Metrics; events: EventBus; rateLimitPerSecond: number; seeds: SeedSource };
+export type AdminRoomDeps = SerialDeps & SessionControl & { tokens: Tokens; metrics: Metrics; events: EventBus; rateLimitPerSecond: number; seeds: SeedSource };
 
 export const ADMIN_WRITER = 'admin';
 /** How often the admin state's supply and live counts are refreshed. */
@@ -131,11 +132,10 @@ export function defineAdminRoom(deps: AdminRoomDeps) {
         }
         case 'audit':
           return ack(id, await auditLedger(deps.sql));
-        case 'kick': {
-          const room = await findPlayerRoom(action.userId);
-          const kicked = room ? await callRoom<PlayerRoomCalls, 'kick'>(room.roomId, 'kick', [action.reason]) : 0;
-          return ack(id, { kicked });
-        }
+        case 'kick':
+          return ack(id, await kickUser(deps, action.kick));
+        case 'sessionsRevoke':
+          return ack(id, await revokeUserSessions(deps, action.revoke));
       }
     }
 

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AuthContext } from '@colyseus/core';
 import { BOARD_NAME, BoardCommandType, boardCommands, DEFAULT_BOARD, type BoardCommand, type Task } from '../../shared/boardCommands.ts';
-import { RoomName, ServerMessage, type WireEvent } from '../../shared/protocol.ts';
+import { boardStream, RoomName, ServerMessage, type WireEvent } from '../../shared/protocol.ts';
 import { BoardState, TaskState } from '../../shared/state.ts';
 import type { Identity, Tokens } from '../auth/tokens.ts';
 import { Board, type BoardStep } from '../core/board/board.ts';
@@ -17,7 +17,7 @@ import { takeRoomFence } from '../store/roomFence.ts';
 import { headSeq } from '../store/streamStore.ts';
 import { authenticate, checkProtocol, refuse } from './joinAuth.ts';
 import { payloadHash } from './payloadHash.ts';
-import { callPlayerRoom } from './playerRooms.ts';
+import { deliverEffects } from './playerRooms.ts';
 import { nack, type Reply } from './replies.ts';
 import { CofferRoom } from './roomAdapter.ts';
 import type { BoardRoomCalls, SharedRoomCalls, TaskCancelCall, TaskCreateCall } from './roomCalls.ts';
@@ -29,9 +29,8 @@ import { validateCommand } from './validateCommand.ts';
 
 export type BoardRoomDeps = SerialDeps & { tokens: Tokens; metrics: Metrics; rateLimitPerSecond: number; names: SharedNames };
 
-export function boardStream(board: string): string {
-  return `board:${board}`;
-}
+// The stream's name is defined once, in shared/ (re-exported for existing importers).
+export { boardStream };
 
 export function defineBoardRoom(deps: BoardRoomDeps) {
   return class BoardRoom extends CofferRoom<BoardState> implements BoardRoomCalls, SharedRoomCalls {
@@ -129,7 +128,7 @@ export function defineBoardRoom(deps: BoardRoomDeps) {
           for (const w of step.writes) if (w.kind === 'task') this.#show(w.task);
           const userId = step.owed;
           // Delivered at once; the sweeper delivers it later if this call is lost.
-          if (userId) void callPlayerRoom(userId, 'applyEffects').catch((error: unknown) => deps.logger.warn({ userId, err: error }, 'bounty delivery failed; the sweeper will retry'));
+          if (userId) void deliverEffects(userId, (error) => deps.logger.warn({ userId, err: error }, 'bounty delivery failed; the sweeper will retry'));
         },
       };
     }

@@ -8,7 +8,7 @@
 // that ran it: a round that ran is played, only one that never ran is void.
 import type { AuthContext, Delayed } from '@colyseus/core';
 import { CRASH_TABLE_NAME, CrashCommandType, crashCommands, DEFAULT_CRASH_TABLE, type CrashCommand, type CrashHistoryEntry } from '../../shared/crashCommands.ts';
-import { RoomName, ServerMessage, type WireEvent } from '../../shared/protocol.ts';
+import { crashStream, RoomName, ServerMessage, type WireEvent } from '../../shared/protocol.ts';
 import { CrashBetState, CrashHistoryState, CrashState } from '../../shared/state.ts';
 import { chainOf, type Chain, type ChainCache, type ChainSeed } from '../core/crash/chains.ts';
 import { stakeIdOf, type Settlement } from '../core/crash/settlement.ts';
@@ -27,7 +27,7 @@ import type { Queryable } from '../store/sql.ts';
 import { headSeq } from '../store/streamStore.ts';
 import { authenticate, checkProtocol, refuse } from './joinAuth.ts';
 import { payloadHash } from './payloadHash.ts';
-import { callPlayerRoom } from './playerRooms.ts';
+import { callPlayerRoom, deliverEffects } from './playerRooms.ts';
 import { nack, type Reply } from './replies.ts';
 import { CofferRoom } from './roomAdapter.ts';
 import type { SharedRoomCalls } from './roomCalls.ts';
@@ -43,9 +43,8 @@ const HISTORY = 20;
 /** Attempts at storing a phase, a second apart, before the room gives the table up. */
 const PHASE = { retryMs: 1000, attempts: 10, tickMs: 100 };
 
-export function crashStream(table: string): string {
-  return `crash:${table}`;
-}
+// The stream's name is defined once, in shared/ (re-exported for existing importers).
+export { crashStream };
 
 export function defineCrashRoom(deps: CrashRoomDeps) {
   return class CrashRoom extends CofferRoom<CrashState> implements SharedRoomCalls {
@@ -137,7 +136,7 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
         owed: (userIds: string[]) => {
           // After the commit: the owners apply what they are owed (the sweeper does it later
           // should this call be lost).
-          for (const userId of userIds) void callPlayerRoom(userId, 'applyEffects').catch(() => undefined);
+          for (const userId of userIds) void deliverEffects(userId, (error) => deps.logger.warn({ userId, err: error }, 'payout delivery failed; the sweeper will retry'));
         },
         giveUp: (why: string) => {
           deps.logger.error({ table: this.#table, why }, 'giving the crash table up to the next room');
@@ -230,7 +229,7 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
             result,
             events: [],
             prepare: async () => {
-              // The owner debits first, in its own commit (DESIGN rule 6); if the table's
+              // The owner debits first, in its own commit (INV-8); if the table's
               // transaction then fails, the settlement finds the stake in escrow without a
               // recorded bet and refunds it.
               const stake = await callPlayerRoom(userId, 'crashBet', { table: this.#table, roundId: round.roundId, id: command.id, amount: command.amount });

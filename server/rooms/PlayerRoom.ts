@@ -1,7 +1,7 @@
 // The `player` room: a thin Colyseus adapter around PlayerWriter. One per user (filterBy userId),
 // any number of tabs; state shows committed values only.
-import type { AuthContext } from '@colyseus/core';
-import { playerCommands } from '../../shared/commands.ts';
+import type { AuthContext, Client } from '@colyseus/core';
+import { CommandType, playerCommands } from '../../shared/commands.ts';
 import { CloseCode, ServerMessage, type WireEvent } from '../../shared/protocol.ts';
 import { GameStats, PlayerState } from '../../shared/state.ts';
 import type { Identity, Tokens } from '../auth/tokens.ts';
@@ -10,6 +10,10 @@ import type { Metrics } from '../observability/metrics.ts';
 import { loadPlayer } from '../store/playerStore.ts';
 import { authenticate, authorizePlayerRoom, checkProtocol, refuse } from './joinAuth.ts';
 import { PlayerWriter, type WriterDeps } from './playerWriter.ts';
+import type { RateVerdict } from './rateLimiter.ts';
+import { AccountSockets, type UserLimits } from './userLimits.ts';
+import { assertPlayerRoomAccess, assertReconnectAllowed } from './roomAccess.ts';
+import type { Sessions } from '../auth/sessions.ts';
 import { grantGold } from '../domain/grant.ts';
 import { stakeCrashBet } from '../domain/crashStake.ts';
 import { GLOBAL_STREAM } from './globalChannel.ts';
@@ -17,12 +21,11 @@ import type { EventBus } from '../relay/eventBus.ts';
 import type { FenceWatch } from './fenceWatch.ts';
 import { RECENT_REPLIES } from './recentReplies.ts';
 import type { Reply } from './replies.ts';
-import { CofferRoom } from './roomAdapter.ts';
+import { CofferRoom, RECONNECT_SECONDS } from './roomAdapter.ts';
 import type { CrashStakeCall, GrantCall, PlayerRoomCalls } from './roomCalls.ts';
 import type { Faults } from '../faults.ts';
 
-export type PlayerRoomDeps = WriterDeps & { tokens: Tokens; metrics: Metrics; rateLimitPerSecond: number; events: EventBus; fenceWatch: FenceWatch; faults?: Faults };
-
+export type PlayerRoomDeps = WriterDeps & { sessions: Pick<Sessions, 'check'>; userLimits: UserLimits; tokens: Tokens; metrics: Metrics; rateLimitPerSecond: number; events: EventBus; fenceWatch: FenceWatch; faults?: Faults };
 
 export function definePlayerRoom(deps: PlayerRoomDeps) {
   return class PlayerRoom extends CofferRoom<PlayerState> implements PlayerRoomCalls {
@@ -30,11 +33,15 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
     state = new PlayerState();
     #writer: PlayerWriter | undefined;
     #detach: (() => void) | undefined;
+    /** Clients whose seat onJoin refused (roomAccess.ts): never counted, never kept for a reconnection. */
+    readonly #refused = new WeakSet<Client>();
+    readonly #places = new AccountSockets(deps.userLimits);
 
     static async onAuth(token: string | undefined, options: Record<string, unknown>, _context: AuthContext): Promise<Identity> {
       checkProtocol(options);
       const identity = await authenticate(deps.tokens, token);
       authorizePlayerRoom(identity, options);
+      if (identity.role !== 'admin' && !deps.userLimits.hasRoomFor(identity.userId)) throw tooManySockets(deps.userLimits);
       return identity;
     }
 
@@ -55,9 +62,16 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
         kind: 'player',
         commands: playerCommands,
         // Another user's client (an admin watching) may read, never write.
-        handle: (client, type, payload) => this.#writer!.handle(type, payload, (client.auth as Identity | undefined)?.userId !== this.#writer!.userId),
-        sent: (r) => {
-          if ('ack' in r) deps.faults?.at('after-ack', r.ack.id);
+        handle: (client, type, payload) => this.#writer!.handle(type, payload, this.#readOnly(client)),
+        admit: (client, type, socket) => {
+          const readOnly = this.#readOnly(client);
+          const userId = this.#writer!.userId;
+          return fairShare(socket, readOnly ? 'ok' : deps.userLimits.take(userId), type === CommandType.eventsSync && !readOnly && !deps.userLimits.syncAllowed(userId), deps);
+        },
+        sent: (client, type, r) => {
+          if (!('ack' in r)) return;
+          if (type === CommandType.eventsSync && !this.#readOnly(client)) deps.userLimits.chargeSync(this.#writer!.userId, replyBytes(r.ack.result));
+          deps.faults?.at('after-ack', r.ack.id);
         },
       });
       // Announcements of the admin room (the `global` stream), relayed to every process.
@@ -72,12 +86,33 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
       deps.logger.info({ roomId: this.roomId, userId: options.userId, epoch: loaded.epoch }, 'player room loaded');
     }
 
-    onJoin() {
+    onJoin(client: Client, _options: unknown, auth: Identity | undefined) {
+      try {
+        assertPlayerRoomAccess(auth, this.#writer!.userId);
+        if (!this.#places.take(client, auth!)) throw tooManySockets(deps.userLimits);
+      } catch (refusal) {
+        this.#refused.add(client);
+        throw refusal;
+      }
       deps.metrics.clients.inc();
     }
 
-    onLeave() {
+    async onReconnect(client: Client) {
+      await assertReconnectAllowed(client.auth as Identity | undefined, this.#writer!.userId, deps.sessions);
+      if (!this.#places.take(client, client.auth as Identity)) throw tooManySockets(deps.userLimits);
+    }
+
+    async onDrop(client: Client, code?: number) {
+      this.#places.give(client);
+      // A refused seat, a kick or a flood ends the session: no seat is kept for a reconnection.
+      if (this.#refused.has(client) || code === CloseCode.KICKED || code === CloseCode.RATE_LIMITED) return;
+      await this.allowReconnection(client, RECONNECT_SECONDS).catch(() => undefined);
+    }
+
+    onLeave(client: Client) {
+      if (this.#refused.has(client)) return;
       deps.metrics.clients.dec();
+      this.#places.give(client);
     }
 
     onBeforeShutdown() {
@@ -118,6 +153,10 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
       return count;
     }
 
+    #readOnly(client: Client): boolean {
+      return (client.auth as Identity | undefined)?.userId !== this.#writer!.userId;
+    }
+
     #show(player: Player, events: WireEvent[]) {
       const s = this.state;
       s.userId = player.userId;
@@ -141,4 +180,22 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
       for (const event of events) this.broadcast(ServerMessage.event, event);
     }
   };
+}
+
+function tooManySockets(limits: UserLimits) {
+  return refuse('RATE_LIMITED', `at most ${limits.config.socketsPerUser} sockets per account in player rooms; close another tab first`);
+}
+
+/** The socket's and the account's verdicts together: undefined (go on), a RATE_LIMITED message, or close. */
+function fairShare(socket: RateVerdict, user: RateVerdict, syncBudgetSpent: boolean, deps: PlayerRoomDeps): string | 'close' | undefined {
+  if (socket === 'close' || user === 'close') return 'close';
+  if (socket === 'limited') return `more than ${deps.rateLimitPerSecond} messages in one second; slow down`;
+  if (user === 'limited') return `more than ${deps.userLimits.config.commandsPerSecond} commands in one second from this account (all its sockets); slow down`;
+  if (syncBudgetSpent) return `events.sync replies are limited to ${deps.userLimits.config.syncBytesPerSecond} bytes per second per account; sync again shortly`;
+  return undefined;
+}
+
+/** About the size of an events.sync reply on the wire (JSON is close to msgpack for these events). */
+function replyBytes(result: unknown): number {
+  return JSON.stringify(result)?.length ?? 0;
 }

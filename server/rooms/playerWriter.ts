@@ -1,6 +1,6 @@
 // The single fenced writer of one player's account and stream, without any socket: validates a
 // command against the working state, decides it with a pure domain function, hands the mutation to
-// the commit pipeline and replies only after commit (DESIGN.md rules 1-4). PlayerRoom adapts it.
+// the commit pipeline and replies only after commit (INV-1 to INV-4, docs/ARCHITECTURE.md). PlayerRoom adapts it.
 import { CommandType, playerCommands, type PlayerCommand } from '../../shared/commands.ts';
 import { playerStream, type WireEvent } from '../../shared/protocol.ts';
 import { utcDay, type Clock, type SeedSource } from '../domain/clock.ts';
@@ -332,7 +332,7 @@ export class PlayerWriter {
   }
 }
 
-/** An admin command sent by a player: refused, never an unknown type (PROTOCOL.md). */
+/** An admin command sent by a player: refused, never an unknown type (docs/PROTOCOL.md). */
 export function forbiddenAdminCommand(payload: unknown): Reply {
   const id = (payload as { id?: unknown } | null)?.id;
   return nack(typeof id === 'string' && /^[A-Za-z0-9_-]{8,64}$/.test(id) ? id : null, 'FORBIDDEN', 'admin commands are only for admins, in the admin room');

@@ -1,4 +1,4 @@
-// The replies a player room remembers for retries (DESIGN.md rule 4). Bounded: a busy player must
+// The replies a player room remembers for retries (INV-4, docs/ARCHITECTURE.md). Bounded: a busy player must
 // not grow the process without limit. A retry of an id that has been forgotten is still answered
 // from the database: its effect's unique key refuses the second write, the room reloads and finds
 // the stored reply (PlayerWriter#afterFailedCommit).

@@ -1,9 +1,11 @@
-// The one place where failures become nack codes (STYLE.md rule 3).
+// The one place where failures become nack codes (docs/ARCHITECTURE.md "Conventions").
 import { JoinErrorCode, type Ack, type Nack } from '../../shared/protocol.ts';
+import { Reason, REASON_CODES } from '../../shared/reasons.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { Logger } from '../observability/logger.ts';
 import { CommitFailed } from '../store/mutation.ts';
 import { isTransient } from '../store/sql.ts';
+import { ServerShuttingDown } from './playerRooms.ts';
 
 export type Reply = { ack: Ack } | { nack: Nack };
 
@@ -11,19 +13,21 @@ export function ack(id: string, result: unknown): Reply {
   return { ack: { id, result } };
 }
 
-export function nack(id: string | null, code: Nack['code'], message: string, retryable = false): { nack: Nack } {
-  return { nack: { id, code, message, retryable } };
+export function nack(id: string | null, code: Nack['code'], message: string, retryable = false, reason?: Reason): { nack: Nack } {
+  return { nack: reason === undefined ? { id, code, message, retryable } : { id, code, message, retryable, reason } };
 }
 
 export function failureReply(id: string, error: unknown, logger: Logger, context: object): Reply {
-  if (error instanceof DomainError) return nack(id, error.code, error.message, error.retryable);
-  if (error instanceof CommitFailed && error.reason === 'soldOut') return nack(id, 'CONFLICT', 'the last units of this itemId went to another buyer first; nothing was charged');
+  if (error instanceof DomainError) return nack(id, error.code, error.message, error.retryable, error.reason);
+  if (error instanceof CommitFailed && error.reason === 'soldOut') {
+    return nack(id, REASON_CODES.NOT_ENOUGH_STOCK, 'the last units of this itemId went to another buyer first; nothing was charged', false, Reason.NOT_ENOUGH_STOCK);
+  }
   if (error instanceof CommitFailed) {
     return nack(id, 'UNAVAILABLE', `the command was not saved (${error.message}); send it again with the same id`, true);
   }
   // A read that storage refused, or the room that owns the change unreachable (its process died,
   // or it could not load): nothing may have happened yet, and a retry with the same id is safe.
-  if (isTransient(error) || unreachableRoom(error)) {
+  if (isTransient(error) || unreachableRoom(error) || error instanceof ServerShuttingDown) {
     return nack(id, 'UNAVAILABLE', 'storage or the room that owns this change is unavailable; send the command again with the same id', true);
   }
   logger.error({ ...context, commandId: id, err: error }, 'command failed unexpectedly');

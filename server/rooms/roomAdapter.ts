@@ -14,7 +14,7 @@ import type { Metrics } from '../observability/metrics.ts';
 import { readStream } from '../store/outboxReader.ts';
 import type { Sql } from '../store/sql.ts';
 import { forbiddenAdminCommand } from './playerWriter.ts';
-import { RateLimiter } from './rateLimiter.ts';
+import { RateLimiter, type RateVerdict } from './rateLimiter.ts';
 import { refuse } from './joinAuth.ts';
 import { ack, failureReply, nack, type Reply } from './replies.ts';
 
@@ -26,8 +26,13 @@ export type Serving = {
   /** The room's command table: its keys bound the metric's type label. */
   commands: Readonly<Record<string, unknown>>;
   handle(client: Client, type: string, payload: unknown): Promise<Reply>;
-  /** After a reply went out (the player room's test-only fault point). */
-  sent?(reply: Reply): void;
+  /**
+   * The room's own budget on top of the socket's (the player room's per-account limits): the
+   * socket's verdict in, and out: go on (undefined), a RATE_LIMITED message, or 'close'.
+   */
+  admit?(client: Client, type: string, socket: RateVerdict): string | 'close' | undefined;
+  /** After a reply went out (the player room charges events.sync bytes, a test-only fault point). */
+  sent?(client: Client, type: string, reply: Reply): void;
 };
 
 /** Seconds a dropped client may come back to the same room (SDK reconnection). */
@@ -116,18 +121,16 @@ export abstract class CofferRoom<S extends object> extends Room<{ state: S }> {
     // Created on first use: a reconnected client is a new object that never passed onJoin.
     let limiter = this.#limits.get(client);
     if (!limiter) this.#limits.set(client, (limiter = new RateLimiter(deps.rateLimitPerSecond, deps.clock)));
-    const verdict = limiter.take();
-    if (verdict === 'close') return client.leave(CloseCode.RATE_LIMITED);
-    const reply =
-      verdict === 'limited'
-        ? Promise.resolve(nack(idOf(payload), 'RATE_LIMITED', `more than ${deps.rateLimitPerSecond} messages in one second; slow down`, true))
-        : this.#answer(serving, client, type, payload);
+    const socket = limiter.take();
+    const limited = serving.admit ? serving.admit(client, type, socket) : socket === 'ok' ? undefined : socket === 'close' ? 'close' : `more than ${deps.rateLimitPerSecond} messages in one second; slow down`;
+    if (limited === 'close') return client.leave(CloseCode.RATE_LIMITED);
+    const reply = limited !== undefined ? Promise.resolve(nack(idOf(payload), 'RATE_LIMITED', limited, true)) : this.#answer(serving, client, type, payload);
     void reply.then((r) => {
       deps.metrics.commands.inc({ type: Object.hasOwn(serving.commands, type) ? type : 'unknown', outcome: 'ack' in r ? 'ack' : r.nack.code });
       deps.metrics.commandSeconds.observe((performance.now() - received) / 1000);
       if ('ack' in r) client.send(ServerMessage.ack, r.ack);
       else client.send(ServerMessage.nack, r.nack);
-      serving.sent?.(r);
+      serving.sent?.(client, type, r);
     });
   }
 

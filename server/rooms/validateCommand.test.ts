@@ -1,5 +1,5 @@
 // The room boundary with the real player schemas: every refusal is INVALID_INPUT and names the
-// field at fault (PROTOCOL.md "Error codes"); a valid payload comes out typed and unchanged.
+// field at fault (docs/PROTOCOL.md "Error codes"); a valid payload comes out typed and unchanged.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CommandType, MAX_BET, playerCommands } from '../../shared/commands.ts';

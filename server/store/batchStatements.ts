@@ -1,11 +1,11 @@
 // The SQL of one commit batch: ONE statement, so a batch costs one round trip and commits on its
 // own (PostgreSQL runs a single statement as its own transaction: all of it or none of it).
 //
-// Fencing (DESIGN.md rule 1) is part of the statement: the first CTE applies each writer's net
+// Fencing (INV-1, docs/ARCHITECTURE.md) is part of the statement: the first CTE applies each writer's net
 // delta only where the account still carries the writer's epoch, and every other row of the batch
 // is written only for writers that CTE returned. A writer that lost its fence therefore writes
 // nothing, while its neighbours in the batch commit. System accounts (hot rows shared by every
-// room) change once per batch by their summed delta (rule 3). Limited shop stock goes down by the
+// room) change once per batch by their summed delta (INV-3). Outbox rows are written here too, with the change (INV-6). Limited shop stock goes down by the
 // summed claims of the fenced writers; the CHECK `shop_items_stock_nonnegative` fails the whole
 // statement when a batch would oversell (the pipeline then finds the buyer one by one).
 import { SystemAccount } from '../domain/ledger.ts';

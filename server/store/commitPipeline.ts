@@ -1,4 +1,4 @@
-// One per process (DESIGN.md rules 2-4): rooms hand over mutations, the pipeline commits them in
+// One per process (INV-2, INV-3, docs/ARCHITECTURE.md): rooms hand over mutations, the pipeline commits them in
 // batches of one PostgreSQL transaction each, and each submit() settles only after its batch
 // committed (or definitely did not). A batch starts as soon as there is work and a free slot: no
 // fixed wait at low load, a size bound at high load. Up to `concurrentBatches` batches are in

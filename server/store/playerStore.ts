@@ -8,7 +8,7 @@ export type StoredReply = { payloadHash: string; reply: unknown };
 
 export type LoadedPlayer = { player: Player; epoch: number; replies: Array<[string, StoredReply]> };
 
-/** Replies are kept at least this long (PROTOCOL.md: at least 24 hours). */
+/** Replies are kept at least this long (INV-4; docs/PROTOCOL.md: at least 24 hours). */
 export const REPLY_RETENTION_MS = 24 * 3_600_000;
 
 /** `recent`: how many of the newest replies the room keeps in memory. */
@@ -16,7 +16,7 @@ export async function loadPlayer(sql: Sql, userId: string, displayName: string, 
   return sql.transaction(async (trx) => {
     await sql.query(`INSERT INTO accounts (id, kind) VALUES ($1, 'player') ON CONFLICT (id) DO NOTHING`, [userId], trx);
     await sql.query(`INSERT INTO players (user_id, display_name) VALUES ($1, $2) ON CONFLICT (user_id) DO NOTHING`, [userId, displayName], trx);
-    // Bumping the epoch makes every earlier room for this account unable to commit (DESIGN.md rule 1).
+    // Bumping the epoch makes every earlier room for this account unable to commit (INV-1).
     const [account] = await sql.query<{ balance: string; epoch: string }>(
       `UPDATE accounts SET epoch = epoch + 1 WHERE id = $1 RETURNING balance, epoch`,
       [userId],

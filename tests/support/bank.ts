@@ -3,7 +3,7 @@
 // posts tasks, and a seeded controller kill -9s a process, takes PostgreSQL away (every connection
 // dropped and refused for a moment: what a restart looks like from the server), flushes Redis, or
 // restarts Redis empty. Clients retry with the same ids, as the protocol says. At the end it checks
-// what DESIGN.md promises and returns a report; `tests/chaos.test.ts` runs a short one,
+// what docs/ARCHITECTURE.md promises (INV-1 to INV-8) and returns a report; `tests/chaos.test.ts` runs a short one,
 // `npm run chaos` a long one. A `takeover` fault is a hostile player (and admin) trying to take the
 // shared rooms over (issue 15): `create` on the live crash table, board and admin room, and tables
 // with made-up names; every attempt must be refused and the table must go on.
@@ -277,7 +277,7 @@ export async function runBankTest(options: BankOptions): Promise<BankReport> {
           pgProxy.restore();
         } else if (fault.kind === 'takeover') {
           const url = servers[fault.process].url;
-          const attempts: Array<[string, string, string, Record<string, unknown>]> = [
+          const attempts: Array<['create' | 'joinOrCreate', string, string, Record<string, unknown>]> = [
             ['create', RoomName.crash, attacker.token, { table: CRASH_TABLE }],
             ['create', RoomName.board, attacker.token, { board: DEFAULT_BOARD }],
             ['create', RoomName.admin, admin.session.token, {}],

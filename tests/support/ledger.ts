@@ -1,4 +1,4 @@
-// The ledger invariants (DESIGN.md rule 5), checked straight in PostgreSQL after tests.
+// The ledger invariants (INV-5, docs/ARCHITECTURE.md), checked straight in PostgreSQL after tests.
 import assert from 'node:assert/strict';
 import { pgClient } from './db.ts';
 

@@ -9,6 +9,9 @@ export type TcpProxy = {
   /** `url` with its host and port replaced by the proxy's. */
   through(url: string): string;
   cut(): void;
+  /** A storage that hangs rather than refuses: open connections stop carrying bytes either way
+   *  and new ones are accepted but never forwarded (no error, no answer). cut() ends it. */
+  stall(): void;
   restore(): void;
   /** Connections accepted and forwarded since the start. */
   readonly forwarded: number;
@@ -18,10 +21,16 @@ export type TcpProxy = {
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const open = new Set<Socket>();
   let cut = false;
+  let stalled = false;
   let forwarded = 0;
   const server = createServer((client) => {
     if (cut) {
       client.destroy();
+      return;
+    }
+    if (stalled) {
+      open.add(client);
+      client.on('error', () => client.destroy());
       return;
     }
     forwarded++;
@@ -51,11 +60,20 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     },
     cut() {
       cut = true;
+      stalled = false;
       for (const socket of open) socket.destroy();
       open.clear();
     },
+    stall() {
+      stalled = true;
+      for (const socket of open) {
+        socket.unpipe();
+        socket.pause();
+      }
+    },
     restore() {
       cut = false;
+      stalled = false;
     },
     get forwarded() {
       return forwarded;

@@ -13,7 +13,7 @@ export function Audit({ admin }: { admin: CommandSender }) {
   return (
     <section class="card" aria-labelledby="audit-title">
       <h2 id="audit-title">Ledger audit</h2>
-      <button type="button" disabled={busy.value} onClick={async () => (audit.value = (await run<AuditResult>(AdminCommandType.audit)) ?? null)}>
+      <button type="button" disabled={busy.value} onClick={async () => (audit.value = (await run(AdminCommandType.audit)) ?? null)}>
         Run audit
       </button>
       <ErrorLine message={error.value} />

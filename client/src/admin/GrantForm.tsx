@@ -1,7 +1,6 @@
 // admin.grant: credit (positive) or debit (negative) a player's gold, with a reason.
 import { useSignal } from '@preact/signals';
 import { AdminCommandType } from '../../../shared/commandNames.ts';
-import type { AdminGrantResult } from '../../../shared/adminCommands.ts';
 import type { CommandSender } from '../net/roomLink.ts';
 import { amountOf } from '../games/BetInput.tsx';
 import { ErrorLine } from '../screens/ErrorLine.tsx';
@@ -20,7 +19,7 @@ export function GrantForm({ admin }: { admin: CommandSender }) {
       aria-labelledby="grant-title"
       onSubmit={async (e) => {
         e.preventDefault();
-        const r = await run<AdminGrantResult>(AdminCommandType.grant, { userId: userId.value.trim(), amount: amountOf(amount.value), reason: reason.value });
+        const r = await run(AdminCommandType.grant, { userId: userId.value.trim(), amount: amountOf(amount.value), reason: reason.value });
         if (r) note.value = `Done: ${userId.value.trim()} now has ${r.balance} gold.`;
       }}
     >

@@ -1,7 +1,6 @@
 // admin.task.create / admin.task.cancel on the main board, listed from the board room's state.
 import { useSignal } from '@preact/signals';
 import { AdminCommandType } from '../../../shared/commandNames.ts';
-import type { AdminTaskResult } from '../../../shared/adminCommands.ts';
 import type { CommandSender, RoomLink } from '../net/roomLink.ts';
 import { amountOf } from '../games/BetInput.tsx';
 import { sortedTasks } from '../screens/Board.tsx';
@@ -21,7 +20,7 @@ export function TaskEditor({ admin, board }: { admin: CommandSender; board: Room
       <form
         onSubmit={async (e) => {
           e.preventDefault();
-          const r = await run<AdminTaskResult>(AdminCommandType.taskCreate, { title: title.value, bountyGold: amountOf(gold.value), bountyXp: amountOf(xp.value) });
+          const r = await run(AdminCommandType.taskCreate, { title: title.value, bountyGold: amountOf(gold.value), bountyXp: amountOf(xp.value) });
           if (r) title.value = '';
         }}
       >

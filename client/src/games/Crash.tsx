@@ -2,7 +2,6 @@
 // in the history are checked in the browser with verifyCrashRound.
 import { useSignal } from '@preact/signals';
 import { CrashCommandType } from '../../../shared/commandNames.ts';
-import type { CrashBetResult, CrashCashoutResult } from '../../../shared/crashCommands.ts';
 import type { RoomLink } from '../net/roomLink.ts';
 import type { CrashSnapshot } from '../state/snapshots.ts';
 import { ErrorLine } from '../screens/ErrorLine.tsx';
@@ -33,7 +32,7 @@ export function Crash({ crash, userId }: { crash: RoomLink<CrashSnapshot>; userI
           type="button"
           disabled={busy.value || s?.phase !== 'betting' || myBet !== undefined}
           onClick={async () => {
-            const r = await run<CrashBetResult>(CrashCommandType.bet, { amount: amountOf(amount.value) });
+            const r = await run(CrashCommandType.bet, { amount: amountOf(amount.value) });
             if (r) note.value = `Bet ${r.amount} on round ${r.roundId}.`;
           }}
         >
@@ -43,7 +42,7 @@ export function Crash({ crash, userId }: { crash: RoomLink<CrashSnapshot>; userI
           type="button"
           disabled={busy.value || s?.phase !== 'running' || !myBet || myBet.cashedOutAt > 0}
           onClick={async () => {
-            const r = await run<CrashCashoutResult>(CrashCommandType.cashout);
+            const r = await run(CrashCommandType.cashout);
             if (r) note.value = `Cashed out at ${r.multiplier.toFixed(2)}x: ${r.payout} gold.`;
           }}
         >

@@ -12,7 +12,7 @@ export function Gacha({ player }: { player: CommandSender }) {
   const result = useSignal<GachaResult | null>(null);
 
   async function pull(pulls: 1 | 10) {
-    const r = await run<GachaResult>(CommandType.gameGacha, { pulls });
+    const r = await run(CommandType.gameGacha, { pulls });
     if (!r) return;
     result.value = r;
     rememberResult(`Gacha ×${pulls}: ${r.items.map((i) => i.itemId).join(', ')}`, r.proof, { items: r.items });

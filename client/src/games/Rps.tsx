@@ -16,7 +16,7 @@ export function Rps({ player }: { player: CommandSender }) {
   const result = useSignal<(RpsResult & { hand: string }) | null>(null);
 
   async function play(hand: (typeof Hand)[number]) {
-    const r = await run<RpsResult>(CommandType.gameRps, { bet: amountOf(bet.value), hand });
+    const r = await run(CommandType.gameRps, { bet: amountOf(bet.value), hand });
     if (!r) return;
     result.value = { ...r, hand };
     rememberResult(`RPS: ${hand} vs ${r.serverHand}, ${r.outcome}`, r.proof, { serverHand: r.serverHand });

@@ -17,7 +17,7 @@ export function Slot({ player }: { player: CommandSender }) {
   const result = useSignal<SlotResult | null>(null);
 
   async function spin() {
-    const r = await run<SlotResult>(CommandType.gameSlot, { bet: amountOf(bet.value) });
+    const r = await run(CommandType.gameSlot, { bet: amountOf(bet.value) });
     if (!r) return;
     result.value = r;
     rememberResult(`Slot: ${r.reels.join(' ')}, paid ${r.payout}`, r.proof, { reels: r.reels });

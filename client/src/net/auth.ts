@@ -1,4 +1,4 @@
-// Sign-in over HTTP (PROTOCOL.md "Authentication"). A refusal becomes an Error carrying the
+// Sign-in over HTTP (docs/PROTOCOL.md "Authentication"). A refusal becomes an Error carrying the
 // server's sentence ("displayName must be a string of 1-32 characters").
 export type Session = { token: string; userId: string; displayName: string; role: 'player' | 'admin' };
 

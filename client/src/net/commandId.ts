@@ -1,4 +1,4 @@
-// Command ids (PROTOCOL.md "Commands"): 32 hex characters, chosen by the client, unique per
+// Command ids (docs/PROTOCOL.md "Commands"): 32 hex characters, chosen by the client, unique per
 // command. getRandomValues works on plain http too, where crypto.randomUUID may be missing.
 export function newCommandId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));

@@ -5,8 +5,8 @@
 import { Client, type Room } from '@colyseus/sdk';
 import { signal } from '@preact/signals';
 import { CommandType } from '../../../shared/commandNames.ts';
-import type { EventsSyncResult } from '../../../shared/commands.ts';
-import { CloseCode, PROTOCOL_VERSION, ServerMessage, type Ack, type Nack, type WireEvent } from '../../../shared/protocol.ts';
+import { CloseCode, PROTOCOL_VERSION, ServerMessage, type Ack, type Nack } from '../../../shared/protocol.ts';
+import type { AnyCommandType, CommandFields, CommandResult, TypedEvent } from '../../../shared/registry.ts';
 import { PendingCommands } from './pendingCommands.ts';
 import type { StreamCursors } from './streamCursors.ts';
 
@@ -23,10 +23,10 @@ export type RoomLinkOptions<Snapshot> = {
   /** The stream this room writes, read from its state; null when the room offers no events.sync. */
   syncStream: (state: Snapshot) => string | null;
   cursors: StreamCursors;
-  onEvent: (event: WireEvent) => void;
+  onEvent: (event: TypedEvent) => void;
 };
 
-/** Join refusals that another try will not fix (PROTOCOL.md, JoinErrorCode). */
+/** Join refusals that another try will not fix (docs/PROTOCOL.md "Join refusals", JoinErrorCode). */
 const FINAL_JOIN_CODES = new Set([400, 401, 403, 426, 501]);
 const MAX_BACKOFF_MS = 5000;
 
@@ -34,8 +34,11 @@ export function backoffMs(attempt: number): number {
   return Math.min(250 * 2 ** Math.max(0, attempt - 1), MAX_BACKOFF_MS);
 }
 
-/** What a screen needs to send commands, whatever the room's state type. */
-export type CommandSender = { command<R>(type: string, fields?: Record<string, unknown>): Promise<R> };
+/** A command's fields as an argument: optional when the command has none that are required. */
+export type FieldsArgument<T extends AnyCommandType> = {} extends CommandFields<T> ? [fields?: CommandFields<T>] : [fields: CommandFields<T>];
+
+/** What a screen needs to send commands, whatever the room's state type; the result type comes from shared/registry.ts. */
+export type CommandSender = { command<T extends AnyCommandType>(type: T, ...fields: FieldsArgument<T>): Promise<CommandResult<T>> };
 
 /** A link's connection, whatever the room's state type (the banner, the header, sign-out). */
 export type LinkHealth = Pick<RoomLink<unknown>, 'status' | 'attempt' | 'problem' | 'close' | 'dropSocket'>;
@@ -75,8 +78,8 @@ export class RoomLink<Snapshot> {
   }
 
   /** Sends a command; resolves with the ack's result, rejects with a CommandError (the nack). */
-  command<R>(type: string, fields: Record<string, unknown> = {}): Promise<R> {
-    return this.#commands.send<R>(type, fields);
+  command<T extends AnyCommandType>(type: T, ...[fields]: FieldsArgument<T>): Promise<CommandResult<T>> {
+    return this.#commands.send<CommandResult<T>>(type, (fields ?? {}) as Record<string, unknown>);
   }
 
   close(): void {
@@ -128,7 +131,7 @@ export class RoomLink<Snapshot> {
     room.reconnection.enabled = false;
     room.onMessage(ServerMessage.ack, (ack: Ack) => this.#commands.ack(ack));
     room.onMessage(ServerMessage.nack, (nack: Nack) => this.#commands.nack(nack));
-    room.onMessage(ServerMessage.event, (event: WireEvent) => this.#receive(event, false));
+    room.onMessage(ServerMessage.event, (event: TypedEvent) => this.#receive(event, false));
     room.onStateChange((state: { toJSON(): unknown }) => {
       const snapshot = state.toJSON() as Snapshot;
       this.state.value = snapshot;
@@ -164,7 +167,7 @@ export class RoomLink<Snapshot> {
     this.close();
   }
 
-  #receive(event: WireEvent, fromSync: boolean): void {
+  #receive(event: TypedEvent, fromSync: boolean): void {
     const stream = this.state.value ? this.#options.syncStream(this.state.value) : null;
     const verdict = this.#options.cursors.judge(event, !fromSync && event.stream === stream);
     if (verdict === 'apply') this.#options.onEvent(event);
@@ -181,7 +184,7 @@ export class RoomLink<Snapshot> {
       do {
         this.#syncAgain = false;
         const afterSeq = this.#options.cursors.last(stream) ?? 0;
-        const result = await this.command<EventsSyncResult>(CommandType.eventsSync, { afterSeq });
+        const result = await this.command(CommandType.eventsSync, { afterSeq });
         if ('snapshot' in result) {
           this.#options.cursors.skipTo(stream, result.seq);
         } else {

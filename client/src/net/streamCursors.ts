@@ -1,4 +1,4 @@
-// The last applied seq per event stream (PROTOCOL.md "Events"). An event at or below it is a
+// The last applied seq per event stream (docs/PROTOCOL.md "Events"). An event at or below it is a
 // duplicate (a replay after a reconnect, a second delivery) and is dropped; one more than it is
 // applied; further ahead is a gap: the room's own stream is then synced with `events.sync` and
 // the early event is dropped (the sync brings it again, in order).

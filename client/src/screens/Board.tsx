@@ -1,6 +1,5 @@
 // The shared task board: live from the board room's state; accept, complete, abandon.
 import { BoardCommandType } from '../../../shared/commandNames.ts';
-import type { TaskCompleteResult } from '../../../shared/boardCommands.ts';
 import type { RoomLink } from '../net/roomLink.ts';
 import type { BoardSnapshot, TaskSnapshot } from '../state/snapshots.ts';
 import { ErrorLine } from './ErrorLine.tsx';
@@ -18,9 +17,9 @@ export function Board({ board, userId }: { board: RoomLink<BoardSnapshot>; userI
   const note = useSignal('');
   const tasks = sortedTasks(board.state.value);
 
-  async function act(type: string, task: TaskSnapshot) {
-    const r = await run<TaskCompleteResult>(type, { taskId: task.id });
-    if (r && type === BoardCommandType.taskComplete) note.value = `Completed "${task.title}": +${r.bountyGold} gold, +${r.bountyXp} XP on the way to your wallet.`;
+  async function act(type: typeof BoardCommandType.taskAccept | typeof BoardCommandType.taskComplete | typeof BoardCommandType.taskAbandon, task: TaskSnapshot) {
+    const r = await run(type, { taskId: task.id });
+    if (r && 'bountyGold' in r) note.value = `Completed "${task.title}": +${r.bountyGold} gold, +${r.bountyXp} XP on the way to your wallet.`;
   }
 
   return (

@@ -2,7 +2,6 @@
 // the same verifyProof the server's CLI uses (shared/fair.ts).
 import { useSignal } from '@preact/signals';
 import { CommandType } from '../../../shared/commandNames.ts';
-import type { FairRotateResult } from '../../../shared/commands.ts';
 import type { Proof } from '../../../shared/fair.ts';
 import type { RoomLink } from '../net/roomLink.ts';
 import { provedResults } from '../state/provedResults.ts';
@@ -48,7 +47,7 @@ export function ProofViewer({ player }: { player: RoomLink<PlayerSnapshot> }) {
       <form
         onSubmit={async (e) => {
           e.preventDefault();
-          const r = await run<FairRotateResult>(CommandType.fairRotate, { clientSeed: clientSeed.value });
+          const r = await run(CommandType.fairRotate, { clientSeed: clientSeed.value });
           if (r) seed.value = r.revealedServerSeed;
         }}
       >

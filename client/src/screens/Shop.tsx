@@ -2,7 +2,6 @@
 import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { CommandType } from '../../../shared/commandNames.ts';
-import type { ShopBuyResult } from '../../../shared/commands.ts';
 import type { RoomLink } from '../net/roomLink.ts';
 import { catalog, catalogError, refreshCatalog } from '../state/shopCatalog.ts';
 import type { PlayerSnapshot } from '../state/snapshots.ts';
@@ -15,7 +14,7 @@ export function Shop({ player }: { player: RoomLink<PlayerSnapshot> }) {
   useEffect(() => void refreshCatalog(), []);
 
   async function buy(itemId: string, name: string) {
-    const r = await run<ShopBuyResult>(CommandType.shopBuy, { itemId, qty: 1 });
+    const r = await run(CommandType.shopBuy, { itemId, qty: 1 });
     if (!r) return;
     note.value = `Bought ${name}; you own ${r.owned}.`;
     void refreshCatalog();

@@ -22,7 +22,7 @@ export function Streak({ player }: { player: RoomLink<PlayerSnapshot> }) {
         type="button"
         disabled={busy.value || claimedToday}
         onClick={async () => {
-          const result = await run<StreakClaimResult>(CommandType.streakClaim);
+          const result = await run(CommandType.streakClaim);
           if (result) last.value = result;
         }}
       >

@@ -2,8 +2,8 @@
 // (stream, seq) once). Toasts are for what the player did not cause in this tab: grants, bounties,
 // payouts, level-ups, announcements, new tasks. They stay until dismissed (no timers to race).
 import { signal } from '@preact/signals';
-import { EventType, type Announcement, type BalanceChanged, type LevelUp, type PurchaseCompleted, type RewardGranted, type StreakClaimed, type TaskEvent } from '../../../shared/events.ts';
-import type { WireEvent } from '../../../shared/protocol.ts';
+import { EventType } from '../../../shared/events.ts';
+import type { TypedEvent } from '../../../shared/registry.ts';
 
 export type FeedEntry = { key: string; at: string; text: string };
 
@@ -31,46 +31,46 @@ function gold(n: number): string {
 }
 
 /** The sentence for an event, and whether it deserves a toast; null for events the feed skips. */
-export function describe(event: WireEvent): { text: string; toast: boolean } | null {
+export function describe(event: TypedEvent): { text: string; toast: boolean } | null {
   switch (event.type) {
     case EventType.balanceChanged: {
-      const d = event.data as BalanceChanged;
+      const d = event.data;
       if (d.reason === 'admin.grant') return { text: `An admin granted you ${gold(d.delta)} (${d.ref ?? 'no reason'}). Balance ${d.balance}.`, toast: true };
       if (d.reason === 'admin.debit') return { text: `An admin took ${gold(-d.delta)} (${d.ref ?? 'no reason'}). Balance ${d.balance}.`, toast: true };
       return { text: `${gold(d.delta)} from ${REASON_TEXT[d.reason] ?? d.reason}. Balance ${d.balance}.`, toast: TOAST_REASONS.has(d.reason) };
     }
     case EventType.levelUp:
-      return { text: `Level up! You reached level ${(event.data as LevelUp).level}.`, toast: true };
+      return { text: `Level up! You reached level ${event.data.level}.`, toast: true };
     case EventType.rewardGranted: {
       // Gold rewards already show as balance.changed; only items are news here.
-      const items = Object.entries((event.data as RewardGranted).items ?? {}).map(([id, qty]) => `${qty} × ${id}`);
-      return items.length ? { text: `Items from ${(event.data as RewardGranted).source}: ${items.join(', ')}.`, toast: false } : null;
+      const items = Object.entries(event.data.items ?? {}).map(([id, qty]) => `${qty} × ${id}`);
+      return items.length ? { text: `Items from ${event.data.source}: ${items.join(', ')}.`, toast: false } : null;
     }
     case EventType.streakClaimed: {
-      const d = event.data as StreakClaimed;
+      const d = event.data;
       return { text: `Daily streak day ${d.day}: ${gold(d.reward)}.`, toast: false };
     }
     case EventType.purchaseCompleted: {
-      const d = event.data as PurchaseCompleted;
+      const d = event.data;
       return { text: `Bought ${d.qty} × ${d.itemId} for ${d.price} gold.`, toast: false };
     }
     case EventType.taskCreated: {
-      const { task } = event.data as TaskEvent;
+      const { task } = event.data;
       return { text: `New task on the board: ${task.title} (${task.bountyGold} gold).`, toast: true };
     }
     case EventType.taskUpdated: {
-      const { task } = event.data as TaskEvent;
+      const { task } = event.data;
       return { text: `Task "${task.title}" is ${task.status}.`, toast: false };
     }
     case EventType.announcement:
-      return { text: `Announcement: ${(event.data as Announcement).text}`, toast: true };
+      return { text: `Announcement: ${event.data.text}`, toast: true };
     default:
       // xp.changed shows in the header; crash.round on the crash table.
       return null;
   }
 }
 
-export function recordEvent(event: WireEvent): void {
+export function recordEvent(event: TypedEvent): void {
   const described = describe(event);
   if (!described) return;
   const entry = { key: `${event.stream}#${event.seq}`, at: event.at, text: described.text };

@@ -27,6 +27,8 @@ describe('decideAdmin', () => {
     assert.deepEqual(decide({ type: AdminCommandType.announce, id: 'a1', text: 'hi' }), { route: 'announce', events: [{ type: 'announcement', data: { text: 'hi' } }] });
     assert.deepEqual(decide({ type: AdminCommandType.audit, id: 'x1' }), { route: 'audit' });
     assert.deepEqual(decide({ type: AdminCommandType.userGet, id: 'x2', userId: 'ann' }), { route: 'userGet', userId: 'ann' });
-    assert.deepEqual(decide({ type: AdminCommandType.kick, id: 'x3', userId: 'ann', reason: 'spam' }), { route: 'kick', userId: 'ann', reason: 'spam' });
+    assert.deepEqual(decide({ type: AdminCommandType.kick, id: 'x3', userId: 'ann', reason: 'spam' }), { route: 'kick', kick: { userId: 'ann', reason: 'spam' } });
+    assert.deepEqual(decide({ type: AdminCommandType.kick, id: 'x4', userId: 'ann', reason: 'spam', banSeconds: 60 }), { route: 'kick', kick: { userId: 'ann', reason: 'spam', banSeconds: 60 } });
+    assert.deepEqual(decide({ type: AdminCommandType.sessionsRevoke, id: 'x5', userId: 'ann', reason: 'stolen' }), { route: 'sessionsRevoke', revoke: { userId: 'ann', reason: 'stolen' } });
   });
 });

@@ -21,7 +21,10 @@ export type AdminAction =
   | { route: 'announce'; events: DomainEvent[] }
   | { route: 'userGet'; userId: string }
   | { route: 'audit' }
-  | { route: 'kick'; userId: string; reason: string };
+  /** Sessions are the sign-in layer's (server/rooms/sessionCommands.ts): a kick closes the
+   *  player's sockets (and may ban), a revocation ends every session. */
+  | { route: 'kick'; kick: { userId: string; reason: string; banSeconds?: number } }
+  | { route: 'sessionsRevoke'; revoke: { userId: string; reason: string } };
 
 export function decideAdmin(command: AdminCommand, adminId: string): AdminAction {
   switch (command.type) {
@@ -44,6 +47,8 @@ export function decideAdmin(command: AdminCommand, adminId: string): AdminAction
     case AdminCommandType.audit:
       return { route: 'audit' };
     case AdminCommandType.kick:
-      return { route: 'kick', userId: command.userId, reason: command.reason };
+      return { route: 'kick', kick: { userId: command.userId, reason: command.reason, ...(command.banSeconds === undefined ? {} : { banSeconds: command.banSeconds }) } };
+    case AdminCommandType.sessionsRevoke:
+      return { route: 'sessionsRevoke', revoke: { userId: command.userId, reason: command.reason } };
   }
 }
