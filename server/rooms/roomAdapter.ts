@@ -35,6 +35,12 @@ export type Serving = {
   sent?(client: Client, type: string, reply: Reply): void;
 };
 
+/**
+ * An admin socket's budget, in multiples of RATE_LIMIT_PER_SECOND: an operator's script granting
+ * in bulk is not a flood, but the admin room is not unlimited either (it had no limit at all).
+ */
+export const ADMIN_RATE_FACTOR = 10;
+
 /** Seconds a dropped client may come back to the same room (SDK reconnection). */
 export const RECONNECT_SECONDS = 20;
 
@@ -120,9 +126,10 @@ export abstract class CofferRoom<S extends object> extends Room<{ state: S }> {
     const received = performance.now();
     // Created on first use: a reconnected client is a new object that never passed onJoin.
     let limiter = this.#limits.get(client);
-    if (!limiter) this.#limits.set(client, (limiter = new RateLimiter(deps.rateLimitPerSecond, deps.clock)));
+    const perSecond = serving.kind === 'admin' ? deps.rateLimitPerSecond * ADMIN_RATE_FACTOR : deps.rateLimitPerSecond;
+    if (!limiter) this.#limits.set(client, (limiter = new RateLimiter(perSecond, deps.clock)));
     const socket = limiter.take();
-    const limited = serving.admit ? serving.admit(client, type, socket) : socket === 'ok' ? undefined : socket === 'close' ? 'close' : `more than ${deps.rateLimitPerSecond} messages in one second; slow down`;
+    const limited = serving.admit ? serving.admit(client, type, socket) : socket === 'ok' ? undefined : socket === 'close' ? 'close' : `more than ${perSecond} messages in one second; slow down`;
     if (limited === 'close') return client.leave(CloseCode.RATE_LIMITED);
     const reply = limited !== undefined ? Promise.resolve(nack(idOf(payload), 'RATE_LIMITED', limited, true)) : this.#answer(serving, client, type, payload);
     void reply.then((r) => {
