@@ -1,4 +1,4 @@
-// Shared rooms (crash tables, boards, the admin room) belong to the server (issue 15): a client
+// Shared rooms (crash tables, boards, the admin room) belong to the server (INV-9): a client
 // joins one that exists, and no client request creates a second room for a table or board that a
 // live room serves, or replaces it. Colyseus' `create` would build a new room whatever is live,
 // and a locked or unlisted room lets `joinOrCreate` build one too; so a shared room's onCreate

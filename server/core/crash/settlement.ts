@@ -1,4 +1,4 @@
-// How a crash round is settled, from stored facts only (issue 15): the round as stored (its bets
+// How a crash round is settled, from stored facts only (INV-9): the round as stored (its bets
 // and cash-outs, whether it reached its running phase), its committed crash point and the stakes
 // the players' rooms moved into escrow for it. Whoever settles (the room that ran the round, a
 // successor after a crash or a restart, the late-stake sweep) computes the same thing, so the
