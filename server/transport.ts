@@ -31,6 +31,13 @@ export type SocketCounter = { opened(headers: Headers): string; closed(address: 
 
 type UwsModule = typeof import('@colyseus/uwebsockets-transport');
 
+/** What a server on the ws fallback gives up, and how to get uWS (README "Node 24 and uWebSockets.js"). */
+export const WS_FALLBACK_COSTS =
+  'Everything works the same, but you lose: the throughput and memory per socket of uWS (BENCHMARKS.md, uWS vs ws), ' +
+  'and the 64 KB limit on HTTP bodies before they are read. uWS 20.57 needs glibc 2.38 or newer: run on Debian 13, ' +
+  'Ubuntu 24.04 or the node:24-trixie-slim image (Dockerfile), or on Debian 12 use the Node that .ci/provision builds ' +
+  '(README, "Node 24 and uWebSockets.js"). TRANSPORT=ws chooses ws without this warning.';
+
 /** `loadUws` is replaceable so tests can see what happens when uWebSockets.js does not load. */
 export async function createTransport(
   mode: 'auto' | 'uws' | 'ws',
@@ -74,7 +81,7 @@ export async function createTransport(
       if (mode === 'uws') {
         throw new Error(`TRANSPORT=uws but uWebSockets.js does not load: ${firstLine(error)}`, { cause: error });
       }
-      logger.warn({ reason: firstLine(error) }, `uWebSockets.js does not load (${firstLine(error)}); falling back to the ws transport`);
+      logger.warn({ reason: firstLine(error) }, `uWebSockets.js does not load (${firstLine(error)}); falling back to the ws transport. ${WS_FALLBACK_COSTS}`);
     }
   }
   const { WebSocketTransport } = await import('@colyseus/ws-transport');
