@@ -10,8 +10,9 @@
 //     room holds (heap snapshot); the join time of the first and the last tenth of the players;
 //   uWebSockets.js ÷ ws commands/s (TRANSPORT=uws vs ws, same clients, same database);
 //   the client bundle's gzip size ÷ the Colyseus SDK's browser bundle.
-// `--profile` writes a CPU profile of the server during the peak phase (bench-profiles/) and prints
-// its top functions.
+// Also one account flooding at its limits next to a steady player (the noisy neighbour, default
+// limits). `--profile` writes a CPU profile of the server during the peak phase (bench-profiles/)
+// and prints its top functions.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,8 +23,9 @@ import { clientBundle, type ClientFigure } from './benchClient.ts';
 import { Inspector } from './benchInspector.ts';
 import { closedLoop, paced, report, type Phase } from './benchPhases.ts';
 import { connectedPlayers, playerRoomHolders, type Holder, type PlayersFigure } from './benchPlayers.ts';
-import { embeddedProcess, servicesPair, servicesProcess, type BenchTarget } from './benchServers.ts';
+import { embeddedProcess, fund, servicesPair, servicesProcess, type BenchTarget } from './benchServers.ts';
 import { pipelineOnly } from './pipelineBench.ts';
+import { noisyNeighbour, type NoisyFigure } from './benchNoisyNeighbour.ts';
 import { MIX_LABEL, mixed, rpsOnly } from './workloads.ts';
 
 const { values } = parseArgs({
@@ -135,6 +137,13 @@ try {
   );
 
   await checkpoint(db.url);
+  const noisy = await noisyNeighbour(db.url, seconds, (userIds, amount) => fund(db.url, userIds, amount));
+  console.log(
+    `noisy neighbour: ${noisy.floodSockets} sockets of one account sent ${noisy.floodSent} (${noisy.floodAcked} acked, ${noisy.floodLimited} RATE_LIMITED); ` +
+      `another player's ack p50 ${noisy.quietP50.toFixed(1)} -> ${noisy.noisyP50.toFixed(1)} ms, p99 ${noisy.quietP99.toFixed(1)} -> ${noisy.noisyP99.toFixed(1)} ms`,
+  );
+
+  await checkpoint(db.url);
   const ceiling = await pipelineOnly(db.url, clients * inflight, seconds);
   console.log(`pipeline alone (no WebSocket, ${clients * inflight} writers): ${ceiling.toFixed(0)} mutations/s, ${(ceiling / baseline.tps).toFixed(2)}x baseline`);
   await checkpoint(db.url);
@@ -142,7 +151,7 @@ try {
   if (dbTail) console.log(`baseline latency at half its rate (pgbench -N -R ${(baseline.tps / 2).toFixed(0)}): p50 ${dbTail.p50.toFixed(1)} ms, p99 ${dbTail.p99.toFixed(1)} ms`);
   const client = await clientBundle(values.quick ? 30_000 : 120_000);
 
-  printFigures({ baselineTps: baseline.tps, baselineKind: baseline.kind, peak: peak!, halves, dbTail, players, holders, transport: transport!, wsPeak, client, pairPeak, embedded });
+  printFigures({ baselineTps: baseline.tps, baselineKind: baseline.kind, peak: peak!, halves, dbTail, players, holders, transport: transport!, wsPeak, client, pairPeak, embedded, noisy });
 } finally {
   await db.drop();
 }
@@ -184,6 +193,7 @@ type Figures = {
   transport: string;
   wsPeak: Phase | undefined;
   client: ClientFigure;
+  noisy: NoisyFigure;
 };
 
 // Function declarations (hoisted): the top-level code above calls printFigures before this line.
@@ -218,6 +228,7 @@ function printFigures(f: Figures) {
   console.log(`server CPU per acked command: peak ${cpu(f.peak)}, half of peak ${cpu(half)}, ${f.wsPeak ? `ws peak ${cpu(f.wsPeak)}, ` : ''}two processes ${cpu(f.pairPeak)} (both), embedded peak ${cpu(e.peak)} (server incl. PGlite)`);
   if (f.wsPeak) console.log(`uWS / ws commands/s: ${f.peak.perSecond.toFixed(0)} / ${f.wsPeak.perSecond.toFixed(0)} = ${x(f.peak.perSecond / f.wsPeak.perSecond)}`);
   else console.log(`uWS / ws commands/s: n/a (uWebSockets.js not in use: transport ${f.transport})`);
+  console.log(`noisy neighbour: another player's ack p99 ${f.noisy.noisyP99.toFixed(1)} ms with one account flooding at its limits = ${x(f.noisy.noisyP99 / f.noisy.quietP99)} its p99 without (${f.noisy.quietP99.toFixed(1)} ms; bar 2x)`);
   if (f.client.built) console.log(`client bundle: ${kb(f.client.gzipBytes)} gzip in ${f.client.files} files = ${x(f.client.gzipBytes / f.client.sdkGzipBytes)} the Colyseus SDK alone (${kb(f.client.sdkGzipBytes)} gzip)`);
   else console.log(`client bundle: client not built (${f.client.reason})`);
 }

@@ -53,7 +53,7 @@ export async function servicesProcess(databaseUrl: string, players: number | Ses
 }
 
 /** Gives each bench player gold straight in the ledger (a mint transfer) before their rooms load. */
-async function fund(url: string, userIds: string[], amount: number) {
+export async function fund(url: string, userIds: string[], amount: number) {
   const client = pgClient(url);
   await client.connect();
   try {

@@ -21,6 +21,7 @@ const failures = [
   report.streamsWithGaps.length > 0 && `${report.streamsWithGaps.length} player streams with gaps after sync`,
   report.crashStreamsWithGaps.length > 0 && `${report.crashStreamsWithGaps.length} players missing crash-table events after sync`,
   report.balanceMismatches.length > 0 && `${report.balanceMismatches.length} clients showing another balance than the server`,
+  report.takeovers.accepted.length > 0 && `${report.takeovers.accepted.length} takeover attempts got a seat: ${report.takeovers.accepted.join('; ')}`,
 ].filter(Boolean);
 console.log(`acked ${report.acked}, refused ${report.refused} (final nacks), rejoins ${report.rejoins}`);
 console.log(`refused: ${Object.entries(report.refusals).map(([what, n]) => `${what} ${n}`).join(', ') || 'nothing'}`);

@@ -11,8 +11,9 @@ import { RoomWriter } from './entities/roomWriter.ts';
 import { Effect } from './entities/effect.ts';
 import { Task } from './entities/task.ts';
 import { AdminAudit } from './entities/adminAudit.ts';
-import { CrashRound, CrashTable } from './entities/crashRound.ts';
+import { CrashChain, CrashRound, CrashTable } from './entities/crashRound.ts';
 import { RelayCursor } from './entities/relayCursor.ts';
+import { UserSession } from './entities/userSession.ts';
 
 /**
  * House accounts seeded by the first migration. `mint` is where new money comes from (it may go
@@ -21,7 +22,7 @@ import { RelayCursor } from './entities/relayCursor.ts';
 export const SYSTEM_ACCOUNTS = ['mint', 'house', 'shop', 'bounty', 'escrow'] as const;
 export type SystemAccount = (typeof SYSTEM_ACCOUNTS)[number];
 
-export const ENTITIES = [Account, Transfer, Player, CommandResult, OutboxEvent, ShopItem, RoomWriter, Effect, Task, AdminAudit, CrashTable, CrashRound, RelayCursor];
+export const ENTITIES = [Account, Transfer, Player, CommandResult, OutboxEvent, ShopItem, RoomWriter, Effect, Task, AdminAudit, CrashTable, CrashRound, CrashChain, RelayCursor, UserSession];
 
 export const MIGRATIONS_PATH = path.join(import.meta.dirname, 'migrations');
 

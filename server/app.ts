@@ -5,16 +5,22 @@ import { RedisPresence } from '@colyseus/redis-presence';
 import { Redis } from 'ioredis';
 import { pendingMigrations } from '../schema/migrate.ts';
 import { RoomName } from '../shared/protocol.ts';
+import { createSessions } from './auth/sessions.ts';
 import { createTokens } from './auth/tokens.ts';
+import { createSessionEnforcer } from './auth/sessionEnforcer.ts';
+import { reconnectGuard } from './auth/reconnectGuard.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { connectRedis } from './db/redis.ts';
 import { cryptoSeeds, systemClock, type Clock, type SeedSource } from './domain/clock.ts';
 import path from 'node:path';
 import { authRoutes } from './http/authRoutes.ts';
+import { AdminSignInGuard, GuestSignUpLimit } from './http/signInLimits.ts';
 import { clientRoutes } from './http/clientRoutes.ts';
 import { healthRoutes, type ReadinessCheck } from './http/healthRoutes.ts';
 import { applyCorsPolicy, originPolicy } from './http/originPolicy.ts';
+import { hostPolicy } from './http/hostPolicy.ts';
+import { ConnectionLimits } from './http/connectionLimits.ts';
 import { shopRoutes } from './http/shopRoutes.ts';
 import type { Logger } from './observability/logger.ts';
 import { createMetrics, pipelineObserver } from './observability/metrics.ts';
@@ -22,14 +28,21 @@ import { definePlayerRoom } from './rooms/PlayerRoom.ts';
 import { defineBoardRoom } from './rooms/BoardRoom.ts';
 import { defineAdminRoom } from './rooms/AdminRoom.ts';
 import { defineCrashRoom } from './rooms/CrashRoom.ts';
-import { startEffectSweeper } from './rooms/playerRooms.ts';
+import { startEffectSweeper } from './rooms/effectSweeper.ts';
+import { startLateStakeSweeper } from './rooms/lateStakeSweeper.ts';
+import { SharedNames } from './rooms/sharedNames.ts';
+import { withholdCreate } from './rooms/sharedRooms.ts';
+import { ChainCache } from './core/crash/chains.ts';
 import { AtomicRedisDriver, IndexedLocalDriver } from './matchmaking/drivers.ts';
 import { RoomDirectory } from './matchmaking/roomDirectory.ts';
 import { startRelay } from './relay/startRelay.ts';
 import { FenceWatch } from './rooms/fenceWatch.ts';
+import { pinJoinByIdToRoomOwner } from './rooms/roomAccess.ts';
+import { UserLimits } from './rooms/userLimits.ts';
 import { resolveSecrets } from './secrets.ts';
 import { CommitPipeline } from './store/commitPipeline.ts';
 import { sqlFor } from './store/sql.ts';
+import { startRetention } from './store/retention.ts';
 import { createTransport } from './transport.ts';
 import { createFaults } from './faults.ts';
 import { shutdownDeadline } from './shutdown.ts';
@@ -52,7 +65,9 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
   const faults = config.fault ? createFaults(config.fault) : undefined;
   if (config.fault) logger.warn({ fault: config.fault }, 'COFFER_FAULT is set: this process will kill itself at the configured crash point');
   const pipeline = new CommitPipeline(sql, { faults }, pipelineObserver(metrics, (reason, error) => logger.warn({ reason, err: error }, 'mutation not committed')));
-  const tokens = createTokens(secrets.jwtSecret);
+  const clock = overrides.clock ?? systemClock;
+  const sessions = createSessions(sql, clock);
+  const tokens = createTokens(secrets.jwtSecret, secrets.adminPassword, sessions);
   // Fails fast while Redis is away (readiness, the relay); Colyseus gets connections of its own.
   const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
 
@@ -66,20 +81,34 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
 
   const origins = originPolicy(config.allowedOrigins);
   applyCorsPolicy(origins);
-  const { transport, name } = await createTransport(config.transport, config.maxPayloadBytes, logger, origins.check);
+  const hosts = hostPolicy(config.allowedHosts, config.publicAddress);
+  // Every route and every WebSocket upgrade: first the Host (DNS rebinding), then the Origin.
+  const gate = (request: Request) => hosts.check(request) ?? origins.check(request);
+  pinJoinByIdToRoomOwner();
+  const reconnects = reconnectGuard(tokens);
+  const connections = new ConnectionLimits(config.maxConnectionsPerAddress, new Set(config.trustedProxies));
+  // A WebSocket upgrade also counts against its address, and a reconnection needs a valid session.
+  const beforeUpgrade = async (request: Request) => gate(request) ?? connections.check(request) ?? (await reconnects(request));
+  const { transport, name } = await createTransport(config.transport, config.maxPayloadBytes, logger, beforeUpgrade, undefined, connections);
   metrics.transport.set({ transport: name }, 1);
   // Who this process is among the others: it names its relay consumer group.
   const identity = config.publicAddress ?? `${hostname()}:${config.port}`;
   const relay = startRelay(sql, { identity, pollMs: config.relay.pollMs, streamMaxLen: config.relay.streamMaxLen, redis, keyPrefix: config.redisKeyPrefix }, logger, metrics);
   const fenceWatch = new FenceWatch();
   fenceWatch.start(sql, 1000, logger);
+  const enforcer = createSessionEnforcer(`${config.redisKeyPrefix}sessions:end`, logger);
+  const userLimits = new UserLimits(config.userLimits, clock);
+  // Shared rooms belong to the server (issue 15): only configured or admin-opened tables and boards
+  // exist, and no client may create a room (a create replaced live ones).
+  withholdCreate();
+  const names = new SharedNames(sql, logger, config, overrides.seeds ?? cryptoSeeds);
   // The matchmaker's room cache, with player rooms found by key (issue 17, roomDirectory.ts).
   const directory = new RoomDirectory(
     config.redisUrl ? new AtomicRedisDriver(new Redis(config.redisUrl, { keyPrefix: config.redisKeyPrefix })) : new IndexedLocalDriver(),
     (kind) => metrics.roomLookups.inc({ kind }),
     async (processId) => Boolean(await matchMaker.healthCheckProcessId(processId)),
   );
-  const deps = { directory, events: relay.bus, fenceWatch, sql, pipeline, clock: overrides.clock ?? systemClock, seeds: overrides.seeds ?? cryptoSeeds, logger, tokens, metrics, rateLimitPerSecond: config.rateLimitPerSecond, faults };
+  const deps = { directory, names, chains: new ChainCache(), sessions, enforcer, userLimits, events: relay.bus, fenceWatch, sql, pipeline, clock, seeds: overrides.seeds ?? cryptoSeeds, logger, tokens, metrics, rateLimitPerSecond: config.rateLimitPerSecond, faults };
   sizeRoomEncodeBuffers();
   const server = defineServer({
     transport,
@@ -100,13 +129,20 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
       [RoomName.crash]: defineRoom(defineCrashRoom({ ...deps, crash: config.crash })).filterBy(['table']),
     },
     routes: createRouter({
-      ...authRoutes(tokens, secrets.adminPassword),
+      ...authRoutes(tokens, secrets.adminPassword, {
+        admin: new AdminSignInGuard(config.signIn.adminFailuresPerMinute, clock),
+        guest: new GuestSignUpLimit(config.signIn.guestPerHour, clock),
+        trustedProxies: new Set(config.trustedProxies),
+        logger,
+      }, sessions),
       ...healthRoutes(checks, metrics, () => matchMaker.state === matchMaker.MatchMakerState.SHUTTING_DOWN),
       ...shopRoutes(sql),
       ...clientRoutes(CLIENT_DIST_DIR),
-    }, { onRequest: origins.check }),
+    }, { onRequest: gate }),
   });
-  const stopSweeper = startEffectSweeper(sql, logger, config.effectSweepSeconds * 1000, config.effectSweepSeconds * 1000);
+  const stopRetention = startRetention(sql, { ...config.retention, relayed: redis ? 'redis' : 'in-process' }, clock, logger);
+  const sweeper = startEffectSweeper(sql, logger, config.effectSweepSeconds * 1000);
+  const stopStakeSweeper = startLateStakeSweeper(sql, logger, config.effectSweepSeconds * 1000);
   const deadline = shutdownDeadline(config.shutdownTimeoutSeconds * 1000, logger, () => ({
     rooms: matchMaker.stats.local.roomCount,
     clients: matchMaker.stats.local.ccu,
@@ -116,7 +152,10 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
   // submitted gets a bounded time to commit before the rooms close their clients.
   server.onBeforeShutdown(async () => {
     deadline.arm();
-    stopSweeper();
+    sweeper.stop();
+    stopRetention();
+    enforcer.stop();
+    stopStakeSweeper();
     fenceWatch.stop();
     const abandoned = await pipeline.drain(deadline.drainGraceMs);
     if (abandoned > 0) logger.warn({ abandoned }, 'commands not committed before shutdown were refused as UNAVAILABLE; their clients resend them');
@@ -127,6 +166,7 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
     await database.close();
   });
   await server.listen(config.port, '0.0.0.0');
+  enforcer.start();
   // Every client that joins a room while it is being created waits on one presence channel for
   // it: fifty players arriving at once are fifty listeners, not a leak (Node warns past ten).
   // The matchmaker has its presence once the server listens.

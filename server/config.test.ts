@@ -74,6 +74,16 @@ describe('loadConfig', () => {
     ['ALLOWED_ORIGINS', 'game.example.com'],
     ['ALLOWED_ORIGINS', 'https://game.example.com/play'],
     ['ALLOWED_ORIGINS', 'https://a.example, *'],
+    ['ALLOWED_HOSTS', 'game.example.com:443'],
+    ['ALLOWED_HOSTS', 'https://game.example.com'],
+    ['TRUSTED_PROXIES', '10.0.0.0/8'],
+    ['TRUSTED_PROXIES', 'proxy.internal'],
+    ['GUEST_SIGNUPS_PER_HOUR', '0'],
+    ['IDEMPOTENCY_WINDOW_HOURS', '23'],
+    ['OUTBOX_RETENTION_HOURS', '0'],
+    ['MAX_SOCKETS_PER_USER', '0'],
+    ['SYNC_BYTES_PER_SECOND', '100'],
+    ['ADMIN_SIGNIN_FAILURES_PER_MINUTE', 'many'],
   ];
   for (const [variable, value] of bad) {
     test(`${variable}=${value} is a ConfigError whose message starts with ${variable}`, () => {
@@ -94,6 +104,29 @@ describe('loadConfig', () => {
     assert.deepEqual(loadConfig({}).allowedOrigins, []);
     assert.equal(loadConfig({ ALLOWED_ORIGINS: '*' }).allowedOrigins, '*');
     assert.deepEqual(loadConfig({ ALLOWED_ORIGINS: 'https://game.example.com, http://localhost:5173/' }).allowedOrigins, ['https://game.example.com', 'http://localhost:5173']);
+  });
+
+  test('CRASH_TABLES and BOARDS: `main` by default, a comma-separated list of names, a bad name refused', () => {
+    assert.deepEqual([loadConfig({}).crashTables, loadConfig({}).boards], [['main'], ['main']]);
+    const config = loadConfig({ CRASH_TABLES: 'main, high-roller ,main', BOARDS: 'main,guild-7' });
+    assert.deepEqual(config.crashTables, ['main', 'high-roller'], 'trimmed, each once');
+    assert.deepEqual(config.boards, ['main', 'guild-7']);
+    assert.match(configError({ CRASH_TABLES: 'main,High Rollers' }).message, /^CRASH_TABLES must be a comma-separated list of crash table names, each 1-32 characters of \[a-z0-9-\]/);
+    assert.match(configError({ BOARDS: 'main,' }).message, /^BOARDS must be a comma-separated list of board names/);
+  });
+
+  test('issue 16 limits: defaults, lists of hosts and proxies', () => {
+    const defaults = loadConfig({});
+    assert.deepEqual(defaults.signIn, { guestPerHour: 20, adminFailuresPerMinute: 30 });
+    assert.deepEqual(defaults.allowedHosts, []);
+    assert.deepEqual(defaults.trustedProxies, []);
+    assert.deepEqual(defaults.userLimits, { commandsPerSecond: 100, socketsPerUser: 8, syncBytesPerSecond: 262_144 });
+    assert.equal(loadConfig({ RATE_LIMIT_PER_SECOND: '400' }).userLimits.commandsPerSecond, 800, 'unset: twice the per-socket budget');
+    assert.equal(defaults.maxConnectionsPerAddress, 256);
+    assert.deepEqual(defaults.retention, { idempotencyWindowHours: 24, outboxRetentionHours: 168, sweepSeconds: 300 });
+    assert.equal(loadConfig({ ALLOWED_HOSTS: '*' }).allowedHosts, '*');
+    assert.deepEqual(loadConfig({ ALLOWED_HOSTS: 'Game.Example.com, [::1]' }).allowedHosts, ['game.example.com', '[::1]']);
+    assert.deepEqual(loadConfig({ TRUSTED_PROXIES: '10.0.0.2, ::ffff:10.0.0.3' }).trustedProxies, ['10.0.0.2', '10.0.0.3']);
   });
 
   test('the message quotes the bad value, never a secret that was fine', () => {

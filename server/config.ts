@@ -1,7 +1,9 @@
 // The only module that reads the environment. A bad value stops the process with one line naming
 // the variable and what it expects.
 import { z } from 'zod';
+import { isIP } from 'node:net';
 import { parseFaultPlan, type FaultPlan } from './faults.ts';
+import { normalizeAddress } from './http/clientAddress.ts';
 
 export const CONFIG_VARIABLES = [
   'PORT',
@@ -26,6 +28,19 @@ export const CONFIG_VARIABLES = [
   'RELAY_STREAM_MAXLEN',
   'COFFER_FAULT',
   'ALLOWED_ORIGINS',
+  'ALLOWED_HOSTS',
+  'TRUSTED_PROXIES',
+  'GUEST_SIGNUPS_PER_HOUR',
+  'ADMIN_SIGNIN_FAILURES_PER_MINUTE',
+  'USER_COMMANDS_PER_SECOND',
+  'MAX_SOCKETS_PER_USER',
+  'SYNC_BYTES_PER_SECOND',
+  'MAX_CONNECTIONS_PER_ADDRESS',
+  'IDEMPOTENCY_WINDOW_HOURS',
+  'OUTBOX_RETENTION_HOURS',
+  'RETENTION_SWEEP_SECONDS',
+  'CRASH_TABLES',
+  'BOARDS',
 ] as const;
 
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
@@ -45,6 +60,15 @@ function wholeNumber(min: number, max: number) {
     .regex(/^\d{1,9}$/, message)
     .transform(Number)
     .refine((n) => n >= min && n <= max, message);
+}
+
+/** The shared rooms the server opens (issue 15): a comma-separated list of names of [a-z0-9-]. */
+function nameList(what: string) {
+  const message = `must be a comma-separated list of ${what} names, each 1-32 characters of [a-z0-9-]`;
+  return z
+    .string()
+    .transform((v) => [...new Set(v.split(',').map((name) => name.trim()))])
+    .refine((names) => names.length <= 100 && names.every((name) => /^[a-z0-9-]{1,32}$/.test(name)), message);
 }
 
 /** Values never echoed back in an error: secrets, and URLs that may carry a password. */
@@ -76,6 +100,19 @@ const schema = z.object({
   RELAY_STREAM_MAXLEN: z.preprocess(emptyToUndefined, wholeNumber(1000, 100_000_000).default(100_000)),
   COFFER_FAULT: z.preprocess(emptyToUndefined, z.string().optional()),
   ALLOWED_ORIGINS: z.preprocess(emptyToUndefined, z.string().optional()),
+  ALLOWED_HOSTS: z.preprocess(emptyToUndefined, z.string().optional()),
+  TRUSTED_PROXIES: z.preprocess(emptyToUndefined, z.string().optional()),
+  GUEST_SIGNUPS_PER_HOUR: z.preprocess(emptyToUndefined, wholeNumber(1, 100_000_000).default(20)),
+  ADMIN_SIGNIN_FAILURES_PER_MINUTE: z.preprocess(emptyToUndefined, wholeNumber(1, 100_000_000).default(30)),
+  USER_COMMANDS_PER_SECOND: z.preprocess(emptyToUndefined, wholeNumber(1, 1_000_000).optional()),
+  MAX_SOCKETS_PER_USER: z.preprocess(emptyToUndefined, wholeNumber(1, 100_000).default(8)),
+  SYNC_BYTES_PER_SECOND: z.preprocess(emptyToUndefined, wholeNumber(1024, 999_999_999).default(262_144)),
+  MAX_CONNECTIONS_PER_ADDRESS: z.preprocess(emptyToUndefined, wholeNumber(1, 10_000_000).default(256)),
+  IDEMPOTENCY_WINDOW_HOURS: z.preprocess(emptyToUndefined, wholeNumber(24, 87_600).default(24)),
+  OUTBOX_RETENTION_HOURS: z.preprocess(emptyToUndefined, wholeNumber(1, 87_600).default(168)),
+  RETENTION_SWEEP_SECONDS: z.preprocess(emptyToUndefined, wholeNumber(1, 86_400).default(300)),
+  CRASH_TABLES: z.preprocess(emptyToUndefined, nameList('crash table').default(['main'])),
+  BOARDS: z.preprocess(emptyToUndefined, nameList('board').default(['main'])),
 });
 
 export type Config = {
@@ -103,6 +140,22 @@ export type Config = {
   fault: FaultPlan | undefined;
   /** Browser origins allowed besides the server's own (`*` = any); see server/http/originPolicy.ts. */
   allowedOrigins: '*' | string[];
+  /** Host names (no port) requests may be addressed to besides the server's own (`*` = any); see server/http/hostPolicy.ts. */
+  allowedHosts: '*' | string[];
+  /** Proxies whose X-Forwarded-For is believed (normalized addresses); see server/http/clientAddress.ts. */
+  trustedProxies: string[];
+  /** Sign-in limits (server/http/signInLimits.ts). */
+  signIn: { guestPerHour: number; adminFailuresPerMinute: number };
+  /** Per-account budgets across all of an account's sockets (server/rooms/userLimits.ts). */
+  userLimits: { commandsPerSecond: number; socketsPerUser: number; syncBytesPerSecond: number };
+  /** Open WebSockets per client address (server/http/connectionLimits.ts). */
+  maxConnectionsPerAddress: number;
+  /** How long stored replies and relayed events are kept (server/store/retention.ts). */
+  retention: { idempotencyWindowHours: number; outboxRetentionHours: number; sweepSeconds: number };
+  /** Crash tables the server opens at start (with those stored and those admin.crash.open opens); clients join only tables that exist. */
+  crashTables: string[];
+  /** Boards that exist without an admin having created a task on them. */
+  boards: string[];
 };
 
 export class ConfigError extends Error {
@@ -154,7 +207,46 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     relay: { pollMs: c.RELAY_POLL_MS, streamMaxLen: c.RELAY_STREAM_MAXLEN },
     fault,
     allowedOrigins,
+    allowedHosts: parseAllowedHosts(c.ALLOWED_HOSTS),
+    trustedProxies: parseTrustedProxies(c.TRUSTED_PROXIES),
+    signIn: { guestPerHour: c.GUEST_SIGNUPS_PER_HOUR, adminFailuresPerMinute: c.ADMIN_SIGNIN_FAILURES_PER_MINUTE },
+    // Unset: twice the per-socket budget (two busy tabs), so raising one raises both.
+    userLimits: { commandsPerSecond: c.USER_COMMANDS_PER_SECOND ?? Math.min(1_000_000, 2 * c.RATE_LIMIT_PER_SECOND), socketsPerUser: c.MAX_SOCKETS_PER_USER, syncBytesPerSecond: c.SYNC_BYTES_PER_SECOND },
+    maxConnectionsPerAddress: c.MAX_CONNECTIONS_PER_ADDRESS,
+    retention: { idempotencyWindowHours: c.IDEMPOTENCY_WINDOW_HOURS, outboxRetentionHours: c.OUTBOX_RETENTION_HOURS, sweepSeconds: c.RETENTION_SWEEP_SECONDS },
+    crashTables: c.CRASH_TABLES,
+    boards: c.BOARDS,
   };
+}
+
+/** `*`, or a comma-separated list of host names or addresses without a port (`game.example.com,10.0.0.5`). */
+function parseAllowedHosts(value: string | undefined): '*' | string[] {
+  if (value === undefined) return [];
+  if (value.trim() === '*') return '*';
+  return value
+    .split(',')
+    .map((entry) => entry.trim().toLowerCase())
+    .filter(Boolean)
+    .map((entry) => {
+      const host = URL.canParse(`http://${entry}/`) ? new URL(`http://${entry}/`) : undefined;
+      if (!host || host.port !== '' || host.hostname !== entry) {
+        throw new ConfigError(`ALLOWED_HOSTS must be * or a comma-separated list of host names without a port, like game.example.com; ${JSON.stringify(entry)} is not one`);
+      }
+      return host.hostname;
+    });
+}
+
+/** A comma-separated list of IP addresses (the proxies in front of Coffer). */
+function parseTrustedProxies(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  return value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      if (isIP(entry) === 0) throw new ConfigError(`TRUSTED_PROXIES must be a comma-separated list of IP addresses; ${JSON.stringify(entry)} is not one`);
+      return normalizeAddress(entry);
+    });
 }
 
 /** `*`, or a comma-separated list of origins (`https://game.example.com`); unset = none besides the server's own. */

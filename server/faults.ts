@@ -2,14 +2,17 @@
 // cleanup, exactly like a crash) at one point of one command's life, so tests can prove that a
 // retry after a restart has exactly one effect. Off unless configured; refused in production
 // (config.ts). The selector is a command id prefix: only a command whose id starts with it is hit.
+// One point does not kill: `answer-lost` makes a shared room's commit look failed after it
+// committed (as when the connection drops after COMMIT), so the room must learn it from storage.
 
-export const FAULT_POINTS = ['before-commit', 'after-commit', 'after-ack'] as const;
+export const FAULT_POINTS = ['before-commit', 'after-commit', 'after-ack', 'answer-lost'] as const;
 export type FaultPoint = (typeof FAULT_POINTS)[number];
 
 export type FaultPlan = { point: FaultPoint; idPrefix: string };
 
 export type Faults = {
-  /** Kills the process when `point` and `commandId` match the plan; returns otherwise. */
+  /** Kills the process when `point` and `commandId` match the plan (`answer-lost` throws a lost
+   *  connection's error instead); returns otherwise. */
   at(point: FaultPoint, commandId: string | undefined): void;
 };
 
@@ -33,6 +36,7 @@ export function createFaults(plan: FaultPlan | undefined, onHit: (point: FaultPo
 }
 
 function crash(point: FaultPoint, commandId: string): void {
+  if (point === 'answer-lost') throw new Error(`Connection terminated unexpectedly (COFFER_FAULT answer-lost hit by command ${commandId})`);
   // One line on stderr so a test's output says why the process died, then no cleanup at all.
   process.stderr.write(`coffer: COFFER_FAULT ${point} hit by command ${commandId}; killing the process\n`);
   const kill = () => process.kill(process.pid, 'SIGKILL');

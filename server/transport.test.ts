@@ -1,5 +1,5 @@
 // Transport choice: uWebSockets.js when it loads; auto falls back to ws with one warning that names
-// the reason; TRANSPORT=uws fails hard. (uWS does load on this machine, so the failure is injected.)
+// the reason, what is lost and how to get uWS; TRANSPORT=uws fails hard. (uWS does load on this machine, so the failure is injected.)
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createTransport } from './transport.ts';
@@ -17,6 +17,9 @@ test('auto falls back to ws with one warning naming the reason', async () => {
   assert.equal(warnings.length, 1);
   assert.match(warnings[0].msg, /GLIBC_2\.38/);
   assert.doesNotMatch(warnings[0].msg, /more detail/, 'one line');
+  // What the user loses, and how to get uWS back.
+  assert.match(warnings[0].msg, /you lose: .*throughput.*64 KB limit on HTTP bodies/);
+  assert.match(warnings[0].msg, /glibc 2\.38.*Debian 13.*node:24-trixie-slim.*\.ci\/provision/);
   choice.transport.shutdown();
 });
 

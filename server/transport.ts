@@ -1,9 +1,10 @@
 // uWebSockets.js when it loads; TRANSPORT=auto falls back to ws with one warning naming the reason,
 // TRANSPORT=uws fails hard. Frame size and backpressure limits are set explicitly.
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { Transport } from '@colyseus/core';
 import type { WebSocket } from 'ws';
-import type { HttpRequest, HttpResponse } from 'uWebSockets.js';
+import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
+import { stampNodeRequest, stampUwsRequest } from './http/clientAddress.ts';
 import type { Logger } from './observability/logger.ts';
 
 export type TransportChoice = { transport: Transport; name: 'uws' | 'ws' };
@@ -23,9 +24,19 @@ export const HTTP_REQUEST_TIMEOUT_MS = 30_000;
 export const MAX_HTTP_BODY_BYTES = 64 * 1024;
 
 /** Runs before every WebSocket upgrade; a Response refuses it (the Origin allowlist). */
-export type BeforeUpgrade = (request: Request) => Response | undefined;
+export type BeforeUpgrade = (request: Request) => Response | undefined | Promise<Response | undefined>;
+
+/** Told of every WebSocket that opens (with its upgrade's headers) and closes (connectionLimits.ts). */
+export type SocketCounter = { opened(headers: Headers): string; closed(address: string): void };
 
 type UwsModule = typeof import('@colyseus/uwebsockets-transport');
+
+/** What a server on the ws fallback gives up, and how to get uWS (README "Node 24 and uWebSockets.js"). */
+export const WS_FALLBACK_COSTS =
+  'Everything works the same, but you lose: the throughput and memory per socket of uWS (BENCHMARKS.md, uWS vs ws), ' +
+  'and the 64 KB limit on HTTP bodies before they are read. uWS 20.57 needs glibc 2.38 or newer: run on Debian 13, ' +
+  'Ubuntu 24.04 or the node:24-trixie-slim image (Dockerfile), or on Debian 12 use the Node that .ci/provision builds ' +
+  '(README, "Node 24 and uWebSockets.js"). TRANSPORT=ws chooses ws without this warning.';
 
 /** `loadUws` is replaceable so tests can see what happens when uWebSockets.js does not load. */
 export async function createTransport(
@@ -34,6 +45,7 @@ export async function createTransport(
   logger: Pick<Logger, 'warn'>,
   beforeUpgrade: BeforeUpgrade,
   loadUws: () => Promise<UwsModule> = () => import('@colyseus/uwebsockets-transport'),
+  sockets: SocketCounter = { opened: () => '', closed: () => undefined },
 ): Promise<TransportChoice> {
   if (mode !== 'ws') {
     try {
@@ -44,7 +56,11 @@ export async function createTransport(
         override bindRouter(router: Parameters<InstanceType<typeof uWebSocketsTransport>['bindRouter']>[0]) {
           const app = this.app;
           const any = app.any.bind(app);
-          app.any = (pattern, handler) => any(pattern, (res, req) => (limitBody(res, req) ? handler(res, req) : undefined));
+          app.any = (pattern, handler) =>
+            any(pattern, (res, req) => {
+              stampUwsRequest(res, req);
+              return limitBody(res, req) ? handler(res, req) : undefined;
+            });
           try {
             super.bindRouter(router);
           } finally {
@@ -52,6 +68,7 @@ export async function createTransport(
           }
         }
       }
+      stampUwsUpgrades(BoundedUwsTransport.prototype, sockets);
       const transport = new BoundedUwsTransport({
         maxPayloadLength: maxPayloadBytes,
         maxBackpressure: MAX_BACKPRESSURE,
@@ -64,18 +81,64 @@ export async function createTransport(
       if (mode === 'uws') {
         throw new Error(`TRANSPORT=uws but uWebSockets.js does not load: ${firstLine(error)}`, { cause: error });
       }
-      logger.warn({ reason: firstLine(error) }, `uWebSockets.js does not load (${firstLine(error)}); falling back to the ws transport`);
+      logger.warn({ reason: firstLine(error) }, `uWebSockets.js does not load (${firstLine(error)}); falling back to the ws transport. ${WS_FALLBACK_COSTS}`);
     }
   }
   const { WebSocketTransport } = await import('@colyseus/ws-transport');
   const server = createServer({ headersTimeout: HTTP_HEADERS_TIMEOUT_MS, requestTimeout: HTTP_REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1000 });
+  // Before any listener (Colyseus prepends its router's when it binds), so routes and beforeUpgrade
+  // see the socket's address.
+  const emit = server.emit.bind(server) as (event: string | symbol, ...args: unknown[]) => boolean;
+  server.emit = ((event: string | symbol, ...args: unknown[]) => {
+    if (event === 'request' || event === 'upgrade') stampNodeRequest(args[0] as IncomingMessage);
+    return emit(event, ...args);
+  }) as typeof server.emit;
   class BoundedWebSocketTransport extends WebSocketTransport {
     constructor() {
       super({ maxPayload: maxPayloadBytes, server, beforeUpgrade });
       this.wss.on('connection', closeOnBackpressure);
+      this.wss.on('connection', (socket: WebSocket, req: IncomingMessage) => {
+        const address = sockets.opened(nodeHeaders(req));
+        socket.once('close', () => sockets.closed(address));
+      });
     }
   }
   return { transport: new BoundedWebSocketTransport(), name: 'ws' };
+}
+
+/**
+ * The uWS transport registers its WebSocket route in its constructor, on the `app` it just made;
+ * an accessor on the subclass sees that app first and wraps `ws()`, so every upgrade's header walk
+ * carries the socket's address (clientAddress.ts).
+ */
+function stampUwsUpgrades(prototype: object, sockets: SocketCounter): void {
+  const apps = new WeakMap<object, TemplatedApp>();
+  Object.defineProperty(prototype, 'app', {
+    configurable: true,
+    get(this: object) {
+      return apps.get(this);
+    },
+    set(this: object, app: TemplatedApp) {
+      const ws = app.ws.bind(app);
+      type Counted = { context?: { headers: Headers }; cofferAddress?: string };
+      app.ws = (pattern, behavior) =>
+        ws(pattern, {
+          ...behavior,
+          upgrade: behavior.upgrade && ((res, req, context) => (stampUwsRequest(res, req), behavior.upgrade!(res, req, context))),
+          open: (socket) => {
+            const data = socket.getUserData() as Counted;
+            data.cofferAddress = sockets.opened(data.context?.headers ?? new Headers());
+            return behavior.open?.(socket);
+          },
+          close: (socket, code, message) => {
+            const address = (socket.getUserData() as Counted).cofferAddress;
+            if (address !== undefined) sockets.closed(address);
+            return behavior.close?.(socket, code, message);
+          },
+        });
+      apps.set(this, app);
+    },
+  });
 }
 
 function limitBody(res: HttpResponse, req: HttpRequest): boolean {
@@ -93,6 +156,12 @@ function limitBody(res: HttpResponse, req: HttpRequest): boolean {
       handler(chunk, isLast);
     });
   return true;
+}
+
+function nodeHeaders(req: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  return headers;
 }
 
 /** ws queues without limit; like uWS, a socket with more than MAX_BACKPRESSURE queued is closed. */

@@ -3,8 +3,10 @@
 import { z } from 'zod';
 import { BOARD_NAME, taskId, type Task } from './boardCommands.ts';
 import { commandId, MAX_BET, wholeAmount } from './commands.ts';
+import { CRASH_TABLE_NAME } from './crashCommands.ts';
 
 import { AdminCommandType } from './commandNames.ts';
+import { controlCharacterMessage, isPlainText } from './plainText.ts';
 
 // The names live in commandNames.ts (no zod, for the browser bundle); re-exported here.
 export { AdminCommandType };
@@ -13,7 +15,12 @@ export const MAX_GRANT = 1_000_000_000;
 
 const userId = z.string({ error: 'userId must be 1-64 characters of [A-Za-z0-9_-]' }).regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'userId must be 1-64 characters of [A-Za-z0-9_-]' });
 const text = (field: string, max: number) =>
-  z.string({ error: `${field} must be 1-${max} characters` }).trim().min(1, { error: `${field} must be 1-${max} characters` }).max(max, { error: `${field} must be 1-${max} characters` });
+  z
+    .string({ error: `${field} must be 1-${max} characters` })
+    .refine(isPlainText, { error: controlCharacterMessage(field), abort: true })
+    .trim()
+    .min(1, { error: `${field} must be 1-${max} characters` })
+    .max(max, { error: `${field} must be 1-${max} characters` });
 const board = z.string({ error: 'board must be 1-32 characters of [a-z0-9-]' }).regex(BOARD_NAME, { error: 'board must be 1-32 characters of [a-z0-9-]' }).optional();
 const itemId = z.string({ error: 'itemId must be 1-64 characters of [a-z0-9-]' }).regex(/^[a-z0-9-]{1,64}$/, { error: 'itemId must be 1-64 characters of [a-z0-9-]' });
 const grantAmount = z
@@ -27,6 +34,14 @@ const bountyXp = z
   .int({ error: 'bountyXp must be a whole number between 0 and 100000' })
   .min(0, { error: 'bountyXp must be a whole number between 0 and 100000' })
   .max(100_000, { error: 'bountyXp must be a whole number between 0 and 100000' });
+
+/** admin.kick's optional ban: no join until it ends (up to 30 days). */
+export const MAX_BAN_SECONDS = 30 * 86_400;
+const banSeconds = z
+  .number({ error: `banSeconds must be a whole number between 1 and ${MAX_BAN_SECONDS}` })
+  .int({ error: `banSeconds must be a whole number between 1 and ${MAX_BAN_SECONDS}` })
+  .min(1, { error: `banSeconds must be a whole number between 1 and ${MAX_BAN_SECONDS}` })
+  .max(MAX_BAN_SECONDS, { error: `banSeconds must be a whole number between 1 and ${MAX_BAN_SECONDS}` });
 
 export const adminCommands = {
   [AdminCommandType.grant]: z.strictObject({ id: commandId, userId, amount: grantAmount, reason: text('reason', 200) }),
@@ -49,16 +64,23 @@ export const adminCommands = {
   [AdminCommandType.announce]: z.strictObject({ id: commandId, text: text('text', 500) }),
   [AdminCommandType.userGet]: z.strictObject({ id: commandId, userId }),
   [AdminCommandType.audit]: z.strictObject({ id: commandId }),
-  [AdminCommandType.kick]: z.strictObject({ id: commandId, userId, reason: text('reason', 200) }),
+  [AdminCommandType.kick]: z.strictObject({ id: commandId, userId, reason: text('reason', 200), banSeconds: banSeconds.optional() }),
+  [AdminCommandType.sessionsRevoke]: z.strictObject({ id: commandId, userId, reason: text('reason', 200) }),
+  [AdminCommandType.crashOpen]: z.strictObject({ id: commandId, table: z.string({ error: 'table must be 1-32 characters of [a-z0-9-]' }).regex(CRASH_TABLE_NAME, { error: 'table must be 1-32 characters of [a-z0-9-]' }) }),
 } as const;
 
 type Schemas = typeof adminCommands;
 export type AdminCommand = { [K in keyof Schemas]: { type: K } & z.infer<Schemas[K]> }[keyof Schemas];
 
 export type AdminGrantResult = { balance: number };
+/** `bannedUntil` only when the kick carried banSeconds. */
+export type AdminKickResult = { kicked: number; bannedUntil?: string };
+export type AdminSessionsRevokeResult = { userId: string; generation: number; kicked: number };
 export type AdminTaskResult = { task: Task };
 export type ShopItemView = { itemId: string; name: string; price: number; stock: number | null; active: boolean };
 export type AuditMismatch = { account: string; balance: number; fromTransfers: number };
 export type AuditResult = { ok: boolean; accounts: number; sumOfBalances: number; minted: number; burned: number; circulating: number; negativePlayers: string[]; mismatches: AuditMismatch[] };
 export type TransferView = { id: number; from: string; to: string; amount: number; reason: string; ref: string | null; at: string };
+/** `opened`: false when the table existed already (its chain is kept). */
+export type CrashOpenResult = { table: string; opened: boolean };
 export type UserView = { userId: string; displayName: string; balance: number; xp: number; level: number; stats: Record<string, unknown>; inventory: Record<string, number>; ledger: TransferView[] };

@@ -44,5 +44,7 @@ export const AdminCommandType = {
   userGet: 'admin.user.get',
   audit: 'admin.audit',
   kick: 'admin.kick',
+  sessionsRevoke: 'admin.sessions.revoke',
+  crashOpen: 'admin.crash.open',
 } as const;
 export type AdminCommandType = (typeof AdminCommandType)[keyof typeof AdminCommandType];

@@ -44,7 +44,12 @@ export const JoinErrorCode = {
   INVALID_INPUT: 400,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
+  /** No such crash table or board; the message names the ones there are. */
+  NOT_FOUND: 404,
+  /** The shared room asked for is already open: join it (joinOrCreate), do not create another. */
+  CONFLICT: 409,
   CLIENT_TOO_OLD: 426,
+  RATE_LIMITED: 429,
   SERVER_TOO_OLD: 501,
   UNAVAILABLE: 503,
 } as const satisfies Partial<Record<ErrorCode, number>>;

@@ -3,7 +3,7 @@
 // infer result and payload types from here instead of naming them at each call. Types only: the
 // imports below are erased, so the browser bundle does not pull zod in.
 import type { z } from 'zod';
-import type { AdminGrantResult, AdminTaskResult, AuditResult, adminCommands, ShopItemView, UserView } from './adminCommands.ts';
+import type { AdminGrantResult, AdminKickResult, AdminSessionsRevokeResult, AdminTaskResult, AuditResult, adminCommands, CrashOpenResult, ShopItemView, UserView } from './adminCommands.ts';
 import type { boardCommands, TaskCompleteResult, TaskResult } from './boardCommands.ts';
 import type { EventsSyncResult, FairRotateResult, GachaResult, playerCommands, RpsResult, ShopBuyResult, SlotResult, StreakClaimResult } from './commands.ts';
 import type { CrashBetResult, CrashCashoutResult, crashCommands } from './crashCommands.ts';
@@ -35,7 +35,9 @@ export type CommandResults = {
   'admin.announce': { seq: number };
   'admin.user.get': UserView;
   'admin.audit': AuditResult;
-  'admin.kick': { kicked: number };
+  'admin.kick': AdminKickResult;
+  'admin.sessions.revoke': AdminSessionsRevokeResult;
+  'admin.crash.open': CrashOpenResult;
 };
 
 /** Any command type of any room. */

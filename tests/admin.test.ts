@@ -163,6 +163,9 @@ test('every admin action is in the audit table, and the audit catches a corrupte
   const task = expectAck(await adminTab.send(AdminCommandType.taskCreate, { board: 'audit-board', title: 'Audited', bountyGold: 5, bountyXp: 1 })).task;
   assert.equal(expectAck(await adminTab.send(AdminCommandType.taskCancel, { board: 'audit-board', taskId: task.id })).task.status, 'cancelled');
   assert.equal(expectNack(await adminTab.send(AdminCommandType.taskCancel, { board: 'audit-board', taskId: task.id })).code, 'NOT_FOUND');
+  assert.deepEqual(expectAck(await adminTab.send(AdminCommandType.crashOpen, { table: 'audit-table' })), { table: 'audit-table', opened: true });
+  assert.deepEqual(expectAck(await adminTab.send(AdminCommandType.crashOpen, { table: 'audit-table' })), { table: 'audit-table', opened: false }, 'opened once');
+  expectAck(await adminTab.send(AdminCommandType.sessionsRevoke, { userId: 'audit-nobody', reason: 'audit trail' }));
   const actions = await queryRows<{ action: string }>(fx.db.url, `SELECT DISTINCT action FROM admin_audit`);
   for (const type of Object.values(AdminCommandType)) assert.ok(actions.some((a) => a.action === type), `${type} is in the audit trail`);
   await adminTab.leave();

@@ -28,5 +28,6 @@ test('npm run bench -- --quick prints every promised figure with its ratio', asy
   assert.match(figures, /^server CPU per acked command: peak \d+ µs, half of peak \d+ µs, (ws peak \d+ µs, )?two processes \d+ µs \(both\), embedded peak \d+ µs \(server incl\. PGlite\)$/m);
   const transport = process.env.COFFER_EXPECT_TRANSPORT === 'uws' ? String.raw`\d+ / \d+ = ${ratio}` : String.raw`(\d+ / \d+ = ${ratio}|n/a \(.+\))`;
   assert.match(figures, new RegExp(String.raw`^uWS / ws commands/s: ${transport}$`, 'm'));
+  assert.match(figures, new RegExp(String.raw`^noisy neighbour: another player's ack p99 \d+\.\d ms with one account flooding at its limits = ${ratio} its p99 without \(\d+\.\d ms; bar 2x\)$`, 'm'));
   assert.match(figures, new RegExp(String.raw`^client bundle: ([\d.]+ KB gzip in \d+ files = ${ratio} the Colyseus SDK alone \(.+\)|client not built \(.+\))$`, 'm'));
 });

@@ -1,15 +1,16 @@
 // The bank test, short (issue 8): two processes, mixed commands, a seeded schedule of kill -9,
-// PostgreSQL away, Redis flushed and Redis restarted empty; then every invariant of docs/ARCHITECTURE.md is
+// PostgreSQL away, Redis flushed, Redis restarted empty and takeover attempts on the shared rooms
+// (issue 15); then every invariant of docs/ARCHITECTURE.md is
 // checked. `npm run chaos -- --seed N --seconds S --players P` runs a longer one; the seed printed
 // here replays the same fault schedule.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { faultSchedule, runBankTest } from './support/bank.ts';
+import { FAULT_KINDS, faultSchedule, runBankTest } from './support/bank.ts';
 
 test('the same seed gives the same fault schedule, every kind of fault included', () => {
   assert.deepEqual(faultSchedule(42, 20), faultSchedule(42, 20));
   assert.notDeepEqual(faultSchedule(42, 20), faultSchedule(43, 20));
-  assert.deepEqual(new Set(faultSchedule(7, 12).map((f) => f.kind)), new Set(['kill', 'postgres', 'redis-flush', 'redis-restart']));
+  assert.deepEqual(new Set(faultSchedule(7, 12).map((f) => f.kind)), new Set(FAULT_KINDS));
 });
 
 test('bank test: no coin made or lost, every acked command once, every stream gapless, every balance right', async () => {
@@ -31,4 +32,6 @@ test('bank test: no coin made or lost, every acked command once, every stream ga
   assert.deepEqual(report.streamsWithGaps, [], 'live events plus one events.sync give every seq');
   assert.deepEqual(report.crashStreamsWithGaps, [], "the crash table's stream too");
   assert.deepEqual(report.balanceMismatches, [], "each client's final balance is the server's");
+  assert.ok(report.takeovers.tried > 0, 'takeovers were tried');
+  assert.deepEqual(report.takeovers.accepted, [], 'no client took a shared room over');
 });

@@ -2,7 +2,9 @@
 // every crash point: bets debited first (refused without funds), cash-outs before and after the
 // crash, settlement paid once through the players' own rooms, escrow back to zero, history that
 // verifies, a cash-out still committing when the round crashes paid all the same, and a round
-// interrupted by the server going away settled exactly once on reload.
+// interrupted by the server going away settled exactly once on reload, a stake landing after its
+// round's settlement refunded by the sweep, a table whose chain runs out going on with a new one,
+// and an acked bet whose commit answer was lost played, not refunded.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
@@ -214,4 +216,75 @@ test('a stake taken for a bet the table never recorded is refunded at settlement
   assert.deepEqual(refunds.map((r) => Number(r.amount)), [7], 'the unrecorded stake came back; the recorded bet went to the house');
   assert.equal(await escrow(), 0);
   await a.crash.leave();
+});
+
+test('a stake that lands after its round was settled is refunded by the sweep, once', async () => {
+  await table('t-late-stake', [1]);
+  const a = await player(500, 't-late-stake');
+  await a.crash.waitForState((s) => s.phase === 'crashed' && s.roundId === 0);
+  await waitFor(async () => (await queryRows(fx.db.url, `SELECT 1 FROM crash_rounds WHERE table_id = 't-late-stake' AND round_id = 0 AND settled_at IS NOT NULL`)).length === 1);
+  // What a slow owner room leaves behind: its stake for round 0 commits after the settlement (the
+  // table's call had timed out and the bet was refused). Written directly, as the owner would.
+  const ref = 'crash:t-late-stake:0';
+  const db = pgClient(fx.db.url);
+  await db.connect();
+  try {
+    await db.query('BEGIN');
+    await db.query(`INSERT INTO transfers (from_account, to_account, amount, reason, ref, command_id) VALUES ($1, 'escrow', 9, 'crash.bet', $2, 'stake:crash:t-late-stake:slow-1')`, [a.userId, ref]);
+    await db.query(`UPDATE accounts SET balance = balance + CASE WHEN id = 'escrow' THEN 9 ELSE -9 END WHERE id IN ($1, 'escrow')`, [a.userId]);
+    await db.query('COMMIT');
+  } finally {
+    await db.end();
+  }
+  await waitFor(async () => (await balanceOf(a.userId)) === 500);
+  assert.equal(await escrow(), 0);
+  // Later sweeps find it refunded and owe nothing more.
+  await waitFor(async () => Number((await queryRows<{ n: string }>(fx.db.url, `SELECT count(*) AS n FROM effects WHERE key LIKE 'refund:%' AND applied_at IS NOT NULL AND ref = $1`, [ref]))[0].n) === 1);
+  const refunds = await queryRows<{ amount: string }>(fx.db.url, `SELECT amount FROM transfers WHERE to_account = $1 AND reason = 'crash.refund' AND ref = $2`, [a.userId, ref]);
+  assert.deepEqual(refunds.map((r) => Number(r.amount)), [9]);
+  await a.crash.leave();
+});
+
+test('a table whose chain runs out commits a new chain and goes on; every round still verifies', async () => {
+  // A chain of two rounds: round 2 needs the next one.
+  const seed = 'c'.repeat(64);
+  await queryRows(fx.db.url, `INSERT INTO crash_tables (id, chain_seed, chain_length) VALUES ('t-rotate', $1, 2)`, [seed]);
+  const me = await signInGuest(fx.server.url);
+  const tab = await joinRoom(fx.server.url, me.token, RoomName.crash, CrashState, { table: 't-rotate' });
+  await tab.waitForState((s) => s.roundId >= 3);
+  const chains = await queryRows<{ first_round: number; chain_length: number }>(fx.db.url, `SELECT first_round, chain_length FROM crash_chains WHERE table_id = 't-rotate'`);
+  assert.deepEqual(chains.map((c) => c.first_round), [2]);
+  const betting = tab.events.filter((e) => e.type === 'crash.round' && (e.data as { phase: string }).phase === 'betting').map((e) => e.data as { roundId: number; seedHash: string });
+  const crashed = tab.events.filter((e) => e.type === 'crash.round' && (e.data as { phase: string }).phase === 'crashed').map((e) => e.data as { roundId: number; hash: string; commitment: string; crashPoint: number });
+  for (const c of crashed) {
+    assert.equal(verifyCrashRound(c).ok, true, `round ${c.roundId} verifies`);
+    const shown = betting.find((b) => b.roundId === c.roundId);
+    if (shown) assert.equal(shown.seedHash, c.commitment, `round ${c.roundId} was committed before it started`);
+  }
+  assert.ok(crashed.some((c) => c.roundId === 2), 'round 2 (the new chain) settled');
+  await tab.leave();
+});
+
+test('an acked bet whose commit answer was lost is played: the room learns it from storage, and its cash-out pays', async () => {
+  await table('t-lost-answer', [3]);
+  // The table's commit of this bet happens, but its answer is lost on the way (as when the
+  // connection drops after COMMIT); the room reloads and acks the bet from its stored reply.
+  await fx.server.stop();
+  await fx.restart({ COFFER_FAULT: 'answer-lost:lostbet-' });
+  try {
+    const a = await player(1_000, 't-lost-answer');
+    await a.crash.waitForState((s) => s.phase === 'betting' && s.roundId === 0 && s.seedHash !== '');
+    assert.deepEqual(expectAck(await a.crash.send(CrashCommandType.bet, { amount: 100 }, `lostbet-${randomUUID()}`)), { roundId: 0, amount: 100, balance: 900 });
+    await a.crash.waitForState((s) => s.phase === 'running');
+    // The room must hold the bet it acked: it used to answer "you have no bet in round 0".
+    const out = expectAck(await a.crash.send(CrashCommandType.cashout));
+    await a.crash.waitForState((s) => s.phase === 'crashed' && s.roundId === 0);
+    await waitFor(async () => (await balanceOf(a.userId)) === 900 + out.payout);
+    const refunds = await queryRows(fx.db.url, `SELECT 1 FROM transfers WHERE to_account = $1 AND reason = 'crash.refund'`, [a.userId]);
+    assert.equal(refunds.length, 0, 'played, not refunded');
+    await a.crash.leave();
+  } finally {
+    await fx.server.stop();
+    await fx.restart({ COFFER_FAULT: '' });
+  }
 });

@@ -23,7 +23,7 @@ before(async () => {
   db = await createTestDatabase('coffer_fence');
   await migrate(db.url);
   // No REDIS_URL: each process has its own local matchmaker, so both create a room for the user.
-  const env = { DATABASE_URL: db.url, CRASH_BETTING_MS: '1000', CRASH_PAUSE_MS: '200', CRASH_GROWTH_PER_SECOND: '1', EFFECT_SWEEP_SECONDS: '1' };
+  const env = { DATABASE_URL: db.url, BOARDS: 'main,fenced-board', CRASH_BETTING_MS: '1000', CRASH_PAUSE_MS: '200', CRASH_GROWTH_PER_SECOND: '1', EFFECT_SWEEP_SECONDS: '1' };
   [first, second] = await Promise.all([startServer(env), startServer(env)]);
 });
 after(async () => {
@@ -100,18 +100,21 @@ test('a duplicate crash table takes the fence; the old one, whose phases the new
   await old.waitForState((s) => s.phase === 'running');
   const left = new Promise<number>((resolve) => old.room.onLeave((code) => resolve(code)));
 
-  // The new table settles the round the old one is running (interrupted: the stake refunded) and
-  // starts round 1. The old one finds both phases already stored when its crash comes; it used to
-  // take that as its own answer and stop there, frozen with its clients and never fenced.
+  // The new table settles the round the old one is running and starts round 1. The round ran, so
+  // it is played as its committed crash point decides (the bet, not cashed out, is lost), exactly
+  // as the old room would have settled it. The old one finds both phases already stored when its
+  // crash comes; it used to take that as its own answer and stop there, frozen with its clients.
   const other = await signInGuest(second.url);
   const fresh = await joinRoom(second.url, other.token, RoomName.crash, CrashState, { table: 't-dup' });
   await fresh.waitForState((s) => s.roundId === 1);
   const code = await Promise.race([left, delay(15_000, 'still attached to the old table' as const)]);
   assert.equal(code, CloseCode.RECONNECT, "the old table's clients are sent to the newer one");
 
-  await waitFor(async () => Number((await queryRows<{ balance: string }>(db.url, 'SELECT balance FROM accounts WHERE id = $1', [me.userId]))[0].balance) === 100);
+  const settled = await queryRows<{ amount: string }>(db.url, `SELECT amount FROM transfers WHERE ref = 'crash:t-dup:0' AND reason = 'crash.settle'`);
+  assert.deepEqual(settled.map((t) => Number(t.amount)), [10], 'the stake went to the house once');
   const refunds = await queryRows(db.url, `SELECT 1 FROM transfers WHERE to_account = $1 AND reason = 'crash.refund'`, [me.userId]);
-  assert.equal(refunds.length, 1, 'the stake came back once');
+  assert.equal(refunds.length, 0, 'a round that ran is not refunded');
+  assert.equal(Number((await queryRows<{ balance: string }>(db.url, 'SELECT balance FROM accounts WHERE id = $1', [me.userId]))[0].balance), 90);
   const [{ balance }] = await queryRows<{ balance: string }>(db.url, `SELECT balance FROM accounts WHERE id = 'escrow'`);
   assert.equal(Number(balance), 0);
   await fresh.leave();

@@ -79,8 +79,8 @@ function nack(code: ErrorCode, names?: RegExp): Expected {
   return names ? { nack: code, names } : { nack: code };
 }
 
-async function join(ctx: Ctx, room: string, token: string | undefined, options: Record<string, unknown> = { protocol: PROTOCOL_VERSION }, origin?: string): Promise<Observed> {
-  const made = await matchmake(ctx.url, room, { token, options, origin });
+async function join(ctx: Ctx, room: string, token: string | undefined, options: Record<string, unknown> = { protocol: PROTOCOL_VERSION }, origin?: string, method?: 'create'): Promise<Observed> {
+  const made = await matchmake(ctx.url, room, { token, options, origin, method });
   if (made.seat) return { status: made.status };
   return { status: made.status, code: /^([A-Z_]+)/.exec(made.error ?? '')?.[1] ?? (made.body as { code?: string }).code };
 }
@@ -187,6 +187,8 @@ const cases: Case[] = [
   command('admin.grant reason of 201 characters', AdminCommandType.grant, { id: ID, userId: 'someone', amount: 5, reason: 'r'.repeat(201) }, nack('INVALID_INPUT', /^reason/), RoomName.admin),
   command('admin.grant userId with spaces', AdminCommandType.grant, { id: ID, userId: 'drop table', amount: 5, reason: 'x' }, nack('INVALID_INPUT', /^userId/), RoomName.admin),
   command('board task.accept of an unknown task', BoardCommandType.taskAccept, { id: ID, taskId: 'no-such-task' }, nack('NOT_FOUND', /task/), RoomName.board),
+  command('admin.grant amount as a 64-bit integer (issue 16: audited too)', AdminCommandType.grant, { id: ID, userId: 'someone', amount: 2n ** 63n - 1n, reason: 'x' }, nack('INVALID_INPUT', /^amount is a 64-bit integer/), RoomName.admin),
+  command('admin.kick reason with NUL', AdminCommandType.kick, { id: ID, userId: 'someone', reason: 'bye\u0000' }, nack('INVALID_INPUT', /^reason must not contain control characters/), RoomName.admin),
   command('crash.bet amount -1', CrashCommandType.bet, { id: ID, amount: -1 }, nack('INVALID_INPUT', /^amount/), RoomName.crash),
   command('crash.bet amount 0.5', CrashCommandType.bet, { id: ID, amount: 0.5 }, nack('INVALID_INPUT', /^amount/), RoomName.crash),
   // Flood
@@ -217,9 +219,25 @@ const cases: Case[] = [
   joinCase('a signed token without a role', RoomName.player, (ctx) => sign({ name: 'x' }, ctx.attacker.userId), { status: 401, code: 'UNAUTHORIZED' }),
   joinCase('a player token for the admin room (wrong role)', RoomName.admin, (ctx) => ctx.attacker.token, { status: 403, code: 'FORBIDDEN' }),
   joinCase("joining another user's player room", RoomName.player, (ctx) => ctx.attacker.token, { status: 403, code: 'FORBIDDEN' }, (ctx) => ({ protocol: PROTOCOL_VERSION, userId: ctx.victim.userId })),
+  {
+    name: "joinById into another user's player room (issue 16)",
+    expect: { status: 403, code: 'FORBIDDEN' },
+    async run(ctx) {
+      const victimSeat = await matchmake(ctx.url, RoomName.player, { token: ctx.victim.token });
+      const made = await matchmake(ctx.url, victimSeat.seat!.roomId, { token: ctx.attacker.token, method: 'joinById' });
+      return { status: made.status, code: /^([A-Z_]+)/.exec(made.error ?? '')?.[1] };
+    },
+  },
   joinCase('a userId join option with path characters', RoomName.player, (ctx) => ctx.attacker.token, { status: 400, code: 'INVALID_INPUT' }, () => ({ protocol: PROTOCOL_VERSION, userId: '../victim' })),
   joinCase('no protocol version', RoomName.player, (ctx) => ctx.attacker.token, { status: 426, code: 'CLIENT_TOO_OLD' }, () => ({})),
   joinCase('a protocol version from the future', RoomName.player, (ctx) => ctx.attacker.token, { status: 501, code: 'SERVER_TOO_OLD' }, () => ({ protocol: PROTOCOL_VERSION + 1 })),
+  joinCase('a crash table with a made-up name', RoomName.crash, (ctx) => ctx.attacker.token, { status: 404, code: 'NOT_FOUND' }, () => ({ protocol: PROTOCOL_VERSION, table: 'made-up' })),
+  joinCase('a board with a made-up name', RoomName.board, (ctx) => ctx.attacker.token, { status: 404, code: 'NOT_FOUND' }, () => ({ protocol: PROTOCOL_VERSION, board: 'made-up' })),
+  {
+    name: "a client's create on the crash table (a takeover of the live room)",
+    expect: { status: 403, code: 'FORBIDDEN' },
+    run: (ctx) => join(ctx, RoomName.crash, ctx.attacker.token, { protocol: PROTOCOL_VERSION, table: 'main' }, undefined, 'create'),
+  },
   {
     name: 'a WebSocket to a real room with a made-up session id',
     expect: { close: [4002] },
@@ -270,6 +288,16 @@ const cases: Case[] = [
   },
   // HTTP
   { name: 'malformed JSON to /auth/guest', expect: { status: 400, allowOrigin: null }, run: (ctx) => http(ctx, '/auth/guest', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"displayName":' }) },
+  {
+    name: 'displayName with NUL (issue 16: it made every later join fail)',
+    expect: { status: 400, code: 'INVALID_INPUT', allowOrigin: null },
+    run: (ctx) => http(ctx, '/auth/guest', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ displayName: 'ada\u0000' }) }),
+  },
+  {
+    name: 'a Host that is not a name of this server, with the matching Origin (DNS rebinding)',
+    expect: { close: [403] },
+    run: (ctx) => rawHttp(ctx.port, `GET /shop HTTP/1.1\r\nHost: attacker.example:${ctx.port}\r\nOrigin: http://attacker.example:${ctx.port}\r\nConnection: close\r\n\r\n`),
+  },
   {
     name: 'displayName of 10,000 characters',
     expect: { status: 400, code: 'INVALID_INPUT', allowOrigin: null },

@@ -20,7 +20,7 @@ import { queryRows } from './support/ledger.ts';
 import { TEST_ADMIN_PASSWORD } from './support/server.ts';
 
 // Short crash rounds so the crash scenario sees several within its command budget.
-const fx = serverFixture('coffer_load_node', { CRASH_BETTING_MS: '400', CRASH_PAUSE_MS: '100', CRASH_GROWTH_PER_SECOND: '1' });
+const fx = serverFixture('coffer_load_node', { BOARDS: 'main,loadtest', CRASH_BETTING_MS: '400', CRASH_PAUSE_MS: '100', CRASH_GROWTH_PER_SECOND: '1' });
 
 test('the load session joins a player room over the real protocol and gets an ack for a command', async () => {
   const rt = new NodeRuntime({});

@@ -1,19 +1,23 @@
 // Two Coffer processes acting as one server (real PostgreSQL, real Redis): an owner call crosses
 // processes, an announcement reaches the clients of both exactly once, Redis losing all its data
-// mid-run costs no event, and a duplicate player room raced from two matchmakers cannot commit.
+// mid-run costs no event, a duplicate player room raced from two matchmakers cannot commit, and a
+// revoked user's sockets close on every process, and a shared room (a crash table) lives once:
+// both processes seat players in it, neither creates another.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AdminCommandType } from '../shared/adminCommands.ts';
 import { CommandType } from '../shared/commands.ts';
-import { CloseCode, RoomName, type WireEvent } from '../shared/protocol.ts';
-import { AdminState } from '../shared/state.ts';
+import { CloseCode, PROTOCOL_VERSION, RoomName, type WireEvent } from '../shared/protocol.ts';
+import { AdminState, BoardState, CrashState } from '../shared/state.ts';
 import { expectAck, joinPlayerRoom, joinRoom, newId, signInAdmin, signInGuest, type PlayerConnection } from './support/client.ts';
 import { clusterFixture, deleteKeys, TEST_REDIS_URL } from './support/cluster.ts';
 import { queryRows } from './support/ledger.ts';
+import { matchmake } from './support/rawRoom.ts';
 import { startServer, TEST_ADMIN_PASSWORD } from './support/server.ts';
 import { waitFor } from './support/wait.ts';
 
-const cluster = clusterFixture('coffer_scale');
+// The boards the revoke test spreads over processes exist (shared rooms are the server's, issue 15).
+const cluster = clusterFixture('coffer_scale', 2, { BOARDS: ['main', ...Array.from({ length: 20 }, (_, i) => `revoke-${i}`)].join(',') });
 
 /** The PUBLIC_ADDRESS of the process hosting `roomId`, from the matchmaker's room cache. */
 async function processOf(roomId: string): Promise<string> {
@@ -128,4 +132,51 @@ test('two matchmakers create the same player room at once: exactly one of the tw
   } finally {
     await stranger.stop();
   }
+});
+
+test('admin.sessions.revoke closes the user\'s sockets in rooms of the other process, and both refuse the token (issue 16)', async () => {
+  const admin = await adminTab();
+  const adminAddress = await processOf(admin.room.roomId);
+  const me = await signInGuest(cluster.servers[0].url);
+  // A board room of its own on the process the admin room is not on: only the presence message
+  // can close a socket there (the player room is reached by an owner call). New rooms go to the
+  // least-loaded process, so the boards that land on the admin's process stay open meanwhile.
+  let board: PlayerConnection<BoardState> | undefined;
+  const others: PlayerConnection<BoardState>[] = [];
+  for (let i = 0; i < 20 && !board; i++) {
+    const tab = await joinRoom(cluster.servers[i % 2].url, me.token, RoomName.board, BoardState, { board: `revoke-${i}` });
+    if ((await processOf(tab.room.roomId)) !== adminAddress) board = tab;
+    else others.push(tab);
+  }
+  await Promise.all(others.map((tab) => tab.leave()));
+  assert.ok(board, 'a board room on the other process');
+  const closed = new Promise<number>((resolve) => board!.room.onLeave((code: number) => resolve(code)));
+  expectAck(await admin.send(AdminCommandType.sessionsRevoke, { userId: me.userId, reason: 'cross-process revoke' }));
+  assert.equal(await closed, CloseCode.KICKED);
+  for (const server of cluster.servers) {
+    const res = await fetch(`${server.url}/matchmake/joinOrCreate/${RoomName.player}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${me.token}` },
+      body: JSON.stringify({ protocol: PROTOCOL_VERSION }),
+    });
+    assert.equal(res.status, 401, server.url);
+  }
+  await admin.leave();
+});
+
+test('a shared room lives once across processes: a join through the other process lands in it, a create is refused on both', async () => {
+  const me = await signInGuest(cluster.servers[0].url);
+  const table = await joinRoom(cluster.servers[0].url, me.token, RoomName.crash, CrashState);
+  const left = new Promise<string>((resolve) => table.room.onLeave((code) => resolve(`closed ${code}`)));
+  const seen = await Promise.all(
+    cluster.servers.map((server) => matchmake(server.url, RoomName.crash, { token: me.token, options: { protocol: PROTOCOL_VERSION, table: 'main' } })),
+  );
+  assert.deepEqual(seen.map((s) => s.seat?.roomId), [table.room.roomId, table.room.roomId], 'both processes seat players in the one live room');
+  for (const server of cluster.servers) {
+    const created = await matchmake(server.url, RoomName.crash, { method: 'create', token: me.token, options: { protocol: PROTOCOL_VERSION, table: 'main' } });
+    assert.equal(created.status, 403);
+  }
+  await table.waitForState((s) => s.phase === 'betting' && s.seedHash !== '');
+  assert.equal(await Promise.race([left, Promise.resolve('open')]), 'open');
+  await table.leave();
 });

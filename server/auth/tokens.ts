@@ -1,25 +1,43 @@
-// Signed JWTs (HS256, jose). Claims: sub, role (player | admin), name, exp.
-import { SignJWT, jwtVerify } from 'jose';
+// Signed JWTs (HS256, jose). Claims: sub, role (player | admin), name, gen (the user's session
+// generation, sessions.ts), exp. Admin tokens are signed with a key of their own (header kid
+// "admin"), derived from JWT_SECRET and ADMIN_PASSWORD: rotating the admin password ends every admin
+// token, while players' tokens (and so guest accounts, which have no other credential) live on.
+import { createHash } from 'node:crypto';
+import { SignJWT, jwtVerify, type JWTHeaderParameters } from 'jose';
+import type { Sessions } from './sessions.ts';
 
 export type Role = 'player' | 'admin';
-export type Identity = { userId: string; role: Role; name: string };
+export type Identity = { userId: string; role: Role; name: string; generation?: number };
 
 export const TOKEN_TTL = '24h';
+const ADMIN_KID = 'admin';
 
 export type Tokens = { sign(identity: Identity): Promise<string>; verify(token: string): Promise<Identity> };
 
-export function createTokens(secret: string): Tokens {
+/** Without `sessions` (tools, tests of the signature alone) no session is checked. */
+export function createTokens(secret: string, adminPassword: string, sessions?: Sessions): Tokens {
   const key = new TextEncoder().encode(secret);
+  const adminKey = createHash('sha256').update(`coffer admin tokens\u0000${secret}\u0000${adminPassword}`).digest();
+  const keyFor = (header: JWTHeaderParameters) => (header.kid === ADMIN_KID ? adminKey : key);
   return {
-    sign: ({ userId, role, name }) =>
-      new SignJWT({ role, name }).setProtectedHeader({ alg: 'HS256' }).setSubject(userId).setIssuedAt().setExpirationTime(TOKEN_TTL).sign(key),
+    sign: ({ userId, role, name, generation = 0 }) =>
+      new SignJWT({ role, name, gen: generation })
+        .setProtectedHeader(role === 'admin' ? { alg: 'HS256', kid: ADMIN_KID } : { alg: 'HS256' })
+        .setSubject(userId)
+        .setIssuedAt()
+        .setExpirationTime(TOKEN_TTL)
+        .sign(role === 'admin' ? adminKey : key),
     async verify(token) {
-      const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'] });
+      const { payload, protectedHeader } = await jwtVerify(token, keyFor, { algorithms: ['HS256'] });
       const role = payload.role;
       if (typeof payload.sub !== 'string' || (role !== 'player' && role !== 'admin') || typeof payload.name !== 'string') {
         throw new Error('token is missing sub, role or name');
       }
-      return { userId: payload.sub, role, name: payload.name };
+      // An admin role signed with the players' key is not an admin (tokens from before issue 16).
+      if ((role === 'admin') !== (protectedHeader.kid === ADMIN_KID)) throw new Error('the token role does not match its key');
+      const generation = typeof payload.gen === 'number' && Number.isSafeInteger(payload.gen) ? payload.gen : 0;
+      if (sessions) await sessions.check(payload.sub, generation);
+      return { userId: payload.sub, role, name: payload.name, generation };
     },
   };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { crashChain, crashPoint, msUntil, multiplierAt, roundHash } from '../../shared/crash.ts';
-import { cashOut, newCrashRound, placeBet, settleRound, type CrashRound } from './crash.ts';
+import { cashOut, newCrashRound, placeBet, type CrashRound } from './crash.ts';
 import { DomainError } from './errors.ts';
 
 function conflict(message: string) {
@@ -110,32 +110,5 @@ describe('cashOut', () => {
       checked++;
     }
     assert.ok(checked > 30, `${checked} rounds ran`);
-  });
-});
-
-describe('settleRound', () => {
-  test('staked is every bet, lost the bets never cashed out, payouts the rest', () => {
-    let r = round('running', [['u-ann', 100], ['u-bob', 40], ['u-cy', 7], ['u-dee', 1]]);
-    r = cashOut(r, 'u-ann', 1.15).round;
-    r = cashOut(r, 'u-cy', 2.01).round;
-    const settled = settleRound({ ...r, phase: 'crashed' });
-    assert.deepEqual(settled, {
-      staked: 148,
-      lost: 41,
-      payouts: [
-        { userId: 'u-ann', amount: 100, payout: 115, multiplier: 1.15 },
-        { userId: 'u-cy', amount: 7, payout: 14, multiplier: 2.01 },
-      ],
-    });
-  });
-
-  test('a round with no bets settles to nothing; one with no cash-outs loses everything', () => {
-    assert.deepEqual(settleRound(round('crashed')), { staked: 0, lost: 0, payouts: [] });
-    assert.deepEqual(settleRound(round('crashed', [['u-ann', 9], ['u-bob', 3]])), { staked: 12, lost: 12, payouts: [] });
-  });
-
-  test('only a crashed round settles', () => {
-    assert.throws(() => settleRound(round('betting')), { name: 'Error', message: 'round 7 is betting; only a crashed round settles' });
-    assert.throws(() => settleRound(round('running')), { message: 'round 7 is running; only a crashed round settles' });
   });
 });

@@ -1,16 +1,17 @@
 // A crash table's round rules (the crash point and multiplier curve are shared/crash.ts). A round
 // takes bets while 'betting', one per player; while 'running' a player may cash out once, at the
-// current multiplier, if it is still below the crash point; once 'crashed' the round settles:
-// cashed-out bets are paid floor(amount * multiplier), every other bet is lost to the house.
+// current multiplier, if it is still below the crash point; once 'crashed' the round settles
+// (server/core/crash/settlement.ts): cashed-out bets are paid floor(amount * multiplier), every
+// other bet is lost to the house.
 // Multipliers are hundredths, so payouts are worked out in whole hundredths, exactly.
 import type { CrashPhase } from '../../shared/crash.ts';
 import { DomainError } from './errors.ts';
 
-export type CrashBet = { userId: string; amount: number; cashedOutAt: number | null; payout: number };
+/** `stakeId`: the command id of the stake the player's room took for it (absent in bets stored
+ *  before issue 15). */
+export type CrashBet = { userId: string; amount: number; cashedOutAt: number | null; payout: number; stakeId?: string };
 /** `roundId` is the round's index r on the table's hash chain. */
 export type CrashRound = { roundId: number; phase: CrashPhase; crashPoint: number; bets: Record<string, CrashBet> };
-export type CrashPayout = { userId: string; amount: number; payout: number; multiplier: number };
-export type CrashSettlement = { lost: number; staked: number; payouts: CrashPayout[] };
 
 export function newCrashRound(roundId: number, crashPoint: number): CrashRound {
   return { roundId, phase: 'betting', crashPoint, bets: {} };
@@ -29,11 +30,11 @@ function hundredths(multiplier: number): number {
   return cents;
 }
 
-export function placeBet(round: CrashRound, userId: string, amount: number): CrashRound {
+export function placeBet(round: CrashRound, userId: string, amount: number, stakeId?: string): CrashRound {
   if (!Number.isSafeInteger(amount) || amount <= 0) throw new RangeError(`bet amount ${amount} is not a whole number >= 1`);
   if (round.phase !== 'betting') throw new DomainError('CONFLICT', 'bets are only taken while the round is betting; wait for the next round');
   if (betOf(round, userId)) throw new DomainError('CONFLICT', `you already bet in round ${round.roundId}; one bet per round`);
-  return { ...round, bets: { ...round.bets, [userId]: { userId, amount, cashedOutAt: null, payout: 0 } } };
+  return { ...round, bets: { ...round.bets, [userId]: { userId, amount, cashedOutAt: null, payout: 0, ...(stakeId === undefined ? {} : { stakeId }) } } };
 }
 
 export function cashOut(round: CrashRound, userId: string, multiplier: number): { round: CrashRound; payout: number } {
@@ -48,17 +49,4 @@ export function cashOut(round: CrashRound, userId: string, multiplier: number): 
   const payout = Math.floor((bet.amount * cents) / 100);
   const cashedOut: CrashBet = { ...bet, cashedOutAt: cents / 100, payout };
   return { round: { ...round, bets: { ...round.bets, [userId]: cashedOut } }, payout };
-}
-
-export function settleRound(round: CrashRound): CrashSettlement {
-  if (round.phase !== 'crashed') throw new Error(`round ${round.roundId} is ${round.phase}; only a crashed round settles`);
-  let staked = 0;
-  let lost = 0;
-  const payouts: CrashPayout[] = [];
-  for (const bet of Object.values(round.bets)) {
-    staked += bet.amount;
-    if (bet.cashedOutAt === null) lost += bet.amount;
-    else payouts.push({ userId: bet.userId, amount: bet.amount, payout: bet.payout, multiplier: bet.cashedOutAt });
-  }
-  return { lost, staked, payouts };
 }

@@ -6,5 +6,12 @@ export function json(status: number, body: unknown): Response {
 }
 
 export function httpError(status: number, code: ErrorCode, message: string): Response {
-  return json(status, { code, message, retryable: code === 'UNAVAILABLE' });
+  return json(status, { code, message, retryable: code === 'UNAVAILABLE' || code === 'RATE_LIMITED' });
+}
+
+/** 429 RATE_LIMITED with Retry-After (whole seconds). */
+export function rateLimited(retryAfterSeconds: number, message: string): Response {
+  const response = httpError(429, 'RATE_LIMITED', `${message}; retry in ${retryAfterSeconds} s`);
+  response.headers.set('retry-after', String(retryAfterSeconds));
+  return response;
 }

@@ -2,14 +2,17 @@
 // table. Gold moves only in the owner's room: a grant is routed to the player's room, tasks to
 // the board's room; the admin room itself writes the `global` stream (announcements) and the shop
 // catalog, as the fenced writer `admin`.
-import { matchMaker, Room, type AuthContext, type Client } from '@colyseus/core';
-import { AdminCommandType, adminCommands, type AdminCommand } from '../../shared/adminCommands.ts';
-import { EventType } from '../../shared/events.ts';
-import { CloseCode, ServerMessage, type WireEvent } from '../../shared/protocol.ts';
+import { matchMaker, type AuthContext } from '@colyseus/core';
+import { adminCommands, type AdminCommand } from '../../shared/adminCommands.ts';
+import { RoomName, ServerMessage, type WireEvent } from '../../shared/protocol.ts';
 import { AdminState } from '../../shared/state.ts';
 import type { Identity, Tokens } from '../auth/tokens.ts';
 import { DomainError } from '../domain/errors.ts';
+import type { SeedSource } from '../domain/clock.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import { openTable } from '../store/crashStore.ts';
+import type { Queryable } from '../store/sql.ts';
+import { decideAdmin, type AdminAction, type AdminWrite } from '../core/admin/desk.ts';
 import { auditLedger, playerExists, recordAdminAction, removeShopItem, supply, upsertShopItem, userView } from '../store/adminStore.ts';
 import { takeRoomFence } from '../store/roomFence.ts';
 import { headSeq } from '../store/streamStore.ts';
@@ -17,20 +20,25 @@ import { callBoardRoom } from './boardRooms.ts';
 import { GLOBAL_STREAM } from './globalChannel.ts';
 import { authenticate, checkProtocol, refuse } from './joinAuth.ts';
 import { payloadHash } from './payloadHash.ts';
-import { callPlayerRoom, findPlayerRoom } from './playerRooms.ts';
+import { callPlayerRoom } from './playerRooms.ts';
+import { kickUser, revokeUserSessions, type SessionControl } from './sessionCommands.ts';
 import { ack, failureReply, type Reply } from './replies.ts';
+import { CofferRoom } from './roomAdapter.ts';
 import { SerialWriter, type SerialDeps } from './serialWriter.ts';
 import type { EventBus } from '../relay/eventBus.ts';
+import type { SharedRoomCalls } from './roomCalls.ts';
+import { refuseIfServed } from './sharedRooms.ts';
 import { validateCommand } from './validateCommand.ts';
 
-export type AdminRoomDeps = SerialDeps & { tokens: Tokens; metrics: Metrics; events: EventBus };
+export type AdminRoomDeps = SerialDeps & SessionControl & { tokens: Tokens; metrics: Metrics; events: EventBus; rateLimitPerSecond: number; seeds: SeedSource };
 
 export const ADMIN_WRITER = 'admin';
 /** How often the admin state's supply and live counts are refreshed. */
 export const ADMIN_REFRESH_MS = 2_000;
 
 export function defineAdminRoom(deps: AdminRoomDeps) {
-  return class AdminRoom extends Room<{ state: AdminState }> {
+  return class AdminRoom extends CofferRoom<AdminState> implements SharedRoomCalls {
+    protected readonly adapterDeps = deps;
     state = new AdminState();
     #writer: SerialWriter | undefined;
 
@@ -42,6 +50,7 @@ export function defineAdminRoom(deps: AdminRoomDeps) {
     }
 
     async onCreate() {
+      await refuseIfServed(RoomName.admin, {}, this.roomId, 'the admin room');
       const loaded = await Promise.all([takeRoomFence(deps.sql, ADMIN_WRITER), headSeq(deps.sql, GLOBAL_STREAM)]).catch((error: unknown) => {
         deps.logger.warn({ err: error }, 'admin room could not load');
         throw refuse('UNAVAILABLE', 'storage is unavailable; try joining again shortly');
@@ -49,22 +58,17 @@ export function defineAdminRoom(deps: AdminRoomDeps) {
       const [epoch, seq] = loaded;
       this.#writer = new SerialWriter(deps, ADMIN_WRITER, GLOBAL_STREAM, epoch, seq, {
         committed: (events) => this.#publish(events),
-        fenced: () => {
-          void this.lock();
-          setImmediate(() => void this.disconnect(CloseCode.RECONNECT).catch(() => undefined));
-        },
+        fenced: () => this.handOver('fence taken'),
         reload: () => headSeq(deps.sql, GLOBAL_STREAM),
       });
       this.state.seq = seq;
-      this.onMessage('*', (client, type, payload) => this.#receive(client, String(type), payload));
       this.clock.setInterval(() => void this.#refresh(), ADMIN_REFRESH_MS);
       await this.#refresh();
-      deps.metrics.rooms.inc({ room: 'admin' });
+      this.serve({ kind: 'admin', commands: adminCommands, handle: (client, type, payload) => this.#audited(client.auth as Identity, type, payload) });
     }
 
-    onDispose() {
+    protected release() {
       this.#writer?.dispose();
-      deps.metrics.rooms.dec({ room: 'admin' });
     }
 
     async #refresh() {
@@ -78,19 +82,18 @@ export function defineAdminRoom(deps: AdminRoomDeps) {
       }
     }
 
-    #receive(client: Client, type: string, payload: unknown) {
-      const identity = client.auth as Identity;
-      void this.#handle(identity, type, payload).then(async (reply) => {
-        if ('ack' in reply) client.send(ServerMessage.ack, reply.ack);
-        else client.send(ServerMessage.nack, reply.nack);
-        // Every admin command is audited, refused ones too; unknown types are not admin actions.
-        if (!Object.hasOwn(adminCommands, type)) return;
+    async #audited(identity: Identity, type: string, payload: unknown): Promise<Reply> {
+      const reply = await this.#handle(identity, type, payload);
+      // Every admin command is audited, refused ones too; unknown types are not admin actions.
+      // Written after the reply is decided, not awaited by it.
+      if (Object.hasOwn(adminCommands, type)) {
         const id = 'ack' in reply ? reply.ack.id : (reply.nack.id ?? '');
         const result = 'ack' in reply ? { ack: reply.ack.result } : { nack: reply.nack };
-        await recordAdminAction(deps.sql, identity.userId, type, id, payload, result).catch((error: unknown) =>
+        void recordAdminAction(deps.sql, identity.userId, type, id, payload, result).catch((error: unknown) =>
           deps.logger.warn({ err: error, type }, 'admin action could not be written to the audit table'),
         );
-      });
+      }
+      return reply;
     }
 
     async #handle(identity: Identity, type: string, payload: unknown): Promise<Reply> {
@@ -100,46 +103,54 @@ export function defineAdminRoom(deps: AdminRoomDeps) {
       const adminId = identity.userId;
       const hash = payloadHash(type, payload as Record<string, unknown>);
       try {
-        switch (command.type) {
-          case AdminCommandType.grant: {
-            if (!(await playerExists(deps.sql, command.userId))) throw new DomainError('NOT_FOUND', `userId ${command.userId} has never played`);
-            const reply = await callPlayerRoom<Reply>(command.userId, 'adminGrant', [{ id: command.id, amount: command.amount, reason: command.reason }]);
-            return withId(reply, command.id);
-          }
-          case AdminCommandType.taskCreate:
-            return withId(await callBoardRoom<Reply>(command.board, 'adminCreateTask', [{ id: command.id, adminId, title: command.title, bountyGold: command.bountyGold, bountyXp: command.bountyXp }]), command.id);
-          case AdminCommandType.taskCancel:
-            return withId(await callBoardRoom<Reply>(command.board, 'adminCancelTask', [{ id: command.id, adminId, taskId: command.taskId }]), command.id);
-          case AdminCommandType.shopUpsert:
-            return this.#writer!.run(`admin:${adminId}`, command.id, hash, () => ({ result: { item: command.item }, events: [], write: (trx) => upsertShopItem(deps.sql, trx, command.item) }));
-          case AdminCommandType.shopRemove:
-            return this.#writer!.run(`admin:${adminId}`, command.id, hash, () => ({
-              result: { itemId: command.itemId },
-              events: [],
-              write: async (trx) => {
-                if (!(await removeShopItem(deps.sql, trx, command.itemId))) throw new DomainError('NOT_FOUND', `itemId ${command.itemId} is not in the shop catalog`);
-              },
-            }));
-          case AdminCommandType.announce:
-            return this.#writer!.run(`admin:${adminId}`, command.id, hash, () => ({
-              result: { seq: this.#writer!.seq + 1 },
-              events: [{ type: EventType.announcement, data: { text: command.text } }],
-            }));
-          case AdminCommandType.userGet: {
-            const user = await userView(deps.sql, command.userId);
-            if (!user) throw new DomainError('NOT_FOUND', `userId ${command.userId} has never played`);
-            return ack(command.id, user);
-          }
-          case AdminCommandType.audit:
-            return ack(command.id, await auditLedger(deps.sql));
-          case AdminCommandType.kick: {
-            const room = await findPlayerRoom(command.userId);
-            const kicked = room ? ((await matchMaker.remoteRoomCall(room.roomId, 'kick', [command.reason])) as number) : 0;
-            return ack(command.id, { kicked });
-          }
-        }
+        return await this.#carryOut(command.id, decideAdmin(command, adminId), adminId, hash);
       } catch (error) {
         return failureReply(command.id, error, deps.logger, { adminId, type });
+      }
+    }
+
+    /** An admin action (server/core/admin/desk.ts) carried out: routed, written or read. */
+    async #carryOut(id: string, action: AdminAction, adminId: string, hash: string): Promise<Reply> {
+      switch (action.route) {
+        case 'grant':
+          if (!(await playerExists(deps.sql, action.userId))) throw new DomainError('NOT_FOUND', `userId ${action.userId} has never played`);
+          return withId(await callPlayerRoom(action.userId, 'adminGrant', action.grant), id);
+        case 'taskCreate':
+          return withId(await callBoardRoom(action.board, 'adminCreateTask', action.task), id);
+        case 'taskCancel':
+          return withId(await callBoardRoom(action.board, 'adminCancelTask', action.task), id);
+        case 'write': {
+          const result = { ...action.result };
+          return this.#writer!.run(`admin:${adminId}`, id, hash, () => ({ result, events: [], write: async (trx) => void Object.assign(result, await this.#store(trx, action.write)) }));
+        }
+        case 'announce':
+          return this.#writer!.run(`admin:${adminId}`, id, hash, () => ({ result: { seq: this.#writer!.seq + action.events.length }, events: action.events }));
+        case 'userGet': {
+          const user = await userView(deps.sql, action.userId);
+          if (!user) throw new DomainError('NOT_FOUND', `userId ${action.userId} has never played`);
+          return ack(id, user);
+        }
+        case 'audit':
+          return ack(id, await auditLedger(deps.sql));
+        case 'kick':
+          return ack(id, await kickUser(deps, action.kick));
+        case 'sessionsRevoke':
+          return ack(id, await revokeUserSessions(deps, action.revoke));
+      }
+    }
+
+    /** An admin write inside the admin writer's transaction; what it found joins the reply. */
+    async #store(trx: Queryable, write: AdminWrite): Promise<Record<string, unknown>> {
+      switch (write.kind) {
+        case 'shopUpsert':
+          await upsertShopItem(deps.sql, trx, write.item);
+          return {};
+        case 'shopRemove':
+          if (!(await removeShopItem(deps.sql, trx, write.itemId))) throw new DomainError('NOT_FOUND', `itemId ${write.itemId} is not in the shop catalog`);
+          return {};
+        case 'crashOpen':
+          // A new crash table with a fresh chain seed; players can join it at once.
+          return { opened: await openTable(deps.sql, trx, write.table, deps.seeds()) };
       }
     }
 

@@ -1,295 +1,229 @@
-// The `crash` room: one per table (filterBy table, default `main`), any player. Rounds go
-// betting -> running -> crashed; the crash point of round r comes from the table's hash chain
-// (shared/crash.ts), whose commitment is in state before the round. A bet is debited first, by a
-// synchronous call to the player's own room (into escrow); a cash-out locks the multiplier; the
-// round is settled once under the table's fence: stakes go to the house, cash-outs are paid from
-// the house as effects each player's room applies. A round interrupted by the room going away is
-// settled when the table loads again: cash-outs are paid, the other stakes refunded.
-import { Room, type AuthContext, type Client, type Delayed } from '@colyseus/core';
-import { crashChain, crashPoint, msUntil, multiplierAt, roundCommitment, roundHash } from '../../shared/crash.ts';
+// The `crash` room: the Colyseus adapter of a crash table (server/core/crash/table.ts). One per
+// table (filterBy table, default `main`), any player, for tables that exist
+// (server/rooms/sharedNames.ts); a second room for a served table is refused. The table's phases,
+// bets and cash-outs go through one fenced serial writer, in order. A bet is debited first, by the
+// player's own room (into escrow) before the table's transaction opens; a cash-out locks the
+// multiplier; the round is settled once under the table's fence from what is stored
+// (server/core/crash/settlement.ts), so a successor room settles a round the same way as the room
+// that ran it: a round that ran is played, only one that never ran is void.
+import type { AuthContext, Delayed } from '@colyseus/core';
 import { CRASH_TABLE_NAME, CrashCommandType, crashCommands, DEFAULT_CRASH_TABLE, type CrashCommand, type CrashHistoryEntry } from '../../shared/crashCommands.ts';
-import { EventType } from '../../shared/events.ts';
-import { CloseCode, crashStream, ServerMessage, type WireEvent } from '../../shared/protocol.ts';
+import { crashStream, RoomName, ServerMessage, type WireEvent } from '../../shared/protocol.ts';
 import { CrashBetState, CrashHistoryState, CrashState } from '../../shared/state.ts';
+import { chainOf, type Chain, type ChainCache, type ChainSeed } from '../core/crash/chains.ts';
+import { stakeIdOf, type Settlement } from '../core/crash/settlement.ts';
+import { CrashTable, type PhaseOutcome, type TableChange, type TableWrite } from '../core/crash/table.ts';
 import type { Identity, Tokens } from '../auth/tokens.ts';
 import type { SeedSource } from '../domain/clock.ts';
-import { cashOut, newCrashRound, placeBet, type CrashRound } from '../domain/crash.ts';
+import { cashOut, placeBet } from '../domain/crash.ts';
 import type { CrashStakeResult } from '../domain/crashStake.ts';
-import type { Effect } from '../domain/effects.ts';
 import { DomainError } from '../domain/errors.ts';
-import { SystemAccount } from '../domain/ledger.ts';
+import type { DomainEvent } from '../domain/player.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import { insertRound, markSettled, nextRoundId, recentRounds, saveBets, stakesInEscrow, systemTransfer, tableSeed, unsettledRounds } from '../store/crashStore.ts';
-import { insertEffects } from '../store/effectsStore.ts';
-import { readStream } from '../store/outboxReader.ts';
+import { CHAIN_LENGTH, insertChain, insertRound, markRunning, nextRoundId, recentRounds, saveBet, storedBets, tableChains, unsettledRounds } from '../store/crashStore.ts';
+import { settleStoredRound } from '../store/crashSettlement.ts';
 import { takeRoomFence } from '../store/roomFence.ts';
 import type { Queryable } from '../store/sql.ts';
 import { headSeq } from '../store/streamStore.ts';
 import { authenticate, checkProtocol, refuse } from './joinAuth.ts';
 import { payloadHash } from './payloadHash.ts';
-import { callPlayerRoom } from './playerRooms.ts';
-import { forbiddenAdminCommand } from './playerWriter.ts';
-import { RateLimiter } from './rateLimiter.ts';
-import { ack, nack, type Reply } from './replies.ts';
+import { callPlayerRoom, deliverEffects } from './playerRooms.ts';
+import { nack, type Reply } from './replies.ts';
+import { CofferRoom } from './roomAdapter.ts';
+import type { SharedRoomCalls } from './roomCalls.ts';
 import { SerialWriter, type SerialDeps } from './serialWriter.ts';
+import type { SharedNames } from './sharedNames.ts';
+import { refuseIfServed } from './sharedRooms.ts';
 import { validateCommand } from './validateCommand.ts';
 
 export type CrashTiming = { bettingMs: number; pauseMs: number; growthPerSecond: number };
-export type CrashRoomDeps = SerialDeps & { tokens: Tokens; metrics: Metrics; rateLimitPerSecond: number; seeds: SeedSource; crash: CrashTiming };
+export type CrashRoomDeps = SerialDeps & { tokens: Tokens; metrics: Metrics; rateLimitPerSecond: number; seeds: SeedSource; crash: CrashTiming; names: SharedNames; chains: ChainCache };
 
 const HISTORY = 20;
-const TICK_MS = 100;
-const RETRY_MS = 1000;
+/** Attempts at storing a phase, a second apart, before the room gives the table up. */
+const PHASE = { retryMs: 1000, attempts: 10, tickMs: 100 };
 
 // The stream's name is defined once, in shared/ (re-exported for existing importers).
 export { crashStream };
 
 export function defineCrashRoom(deps: CrashRoomDeps) {
-  return class CrashRoom extends Room<{ state: CrashState }> {
+  return class CrashRoom extends CofferRoom<CrashState> implements SharedRoomCalls {
+    protected readonly adapterDeps = deps;
     state = new CrashState();
     #table = DEFAULT_CRASH_TABLE;
-    #chain: string[] = [];
-    #round: CrashRound = newCrashRound(0, 1);
-    #runningAt = 0;
+    #crash: CrashTable | undefined;
     #writer: SerialWriter | undefined;
-    #timer: Delayed | undefined;
-    #ticker: Delayed | undefined;
-    readonly #limits = new WeakMap<Client, RateLimiter>();
 
     static async onAuth(token: string | undefined, options: Record<string, unknown>, _context: AuthContext): Promise<Identity> {
       checkProtocol(options);
       const identity = await authenticate(deps.tokens, token);
       options.table ??= DEFAULT_CRASH_TABLE;
       if (typeof options.table !== 'string' || !CRASH_TABLE_NAME.test(options.table)) throw refuse('INVALID_INPUT', 'table must be 1-32 characters of [a-z0-9-]');
+      await deps.names.checkCrashTable(options.table);
       return identity;
     }
 
     async onCreate(options: { table?: string }) {
       this.#table = options.table ?? DEFAULT_CRASH_TABLE;
       const stream = crashStream(this.#table);
-      const loaded = await Promise.all([takeRoomFence(deps.sql, stream), headSeq(deps.sql, stream), tableSeed(deps.sql, this.#table, deps.seeds()), unsettledRounds(deps.sql, this.#table), nextRoundId(deps.sql, this.#table), recentRounds(deps.sql, this.#table, HISTORY)]).catch(
+      await refuseIfServed(RoomName.crash, { table: this.#table }, this.roomId, `crash table ${this.#table}`);
+      const loaded = await Promise.all([takeRoomFence(deps.sql, stream), headSeq(deps.sql, stream), tableChains(deps.sql, this.#table), unsettledRounds(deps.sql, this.#table), nextRoundId(deps.sql, this.#table), recentRounds(deps.sql, this.#table, HISTORY)]).catch(
         (error: unknown) => {
           deps.logger.warn({ table: this.#table, err: error }, 'crash room could not load');
           throw refuse('UNAVAILABLE', 'storage is unavailable; try joining again shortly');
         },
       );
-      const [epoch, seq, seed, unsettled, next, recent] = loaded;
-      this.#chain = crashChain(seed.seed, seed.length);
+      const [epoch, seq, seeds, unsettled, next, recent] = loaded;
+      if (seeds.length === 0) throw refuse('NOT_FOUND', `there is no crash table named ${this.#table}`);
       this.#writer = new SerialWriter(deps, stream, stream, epoch, seq, {
         committed: (events) => this.#broadcast(events),
-        fenced: () => this.#handOver(),
-        reload: () => headSeq(deps.sql, stream),
+        fenced: () => this.handOver('fence taken'),
+        reload: () => this.#reload(stream),
       });
+      // Only the chains the rounds at hand play are hashed (a slice at a time, once per process).
+      const chains = await this.#buildChains(seeds, [...recent, ...unsettled.map((u) => u.roundId), next]);
+      this.#crash = new CrashTable(this.#ports(), { ...deps.crash, ...PHASE, chainLength: CHAIN_LENGTH }, chains);
       this.state.table = this.#table;
       this.state.seq = seq;
       for (const roundId of recent.reverse()) this.#remember(roundId);
-      this.onMessage('*', (client, type, payload) => this.#receive(client, String(type), payload));
-      deps.metrics.rooms.inc({ room: 'crash' });
-      // Rounds a previous room left unsettled are settled first, exactly once.
-      for (const stored of unsettled) {
-        const round: CrashRound = { roundId: stored.roundId, phase: 'crashed', crashPoint: this.#crashPointOf(stored.roundId), bets: stored.bets };
-        const reply = await this.#settle(round.roundId, true, () => round, true);
-        if ('nack' in reply) throw refuse('UNAVAILABLE', 'an interrupted crash round could not be settled yet; try joining again shortly');
+      // Rounds a previous room left unsettled are settled first, exactly once, by the same rules.
+      if (!(await this.#crash.settleLeftOver(unsettled))) {
+        // This room is never created: nothing of it may stay behind (its fence watch).
+        this.release();
+        throw refuse('UNAVAILABLE', 'an interrupted crash round could not be settled yet; try joining again shortly');
       }
-      void this.#startRound(next);
-    }
-
-    onDispose() {
-      this.#stopTimers();
-      this.#writer?.dispose();
-      deps.metrics.rooms.dec({ room: 'crash' });
-    }
-
-    async onDrop(client: Client) {
-      await this.allowReconnection(client, 20).catch(() => undefined);
-    }
-
-    #crashPointOf(roundId: number): number {
-      return crashPoint(roundHash(this.#chain, roundId));
-    }
-
-    #stopTimers() {
-      this.#timer?.clear();
-      this.#ticker?.clear();
-    }
-
-    /** The table is another room's now: this one stops and sends its clients there. */
-    #handOver() {
-      this.#stopTimers();
-      this.#writer?.dispose();
-      void this.lock();
-      setImmediate(() => void this.disconnect(CloseCode.RECONNECT).catch(() => undefined));
+      this.serve({ kind: 'crash', commands: crashCommands, handle: (client, type, payload) => this.#handle(client.auth as Identity, type, payload) });
+      void this.#crash.start(next);
     }
 
     /**
-     * Runs a phase change through the writer (fenced, in order with bets); retried until stored,
-     * and resolves with the answer of the attempt that was: what follows a phase (the next round
-     * after a settlement) waits for that one, not for the first answer, which storage may refuse.
-     * `once` makes one attempt (a table loading refuses its join instead of waiting).
+     * After a commit whose answer was lost: the round's bets as stored. A bet (or cash-out) that
+     * did commit is acked from its stored reply, and memory must hold it too, or the player could
+     * not cash out of a bet the table has.
      */
-    async #transition(id: string, decide: Parameters<SerialWriter['run']>[3], once = false): Promise<Reply> {
-      for (;;) {
-        let applied = false;
-        const reply = await this.#writer!.run(`table:${this.#table}`, id, 'phase', () => {
-          const decision = decide();
-          return {
-            ...decision,
-            apply: () => {
-              applied = true;
-              decision.apply?.();
-            },
-          };
-        });
-        if ('ack' in reply && !applied) {
-          // Acknowledged from a stored reply, before any fence check: a newer room of this table
-          // already ran this phase (a duplicate room after Redis lost the matchmaker's listing),
-          // or storage lost the answer to this room's own commit. Either way the table's round is
-          // not this room's any more; carrying on would leave it, and its clients, frozen forever,
-          // since it would never commit again to find out.
-          deps.logger.warn({ table: this.#table, id }, 'crash round phase was already stored; handing the table over');
-          if (!once) this.#handOver();
-          return nack(id, 'UNAVAILABLE', 'this table was taken over by a newer room; join again', true);
-        }
-        if (once || !('nack' in reply && reply.nack.retryable)) return reply;
-        deps.logger.warn({ table: this.#table, id, nack: reply.nack }, 'crash round phase not stored; retrying');
-        // The room's clock: a disposed room stops retrying.
-        await new Promise<void>((resolve) => (this.#timer = this.clock.setTimeout(resolve, RETRY_MS)));
+    async #reload(stream: string): Promise<number> {
+      const seq = await headSeq(deps.sql, stream);
+      const round = this.#crash?.round;
+      const bets = round && (await storedBets(deps.sql, this.#table, round.roundId));
+      if (round && bets) {
+        this.#crash!.record({ ...round, bets });
+        for (const bet of Object.values(bets)) this.state.bets.set(bet.userId, new CrashBetState().assign({ amount: bet.amount, cashedOutAt: bet.cashedOutAt ?? 0, payout: bet.payout }));
       }
+      return seq;
     }
 
-    #startRound(roundId: number) {
-      if (roundId >= this.#chain.length - 1) {
-        deps.logger.error({ table: this.#table, roundId }, 'the crash table used up its hash chain; no further rounds start');
-        return;
-      }
-      const commitment = roundCommitment(this.#chain, roundId);
-      return this.#transition(`r${roundId}-betting`, () => {
-        const endsAt = deps.clock.now() + deps.crash.bettingMs;
-        return {
-          result: { roundId },
-          events: [{ type: EventType.crashRound, data: { phase: 'betting', roundId, seedHash: commitment, endsAt } }],
-          write: (trx) => insertRound(deps.sql, trx, this.#table, roundId, commitment),
-          apply: () => {
-            this.#round = newCrashRound(roundId, this.#crashPointOf(roundId));
-            Object.assign(this.state, { phase: 'betting', roundId, multiplier: 1, phaseAt: endsAt, seedHash: commitment });
-            this.state.bets.clear();
-            this.#timer = this.clock.setTimeout(() => void this.#run(), deps.crash.bettingMs);
-          },
-        };
-      });
+    protected release() {
+      this.#crash?.stop();
+      this.#writer?.dispose();
     }
 
-    #run() {
-      const roundId = this.#round.roundId;
-      return this.#transition(`r${roundId}-running`, () => ({
-        result: { roundId },
-        events: [{ type: EventType.crashRound, data: { phase: 'running', roundId } }],
+    async #buildChains(seeds: ChainSeed[], rounds: number[]): Promise<Chain[]> {
+      const placeholders: Chain[] = seeds.map((seed) => ({ ...seed, hashes: [] }));
+      const needed = new Set(rounds.map((r) => chainOf(placeholders, r)).filter((c) => c !== undefined).map((c) => c.firstRound));
+      return Promise.all(seeds.filter((seed) => needed.has(seed.firstRound)).map((seed) => deps.chains.get(seed)));
+    }
+
+    /** The table's ports: the writer, the room's clock (its timers end with the room), the state. */
+    #ports() {
+      return {
+        clock: deps.clock,
+        after: (ms: number, run: () => void): Delayed => this.clock.setTimeout(run, ms),
+        every: (ms: number, run: () => void): Delayed => this.clock.setInterval(run, ms),
+        chain: (seed: ChainSeed) => deps.chains.get(seed),
+        newSeed: deps.seeds,
+        commit: (id: string, events: DomainEvent[], write: TableWrite, apply: (settled: Settlement | undefined) => void) => this.#commitPhase(id, events, write, apply),
+        show: (change: TableChange) => this.#show(change),
+        owed: (userIds: string[]) => {
+          // After the commit: the owners apply what they are owed (the sweeper does it later
+          // should this call be lost).
+          for (const userId of userIds) void deliverEffects(userId, (error) => deps.logger.warn({ userId, err: error }, 'payout delivery failed; the sweeper will retry'));
+        },
+        giveUp: (why: string) => {
+          deps.logger.error({ table: this.#table, why }, 'giving the crash table up to the next room');
+          this.handOver(why);
+        },
+        warn: (fields: object, message: string) => deps.logger.warn({ table: this.#table, ...fields }, message),
+      };
+    }
+
+    async #commitPhase(id: string, events: DomainEvent[], write: TableWrite, apply: (settled: Settlement | undefined) => void): Promise<PhaseOutcome> {
+      let applied = false;
+      let settled: Settlement | undefined;
+      const reply = await this.#writer!.run(`table:${this.#table}`, id, 'phase', () => ({
+        result: { roundId: write.roundId },
+        events,
+        write: async (trx) => {
+          settled = await this.#store(trx, write);
+        },
         apply: () => {
-          this.#runningAt = deps.clock.now();
-          this.#round = { ...this.#round, phase: 'running' };
-          Object.assign(this.state, { phase: 'running', phaseAt: this.#runningAt });
-          this.#ticker = this.clock.setInterval(() => (this.state.multiplier = multiplierAt(deps.clock.now() - this.#runningAt, deps.crash.growthPerSecond)), TICK_MS);
-          this.#timer = this.clock.setTimeout(() => void this.#crash(), msUntil(this.#round.crashPoint, deps.crash.growthPerSecond));
+          applied = true;
+          apply(settled);
         },
       }));
+      // Acknowledged from a stored reply (before any fence check): not this room's commit.
+      if ('ack' in reply) return applied ? { stored: true } : { stored: false, takenOver: true };
+      return { stored: false, takenOver: false, retryable: reply.nack.retryable, why: reply.nack.message };
     }
 
-    async #crash() {
-      this.#ticker?.clear();
-      const roundId = this.#round.roundId;
-      // The round as it stands when the settlement's turn comes, not as the timer found it: a
-      // cash-out decided before the crash may still be committing ahead of it in the writer, and
-      // was acknowledged unpaid when the settlement went by the timer's copy.
-      const reply = await this.#settle(roundId, false, () => ({ ...this.#round, phase: 'crashed' }));
-      if ('ack' in reply) this.#timer = this.clock.setTimeout(() => void this.#startRound(roundId + 1), deps.crash.pauseMs);
-    }
-
-    /**
-     * Settles a crashed (or interrupted) round once: every stake the ledger holds in escrow for it
-     * either goes to the house or, when the bet was never recorded or the round never ran to its
-     * crash, back to its player; cash-outs are paid from the house. Payouts and refunds are
-     * effects, applied by each player's room. `crashed` gives the round at the settlement's turn
-     * in the writer, after every command queued before it.
-     */
-    #settle(roundId: number, interrupted: boolean, crashed: () => CrashRound, once = false): Promise<Reply> {
-      const hash = roundHash(this.#chain, roundId);
-      const commitment = roundCommitment(this.#chain, roundId);
-      return this.#transition(`r${roundId}-settled`, () => {
-        const round = crashed();
-        return {
-          result: { roundId: round.roundId },
-          events: [{ type: EventType.crashRound, data: { phase: 'crashed', roundId: round.roundId, crashPoint: round.crashPoint, hash, commitment, interrupted } }],
-          write: (trx) => this.#writeSettlement(trx, round, interrupted),
-          apply: () => {
-            this.#round = round;
-            Object.assign(this.state, { phase: 'crashed', multiplier: round.crashPoint, phaseAt: deps.clock.now() });
-            this.#remember(round.roundId);
-            for (const userId of Object.keys(round.bets)) void callPlayerRoom(userId, 'applyEffects').catch(() => undefined);
-            this.autoDispose = true;
-          },
-        };
-      }, once);
-    }
-
-    async #writeSettlement(trx: Queryable, round: CrashRound, interrupted: boolean): Promise<void> {
-      if (!(await markSettled(deps.sql, trx, this.#table, round.roundId))) return;
-      const ref = `crash:${this.#table}:${round.roundId}`;
-      const stakes = await stakesInEscrow(deps.sql, trx, ref);
-      const effects: Effect[] = [];
-      let toHouse = 0;
-      for (const bet of Object.values(round.bets)) {
-        const staked = stakes.get(bet.userId) ?? 0;
-        stakes.delete(bet.userId);
-        // More in escrow than the recorded bet: an earlier bet of this round (another id) whose
-        // stake was taken but which the table never recorded. That part goes back to the player.
-        const stake = Math.min(staked, bet.amount);
-        const unrecorded = staked - stake;
-        if (bet.cashedOutAt !== null) {
-          toHouse += stake;
-          effects.push({ key: `${ref}:${bet.userId}`, userId: bet.userId, fromAccount: SystemAccount.house, gold: bet.payout, xp: 0, reason: 'crash.payout', ref });
-        } else if (interrupted) {
-          effects.push({ key: `${ref}:${bet.userId}`, userId: bet.userId, fromAccount: SystemAccount.escrow, gold: stake, xp: 0, reason: 'crash.refund', ref });
-        } else {
-          toHouse += stake;
+    async #store(trx: Queryable, write: TableWrite): Promise<Settlement | undefined> {
+      switch (write.kind) {
+        case 'open':
+          if (write.chain) await insertChain(deps.sql, trx, this.#table, write.chain);
+          await insertRound(deps.sql, trx, this.#table, write.roundId, write.commitment);
+          return undefined;
+        case 'run':
+          await markRunning(deps.sql, trx, this.#table, write.roundId);
+          return undefined;
+        case 'settle': {
+          const settlement = await settleStoredRound(deps.sql, trx, this.#table, write.roundId);
+          if (settlement?.unstaked.length) deps.logger.error({ table: this.#table, roundId: write.roundId, users: settlement.unstaked }, 'recorded crash bets without a stake in escrow; neither paid nor taken');
+          return settlement;
         }
-        if (unrecorded > 0) effects.push({ key: `${ref}:${bet.userId}:unrecorded`, userId: bet.userId, fromAccount: SystemAccount.escrow, gold: unrecorded, xp: 0, reason: 'crash.refund', ref });
       }
-      // Stakes debited for bets the table never recorded (its commit failed after the debit).
-      for (const [userId, stake] of stakes) effects.push({ key: `${ref}:${userId}`, userId, fromAccount: SystemAccount.escrow, gold: stake, xp: 0, reason: 'crash.refund', ref });
-      await systemTransfer(deps.sql, trx, SystemAccount.escrow, SystemAccount.house, toHouse, 'crash.settle', ref);
-      await insertEffects(deps.sql, trx, effects.filter((e) => e.gold > 0));
+    }
+
+    #show(change: TableChange) {
+      switch (change.phase) {
+        case 'betting':
+          Object.assign(this.state, { phase: 'betting', roundId: change.roundId, multiplier: 1, phaseAt: change.endsAt, seedHash: change.seedHash });
+          this.state.bets.clear();
+          return;
+        case 'running':
+          Object.assign(this.state, { phase: 'running', phaseAt: change.startedAt });
+          return;
+        case 'multiplier':
+          this.state.multiplier = change.multiplier;
+          return;
+        case 'crashed':
+          Object.assign(this.state, { phase: 'crashed', multiplier: change.crashPoint, phaseAt: change.at });
+          this.#remember(change.roundId);
+          // Its bets are settled: a table nobody watches may go.
+          this.autoDispose = true;
+          return;
+      }
     }
 
     #remember(roundId: number) {
-      const entry: CrashHistoryEntry = { roundId, crashPoint: this.#crashPointOf(roundId), hash: roundHash(this.#chain, roundId), commitment: roundCommitment(this.#chain, roundId) };
+      // A round of a chain this room did not hash (too old to matter) is left out of the history.
+      const proof = this.#crash?.proof(roundId);
+      if (!proof) return;
+      const entry: CrashHistoryEntry = { roundId, ...proof };
       this.state.history.push(new CrashHistoryState().assign(entry));
       while (this.state.history.length > HISTORY) this.state.history.shift();
     }
 
-    #receive(client: Client, type: string, payload: unknown) {
-      let limiter = this.#limits.get(client);
-      if (!limiter) this.#limits.set(client, (limiter = new RateLimiter(deps.rateLimitPerSecond, deps.clock)));
-      const verdict = limiter.take();
-      if (verdict === 'close') return client.leave(CloseCode.RATE_LIMITED);
-      const reply =
-        verdict === 'limited'
-          ? Promise.resolve(nack(null, 'RATE_LIMITED', `more than ${deps.rateLimitPerSecond} messages in one second; slow down`, true))
-          : this.#handle(client.auth as Identity, type, payload);
-      void reply.then((r) => ('ack' in r ? client.send(ServerMessage.ack, r.ack) : client.send(ServerMessage.nack, r.nack)));
-    }
-
     async #handle(identity: Identity, type: string, payload: unknown): Promise<Reply> {
-      if (type.startsWith('admin.')) return forbiddenAdminCommand(payload);
       const validated = validateCommand(crashCommands, type, payload);
       if ('nack' in validated) return validated;
       const command = validated.command as CrashCommand;
-      if (command.type === CrashCommandType.eventsSync) return this.#sync(command.id, command.afterSeq);
+      if (command.type === CrashCommandType.eventsSync) return this.syncStream(command.id, crashStream(this.#table), command.afterSeq, this.#writer!.seq);
       if (identity.role === 'admin') return nack(command.id, 'FORBIDDEN', 'admins have no wallet and cannot bet');
       const userId = identity.userId;
       const hash = payloadHash(type, payload as Record<string, unknown>);
+      const table = this.#crash!;
       if (command.type === CrashCommandType.bet) {
         return this.#writer!.run(userId, command.id, hash, () => {
-          const round = placeBet(this.#round, userId, command.amount);
+          const round = placeBet(table.round, userId, command.amount, stakeIdOf(this.#table, command.id));
           const result = { roundId: round.roundId, amount: command.amount, balance: 0 };
           return {
             result,
@@ -298,7 +232,7 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
               // The owner debits first, in its own commit (INV-8); if the table's
               // transaction then fails, the settlement finds the stake in escrow without a
               // recorded bet and refunds it.
-              const stake = await callPlayerRoom<Reply>(userId, 'crashBet', [{ table: this.#table, roundId: round.roundId, id: command.id, amount: command.amount }]);
+              const stake = await callPlayerRoom(userId, 'crashBet', { table: this.#table, roundId: round.roundId, id: command.id, amount: command.amount });
               if ('nack' in stake) throw new DomainError(stake.nack.code, stake.nack.message, stake.nack.retryable);
               const staked = stake.ack.result as CrashStakeResult;
               if (staked.roundId !== round.roundId) {
@@ -308,9 +242,9 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
               }
               result.balance = staked.balance;
             },
-            write: (trx) => saveBets(deps.sql, trx, this.#table, round.roundId, round.bets),
+            write: (trx) => saveBet(deps.sql, trx, this.#table, round.roundId, round.bets[userId]),
             apply: () => {
-              this.#round = round;
+              table.record(round);
               this.state.bets.set(userId, new CrashBetState().assign({ amount: command.amount, cashedOutAt: 0, payout: 0 }));
               // A table with open bets stays alive with nobody watching: the bets are settled.
               this.autoDispose = false;
@@ -319,15 +253,14 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
         });
       }
       return this.#writer!.run(userId, command.id, hash, () => {
-        // Outside the running phase cashOut refuses whatever the multiplier; it is 1 there.
-        const multiplier = this.#round.phase === 'running' ? multiplierAt(deps.clock.now() - this.#runningAt, deps.crash.growthPerSecond) : 1;
-        const { round, payout } = cashOut(this.#round, userId, multiplier);
+        const multiplier = table.multiplierNow();
+        const { round, payout } = cashOut(table.round, userId, multiplier);
         return {
           result: { roundId: round.roundId, multiplier, payout },
           events: [],
-          write: (trx) => saveBets(deps.sql, trx, this.#table, round.roundId, round.bets),
+          write: (trx) => saveBet(deps.sql, trx, this.#table, round.roundId, round.bets[userId]),
           apply: () => {
-            this.#round = round;
+            table.record(round);
             this.state.bets.get(userId)?.assign({ cashedOutAt: multiplier, payout });
           },
         };
@@ -337,17 +270,6 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
     #broadcast(events: WireEvent[]) {
       this.state.seq = this.#writer!.seq;
       for (const event of events) this.broadcast(ServerMessage.event, event);
-    }
-
-    async #sync(id: string, afterSeq: number): Promise<Reply> {
-      try {
-        const head = this.#writer!.seq;
-        const { events, oldestSeq } = await readStream(deps.sql, crashStream(this.#table), afterSeq);
-        if (oldestSeq !== null && afterSeq + 1 < oldestSeq) return ack(id, { snapshot: true, seq: head });
-        return ack(id, { events: events.filter((e) => e.seq <= head), seq: head });
-      } catch {
-        return nack(id, 'UNAVAILABLE', 'events could not be read from storage; try events.sync again', true);
-      }
     }
   };
 }

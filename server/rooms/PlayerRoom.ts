@@ -1,7 +1,7 @@
 // The `player` room: a thin Colyseus adapter around PlayerWriter. One per user (filterBy userId),
 // any number of tabs; state shows committed values only.
-import { Room, matchMaker, type AuthContext, type Client } from '@colyseus/core';
-import { playerCommands } from '../../shared/commands.ts';
+import { matchMaker, type AuthContext, type Client } from '@colyseus/core';
+import { CommandType, playerCommands } from '../../shared/commands.ts';
 import { CloseCode, RoomName, ServerMessage, type WireEvent } from '../../shared/protocol.ts';
 import { GameStats, PlayerState } from '../../shared/state.ts';
 import type { Identity, Tokens } from '../auth/tokens.ts';
@@ -10,8 +10,10 @@ import type { Metrics } from '../observability/metrics.ts';
 import { loadPlayer } from '../store/playerStore.ts';
 import { authenticate, authorizePlayerRoom, checkProtocol, refuse } from './joinAuth.ts';
 import { PlayerWriter, type WriterDeps } from './playerWriter.ts';
-import { RateLimiter } from './rateLimiter.ts';
-import { SendQueue } from './sendQueue.ts';
+import type { RateVerdict } from './rateLimiter.ts';
+import { AccountSockets, type UserLimits } from './userLimits.ts';
+import { assertPlayerRoomAccess, assertReconnectAllowed } from './roomAccess.ts';
+import type { Sessions } from '../auth/sessions.ts';
 import { grantGold } from '../domain/grant.ts';
 import { stakeCrashBet } from '../domain/crashStake.ts';
 import { GLOBAL_STREAM } from './globalChannel.ts';
@@ -19,29 +21,31 @@ import type { EventBus } from '../relay/eventBus.ts';
 import type { FenceWatch } from './fenceWatch.ts';
 import { RECENT_REPLIES } from './recentReplies.ts';
 import type { Reply } from './replies.ts';
+import { CofferRoom, RECONNECT_SECONDS } from './roomAdapter.ts';
+import type { CrashStakeCall, GrantCall, PlayerRoomCalls } from './roomCalls.ts';
 import type { Faults } from '../faults.ts';
 import { playerRoomId, type RoomDirectory } from '../matchmaking/roomDirectory.ts';
 
-export type PlayerRoomDeps = WriterDeps & { directory: RoomDirectory; tokens: Tokens; metrics: Metrics; rateLimitPerSecond: number; events: EventBus; fenceWatch: FenceWatch; faults?: Faults };
-
-/** Seconds a dropped client may come back to the same room (SDK reconnection). */
-export const RECONNECT_SECONDS = 20;
+export type PlayerRoomDeps = WriterDeps & { directory: RoomDirectory; sessions: Pick<Sessions, 'check'>; userLimits: UserLimits; tokens: Tokens; metrics: Metrics; rateLimitPerSecond: number; events: EventBus; fenceWatch: FenceWatch; faults?: Faults };
 
 /** How long a creation waits for a concurrent creation of the same player room to be up. */
 const CLAIM_WAIT_MS = 10_000;
 
 export function definePlayerRoom(deps: PlayerRoomDeps) {
-  return class PlayerRoom extends Room<{ state: PlayerState }> {
+  return class PlayerRoom extends CofferRoom<PlayerState> implements PlayerRoomCalls {
+    protected readonly adapterDeps = deps;
     state = new PlayerState();
     #writer: PlayerWriter | undefined;
     #detach: (() => void) | undefined;
-    readonly #limits = new WeakMap<Client, RateLimiter>();
-    readonly #sends = new SendQueue(() => this.clients);
+    /** Clients whose seat onJoin refused (roomAccess.ts): never counted, never kept for a reconnection. */
+    readonly #refused = new WeakSet<Client>();
+    readonly #places = new AccountSockets(deps.userLimits);
 
     static async onAuth(token: string | undefined, options: Record<string, unknown>, _context: AuthContext): Promise<Identity> {
       checkProtocol(options);
       const identity = await authenticate(deps.tokens, token);
       authorizePlayerRoom(identity, options);
+      if (identity.role !== 'admin' && !deps.userLimits.hasRoomFor(identity.userId)) throw tooManySockets(deps.userLimits);
       return identity;
     }
 
@@ -53,11 +57,19 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
       const claim = await deps.directory.claim(this.roomId, RoomName.player, matchMaker.processId, CLAIM_WAIT_MS);
       if (claim === 'theirs') return;
       if (claim === 'stuck') throw refuse('UNAVAILABLE', 'this player room is still being created elsewhere; try joining again shortly');
-      const displayName = options.displayName ?? options.userId;
-      const loaded = await loadPlayer(deps.sql, options.userId, displayName, new Date(deps.clock.now()), RECENT_REPLIES, deps.seeds).catch(async (error: unknown) => {
-        // The claim goes, so the next attempt may create the room (a release that fails leaves
-        // a claim the waiting creations give up on; it is said in the log, not thrown over the cause).
+      try {
+        await this.#open(options);
+      } catch (error) {
+        // The claim goes, so the next attempt may create the room (a release that fails leaves a
+        // claim the waiting creations give up on; it is logged, not thrown over the cause).
         await deps.directory.release(this.roomId).catch((releaseError: unknown) => deps.logger.warn({ roomId: this.roomId, err: releaseError }, 'player room claim not released'));
+        throw error;
+      }
+    }
+
+    async #open(options: { userId: string; displayName?: string }) {
+      const displayName = options.displayName ?? options.userId;
+      const loaded = await loadPlayer(deps.sql, options.userId, displayName, new Date(deps.clock.now()), RECENT_REPLIES, deps.seeds).catch((error: unknown) => {
         deps.logger.warn({ userId: options.userId, err: error }, 'player room could not load');
         throw refuse('UNAVAILABLE', 'storage is unavailable; try joining again shortly');
       });
@@ -65,10 +77,25 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
       this.#writer = new PlayerWriter(deps, loaded, {
         committed: (player, events) => this.#show(player, events),
         reloaded: (player) => this.#show(player, []),
-        fenced: () => this.#leaveToNewerRoom(),
+        fenced: () => this.handOver('writer fence lost'),
       });
       this.#show(loaded.player, []);
-      this.onMessage('*', (client, type, payload) => this.#receive(client, String(type), payload));
+      this.serve({
+        kind: 'player',
+        commands: playerCommands,
+        // Another user's client (an admin watching) may read, never write.
+        handle: (client, type, payload) => this.#writer!.handle(type, payload, this.#readOnly(client)),
+        admit: (client, type, socket) => {
+          const readOnly = this.#readOnly(client);
+          const userId = this.#writer!.userId;
+          return fairShare(socket, readOnly ? 'ok' : deps.userLimits.take(userId), type === CommandType.eventsSync && !readOnly && !deps.userLimits.syncAllowed(userId), deps);
+        },
+        sent: (client, type, r) => {
+          if (!('ack' in r)) return;
+          if (type === CommandType.eventsSync && !this.#readOnly(client)) deps.userLimits.chargeSync(this.#writer!.userId, replyBytes(r.ack.result));
+          deps.faults?.at('after-ack', r.ack.id);
+        },
+      });
       // Announcements of the admin room (the `global` stream), relayed to every process.
       const unsubscribe = deps.events.subscribe(GLOBAL_STREAM, (event: WireEvent) => this.broadcast(ServerMessage.event, event));
       const unwatch = deps.fenceWatch.watch(this.#writer);
@@ -78,20 +105,36 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
       };
       // What other rooms owed this player while it had no room (bounties, cash-outs).
       void this.applyEffects();
-      deps.metrics.rooms.inc({ room: 'player' });
       deps.logger.info({ roomId: this.roomId, userId: options.userId, epoch: loaded.epoch }, 'player room loaded');
     }
 
-    onJoin() {
+    onJoin(client: Client, _options: unknown, auth: Identity | undefined) {
+      try {
+        assertPlayerRoomAccess(auth, this.#writer!.userId);
+        if (!this.#places.take(client, auth!)) throw tooManySockets(deps.userLimits);
+      } catch (refusal) {
+        this.#refused.add(client);
+        throw refusal;
+      }
       deps.metrics.clients.inc();
     }
 
-    async onDrop(client: Client) {
+    async onReconnect(client: Client) {
+      await assertReconnectAllowed(client.auth as Identity | undefined, this.#writer!.userId, deps.sessions);
+      if (!this.#places.take(client, client.auth as Identity)) throw tooManySockets(deps.userLimits);
+    }
+
+    async onDrop(client: Client, code?: number) {
+      this.#places.give(client);
+      // A refused seat, a kick or a flood ends the session: no seat is kept for a reconnection.
+      if (this.#refused.has(client) || code === CloseCode.KICKED || code === CloseCode.RATE_LIMITED) return;
       await this.allowReconnection(client, RECONNECT_SECONDS).catch(() => undefined);
     }
 
-    onLeave() {
+    onLeave(client: Client) {
+      if (this.#refused.has(client)) return;
       deps.metrics.clients.dec();
+      this.#places.give(client);
     }
 
     onBeforeShutdown() {
@@ -100,12 +143,9 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
       void deps.pipeline.flush().finally(() => this.disconnect(CloseCode.RECONNECT).catch(() => undefined));
     }
 
-    onDispose() {
-      // A creation that stepped aside (claim `theirs`) never loaded: nothing to undo.
-      if (!this.#writer) return;
+    protected release() {
       this.#detach?.();
-      this.#writer.dispose();
-      deps.metrics.rooms.dec({ room: 'player' });
+      this.#writer?.dispose();
     }
 
     /** Called by other rooms (playerRooms.ts): apply the effects owed to this player. */
@@ -114,7 +154,7 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
     }
 
     /** admin.grant routed here by the admin room. */
-    adminGrant(grant: { id: string; amount: number; reason: string }): Promise<Reply> {
+    adminGrant(grant: GrantCall): Promise<Reply> {
       return this.#writer!.handleInternal(`grant:${grant.id}`, `grant:${grant.amount}:${grant.reason}`, (player) => grantGold(player, grant.amount, grant.reason, grant.id));
     }
 
@@ -123,7 +163,7 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
      * is not part of the payload: a retry of a bet whose stake was taken in an earlier round gets
      * that stake's reply back, and the table refuses the retry for the round it names.
      */
-    crashBet(bet: { table: string; roundId: number; id: string; amount: number }): Promise<Reply> {
+    crashBet(bet: CrashStakeCall): Promise<Reply> {
       const recordId = `stake:crash:${bet.table}:${bet.id}`;
       return this.#writer!.handleInternal(recordId, `crash:${bet.table}:${bet.amount}`, (player) => stakeCrashBet(player, bet.table, bet.roundId, bet.amount, recordId));
     }
@@ -135,29 +175,8 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
       return count;
     }
 
-    #receive(client: Client, type: string, payload: unknown) {
-      const received = performance.now();
-      const writer = this.#writer!;
-      // Created on first use: a reconnected client is a new object that never passed onJoin.
-      let limiter = this.#limits.get(client);
-      if (!limiter) this.#limits.set(client, (limiter = new RateLimiter(deps.rateLimitPerSecond, deps.clock)));
-      const verdict = limiter.take();
-      if (verdict === 'close') return client.leave(CloseCode.RATE_LIMITED);
-      const readOnly = (client.auth as Identity | undefined)?.userId !== writer.userId;
-      const reply: Promise<Reply> =
-        verdict === 'limited'
-          ? Promise.resolve({ nack: { id: idOf(payload), code: 'RATE_LIMITED', message: `more than ${deps.rateLimitPerSecond} messages in one second; slow down`, retryable: true } })
-          : writer.handle(type, payload, readOnly);
-      void reply.then((r) => {
-        deps.metrics.commands.inc({ type: safeType(type), outcome: 'ack' in r ? 'ack' : r.nack.code });
-        deps.metrics.commandSeconds.observe((performance.now() - received) / 1000);
-        this.#sends.push(() => {
-          if ('ack' in r) {
-            client.send(ServerMessage.ack, r.ack);
-            deps.faults?.at('after-ack', r.ack.id);
-          } else client.send(ServerMessage.nack, r.nack);
-        });
-      });
+    #readOnly(client: Client): boolean {
+      return (client.auth as Identity | undefined)?.userId !== this.#writer!.userId;
     }
 
     #show(player: Player, events: WireEvent[]) {
@@ -180,25 +199,27 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
       for (const [itemId, qty] of Object.entries(player.inventory)) {
         if (s.inventory.get(itemId) !== qty) s.inventory.set(itemId, qty);
       }
-      if (events.length > 0) this.#sends.push(() => {
+      if (events.length > 0) this.queueSend(() => {
         for (const event of events) this.broadcast(ServerMessage.event, event);
       });
-    }
-
-    #leaveToNewerRoom() {
-      deps.logger.warn({ roomId: this.roomId, userId: this.#writer?.userId }, 'writer fence lost; sending clients to the newer room');
-      void this.lock();
-      setImmediate(() => void this.disconnect(CloseCode.RECONNECT).catch(() => undefined));
     }
   };
 }
 
-function idOf(payload: unknown): string | null {
-  const id = (payload as { id?: unknown } | null)?.id;
-  return typeof id === 'string' && id.length <= 64 ? id : null;
+function tooManySockets(limits: UserLimits) {
+  return refuse('RATE_LIMITED', `at most ${limits.config.socketsPerUser} sockets per account in player rooms; close another tab first`);
 }
 
-/** Metric label values must be bounded: every type that is not a command shares one label. */
-function safeType(type: string): string {
-  return Object.hasOwn(playerCommands, type) ? type : 'unknown';
+/** The socket's and the account's verdicts together: undefined (go on), a RATE_LIMITED message, or close. */
+function fairShare(socket: RateVerdict, user: RateVerdict, syncBudgetSpent: boolean, deps: PlayerRoomDeps): string | 'close' | undefined {
+  if (socket === 'close' || user === 'close') return 'close';
+  if (socket === 'limited') return `more than ${deps.rateLimitPerSecond} messages in one second; slow down`;
+  if (user === 'limited') return `more than ${deps.userLimits.config.commandsPerSecond} commands in one second from this account (all its sockets); slow down`;
+  if (syncBudgetSpent) return `events.sync replies are limited to ${deps.userLimits.config.syncBytesPerSecond} bytes per second per account; sync again shortly`;
+  return undefined;
+}
+
+/** About the size of an events.sync reply on the wire (JSON is close to msgpack for these events). */
+function replyBytes(result: unknown): number {
+  return JSON.stringify(result)?.length ?? 0;
 }

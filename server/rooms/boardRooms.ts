@@ -2,13 +2,14 @@
 import { matchMaker } from '@colyseus/core';
 import { DEFAULT_BOARD } from '../../shared/boardCommands.ts';
 import { RoomName } from '../../shared/protocol.ts';
+import { callRoom, type CallArgs, type CallResult, type BoardRoomCalls } from './roomCalls.ts';
 
-export async function callBoardRoom<T>(board: string | undefined, method: 'adminCreateTask' | 'adminCancelTask', args: unknown[]): Promise<T> {
+export async function callBoardRoom<M extends keyof BoardRoomCalls>(board: string | undefined, method: M, ...args: CallArgs<BoardRoomCalls[M]>): Promise<CallResult<BoardRoomCalls[M]>> {
   const options = { board: board ?? DEFAULT_BOARD };
   for (let attempt = 1; ; attempt++) {
     const room = (await matchMaker.findOneRoomAvailable(RoomName.board, options)) ?? (await matchMaker.createRoom(RoomName.board, options));
     try {
-      return (await matchMaker.remoteRoomCall(room.roomId, method, args)) as T;
+      return await callRoom<BoardRoomCalls, M>(room.roomId, method, args);
     } catch (error) {
       if (attempt >= 2) throw error;
     }

@@ -1,6 +1,8 @@
 // Who may join which room: the protocol version first, then the token, then the room's own rule.
 import { ServerError } from '@colyseus/core';
+import { isPlainText } from '../../shared/plainText.ts';
 import { JoinErrorCode, PROTOCOL_VERSION, type ErrorCode } from '../../shared/protocol.ts';
+import { SessionRefused, SessionUnknown } from '../auth/sessions.ts';
 import type { Identity, Tokens } from '../auth/tokens.ts';
 
 type JoinRefusal = keyof typeof JoinErrorCode;
@@ -23,7 +25,9 @@ export async function authenticate(tokens: Tokens, token: string | undefined): P
   if (!token) throw refuse('UNAUTHORIZED', 'a token is required; sign in with POST /auth/guest or /auth/admin');
   try {
     return await tokens.verify(token);
-  } catch {
+  } catch (error) {
+    if (error instanceof SessionRefused) throw refuse(error.code, error.message);
+    if (error instanceof SessionUnknown) throw refuse('UNAVAILABLE', 'storage is unavailable; try joining again shortly');
     throw refuse('UNAUTHORIZED', 'the token is invalid or expired; sign in again');
   }
 }
@@ -45,5 +49,10 @@ export function authorizePlayerRoom(identity: Identity, options: Record<string, 
   if (identity.role === 'admin' && options.userId === identity.userId) {
     throw refuse('FORBIDDEN', 'admins have no player room; pass the userId of the player to watch');
   }
-  if (options.userId === identity.userId) options.displayName = identity.name;
+  if (options.userId === identity.userId) {
+    // Tokens signed before sign-in refused control characters (issue 16) can still carry one;
+    // PostgreSQL refuses NUL, so the room could never load: a clear 400 instead of 503 forever.
+    if (!isPlainText(identity.name)) throw refuse('INVALID_INPUT', 'the display name in this token holds control characters; sign in again with another name');
+    options.displayName = identity.name;
+  }
 }

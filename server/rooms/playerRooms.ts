@@ -3,12 +3,7 @@
 // then call one of its methods through the matchmaker, which also works across processes.
 import { matchMaker } from '@colyseus/core';
 import { RoomName } from '../../shared/protocol.ts';
-import type { Logger } from '../observability/logger.ts';
-import { playersOwed } from '../store/effectsStore.ts';
-import type { Sql } from '../store/sql.ts';
-
-/** The methods of PlayerRoom that other rooms call. */
-export type PlayerRoomMethod = 'applyEffects' | 'adminGrant' | 'crashBet' | 'kick';
+import { callRoom, type CallArgs, type CallResult, type PlayerRoomCalls } from './roomCalls.ts';
 
 const creating = new Map<string, Promise<{ roomId: string }>>();
 
@@ -26,11 +21,24 @@ async function findOrCreate(userId: string): Promise<{ roomId: string }> {
   return pending;
 }
 
-export async function callPlayerRoom<T>(userId: string, method: PlayerRoomMethod, args: unknown[] = []): Promise<T> {
+/** The server is shutting down: no player room is created or called any more. */
+export class ServerShuttingDown extends Error {
+  constructor() {
+    super('the server is shutting down; try again on another server');
+  }
+}
+
+function shuttingDown(): boolean {
+  return matchMaker.state === matchMaker.MatchMakerState.SHUTTING_DOWN;
+}
+
+export async function callPlayerRoom<M extends keyof PlayerRoomCalls>(userId: string, method: M, ...args: CallArgs<PlayerRoomCalls[M]>): Promise<CallResult<PlayerRoomCalls[M]>> {
   for (let attempt = 1; ; attempt++) {
+    // A room created now would outlive the shutdown's room disposal and the database.
+    if (shuttingDown()) throw new ServerShuttingDown();
     const room = await findOrCreate(userId);
     try {
-      return (await matchMaker.remoteRoomCall(room.roomId, method, args)) as T;
+      return await callRoom<PlayerRoomCalls, M>(room.roomId, method, args);
     } catch (error) {
       // The room was disposing between the lookup and the call: look again, once.
       if (attempt >= 2) throw error;
@@ -44,20 +52,15 @@ export async function findPlayerRoom(userId: string): Promise<{ roomId: string }
 }
 
 /**
- * Wakes the rooms of players who are owed effects older than `graceMs` (their delivery was lost:
- * a crash between the source's commit and the call, a player room that was reloading). Returns
- * the timer's stop function.
+ * Asks a player's room to apply what it is owed now (a bounty, a payout): the fast path of an
+ * effect, whose durable copy waits in `effects` (INV-8). Never fails: a delivery that cannot be
+ * made now is made by the effect sweeper, on this process or after a restart, so the caller has
+ * nothing to do about it (`onFailure` is told, to log it; a shutdown is expected, not told).
  */
-export function startEffectSweeper(sql: Sql, logger: Logger, everyMs: number, graceMs: number): () => void {
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    void playersOwed(sql, graceMs)
-      .then((userIds) => Promise.all(userIds.map((userId) => callPlayerRoom(userId, 'applyEffects').catch((error: unknown) => logger.warn({ userId, err: error }, 'effect delivery failed; will retry')))))
-      .catch((error: unknown) => logger.warn({ err: error }, 'effect sweep failed; will retry'))
-      .finally(() => (running = false));
-  }, everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
+export async function deliverEffects(userId: string, onFailure: (error: unknown) => void): Promise<void> {
+  try {
+    await callPlayerRoom(userId, 'applyEffects');
+  } catch (error) {
+    if (!(error instanceof ServerShuttingDown)) onFailure(error);
+  }
 }

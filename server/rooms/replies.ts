@@ -5,6 +5,7 @@ import { DomainError } from '../domain/errors.ts';
 import type { Logger } from '../observability/logger.ts';
 import { CommitFailed } from '../store/mutation.ts';
 import { isTransient } from '../store/sql.ts';
+import { ServerShuttingDown } from './playerRooms.ts';
 
 export type Reply = { ack: Ack } | { nack: Nack };
 
@@ -26,7 +27,7 @@ export function failureReply(id: string, error: unknown, logger: Logger, context
   }
   // A read that storage refused, or the room that owns the change unreachable (its process died,
   // or it could not load): nothing may have happened yet, and a retry with the same id is safe.
-  if (isTransient(error) || unreachableRoom(error)) {
+  if (isTransient(error) || unreachableRoom(error) || error instanceof ServerShuttingDown) {
     return nack(id, 'UNAVAILABLE', 'storage or the room that owns this change is unavailable; send the command again with the same id', true);
   }
   logger.error({ ...context, commandId: id, err: error }, 'command failed unexpectedly');

@@ -1,4 +1,4 @@
-// What a player room sends after a commit (its events, then the acks), gathered and written at the
+// What a room sends after a commit (its events, then the acks), gathered and written at the
 // end of the current turn of the event loop, each client's frames under one uWebSockets.js cork:
 // one syscall per client for everything a commit batch produced, instead of one per frame. The
 // CPU profile of the peak phase (`npm run bench -- --profile`, BENCHMARKS.md) had uWS `send`, one
@@ -33,8 +33,8 @@ export class SendQueue {
     const run = () => {
       for (const send of sends) send();
     };
-    // uWS corks one socket at a time; a player room nearly always has one client (more tabs are
-    // rare), and writes to the others go out uncorked, as they did before.
+    // uWS corks one socket at a time: the room's first client's. A player room nearly always has
+    // just that one; in shared rooms the other clients' frames go out uncorked, as they did before.
     const socket = (this.#clients()[0]?.ref as { ws?: Corkable } | undefined)?.ws;
     if (socket?.cork) socket.cork(run);
     else run();

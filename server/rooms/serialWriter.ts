@@ -4,6 +4,7 @@
 // far from needing the player rooms' group commit.
 import type { WireEvent } from '../../shared/protocol.ts';
 import type { Clock } from '../domain/clock.ts';
+import type { Faults } from '../faults.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { DomainEvent } from '../domain/player.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -16,7 +17,7 @@ import type { Fence, FenceWatch } from './fenceWatch.ts';
 import { RecentReplies } from './recentReplies.ts';
 import { ack, failureReply, nack, type Reply } from './replies.ts';
 
-export type SerialDeps = { sql: Sql; clock: Clock; logger: Logger; fenceWatch: FenceWatch };
+export type SerialDeps = { sql: Sql; clock: Clock; logger: Logger; fenceWatch: FenceWatch; faults?: Faults };
 
 /** What a shared-room command decided: the reply, the events, what must happen before its
  *  transaction (a call to another room, which commits on its own), its own writes and, after the
@@ -132,6 +133,8 @@ export class SerialWriter {
         await insertEvents(this.#deps.sql, trx, events);
         await insertReply(this.#deps.sql, trx, actor, recordId, hash, decision.result);
       });
+      // Test-only: the answer to a commit that happened is lost on the way (tests/crash.room.test.ts).
+      this.#deps.faults?.at('answer-lost', id);
     } catch (error) {
       return this.#afterFailedCommit(actor, id, recordId, hash, error);
     }

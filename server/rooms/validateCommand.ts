@@ -1,6 +1,7 @@
 // The room boundary: unknown types and malformed payloads never reach the domain.
 import type { z } from 'zod';
 import { commandId } from '../../shared/commands.ts';
+import { findInt64, int64Message } from './int64Guard.ts';
 import { nack, type Reply } from './replies.ts';
 
 export function validateCommand(
@@ -15,6 +16,8 @@ export function validateCommand(
   }
   const schema = Object.hasOwn(schemas, type) ? schemas[type] : undefined;
   if (!schema) return nack(id, 'INVALID_INPUT', `type "${String(type).slice(0, 64)}" is not a command of this room`);
+  const int64 = findInt64(payload);
+  if (int64 !== undefined) return nack(id, 'INVALID_INPUT', int64Message(int64));
   const parsed = schema.safeParse(payload);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

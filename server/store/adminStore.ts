@@ -1,6 +1,7 @@
 // What the admin room reads and writes outside the player rooms: the ledger audit, supply figures,
 // a user's record, the shop catalog and the admin audit trail.
 import type { AuditResult, ShopItemView, TransferView, UserView } from '../../shared/adminCommands.ts';
+import { jsonWithInt64 } from '../rooms/int64Guard.ts';
 import type { Queryable, Sql } from './sql.ts';
 
 export type Supply = { minted: number; burned: number; circulating: number };
@@ -89,5 +90,5 @@ export async function removeShopItem(sql: Sql, trx: Queryable, itemId: string): 
 }
 
 export async function recordAdminAction(sql: Sql, admin: string, action: string, commandId: string, payload: unknown, result: unknown, trx?: Queryable): Promise<void> {
-  await sql.query(`INSERT INTO admin_audit (admin, action, command_id, payload, result) VALUES ($1, $2, $3, $4, $5)`, [admin, action, commandId, JSON.stringify(payload), JSON.stringify(result)], trx);
+  await sql.query(`INSERT INTO admin_audit (admin, action, command_id, payload, result) VALUES ($1, $2, $3, $4, $5)`, [admin, action, commandId, jsonWithInt64(payload), jsonWithInt64(result)], trx);
 }

@@ -36,3 +36,8 @@ export async function saveTask(sql: Sql, trx: Queryable, board: string, t: Task)
     trx,
   );
 }
+
+/** A board an admin opened by creating a task on it. */
+export async function boardHasTasks(sql: Sql, board: string): Promise<boolean> {
+  return (await sql.query(`SELECT 1 FROM tasks WHERE board = $1 LIMIT 1`, [board])).length > 0;
+}

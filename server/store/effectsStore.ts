@@ -45,3 +45,18 @@ export async function insertEffects(sql: Sql, trx: Queryable, effects: readonly 
     trx,
   );
 }
+
+/** Effects that more than one writer may owe under the same key (a late crash stake's refund):
+ *  the first insert wins, the others change nothing. */
+export async function insertEffectsOnce(sql: Sql, effects: readonly Effect[], trx?: Queryable): Promise<number> {
+  if (effects.length === 0) return 0;
+  const rows = await sql.query(
+    `INSERT INTO effects (key, user_id, from_account, gold, xp, reason, ref)
+     SELECT key, user_id, from_account, gold, xp, reason, ref
+       FROM jsonb_to_recordset($1::jsonb) AS e(key text, user_id text, from_account text, gold bigint, xp bigint, reason text, ref text)
+     ON CONFLICT (key) DO NOTHING RETURNING key`,
+    [JSON.stringify(effects.map((e) => ({ key: e.key, user_id: e.userId, from_account: e.fromAccount, gold: e.gold, xp: e.xp, reason: e.reason, ref: e.ref })))],
+    trx,
+  );
+  return rows.length;
+}

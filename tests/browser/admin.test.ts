@@ -1,5 +1,5 @@
 // The admin panel in the browser, with a player watching in another browser profile: grant, task,
-// announcement, shop edit, user lookup with transfers, audit, kick.
+// announcement, shop edit, user lookup with transfers, audit, kick, ban and ending a player's sessions.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { serverFixture } from '../support/fixture.ts';
@@ -80,6 +80,13 @@ test('an admin works the panel and the player sees each change live', async () =
   await page.getByRole('status').filter({ hasText: /^Kicked [1-9]\d* connection\(s\)\.$/ }).waitFor();
   await player.page.bringToFront();
   await player.page.getByTestId('connection-banner').filter({ hasText: 'An admin removed you from the server: testing the kick' }).waitFor();
+  // A ban and the end of every session (issue 16).
+  await page.bringToFront();
+  await page.getByLabel('Ban for minutes (empty: no ban)').fill('10');
+  await page.getByRole('button', { name: 'Kick this player' }).click();
+  await page.getByRole('status').filter({ hasText: /^Kicked 0 connection\(s\)\. Banned until .+\.$/ }).waitFor();
+  await page.getByRole('button', { name: 'End all sessions' }).click();
+  await page.getByRole('status').filter({ hasText: /^Ended every session of this player \(0 connection\(s\) closed\); their tokens no longer work\.$/ }).waitFor();
   await context.close();
   await player.context.close();
 });

@@ -4,7 +4,9 @@
 // dropped and refused for a moment: what a restart looks like from the server), flushes Redis, or
 // restarts Redis empty. Clients retry with the same ids, as the protocol says. At the end it checks
 // what docs/ARCHITECTURE.md promises (INV-1 to INV-8) and returns a report; `tests/chaos.test.ts` runs a short one,
-// `npm run chaos` a long one.
+// `npm run chaos` a long one. A `takeover` fault is a hostile player (and admin) trying to take the
+// shared rooms over (issue 15): `create` on the live crash table, board and admin room, and tables
+// with made-up names; every attempt must be refused and the table must go on.
 //
 // PostgreSQL and Redis are reached through TCP proxies (tests/support/tcpProxy.ts) rather than
 // restarted: the services of this machine are shared with other test runs.
@@ -14,20 +16,22 @@ import { AdminCommandType } from '../../shared/adminCommands.ts';
 import { BoardCommandType, DEFAULT_BOARD } from '../../shared/boardCommands.ts';
 import { CommandType } from '../../shared/commands.ts';
 import { CrashCommandType } from '../../shared/crashCommands.ts';
-import { RoomName, playerStream, type WireEvent } from '../../shared/protocol.ts';
+import { PROTOCOL_VERSION, RoomName, playerStream, type WireEvent } from '../../shared/protocol.ts';
 import { AdminState, BoardState, CrashState } from '../../shared/state.ts';
 import { CRASH_ENV, CRASH_STREAM, CRASH_TABLE, CrashSeat, crashRecordIds, crashReport, escrowBalance, tableGoesOn, type CrashReport } from './bankCrash.ts';
 import { joinPlayerRoom, joinRoom, newId, signInAdmin, signInGuest, type PlayerConnection, type Reply, type Session } from './client.ts';
 import { deleteKeys, TEST_REDIS_URL } from './cluster.ts';
 import { createTestDatabase, TEST_DATABASE_URL } from './db.ts';
 import { ledgerReport, queryRows, type LedgerReport } from './ledger.ts';
+import { matchmake } from './rawRoom.ts';
 import { freePort, migrate, startServer, TEST_ADMIN_PASSWORD, type RunningServer } from './server.ts';
 import { startTcpProxy } from './tcpProxy.ts';
 import { waitFor } from './wait.ts';
 
 export type BankOptions = { seed: number; seconds: number; players: number; log?: (line: string) => void };
 
-export type FaultKind = 'kill' | 'postgres' | 'redis-flush' | 'redis-restart';
+export type FaultKind = 'kill' | 'postgres' | 'redis-flush' | 'redis-restart' | 'takeover';
+export const FAULT_KINDS: readonly FaultKind[] = ['kill', 'postgres', 'redis-flush', 'redis-restart', 'takeover'];
 export type Fault = { atMs: number; kind: FaultKind; process: number };
 
 export type BankReport = {
@@ -54,6 +58,8 @@ export type BankReport = {
   crashStreamsWithGaps: string[];
   /** Players whose room state disagrees with their account at the end. */
   balanceMismatches: string[];
+  /** Takeover attempts (`create` on a live shared room, a made-up table) and those not refused. */
+  takeovers: { tried: number; accepted: string[] };
 };
 
 /** mulberry32: a small seeded generator, so a seed replays the same schedule. */
@@ -71,13 +77,13 @@ export function seededRandom(seed: number): () => number {
 /** Every kind once, then more at random, spread over the middle of the run. */
 export function faultSchedule(seed: number, seconds: number): Fault[] {
   const random = seededRandom(seed);
-  const kinds: FaultKind[] = ['kill', 'postgres', 'redis-flush', 'redis-restart'];
+  const kinds: FaultKind[] = [...FAULT_KINDS];
   for (let i = kinds.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [kinds[i], kinds[j]] = [kinds[j], kinds[i]];
   }
   const extra = Math.max(0, Math.floor(seconds / 4) - kinds.length);
-  for (let i = 0; i < extra; i++) kinds.push((['kill', 'postgres', 'redis-flush', 'redis-restart'] as const)[Math.floor(random() * 4)]);
+  for (let i = 0; i < extra; i++) kinds.push(FAULT_KINDS[Math.floor(random() * FAULT_KINDS.length)]);
   const span = seconds * 1000 * 0.7;
   const step = span / kinds.length;
   return kinds.map((kind, i) => ({ atMs: Math.round(seconds * 100 + i * step + random() * step * 0.5), kind, process: Math.floor(random() * 2) }));
@@ -253,6 +259,8 @@ export async function runBankTest(options: BankOptions): Promise<BankReport> {
 
     const deadline = Date.now() + options.seconds * 1000;
     const started = Date.now();
+    const takeovers = { tried: 0, accepted: [] as string[] };
+    const attacker = players[0].session;
     const controller = (async () => {
       for (const fault of schedule) {
         await delay(Math.max(0, started + fault.atMs - Date.now()));
@@ -267,6 +275,23 @@ export async function runBankTest(options: BankOptions): Promise<BankReport> {
           pgProxy.cut();
           await delay(1500);
           pgProxy.restore();
+        } else if (fault.kind === 'takeover') {
+          const url = servers[fault.process].url;
+          const attempts: Array<['create' | 'joinOrCreate', string, string, Record<string, unknown>]> = [
+            ['create', RoomName.crash, attacker.token, { table: CRASH_TABLE }],
+            ['create', RoomName.board, attacker.token, { board: DEFAULT_BOARD }],
+            ['create', RoomName.admin, admin.session.token, {}],
+            ['joinOrCreate', RoomName.crash, attacker.token, { table: `made-up-${fault.atMs}` }],
+          ];
+          for (let round = 0; round < 3; round++) {
+            for (const [method, room, token, options] of attempts) {
+              takeovers.tried++;
+              const made = await matchmake(url, room, { method, token, options: { protocol: PROTOCOL_VERSION, ...options } }).catch(() => undefined);
+              // A process going down meanwhile refuses too (no answer); only a seat is a takeover.
+              if (made?.seat) takeovers.accepted.push(`${method} ${room} ${JSON.stringify(options)} -> ${made.seat.roomId}`);
+            }
+            await delay(200);
+          }
         } else if (fault.kind === 'redis-flush') {
           await deleteKeys(redis, keyPrefix);
         } else {
@@ -388,6 +413,7 @@ export async function runBankTest(options: BankOptions): Promise<BankReport> {
     const refusals = new Map<string, number>();
     for (const sim of sims) for (const [key, count] of sim.refusals) refusals.set(key, (refusals.get(key) ?? 0) + count);
     log(`refused: ${[...refusals].map(([what, n]) => `${what} ${n}`).join(', ') || 'nothing'}`);
+    log(`takeover attempts: ${takeovers.tried}, got a seat: ${takeovers.accepted.length}`);
     log('checks done; leaving');
     for (const sim of sims) for (const tab of sim.tabs.values()) await Promise.race([tab.leave().catch(() => undefined), delay(2000)]);
     log('left');
@@ -405,6 +431,7 @@ export async function runBankTest(options: BankOptions): Promise<BankReport> {
       streamsWithGaps,
       crashStreamsWithGaps,
       balanceMismatches,
+      takeovers,
     };
   } finally {
     await Promise.all(servers.map((s) => s.stop().catch(() => undefined)));

@@ -9,10 +9,10 @@ import { buildClient } from '../../client/build.ts';
 import { AdminCommandType, type UserView } from '../../shared/adminCommands.ts';
 import { RoomName } from '../../shared/protocol.ts';
 import { AdminState } from '../../shared/state.ts';
+import { CHROMIUM_PATH } from './chromium.ts';
 import { expectAck, joinRoom, signInAdmin, type PlayerConnection } from './client.ts';
 import { ROOT, TEST_ADMIN_PASSWORD } from './server.ts';
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOT_DIR = path.join(ROOT, 'test-artifacts', 'screens');
 
 // Without the background-networking flags Chromium waits on the closed network at start.

@@ -1,12 +1,14 @@
 // `npm test`'s global setup (node --test-global-setup): containers for PostgreSQL and Redis only
 // when a developer has neither (see services.ts). With the services present, as in CI, it returns
 // after two TCP connects. The started URLs go into process.env, which the test files inherit.
+import { CHROMIUM_PATH, ensureChromium } from './chromium.ts';
 import { dockerClient, engineReachable } from './docker.ts';
 import { SERVICES, servicesToStart, startServiceContainers, type StartedServices } from './services.ts';
 
 let started: StartedServices | undefined;
 
 export async function globalSetup(): Promise<void> {
+  ensureChromium(CHROMIUM_PATH);
   const missing = await servicesToStart(process.env);
   if (missing.length === 0) return;
   const docker = dockerClient();

@@ -16,12 +16,12 @@ export type Matchmade = { status: number; seat?: Seat; error?: string; body: unk
 export type Reply = { ack: Ack<any> } | { nack: Nack };
 export type Closed = { code: number; reason: string };
 
-/** POST /matchmake/joinOrCreate/<room>: the seat, or the refusal's status and message. */
-export async function matchmake(baseUrl: string, roomName: string, opts: { token?: string; origin?: string; options?: Record<string, unknown> } = {}): Promise<Matchmade> {
+/** POST /matchmake/<method>/<room> (joinOrCreate unless named; joinById takes a room id): the seat, or the refusal's status and message. */
+export async function matchmake(baseUrl: string, roomName: string, opts: { token?: string; origin?: string; options?: Record<string, unknown>; method?: 'joinOrCreate' | 'join' | 'create' | 'joinById' } = {}): Promise<Matchmade> {
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   if (opts.token !== undefined) headers.authorization = `Bearer ${opts.token}`;
   if (opts.origin !== undefined) headers.origin = opts.origin;
-  const res = await fetch(`${baseUrl}/matchmake/joinOrCreate/${roomName}`, { method: 'POST', headers, body: JSON.stringify(opts.options ?? { protocol: PROTOCOL_VERSION }) });
+  const res = await fetch(`${baseUrl}/matchmake/${opts.method ?? 'joinOrCreate'}/${roomName}`, { method: 'POST', headers, body: JSON.stringify(opts.options ?? { protocol: PROTOCOL_VERSION }) });
   const body = (await res.json().catch(() => ({}))) as Seat & { error?: string; message?: string };
   return res.ok ? { status: res.status, seat: body, body, headers: res.headers } : { status: res.status, error: body.error ?? body.message, body, headers: res.headers };
 }
@@ -53,7 +53,7 @@ export class RawRoom {
   }
 
   /** Opens the seat's socket and completes the join handshake. */
-  static async open(baseUrl: string, seat: Seat, opts: { token?: string; origin?: string } = {}): Promise<RawRoom> {
+  static async open(baseUrl: string, seat: Seat, opts: { token?: string; origin?: string; headers?: Record<string, string> } = {}): Promise<RawRoom> {
     const socket = RawRoom.connect(baseUrl, seat, opts);
     const room = new RawRoom(socket);
     await new Promise<void>((resolve, reject) => {
@@ -72,16 +72,16 @@ export class RawRoom {
   }
 
   /** The bare upgrade request for a seat, for tests that look at the refusal itself. */
-  static connect(baseUrl: string, seat: Seat, opts: { token?: string; origin?: string } = {}): WebSocket {
+  static connect(baseUrl: string, seat: Seat, opts: { token?: string; origin?: string; headers?: Record<string, string> } = {}): WebSocket {
     const http = new URL(baseUrl);
     const query = `sessionId=${seat.sessionId}${opts.token ? `&_authToken=${encodeURIComponent(opts.token)}` : ''}`;
-    return new WebSocket(`ws://${http.host}/${seat.processId}/${seat.roomId}?${query}`, { headers: opts.origin ? { origin: opts.origin } : {} });
+    return new WebSocket(`ws://${http.host}/${seat.processId}/${seat.roomId}?${query}`, { headers: { ...opts.headers, ...(opts.origin ? { origin: opts.origin } : {}) } });
   }
 
-  static async join(baseUrl: string, roomName: string, token: string, options: Record<string, unknown> = {}): Promise<RawRoom> {
+  static async join(baseUrl: string, roomName: string, token: string, options: Record<string, unknown> = {}, headers?: Record<string, string>): Promise<RawRoom> {
     const made = await matchmake(baseUrl, roomName, { token, options: { protocol: PROTOCOL_VERSION, ...options } });
     if (!made.seat) throw new Error(`join ${roomName} refused: ${made.status} ${made.error}`);
-    return RawRoom.open(baseUrl, made.seat, { token });
+    return RawRoom.open(baseUrl, made.seat, { token, headers });
   }
 
   #receive(frame: Buffer) {

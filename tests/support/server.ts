@@ -51,6 +51,11 @@ export async function startServer(env: Record<string, string>, opts: { port?: nu
       JWT_SECRET: TEST_JWT_SECRET,
       ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
       TRANSPORT: process.env.COFFER_EXPECT_TRANSPORT ?? 'auto',
+      // Test files sign in hundreds of guests and open hundreds of sockets from 127.0.0.1, and
+      // replay long streams with events.sync; tests/abuse.test.ts runs the defaults.
+      GUEST_SIGNUPS_PER_HOUR: '1000000',
+      MAX_CONNECTIONS_PER_ADDRESS: '1000000',
+      SYNC_BYTES_PER_SECOND: '100000000',
       // A Redis namespace of its own unless the test shares one on purpose (a cluster): servers of
       // other test files must not join its matchmaker.
       ...(env.REDIS_URL ? { REDIS_KEY_PREFIX: `test:${randomBytes(6).toString('hex')}:` } : {}),

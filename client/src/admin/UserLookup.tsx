@@ -1,4 +1,5 @@
-// admin.user.get: a player's committed record with their last transfers; admin.kick from here too.
+// admin.user.get: a player's committed record with their last transfers; admin.kick (with an
+// optional ban) and admin.sessions.revoke from here too.
 import { useSignal } from '@preact/signals';
 import { AdminCommandType } from '../../../shared/commandNames.ts';
 import type { UserView } from '../../../shared/adminCommands.ts';
@@ -11,6 +12,7 @@ export function UserLookup({ admin }: { admin: CommandSender }) {
   const { busy, error, run } = useCommand(admin);
   const userId = useSignal('');
   const reason = useSignal('');
+  const banMinutes = useSignal('');
   const user = useSignal<UserView | null>(null);
   const note = useSignal('');
   return (
@@ -60,15 +62,28 @@ export function UserLookup({ admin }: { admin: CommandSender }) {
             </table>
           </div>
           <Field id="kick-reason" label="Kick reason" value={reason} />
+          <Field id="ban-minutes" label="Ban for minutes (empty: no ban)" value={banMinutes} />
           <button
             type="button"
             disabled={busy.value}
             onClick={async () => {
-              const r = await run(AdminCommandType.kick, { userId: user.value!.userId, reason: reason.value });
-              if (r) note.value = `Kicked ${r.kicked} connection(s).`;
+              const minutes = banMinutes.value.trim();
+              const ban = minutes === '' ? {} : { banSeconds: Math.round(Number(minutes) * 60) };
+              const r = await run(AdminCommandType.kick, { userId: user.value!.userId, reason: reason.value, ...ban });
+              if (r) note.value = `Kicked ${r.kicked} connection(s).${r.bannedUntil ? ` Banned until ${new Date(r.bannedUntil).toLocaleString('en-GB')}.` : ''}`;
             }}
           >
             Kick this player
+          </button>
+          <button
+            type="button"
+            disabled={busy.value}
+            onClick={async () => {
+              const r = await run(AdminCommandType.sessionsRevoke, { userId: user.value!.userId, reason: reason.value });
+              if (r) note.value = `Ended every session of this player (${r.kicked} connection(s) closed); their tokens no longer work.`;
+            }}
+          >
+            End all sessions
           </button>
           {note.value ? <p role="status">{note.value}</p> : null}
         </div>

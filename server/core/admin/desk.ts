@@ -1,0 +1,54 @@
+// What each admin command is, transport-free (issue 15): a pure decision the admin room's
+// adapter carries out. Gold moves only in its owner's room, so a grant is a call to the player's
+// room; tasks are the board's; the admin room itself writes only the shop catalog, announcements
+// (the `global` stream) and new crash tables, through its fenced writer; reads are reads.
+import { AdminCommandType, type AdminCommand, type ShopItemView } from '../../../shared/adminCommands.ts';
+import { EventType } from '../../../shared/events.ts';
+import type { DomainEvent } from '../../domain/player.ts';
+
+/** What the admin writer stores (as data; the adapter runs it in the fenced transaction). */
+export type AdminWrite = { kind: 'shopUpsert'; item: ShopItemView } | { kind: 'shopRemove'; itemId: string } | { kind: 'crashOpen'; table: string };
+
+export type AdminAction =
+  /** A grant, applied by the player's own room; a player who never played is NOT_FOUND. */
+  | { route: 'grant'; userId: string; grant: { id: string; amount: number; reason: string } }
+  | { route: 'taskCreate'; board: string | undefined; task: { id: string; adminId: string; title: string; bountyGold: number; bountyXp: number } }
+  | { route: 'taskCancel'; board: string | undefined; task: { id: string; adminId: string; taskId: string } }
+  /** Through the admin writer, stored once per (admin, id) with its reply: `result`, completed by
+   *  what the write found (a crash table `opened` or not). */
+  | { route: 'write'; write: AdminWrite; result: Record<string, unknown> }
+  /** An event on the `global` stream, through the admin writer; the reply is its seq. */
+  | { route: 'announce'; events: DomainEvent[] }
+  | { route: 'userGet'; userId: string }
+  | { route: 'audit' }
+  /** Sessions are the sign-in layer's (server/rooms/sessionCommands.ts): a kick closes the
+   *  player's sockets (and may ban), a revocation ends every session. */
+  | { route: 'kick'; kick: { userId: string; reason: string; banSeconds?: number } }
+  | { route: 'sessionsRevoke'; revoke: { userId: string; reason: string } };
+
+export function decideAdmin(command: AdminCommand, adminId: string): AdminAction {
+  switch (command.type) {
+    case AdminCommandType.grant:
+      return { route: 'grant', userId: command.userId, grant: { id: command.id, amount: command.amount, reason: command.reason } };
+    case AdminCommandType.taskCreate:
+      return { route: 'taskCreate', board: command.board, task: { id: command.id, adminId, title: command.title, bountyGold: command.bountyGold, bountyXp: command.bountyXp } };
+    case AdminCommandType.taskCancel:
+      return { route: 'taskCancel', board: command.board, task: { id: command.id, adminId, taskId: command.taskId } };
+    case AdminCommandType.shopUpsert:
+      return { route: 'write', write: { kind: 'shopUpsert', item: command.item }, result: { item: command.item } };
+    case AdminCommandType.shopRemove:
+      return { route: 'write', write: { kind: 'shopRemove', itemId: command.itemId }, result: { itemId: command.itemId } };
+    case AdminCommandType.announce:
+      return { route: 'announce', events: [{ type: EventType.announcement, data: { text: command.text } }] };
+    case AdminCommandType.crashOpen:
+      return { route: 'write', write: { kind: 'crashOpen', table: command.table }, result: { table: command.table } };
+    case AdminCommandType.userGet:
+      return { route: 'userGet', userId: command.userId };
+    case AdminCommandType.audit:
+      return { route: 'audit' };
+    case AdminCommandType.kick:
+      return { route: 'kick', kick: { userId: command.userId, reason: command.reason, ...(command.banSeconds === undefined ? {} : { banSeconds: command.banSeconds }) } };
+    case AdminCommandType.sessionsRevoke:
+      return { route: 'sessionsRevoke', revoke: { userId: command.userId, reason: command.reason } };
+  }
+}

@@ -1,0 +1,42 @@
+// The board's steps without a socket or a database: what each command stores and replies, that
+// nothing changes before a step is applied (stored), and the bounty owed with the completion.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { DomainError } from '../../domain/errors.ts';
+import { Board } from './board.ts';
+
+const now = new Date('2026-11-26T00:00:00Z');
+
+describe('Board', () => {
+  test('create, accept, complete: each step stores the task; the completion also owes the bounty', () => {
+    const board = new Board('main', []);
+    const created = board.create('t1', 'Slay', 250, 40, now);
+    assert.equal(board.tasks.length, 0, 'nothing changes before the step is stored');
+    created.apply();
+    assert.equal(board.tasks[0].status, 'open');
+    const accepted = board.accept('ann', 't1', now);
+    accepted.apply();
+    const done = board.complete('ann', 't1', now);
+    assert.deepEqual(done.writes.map((w) => w.kind), ['task', 'bounty']);
+    const bounty = done.writes.find((w) => w.kind === 'bounty');
+    assert.deepEqual(bounty?.kind === 'bounty' && [bounty.effect.key, bounty.effect.userId, bounty.effect.gold, bounty.effect.xp], ['task:main:t1', 'ann', 250, 40]);
+    assert.equal(done.owed, 'ann');
+    assert.deepEqual([done.result.bountyGold, done.result.bountyXp], [250, 40]);
+    done.apply();
+    assert.equal(board.tasks[0].status, 'completed');
+  });
+
+  test('refusals are typed errors and decide nothing: a second accept, a stranger completing, an unknown task', () => {
+    const board = new Board('main', []);
+    board.create('t1', 'Slay', 5, 0, now).apply();
+    board.accept('ann', 't1', now).apply();
+    const conflict = (fn: () => unknown, code: string) => assert.throws(fn, (e: unknown) => e instanceof DomainError && e.code === code);
+    conflict(() => board.accept('bob', 't1', now), 'CONFLICT');
+    conflict(() => board.complete('bob', 't1', now), 'CONFLICT');
+    conflict(() => board.accept('bob', 'nope', now), 'NOT_FOUND');
+    board.abandon('ann', 't1').apply();
+    assert.equal(board.tasks[0].status, 'open');
+    board.cancel('t1').apply();
+    conflict(() => board.accept('bob', 't1', now), 'NOT_FOUND');
+  });
+});

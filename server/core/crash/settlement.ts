@@ -1,0 +1,106 @@
+// How a crash round is settled, from stored facts only (INV-9): the round as stored (its bets
+// and cash-outs, whether it reached its running phase), its committed crash point and the stakes
+// the players' rooms moved into escrow for it. Whoever settles (the room that ran the round, a
+// successor after a crash or a restart, the late-stake sweep) computes the same thing, so the
+// outcome never depends on which room settles it. Pure: no storage, no clock, no transport.
+import type { CrashBet } from '../../domain/crash.ts';
+import type { Effect } from '../../domain/effects.ts';
+import { SystemAccount } from '../../domain/ledger.ts';
+
+/** A stake in escrow: its command id (`stakeId`), whose it is and how much. */
+export type Stake = { stakeId: string; userId: string; amount: number };
+
+/** What storage holds about a round when it is settled. */
+export type StoredRound = {
+  table: string;
+  roundId: number;
+  /** True once the commit that started the running phase is stored. */
+  ran: boolean;
+  bets: Record<string, CrashBet>;
+};
+
+export type Settlement = {
+  /** `void`: the round never ran; every stake comes back. */
+  outcome: 'crashed' | 'void';
+  /** Escrow to house: the stakes played. */
+  toHouse: number;
+  /** Owed to players: payouts from the house, refunds from escrow. */
+  effects: Effect[];
+  /** Every stake id this settlement played or refunded (stored with the round). */
+  handled: string[];
+  /** Recorded bets whose stake is not in escrow: never happens while bets are recorded only after
+   *  their stake committed; reported, and neither paid nor taken. */
+  unstaked: string[];
+};
+
+/** The command id under which a player's room records a crash stake (and its transfer). */
+export function stakeIdOf(table: string, betId: string): string {
+  return `stake:crash:${table}:${betId}`;
+}
+
+/** The ledger ref of a round: every stake, payout and refund of it carries it. */
+export function roundRef(table: string, roundId: number): string {
+  return `crash:${table}:${roundId}`;
+}
+
+/** The key of the effect refunding one stake: the same whoever refunds it, so at most once. */
+export function refundKey(stakeId: string): string {
+  return `refund:${stakeId}`;
+}
+
+function refund(stake: Stake, ref: string): Effect {
+  return { key: refundKey(stake.stakeId), userId: stake.userId, fromAccount: SystemAccount.escrow, gold: stake.amount, xp: 0, reason: 'crash.refund', ref };
+}
+
+/**
+ * The rules: a round that ran is played as its committed crash point decided it (an acked
+ * cash-out is paid, an acked bet without one is lost to the house), whatever happened to the room
+ * meanwhile; only a round that never ran is void, and then every stake comes back. A stake without
+ * a recorded bet (its table commit failed, or it came for a round already closed) is refunded.
+ */
+export function settleRound(round: StoredRound, stakes: readonly Stake[]): Settlement {
+  const ref = roundRef(round.table, round.roundId);
+  const outcome = round.ran ? 'crashed' : 'void';
+  const unmatched = [...stakes];
+  const effects: Effect[] = [];
+  const handled: string[] = [];
+  const unstaked: string[] = [];
+  let toHouse = 0;
+  for (const bet of Object.values(round.bets)) {
+    const at = matchStake(unmatched, bet);
+    if (at < 0) {
+      unstaked.push(bet.userId);
+      continue;
+    }
+    const [stake] = unmatched.splice(at, 1);
+    handled.push(stake.stakeId);
+    if (outcome === 'void') {
+      effects.push(refund(stake, ref));
+      continue;
+    }
+    toHouse += stake.amount;
+    if (bet.cashedOutAt !== null && bet.payout > 0) {
+      effects.push({ key: `${ref}:${bet.userId}`, userId: bet.userId, fromAccount: SystemAccount.house, gold: bet.payout, xp: 0, reason: 'crash.payout', ref });
+    }
+  }
+  for (const stake of unmatched) {
+    handled.push(stake.stakeId);
+    effects.push(refund(stake, ref));
+  }
+  return { outcome, toHouse, effects, handled, unstaked };
+}
+
+/** The stakes a settled round's settlement did not see (they committed after it): each refunded. */
+export function lateStakeRefunds(table: string, roundId: number, handled: readonly string[], stakes: readonly Stake[]): Effect[] {
+  const seen = new Set(handled);
+  return stakes.filter((s) => !seen.has(s.stakeId)).map((s) => refund(s, roundRef(table, roundId)));
+}
+
+/**
+ * The stake of a recorded bet: the one with its id; a bet stored before bets carried their stake
+ * id is matched to a stake of the same player and amount.
+ */
+function matchStake(stakes: readonly Stake[], bet: CrashBet): number {
+  if (bet.stakeId !== undefined) return stakes.findIndex((s) => s.stakeId === bet.stakeId);
+  return stakes.findIndex((s) => s.userId === bet.userId && s.amount === bet.amount);
+}

@@ -1,0 +1,169 @@
+// The one Colyseus adapter every Coffer room extends (issue 15): what is not a room's own rules.
+// Each message is rate-limited per socket, an `admin.*` command outside the admin room refused,
+// the room's handler asked for a reply, the reply sent and counted (coffer_commands_total by type
+// and outcome, coffer_command_seconds); `events.sync` reads a stream up to the room's committed
+// head; a room that lost its fence (or gave its work up) stops and sends its clients to a newer
+// room, once; a shut-down server's rooms do the same; a dropped client may come back for 20 s.
+// Joining (protocol version, token, the room's own rule) is the static onAuth of each room, which
+// calls joinAuth.ts.
+import { Room, type Client } from '@colyseus/core';
+import { CloseCode, ServerMessage } from '../../shared/protocol.ts';
+import type { Clock } from '../domain/clock.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import { readStream } from '../store/outboxReader.ts';
+import type { Sql } from '../store/sql.ts';
+import { forbiddenAdminCommand } from './playerWriter.ts';
+import { RateLimiter, type RateVerdict } from './rateLimiter.ts';
+import { refuse } from './joinAuth.ts';
+import { ack, failureReply, nack, type Reply } from './replies.ts';
+import { SendQueue } from './sendQueue.ts';
+
+export type AdapterDeps = { sql: Sql; metrics: Metrics; clock: Clock; logger: Logger; rateLimitPerSecond: number };
+export type RoomKind = 'player' | 'board' | 'crash' | 'admin';
+
+export type Serving = {
+  kind: RoomKind;
+  /** The room's command table: its keys bound the metric's type label. */
+  commands: Readonly<Record<string, unknown>>;
+  handle(client: Client, type: string, payload: unknown): Promise<Reply>;
+  /**
+   * The room's own budget on top of the socket's (the player room's per-account limits): the
+   * socket's verdict in, and out: go on (undefined), a RATE_LIMITED message, or 'close'.
+   */
+  admit?(client: Client, type: string, socket: RateVerdict): string | 'close' | undefined;
+  /** After a reply went out (the player room charges events.sync bytes, a test-only fault point). */
+  sent?(client: Client, type: string, reply: Reply): void;
+};
+
+/**
+ * An admin socket's budget, in multiples of RATE_LIMIT_PER_SECOND: an operator's script granting
+ * in bulk is not a flood, but the admin room is not unlimited either (it had no limit at all).
+ */
+export const ADMIN_RATE_FACTOR = 10;
+
+/** Seconds a dropped client may come back to the same room (SDK reconnection). */
+export const RECONNECT_SECONDS = 20;
+
+export abstract class CofferRoom<S extends object> extends Room<{ state: S }> {
+  protected abstract readonly adapterDeps: AdapterDeps;
+  #serving: Serving | undefined;
+  #gone = false;
+  readonly #limits = new WeakMap<Client, RateLimiter>();
+  readonly #sends = new SendQueue(() => this.clients);
+
+  /** Called by onCreate once the room has loaded: from here on it takes commands. */
+  protected serve(serving: Serving): void {
+    // Fenced (or shut down) while it loaded: it must not be listed as serving anything.
+    if (this.#gone) throw refuse('UNAVAILABLE', 'this room was replaced while it loaded; join again');
+    this.#serving = serving;
+    this.adapterDeps.metrics.rooms.inc({ room: serving.kind });
+    this.onMessage('*', (client, type, payload) => this.#receive(client, String(type), payload));
+  }
+
+  /** Asked by a room about to be created for the same table, board or writer (sharedRooms.ts). */
+  serving(): boolean {
+    return !this.#gone;
+  }
+
+  /**
+   * Frames a commit produced (its events), written with the replies at the end of this turn under
+   * one socket cork (sendQueue.ts); they go out before the acks queued after them.
+   */
+  protected queueSend(send: () => void): void {
+    this.#sends.push(send);
+  }
+
+  /** What the room stops on going away (timers, its writer); runs once. */
+  protected release(): void {}
+
+  /** The fence went to a newer room, or this one gave its work up: stop, send the clients there. */
+  protected handOver(why: string): void {
+    if (this.#gone) return;
+    this.adapterDeps.logger.warn({ roomId: this.roomId, room: this.#serving?.kind, why }, 'room handing over; sending its clients to a newer room');
+    this.#stop();
+    this.autoDispose = true;
+    void this.lock();
+    setImmediate(() => this.#closeClients());
+  }
+
+  onBeforeShutdown(): void {
+    // Nothing is started or retried any more; the clients join a room of another process.
+    this.#stop();
+    this.#closeClients();
+  }
+
+  onDispose(): void {
+    this.#stop();
+    if (this.#serving) this.adapterDeps.metrics.rooms.dec({ room: this.#serving.kind });
+  }
+
+  async onDrop(client: Client): Promise<void> {
+    await this.allowReconnection(client, RECONNECT_SECONDS).catch(() => undefined);
+  }
+
+  /** events.sync: the stream's events after `afterSeq` up to `head` (what this room committed). */
+  protected async syncStream(id: string, stream: string, afterSeq: number, head: number): Promise<Reply> {
+    try {
+      const { events, oldestSeq } = await readStream(this.adapterDeps.sql, stream, afterSeq);
+      if (oldestSeq !== null && afterSeq + 1 < oldestSeq) return ack(id, { snapshot: true, seq: head });
+      return ack(id, { events: events.filter((e) => e.seq <= head), seq: head });
+    } catch {
+      // Storage refused the read: retryable, the client asks again (never "no events").
+      return nack(id, 'UNAVAILABLE', 'events could not be read from storage; try events.sync again', true);
+    }
+  }
+
+  #closeClients(): void {
+    try {
+      // A failed disconnect has no client left to tell.
+      void this.disconnect(CloseCode.RECONNECT).catch(() => undefined);
+    } catch {
+      // Colyseus refuses (synchronously) to disconnect a room still in onCreate; serve() then
+      // refuses to finish creating it, so it is discarded without ever being listed.
+    }
+  }
+
+  #stop(): void {
+    if (this.#gone) return;
+    this.#gone = true;
+    this.release();
+  }
+
+  #receive(client: Client, type: string, payload: unknown): void {
+    const serving = this.#serving!;
+    const deps = this.adapterDeps;
+    const received = performance.now();
+    // Created on first use: a reconnected client is a new object that never passed onJoin.
+    let limiter = this.#limits.get(client);
+    const perSecond = serving.kind === 'admin' ? deps.rateLimitPerSecond * ADMIN_RATE_FACTOR : deps.rateLimitPerSecond;
+    if (!limiter) this.#limits.set(client, (limiter = new RateLimiter(perSecond, deps.clock)));
+    const socket = limiter.take();
+    const limited = serving.admit ? serving.admit(client, type, socket) : socket === 'ok' ? undefined : socket === 'close' ? 'close' : `more than ${perSecond} messages in one second; slow down`;
+    if (limited === 'close') return client.leave(CloseCode.RATE_LIMITED);
+    const reply = limited !== undefined ? Promise.resolve(nack(idOf(payload), 'RATE_LIMITED', limited, true)) : this.#answer(serving, client, type, payload);
+    void reply.then((r) => {
+      deps.metrics.commands.inc({ type: Object.hasOwn(serving.commands, type) ? type : 'unknown', outcome: 'ack' in r ? 'ack' : r.nack.code });
+      deps.metrics.commandSeconds.observe((performance.now() - received) / 1000);
+      this.#sends.push(() => {
+        if ('ack' in r) client.send(ServerMessage.ack, r.ack);
+        else client.send(ServerMessage.nack, r.nack);
+        serving.sent?.(client, type, r);
+      });
+    });
+  }
+
+  async #answer(serving: Serving, client: Client, type: string, payload: unknown): Promise<Reply> {
+    if (serving.kind !== 'admin' && type.startsWith('admin.')) return forbiddenAdminCommand(payload);
+    try {
+      return await serving.handle(client, type, payload);
+    } catch (error) {
+      return failureReply(idOf(payload) ?? '', error, this.adapterDeps.logger, { roomId: this.roomId, type });
+    }
+  }
+}
+
+function idOf(payload: unknown): string | null {
+  const id = (payload as { id?: unknown } | null)?.id;
+  return typeof id === 'string' && id.length <= 64 ? id : null;
+}

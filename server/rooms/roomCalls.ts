@@ -1,0 +1,44 @@
+// What one room asks of another (through Colyseus' remoteRoomCall, which also reaches rooms of
+// other processes): each call a method with typed arguments and result, declared once here and
+// implemented by the room (`implements`), so a caller cannot name a method that does not exist or
+// pass it the wrong thing. None of them is ever made inside a database transaction: money that
+// crosses rooms travels as effects (the callee's inbox, written in the caller's commit), and the
+// one debit that must come first, a crash stake, is taken before the table's transaction opens.
+import { matchMaker } from '@colyseus/core';
+import type { Reply } from './replies.ts';
+
+/** A crash stake the table asks the player's room to take into escrow. */
+export type CrashStakeCall = { table: string; roundId: number; id: string; amount: number };
+export type GrantCall = { id: string; amount: number; reason: string };
+export type TaskCreateCall = { id: string; adminId: string; title: string; bountyGold: number; bountyXp: number };
+export type TaskCancelCall = { id: string; adminId: string; taskId: string };
+
+export interface PlayerRoomCalls {
+  /** Apply the effects owed to this player (bounties, payouts, refunds). */
+  applyEffects(): Promise<void>;
+  adminGrant(grant: GrantCall): Promise<Reply>;
+  crashBet(bet: CrashStakeCall): Promise<Reply>;
+  /** Close every client of this player; how many there were. */
+  kick(reason: string): number;
+}
+
+export interface BoardRoomCalls {
+  adminCreateTask(command: TaskCreateCall): Promise<Reply>;
+  adminCancelTask(command: TaskCancelCall): Promise<Reply>;
+}
+
+/** Every shared room: asked before a second room for its table, board or writer is created. */
+export interface SharedRoomCalls {
+  serving(): boolean;
+}
+
+/** The arguments and the answer of a call. */
+export type CallArgs<F> = F extends (...args: infer A) => unknown ? A : never;
+export type CallResult<F> = F extends (...args: never[]) => infer R ? Awaited<R> : never;
+
+/** Calls `method` on the room `roomId`, wherever it runs; `timeoutMs` defaults to Colyseus' 2 s. */
+export async function callRoom<C, M extends keyof C & string>(roomId: string, method: M, args: CallArgs<C[M]>, timeoutMs?: number): Promise<CallResult<C[M]>> {
+  // Colyseus types the method against its own Room class; the interfaces above are the contract.
+  const call = matchMaker.remoteRoomCall as (roomId: string, method: string, args: unknown[], timeoutMs?: number) => Promise<unknown>;
+  return (await call(roomId, method, args as unknown[], timeoutMs)) as CallResult<C[M]>;
+}
