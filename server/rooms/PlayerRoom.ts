@@ -171,6 +171,7 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
     /** admin.kick: closes every client of this player; returns how many there were. */
     kick(reason: string): number {
       const count = this.clients.length;
+      this.flushSends();
       for (const client of [...this.clients]) client.leave(CloseCode.KICKED, reason.slice(0, 120));
       return count;
     }

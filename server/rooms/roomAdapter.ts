@@ -74,6 +74,11 @@ export abstract class CofferRoom<S extends object> extends Room<{ state: S }> {
     this.#sends.push(send);
   }
 
+  /** Writes the queued frames now (before the room closes a client itself, e.g. a kick). */
+  protected flushSends(): void {
+    this.#sends.flush();
+  }
+
   /** What the room stops on going away (timers, its writer); runs once. */
   protected release(): void {}
 
@@ -115,6 +120,7 @@ export abstract class CofferRoom<S extends object> extends Room<{ state: S }> {
   }
 
   #closeClients(): void {
+    this.#sends.flush();
     try {
       // A failed disconnect has no client left to tell.
       void this.disconnect(CloseCode.RECONNECT).catch(() => undefined);
@@ -140,7 +146,11 @@ export abstract class CofferRoom<S extends object> extends Room<{ state: S }> {
     if (!limiter) this.#limits.set(client, (limiter = new RateLimiter(perSecond, deps.clock)));
     const socket = limiter.take();
     const limited = serving.admit ? serving.admit(client, type, socket) : socket === 'ok' ? undefined : socket === 'close' ? 'close' : `more than ${perSecond} messages in one second; slow down`;
-    if (limited === 'close') return client.leave(CloseCode.RATE_LIMITED);
+    if (limited === 'close') {
+      // The replies it was owed (RATE_LIMITED nacks among them) go out before the close.
+      this.#sends.flush();
+      return client.leave(CloseCode.RATE_LIMITED);
+    }
     const reply = limited !== undefined ? Promise.resolve(nack(idOf(payload), 'RATE_LIMITED', limited, true)) : this.#answer(serving, client, type, payload);
     void reply.then((r) => {
       deps.metrics.commands.inc({ type: Object.hasOwn(serving.commands, type) ? type : 'unknown', outcome: 'ack' in r ? 'ack' : r.nack.code });

@@ -23,13 +23,21 @@ export class SendQueue {
     this.#queued.push(send);
     if (this.#scheduled) return;
     this.#scheduled = true;
-    setImmediate(() => this.#flush());
+    setImmediate(() => {
+      this.#scheduled = false;
+      this.#flush();
+    });
+  }
+
+  /** Writes what is queued now: before a client is closed, what it was owed goes first. */
+  flush(): void {
+    this.#flush();
   }
 
   #flush(): void {
+    if (this.#queued.length === 0) return;
     const sends = this.#queued;
     this.#queued = [];
-    this.#scheduled = false;
     const run = () => {
       for (const send of sends) send();
     };
