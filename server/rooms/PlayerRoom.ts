@@ -82,6 +82,7 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
       this.#show(loaded.player, []);
       this.serve({
         kind: 'player',
+        corked: true,
         commands: playerCommands,
         // Another user's client (an admin watching) may read, never write.
         handle: (client, type, payload) => this.#writer!.handle(type, payload, this.#readOnly(client)),
@@ -140,7 +141,13 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
     onBeforeShutdown() {
       // The pipeline was drained first (app.ts): what was in flight is acknowledged or refused.
       // Clients then reconnect elsewhere. (A disconnect that fails has no client left to tell.)
-      void deps.pipeline.flush().finally(() => this.disconnect(CloseCode.RECONNECT).catch(() => undefined));
+      // The replies are queued by then (one turn later) and written before the close.
+      void deps.pipeline.flush().finally(() =>
+        setImmediate(() => {
+          this.flushSends();
+          this.disconnect(CloseCode.RECONNECT).catch(() => undefined);
+        }),
+      );
     }
 
     protected release() {

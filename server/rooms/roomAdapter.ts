@@ -34,6 +34,12 @@ export type Serving = {
   admit?(client: Client, type: string, socket: RateVerdict): string | 'close' | undefined;
   /** After a reply went out (the player room charges events.sync bytes, a test-only fault point). */
   sent?(client: Client, type: string, reply: Reply): void;
+  /**
+   * Replies (and what the room passes to queueSend) are written at the end of the turn under one
+   * socket cork (sendQueue.ts). Only for a room that flushes before every way it closes a client
+   * itself: the player room. Others send each reply at once.
+   */
+  corked?: boolean;
 };
 
 /**
@@ -155,11 +161,13 @@ export abstract class CofferRoom<S extends object> extends Room<{ state: S }> {
     void reply.then((r) => {
       deps.metrics.commands.inc({ type: Object.hasOwn(serving.commands, type) ? type : 'unknown', outcome: 'ack' in r ? 'ack' : r.nack.code });
       deps.metrics.commandSeconds.observe((performance.now() - received) / 1000);
-      this.#sends.push(() => {
+      const send = () => {
         if ('ack' in r) client.send(ServerMessage.ack, r.ack);
         else client.send(ServerMessage.nack, r.nack);
         serving.sent?.(client, type, r);
-      });
+      };
+      if (serving.corked) this.#sends.push(send);
+      else send();
     });
   }
 
