@@ -17,12 +17,13 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createTestDatabase, pgClient } from '../tests/support/db.ts';
-import { migrate, ROOT } from '../tests/support/server.ts';
+import { migrate, ROOT, TEST_ADMIN_PASSWORD } from '../tests/support/server.ts';
 import { pgbenchLatency, pgLoopBaseline, pgbenchBaseline } from './baseline.ts';
 import { clientBundle, type ClientFigure } from './benchClient.ts';
 import { Inspector } from './benchInspector.ts';
 import { closedLoop, paced, report, type Phase } from './benchPhases.ts';
 import { connectedPlayers, playerRoomHolders, type Holder, type PlayersFigure } from './benchPlayers.ts';
+import { effectLatency, type EffectFigure } from './effectBench.ts';
 import { embeddedProcess, fund, servicesPair, servicesProcess, type BenchTarget } from './benchServers.ts';
 import { pipelineOnly } from './pipelineBench.ts';
 import { noisyNeighbour, type NoisyFigure } from './benchNoisyNeighbour.ts';
@@ -46,6 +47,9 @@ const repeat = Math.max(1, Number(values.repeat));
 // 10,000 is the README's figure; each player holds a socket on both sides (check `ulimit -n`).
 const playerCount = Math.min(10_000, Number(values.players ?? (values.quick ? 300 : 10_000)));
 const ms = seconds * 1000;
+// Effect delivery (issue 14): assignees completing tasks one after another, all at once.
+const effectPlayers = values.quick ? 4 : 16;
+const effectRounds = values.quick ? 5 : 10;
 
 const db = await createTestDatabase('coffer_bench');
 try {
@@ -62,6 +66,7 @@ try {
   let halves: Phase[] = [];
   let transport: string;
   let main: BenchTarget | undefined;
+  let servicesEffects: EffectFigure;
   try {
     main = await servicesProcess(db.url, clients, { inspect: values.profile });
     const [url] = main.urls;
@@ -86,6 +91,8 @@ try {
     const mixedHalf = await paced(main.urls, main.tabs, mixedPeak.perSecond / 2, ms, mixed);
     report(`mixed at half of peak (${(mixedPeak.perSecond / 2).toFixed(0)}/s offered)`, mixedHalf);
     console.log(`mixed ratio to baseline: ${(mixedPeak.perSecond / baseline.tps).toFixed(2)}x; mixed ack p99 at half of peak: ${mixedHalf.p99.toFixed(1)} ms`);
+    servicesEffects = await effectLatency(url, TEST_ADMIN_PASSWORD, effectPlayers, effectRounds);
+    reportEffects('services', servicesEffects);
   } finally {
     await main?.stop();
   }
@@ -117,7 +124,9 @@ try {
       report('embedded, peak (closed loop)', p);
       const h = await paced(t.urls, t.tabs, p.perSecond / 2, ms, rpsOnly);
       report(`embedded, half of peak (${(p.perSecond / 2).toFixed(0)}/s offered)`, h);
-      return { peak: p, half: h };
+      const effects = await effectLatency(t.urls[0], TEST_ADMIN_PASSWORD, effectPlayers, effectRounds);
+      reportEffects('embedded', effects);
+      return { peak: p, half: h, effects };
     },
   );
 
@@ -151,9 +160,13 @@ try {
   if (dbTail) console.log(`baseline latency at half its rate (pgbench -N -R ${(baseline.tps / 2).toFixed(0)}): p50 ${dbTail.p50.toFixed(1)} ms, p99 ${dbTail.p99.toFixed(1)} ms`);
   const client = await clientBundle(values.quick ? 30_000 : 120_000);
 
-  printFigures({ baselineTps: baseline.tps, baselineKind: baseline.kind, peak: peak!, halves, dbTail, players, holders, transport: transport!, wsPeak, client, pairPeak, embedded, noisy });
+  printFigures({ baselineTps: baseline.tps, baselineKind: baseline.kind, servicesEffects: servicesEffects!, peak: peak!, halves, dbTail, players, holders, transport: transport!, wsPeak, client, pairPeak, embedded, noisy });
 } finally {
   await db.drop();
+}
+
+function reportEffects(mode: string, e: EffectFigure) {
+  console.log(`${mode}, effect delivery (task.complete ack -> balance.changed): p50 ${e.p50.toFixed(1)} ms, p99 ${e.p99.toFixed(1)} ms, max ${e.max.toFixed(1)} ms over ${e.count} bounties`);
 }
 
 /** Starts a target, runs `work` on it, stops it whatever happens. */
@@ -186,7 +199,8 @@ type Figures = {
   peak: Phase;
   halves: Phase[];
   pairPeak: Phase;
-  embedded: { peak: Phase; half: Phase };
+  embedded: { peak: Phase; half: Phase; effects: EffectFigure };
+  servicesEffects: EffectFigure;
   dbTail: { p50: number; p99: number } | null;
   players: PlayersFigure;
   holders: Holder[];
@@ -223,6 +237,8 @@ function printFigures(f: Figures) {
   console.log(`one idle player room holds (JS heap, per player): ${f.holders.slice(0, 8).map((h) => `${h.name} ${h.bytes.toFixed(0)} B (${h.count.toFixed(1)})`).join('; ')}`);
   const e = f.embedded;
   console.log(`embedded mode (PGlite): ${e.peak.perSecond.toFixed(0)}/s = ${x(e.peak.perSecond / f.peak.perSecond)} services mode = ${x(e.peak.perSecond / f.baselineTps)} baseline (bar 0.5x services); ack p99 at half of peak ${e.half.p99.toFixed(1)} ms (services ${half.p99.toFixed(1)} ms)`);
+  const fx = (e: EffectFigure) => `p50 ${e.p50.toFixed(1)} ms, p99 ${e.p99.toFixed(1)} ms, max ${e.max.toFixed(1)} ms over ${e.count}`;
+  console.log(`effect delivery (task.complete ack -> balance.changed in the assignee's room): services ${fx(f.servicesEffects)}; embedded ${fx(e.effects)}`);
   console.log(`two processes (PostgreSQL + Redis): ${f.pairPeak.perSecond.toFixed(0)}/s = ${x(f.pairPeak.perSecond / f.peak.perSecond)} one process`);
   const cpu = (ph: Phase) => `${ph.cpuPerAckUs.toFixed(0)} µs`;
   console.log(`server CPU per acked command: peak ${cpu(f.peak)}, half of peak ${cpu(half)}, ${f.wsPeak ? `ws peak ${cpu(f.wsPeak)}, ` : ''}two processes ${cpu(f.pairPeak)} (both), embedded peak ${cpu(e.peak)} (server incl. PGlite)`);

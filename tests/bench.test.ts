@@ -24,6 +24,7 @@ test('npm run bench -- --quick prints every promised figure with its ratio', asy
   assert.match(figures, /^memory per player after a forced GC: RSS -?[\d.]+ KB, JS heap -?[\d.]+ KB \(bar 60 KB RSS, goal 40 KB\)$/m);
   assert.match(figures, /^one idle player room holds \(JS heap, per player\): (.+ -?\d+ B \(-?[\d.]+\); ){7}.+ -?\d+ B \(-?[\d.]+\)$/m);
   assert.match(figures, new RegExp(String.raw`^embedded mode \(PGlite\): \d+/s = ${ratio} services mode = ${ratio} baseline \(bar 0\.5x services\); ack p99 at half of peak \d+\.\d ms \(services \d+\.\d ms\)$`, 'm'));
+  assert.match(figures, /^effect delivery \(task\.complete ack -> balance\.changed in the assignee's room\): services p50 [\d.]+ ms, p99 [\d.]+ ms, max [\d.]+ ms over \d+; embedded p50 [\d.]+ ms, p99 [\d.]+ ms, max [\d.]+ ms over \d+$/m);
   assert.match(figures, new RegExp(String.raw`^two processes \(PostgreSQL \+ Redis\): \d+/s = ${ratio} one process$`, 'm'));
   assert.match(figures, /^server CPU per acked command: peak \d+ µs, half of peak \d+ µs, (ws peak \d+ µs, )?two processes \d+ µs \(both\), embedded peak \d+ µs \(server incl\. PGlite\)$/m);
   const transport = process.env.COFFER_EXPECT_TRANSPORT === 'uws' ? String.raw`\d+ / \d+ = ${ratio}` : String.raw`(\d+ / \d+ = ${ratio}|n/a \(.+\))`;
