@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { test } from 'node:test';
 import { CommandType } from '../shared/commands.ts';
-import { crashChain, crashPoint, msUntil, roundHash, verifyCrashRound } from '../shared/crash.ts';
+import { crashPoint, msUntil, roundHash, verifyCrashRound } from '../shared/crash.ts';
 import { CrashCommandType } from '../shared/crashCommands.ts';
 import { RoomName } from '../shared/protocol.ts';
 import { CrashState } from '../shared/state.ts';
@@ -18,24 +18,14 @@ import { expectAck, expectNack, joinPlayerRoom, joinRoom, signInGuest, type Play
 import { pgClient } from './support/db.ts';
 import { serverFixture } from './support/fixture.ts';
 import { fundNewPlayer, queryRows } from './support/ledger.ts';
+import { CHAIN_LENGTH, crashTableWith } from './support/crashTables.ts';
 import { waitFor } from './support/wait.ts';
 
 const fx = serverFixture('coffer_crash_room', { CRASH_BETTING_MS: '1500', CRASH_PAUSE_MS: '200', CRASH_GROWTH_PER_SECOND: '2', EFFECT_SWEEP_SECONDS: '1' });
-const LENGTH = 20_000;
 
-/** A chain seed whose first rounds crash late enough to cash out in a test (found, not assumed). */
-function seedWith(minimums: number[]): string {
-  for (let i = 0; ; i++) {
-    const seed = i.toString(16).padStart(64, '0');
-    const chain = crashChain(seed, LENGTH);
-    if (minimums.every((min, r) => crashPoint(roundHash(chain, r)) >= min)) return seed;
-  }
-}
-
-async function table(name: string, minimums: number[]): Promise<string[]> {
-  const seed = seedWith(minimums);
-  await queryRows(fx.db.url, `INSERT INTO crash_tables (id, chain_seed, chain_length) VALUES ($1, $2, $3)`, [name, seed, LENGTH]);
-  return crashChain(seed, LENGTH);
+/** A table whose first rounds crash late enough to cash out in a test. */
+function table(name: string, minimums: number[]): Promise<string[]> {
+  return crashTableWith(fx.db.url, name, minimums);
 }
 
 async function player(gold: number, tableName: string): Promise<{ userId: string; token: string; crash: PlayerConnection<CrashState> }> {
@@ -60,7 +50,7 @@ test('a round: bets debited first, cash-out before the crash pays, after the cra
   const point = crashPoint(roundHash(chain, 0));
   const [a, b, broke] = [await player(1_000, 't-round'), await player(1_000, 't-round'), await player(0, 't-round')];
   await a.crash.waitForState((s) => s.phase === 'betting' && s.roundId === 0 && s.seedHash !== '');
-  assert.equal(a.crash.state.seedHash, chain[LENGTH], 'the first round commits to the chain end before it starts');
+  assert.equal(a.crash.state.seedHash, chain[CHAIN_LENGTH], 'the first round commits to the chain end before it starts');
 
   const refused = expectNack(await broke.crash.send(CrashCommandType.bet, { amount: 10 }));
   assert.equal(refused.code, 'INSUFFICIENT_FUNDS');

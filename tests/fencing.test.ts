@@ -5,13 +5,13 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CommandType } from '../shared/commands.ts';
-import { crashChain, crashPoint, roundHash } from '../shared/crash.ts';
 import { CrashCommandType } from '../shared/crashCommands.ts';
 import { CloseCode, RoomName } from '../shared/protocol.ts';
 import { BoardState, CrashState } from '../shared/state.ts';
 import { expectAck, expectNack, joinPlayerRoom, joinRoom, newId, signInGuest } from './support/client.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
 import { assertLedgerHolds, fundNewPlayer, queryRows } from './support/ledger.ts';
+import { crashTableWith } from './support/crashTables.ts';
 import { migrate, startServer, type RunningServer } from './support/server.ts';
 import { waitFor } from './support/wait.ts';
 
@@ -85,13 +85,7 @@ test('an idle board room whose fence was taken by the same board on another proc
 test('a duplicate crash table takes the fence; the old one, whose phases the new one already stored, sends its clients away', async () => {
   // Round 0 crashes at 8x or later (a chain seed found, not assumed): two seconds of running at
   // 1/s growth, so the old table is still running it when the new one loads and settles it.
-  const length = 20_000;
-  let seed = '';
-  for (let i = 0; !seed; i++) {
-    const candidate = i.toString(16).padStart(64, '0');
-    if (crashPoint(roundHash(crashChain(candidate, length), 0)) >= 8) seed = candidate;
-  }
-  await queryRows(db.url, `INSERT INTO crash_tables (id, chain_seed, chain_length) VALUES ('t-dup', $1, $2)`, [seed, length]);
+  await crashTableWith(db.url, 't-dup', [8]);
   const me = await signInGuest(first.url);
   await fundNewPlayer(db.url, me.userId, 100);
   const old = await joinRoom(first.url, me.token, RoomName.crash, CrashState, { table: 't-dup' });

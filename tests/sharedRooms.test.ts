@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AdminCommandType } from '../shared/adminCommands.ts';
 import { BoardCommandType } from '../shared/boardCommands.ts';
-import { crashChain, crashPoint, roundHash } from '../shared/crash.ts';
+import { crashPoint, roundHash } from '../shared/crash.ts';
 import { CrashCommandType } from '../shared/crashCommands.ts';
 import { CloseCode, PROTOCOL_VERSION, RoomName } from '../shared/protocol.ts';
 import { AdminState, BoardState, CrashState } from '../shared/state.ts';
@@ -14,22 +14,16 @@ import { expectAck, expectNack, joinRoom, signInAdmin, signInGuest, type PlayerC
 import { pgClient } from './support/db.ts';
 import { serverFixture } from './support/fixture.ts';
 import { fundNewPlayer, queryRows } from './support/ledger.ts';
+import { crashTableWith } from './support/crashTables.ts';
 import { matchmake } from './support/rawRoom.ts';
 import { TEST_ADMIN_PASSWORD } from './support/server.ts';
 import { waitFor } from './support/wait.ts';
 
 const fx = serverFixture('coffer_shared_rooms', { CRASH_BETTING_MS: '800', CRASH_PAUSE_MS: '100', CRASH_GROWTH_PER_SECOND: '2', EFFECT_SWEEP_SECONDS: '1' });
-const LENGTH = 20_000;
 
-/** A table whose round 0 crashes at `min` or later (a chain seed found, not assumed). */
+/** A table whose round 0 crashes at `min` or later; returns that crash point. */
 async function table(name: string, min: number): Promise<number> {
-  for (let i = 0; ; i++) {
-    const seed = i.toString(16).padStart(64, '0');
-    const point = crashPoint(roundHash(crashChain(seed, LENGTH), 0));
-    if (point < min) continue;
-    await queryRows(fx.db.url, `INSERT INTO crash_tables (id, chain_seed, chain_length) VALUES ($1, $2, $3)`, [name, seed, LENGTH]);
-    return point;
-  }
+  return crashPoint(roundHash(await crashTableWith(fx.db.url, name, [min]), 0));
 }
 
 async function balanceOf(account: string): Promise<number> {

@@ -5,13 +5,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CommandType } from '../shared/commands.ts';
-import { crashChain, crashPoint, roundHash } from '../shared/crash.ts';
 import { CrashCommandType } from '../shared/crashCommands.ts';
 import { RoomName } from '../shared/protocol.ts';
 import { CrashState } from '../shared/state.ts';
 import { expectAck, joinPlayerRoom, joinRoom, newId, signInGuest, type Reply } from './support/client.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
 import { assertLedgerHolds, fundNewPlayer, queryRows } from './support/ledger.ts';
+import { crashTableWith } from './support/crashTables.ts';
 import { migrate, startServer, type RunningServer } from './support/server.ts';
 import { startTcpProxy, type TcpProxy } from './support/tcpProxy.ts';
 import { waitFor } from './support/wait.ts';
@@ -42,13 +42,7 @@ describe('SIGTERM with storage away', () => {
     pgProxy.restore();
     // Round 0 of this table crashes at 4x or later (a chain seed found, not assumed): three seconds
     // of running at 1/s growth, to take storage away in before the crash.
-    const length = 20_000;
-    let seed = '';
-    for (let i = 0; !seed; i++) {
-      const candidate = i.toString(16).padStart(64, '0');
-      if (crashPoint(roundHash(crashChain(candidate, length), 0)) >= 4) seed = candidate;
-    }
-    await queryRows(db.url, `INSERT INTO crash_tables (id, chain_seed, chain_length) VALUES ('t-shutdown', $1, $2)`, [seed, length]);
+    await crashTableWith(db.url, 't-shutdown', [4]);
     const server = await startServer({ DATABASE_URL: pgProxy.through(db.url), CRASH_BETTING_MS: '1000', CRASH_PAUSE_MS: '100', CRASH_GROWTH_PER_SECOND: '1' });
     try {
       const me = await signInGuest(server.url);

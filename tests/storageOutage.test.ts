@@ -7,7 +7,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CommandType } from '../shared/commands.ts';
-import { crashChain, crashPoint, roundHash } from '../shared/crash.ts';
 import { CrashCommandType } from '../shared/crashCommands.ts';
 import { RoomName } from '../shared/protocol.ts';
 import { AdminCommandType } from '../shared/adminCommands.ts';
@@ -15,6 +14,7 @@ import { AdminState, CrashState } from '../shared/state.ts';
 import { expectAck, expectNack, joinPlayerRoom, joinRoom, newId, signInAdmin, signInGuest, type PlayerConnection, type Reply } from './support/client.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
 import { assertLedgerHolds, fundNewPlayer, queryRows } from './support/ledger.ts';
+import { crashTableWith } from './support/crashTables.ts';
 import { migrate, startServer, TEST_ADMIN_PASSWORD, type RunningServer } from './support/server.ts';
 import { startTcpProxy, type TcpProxy } from './support/tcpProxy.ts';
 import { waitFor } from './support/wait.ts';
@@ -143,13 +143,7 @@ describe('PostgreSQL unreachable', () => {
   test('a crash round that crashes while PostgreSQL is unreachable is settled when it returns, and the next round starts', async () => {
     // Round 0 crashes at 3x or later (a chain seed found, not assumed): over a second of running
     // at 1/s growth, to take PostgreSQL away in before the crash.
-    const length = 20_000;
-    let seed = '';
-    for (let i = 0; !seed; i++) {
-      const candidate = i.toString(16).padStart(64, '0');
-      if (crashPoint(roundHash(crashChain(candidate, length), 0)) >= 3) seed = candidate;
-    }
-    await queryRows(db.url, `INSERT INTO crash_tables (id, chain_seed, chain_length) VALUES ('t-outage', $1, $2)`, [seed, length]);
+    await crashTableWith(db.url, 't-outage', [3]);
     const me = await signInGuest(server.url);
     await fundNewPlayer(db.url, me.userId, 100);
     const table = await joinRoom(server.url, me.token, RoomName.crash, CrashState, { table: 't-outage' });
