@@ -32,10 +32,13 @@ const CLAIM_POLL_MS = 10;
 export class RoomDirectory implements MatchMakerDriver {
   readonly #cache: KeyedDriver;
   readonly #count: LookupCounter;
-  /** Claims this process holds, until the room is recorded or given up. */
-  readonly #claimed = new Set<string>();
-  /** Creations that stepped aside: their record must not land, whatever happened meanwhile. */
-  readonly #stepAside = new Map<string, number>();
+  /**
+   * Claims this process holds, until the room is recorded or given up, by room id: the creation
+   * holding it, known by its listing's metadata object (the one its record will carry).
+   */
+  readonly #claimed = new Map<string, object>();
+  /** Creations that stepped aside (by the same token): their record must not land. */
+  readonly #stepAside = new WeakSet<object>();
 
   readonly #isAlive: (processId: string) => Promise<boolean>;
 
@@ -49,19 +52,21 @@ export class RoomDirectory implements MatchMakerDriver {
   /**
    * Claims `roomId` for a room of this process, or waits (bounded) until whoever holds it has a
    * room that accepts clients. A claim is a cache entry marked private, so no lookup offers it.
+   * `creation` is the creating room's listing metadata (Room#metadata in onCreate): the record the
+   * matchmaker inserts afterwards carries that same object, which tells the creations apart.
    */
-  async claim(roomId: string, name: string, processId: string, waitMs: number): Promise<ClaimOutcome> {
+  async claim(roomId: string, name: string, processId: string, waitMs: number, creation: object): Promise<ClaimOutcome> {
     const deadline = Date.now() + waitMs;
     let checked = false;
     for (;;) {
       if (await this.#cache.insert(initializeRoomCache({ roomId, name, processId, private: true, locked: true }))) {
-        this.#claimed.add(roomId);
+        this.#claimed.set(roomId, creation);
         return 'mine';
       }
       const held = await this.#cache.findById(roomId);
       // A locked room is being fenced out or shut down: wait for it to go, then claim.
       if (held && !held.private && !held.locked) {
-        this.#stepAside.set(roomId, (this.#stepAside.get(roomId) ?? 0) + 1);
+        this.#stepAside.add(creation);
         return 'theirs';
       }
       if (Date.now() >= deadline) {
@@ -77,8 +82,10 @@ export class RoomDirectory implements MatchMakerDriver {
   }
 
   /** A claimed creation failed (storage down): free the id for the next attempt. */
-  async release(roomId: string): Promise<void> {
-    if (this.#claimed.delete(roomId)) await this.#cache.remove(roomId);
+  async release(roomId: string, creation: object): Promise<void> {
+    if (this.#claimed.get(roomId) !== creation) return;
+    this.#claimed.delete(roomId);
+    await this.#cache.remove(roomId);
   }
 
   // ---- MatchMakerDriver ----
@@ -113,15 +120,14 @@ export class RoomDirectory implements MatchMakerDriver {
 
   /** Called by the matchmaker once a created room's onCreate finished. */
   async insert(room: IRoomCache): Promise<boolean> {
-    const stepping = this.#stepAside.get(room.roomId);
-    if (stepping !== undefined) {
+    const creation = room.metadata as object | undefined;
+    if (creation && this.#stepAside.delete(creation)) {
       // This creation did not load (ClaimOutcome `theirs`): the matchmaker discards it and hands
       // its caller to the room recorded under the id (or retries if that one went meanwhile).
-      if (stepping > 1) this.#stepAside.set(room.roomId, stepping - 1);
-      else this.#stepAside.delete(room.roomId);
       return false;
     }
-    if (this.#claimed.delete(room.roomId)) {
+    if (creation && this.#claimed.get(room.roomId) === creation) {
+      this.#claimed.delete(room.roomId);
       await this.#cache.replace(room);
       return true;
     }

@@ -54,7 +54,9 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
       // creation racing another (a join and an owner call, two processes) steps aside, loading
       // nothing, and the matchmaker seats its caller in the room that won.
       this.roomId = playerRoomId(options.userId);
-      const claim = await deps.directory.claim(this.roomId, RoomName.player, matchMaker.processId, CLAIM_WAIT_MS);
+      // The listing's metadata ({ userId }) is this creation's token in the directory.
+      const creation = this.metadata as object;
+      const claim = await deps.directory.claim(this.roomId, RoomName.player, matchMaker.processId, CLAIM_WAIT_MS, creation);
       if (claim === 'theirs') return;
       if (claim === 'stuck') throw refuse('UNAVAILABLE', 'this player room is still being created elsewhere; try joining again shortly');
       try {
@@ -62,7 +64,7 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
       } catch (error) {
         // The claim goes, so the next attempt may create the room (a release that fails leaves a
         // claim the waiting creations give up on; it is logged, not thrown over the cause).
-        await deps.directory.release(this.roomId).catch((releaseError: unknown) => deps.logger.warn({ roomId: this.roomId, err: releaseError }, 'player room claim not released'));
+        await deps.directory.release(this.roomId, creation).catch((releaseError: unknown) => deps.logger.warn({ roomId: this.roomId, err: releaseError }, 'player room claim not released'));
         throw error;
       }
     }
