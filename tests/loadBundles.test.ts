@@ -24,7 +24,8 @@ import { evaluateThreshold, type LoadSummary } from '../load/scenario/summary.ts
 import { serverFixture } from './support/fixture.ts';
 import { TEST_ADMIN_PASSWORD } from './support/server.ts';
 
-const fx = serverFixture('coffer_load_k6');
+// The board scenario's board must exist: boards are the server's (BOARDS), not made by a join.
+const fx = serverFixture('coffer_load_k6', { BOARDS: 'main,k6-board' });
 let dir: string;
 before(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'coffer-k6-'));
