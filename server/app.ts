@@ -42,6 +42,7 @@ import { UserLimits } from './rooms/userLimits.ts';
 import { resolveSecrets } from './secrets.ts';
 import { CommitPipeline } from './store/commitPipeline.ts';
 import { sqlFor } from './store/sql.ts';
+import { ormOver } from './store/orm.ts';
 import { startRetention } from './store/retention.ts';
 import { createTransport } from './transport.ts';
 import { createFaults } from './faults.ts';
@@ -61,6 +62,7 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
   }
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, migrate: !config.databaseUrl, logger });
   const sql = await sqlFor(database.orm);
+  const orm = ormOver(database.orm, sql);
   const metrics = createMetrics();
   const faults = config.fault ? createFaults(config.fault) : undefined;
   if (config.fault) logger.warn({ fault: config.fault }, 'COFFER_FAULT is set: this process will kill itself at the configured crash point');
@@ -108,7 +110,7 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
     (kind) => metrics.roomLookups.inc({ kind }),
     async (processId) => Boolean(await matchMaker.healthCheckProcessId(processId)),
   );
-  const deps = { directory, names, chains: new ChainCache(), sessions, enforcer, userLimits, events: relay.bus, fenceWatch, sql, pipeline, clock, seeds: overrides.seeds ?? cryptoSeeds, logger, tokens, metrics, rateLimitPerSecond: config.rateLimitPerSecond, faults };
+  const deps = { directory, names, chains: new ChainCache(), sessions, enforcer, userLimits, events: relay.bus, fenceWatch, sql, orm, pipeline, clock, seeds: overrides.seeds ?? cryptoSeeds, logger, tokens, metrics, rateLimitPerSecond: config.rateLimitPerSecond, faults };
   sizeRoomEncodeBuffers();
   const server = defineServer({
     transport,
@@ -136,7 +138,7 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
         logger,
       }, sessions),
       ...healthRoutes(checks, metrics, () => matchMaker.state === matchMaker.MatchMakerState.SHUTTING_DOWN),
-      ...shopRoutes(sql),
+      ...shopRoutes(orm),
       ...clientRoutes(CLIENT_DIST_DIR),
     }, { onRequest: gate }),
   });

@@ -11,6 +11,8 @@ import { MIGRATIONS_PATH, SYSTEM_ACCOUNTS } from '../schema/config.ts';
 import { pendingMigrations } from '../schema/migrate.ts';
 import { openDatabase } from '../server/db/database.ts';
 import { NestedConnectionError, sqlFor } from '../server/store/sql.ts';
+import { ormOver } from '../server/store/orm.ts';
+import { listShopItems } from '../server/store/shopStore.ts';
 
 describe('embedded database', () => {
   let root: string;
@@ -59,6 +61,13 @@ describe('embedded database', () => {
         sql.transaction(async () => sql.query('select 1')),
         (error: unknown) => error instanceof NestedConnectionError && /outside the open transaction/.test(error.message),
       );
+      // The ORM's reads take a connection of their own too (orm.ts): refused the same way.
+      const orm = ormOver(db.orm, sql);
+      await assert.rejects(
+        sql.transaction(async () => listShopItems(orm)),
+        (error: unknown) => error instanceof NestedConnectionError && /EntityManager/.test(error.message),
+      );
+      assert.ok((await listShopItems(orm)).length > 0, 'the seeded catalog, read outside the transaction');
       // The refused work left the one connection usable.
       assert.deepEqual(await sql.query('select 2 as n'), [{ n: 2 }]);
     } finally {

@@ -25,8 +25,9 @@ import { ack, failureReply, nack, type Reply } from './replies.ts';
 import { RECENT_REPLIES, RecentReplies } from './recentReplies.ts';
 import { validateCommand } from './validateCommand.ts';
 import type { Fence } from './fenceWatch.ts';
+import type { Orm } from '../store/orm.ts';
 
-export type WriterDeps = { sql: Sql; pipeline: CommitPipeline; clock: Clock; seeds: SeedSource; logger: Logger };
+export type WriterDeps = { sql: Sql; orm: Orm; pipeline: CommitPipeline; clock: Clock; seeds: SeedSource; logger: Logger };
 
 export type WriterHooks = {
   /** A mutation committed: show `player` in state and broadcast `events`. */
@@ -176,7 +177,7 @@ export class PlayerWriter {
     let catalogItem: CatalogItem | undefined;
     if (command.type === CommandType.shopBuy) {
       try {
-        catalogItem = await findShopItem(this.#deps.sql, command.itemId);
+        catalogItem = await findShopItem(this.#deps.orm, command.itemId);
       } catch (error) {
         this.#deps.logger.warn({ userId: this.userId, itemId: command.itemId, err: error }, 'shop catalog read failed');
         return nack(command.id, 'UNAVAILABLE', 'the shop catalog could not be read from storage; send the command again with the same id', true);

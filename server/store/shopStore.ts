@@ -1,18 +1,20 @@
-// Reading the shop catalog. Prices and the active flag are read for each purchase; the stock read
-// here only shapes the answer, the commit batch checks it again (batchStatements.ts).
+// Reading the shop catalog, through the ShopItem entity. Prices and the active flag are read for
+// each purchase; the stock read here only shapes the answer, the commit batch checks it again
+// (batchStatements.ts).
+import { ShopItem, type IShopItem } from '../../schema/entities/shopItem.ts';
 import type { CatalogItem } from '../domain/shop.ts';
-import type { Sql } from './sql.ts';
+import type { Orm } from './orm.ts';
 
-type Row = { item_id: string; name: string; price: string; stock: number | null; active: boolean };
+const FIELDS = ['itemId', 'name', 'price', 'stock', 'active'] as const;
 
-const toItem = (r: Row): CatalogItem => ({ itemId: r.item_id, name: r.name, price: Number(r.price), stock: r.stock, active: r.active });
+const toItem = (r: Pick<IShopItem, (typeof FIELDS)[number]>): CatalogItem => ({ itemId: r.itemId, name: r.name, price: r.price, stock: r.stock ?? null, active: r.active });
 
-export async function findShopItem(sql: Sql, itemId: string): Promise<CatalogItem | undefined> {
-  const [row] = await sql.query<Row>(`SELECT item_id, name, price, stock, active FROM shop_items WHERE item_id = $1`, [itemId], undefined, 'coffer_shop_item');
-  return row && toItem(row);
+export async function findShopItem(orm: Orm, itemId: string): Promise<CatalogItem | undefined> {
+  const row = await orm.em().findOne(ShopItem, { itemId }, { fields: FIELDS });
+  return row ? toItem(row) : undefined;
 }
 
-export async function listShopItems(sql: Sql): Promise<CatalogItem[]> {
-  const rows = await sql.query<Row>(`SELECT item_id, name, price, stock, active FROM shop_items ORDER BY item_id`);
+export async function listShopItems(orm: Orm): Promise<CatalogItem[]> {
+  const rows = await orm.em().find(ShopItem, {}, { fields: FIELDS, orderBy: { itemId: 'asc' } });
   return rows.map(toItem);
 }

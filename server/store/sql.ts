@@ -12,6 +12,9 @@ export type Sql = {
   /** `name` prepares the statement once per connection; use it for fixed SQL run often. */
   query<T = Record<string, unknown>>(text: string, params?: readonly unknown[], on?: Queryable, name?: string): Promise<T[]>;
   transaction<T>(work: (trx: Queryable) => Promise<T>): Promise<T>;
+  /** Throws NestedConnectionError when called from inside an open transaction of this Sql:
+   *  for work that takes its own connection from the same pool (the ORM, orm.ts). */
+  refuseNested(what: string): void;
 };
 
 export async function sqlFor(orm: MikroORM): Promise<Sql> {
@@ -34,6 +37,7 @@ export function sqlOverPool(pool: Pool): Sql {
     }
   };
   return {
+    refuseNested,
     async query<T>(text: string, params: readonly unknown[] = [], on?: Queryable, name?: string) {
       if (!on) refuseNested('a query');
       const result = await (on ?? pool).query({ text, values: [...params], ...(name ? { name } : {}) });

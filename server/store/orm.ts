@@ -1,0 +1,26 @@
+// The ORM's side of the store: cold reads (the shop catalog, admin look-ups, the effect sweep)
+// go through MikroORM's EntityManager, typed by the entities in schema/entities/, so the entities
+// are the one description of the schema. Hot statements stay hand-written SQL (sql.ts) but take
+// their names from the same entities (batchStatements.ts).
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { Sql } from './sql.ts';
+
+export type Orm = {
+  /** A fresh EntityManager for one operation: no identity map shared between operations, so a
+   *  read never answers from a stale copy of a row another room has since changed. */
+  em(): EntityManager;
+};
+
+/**
+ * `sql` is the Sql over the same pool: an EntityManager query takes its own connection, which
+ * waits forever in embedded mode (one connection) when the same async flow holds a transaction,
+ * so it is refused there exactly like a nested Sql query.
+ */
+export function ormOver(orm: MikroORM, sql: Sql): Orm {
+  return {
+    em() {
+      sql.refuseNested('an EntityManager query');
+      return orm.em.fork();
+    },
+  };
+}
