@@ -143,7 +143,7 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
     }, { onRequest: gate }),
   });
   const stopRetention = startRetention(sql, { ...config.retention, relayed: redis ? 'redis' : 'in-process' }, clock, logger);
-  const sweeper = startEffectSweeper(sql, logger, config.effectSweepSeconds * 1000);
+  const sweeper = startEffectSweeper(orm, logger, config.effectSweepSeconds * 1000);
   const stopStakeSweeper = startLateStakeSweeper(sql, logger, config.effectSweepSeconds * 1000);
   const deadline = shutdownDeadline(config.shutdownTimeoutSeconds * 1000, logger, () => ({
     rooms: matchMaker.stats.local.roomCount,

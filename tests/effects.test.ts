@@ -10,8 +10,9 @@ import { joinPlayerRoom, signInGuest } from './support/client.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
 import { serverFixture } from './support/fixture.ts';
 import { queryRows } from './support/ledger.ts';
-import { migrate } from './support/server.ts';
-import { sqlPool } from './support/sql.ts';
+import { openDatabase, type Database } from '../server/db/database.ts';
+import { ormOver, type Orm } from '../server/store/orm.ts';
+import { sqlFor } from '../server/store/sql.ts';
 import { waitFor } from './support/wait.ts';
 
 const SWEEP_SECONDS = 3;
@@ -40,22 +41,23 @@ describe('a lost delivery, on a real server', () => {
 
 describe('the sweeper, driven directly', () => {
   let db: TestDatabase;
-  let sql: ReturnType<typeof sqlPool>;
+  let database: Database;
+  let orm: Orm;
 
   before(async () => {
     db = await createTestDatabase('coffer_sweeper');
-    await migrate(db.url);
-    sql = sqlPool(db.url);
+    database = await openDatabase({ databaseUrl: db.url, dataDir: '', migrate: true });
+    orm = ormOver(database.orm, await sqlFor(database.orm));
   });
   after(async () => {
-    await sql.end();
+    await database?.close();
     await db.drop();
   });
 
   test("a delivery that hangs holds back only its own player, never the next sweeps", async () => {
     await queryRows(db.url, `INSERT INTO accounts (id, kind) VALUES ('p-stuck', 'player'), ('p-later', 'player')`);
     const calls: string[] = [];
-    const sweeper = startEffectSweeper(sql, createLogger('silent'), 600, (userId) => {
+    const sweeper = startEffectSweeper(orm, createLogger('silent'), 600, (userId) => {
       calls.push(userId);
       // p-stuck's room never answers.
       return userId === 'p-stuck' ? new Promise(() => undefined) : Promise.resolve();

@@ -9,7 +9,7 @@
 // one such call kept every later sweep from starting (issue 14: bounties that took over 30 s).
 import type { Logger } from '../observability/logger.ts';
 import { playersOwed } from '../store/effectsStore.ts';
-import type { Sql } from '../store/sql.ts';
+import type { Orm } from '../store/orm.ts';
 import { deliverEffects } from './playerRooms.ts';
 
 export type EffectSweeper = { stop(): void };
@@ -17,7 +17,7 @@ export type EffectSweeper = { stop(): void };
 /** How long one delivery may take before its player is swept again. */
 const DELIVERY_TIMEOUT_MS = 10_000;
 
-export function startEffectSweeper(sql: Sql, logger: Logger, windowMs: number, deliver: (userId: string) => Promise<unknown> = (userId) => deliverEffects(userId, (error) => logger.warn({ userId, err: error }, 'effect delivery failed; the next sweep retries'))): EffectSweeper {
+export function startEffectSweeper(orm: Orm, logger: Logger, windowMs: number, deliver: (userId: string) => Promise<unknown> = (userId) => deliverEffects(userId, (error) => logger.warn({ userId, err: error }, 'effect delivery failed; the next sweep retries'))): EffectSweeper {
   const everyMs = Math.max(100, Math.floor(windowMs / 3));
   const graceMs = everyMs;
   const delivering = new Map<string, number>();
@@ -25,7 +25,7 @@ export function startEffectSweeper(sql: Sql, logger: Logger, windowMs: number, d
   const sweep = async () => {
     const now = Date.now();
     for (const [userId, since] of delivering) if (now - since > DELIVERY_TIMEOUT_MS) delivering.delete(userId);
-    const owed = await playersOwed(sql, graceMs);
+    const owed = await playersOwed(orm, graceMs);
     for (const userId of owed) {
       if (delivering.has(userId)) continue;
       delivering.set(userId, now);

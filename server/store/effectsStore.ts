@@ -1,6 +1,9 @@
 // The effects owed to players (schema/entities/effect.ts): what one player still has to apply,
 // and which players the sweeper should wake.
 import type { Effect } from '../domain/effects.ts';
+import { raw } from '@mikro-orm/postgresql';
+import { Effect as EffectRow } from '../../schema/entities/effect.ts';
+import type { Orm } from './orm.ts';
 import type { Queryable, Sql } from './sql.ts';
 
 /** The command id under which a player's room records that it applied an effect. */
@@ -26,13 +29,17 @@ export async function pendingEffects(sql: Sql, userId: string): Promise<Effect[]
   return rows.map((r) => ({ key: r.key, userId: r.user_id, fromAccount: r.from_account, gold: Number(r.gold), xp: Number(r.xp), reason: r.reason, ref: r.ref }));
 }
 
-/** Players owed effects written more than `olderThanMs` ago (the owner should have applied them). */
-export async function playersOwed(sql: Sql, olderThanMs: number): Promise<string[]> {
-  const rows = await sql.query<{ user_id: string }>(
-    `SELECT DISTINCT user_id FROM effects WHERE applied_at IS NULL AND created_at < now() - make_interval(secs => $1) LIMIT 500`,
-    [olderThanMs / 1000],
-  );
-  return rows.map((r) => r.user_id);
+/** Players owed effects written more than `olderThanMs` ago (the owner should have applied them).
+ *  The age is measured by the database's clock, the one that stamped `created_at`. */
+export async function playersOwed(orm: Orm, olderThanMs: number): Promise<string[]> {
+  const rows = await orm
+    .em()
+    .createQueryBuilder(EffectRow)
+    .select('userId', true)
+    .where({ appliedAt: null, createdAt: { $lt: raw('now() - make_interval(secs => ?)', [olderThanMs / 1000]) } })
+    .limit(500)
+    .execute('all');
+  return rows.map((r) => r.userId);
 }
 
 export async function insertEffects(sql: Sql, trx: Queryable, effects: readonly Effect[]): Promise<void> {
