@@ -13,6 +13,7 @@ import type { Metrics } from '../observability/metrics.ts';
 import { openTable } from '../store/crashStore.ts';
 import type { Queryable } from '../store/sql.ts';
 import { decideAdmin, type AdminAction, type AdminWrite } from '../core/admin/desk.ts';
+import type { Orm } from '../store/orm.ts';
 import { auditLedger, playerExists, recordAdminAction, removeShopItem, supply, upsertShopItem, userView } from '../store/adminStore.ts';
 import { takeRoomFence } from '../store/roomFence.ts';
 import { headSeq } from '../store/streamStore.ts';
@@ -30,7 +31,7 @@ import type { SharedRoomCalls } from './roomCalls.ts';
 import { refuseIfServed } from './sharedRooms.ts';
 import { validateCommand } from './validateCommand.ts';
 
-export type AdminRoomDeps = SerialDeps & SessionControl & { tokens: Tokens; metrics: Metrics; events: EventBus; rateLimitPerSecond: number; seeds: SeedSource };
+export type AdminRoomDeps = SerialDeps & SessionControl & { orm: Orm; tokens: Tokens; metrics: Metrics; events: EventBus; rateLimitPerSecond: number; seeds: SeedSource };
 
 export const ADMIN_WRITER = 'admin';
 /** How often the admin state's supply and live counts are refreshed. */
@@ -113,7 +114,7 @@ export function defineAdminRoom(deps: AdminRoomDeps) {
     async #carryOut(id: string, action: AdminAction, adminId: string, hash: string): Promise<Reply> {
       switch (action.route) {
         case 'grant':
-          if (!(await playerExists(deps.sql, action.userId))) throw new DomainError('NOT_FOUND', `userId ${action.userId} has never played`);
+          if (!(await playerExists(deps.orm, action.userId))) throw new DomainError('NOT_FOUND', `userId ${action.userId} has never played`);
           return withId(await callPlayerRoom(action.userId, 'adminGrant', action.grant), id);
         case 'taskCreate':
           return withId(await callBoardRoom(action.board, 'adminCreateTask', action.task), id);
@@ -126,7 +127,7 @@ export function defineAdminRoom(deps: AdminRoomDeps) {
         case 'announce':
           return this.#writer!.run(`admin:${adminId}`, id, hash, () => ({ result: { seq: this.#writer!.seq + action.events.length }, events: action.events }));
         case 'userGet': {
-          const user = await userView(deps.sql, action.userId);
+          const user = await userView(deps.orm, action.userId);
           if (!user) throw new DomainError('NOT_FOUND', `userId ${action.userId} has never played`);
           return ack(id, user);
         }

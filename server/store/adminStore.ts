@@ -2,6 +2,10 @@
 // a user's record, the shop catalog and the admin audit trail.
 import type { AuditResult, ShopItemView, TransferView, UserView } from '../../shared/adminCommands.ts';
 import { jsonWithInt64 } from '../rooms/int64Guard.ts';
+import { Account } from '../../schema/entities/account.ts';
+import { Player } from '../../schema/entities/player.ts';
+import { Transfer } from '../../schema/entities/transfer.ts';
+import type { Orm } from './orm.ts';
 import type { Queryable, Sql } from './sql.ts';
 
 export type Supply = { minted: number; burned: number; circulating: number };
@@ -47,33 +51,34 @@ export async function auditLedger(sql: Sql): Promise<AuditResult> {
   });
 }
 
-export async function userView(sql: Sql, userId: string): Promise<UserView | undefined> {
-  const [row] = await sql.query<{ display_name: string; balance: string; xp: string; level: number; stats: Record<string, unknown>; inventory: Record<string, number> }>(
-    `SELECT p.display_name, a.balance, p.xp, p.level, p.stats, p.inventory FROM players p JOIN accounts a ON a.id = p.user_id WHERE p.user_id = $1`,
-    [userId],
-  );
-  if (!row) return undefined;
-  const ledger = await sql.query<{ id: string; from_account: string; to_account: string; amount: string; reason: string; ref: string | null; created_at: Date }>(
-    `(SELECT id, from_account, to_account, amount, reason, ref, created_at FROM transfers WHERE from_account = $1 ORDER BY id DESC LIMIT 50)
-     UNION ALL
-     (SELECT id, from_account, to_account, amount, reason, ref, created_at FROM transfers WHERE to_account = $1 ORDER BY id DESC LIMIT 50)
-     ORDER BY id DESC LIMIT 50`,
-    [userId],
-  );
+const LEDGER_FIELDS = ['id', 'fromAccount', 'toAccount', 'amount', 'reason', 'ref', 'createdAt'] as const;
+const LEDGER_LINES = 50;
+
+export async function userView(orm: Orm, userId: string): Promise<UserView | undefined> {
+  const em = orm.em();
+  const player = await em.findOne(Player, { userId }, { fields: ['displayName', 'xp', 'level', 'stats', 'inventory'] });
+  if (!player) return undefined;
+  const account = await em.findOne(Account, { id: userId }, { fields: ['balance'] });
+  // The newest lines from either side, each read down its own index (transfers_from/to_account_index),
+  // then merged: one `$or` would read and sort every line of a long-lived account.
+  const latest = (side: 'fromAccount' | 'toAccount') => em.find(Transfer, { [side]: userId }, { fields: LEDGER_FIELDS, orderBy: { id: 'desc' }, limit: LEDGER_LINES });
+  const from = await latest('fromAccount');
+  const to = await latest('toAccount');
+  const ledger = [...from, ...to].sort((a, b) => b.id - a.id).slice(0, LEDGER_LINES);
   return {
     userId,
-    displayName: row.display_name,
-    balance: Number(row.balance),
-    xp: Number(row.xp),
-    level: row.level,
-    stats: row.stats,
-    inventory: row.inventory,
-    ledger: ledger.map((t): TransferView => ({ id: Number(t.id), from: t.from_account, to: t.to_account, amount: Number(t.amount), reason: t.reason, ref: t.ref, at: new Date(t.created_at).toISOString() })),
+    displayName: player.displayName,
+    balance: account?.balance ?? 0,
+    xp: player.xp,
+    level: player.level,
+    stats: player.stats,
+    inventory: player.inventory,
+    ledger: ledger.map((t): TransferView => ({ id: t.id, from: t.fromAccount, to: t.toAccount, amount: t.amount, reason: t.reason, ref: t.ref ?? null, at: t.createdAt.toISOString() })),
   };
 }
 
-export async function playerExists(sql: Sql, userId: string): Promise<boolean> {
-  return (await sql.query(`SELECT 1 FROM players WHERE user_id = $1`, [userId])).length > 0;
+export async function playerExists(orm: Orm, userId: string): Promise<boolean> {
+  return (await orm.em().count(Player, { userId })) > 0;
 }
 
 export async function upsertShopItem(sql: Sql, trx: Queryable, item: ShopItemView): Promise<void> {
