@@ -3,6 +3,7 @@
 // the ceiling the server's network side can reach on this machine.
 import { openDatabase } from '../server/db/database.ts';
 import { SystemAccount, transfer } from '../server/domain/ledger.ts';
+import { batchStatement } from '../server/store/batchStatements.ts';
 import { CommitPipeline } from '../server/store/commitPipeline.ts';
 import { sqlFor } from '../server/store/sql.ts';
 
@@ -13,7 +14,7 @@ export async function pipelineOnly(databaseUrl: string, writers: number, seconds
     const ids = Array.from({ length: writers }, (_, i) => `pipeline-bench-${i}`);
     await sql.query(`INSERT INTO accounts (id, kind, epoch, balance) SELECT unnest($1::text[]), 'player', 1, 0`, [ids]);
     await sql.query(`INSERT INTO players (user_id, display_name) SELECT unnest($1::text[]), 'bench'`, [ids]);
-    const pipeline = new CommitPipeline(sql);
+    const pipeline = new CommitPipeline(sql, batchStatement(database.orm.getMetadata()));
     const end = performance.now() + seconds * 1000;
     let done = 0;
     await Promise.all(

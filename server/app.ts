@@ -41,6 +41,7 @@ import { pinJoinByIdToRoomOwner } from './rooms/roomAccess.ts';
 import { UserLimits } from './rooms/userLimits.ts';
 import { resolveSecrets } from './secrets.ts';
 import { CommitPipeline } from './store/commitPipeline.ts';
+import { batchStatement } from './store/batchStatements.ts';
 import { sqlFor } from './store/sql.ts';
 import { ormOver } from './store/orm.ts';
 import { startRetention } from './store/retention.ts';
@@ -66,7 +67,7 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
   const metrics = createMetrics();
   const faults = config.fault ? createFaults(config.fault) : undefined;
   if (config.fault) logger.warn({ fault: config.fault }, 'COFFER_FAULT is set: this process will kill itself at the configured crash point');
-  const pipeline = new CommitPipeline(sql, { faults }, pipelineObserver(metrics, (reason, error) => logger.warn({ reason, err: error }, 'mutation not committed')));
+  const pipeline = new CommitPipeline(sql, batchStatement(database.orm.getMetadata()), { faults }, pipelineObserver(metrics, (reason, error) => logger.warn({ reason, err: error }, 'mutation not committed')));
   const clock = overrides.clock ?? systemClock;
   const sessions = createSessions(sql, clock);
   const tokens = createTokens(secrets.jwtSecret, secrets.adminPassword, sessions);

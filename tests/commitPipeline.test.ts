@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { openDatabase, type Database } from '../server/db/database.ts';
 import { transfer } from '../server/domain/ledger.ts';
+import { batchStatement } from '../server/store/batchStatements.ts';
 import { CommitPipeline } from '../server/store/commitPipeline.ts';
 import { CommitFailed, type Mutation } from '../server/store/mutation.ts';
 import { sqlFor, type Sql } from '../server/store/sql.ts';
@@ -45,7 +46,7 @@ function spend(account: string, amount: number, epoch = 1): Mutation {
 
 test('one failing mutation is isolated; its neighbours commit and its writer fails as a whole', async () => {
   await Promise.all(['p1', 'p2', 'p3'].map((id) => newPlayer(id)));
-  const pipeline = new CommitPipeline(sql);
+  const pipeline = new CommitPipeline(sql, batchStatement(database.orm.getMetadata()));
   const results = await Promise.allSettled([
     pipeline.submit(grant('p1', 10)),
     // p2 spends what it does not have: the CHECK constraint refuses the batch's net result. (A
@@ -63,7 +64,7 @@ test('one failing mutation is isolated; its neighbours commit and its writer fai
 test('a lost fence rejects only that writer, as "fenced"', async () => {
   await newPlayer('f1');
   await newPlayer('f2');
-  const pipeline = new CommitPipeline(sql);
+  const pipeline = new CommitPipeline(sql, batchStatement(database.orm.getMetadata()));
   await sql.query(`UPDATE accounts SET epoch = 2 WHERE id = 'f1'`);
   const [lost, kept] = await Promise.allSettled([pipeline.submit(grant('f1', 5)), pipeline.submit(grant('f2', 5))]);
   assert.equal(lost.status, 'rejected');
@@ -78,7 +79,7 @@ test('many writers in one batch: system accounts move by the summed delta and ev
   const ids = Array.from({ length: 50 }, (_, i) => `b${i}`);
   await Promise.all(ids.map((id) => newPlayer(id)));
   const [{ balance: mintBefore }] = await queryRows<{ balance: string }>(db.url, `SELECT balance FROM accounts WHERE id = 'mint'`);
-  const pipeline = new CommitPipeline(sql);
+  const pipeline = new CommitPipeline(sql, batchStatement(database.orm.getMetadata()));
   await Promise.all(ids.map((id, i) => pipeline.submit(grant(id, i + 1))));
   const [{ balance: mintAfter }] = await queryRows<{ balance: string }>(db.url, `SELECT balance FROM accounts WHERE id = 'mint'`);
   const total = (50 * 51) / 2;
@@ -90,7 +91,7 @@ test('many writers in one batch: system accounts move by the summed delta and ev
 test('a connection killed in the middle of a batch is a transient error: the batch is retried and commits once', async () => {
   await newPlayer('t1');
   const retries: unknown[] = [];
-  const pipeline = new CommitPipeline(sql, {}, { batchCommitted() {}, queueDepth() {}, failed() {}, retried: (error) => retries.push(error) });
+  const pipeline = new CommitPipeline(sql, batchStatement(database.orm.getMetadata()), {}, { batchCommitted() {}, queueDepth() {}, failed() {}, retried: (error) => retries.push(error) });
   // Hold the mint row so the batch blocks inside its transaction, then kill the blocked backend,
   // as a PostgreSQL restart would.
   const locker = pgClient(db.url);

@@ -11,6 +11,9 @@ import {
 } from '@mikro-orm/postgresql';
 import { ormConfig, SYSTEM_ACCOUNTS } from '../schema/config.ts';
 import { migrateUp, pendingMigrations } from '../schema/migrate.ts';
+import { Player } from '../schema/entities/player.ts';
+import { batchStatement } from '../server/store/batchStatements.ts';
+import { sqlFor } from '../server/store/sql.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
 
 describe('schema migrations', () => {
@@ -105,5 +108,31 @@ describe('schema migrations', () => {
     );
     assert.equal(rows[0].xid, rows[1].xid);
     assert.notEqual(rows[0].xid, row.xid);
+  });
+
+  test('the batch statement names the columns the entities map, which the migrated schema has', async () => {
+    // PREPARE resolves every table and column without running anything.
+    const store = await sqlFor(orm);
+    const prepares = (text: string) =>
+      store.transaction(async (trx) => {
+        await store.query(`PREPARE coffer_schema_check AS ${text}`, [], trx);
+        await store.query('DEALLOCATE coffer_schema_check', [], trx);
+      });
+    const metadata = orm.getMetadata();
+    const statement = batchStatement(metadata);
+    await prepares(statement.text);
+    // A column renamed in an entity reaches the statement; without its migration, a test fails
+    // here (and in 'entities and migrations agree'), not a commit in production.
+    const xp = metadata.get(Player).properties.xp;
+    const column = xp.fieldNames;
+    xp.fieldNames = ['experience'];
+    try {
+      const renamed = batchStatement(metadata);
+      assert.match(renamed.text, /"experience" = r\.xp/);
+      assert.notEqual(renamed.name, statement.name, 'a changed statement is prepared under a new name');
+      await assert.rejects(prepares(renamed.text), /column "experience" of relation "players" does not exist/);
+    } finally {
+      xp.fieldNames = column;
+    }
   });
 });

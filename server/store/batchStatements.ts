@@ -8,7 +8,17 @@
 // room) change once per batch by their summed delta (INV-3). Outbox rows are written here too, with the change (INV-6). Limited shop stock goes down by the
 // summed claims of the fenced writers; the CHECK `shop_items_stock_nonnegative` fails the whole
 // statement when a batch would oversell (the pipeline then finds the buyer one by one).
+import { createHash } from 'node:crypto';
+import type { MetadataStorage } from '@mikro-orm/postgresql';
+import { Account } from '../../schema/entities/account.ts';
+import { CommandResult } from '../../schema/entities/commandResult.ts';
+import { Effect } from '../../schema/entities/effect.ts';
+import { OutboxEvent } from '../../schema/entities/outboxEvent.ts';
+import { Player } from '../../schema/entities/player.ts';
+import { ShopItem } from '../../schema/entities/shopItem.ts';
+import { Transfer } from '../../schema/entities/transfer.ts';
 import { SystemAccount } from '../domain/ledger.ts';
+import { namesOf } from './entityNames.ts';
 import type { Mutation } from './mutation.ts';
 import type { Sql } from './sql.ts';
 
@@ -16,22 +26,37 @@ const SYSTEM_ACCOUNTS: ReadonlySet<string> = new Set(Object.values(SystemAccount
 
 export class InvalidMutation extends Error {}
 
-export // Rows travel as one JSON document per table: PostgreSQL parses JSON in C, far cheaper for the
-// single-threaded server than encoding every value as an element of a PostgreSQL array literal.
-const BATCH_SQL = `
+/** The batch statement as text, and the name it is prepared under on each connection. */
+export type BatchStatement = { text: string; name: string };
+
+/**
+ * Rows travel as one JSON document per table: PostgreSQL parses JSON in C, far cheaper for the
+ * single-threaded server than encoding every value as an element of a PostgreSQL array literal.
+ * The recordset column names (`w(id, epoch, delta)`, ...) are this statement's own wire format,
+ * written by writeBatch below; every table and column of the schema comes from the entities.
+ */
+export function batchStatement(metadata: MetadataStorage): BatchStatement {
+  const a = namesOf(metadata, Account);
+  const t = namesOf(metadata, Transfer);
+  const p = namesOf(metadata, Player);
+  const o = namesOf(metadata, OutboxEvent);
+  const c = namesOf(metadata, CommandResult);
+  const s = namesOf(metadata, ShopItem);
+  const f = namesOf(metadata, Effect);
+  const text = `
 WITH writer AS (
   SELECT * FROM jsonb_to_recordset($1::jsonb) AS w(id text, epoch bigint, delta bigint)
 ), fenced AS (
-  UPDATE accounts AS a SET balance = a.balance + w.delta
+  UPDATE ${a.table} AS a SET ${a.col('balance')} = a.${a.col('balance')} + w.delta
     FROM writer AS w
-   WHERE a.id = w.id AND a.epoch = w.epoch AND a.kind = 'player'
-  RETURNING a.id
+   WHERE a.${a.col('id')} = w.id AND a.${a.col('epoch')} = w.epoch AND a.${a.col('kind')} = 'player'
+  RETURNING a.${a.col('id')} AS id
 ), moves AS (
   SELECT * FROM jsonb_to_recordset($2::jsonb)
     AS t(writer text, from_account text, to_account text, amount bigint, reason text, ref text, command_id text)
    WHERE t.writer IN (SELECT id FROM fenced)
 ), transfers_written AS (
-  INSERT INTO transfers (from_account, to_account, amount, reason, ref, command_id)
+  INSERT INTO ${t.table} (${t.col('fromAccount')}, ${t.col('toAccount')}, ${t.col('amount')}, ${t.col('reason')}, ${t.col('ref')}, ${t.col('commandId')})
   SELECT from_account, to_account, amount, reason, ref, command_id FROM moves
 ), system_delta AS (
   SELECT account, sum(delta) AS delta FROM (
@@ -40,41 +65,46 @@ WITH writer AS (
     SELECT to_account, amount FROM moves WHERE to_account <> writer
   ) AS legs GROUP BY account
 ), systems_written AS (
-  UPDATE accounts AS a SET balance = a.balance + s.delta
+  UPDATE ${a.table} AS a SET ${a.col('balance')} = a.${a.col('balance')} + s.delta
     FROM system_delta AS s
-   WHERE a.id = s.account AND a.kind = 'system' AND s.delta <> 0
+   WHERE a.${a.col('id')} = s.account AND a.${a.col('kind')} = 'system' AND s.delta <> 0
 ), players_written AS (
-  UPDATE players AS p
-     SET xp = r.xp, level = r.level, stats = r.stats, inventory = r.inventory, streak_day = r.streak_day, last_claim_day = r.last_claim_day,
-         server_seed = r.server_seed, client_seed = r.client_seed, nonce = r.nonce
+  UPDATE ${p.table} AS p
+     SET ${p.col('xp')} = r.xp, ${p.col('level')} = r.level, ${p.col('stats')} = r.stats, ${p.col('inventory')} = r.inventory,
+         ${p.col('streakDay')} = r.streak_day, ${p.col('lastClaimDay')} = r.last_claim_day,
+         ${p.col('serverSeed')} = r.server_seed, ${p.col('clientSeed')} = r.client_seed, ${p.col('nonce')} = r.nonce
     FROM jsonb_to_recordset($3::jsonb)
       AS r(user_id text, xp bigint, level int, stats jsonb, inventory jsonb, streak_day int, last_claim_day int, server_seed text, client_seed text, nonce bigint)
-   WHERE p.user_id = r.user_id AND r.user_id IN (SELECT id FROM fenced)
+   WHERE p.${p.col('userId')} = r.user_id AND r.user_id IN (SELECT id FROM fenced)
 ), outbox_written AS (
-  INSERT INTO outbox (stream, seq, type, payload, created_at)
+  INSERT INTO ${o.table} (${o.col('stream')}, ${o.col('seq')}, ${o.col('type')}, ${o.col('payload')}, ${o.col('createdAt')})
   SELECT stream, seq, type, payload, created_at
     FROM jsonb_to_recordset($4::jsonb)
       AS e(writer text, stream text, seq bigint, type text, payload jsonb, created_at timestamptz)
    WHERE e.writer IN (SELECT id FROM fenced)
 ), replies_written AS (
-  INSERT INTO command_results (actor, command_id, payload_hash, reply)
+  INSERT INTO ${c.table} (${c.col('actor')}, ${c.col('commandId')}, ${c.col('payloadHash')}, ${c.col('reply')})
   SELECT actor, command_id, payload_hash, reply
     FROM jsonb_to_recordset($5::jsonb)
       AS c(writer text, actor text, command_id text, payload_hash text, reply jsonb)
    WHERE c.writer IN (SELECT id FROM fenced)
 ), stock_written AS (
-  UPDATE shop_items AS s SET stock = s.stock - c.qty
+  UPDATE ${s.table} AS s SET ${s.col('stock')} = s.${s.col('stock')} - c.qty
     FROM (SELECT item_id, sum(qty) AS qty
             FROM jsonb_to_recordset($6::jsonb) AS c(writer text, item_id text, qty int)
            WHERE c.writer IN (SELECT id FROM fenced)
            GROUP BY item_id) AS c
-   WHERE s.item_id = c.item_id AND s.stock IS NOT NULL
+   WHERE s.${s.col('itemId')} = c.item_id AND s.${s.col('stock')} IS NOT NULL
 ), effects_written AS (
-  UPDATE effects AS f SET applied_at = now()
+  UPDATE ${f.table} AS f SET ${f.col('appliedAt')} = now()
     FROM jsonb_to_recordset($7::jsonb) AS k(writer text, key text)
-   WHERE f.key = k.key AND f.user_id = k.writer AND k.writer IN (SELECT id FROM fenced)
+   WHERE f.${f.col('key')} = k.key AND f.${f.col('userId')} = k.writer AND k.writer IN (SELECT id FROM fenced)
 )
 SELECT id FROM fenced`;
+  // The name follows the text: a process whose entities changed never reuses a plan prepared
+  // for other names on a pooled connection.
+  return { text, name: `coffer_write_batch_${createHash('sha256').update(text).digest('hex').slice(0, 12)}` };
+}
 
 /**
  * Checks what SQL cannot see cheaply: a mutation moves gold only between its own writer account
@@ -91,7 +121,7 @@ export function checkMutation(m: Mutation): void {
 }
 
 /** Writes the batch in one statement; returns the writer accounts that had lost their fence. */
-export async function writeBatch(sql: Sql, batch: readonly Mutation[]): Promise<string[]> {
+export async function writeBatch(sql: Sql, statement: BatchStatement, batch: readonly Mutation[]): Promise<string[]> {
   const writers = new Map<string, { epoch: number; delta: number }>();
   const players = new Map<string, NonNullable<Mutation['player']>>();
   for (const m of batch) {
@@ -103,7 +133,7 @@ export async function writeBatch(sql: Sql, batch: readonly Mutation[]): Promise<
   }
   const ids = [...writers.keys()];
   const held = await sql.query<{ id: string }>(
-    BATCH_SQL,
+    statement.text,
     [
     JSON.stringify(ids.map((id) => ({ id, ...writers.get(id) }))),
     JSON.stringify(batch.flatMap((m) => m.transfers.map((t) => ({ writer: m.writer.account, from_account: t.from, to_account: t.to, amount: t.amount, reason: t.reason, ref: t.ref, command_id: t.commandId })))),
@@ -114,7 +144,7 @@ export async function writeBatch(sql: Sql, batch: readonly Mutation[]): Promise<
     JSON.stringify(batch.flatMap((m) => (m.effectsApplied ?? []).map((key) => ({ writer: m.writer.account, key })))),
     ],
     undefined,
-    'coffer_write_batch_v4',
+    statement.name,
   );
   const kept = new Set(held.map((r) => r.id));
   return ids.filter((id) => !kept.has(id));

@@ -6,7 +6,7 @@
 // one of them, which keeps each room's mutations committing in the order they were submitted.
 import { setTimeout as wait } from 'node:timers/promises';
 import type { Faults } from '../faults.ts';
-import { checkMutation, writeBatch } from './batchStatements.ts';
+import { checkMutation, writeBatch, type BatchStatement } from './batchStatements.ts';
 import { CommitFailed, type Mutation, writerKey } from './mutation.ts';
 import { isSoldOut, isTransient, type Sql } from './sql.ts';
 
@@ -33,6 +33,7 @@ export const defaultPipelineOptions: PipelineOptions = { maxBatch: 256, concurre
 
 export class CommitPipeline {
   readonly #sql: Sql;
+  readonly #statement: BatchStatement;
   readonly #options: PipelineOptions;
   readonly #observer: PipelineObserver | undefined;
   #queue: Pending[] = [];
@@ -49,8 +50,10 @@ export class CommitPipeline {
    *  top of it, so they must fail too, never commit on their own. */
   readonly #poisoned = new Set<string>();
 
-  constructor(sql: Sql, options: Partial<PipelineOptions> = {}, observer?: PipelineObserver) {
+  /** `statement`: batchStatement(orm.getMetadata()), the batch SQL named by the entities. */
+  constructor(sql: Sql, statement: BatchStatement, options: Partial<PipelineOptions> = {}, observer?: PipelineObserver) {
     this.#sql = sql;
+    this.#statement = statement;
     this.#options = { ...defaultPipelineOptions, ...options };
     this.#observer = observer;
   }
@@ -156,7 +159,7 @@ export class CommitPipeline {
       const started = performance.now();
       for (const p of live) this.#options.faults?.at('before-commit', p.mutation.command?.commandId);
       try {
-        const lost = new Set(await writeBatch(this.#sql, live.map((p) => p.mutation)));
+        const lost = new Set(await writeBatch(this.#sql, this.#statement, live.map((p) => p.mutation)));
         for (const p of live) this.#options.faults?.at('after-commit', p.mutation.command?.commandId);
         this.#observer?.batchCommitted(live.length, (performance.now() - started) / 1000);
         const committed = this.#fail(live, (p) => lost.has(p.mutation.writer.account), 'fenced', new Error('writer epoch is stale'));
@@ -186,7 +189,7 @@ export class CommitPipeline {
         continue;
       }
       try {
-        const lost = await writeBatch(this.#sql, [p.mutation]);
+        const lost = await writeBatch(this.#sql, this.#statement, [p.mutation]);
         if (lost.length > 0) this.#reject(p, 'fenced', new Error('writer epoch is stale'));
         else p.resolve();
       } catch (error) {
