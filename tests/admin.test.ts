@@ -11,6 +11,7 @@ import { expectAck, expectNack, joinPlayerRoom, joinRoom, newId, signInAdmin, si
 import { serverFixture } from './support/fixture.ts';
 import { queryRows } from './support/ledger.ts';
 import { TEST_ADMIN_PASSWORD } from './support/server.ts';
+import { waitFor } from './support/wait.ts';
 
 const fx = serverFixture('coffer_admin');
 
@@ -166,7 +167,12 @@ test('every admin action is in the audit table, and the audit catches a corrupte
   assert.deepEqual(expectAck(await adminTab.send(AdminCommandType.crashOpen, { table: 'audit-table' })), { table: 'audit-table', opened: true });
   assert.deepEqual(expectAck(await adminTab.send(AdminCommandType.crashOpen, { table: 'audit-table' })), { table: 'audit-table', opened: false }, 'opened once');
   expectAck(await adminTab.send(AdminCommandType.sessionsRevoke, { userId: 'audit-nobody', reason: 'audit trail' }));
-  const actions = await queryRows<{ action: string }>(fx.db.url, `SELECT DISTINCT action FROM admin_audit`);
-  for (const type of Object.values(AdminCommandType)) assert.ok(actions.some((a) => a.action === type), `${type} is in the audit trail`);
+  // The audit row is written after the reply, not awaited by it (AdminRoom #audited): wait for it.
+  const audited = async () => (await queryRows<{ action: string }>(fx.db.url, `SELECT DISTINCT action FROM admin_audit`)).map((a) => a.action);
+  const types = Object.values(AdminCommandType);
+  // A timeout is not the failure to report: the assertions below name the action that is missing.
+  await waitFor(async () => { const actions = await audited(); return types.every((type) => actions.includes(type)); }, 10_000).catch(() => undefined);
+  const actions = await audited();
+  for (const type of types) assert.ok(actions.includes(type), `${type} is in the audit trail`);
   await adminTab.leave();
 });

@@ -74,7 +74,7 @@ export function defineAdminRoom(deps: AdminRoomDeps) {
 
     async #refresh() {
       try {
-        const s = await supply(deps.sql);
+        const s = await supply(deps.sql, deps.orm);
         Object.assign(this.state.supply, s);
         this.state.ccu = matchMaker.stats.local.ccu;
         this.state.rooms = matchMaker.stats.local.roomCount;
@@ -132,7 +132,7 @@ export function defineAdminRoom(deps: AdminRoomDeps) {
           return ack(id, user);
         }
         case 'audit':
-          return ack(id, await auditLedger(deps.sql));
+          return ack(id, await auditLedger(deps.sql, deps.orm));
         case 'kick':
           return ack(id, await kickUser(deps, action.kick));
         case 'sessionsRevoke':

@@ -5,40 +5,49 @@ import { jsonWithInt64 } from '../rooms/int64Guard.ts';
 import { Account } from '../../schema/entities/account.ts';
 import { Player } from '../../schema/entities/player.ts';
 import { Transfer } from '../../schema/entities/transfer.ts';
+import { namesOf } from './entityNames.ts';
 import type { Orm } from './orm.ts';
 import type { Queryable, Sql } from './sql.ts';
 
 export type Supply = { minted: number; burned: number; circulating: number };
 
-export async function supply(sql: Sql, trx?: Queryable): Promise<Supply> {
+/** Money made by the mint, money returned to it, and what players hold. */
+export async function supply(sql: Sql, orm: Orm, trx?: Queryable): Promise<Supply> {
+  const t = namesOf(orm.metadata, Transfer);
+  const a = namesOf(orm.metadata, Account);
   const [row] = await sql.query<{ minted: string | null; burned: string | null; circulating: string | null }>(
-    `SELECT (SELECT sum(amount) FROM transfers WHERE from_account = 'mint') AS minted,
-            (SELECT sum(amount) FROM transfers WHERE to_account = 'mint') AS burned,
-            (SELECT sum(balance) FROM accounts WHERE kind = 'player') AS circulating`,
+    `SELECT (SELECT sum(${t.col('amount')}) FROM ${t.table} WHERE ${t.col('fromAccount')} = 'mint') AS minted,
+            (SELECT sum(${t.col('amount')}) FROM ${t.table} WHERE ${t.col('toAccount')} = 'mint') AS burned,
+            (SELECT sum(${a.col('balance')}) FROM ${a.table} WHERE ${a.col('kind')} = 'player') AS circulating`,
     [],
     trx,
   );
   return { minted: Number(row.minted ?? 0), burned: Number(row.burned ?? 0), circulating: Number(row.circulating ?? 0) };
 }
 
-/** The ledger invariants (INV-5, docs/ARCHITECTURE.md), checked in one read-only snapshot. */
-export async function auditLedger(sql: Sql): Promise<AuditResult> {
+/**
+ * The ledger invariants (INV-5, docs/ARCHITECTURE.md), checked in one read-only snapshot: set-based
+ * aggregates over the whole ledger, hand-written SQL named by the entities (entityNames.ts).
+ */
+export async function auditLedger(sql: Sql, orm: Orm): Promise<AuditResult> {
+  const a = namesOf(orm.metadata, Account);
+  const t = namesOf(orm.metadata, Transfer);
   return sql.transaction(async (trx) => {
     await sql.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY', [], trx);
-    const [totals] = await sql.query<{ accounts: string; sum: string | null }>(`SELECT count(*) AS accounts, sum(balance) AS sum FROM accounts`, [], trx);
+    const [totals] = await sql.query<{ accounts: string; sum: string | null }>(`SELECT count(*) AS accounts, sum(${a.col('balance')}) AS sum FROM ${a.table}`, [], trx);
     const mismatches = await sql.query<{ id: string; balance: string; net: string }>(
-      `SELECT a.id, a.balance, coalesce(t.net, 0) AS net
-         FROM accounts a
+      `SELECT a.${a.col('id')} AS id, a.${a.col('balance')} AS balance, coalesce(t.net, 0) AS net
+         FROM ${a.table} a
          LEFT JOIN (SELECT account, sum(delta) AS net FROM (
-                      SELECT to_account AS account, amount AS delta FROM transfers
-                      UNION ALL SELECT from_account, -amount FROM transfers) legs GROUP BY account) t ON t.account = a.id
-        WHERE a.balance <> coalesce(t.net, 0)
-        ORDER BY a.id LIMIT 100`,
+                      SELECT ${t.col('toAccount')} AS account, ${t.col('amount')} AS delta FROM ${t.table}
+                      UNION ALL SELECT ${t.col('fromAccount')}, -${t.col('amount')} FROM ${t.table}) legs GROUP BY account) t ON t.account = a.${a.col('id')}
+        WHERE a.${a.col('balance')} <> coalesce(t.net, 0)
+        ORDER BY a.${a.col('id')} LIMIT 100`,
       [],
       trx,
     );
-    const negative = await sql.query<{ id: string }>(`SELECT id FROM accounts WHERE kind = 'player' AND balance < 0 LIMIT 100`, [], trx);
-    const s = await supply(sql, trx);
+    const negative = await sql.query<{ id: string }>(`SELECT ${a.col('id')} AS id FROM ${a.table} WHERE ${a.col('kind')} = 'player' AND ${a.col('balance')} < 0 LIMIT 100`, [], trx);
+    const s = await supply(sql, orm, trx);
     const sumOfBalances = Number(totals.sum ?? 0);
     return {
       ok: sumOfBalances === 0 && mismatches.length === 0 && negative.length === 0,

@@ -2,13 +2,15 @@
 // go through MikroORM's EntityManager, typed by the entities in schema/entities/, so the entities
 // are the one description of the schema. Hot statements stay hand-written SQL (sql.ts) but take
 // their names from the same entities (batchStatements.ts).
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MetadataStorage, MikroORM } from '@mikro-orm/postgresql';
 import type { Sql } from './sql.ts';
 
 export type Orm = {
   /** A fresh EntityManager for one operation: no identity map shared between operations, so a
    *  read never answers from a stale copy of a row another room has since changed. */
   em(): EntityManager;
+  /** The entities' mapping, for SQL that stays hand-written (entityNames.ts). */
+  readonly metadata: MetadataStorage;
 };
 
 /**
@@ -18,6 +20,7 @@ export type Orm = {
  */
 export function ormOver(orm: MikroORM, sql: Sql): Orm {
   return {
+    metadata: orm.getMetadata(),
     em() {
       sql.refuseNested('an EntityManager query');
       return orm.em.fork();
