@@ -12,6 +12,7 @@ import type { Identity, Tokens } from '../auth/tokens.ts';
 import { Board, type BoardStep } from '../core/board/board.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { loadTasks, saveTask } from '../store/boardStore.ts';
+import type { Orm } from '../store/orm.ts';
 import { insertEffects } from '../store/effectsStore.ts';
 import { takeRoomFence } from '../store/roomFence.ts';
 import { headSeq } from '../store/streamStore.ts';
@@ -27,7 +28,7 @@ import type { SharedNames } from './sharedNames.ts';
 import { refuseIfServed } from './sharedRooms.ts';
 import { validateCommand } from './validateCommand.ts';
 
-export type BoardRoomDeps = SerialDeps & { tokens: Tokens; metrics: Metrics; rateLimitPerSecond: number; names: SharedNames };
+export type BoardRoomDeps = SerialDeps & { orm: Orm; tokens: Tokens; metrics: Metrics; rateLimitPerSecond: number; names: SharedNames };
 
 // The stream's name is defined once, in shared/ (re-exported for existing importers).
 export { boardStream };
@@ -86,7 +87,7 @@ export function defineBoardRoom(deps: BoardRoomDeps) {
     async #load(takeFence: boolean): Promise<{ epoch: number; seq: number }> {
       const stream = boardStream(this.#board);
       const epoch = takeFence ? await takeRoomFence(deps.sql, stream) : 0;
-      const tasks = await loadTasks(deps.sql, this.#board);
+      const tasks = await loadTasks(deps.orm, this.#board);
       const seq = await headSeq(deps.sql, stream);
       if (takeFence) this.#core = new Board(this.#board, tasks);
       else this.#core.reload(tasks);

@@ -20,6 +20,7 @@ import type { CrashStakeResult } from '../domain/crashStake.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { DomainEvent } from '../domain/player.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import type { Orm } from '../store/orm.ts';
 import { CHAIN_LENGTH, insertChain, insertRound, markRunning, nextRoundId, recentRounds, saveBet, storedBets, tableChains, unsettledRounds } from '../store/crashStore.ts';
 import { settleStoredRound } from '../store/crashSettlement.ts';
 import { takeRoomFence } from '../store/roomFence.ts';
@@ -37,7 +38,7 @@ import { refuseIfServed } from './sharedRooms.ts';
 import { validateCommand } from './validateCommand.ts';
 
 export type CrashTiming = { bettingMs: number; pauseMs: number; growthPerSecond: number };
-export type CrashRoomDeps = SerialDeps & { tokens: Tokens; metrics: Metrics; rateLimitPerSecond: number; seeds: SeedSource; crash: CrashTiming; names: SharedNames; chains: ChainCache };
+export type CrashRoomDeps = SerialDeps & { orm: Orm; tokens: Tokens; metrics: Metrics; rateLimitPerSecond: number; seeds: SeedSource; crash: CrashTiming; names: SharedNames; chains: ChainCache };
 
 const HISTORY = 20;
 /** Attempts at storing a phase, a second apart, before the room gives the table up. */
@@ -67,7 +68,7 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
       this.#table = options.table ?? DEFAULT_CRASH_TABLE;
       const stream = crashStream(this.#table);
       await refuseIfServed(RoomName.crash, { table: this.#table }, this.roomId, `crash table ${this.#table}`);
-      const loaded = await Promise.all([takeRoomFence(deps.sql, stream), headSeq(deps.sql, stream), tableChains(deps.sql, this.#table), unsettledRounds(deps.sql, this.#table), nextRoundId(deps.sql, this.#table), recentRounds(deps.sql, this.#table, HISTORY)]).catch(
+      const loaded = await Promise.all([takeRoomFence(deps.sql, stream), headSeq(deps.sql, stream), tableChains(deps.sql, this.#table), unsettledRounds(deps.sql, this.#table), nextRoundId(deps.sql, this.#table), recentRounds(deps.orm, this.#table, HISTORY)]).catch(
         (error: unknown) => {
           deps.logger.warn({ table: this.#table, err: error }, 'crash room could not load');
           throw refuse('UNAVAILABLE', 'storage is unavailable; try joining again shortly');

@@ -1,29 +1,32 @@
 // A board's tasks (schema/entities/task.ts), written only by the board's room.
 import type { Task } from '../../shared/boardCommands.ts';
+import { raw } from '@mikro-orm/postgresql';
+import { Task as TaskRow } from '../../schema/entities/task.ts';
+import type { Orm } from './orm.ts';
 import type { Queryable, Sql } from './sql.ts';
 
-type Row = { id: string; title: string; bounty_gold: string; bounty_xp: string; status: Task['status']; assignee: string | null; created_at: Date; accepted_at: Date | null; completed_at: Date | null };
-
-const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
-
-/** Open and accepted tasks, and those finished in the last day. */
-export async function loadTasks(sql: Sql, board: string): Promise<Task[]> {
-  const rows = await sql.query<Row>(
-    `SELECT id, title, bounty_gold, bounty_xp, status, assignee, created_at, accepted_at, completed_at FROM tasks
-      WHERE board = $1 AND (status IN ('open', 'accepted') OR coalesce(completed_at, created_at) > now() - interval '1 day')
-      ORDER BY created_at LIMIT 1000`,
-    [board],
+/** Open and accepted tasks, and those finished in the last day (by the database's clock). */
+export async function loadTasks(orm: Orm, board: string): Promise<Task[]> {
+  const dayAgo = raw(`now() - interval '1 day'`);
+  const rows = await orm.em().find(
+    TaskRow,
+    {
+      board,
+      // coalesce(completed_at, created_at) within the last day, spelled out for the ORM.
+      $or: [{ status: { $in: ['open', 'accepted'] } }, { completedAt: { $gt: dayAgo } }, { completedAt: null, createdAt: { $gt: dayAgo } }],
+    },
+    { orderBy: { createdAt: 'asc' }, limit: 1000 },
   );
   return rows.map((r) => ({
     id: r.id,
     title: r.title,
-    bountyGold: Number(r.bounty_gold),
-    bountyXp: Number(r.bounty_xp),
+    bountyGold: r.bountyGold,
+    bountyXp: r.bountyXp,
     status: r.status,
-    assignee: r.assignee,
-    createdAt: iso(r.created_at)!,
-    acceptedAt: iso(r.accepted_at),
-    completedAt: iso(r.completed_at),
+    assignee: r.assignee ?? null,
+    createdAt: r.createdAt.toISOString(),
+    acceptedAt: r.acceptedAt?.toISOString() ?? null,
+    completedAt: r.completedAt?.toISOString() ?? null,
   }));
 }
 

@@ -3,6 +3,8 @@
 import type { ChainSeed } from '../core/crash/chains.ts';
 import type { Stake } from '../core/crash/settlement.ts';
 import type { CrashBet } from '../domain/crash.ts';
+import { CrashRound } from '../../schema/entities/crashRound.ts';
+import type { Orm } from './orm.ts';
 import type { Queryable, Sql } from './sql.ts';
 
 export const CHAIN_LENGTH = 20_000;
@@ -60,9 +62,10 @@ export async function nextRoundId(sql: Sql, table: string): Promise<number> {
   return Number(row.next);
 }
 
-export async function recentRounds(sql: Sql, table: string, limit: number): Promise<number[]> {
-  const rows = await sql.query<{ round_id: number }>(`SELECT round_id FROM crash_rounds WHERE table_id = $1 AND settled_at IS NOT NULL ORDER BY round_id DESC LIMIT $2`, [table, limit]);
-  return rows.map((r) => r.round_id);
+/** The ids of the table's last settled rounds, newest first (the history shown to players). */
+export async function recentRounds(orm: Orm, table: string, limit: number): Promise<number[]> {
+  const rows = await orm.em().find(CrashRound, { tableId: table, settledAt: { $ne: null } }, { fields: ['roundId'], orderBy: { roundId: 'desc' }, limit });
+  return rows.map((r) => r.roundId);
 }
 
 export async function insertRound(sql: Sql, trx: Queryable, table: string, roundId: number, commitment: string): Promise<void> {

@@ -1,0 +1,62 @@
+// The cold reads that go through MikroORM (server/store/orm.ts) against a real PostgreSQL: the
+// filters the ORM builds from the entities select what the hand-written SQL selected before.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { loadTasks } from '../server/store/boardStore.ts';
+import { recentRounds } from '../server/store/crashStore.ts';
+import { playersOwed } from '../server/store/effectsStore.ts';
+import type { Orm } from '../server/store/orm.ts';
+import type { Sql } from '../server/store/sql.ts';
+import { openStore, type Store } from './support/store.ts';
+
+let store: Store;
+let sql: Sql;
+let orm: Orm;
+
+before(async () => {
+  store = await openStore('coffer_orm_reads');
+  ({ sql, orm } = store);
+});
+after(async () => {
+  await store?.close();
+});
+
+test("a board's tasks: open and accepted ones, and those finished within the last day, oldest first", async () => {
+  await sql.query(
+    `INSERT INTO tasks (id, board, title, bounty_gold, bounty_xp, status, assignee, created_at, accepted_at, completed_at) VALUES
+       ('old-open', 'b', 'old open', 5, 1, 'open', NULL, now() - interval '3 days', NULL, NULL),
+       ('old-accepted', 'b', 'old accepted', 5, 1, 'accepted', 'u1', now() - interval '2 days', now() - interval '2 days', NULL),
+       ('done-recently', 'b', 'done recently', 7, 2, 'completed', 'u1', now() - interval '2 days', now() - interval '2 days', now() - interval '1 hour'),
+       ('done-long-ago', 'b', 'done long ago', 7, 2, 'completed', 'u1', now() - interval '5 days', now() - interval '5 days', now() - interval '2 days'),
+       ('cancelled-new', 'b', 'cancelled new', 9, 0, 'cancelled', NULL, now() - interval '1 hour', NULL, NULL),
+       ('cancelled-old', 'b', 'cancelled old', 9, 0, 'cancelled', NULL, now() - interval '2 days', NULL, NULL),
+       ('other-board', 'c', 'elsewhere', 1, 0, 'open', NULL, now(), NULL, NULL)`,
+  );
+  const tasks = await loadTasks(orm, 'b');
+  assert.deepEqual(tasks.map((t) => t.id), ['old-open', 'old-accepted', 'done-recently', 'cancelled-new']);
+  const done = tasks.find((t) => t.id === 'done-recently')!;
+  // Numbers and ISO strings on the wire, not bigints or Dates.
+  assert.deepEqual([done.bountyGold, done.bountyXp, done.assignee, typeof done.completedAt], [7, 2, 'u1', 'string']);
+  assert.equal(tasks[0].acceptedAt, null);
+  assert.doesNotThrow(() => JSON.stringify(tasks));
+});
+
+test("a crash table's history: its settled rounds only, newest first, at most the limit", async () => {
+  await sql.query(
+    `INSERT INTO crash_rounds (table_id, round_id, commitment, settled_at) VALUES
+       ('t', 0, 'c0', now()), ('t', 1, 'c1', now()), ('t', 2, 'c2', now()), ('t', 3, 'c3', NULL), ('u', 4, 'c4', now())`,
+  );
+  assert.deepEqual(await recentRounds(orm, 't', 2), [2, 1]);
+  assert.deepEqual(await recentRounds(orm, 't', 10), [2, 1, 0]);
+});
+
+test('the effect sweep finds players owed effects older than the grace, by the database clock', async () => {
+  await sql.query(
+    `INSERT INTO effects (key, user_id, from_account, gold, reason, created_at, applied_at) VALUES
+       ('e1', 'owed', 'bounty', 5, 'x', now() - interval '1 minute', NULL),
+       ('e2', 'owed', 'bounty', 5, 'x', now() - interval '2 minutes', NULL),
+       ('e3', 'fresh', 'bounty', 5, 'x', now(), NULL),
+       ('e4', 'paid', 'bounty', 5, 'x', now() - interval '1 minute', now())`,
+  );
+  assert.deepEqual(await playersOwed(orm, 30_000), ['owed']);
+});
