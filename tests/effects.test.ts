@@ -7,12 +7,9 @@ import { after, before, describe, test } from 'node:test';
 import { createLogger } from '../server/observability/logger.ts';
 import { startEffectSweeper } from '../server/rooms/effectSweeper.ts';
 import { joinPlayerRoom, signInGuest } from './support/client.ts';
-import { createTestDatabase, type TestDatabase } from './support/db.ts';
 import { serverFixture } from './support/fixture.ts';
 import { queryRows } from './support/ledger.ts';
-import { openDatabase, type Database } from '../server/db/database.ts';
-import { ormOver, type Orm } from '../server/store/orm.ts';
-import { sqlFor } from '../server/store/sql.ts';
+import { openStore, type Store } from './support/store.ts';
 import { waitFor } from './support/wait.ts';
 
 const SWEEP_SECONDS = 3;
@@ -40,32 +37,27 @@ describe('a lost delivery, on a real server', () => {
 });
 
 describe('the sweeper, driven directly', () => {
-  let db: TestDatabase;
-  let database: Database;
-  let orm: Orm;
+  let store: Store;
 
   before(async () => {
-    db = await createTestDatabase('coffer_sweeper');
-    database = await openDatabase({ databaseUrl: db.url, dataDir: '', migrate: true });
-    orm = ormOver(database.orm, await sqlFor(database.orm));
+    store = await openStore('coffer_sweeper');
   });
   after(async () => {
-    await database?.close();
-    await db.drop();
+    await store?.close();
   });
 
   test("a delivery that hangs holds back only its own player, never the next sweeps", async () => {
-    await queryRows(db.url, `INSERT INTO accounts (id, kind) VALUES ('p-stuck', 'player'), ('p-later', 'player')`);
+    await queryRows(store.db.url, `INSERT INTO accounts (id, kind) VALUES ('p-stuck', 'player'), ('p-later', 'player')`);
     const calls: string[] = [];
-    const sweeper = startEffectSweeper(orm, createLogger('silent'), 600, (userId) => {
+    const sweeper = startEffectSweeper(store.orm, createLogger('silent'), 600, (userId) => {
       calls.push(userId);
       // p-stuck's room never answers.
       return userId === 'p-stuck' ? new Promise(() => undefined) : Promise.resolve();
     });
     try {
-      await owe(db.url, 'stuck-1', 'p-stuck', 5);
+      await owe(store.db.url, 'stuck-1', 'p-stuck', 5);
       await waitFor(async () => calls.includes('p-stuck'));
-      await owe(db.url, 'later-1', 'p-later', 5);
+      await owe(store.db.url, 'later-1', 'p-later', 5);
       await waitFor(async () => calls.includes('p-later'));
       // The hanging delivery is not started again alongside itself.
       assert.equal(calls.filter((u) => u === 'p-stuck').length, 1);

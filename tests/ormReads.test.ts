@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { loadTasks } from '../server/store/boardStore.ts';
 import { recentRounds } from '../server/store/crashStore.ts';
+import { findShopItem, listShopItems } from '../server/store/shopStore.ts';
 import { playersOwed } from '../server/store/effectsStore.ts';
 import type { Orm } from '../server/store/orm.ts';
 import type { Sql } from '../server/store/sql.ts';
@@ -59,4 +60,14 @@ test('the effect sweep finds players owed effects older than the grace, by the d
        ('e4', 'paid', 'bounty', 5, 'x', now() - interval '1 minute', now())`,
   );
   assert.deepEqual(await playersOwed(orm, 30_000), ['owed']);
+});
+
+test('the shop catalog: one item for a purchase (SQL named by the entity) and the whole list (EntityManager) agree', async () => {
+  await sql.query(`INSERT INTO shop_items (item_id, name, price, stock, active) VALUES ('orm-probe', 'Probe', 12345678901, NULL, false)`);
+  const item = await findShopItem(sql, orm, 'orm-probe');
+  // Numbers on the wire, not bigints or strings, and null for unlimited stock.
+  assert.deepEqual(item, { itemId: 'orm-probe', name: 'Probe', price: 12345678901, stock: null, active: false });
+  const listed = await listShopItems(orm);
+  assert.deepEqual(listed.find((i) => i.itemId === 'orm-probe'), item);
+  assert.equal(await findShopItem(sql, orm, 'no-such-item'), undefined);
 });

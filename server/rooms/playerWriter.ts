@@ -177,7 +177,7 @@ export class PlayerWriter {
     let catalogItem: CatalogItem | undefined;
     if (command.type === CommandType.shopBuy) {
       try {
-        catalogItem = await findShopItem(this.#deps.orm, command.itemId);
+        catalogItem = await findShopItem(this.#deps.sql, this.#deps.orm, command.itemId);
       } catch (error) {
         this.#deps.logger.warn({ userId: this.userId, itemId: command.itemId, err: error }, 'shop catalog read failed');
         return nack(command.id, 'UNAVAILABLE', 'the shop catalog could not be read from storage; send the command again with the same id', true);

@@ -1,19 +1,42 @@
-// Reading the shop catalog, through the ShopItem entity. Prices and the active flag are read for
+// Reading the shop catalog, typed by the ShopItem entity. Prices and the active flag are read for
 // each purchase; the stock read here only shapes the answer, the commit batch checks it again
 // (batchStatements.ts).
+import type { MetadataStorage } from '@mikro-orm/postgresql';
 import { ShopItem, type IShopItem } from '../../schema/entities/shopItem.ts';
 import type { CatalogItem } from '../domain/shop.ts';
+import { namesOf } from './entityNames.ts';
 import type { Orm } from './orm.ts';
+import type { Sql } from './sql.ts';
 
 const FIELDS = ['itemId', 'name', 'price', 'stock', 'active'] as const;
+type Row = Pick<IShopItem, (typeof FIELDS)[number]>;
 
-const toItem = (r: Pick<IShopItem, (typeof FIELDS)[number]>): CatalogItem => ({ itemId: r.itemId, name: r.name, price: r.price, stock: r.stock ?? null, active: r.active });
+const toItem = (r: Row): CatalogItem => ({ itemId: r.itemId, name: r.name, price: Number(r.price), stock: r.stock ?? null, active: r.active });
 
-export async function findShopItem(orm: Orm, itemId: string): Promise<CatalogItem | undefined> {
-  const row = await orm.em().findOne(ShopItem, { itemId }, { fields: FIELDS });
-  return row ? toItem(row) : undefined;
+/** The purchase read as SQL named by the entity, built once per mapping. */
+const byItemStatements = new WeakMap<MetadataStorage, string>();
+function byItemStatement(metadata: MetadataStorage): string {
+  let text = byItemStatements.get(metadata);
+  if (!text) {
+    const s = namesOf(metadata, ShopItem);
+    text = `SELECT ${FIELDS.map((f) => `${s.col(f)} AS "${f}"`).join(', ')} FROM ${s.table} WHERE ${s.col('itemId')} = $1`;
+    byItemStatements.set(metadata, text);
+  }
+  return text;
 }
 
+/**
+ * Once per shop.buy (15% of the load mix): a named statement, planned once per connection, like
+ * the batch. Through the EntityManager it cost 0.37 ms a read instead of 0.13 ms (3,000 reads in a
+ * row on this machine), most of it the server's own CPU.
+ */
+export async function findShopItem(sql: Sql, orm: Orm, itemId: string): Promise<CatalogItem | undefined> {
+  // pg returns bigint columns as strings: toItem makes the price a number.
+  const [row] = await sql.query<Row>(byItemStatement(orm.metadata), [itemId], undefined, 'coffer_shop_item_v2');
+  return row && toItem(row);
+}
+
+/** The whole catalog (GET /shop, the admin's shop editor): rare, through the EntityManager. */
 export async function listShopItems(orm: Orm): Promise<CatalogItem[]> {
   const rows = await orm.em().find(ShopItem, {}, { fields: FIELDS, orderBy: { itemId: 'asc' } });
   return rows.map(toItem);
