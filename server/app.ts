@@ -104,7 +104,7 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
   // Shared rooms belong to the server (issue 15): only configured or admin-opened tables and boards
   // exist, and no client may create a room (a create replaced live ones).
   withholdCreate();
-  const names = new SharedNames(sql, logger, config, overrides.seeds ?? cryptoSeeds);
+  const names = new SharedNames(sql, orm, logger, config, overrides.seeds ?? cryptoSeeds);
   // The matchmaker's room cache, with player rooms found by key (issue 17, roomDirectory.ts).
   const directory = new RoomDirectory(
     config.redisUrl ? new AtomicRedisDriver(new Redis(config.redisUrl, { keyPrefix: config.redisKeyPrefix })) : new IndexedLocalDriver(),

@@ -2,8 +2,8 @@
 // filters the ORM builds from the entities select what the hand-written SQL selected before.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { loadTasks } from '../server/store/boardStore.ts';
-import { recentRounds } from '../server/store/crashStore.ts';
+import { boardHasTasks, loadTasks } from '../server/store/boardStore.ts';
+import { recentRounds, tableExists, tableNames } from '../server/store/crashStore.ts';
 import { findShopItem, listShopItems } from '../server/store/shopStore.ts';
 import { playersOwed } from '../server/store/effectsStore.ts';
 import type { Orm } from '../server/store/orm.ts';
@@ -70,4 +70,12 @@ test('the shop catalog: one item for a purchase (SQL named by the entity) and th
   const listed = await listShopItems(orm);
   assert.deepEqual(listed.find((i) => i.itemId === 'orm-probe'), item);
   assert.equal(await findShopItem(sql, orm, 'no-such-item'), undefined);
+});
+
+test('which shared rooms exist: boards with tasks, stored crash tables in name order, at most the limit', async () => {
+  await sql.query(`INSERT INTO crash_tables (id, chain_seed, chain_length) VALUES ('zeta', 's', 10), ('alpha', 's', 10), ('mid', 's', 10)`);
+  assert.deepEqual(await tableNames(orm, 2), ['alpha', 'mid']);
+  assert.deepEqual([await tableExists(orm, 'zeta'), await tableExists(orm, 'nowhere')], [true, false]);
+  await sql.query(`INSERT INTO tasks (id, board, title, bounty_gold, bounty_xp, status) VALUES ('only', 'has-tasks', 't', 1, 0, 'cancelled')`);
+  assert.deepEqual([await boardHasTasks(orm, 'has-tasks'), await boardHasTasks(orm, 'empty-board')], [true, false]);
 });

@@ -7,6 +7,7 @@ import type { Logger } from '../observability/logger.ts';
 import { boardHasTasks } from '../store/boardStore.ts';
 import type { SeedSource } from '../domain/clock.ts';
 import { ensureTables, tableExists, tableNames } from '../store/crashStore.ts';
+import type { Orm } from '../store/orm.ts';
 import type { Sql } from '../store/sql.ts';
 import { refuse } from './joinAuth.ts';
 
@@ -14,6 +15,7 @@ const LISTED = 20;
 
 export class SharedNames {
   readonly #sql: Sql;
+  readonly #orm: Orm;
   readonly #logger: Logger;
   readonly #boards: Set<string>;
   readonly #configuredTables: Set<string>;
@@ -21,8 +23,9 @@ export class SharedNames {
   // Names only ever come into existence, so a positive answer is kept; a negative one is not.
   readonly #tables = new Set<string>();
 
-  constructor(sql: Sql, logger: Logger, config: { boards: readonly string[]; crashTables: readonly string[] }, seeds: SeedSource) {
+  constructor(sql: Sql, orm: Orm, logger: Logger, config: { boards: readonly string[]; crashTables: readonly string[] }, seeds: SeedSource) {
     this.#sql = sql;
+    this.#orm = orm;
     this.#logger = logger;
     this.#boards = new Set(config.boards);
     this.#configuredTables = new Set(config.crashTables);
@@ -37,18 +40,18 @@ export class SharedNames {
       this.#tables.add(table);
       return;
     }
-    const exists = await this.#ask(() => tableExists(this.#sql, table));
+    const exists = await this.#ask(() => tableExists(this.#orm, table));
     if (exists) {
       this.#tables.add(table);
       return;
     }
-    const names = new Set([...this.#configuredTables, ...(await this.#ask(() => tableNames(this.#sql, LISTED)))]);
+    const names = new Set([...this.#configuredTables, ...(await this.#ask(() => tableNames(this.#orm, LISTED)))]);
     throw refuse('NOT_FOUND', `there is no crash table named ${table}; the tables are: ${[...names].slice(0, LISTED).join(', ') || 'none'}`);
   }
 
   async checkBoard(board: string): Promise<void> {
     if (this.#boards.has(board)) return;
-    const exists = await this.#ask(() => boardHasTasks(this.#sql, board));
+    const exists = await this.#ask(() => boardHasTasks(this.#orm, board));
     if (exists) {
       this.#boards.add(board);
       return;

@@ -41,6 +41,6 @@ export async function saveTask(sql: Sql, trx: Queryable, board: string, t: Task)
 }
 
 /** A board an admin opened by creating a task on it. */
-export async function boardHasTasks(sql: Sql, board: string): Promise<boolean> {
-  return (await sql.query(`SELECT 1 FROM tasks WHERE board = $1 LIMIT 1`, [board])).length > 0;
+export async function boardHasTasks(orm: Orm, board: string): Promise<boolean> {
+  return (await orm.em().findOne(TaskRow, { board }, { fields: ['id'] })) !== null;
 }

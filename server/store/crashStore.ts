@@ -3,7 +3,7 @@
 import type { ChainSeed } from '../core/crash/chains.ts';
 import type { Stake } from '../core/crash/settlement.ts';
 import type { CrashBet } from '../domain/crash.ts';
-import { CrashRound } from '../../schema/entities/crashRound.ts';
+import { CrashRound, CrashTable } from '../../schema/entities/crashRound.ts';
 import type { Orm } from './orm.ts';
 import type { Queryable, Sql } from './sql.ts';
 
@@ -25,12 +25,12 @@ export async function openTable(sql: Sql, trx: Queryable, name: string, seed: st
 }
 
 /** Table names in order, at most `limit` (for a refusal that names them). */
-export async function tableNames(sql: Sql, limit: number): Promise<string[]> {
-  return (await sql.query<{ id: string }>(`SELECT id FROM crash_tables ORDER BY id LIMIT $1`, [limit])).map((r) => r.id);
+export async function tableNames(orm: Orm, limit: number): Promise<string[]> {
+  return (await orm.em().find(CrashTable, {}, { fields: ['id'], orderBy: { id: 'asc' }, limit })).map((r) => r.id);
 }
 
-export async function tableExists(sql: Sql, table: string): Promise<boolean> {
-  return (await sql.query(`SELECT 1 FROM crash_tables WHERE id = $1`, [table])).length > 0;
+export async function tableExists(orm: Orm, table: string): Promise<boolean> {
+  return (await orm.em().count(CrashTable, { id: table })) > 0;
 }
 
 /** The table's chains, first round first; empty when there is no such table. */
