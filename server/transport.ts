@@ -17,7 +17,9 @@ export const MAX_BACKPRESSURE = 1024 * 1024;
  * complete within its own fixed timeouts (about 30 s when bytes trickle in); the ws transport's
  * Node server gets the bounds set here.
  */
-export const HTTP_HEADERS_TIMEOUT_MS = 10_000;
+export /** Above the largest HTTP body the server sends (the client bundle's biggest file, /metrics). */
+const HTTP_RESPONSE_HIGH_WATER_MARK = 8 * 1024 * 1024;
+const HTTP_HEADERS_TIMEOUT_MS = 10_000;
 export const HTTP_REQUEST_TIMEOUT_MS = 30_000;
 
 /** Largest HTTP request body read (sign-in and matchmaking bodies are a few hundred bytes). */
@@ -85,7 +87,17 @@ export async function createTransport(
     }
   }
   const { WebSocketTransport } = await import('@colyseus/ws-transport');
-  const server = createServer({ headersTimeout: HTTP_HEADERS_TIMEOUT_MS, requestTimeout: HTTP_REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1000 });
+  const server = createServer({
+    headersTimeout: HTTP_HEADERS_TIMEOUT_MS,
+    requestTimeout: HTTP_REQUEST_TIMEOUT_MS,
+    connectionsCheckingInterval: 1000,
+    // Colyseus' Node adapter (better-call's setResponse) ends a response only after a write that
+    // returned true: a body bigger than the response's high-water mark (16 KB by default; the
+    // client's app.js is 190 KB) was written, waited for 'drain', and then never ended, so the
+    // browser client never loaded on the ws transport. Every body here is one chunk already in
+    // memory, so a high-water mark above the largest one lets that one write return true.
+    highWaterMark: HTTP_RESPONSE_HIGH_WATER_MARK,
+  });
   // Before any listener (Colyseus prepends its router's when it binds), so routes and beforeUpgrade
   // see the socket's address.
   const emit = server.emit.bind(server) as (event: string | symbol, ...args: unknown[]) => boolean;

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { buildClient } from '../client/build.ts';
 import { serverFixture } from './support/fixture.ts';
+import { startServer } from './support/server.ts';
 
 const fx = serverFixture('coffer_client_routes');
 before(() => buildClient());
@@ -20,6 +21,22 @@ test('GET / is the client page; its script and stylesheet come with their conten
   assert.ok((await js.text()).length > 10_000);
   const css = await fetch(`${fx.server.url}/assets/app.css`);
   assert.equal(css.headers.get('content-type'), 'text/css; charset=utf-8');
+});
+
+test('on the ws transport too (where uWS cannot load), the whole client bundle arrives', async () => {
+  // The Node adapter never ended a response bigger than its high-water mark: app.js hung forever.
+  const server = await startServer({ DATABASE_URL: fx.db.url, TRANSPORT: 'ws' });
+  try {
+    for (const file of ['/', '/assets/app.js', '/assets/app.css']) {
+      const res = await fetch(`${server.url}${file}`, { signal: AbortSignal.timeout(10_000) });
+      assert.equal(res.status, 200, file);
+      const body = await res.arrayBuffer();
+      const local = await fetch(`${fx.server.url}${file}`).then((r) => r.arrayBuffer());
+      assert.equal(body.byteLength, local.byteLength, `${file}: the same bytes as on the default transport`);
+    }
+  } finally {
+    await server.stop();
+  }
 });
 
 test('unknown or escaping asset names are 404, and the server’s own routes still answer', async () => {
