@@ -18,7 +18,7 @@ test('auto falls back to ws with one warning naming the reason', async () => {
   assert.match(warnings[0].msg, /GLIBC_2\.38/);
   assert.doesNotMatch(warnings[0].msg, /more detail/, 'one line');
   // What the user loses, and how to get uWS back.
-  assert.match(warnings[0].msg, /you lose: .*throughput.*64 KB limit on HTTP bodies/);
+  assert.match(warnings[0].msg, /you lose the throughput and the memory per socket of uWS/);
   assert.match(warnings[0].msg, /glibc 2\.38.*Debian 13.*node:24-trixie-slim.*\.ci\/provision/);
   choice.transport.shutdown();
 });

@@ -1,6 +1,6 @@
 // uWebSockets.js when it loads; TRANSPORT=auto falls back to ws with one warning naming the reason,
 // TRANSPORT=uws fails hard. Frame size and backpressure limits are set explicitly.
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Transport } from '@colyseus/core';
 import type { WebSocket } from 'ws';
 import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
@@ -35,8 +35,8 @@ type UwsModule = typeof import('@colyseus/uwebsockets-transport');
 
 /** What a server on the ws fallback gives up, and how to get uWS (README "Node 24 and uWebSockets.js"). */
 export const WS_FALLBACK_COSTS =
-  'Everything works the same, but you lose: the throughput and memory per socket of uWS (BENCHMARKS.md, uWS vs ws), ' +
-  'and the 64 KB limit on HTTP bodies before they are read. uWS 20.57 needs glibc 2.38 or newer: run on Debian 13, ' +
+  'Everything works the same, but you lose the throughput and the memory per socket of uWS (BENCHMARKS.md, uWS vs ws: ' +
+  'about 1.3x the commands per second). uWS 20.57 needs glibc 2.38 or newer: run on Debian 13, ' +
   'Ubuntu 24.04 or the node:24-trixie-slim image (Dockerfile), or on Debian 12 use the Node that .ci/provision builds ' +
   '(README, "Node 24 and uWebSockets.js"). TRANSPORT=ws chooses ws without this warning.';
 
@@ -103,6 +103,8 @@ export async function createTransport(
   const emit = server.emit.bind(server) as (event: string | symbol, ...args: unknown[]) => boolean;
   server.emit = ((event: string | symbol, ...args: unknown[]) => {
     if (event === 'request' || event === 'upgrade') stampNodeRequest(args[0] as IncomingMessage);
+    // The same body limit as on uWS (limitBody): a request that is refused never reaches a route.
+    if (event === 'request' && !limitNodeBody(args[0] as IncomingMessage, args[1] as ServerResponse)) return true;
     return emit(event, ...args);
   }) as typeof server.emit;
   class BoundedWebSocketTransport extends WebSocketTransport {
@@ -167,6 +169,30 @@ function limitBody(res: HttpResponse, req: HttpRequest): boolean {
       if (received > MAX_HTTP_BODY_BYTES) return void res.close();
       handler(chunk, isLast);
     });
+  return true;
+}
+
+/** limitBody for Node's HTTP server: 413 for a declared size over the limit, the connection cut
+ *  when a body without one grows past it. */
+function limitNodeBody(req: IncomingMessage, res: ServerResponse): boolean {
+  if (Number(req.headers['content-length'] || 0) > MAX_HTTP_BODY_BYTES) {
+    const body = JSON.stringify({ code: 'INVALID_INPUT', message: `the request body must be at most ${MAX_HTTP_BODY_BYTES} bytes`, retryable: false });
+    // Unread: the connection closes after the answer, so the body is never taken in.
+    res.writeHead(413, { 'content-type': 'application/json', connection: 'close' }).end(body);
+    return false;
+  }
+  // Counted where the HTTP parser hands the body over (push), not with a 'data' listener, which
+  // would start the stream flowing before the route is there to read it.
+  let received = 0;
+  const push = req.push.bind(req);
+  req.push = (chunk: Buffer | null, encoding?: BufferEncoding) => {
+    received += chunk?.byteLength ?? 0;
+    if (received > MAX_HTTP_BODY_BYTES) {
+      req.socket.destroy();
+      return false;
+    }
+    return push(chunk, encoding);
+  };
   return true;
 }
 
