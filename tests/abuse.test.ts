@@ -15,7 +15,7 @@ import { AdminState, BoardState, PlayerState } from '../shared/state.ts';
 import { expectAck, expectNack, joinPlayerRoom, joinRoom, newId, type PlayerConnection, type Session } from './support/client.ts';
 import { serverFixture } from './support/fixture.ts';
 import { queryRows } from './support/ledger.ts';
-import { matchmake, RawRoom } from './support/rawRoom.ts';
+import { matchmake, RawRoom, upgradeStatus } from './support/rawRoom.ts';
 import { TEST_ADMIN_PASSWORD, TEST_JWT_SECRET } from './support/server.ts';
 import { waitFor } from './support/wait.ts';
 
@@ -239,18 +239,7 @@ describe('Host validation (DNS rebinding)', () => {
     const socket = new WebSocket(`ws://127.0.0.1:${fx.server.port}/${made.seat!.processId}/${made.seat!.roomId}?sessionId=${made.seat!.sessionId}&_authToken=${player.token}`, {
       headers: { host: `rebound.example:${fx.server.port}` },
     });
-    socket.on('error', () => undefined);
-    const status = await new Promise<number>((resolve) => {
-      socket.once('unexpected-response', (req, res) => {
-        resolve(res.statusCode ?? 0);
-        req.destroy();
-      });
-      socket.once('open', () => {
-        resolve(101);
-        socket.close();
-      });
-    });
-    assert.equal(status, 403);
+    assert.equal(await upgradeStatus(socket), 403);
   });
 
   test('localhost, 127.0.0.1 and [::1] on any port are served', async () => {

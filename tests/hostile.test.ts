@@ -14,7 +14,7 @@ import { expectAck, joinPlayerRoom, joinRoom, newId, signInAdmin, signInGuest, t
 import { serverFixture } from './support/fixture.ts';
 import { tableDigests } from './support/digest.ts';
 import { fundNewPlayer } from './support/ledger.ts';
-import { matchmake, RawRoom, roomDataFrame, ROOM_DATA, type Reply } from './support/rawRoom.ts';
+import { matchmake, RawRoom, roomDataFrame, ROOM_DATA, upgradeStatus, type Reply } from './support/rawRoom.ts';
 import { TEST_ADMIN_PASSWORD, TEST_JWT_SECRET } from './support/server.ts';
 
 const GAME_ORIGIN = 'https://game.example';
@@ -272,18 +272,7 @@ const cases: Case[] = [
     async run(ctx) {
       const made = await matchmake(ctx.url, RoomName.player, { token: ctx.attacker.token });
       const socket = RawRoom.connect(ctx.url, made.seat!, { token: ctx.attacker.token, origin: EVIL_ORIGIN });
-      socket.on('error', () => undefined);
-      const status = await new Promise<number>((resolve) => {
-        socket.once('unexpected-response', (req, res) => {
-          resolve(res.statusCode ?? 0);
-          req.destroy();
-        });
-        socket.once('open', () => {
-          resolve(101);
-          socket.close();
-        });
-      });
-      return { status };
+      return { status: await upgradeStatus(socket) };
     },
   },
   // HTTP

@@ -1,6 +1,6 @@
 // The `player` room: a thin Colyseus adapter around PlayerWriter. One per user (filterBy userId),
 // any number of tabs; state shows committed values only.
-import { matchMaker, type AuthContext, type Client } from '@colyseus/core';
+import { ClientState, matchMaker, type AuthContext, type Client, type ClientPrivate } from '@colyseus/core';
 import { CommandType, playerCommands } from '../../shared/commands.ts';
 import { CloseCode, RoomName, ServerMessage, type WireEvent } from '../../shared/protocol.ts';
 import { GameStats, PlayerState } from '../../shared/state.ts';
@@ -30,6 +30,7 @@ export type PlayerRoomDeps = WriterDeps & { directory: RoomDirectory; sessions: 
 
 /** How long a creation waits for a concurrent creation of the same player room to be up. */
 const CLAIM_WAIT_MS = 10_000;
+const WEBSOCKET_OPEN = 1;
 
 export function definePlayerRoom(deps: PlayerRoomDeps) {
   return class PlayerRoom extends CofferRoom<PlayerState> implements PlayerRoomCalls {
@@ -179,10 +180,13 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
 
     /** admin.kick: closes every client of this player; returns how many there were. */
     kick(reason: string): number {
-      const count = this.clients.length;
+      // Clients already told to leave are not counted again: on the ws transport a closed client
+      // stays in the list until its close handshake ends. (Both transports keep WebSocket's
+      // readyState on the client, where Colyseus types it as private.)
+      const staying = this.clients.filter((client) => (client as Client & ClientPrivate).readyState === WEBSOCKET_OPEN && client.state !== ClientState.LEAVING);
       this.flushSends();
-      for (const client of [...this.clients]) client.leave(CloseCode.KICKED, reason.slice(0, 120));
-      return count;
+      for (const client of staying) client.leave(CloseCode.KICKED, reason.slice(0, 120));
+      return staying.length;
     }
 
     #readOnly(client: Client): boolean {

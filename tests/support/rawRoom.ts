@@ -135,3 +135,19 @@ export class RawRoom {
     this.socket.close(1000);
   }
 }
+
+/** How the server answered a WebSocket upgrade: its refusal's HTTP status, or 101 once it opened
+ *  (the socket is then closed). */
+export function upgradeStatus(socket: WebSocket): Promise<number> {
+  socket.on('error', () => undefined);
+  return new Promise<number>((resolve) => {
+    socket.once('unexpected-response', (req, res) => {
+      resolve(res.statusCode ?? 0);
+      req.destroy();
+    });
+    socket.once('open', () => {
+      resolve(101);
+      socket.close();
+    });
+  });
+}
