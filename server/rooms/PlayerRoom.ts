@@ -21,7 +21,7 @@ import type { EventBus } from '../relay/eventBus.ts';
 import type { FenceWatch } from './fenceWatch.ts';
 import { RECENT_REPLIES } from './recentReplies.ts';
 import type { Reply } from './replies.ts';
-import { CofferRoom, RECONNECT_SECONDS } from './roomAdapter.ts';
+import { CofferRoom } from './roomAdapter.ts';
 import type { CrashStakeCall, GrantCall, PlayerRoomCalls } from './roomCalls.ts';
 import type { Faults } from '../faults.ts';
 import { playerRoomId, type RoomDirectory } from '../matchmaking/roomDirectory.ts';
@@ -132,7 +132,7 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
       this.#places.give(client);
       // A refused seat, a kick or a flood ends the session: no seat is kept for a reconnection.
       if (this.#refused.has(client) || code === CloseCode.KICKED || code === CloseCode.RATE_LIMITED) return;
-      await this.allowReconnection(client, RECONNECT_SECONDS).catch(() => undefined);
+      await super.onDrop(client);
     }
 
     onLeave(client: Client) {
@@ -143,14 +143,8 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
 
     onBeforeShutdown() {
       // The pipeline was drained first (app.ts): what was in flight is acknowledged or refused.
-      // Clients then reconnect elsewhere. (A disconnect that fails has no client left to tell.)
-      // The replies are queued by then (one turn later) and written before the close.
-      void deps.pipeline.flush().finally(() =>
-        setImmediate(() => {
-          this.flushSends();
-          this.disconnect(CloseCode.RECONNECT).catch(() => undefined);
-        }),
-      );
+      // Its replies are queued one turn later; the adapter writes them, then closes the clients.
+      void deps.pipeline.flush().finally(() => setImmediate(() => super.onBeforeShutdown()));
     }
 
     protected release() {
