@@ -27,6 +27,7 @@ import { matchmake } from './rawRoom.ts';
 import { freePort, migrate, startServer, TEST_ADMIN_PASSWORD, type RunningServer } from './server.ts';
 import { startTcpProxy } from './tcpProxy.ts';
 import { waitFor } from './wait.ts';
+import { seededRandom } from './seededRandom.ts';
 
 export type BankOptions = { seed: number; seconds: number; players: number; log?: (line: string) => void };
 
@@ -61,18 +62,6 @@ export type BankReport = {
   /** Takeover attempts (`create` on a live shared room, a made-up table) and those not refused. */
   takeovers: { tried: number; accepted: string[] };
 };
-
-/** mulberry32: a small seeded generator, so a seed replays the same schedule. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Every kind once, then more at random, spread over the middle of the run. */
 export function faultSchedule(seed: number, seconds: number): Fault[] {

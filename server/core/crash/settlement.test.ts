@@ -9,6 +9,7 @@ import { describe, test } from 'node:test';
 import type { CrashBet } from '../../domain/crash.ts';
 import type { Effect } from '../../domain/effects.ts';
 import { lateStakeRefunds, refundKey, settleRound, stakeIdOf, type Stake, type StoredRound } from './settlement.ts';
+import { seededRandom } from '../../../tests/support/seededRandom.ts';
 
 const bet = (userId: string, amount: number, betId: string, cashedOutAt: number | null = null): CrashBet => ({
   userId,
@@ -62,18 +63,6 @@ describe('settleRound', () => {
   });
 });
 
-/** mulberry32: a seed replays the same interleaving. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 type Step = { at: number; run: () => void };
 
 /**
@@ -84,7 +73,7 @@ type Step = { at: number; run: () => void };
  * the room that ran the round and by successors after reloads; sweeps run at random moments.
  */
 function simulate(seed: number) {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const pick = (n: number) => Math.floor(random() * n);
   const crashPoint = 1 + pick(500) / 100;
   const balances = new Map<string, number>([['escrow', 0], ['house', 0]]);
