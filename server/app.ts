@@ -1,8 +1,7 @@
 // Wires one Coffer process: database, commit pipeline, rooms, HTTP routes, transport.
-import { createRouter, defineRoom, defineServer, matchMaker, type Server } from '@colyseus/core';
+import { createRouter, defineRoom, defineServer, matchMaker, type IRoomCache, type Server } from '@colyseus/core';
 import { hostname } from 'node:os';
 import { RedisPresence } from '@colyseus/redis-presence';
-import { Redis } from 'ioredis';
 import { pendingMigrations } from '../schema/migrate.ts';
 import { RoomName } from '../shared/protocol.ts';
 import { createSessions } from './auth/sessions.ts';
@@ -11,7 +10,7 @@ import { createSessionEnforcer } from './auth/sessionEnforcer.ts';
 import { reconnectGuard } from './auth/reconnectGuard.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
-import { connectRedis } from './db/redis.ts';
+import { colyseusRedis, connectRedis } from './db/redis.ts';
 import { cryptoSeeds, systemClock, type Clock, type SeedSource } from './domain/clock.ts';
 import path from 'node:path';
 import { authRoutes } from './http/authRoutes.ts';
@@ -107,9 +106,11 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
   const names = new SharedNames(sql, orm, logger, config, overrides.seeds ?? cryptoSeeds);
   // The matchmaker's room cache, with player rooms found by key (issue 17, roomDirectory.ts).
   const directory = new RoomDirectory(
-    config.redisUrl ? new AtomicRedisDriver(new Redis(config.redisUrl, { keyPrefix: config.redisKeyPrefix })) : new IndexedLocalDriver(),
+    config.redisUrl ? new AtomicRedisDriver(colyseusRedis(config.redisUrl, config.redisKeyPrefix, 'matchmaker', logger)) : new IndexedLocalDriver(),
     (kind) => metrics.roomLookups.inc({ kind }),
     async (processId) => Boolean(await matchMaker.healthCheckProcessId(processId)),
+    // Colyseus keeps a room's listing private; the directory needs it to tell instances apart.
+    (roomId) => (matchMaker.getLocalRoomById(roomId) as unknown as { _listing?: IRoomCache } | undefined)?._listing,
   );
   const deps = { directory, names, chains: new ChainCache(), sessions, enforcer, userLimits, events: relay.bus, fenceWatch, sql, orm, pipeline, clock, seeds: overrides.seeds ?? cryptoSeeds, logger, tokens, metrics, rateLimitPerSecond: config.rateLimitPerSecond, faults };
   sizeRoomEncodeBuffers();
@@ -119,7 +120,7 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
     publicAddress: config.publicAddress,
     // Services mode: rooms of every process in one matchmaker, remote room calls between them.
     ...(config.redisUrl
-      ? { presence: new RedisPresence(new Redis(config.redisUrl, { keyPrefix: config.redisKeyPrefix })) }
+      ? { presence: new RedisPresence(colyseusRedis(config.redisUrl, config.redisKeyPrefix, 'presence', logger)) }
       : {}),
     driver: directory,
     // SIGTERM/SIGINT: matchmaking stops, each room flushes the pipeline and closes its clients

@@ -15,8 +15,9 @@ test('the same seed gives the same fault schedule, every kind of fault included'
 
 test('bank test: no coin made or lost, every acked command once, every stream gapless, every balance right', async () => {
   const seed = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
-  console.log(`chaos seed ${seed} (CHAOS_SEED=${seed} replays this schedule)`);
-  const report = await runBankTest({ seed, seconds: 14, players: 6, log: (line) => console.log(line) });
+  console.log(`chaos seed ${seed} (CHAOS_SEED=${seed} replays this schedule), started ${new Date().toISOString()}`);
+  const began = Date.now();
+  const report = await runBankTest({ seed, seconds: 14, players: 6, log: (line) => console.log(`[${((Date.now() - began) / 1000).toFixed(1)} s] ${line}`) });
   assert.ok(report.acked > 50, `enough work got through (${report.acked} acked)`);
   assert.ok(report.rejoins > 0, 'the faults were felt');
   assert.equal(report.ledger.sumOfBalances, 0, 'no coin made or lost');

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AdminCommandType } from '../shared/adminCommands.ts';
 import { CommandType } from '../shared/commands.ts';
-import { RoomName } from '../shared/protocol.ts';
+import { CloseCode, RoomName } from '../shared/protocol.ts';
 import { AdminState } from '../shared/state.ts';
 import { expectAck, joinPlayerRoom, joinRoom, signInAdmin, signInGuest, type PlayerConnection } from './support/client.ts';
 import { clusterFixture } from './support/cluster.ts';
@@ -112,3 +112,42 @@ for (const mode of modes) {
     });
   });
 }
+
+test('services: Redis loses the room cache while a player is online; the next join makes one new room, the old one goes, and the new one stays listed', async () => {
+  const servers = cluster.servers;
+  const redis = cluster.redis();
+  const player = await signInGuest(servers[0].url);
+  const roomId = `player_${player.userId}`;
+  const cacheKey = `${cluster.keyPrefix}roomcaches`;
+  const first = await joinPlayerRoom(servers[0].url, player.token);
+  expectAck(await first.send(CommandType.streakClaim));
+  const firstLeft = new Promise<number>((resolve) => first.room.onLeave(resolve));
+  assert.ok(await redis.hget(cacheKey, roomId), 'the room is listed');
+
+  await redis.del(cacheKey);
+  // Nothing lists the first room now: this join creates a second one, which takes the fence.
+  const second = await joinPlayerRoom(servers[1].url, player.token);
+  expectAck(await second.send(CommandType.gameSlot, { bet: 1 }));
+  assert.equal(await firstLeft, CloseCode.RECONNECT, 'the first room sent its client on (its fence went to the second)');
+  await waitFor(async () => (await playerRooms(servers)) === 1);
+
+  // The first room's last listing updates and its removal touched only its own record.
+  const record = JSON.parse((await redis.hget(cacheKey, roomId)) ?? 'null') as { publicAddress?: string; locked?: boolean } | null;
+  assert.ok(record, 'the second room is still listed after the first one went');
+  assert.equal(record.locked, false);
+  const hosts = [];
+  for (const server of servers) if ((await playerRooms([server])) === 1) hosts.push(`127.0.0.1:${server.port}`);
+  assert.deepEqual([record.publicAddress], hosts, 'the record is the live room\'s');
+
+  // So the next join, through either process, finds it: no third room, no new load.
+  const [{ epoch }] = await queryRows<{ epoch: string }>(cluster.db.url, 'SELECT epoch FROM accounts WHERE id = $1', [player.userId]);
+  const third = await joinPlayerRoom(servers[0].url, player.token);
+  expectAck(await third.send(CommandType.gameSlot, { bet: 1 }));
+  expectAck(await second.send(CommandType.gameSlot, { bet: 1 }));
+  const [{ epoch: after }] = await queryRows<{ epoch: string }>(cluster.db.url, 'SELECT epoch FROM accounts WHERE id = $1', [player.userId]);
+  assert.equal(after, epoch, 'the room was not loaded again');
+  assert.equal(await playerRooms(servers), 1);
+  const handovers = servers.map((s) => s.output().match(new RegExp(`"roomId":"${roomId}"[^\\n]*writer fence lost`, 'g'))?.length ?? 0);
+  assert.equal(handovers.reduce((a, b) => a + b, 0), 1, 'one room lost its fence, once');
+  await Promise.all([second.leave(), third.leave()]);
+});

@@ -24,3 +24,25 @@ export async function connectRedis(url: string, logger: Logger): Promise<Redis> 
     }
   }
 }
+
+/**
+ * A client for Colyseus' matchmaker driver or presence (`role`). Colyseus' driver attaches no
+ * 'error' listener, and ioredis prints an "Unhandled error event" stack for every failed
+ * reconnect while Redis is away; this one logs the outage once and its end once. ioredis keeps
+ * reconnecting on its own.
+ */
+export function colyseusRedis(url: string, keyPrefix: string, role: 'matchmaker' | 'presence', logger: Logger): Redis {
+  const redis = new Redis(url, { keyPrefix });
+  let away = false;
+  redis.on('error', (error) => {
+    if (away) return;
+    away = true;
+    logger.warn({ err: error, role }, 'redis connection lost; reconnecting');
+  });
+  redis.on('ready', () => {
+    if (!away) return;
+    away = false;
+    logger.info({ role }, 'redis connection back');
+  });
+  return redis;
+}

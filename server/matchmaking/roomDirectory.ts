@@ -4,12 +4,15 @@
 // creation first *claims* that id in the cache (an atomic insert-if-absent), before the room loads
 // and takes the fence. A second creation of the same player room, from a client's joinOrCreate,
 // another room's owner call (playerRooms.ts) or another process, finds the claim, waits for the
-// room to be up, and hands its caller to it: one room, one load, no fenced duplicate.
+// room to be up, and hands its caller to it: one room, one load, no fenced duplicate. Since the id
+// is reused, a record is changed or removed only by the instance it describes (drivers.ts), and a
+// process creates a player room only once its previous instance there is gone (Colyseus keeps one
+// room per id per process: the old one's disposal would unlist the new one).
 // Same code in embedded mode (IndexedLocalDriver) and services mode (AtomicRedisDriver).
 import { initializeRoomCache, type IRoomCache, type MatchMakerDriver, type SortOptions } from '@colyseus/core';
 import { setTimeout as delay } from 'node:timers/promises';
 import { RoomName } from '../../shared/protocol.ts';
-import type { KeyedDriver } from './drivers.ts';
+import type { KeyedDriver, RoomInstance } from './drivers.ts';
 
 export function playerRoomId(userId: string): string {
   // The transports route only [A-Za-z0-9_-] room ids. A generated id (9 random characters of that
@@ -34,19 +37,26 @@ export class RoomDirectory implements MatchMakerDriver {
   readonly #count: LookupCounter;
   /**
    * Claims this process holds, until the room is recorded or given up, by room id: the creation
-   * holding it, known by its listing's metadata object (the one its record will carry).
+   * holding it, known by its listing's metadata object (the one its record will carry), and the
+   * claim's own record.
    */
-  readonly #claimed = new Map<string, object>();
+  readonly #claimed = new Map<string, { creation: object; claim: RoomInstance }>();
   /** Creations that stepped aside (by the same token): their record must not land. */
   readonly #stepAside = new WeakSet<object>();
 
   readonly #isAlive: (processId: string) => Promise<boolean>;
+  readonly #local: (roomId: string) => IRoomCache | undefined;
 
-  /** `isAlive` health-checks a process (and, when it is dead, removes its rooms from the cache). */
-  constructor(cache: KeyedDriver, count: LookupCounter, isAlive: (processId: string) => Promise<boolean>) {
+  /**
+   * `isAlive` health-checks a process (and, when it is dead, removes its rooms from the cache);
+   * `local` is the listing of this process's room instance with that id, while it has one
+   * (disposing included).
+   */
+  constructor(cache: KeyedDriver, count: LookupCounter, isAlive: (processId: string) => Promise<boolean>, local: (roomId: string) => IRoomCache | undefined) {
     this.#cache = cache;
     this.#count = count;
     this.#isAlive = isAlive;
+    this.#local = local;
   }
 
   /**
@@ -59,8 +69,10 @@ export class RoomDirectory implements MatchMakerDriver {
     const deadline = Date.now() + waitMs;
     let checked = false;
     for (;;) {
-      if (await this.#cache.insert(initializeRoomCache({ roomId, name, processId, private: true, locked: true }))) {
-        this.#claimed.set(roomId, creation);
+      // This process's previous room of that id is still going away: wait for it.
+      const claim = this.#local(roomId) ? undefined : initializeRoomCache({ roomId, name, processId, private: true, locked: true });
+      if (claim && (await this.#cache.insert(claim))) {
+        this.#claimed.set(roomId, { creation, claim });
         return 'mine';
       }
       const held = await this.#cache.findById(roomId);
@@ -83,9 +95,10 @@ export class RoomDirectory implements MatchMakerDriver {
 
   /** A claimed creation failed (storage down): free the id for the next attempt. */
   async release(roomId: string, creation: object): Promise<void> {
-    if (this.#claimed.get(roomId) !== creation) return;
+    const held = this.#claimed.get(roomId);
+    if (held?.creation !== creation) return;
     this.#claimed.delete(roomId);
-    await this.#cache.remove(roomId);
+    await this.#cache.removeInstance(roomId, held.claim);
   }
 
   // ---- MatchMakerDriver ----
@@ -126,10 +139,12 @@ export class RoomDirectory implements MatchMakerDriver {
       // its caller to the room recorded under the id (or retries if that one went meanwhile).
       return false;
     }
-    if (creation && this.#claimed.get(room.roomId) === creation) {
+    const held = this.#claimed.get(room.roomId);
+    if (creation && held?.creation === creation) {
       this.#claimed.delete(room.roomId);
-      await this.#cache.replace(room);
-      return true;
+      // The claim is gone if Redis lost it and another creation won the id meanwhile: this one is
+      // then discarded like a duplicate (its writer is disposed; the winner holds the fence).
+      return this.#cache.replaceInstance(room, held.claim);
     }
     return this.#cache.insert(room);
   }
@@ -142,9 +157,11 @@ export class RoomDirectory implements MatchMakerDriver {
     return this.#cache.persist(room, create);
   }
 
+  /** Colyseus removes by id (a room disconnecting or disposed): only that instance's record goes. */
   remove(roomId: string) {
     this.#claimed.delete(roomId);
-    return this.#cache.remove(roomId);
+    const local = this.#local(roomId);
+    return local ? this.#cache.removeInstance(roomId, local) : this.#cache.remove(roomId);
   }
 
   clear() {

@@ -60,6 +60,9 @@ export class RedisEventConsumer {
 
   constructor(redis: Redis, options: ConsumerOptions) {
     this.#redis = redis;
+    // Connection errors also fail the read in flight, which #run logs once per outage; without a
+    // listener ioredis would print an "Unhandled error event" stack on every reconnect attempt.
+    this.#redis.on('error', () => undefined);
     this.#options = { claimIdleMs: 30_000, ...options };
     this.#stream = relayKeys(options.keyPrefix).events;
   }

@@ -34,8 +34,14 @@ export function failureReply(id: string, error: unknown, logger: Logger, context
   return nack(id, 'INTERNAL', 'the server failed to process this command; it has been logged', false);
 }
 
-/** Colyseus' remote room call timing out, or a room refusing to load for want of storage (503). */
+/**
+ * A room that could not be reached or loaded: Colyseus' remote room call timing out, another
+ * process not answering the matchmaker (`ipc_timeout`), or a room refusing to load for want of
+ * storage (503) — here with its code, or from another process, whose matchmaker passes on only the
+ * message, which `refuse()` starts with the code.
+ */
 function unreachableRoom(error: unknown): boolean {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  return code === JoinErrorCode.UNAVAILABLE || /^remote room \(.*\) timed out/.test(String(message));
+  const text = String(message);
+  return code === JoinErrorCode.UNAVAILABLE || text.startsWith('UNAVAILABLE: ') || text === 'ipc_timeout' || /^remote room \(.*\) timed out/.test(text);
 }

@@ -10,6 +10,8 @@
 //
 // PostgreSQL and Redis are reached through TCP proxies (tests/support/tcpProxy.ts) rather than
 // restarted: the services of this machine are shared with other test runs.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { AdminCommandType } from '../../shared/adminCommands.ts';
@@ -24,7 +26,7 @@ import { deleteKeys, TEST_REDIS_URL } from './cluster.ts';
 import { createTestDatabase, TEST_DATABASE_URL } from './db.ts';
 import { ledgerReport, queryRows, type LedgerReport } from './ledger.ts';
 import { matchmake } from './rawRoom.ts';
-import { freePort, migrate, startServer, TEST_ADMIN_PASSWORD, type RunningServer } from './server.ts';
+import { freePort, migrate, ROOT, startServer, TEST_ADMIN_PASSWORD, type RunningServer } from './server.ts';
 import { startTcpProxy } from './tcpProxy.ts';
 import { waitFor } from './wait.ts';
 import { seededRandom } from './seededRandom.ts';
@@ -236,11 +238,18 @@ export async function runBankTest(options: BankOptions): Promise<BankReport> {
     ...CRASH_ENV,
   });
   const servers: RunningServer[] = [];
+  /** Every process started, killed ones included: their logs are kept (test-artifacts/bank/). */
+  const processes: RunningServer[] = [];
+  const start = async (i: number) => {
+    const server = await startServer(env(ports[i]), { port: ports[i] });
+    processes.push(server);
+    return server;
+  };
   const down = new Set<number>();
   const alive = () => servers.filter((_, i) => !down.has(i));
   try {
     await migrate(db.url);
-    servers.push(...(await Promise.all(ports.map((port) => startServer(env(port), { port })))));
+    servers.push(...(await Promise.all(ports.map((_, i) => start(i)))));
 
     const admin = new Sim(await signInAdmin(servers[0].url, TEST_ADMIN_PASSWORD), alive);
     const players = await Promise.all(Array.from({ length: options.players }, async (_, i) => new Sim(await signInGuest(servers[i % 2].url), alive)));
@@ -258,7 +267,7 @@ export async function runBankTest(options: BankOptions): Promise<BankReport> {
           down.add(fault.process);
           await servers[fault.process].kill();
           await delay(500);
-          servers[fault.process] = await startServer(env(ports[fault.process]), { port: ports[fault.process] });
+          servers[fault.process] = await start(fault.process);
           down.delete(fault.process);
         } else if (fault.kind === 'postgres') {
           pgProxy.cut();
@@ -405,6 +414,8 @@ export async function runBankTest(options: BankOptions): Promise<BankReport> {
     log(`takeover attempts: ${takeovers.tried}, got a seat: ${takeovers.accepted.length}`);
     log('checks done; leaving');
     for (const sim of sims) for (const tab of sim.tabs.values()) await Promise.race([tab.leave().catch(() => undefined), delay(2000)]);
+    // Connections to killed processes may still be retrying in the SDK: the next retry gives up.
+    for (const sim of sims) for (const tab of sim.connections) tab.room.reconnection.maxRetries = 0;
     log('left');
     return {
       seed: options.seed,
@@ -425,6 +436,10 @@ export async function runBankTest(options: BankOptions): Promise<BankReport> {
   } finally {
     await Promise.all(servers.map((s) => s.stop().catch(() => undefined)));
     log('servers stopped');
+    const logDir = path.join(ROOT, 'test-artifacts', 'bank');
+    await mkdir(logDir, { recursive: true });
+    await Promise.all(processes.map((s, i) => writeFile(path.join(logDir, `seed-${options.seed}-${i}-port-${s.port}.log`), s.output())));
+    log(`server logs: ${logDir}/seed-${options.seed}-*.log`);
     await pgProxy.close();
     await redisProxy.close();
     await deleteKeys(redis, keyPrefix).catch(() => undefined);

@@ -84,6 +84,9 @@ export class PlayerConnection<S = PlayerState> {
   }
 
   leave(): Promise<number> {
+    // A connection whose process died is retrying in the SDK (up to 15 times, over a minute) and
+    // its timers would keep the test process alive: the next retry gives up instead.
+    this.room.reconnection.maxRetries = 0;
     return this.room.leave(true);
   }
 }
