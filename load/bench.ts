@@ -10,7 +10,7 @@
 //     room holds (heap snapshot); the join time of the first and the last tenth of the players;
 //   uWebSockets.js ÷ ws commands/s (TRANSPORT=uws vs ws, same clients, same database);
 //   the client bundle's gzip size ÷ the Colyseus SDK's browser bundle.
-// Also one account flooding at its limits next to a steady player (the noisy neighbour, default
+// Also one account flooding at its limits next to five steady players (the noisy neighbour, default
 // limits). `--profile` writes a CPU profile of the server during the peak phase (bench-profiles/)
 // and prints its top functions.
 import { mkdir } from 'node:fs/promises';
@@ -149,7 +149,7 @@ try {
   const noisy = await noisyNeighbour(db.url, seconds, (userIds, amount) => fund(db.url, userIds, amount));
   console.log(
     `noisy neighbour: ${noisy.floodSockets} sockets of one account sent ${noisy.floodSent} (${noisy.floodAcked} acked, ${noisy.floodLimited} RATE_LIMITED); ` +
-      `another player's ack p50 ${noisy.quietP50.toFixed(1)} -> ${noisy.noisyP50.toFixed(1)} ms, p99 ${noisy.quietP99.toFixed(1)} -> ${noisy.noisyP99.toFixed(1)} ms`,
+      `other players' ack p50 ${noisy.quietP50.toFixed(1)} -> ${noisy.noisyP50.toFixed(1)} ms, p99 ${noisy.quietP99.toFixed(1)} -> ${noisy.noisyP99.toFixed(1)} ms (${noisy.samples} acks each)`,
   );
 
   await checkpoint(db.url);
@@ -244,7 +244,7 @@ function printFigures(f: Figures) {
   console.log(`server CPU per acked command: peak ${cpu(f.peak)}, half of peak ${cpu(half)}, ${f.wsPeak ? `ws peak ${cpu(f.wsPeak)}, ` : ''}two processes ${cpu(f.pairPeak)} (both), embedded peak ${cpu(e.peak)} (server incl. PGlite)`);
   if (f.wsPeak) console.log(`uWS / ws commands/s: ${f.peak.perSecond.toFixed(0)} / ${f.wsPeak.perSecond.toFixed(0)} = ${x(f.peak.perSecond / f.wsPeak.perSecond)}`);
   else console.log(`uWS / ws commands/s: n/a (uWebSockets.js not in use: transport ${f.transport})`);
-  console.log(`noisy neighbour: another player's ack p99 ${f.noisy.noisyP99.toFixed(1)} ms with one account flooding at its limits = ${x(f.noisy.noisyP99 / f.noisy.quietP99)} its p99 without (${f.noisy.quietP99.toFixed(1)} ms; bar 2x)`);
+  console.log(`noisy neighbour: other players' ack p99 ${f.noisy.noisyP99.toFixed(1)} ms with one account flooding at its limits = ${x(f.noisy.noisyP99 / f.noisy.quietP99)} their p99 without (${f.noisy.quietP99.toFixed(1)} ms, over ${f.noisy.samples} acks; bar 2x)`);
   if (f.client.built) console.log(`client bundle: ${kb(f.client.gzipBytes)} gzip in ${f.client.files} files = ${x(f.client.gzipBytes / f.client.sdkGzipBytes)} the Colyseus SDK alone (${kb(f.client.sdkGzipBytes)} gzip)`);
   else console.log(`client bundle: client not built (${f.client.reason})`);
 }

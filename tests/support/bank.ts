@@ -144,6 +144,9 @@ class Sim {
         if (reply === 'timeout') void tab.leave().catch(() => undefined);
         this.tabs.delete(kind);
         this.rejoins++;
+        // A refusal that says "again" (a room reloading, storage away) is retried after a growing
+        // pause, as the client does, not in a tight loop.
+        if (typeof reply === 'object') await delay(Math.min(500, 20 * attempt));
         continue;
       }
       if ('ack' in reply) this.acked.push({ id, type, userId: this.session.userId, result: reply.ack.result });
