@@ -11,8 +11,8 @@
 //   uWebSockets.js ÷ ws commands/s (TRANSPORT=uws vs ws, same clients, same database);
 //   the client bundle's gzip size ÷ the Colyseus SDK's browser bundle.
 // Also one account flooding at its limits next to five steady players (the noisy neighbour, default
-// limits). `--profile` writes a CPU profile of the server during the peak phase (bench-profiles/)
-// and prints its top functions.
+// limits). `--profile` writes CPU profiles of the server during the peak phase and the joins
+// (bench-profiles/) and prints their top functions.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -139,7 +139,8 @@ try {
     () => servicesProcess(db.url, [], { inspect: true }),
     (t) =>
       Inspector.with(t.inspectPort!, async (inspector) => {
-        const figure = await connectedPlayers(t.servers[0], playerCount, inspector);
+        const join = () => connectedPlayers(t.servers[0], playerCount, inspector);
+        const figure = values.profile ? await profileWith(inspector, 'joins', join) : await join();
         console.log(`players: ${figure.connected} of ${figure.target} joined in ${figure.joinSeconds.toFixed(1)} s, ${figure.live} answered a command`);
         return figure;
       }),
@@ -182,15 +183,18 @@ async function onTarget<T>(start: () => Promise<BenchTarget>, work: (t: BenchTar
 /** With `--profile`, the phase runs under the server's CPU profiler (bench-profiles/peak-<time>.cpuprofile). */
 async function profiled(t: BenchTarget, phase: () => Promise<Phase>): Promise<Phase> {
   if (!values.profile || t.inspectPort === undefined) return phase();
+  return Inspector.with(t.inspectPort, (inspector) => profileWith(inspector, 'peak', phase));
+}
+
+/** Runs `phase` under the server's CPU profiler (bench-profiles/<name>-<time>.cpuprofile) and prints its top functions. */
+async function profileWith<T>(inspector: Inspector, name: string, phase: () => Promise<T>): Promise<T> {
   const dir = path.join(ROOT, 'bench-profiles');
   await mkdir(dir, { recursive: true });
-  const file = path.join(dir, `peak-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`);
-  return Inspector.with(t.inspectPort, async (inspector) => {
-    const { result, top } = await inspector.profile(file, phase);
-    console.log(`CPU profile of the server during the peak phase: ${path.relative(ROOT, file)} (open in Chrome DevTools or speedscope); top functions by self time:`);
-    for (const line of top) console.log(`  ${line}`);
-    return result;
-  });
+  const file = path.join(dir, `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`);
+  const { result, top } = await inspector.profile(file, phase);
+  console.log(`CPU profile of the server during the ${name} phase: ${path.relative(ROOT, file)} (open in Chrome DevTools or speedscope); top functions by self time:`);
+  for (const line of top) console.log(`  ${line}`);
+  return result;
 }
 
 type Figures = {
