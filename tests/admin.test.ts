@@ -7,7 +7,7 @@ import { AdminCommandType, type AuditResult, type UserView } from '../shared/adm
 import { CommandType } from '../shared/commands.ts';
 import { CloseCode, RoomName } from '../shared/protocol.ts';
 import { AdminState } from '../shared/state.ts';
-import { expectAck, expectNack, joinPlayerRoom, joinRoom, newId, signInAdmin, signInGuest, type PlayerConnection } from './support/client.ts';
+import { expectAck, expectNack, joinPlayerRoom, joinRoom, newId, refusalOf, signInAdmin, signInGuest, type PlayerConnection } from './support/client.ts';
 import { serverFixture } from './support/fixture.ts';
 import { queryRows } from './support/ledger.ts';
 import { TEST_ADMIN_PASSWORD } from './support/server.ts';
@@ -54,7 +54,7 @@ test('a grant with a retried id applies once and appears live in the player tab 
     assert.equal(refused.code, 'INVALID_INPUT');
     assert.match(refused.message, new RegExp(field));
   }
-  assert.equal(expectNack(await adminTab.send(AdminCommandType.grant, { userId: 'never-played-user', amount: 5, reason: 'x' })).code, 'NOT_FOUND');
+  assert.equal(refusalOf(await adminTab.send(AdminCommandType.grant, { userId: 'never-played-user', amount: 5, reason: 'x' })), 'NOT_FOUND/UNKNOWN_USER');
   const ledger = await queryRows<{ reason: string; amount: string }>(fx.db.url, `SELECT reason, amount FROM transfers WHERE from_account = $1 OR to_account = $1 ORDER BY id`, [me.userId]);
   assert.deepEqual(ledger.map((t) => [t.reason, Number(t.amount)]), [['admin.grant', 500], ['admin.debit', 200]]);
   const report = await audit(adminTab);
@@ -86,7 +86,7 @@ test('a grant to an offline player loads their room; user.get shows balance, inv
     [me.userId, 'shop', 100, 'shop.buy'],
     ['mint', me.userId, 120, 'admin.grant'],
   ]);
-  assert.equal(expectNack(await adminTab.send(AdminCommandType.userGet, { userId: 'nobody-here' })).code, 'NOT_FOUND');
+  assert.equal(refusalOf(await adminTab.send(AdminCommandType.userGet, { userId: 'nobody-here' })), 'NOT_FOUND/UNKNOWN_USER');
   await Promise.all([back.leave(), adminTab.leave()]);
 });
 
@@ -99,12 +99,12 @@ test('shop upsert and remove change what players can buy', async () => {
   expectAck(await tab.send(CommandType.streakClaim));
   assert.deepEqual(expectAck(await tab.send(CommandType.shopBuy, { itemId: 'admin-sword', qty: 1 })), { balance: 70, owned: 1, stockLeft: 0 });
   expectAck(await adminTab.send(AdminCommandType.shopUpsert, { item: { ...item, stock: 5, active: false } }));
-  assert.equal(expectNack(await tab.send(CommandType.shopBuy, { itemId: 'admin-sword', qty: 1 })).code, 'CONFLICT');
+  assert.equal(refusalOf(await tab.send(CommandType.shopBuy, { itemId: 'admin-sword', qty: 1 })), 'CONFLICT/NOT_FOR_SALE');
   assert.equal(expectNack(await adminTab.send(AdminCommandType.shopUpsert, { item: { ...item, price: 0 } })).code, 'INVALID_INPUT');
   assert.match(expectNack(await adminTab.send(AdminCommandType.shopUpsert, { item: { ...item, stock: -1 } })).message, /item\.stock/);
   assert.deepEqual(expectAck(await adminTab.send(AdminCommandType.shopRemove, { itemId: 'admin-sword' })), { itemId: 'admin-sword' });
-  assert.equal(expectNack(await tab.send(CommandType.shopBuy, { itemId: 'admin-sword', qty: 1 })).code, 'NOT_FOUND');
-  assert.equal(expectNack(await adminTab.send(AdminCommandType.shopRemove, { itemId: 'admin-sword' })).code, 'NOT_FOUND');
+  assert.equal(refusalOf(await tab.send(CommandType.shopBuy, { itemId: 'admin-sword', qty: 1 })), 'NOT_FOUND/UNKNOWN_ITEM');
+  assert.equal(refusalOf(await adminTab.send(AdminCommandType.shopRemove, { itemId: 'admin-sword' })), 'NOT_FOUND/UNKNOWN_ITEM', 'the same reason as a purchase of it');
   await Promise.all([tab.leave(), adminTab.leave()]);
 });
 
@@ -163,7 +163,8 @@ test('every admin action is in the audit table, and the audit catches a corrupte
   assert.equal((await audit(adminTab)).ok, true);
   const task = expectAck(await adminTab.send(AdminCommandType.taskCreate, { board: 'audit-board', title: 'Audited', bountyGold: 5, bountyXp: 1 })).task;
   assert.equal(expectAck(await adminTab.send(AdminCommandType.taskCancel, { board: 'audit-board', taskId: task.id })).task.status, 'cancelled');
-  assert.equal(expectNack(await adminTab.send(AdminCommandType.taskCancel, { board: 'audit-board', taskId: task.id })).code, 'NOT_FOUND');
+  const cancelledAgain = newId();
+  assert.equal(refusalOf(await adminTab.send(AdminCommandType.taskCancel, { board: 'audit-board', taskId: task.id }, cancelledAgain)), 'NOT_FOUND/TASK_NOT_FOUND', 'a cancelled task is off the board');
   assert.deepEqual(expectAck(await adminTab.send(AdminCommandType.crashOpen, { table: 'audit-table' })), { table: 'audit-table', opened: true });
   assert.deepEqual(expectAck(await adminTab.send(AdminCommandType.crashOpen, { table: 'audit-table' })), { table: 'audit-table', opened: false }, 'opened once');
   expectAck(await adminTab.send(AdminCommandType.sessionsRevoke, { userId: 'audit-nobody', reason: 'audit trail' }));
@@ -174,5 +175,7 @@ test('every admin action is in the audit table, and the audit catches a corrupte
   await waitFor(async () => { const actions = await audited(); return types.every((type) => actions.includes(type)); }, 10_000).catch(() => undefined);
   const actions = await audited();
   for (const type of types) assert.ok(actions.includes(type), `${type} is in the audit trail`);
+  const [refusal] = await queryRows<{ result: { nack: { code: string; reason?: string } } }>(fx.db.url, `SELECT result FROM admin_audit WHERE command_id = $1`, [cancelledAgain]);
+  assert.deepEqual([refusal?.result.nack.code, refusal?.result.nack.reason], ['NOT_FOUND', 'TASK_NOT_FOUND'], 'a refusal is audited with its reason');
   await adminTab.leave();
 });

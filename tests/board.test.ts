@@ -8,7 +8,7 @@ import { BoardCommandType, type Task } from '../shared/boardCommands.ts';
 import { CommandType } from '../shared/commands.ts';
 import { RoomName } from '../shared/protocol.ts';
 import { AdminState, BoardState } from '../shared/state.ts';
-import { expectAck, expectNack, joinPlayerRoom, joinRoom, signInAdmin, signInGuest, type PlayerConnection } from './support/client.ts';
+import { expectAck, expectNack, joinPlayerRoom, joinRoom, refusalOf, signInAdmin, signInGuest, type PlayerConnection } from './support/client.ts';
 import { serverFixture } from './support/fixture.ts';
 import { queryRows } from './support/ledger.ts';
 import { TEST_ADMIN_PASSWORD } from './support/server.ts';
@@ -51,9 +51,11 @@ test('accept, complete: the assignee is paid the bounty once, live, and the task
   const bounty = await queryRows<{ amount: string }>(fx.db.url, `SELECT amount FROM transfers WHERE to_account = $1 AND from_account = 'bounty'`, [me.userId]);
   assert.deepEqual(bounty.map((b) => Number(b.amount)), [250]);
 
-  const again = expectNack(await tab.send(BoardCommandType.taskComplete, { taskId: task.id }));
-  assert.equal(again.code, 'CONFLICT');
-  assert.equal(expectNack(await tab.send(BoardCommandType.taskAccept, { taskId: 'no-such-task' })).code, 'NOT_FOUND');
+  assert.equal(refusalOf(await tab.send(BoardCommandType.taskComplete, { taskId: task.id })), 'CONFLICT/TASK_COMPLETED', 'completed once');
+  assert.equal(refusalOf(await tab.send(BoardCommandType.taskAbandon, { taskId: task.id })), 'CONFLICT/TASK_COMPLETED');
+  assert.equal(refusalOf(await adminTab.send(AdminCommandType.taskCancel, { taskId: task.id })), 'CONFLICT/TASK_COMPLETED', "the board's refusal reaches the admin with its reason");
+  assert.equal(refusalOf(await tab.send(BoardCommandType.taskAccept, { taskId: 'no-such-task' })), 'NOT_FOUND/TASK_NOT_FOUND');
+  assert.equal(refusalOf(await adminTab.send(AdminCommandType.taskCancel, { taskId: 'no-such-task' })), 'NOT_FOUND/TASK_NOT_FOUND');
   assert.equal(expectNack(await tab.send(BoardCommandType.taskAccept, { taskId: 'bad id!' })).code, 'INVALID_INPUT');
 
   // A reload of the page (a new room after the old one is gone) shows the same board.
@@ -68,7 +70,7 @@ test('accept, complete: the assignee is paid the bounty once, live, and the task
   await Promise.all([reloaded.leave(), wallet.leave(), adminTab.leave()]);
 });
 
-test('two players racing to accept the same task: one wins, the other gets CONFLICT', async () => {
+test('two players racing to accept the same task: one wins, the other gets CONFLICT/TASK_TAKEN', async () => {
   const adminTab = await admin();
   const task = await createTask(adminTab, { title: 'Race me' });
   const [a, b] = await Promise.all([signInGuest(fx.server.url), signInGuest(fx.server.url)]);
@@ -78,16 +80,16 @@ test('two players racing to accept the same task: one wins, the other gets CONFL
   const losses = replies.filter((r) => 'nack' in r).map(expectNack);
   assert.equal(wins.length, 1);
   assert.equal(losses.length, 1);
-  assert.equal(losses[0].code, 'CONFLICT');
-  assert.match(losses[0].message, /already accepted by another player/);
+  assert.deepEqual([losses[0].code, losses[0].reason], ['CONFLICT', 'TASK_TAKEN']);
   const winner = 'ack' in replies[0] ? a : b;
   const loserTab = 'ack' in replies[0] ? tabB : tabA;
-  assert.equal(expectNack(await loserTab.send(BoardCommandType.taskComplete, { taskId: task.id })).code, 'CONFLICT', 'only the assignee completes');
-  assert.equal(expectNack(await loserTab.send(BoardCommandType.taskAbandon, { taskId: task.id })).code, 'CONFLICT', 'only the assignee abandons');
+  assert.equal(refusalOf(await loserTab.send(BoardCommandType.taskComplete, { taskId: task.id })), 'CONFLICT/NOT_ASSIGNEE', 'only the assignee completes');
+  assert.equal(refusalOf(await loserTab.send(BoardCommandType.taskAbandon, { taskId: task.id })), 'CONFLICT/NOT_ASSIGNEE', 'only the assignee abandons');
   const [row] = await queryRows<{ assignee: string }>(fx.db.url, `SELECT assignee FROM tasks WHERE id = $1`, [task.id]);
   assert.equal(row.assignee, winner.userId);
-  // Abandoning reopens it for everyone; the other player can take it now.
   const winnerTab = 'ack' in replies[0] ? tabA : tabB;
+  assert.equal(refusalOf(await winnerTab.send(BoardCommandType.taskAccept, { taskId: task.id })), 'CONFLICT/ACCEPTED_BY_YOU');
+  // Abandoning reopens it for everyone; the other player can take it now.
   const reopened = expectAck(await winnerTab.send(BoardCommandType.taskAbandon, { taskId: task.id })).task as Task;
   assert.deepEqual([reopened.status, reopened.assignee], ['open', null]);
   expectAck(await loserTab.send(BoardCommandType.taskAccept, { taskId: task.id }));

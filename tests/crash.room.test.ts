@@ -14,7 +14,7 @@ import { crashPoint, msUntil, roundHash, verifyCrashRound } from '../shared/cras
 import { CrashCommandType } from '../shared/crashCommands.ts';
 import { RoomName } from '../shared/protocol.ts';
 import { CrashState } from '../shared/state.ts';
-import { expectAck, expectNack, joinPlayerRoom, joinRoom, signInGuest, type PlayerConnection } from './support/client.ts';
+import { expectAck, expectNack, joinPlayerRoom, joinRoom, refusalOf, signInGuest, type PlayerConnection } from './support/client.ts';
 import { pgClient } from './support/db.ts';
 import { serverFixture } from './support/fixture.ts';
 import { fundNewPlayer, queryRows } from './support/ledger.ts';
@@ -56,20 +56,24 @@ test('a round: bets debited first, cash-out before the crash pays, after the cra
   assert.equal(refused.code, 'INSUFFICIENT_FUNDS');
   assert.deepEqual(expectAck(await a.crash.send(CrashCommandType.bet, { amount: 100 })), { roundId: 0, amount: 100, balance: 900 });
   assert.deepEqual(expectAck(await b.crash.send(CrashCommandType.bet, { amount: 200 })), { roundId: 0, amount: 200, balance: 800 });
-  assert.equal(expectNack(await b.crash.send(CrashCommandType.bet, { amount: 5 })).code, 'CONFLICT', 'one bet per round');
-  assert.equal(expectNack(await a.crash.send(CrashCommandType.cashout)).code, 'CONFLICT', 'no cash-out while betting');
+  assert.equal(refusalOf(await b.crash.send(CrashCommandType.bet, { amount: 5 })), 'CONFLICT/ALREADY_BET', 'one bet per round');
+  assert.equal(refusalOf(await a.crash.send(CrashCommandType.cashout)), 'CONFLICT/ROUND_NOT_RUNNING', 'no cash-out while betting');
   assert.equal(expectNack(await a.crash.send(CrashCommandType.bet, { amount: 0 })).code, 'INVALID_INPUT');
   assert.equal(await escrow(), 300, 'the stakes are in escrow');
 
   await a.crash.waitForState((s) => s.phase === 'running');
-  const out = expectAck(await a.crash.send(CrashCommandType.cashout));
+  // Sent together: the cash-out must land well before the crash.
+  const [late, noBet, cashout] = await Promise.all([broke.crash.send(CrashCommandType.bet, { amount: 10 }), broke.crash.send(CrashCommandType.cashout), a.crash.send(CrashCommandType.cashout)]);
+  assert.equal(refusalOf(late), 'CONFLICT/ROUND_CLOSED', 'no bet once the round runs');
+  assert.equal(refusalOf(noBet), 'CONFLICT/NO_BET', 'no cash-out without a bet');
+  const out = expectAck(cashout);
   assert.equal(out.roundId, 0);
   assert.ok(out.multiplier >= 1 && out.multiplier < point, `${out.multiplier} < ${point}`);
   assert.equal(out.payout, Math.floor((100 * Math.round(out.multiplier * 100)) / 100));
-  assert.equal(expectNack(await a.crash.send(CrashCommandType.cashout)).code, 'CONFLICT', 'once');
+  assert.equal(refusalOf(await a.crash.send(CrashCommandType.cashout)), 'CONFLICT/ALREADY_CASHED_OUT', 'once');
 
   await b.crash.waitForState((s) => s.phase === 'crashed' && s.roundId === 0);
-  assert.equal(expectNack(await b.crash.send(CrashCommandType.cashout)).code, 'CONFLICT', 'too late after the crash');
+  assert.equal(refusalOf(await b.crash.send(CrashCommandType.cashout)), 'CONFLICT/ROUND_NOT_RUNNING', 'too late after the crash');
   await waitFor(async () => (await balanceOf(a.userId)) === 900 + out.payout);
   assert.equal(await balanceOf(b.userId), 800);
   assert.equal(await escrow(), 0, 'escrow is back to zero after settlement');
@@ -151,7 +155,7 @@ test('a round interrupted by the server going away is settled exactly once when 
   await Promise.all([third.crash.leave(), wallet.leave()]);
 });
 
-test('a bet sent again after its round closed (stake taken, bet never recorded) gets CONFLICT naming the round; the stake comes back once', async () => {
+test('a bet sent again after its round closed (stake taken, bet never recorded) gets CONFLICT/STAKE_ROUND_OVER naming the round; the stake comes back once', async () => {
   await table('t-resend', [1]);
   const me = await signInGuest(fx.server.url);
   await fundNewPlayer(fx.db.url, me.userId, 500);
@@ -172,8 +176,8 @@ test('a bet sent again after its round closed (stake taken, bet never recorded) 
   const again = await joinRoom(fx.server.url, me.token, RoomName.crash, CrashState, { table: 't-resend' });
   await again.waitForState((s) => s.roundId > roundId && s.phase === 'betting');
   const refused = expectNack(await again.send(CrashCommandType.bet, { amount: 50 }, id));
-  assert.equal(refused.code, 'CONFLICT');
-  assert.match(refused.message, new RegExp(`round ${roundId}\\b`));
+  assert.deepEqual([refused.code, refused.reason], ['CONFLICT', 'STAKE_ROUND_OVER']);
+  assert.match(refused.message, new RegExp(`round ${roundId}\\b`), 'the sentence names the round the stake was taken for');
   await waitFor(async () => (await balanceOf(me.userId)) === 500);
   const refunds = await queryRows<{ n: string }>(fx.db.url, `SELECT count(*) AS n FROM transfers WHERE to_account = $1 AND reason = 'crash.refund'`, [me.userId]);
   assert.equal(Number(refunds[0].n), 1);

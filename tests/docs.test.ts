@@ -105,6 +105,13 @@ test('docs/PROTOCOL.md documents every refusal reason with its code, and no othe
   assert.deepEqual(undocumented(Object.values(Reason), rows), [], 'reasons of shared/reasons.ts missing from docs/PROTOCOL.md');
   for (const reason of Object.values(Reason)) assert.equal(rows.get(reason)!.split('|')[2].trim(), `\`${REASON_CODES[reason]}\``, `the code of ${reason}`);
   for (const documented of rows.keys()) if (documented !== 'reason') assert.ok(documented in Reason, `docs/PROTOCOL.md documents reason ${documented}, which shared/reasons.ts does not define`);
+  // The commands a reason is given for are commands of some room.
+  const commands = new Set([playerCommands, boardCommands, crashCommands, adminCommands].flatMap((room) => Object.keys(room)));
+  for (const reason of Object.values(Reason)) {
+    const named = [...rows.get(reason)!.split('|')[3].matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+    assert.ok(named.length > 0, `docs/PROTOCOL.md names the command(s) refused with ${reason}`);
+    for (const type of named) assert.ok(commands.has(type), `docs/PROTOCOL.md: ${reason} is given for ${type}, which is no room's command`);
+  }
 });
 
 test('docs/PROTOCOL.md documents every join status, close code, room and message kind', () => {

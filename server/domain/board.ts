@@ -2,7 +2,8 @@
 // completes or abandons it; a completed or cancelled task is final. Completion owes the assignee
 // the bounty, which their own player room pays from the bounty account (an effect).
 import type { Task } from '../../shared/boardCommands.ts';
-import { DomainError } from './errors.ts';
+import { Reason } from '../../shared/reasons.ts';
+import { Refused } from './errors.ts';
 import type { Effect } from './effects.ts';
 import { SystemAccount } from './ledger.ts';
 
@@ -11,22 +12,26 @@ export function newTask(id: string, title: string, bountyGold: number, bountyXp:
 }
 
 function found(task: Task | undefined, taskId: string): Task {
-  if (!task || task.status === 'cancelled') throw new DomainError('NOT_FOUND', `taskId ${taskId} is not on this board`);
+  if (!task || task.status === 'cancelled') throw new Refused(Reason.TASK_NOT_FOUND, `taskId ${taskId} is not on this board`);
   return task;
 }
 
+/** A completed task is final: its bounty is owed or paid. */
+function notCompleted(t: Task, taskId: string, rule: string): Task {
+  if (t.status === 'completed') throw new Refused(Reason.TASK_COMPLETED, `task ${taskId} is already completed; ${rule}`);
+  return t;
+}
+
 export function acceptTask(task: Task | undefined, taskId: string, userId: string, now: Date): Task {
-  const t = found(task, taskId);
-  if (t.status === 'accepted' && t.assignee === userId) throw new DomainError('CONFLICT', `you already accepted task ${taskId}`);
-  if (t.status !== 'open') throw new DomainError('CONFLICT', `task ${taskId} is ${t.status === 'accepted' ? 'already accepted by another player' : t.status}; only an open task can be accepted`);
+  const t = notCompleted(found(task, taskId), taskId, 'only an open task can be accepted');
+  if (t.status === 'accepted' && t.assignee === userId) throw new Refused(Reason.ACCEPTED_BY_YOU, `you already accepted task ${taskId}`);
+  if (t.status === 'accepted') throw new Refused(Reason.TASK_TAKEN, `task ${taskId} is already accepted by another player; only an open task can be accepted`);
   return { ...t, status: 'accepted', assignee: userId, acceptedAt: now.toISOString() };
 }
 
 function assigned(task: Task | undefined, taskId: string, userId: string, action: string): Task {
-  const t = found(task, taskId);
-  if (t.status !== 'accepted' || t.assignee !== userId) {
-    throw new DomainError('CONFLICT', `only the player who accepted task ${taskId} can ${action} it${t.status === 'completed' ? '; it is already completed' : ''}`);
-  }
+  const t = notCompleted(found(task, taskId), taskId, 'its bounty is paid');
+  if (t.status !== 'accepted' || t.assignee !== userId) throw new Refused(Reason.NOT_ASSIGNEE, `only the player who accepted task ${taskId} can ${action} it`);
   return t;
 }
 
@@ -43,7 +48,6 @@ export function abandonTask(task: Task | undefined, taskId: string, userId: stri
 }
 
 export function cancelTask(task: Task | undefined, taskId: string): Task {
-  const t = found(task, taskId);
-  if (t.status === 'completed') throw new DomainError('CONFLICT', `task ${taskId} is already completed; its bounty is paid`);
+  const t = notCompleted(found(task, taskId), taskId, 'its bounty is paid');
   return { ...t, status: 'cancelled' };
 }

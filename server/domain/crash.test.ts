@@ -1,13 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { crashChain, crashPoint, msUntil, multiplierAt, roundHash } from '../../shared/crash.ts';
-import { cashOut, newCrashRound, placeBet, type CrashRound } from './crash.ts';
+import { Reason } from '../../shared/reasons.ts';
+import { cashOut, checkStakeRound, newCrashRound, placeBet, type CrashRound } from './crash.ts';
 import { DomainError } from './errors.ts';
 
-function conflict(message: string) {
+/** A CONFLICT refusal carrying `reason` (what a client branches on) and the sentence for a person. */
+function conflict(reason: Reason, message: string) {
   return (error: unknown) => {
     assert.ok(error instanceof DomainError, String(error));
     assert.equal(error.code, 'CONFLICT');
+    assert.equal(error.reason, reason);
     assert.equal(error.message, message);
     return true;
   };
@@ -33,13 +36,21 @@ describe('placeBet', () => {
 
   test('no bets once the round runs or has crashed', () => {
     const message = 'bets are only taken while the round is betting; wait for the next round';
-    assert.throws(() => placeBet(round('running'), 'u-ann', 10), conflict(message));
-    assert.throws(() => placeBet(round('crashed'), 'u-ann', 10), conflict(message));
+    assert.throws(() => placeBet(round('running'), 'u-ann', 10), conflict(Reason.ROUND_CLOSED, message));
+    assert.throws(() => placeBet(round('crashed'), 'u-ann', 10), conflict(Reason.ROUND_CLOSED, message));
   });
 
   test('one bet per player per round', () => {
-    assert.throws(() => placeBet(round('betting', [['u-ann', 10]]), 'u-ann', 5), conflict('you already bet in round 7; one bet per round'));
+    assert.throws(() => placeBet(round('betting', [['u-ann', 10]]), 'u-ann', 5), conflict(Reason.ALREADY_BET, 'you already bet in round 7; one bet per round'));
     assert.equal(placeBet(round('betting'), '__proto__', 5).bets['__proto__'].amount, 5, 'user ids are keys, never prototype lookups');
+  });
+
+  test("a stake taken for an earlier round (the bet sent again after that round closed) is refused, naming that round", () => {
+    checkStakeRound(round('betting'), 7);
+    assert.throws(
+      () => checkStakeRound(round('betting'), 6),
+      conflict(Reason.STAKE_ROUND_OVER, 'this bet was placed for round 6, which is over; its stake is refunded when that round settles; bet again with a new id'),
+    );
   });
 
   test('amounts that are not whole numbers >= 1 are a caller bug', () => {
@@ -68,26 +79,26 @@ describe('cashOut', () => {
 
   test('only while running', () => {
     const message = 'you can cash out only while the round is running';
-    assert.throws(() => cashOut(round('betting', [['u-ann', 10]]), 'u-ann', 1.2), conflict(message));
-    assert.throws(() => cashOut(round('crashed', [['u-ann', 10]]), 'u-ann', 1.2), conflict(message));
+    assert.throws(() => cashOut(round('betting', [['u-ann', 10]]), 'u-ann', 1.2), conflict(Reason.ROUND_NOT_RUNNING, message));
+    assert.throws(() => cashOut(round('crashed', [['u-ann', 10]]), 'u-ann', 1.2), conflict(Reason.ROUND_NOT_RUNNING, message));
   });
 
   test('only with a bet in this round', () => {
-    assert.throws(() => cashOut(round('running', [['u-ann', 10]]), 'u-bob', 1.2), conflict('you have no bet in round 7'));
-    assert.throws(() => cashOut(round('running'), 'toString', 1.2), conflict('you have no bet in round 7'));
+    assert.throws(() => cashOut(round('running', [['u-ann', 10]]), 'u-bob', 1.2), conflict(Reason.NO_BET, 'you have no bet in round 7'));
+    assert.throws(() => cashOut(round('running'), 'toString', 1.2), conflict(Reason.NO_BET, 'you have no bet in round 7'));
   });
 
   test('only once', () => {
     const { round: after } = cashOut(round('running', [['u-ann', 10]]), 'u-ann', 1.5);
-    assert.throws(() => cashOut(after, 'u-ann', 1.6), conflict('you already cashed out of round 7 at 1.50x'));
+    assert.throws(() => cashOut(after, 'u-ann', 1.6), conflict(Reason.ALREADY_CASHED_OUT, 'you already cashed out of round 7 at 1.50x'));
   });
 
   test('only below the crash point', () => {
     const running = round('running', [['u-ann', 10]]);
-    assert.throws(() => cashOut(running, 'u-ann', 2.5), conflict('round 7 crashed at 2.50x before your cash-out'));
-    assert.throws(() => cashOut(running, 'u-ann', 3), conflict('round 7 crashed at 2.50x before your cash-out'));
+    assert.throws(() => cashOut(running, 'u-ann', 2.5), conflict(Reason.CRASHED_FIRST, 'round 7 crashed at 2.50x before your cash-out'));
+    assert.throws(() => cashOut(running, 'u-ann', 3), conflict(Reason.CRASHED_FIRST, 'round 7 crashed at 2.50x before your cash-out'));
     const instant = { ...newCrashRound(8, 1), phase: 'running' as const, bets: running.bets };
-    assert.throws(() => cashOut(instant, 'u-ann', 1), conflict('round 8 crashed at 1.00x before your cash-out'));
+    assert.throws(() => cashOut(instant, 'u-ann', 1), conflict(Reason.CRASHED_FIRST, 'round 8 crashed at 1.00x before your cash-out'));
   });
 
   test('multipliers are hundredths >= 1', () => {
@@ -103,7 +114,7 @@ describe('cashOut', () => {
       const point = crashPoint(roundHash(chain, r));
       const running: CrashRound = { ...placeBet(newCrashRound(r, point), 'u-ann', 100), phase: 'running' };
       const crashMs = msUntil(point, growth);
-      assert.throws(() => cashOut(running, 'u-ann', multiplierAt(crashMs, growth)), DomainError, `round ${r} at ${point}`);
+      assert.throws(() => cashOut(running, 'u-ann', multiplierAt(crashMs, growth)), (e: unknown) => e instanceof DomainError && e.reason === Reason.CRASHED_FIRST, `round ${r} at ${point}`);
       if (crashMs === 0) continue;
       const last = multiplierAt(crashMs - 1, growth);
       assert.equal(cashOut(running, 'u-ann', last).payout, Math.round(last * 100), `round ${r} at ${point}`);

@@ -5,7 +5,8 @@
 // other bet is lost to the house.
 // Multipliers are hundredths, so payouts are worked out in whole hundredths, exactly.
 import type { CrashPhase } from '../../shared/crash.ts';
-import { DomainError } from './errors.ts';
+import { Reason } from '../../shared/reasons.ts';
+import { Refused } from './errors.ts';
 
 /** `stakeId`: the command id of the stake the player's room took for it (absent in bets stored
  *  before issue 15). */
@@ -32,18 +33,29 @@ function hundredths(multiplier: number): number {
 
 export function placeBet(round: CrashRound, userId: string, amount: number, stakeId?: string): CrashRound {
   if (!Number.isSafeInteger(amount) || amount <= 0) throw new RangeError(`bet amount ${amount} is not a whole number >= 1`);
-  if (round.phase !== 'betting') throw new DomainError('CONFLICT', 'bets are only taken while the round is betting; wait for the next round');
-  if (betOf(round, userId)) throw new DomainError('CONFLICT', `you already bet in round ${round.roundId}; one bet per round`);
+  if (round.phase !== 'betting') throw new Refused(Reason.ROUND_CLOSED, 'bets are only taken while the round is betting; wait for the next round');
+  if (betOf(round, userId)) throw new Refused(Reason.ALREADY_BET, `you already bet in round ${round.roundId}; one bet per round`);
   return { ...round, bets: { ...round.bets, [userId]: { userId, amount, cashedOutAt: null, payout: 0, ...(stakeId === undefined ? {} : { stakeId }) } } };
+}
+
+/**
+ * A bet's stake, taken by the player's own room, must be for the round the bet is placed in: a
+ * bet sent again after its round closed gets the earlier stake's stored reply, and that round's
+ * settlement refunds the stake (a stake without a recorded bet).
+ */
+export function checkStakeRound(round: CrashRound, stakedRoundId: number): void {
+  if (stakedRoundId !== round.roundId) {
+    throw new Refused(Reason.STAKE_ROUND_OVER, `this bet was placed for round ${stakedRoundId}, which is over; its stake is refunded when that round settles; bet again with a new id`);
+  }
 }
 
 export function cashOut(round: CrashRound, userId: string, multiplier: number): { round: CrashRound; payout: number } {
   const cents = hundredths(multiplier);
-  if (round.phase !== 'running') throw new DomainError('CONFLICT', 'you can cash out only while the round is running');
+  if (round.phase !== 'running') throw new Refused(Reason.ROUND_NOT_RUNNING, 'you can cash out only while the round is running');
   const bet = betOf(round, userId);
-  if (!bet) throw new DomainError('CONFLICT', `you have no bet in round ${round.roundId}`);
-  if (bet.cashedOutAt !== null) throw new DomainError('CONFLICT', `you already cashed out of round ${round.roundId} at ${bet.cashedOutAt.toFixed(2)}x`);
-  if (cents >= Math.round(round.crashPoint * 100)) throw new DomainError('CONFLICT', `round ${round.roundId} crashed at ${round.crashPoint.toFixed(2)}x before your cash-out`);
+  if (!bet) throw new Refused(Reason.NO_BET, `you have no bet in round ${round.roundId}`);
+  if (bet.cashedOutAt !== null) throw new Refused(Reason.ALREADY_CASHED_OUT, `you already cashed out of round ${round.roundId} at ${bet.cashedOutAt.toFixed(2)}x`);
+  if (cents >= Math.round(round.crashPoint * 100)) throw new Refused(Reason.CRASHED_FIRST, `round ${round.roundId} crashed at ${round.crashPoint.toFixed(2)}x before your cash-out`);
   // amount * cents is an exact integer (1,000,000 * 100,000 < 2^53); amount * multiplier is not
   // always (100 * 1.15 = 114.99999999999999).
   const payout = Math.floor((bet.amount * cents) / 100);

@@ -11,8 +11,13 @@ import { addItems, applyTransfers, type Decision, type Player } from './player.t
 
 export type CatalogItem = { itemId: string; name: string; price: number; stock: number | null; active: boolean };
 
+/** No such item in the catalog: a purchase, or an admin removing it (the same reason, one sentence). */
+export function unknownItem(itemId: string): Refused {
+  return new Refused(Reason.UNKNOWN_ITEM, `itemId ${itemId} is not in the shop catalog`);
+}
+
 export function buyItem(player: Player, itemId: string, item: CatalogItem | undefined, qty: number, commandId: string): Decision<ShopBuyResult> {
-  if (!item) throw new Refused(Reason.UNKNOWN_ITEM, `itemId ${itemId} is not in the shop catalog`);
+  if (!item) throw unknownItem(itemId);
   if (!item.active) throw new Refused(Reason.NOT_FOR_SALE, `itemId ${itemId} is not for sale at the moment`);
   if (item.stock !== null && item.stock < qty) {
     throw item.stock === 0 ? new Refused(Reason.SOLD_OUT, `itemId ${itemId} is sold out`) : new Refused(Reason.NOT_ENOUGH_STOCK, `qty ${qty} is more than the ${item.stock} left of ${itemId}`);

@@ -7,12 +7,12 @@ import { adminCommands, type AdminCommand } from '../../shared/adminCommands.ts'
 import { RoomName, ServerMessage, type WireEvent } from '../../shared/protocol.ts';
 import { AdminState } from '../../shared/state.ts';
 import type { Identity, Tokens } from '../auth/tokens.ts';
-import { DomainError } from '../domain/errors.ts';
 import type { SeedSource } from '../domain/clock.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { openTable } from '../store/crashStore.ts';
 import type { Queryable } from '../store/sql.ts';
-import { decideAdmin, type AdminAction, type AdminWrite } from '../core/admin/desk.ts';
+import { decideAdmin, unknownUser, type AdminAction, type AdminWrite } from '../core/admin/desk.ts';
+import { unknownItem } from '../domain/shop.ts';
 import type { Orm } from '../store/orm.ts';
 import { auditLedger, playerExists, recordAdminAction, removeShopItem, supply, upsertShopItem, userView } from '../store/adminStore.ts';
 import { takeRoomFence } from '../store/roomFence.ts';
@@ -114,7 +114,7 @@ export function defineAdminRoom(deps: AdminRoomDeps) {
     async #carryOut(id: string, action: AdminAction, adminId: string, hash: string): Promise<Reply> {
       switch (action.route) {
         case 'grant':
-          if (!(await playerExists(deps.orm, action.userId))) throw new DomainError('NOT_FOUND', `userId ${action.userId} has never played`);
+          if (!(await playerExists(deps.orm, action.userId))) throw unknownUser(action.userId);
           return withId(await callPlayerRoom(action.userId, 'adminGrant', action.grant), id);
         case 'taskCreate':
           return withId(await callBoardRoom(action.board, 'adminCreateTask', action.task), id);
@@ -128,7 +128,7 @@ export function defineAdminRoom(deps: AdminRoomDeps) {
           return this.#writer!.run(`admin:${adminId}`, id, hash, () => ({ result: { seq: this.#writer!.seq + action.events.length }, events: action.events }));
         case 'userGet': {
           const user = await userView(deps.orm, action.userId);
-          if (!user) throw new DomainError('NOT_FOUND', `userId ${action.userId} has never played`);
+          if (!user) throw unknownUser(action.userId);
           return ack(id, user);
         }
         case 'audit':
@@ -147,7 +147,7 @@ export function defineAdminRoom(deps: AdminRoomDeps) {
           await upsertShopItem(deps.sql, trx, write.item);
           return {};
         case 'shopRemove':
-          if (!(await removeShopItem(deps.sql, trx, write.itemId))) throw new DomainError('NOT_FOUND', `itemId ${write.itemId} is not in the shop catalog`);
+          if (!(await removeShopItem(deps.sql, trx, write.itemId))) throw unknownItem(write.itemId);
           return {};
         case 'crashOpen':
           // A new crash table with a fresh chain seed; players can join it at once.

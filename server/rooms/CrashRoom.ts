@@ -15,7 +15,7 @@ import { stakeIdOf, type Settlement } from '../core/crash/settlement.ts';
 import { CrashTable, type PhaseOutcome, type TableChange, type TableWrite } from '../core/crash/table.ts';
 import type { Identity, Tokens } from '../auth/tokens.ts';
 import type { SeedSource } from '../domain/clock.ts';
-import { cashOut, placeBet } from '../domain/crash.ts';
+import { cashOut, checkStakeRound, placeBet } from '../domain/crash.ts';
 import type { CrashStakeResult } from '../domain/crashStake.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { DomainEvent } from '../domain/player.ts';
@@ -234,13 +234,9 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
               // transaction then fails, the settlement finds the stake in escrow without a
               // recorded bet and refunds it.
               const stake = await callPlayerRoom(userId, 'crashBet', { table: this.#table, roundId: round.roundId, id: command.id, amount: command.amount });
-              if ('nack' in stake) throw new DomainError(stake.nack.code, stake.nack.message, stake.nack.retryable);
+              if ('nack' in stake) throw new DomainError(stake.nack.code, stake.nack.message, stake.nack.retryable, stake.nack.reason);
               const staked = stake.ack.result as CrashStakeResult;
-              if (staked.roundId !== round.roundId) {
-                // Sent again after its round closed (its stake was taken, the bet never recorded):
-                // that round's settlement refunds the stake.
-                throw new DomainError('CONFLICT', `this bet was placed for round ${staked.roundId}, which is over; its stake is refunded when that round settles; bet again with a new id`);
-              }
+              checkStakeRound(round, staked.roundId);
               result.balance = staked.balance;
             },
             write: (trx) => saveBet(deps.sql, trx, this.#table, round.roundId, round.bets[userId]),

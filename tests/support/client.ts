@@ -126,3 +126,9 @@ export function expectNack(reply: Reply): Nack {
   if (!('nack' in reply)) throw new Error(`expected a nack, got ack ${JSON.stringify(reply.ack)}`);
   return reply.nack;
 }
+
+/** What a client branches on in a refusal: `CODE/REASON` (`CONFLICT/ROUND_CLOSED`), or the code alone when it has no reason. */
+export function refusalOf(reply: Reply): string {
+  const nack = expectNack(reply);
+  return nack.reason === undefined ? nack.code : `${nack.code}/${nack.reason}`;
+}

@@ -4,7 +4,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { AdminCommandType, type AdminCommand } from '../../../shared/adminCommands.ts';
-import { decideAdmin } from './desk.ts';
+import { Reason } from '../../../shared/reasons.ts';
+import { DomainError } from '../../domain/errors.ts';
+import { decideAdmin, unknownUser } from './desk.ts';
 
 const decide = (command: AdminCommand) => decideAdmin(command, 'admin');
 
@@ -30,5 +32,11 @@ describe('decideAdmin', () => {
     assert.deepEqual(decide({ type: AdminCommandType.kick, id: 'x3', userId: 'ann', reason: 'spam' }), { route: 'kick', kick: { userId: 'ann', reason: 'spam' } });
     assert.deepEqual(decide({ type: AdminCommandType.kick, id: 'x4', userId: 'ann', reason: 'spam', banSeconds: 60 }), { route: 'kick', kick: { userId: 'ann', reason: 'spam', banSeconds: 60 } });
     assert.deepEqual(decide({ type: AdminCommandType.sessionsRevoke, id: 'x5', userId: 'ann', reason: 'stolen' }), { route: 'sessionsRevoke', revoke: { userId: 'ann', reason: 'stolen' } });
+  });
+
+  test('a userId that never played is refused NOT_FOUND with its reason (admin.grant, admin.user.get)', () => {
+    const refusal = unknownUser('ghost');
+    assert.ok(refusal instanceof DomainError);
+    assert.deepEqual([refusal.code, refusal.reason, refusal.message], ['NOT_FOUND', Reason.UNKNOWN_USER, 'userId ghost has never played']);
   });
 });

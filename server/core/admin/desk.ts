@@ -4,6 +4,8 @@
 // (the `global` stream) and new crash tables, through its fenced writer; reads are reads.
 import { AdminCommandType, type AdminCommand, type ShopItemView } from '../../../shared/adminCommands.ts';
 import { EventType } from '../../../shared/events.ts';
+import { Reason } from '../../../shared/reasons.ts';
+import { Refused } from '../../domain/errors.ts';
 import type { DomainEvent } from '../../domain/player.ts';
 
 /** What the admin writer stores (as data; the adapter runs it in the fenced transaction). */
@@ -25,6 +27,11 @@ export type AdminAction =
    *  player's sockets (and may ban), a revocation ends every session. */
   | { route: 'kick'; kick: { userId: string; reason: string; banSeconds?: number } }
   | { route: 'sessionsRevoke'; revoke: { userId: string; reason: string } };
+
+/** A grant or a lookup for a userId that never played (no player row): refused, nothing routed. */
+export function unknownUser(userId: string): Refused {
+  return new Refused(Reason.UNKNOWN_USER, `userId ${userId} has never played`);
+}
 
 export function decideAdmin(command: AdminCommand, adminId: string): AdminAction {
   switch (command.type) {

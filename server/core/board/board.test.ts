@@ -2,6 +2,7 @@
 // nothing changes before a step is applied (stored), and the bounty owed with the completion.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { Reason } from '../../../shared/reasons.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { Board } from './board.ts';
 
@@ -30,13 +31,13 @@ describe('Board', () => {
     const board = new Board('main', []);
     board.create('t1', 'Slay', 5, 0, now).apply();
     board.accept('ann', 't1', now).apply();
-    const conflict = (fn: () => unknown, code: string) => assert.throws(fn, (e: unknown) => e instanceof DomainError && e.code === code);
-    conflict(() => board.accept('bob', 't1', now), 'CONFLICT');
-    conflict(() => board.complete('bob', 't1', now), 'CONFLICT');
-    conflict(() => board.accept('bob', 'nope', now), 'NOT_FOUND');
+    const refused = (fn: () => unknown, code: string, reason: Reason) => assert.throws(fn, (e: unknown) => e instanceof DomainError && e.code === code && e.reason === reason);
+    refused(() => board.accept('bob', 't1', now), 'CONFLICT', Reason.TASK_TAKEN);
+    refused(() => board.complete('bob', 't1', now), 'CONFLICT', Reason.NOT_ASSIGNEE);
+    refused(() => board.accept('bob', 'nope', now), 'NOT_FOUND', Reason.TASK_NOT_FOUND);
     board.abandon('ann', 't1').apply();
     assert.equal(board.tasks[0].status, 'open');
     board.cancel('t1').apply();
-    conflict(() => board.accept('bob', 't1', now), 'NOT_FOUND');
+    refused(() => board.accept('bob', 't1', now), 'NOT_FOUND', Reason.TASK_NOT_FOUND);
   });
 });
