@@ -1,5 +1,5 @@
 // Wires one Coffer process: database, commit pipeline, rooms, HTTP routes, transport.
-import { createRouter, defineRoom, defineServer, matchMaker, type IRoomCache, type Server } from '@colyseus/core';
+import { createRouter, defineRoom, defineServer, matchMaker, type Server } from '@colyseus/core';
 import { hostname } from 'node:os';
 import { RedisPresence } from '@colyseus/redis-presence';
 import { pendingMigrations } from '../schema/migrate.ts';
@@ -33,7 +33,7 @@ import { SharedNames } from './rooms/sharedNames.ts';
 import { withholdCreate } from './rooms/sharedRooms.ts';
 import { ChainCache } from './core/crash/chains.ts';
 import { AtomicRedisDriver, IndexedLocalDriver } from './matchmaking/drivers.ts';
-import { RoomDirectory } from './matchmaking/roomDirectory.ts';
+import { localRoom, RoomDirectory } from './matchmaking/roomDirectory.ts';
 import { startRelay } from './relay/startRelay.ts';
 import { FenceWatch } from './rooms/fenceWatch.ts';
 import { pinJoinByIdToRoomOwner } from './rooms/roomAccess.ts';
@@ -109,8 +109,7 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
     config.redisUrl ? new AtomicRedisDriver(colyseusRedis(config.redisUrl, config.redisKeyPrefix, 'matchmaker', logger)) : new IndexedLocalDriver(),
     (kind) => metrics.roomLookups.inc({ kind }),
     async (processId) => Boolean(await matchMaker.healthCheckProcessId(processId)),
-    // Colyseus keeps a room's listing private; the directory needs it to tell instances apart.
-    (roomId) => (matchMaker.getLocalRoomById(roomId) as unknown as { _listing?: IRoomCache } | undefined)?._listing,
+    localRoom,
   );
   const deps = { directory, names, chains: new ChainCache(), sessions, enforcer, userLimits, events: relay.bus, fenceWatch, sql, orm, pipeline, clock, seeds: overrides.seeds ?? cryptoSeeds, logger, tokens, metrics, rateLimitPerSecond: config.rateLimitPerSecond, faults };
   sizeRoomEncodeBuffers();

@@ -19,6 +19,7 @@ import { waitFor } from './support/wait.ts';
 import { startServer, TEST_ADMIN_PASSWORD, type RunningServer } from './support/server.ts';
 
 const cluster = clusterFixture('coffer_joins', 2);
+const single = clusterFixture('coffer_joins_one', 1);
 
 let dataDir: string;
 let embedded: RunningServer;
@@ -150,4 +151,28 @@ test('services: Redis loses the room cache while a player is online; the next jo
   const handovers = servers.map((s) => s.output().match(new RegExp(`"roomId":"${roomId}"[^\\n]*writer fence lost`, 'g'))?.length ?? 0);
   assert.equal(handovers.reduce((a, b) => a + b, 0), 1, 'one room lost its fence, once');
   await Promise.all([second.leave(), third.leave()]);
+});
+
+test('services: a process asked to create a player room it already runs, unlisted since Redis lost its record, lists it again and seats the join there', async () => {
+  const [server] = single.servers;
+  const redis = single.redis();
+  const player = await signInGuest(server.url);
+  const roomId = `player_${player.userId}`;
+  const cacheKey = `${single.keyPrefix}roomcaches`;
+  const first = await joinPlayerRoom(server.url, player.token);
+  expectAck(await first.send(CommandType.streakClaim));
+  let firstLeft: number | undefined;
+  first.room.onLeave((code) => (firstLeft = code));
+  const [{ epoch }] = await queryRows<{ epoch: string }>(single.db.url, 'SELECT epoch FROM accounts WHERE id = $1', [player.userId]);
+
+  await redis.del(cacheKey);
+  const second = await joinPlayerRoom(server.url, player.token);
+  expectAck(await second.send(CommandType.gameSlot, { bet: 1 }));
+  expectAck(await first.send(CommandType.gameSlot, { bet: 1 }));
+  const [{ epoch: after }] = await queryRows<{ epoch: string }>(single.db.url, 'SELECT epoch FROM accounts WHERE id = $1', [player.userId]);
+  assert.equal(after, epoch, 'no second room loaded');
+  assert.equal(firstLeft, undefined, 'the first tab was not sent away');
+  assert.equal(await playerRooms([server]), 1);
+  assert.ok(await redis.hget(cacheKey, roomId), 'the room is listed again');
+  await Promise.all([first.leave(), second.leave()]);
 });

@@ -9,7 +9,7 @@
 // process creates a player room only once its previous instance there is gone (Colyseus keeps one
 // room per id per process: the old one's disposal would unlist the new one).
 // Same code in embedded mode (IndexedLocalDriver) and services mode (AtomicRedisDriver).
-import { initializeRoomCache, type IRoomCache, type MatchMakerDriver, type SortOptions } from '@colyseus/core';
+import { initializeRoomCache, matchMaker, RoomInternalState, type IRoomCache, type MatchMakerDriver, type SortOptions } from '@colyseus/core';
 import { setTimeout as delay } from 'node:timers/promises';
 import { RoomName } from '../../shared/protocol.ts';
 import type { KeyedDriver, RoomInstance } from './drivers.ts';
@@ -18,6 +18,15 @@ export function playerRoomId(userId: string): string {
   // The transports route only [A-Za-z0-9_-] room ids. A generated id (9 random characters of that
   // alphabet) would have to begin with "player_" to collide: one chance in 64^7 per room.
   return `${RoomName.player}_${userId}`;
+}
+
+/** This process's room instance of an id: its listing, and whether it takes clients (not locked or going away). */
+export type LocalRoom = { listing: IRoomCache; open: boolean };
+
+/** This process's room of `roomId` from Colyseus' matchmaker, which keeps the listing and the state private. */
+export function localRoom(roomId: string): LocalRoom | undefined {
+  const room = matchMaker.getLocalRoomById(roomId) as unknown as { _listing: IRoomCache; _internalState: RoomInternalState } | undefined;
+  return room && { listing: room._listing, open: room._internalState === RoomInternalState.CREATED && !room._listing.locked };
 }
 
 /** How room lookups were answered: `direct` by key, `scan` by filtering the cache. */
@@ -45,14 +54,13 @@ export class RoomDirectory implements MatchMakerDriver {
   readonly #stepAside = new WeakSet<object>();
 
   readonly #isAlive: (processId: string) => Promise<boolean>;
-  readonly #local: (roomId: string) => IRoomCache | undefined;
+  readonly #local: (roomId: string) => LocalRoom | undefined;
 
   /**
    * `isAlive` health-checks a process (and, when it is dead, removes its rooms from the cache);
-   * `local` is the listing of this process's room instance with that id, while it has one
-   * (disposing included).
+   * `local` is this process's room instance with that id, while it has one (disposing included).
    */
-  constructor(cache: KeyedDriver, count: LookupCounter, isAlive: (processId: string) => Promise<boolean>, local: (roomId: string) => IRoomCache | undefined) {
+  constructor(cache: KeyedDriver, count: LookupCounter, isAlive: (processId: string) => Promise<boolean>, local: (roomId: string) => LocalRoom | undefined) {
     this.#cache = cache;
     this.#count = count;
     this.#isAlive = isAlive;
@@ -69,8 +77,16 @@ export class RoomDirectory implements MatchMakerDriver {
     const deadline = Date.now() + waitMs;
     let checked = false;
     for (;;) {
+      const local = this.#local(roomId);
+      if (local?.open) {
+        // This process's room of that id is up but not listed (Redis lost its record, nothing
+        // listed it again yet): list it again and hand the caller to it.
+        await this.#cache.insert(local.listing);
+        this.#stepAside.add(creation);
+        return 'theirs';
+      }
       // This process's previous room of that id is still going away: wait for it.
-      const claim = this.#local(roomId) ? undefined : initializeRoomCache({ roomId, name, processId, private: true, locked: true });
+      const claim = local ? undefined : initializeRoomCache({ roomId, name, processId, private: true, locked: true });
       if (claim && (await this.#cache.insert(claim))) {
         this.#claimed.set(roomId, { creation, claim });
         return 'mine';
@@ -161,7 +177,7 @@ export class RoomDirectory implements MatchMakerDriver {
   remove(roomId: string) {
     this.#claimed.delete(roomId);
     const local = this.#local(roomId);
-    return local ? this.#cache.removeInstance(roomId, local) : this.#cache.remove(roomId);
+    return local ? this.#cache.removeInstance(roomId, local.listing) : this.#cache.remove(roomId);
   }
 
   clear() {
