@@ -127,6 +127,8 @@ class Sim {
         return tab;
       } catch (error) {
         if (attempt >= 120) throw new Error(`${this.session.userId} could not join ${kind}: ${String(error)}`);
+        // Said, so that a run that stalls shows where.
+        if (attempt % 5 === 4) console.log(`[bank] ${this.session.userId} could not join ${kind} (${attempt + 1} attempts): ${String(error)}`);
         await delay(Math.min(1000, 50 * 2 ** attempt)); // the client's reconnect backoff
       }
     }
@@ -141,7 +143,10 @@ class Sim {
       const reply = await Promise.race([tab.send(type, fields, id), this.#left.get(kind)!, delay(10_000, 'timeout' as const)]);
       if (attempt % 20 === 19) console.log(`[bank] last reply: ${JSON.stringify(reply)}`);
       if (reply === 'left' || reply === 'timeout' || ('nack' in reply && reply.nack.retryable)) {
-        if (reply === 'timeout') void tab.leave().catch(() => undefined);
+        if (reply === 'timeout') {
+          console.log(`[bank] ${this.session.userId} ${type} ${id}: no answer in 10 s (send ${attempt}); joining again`);
+          void tab.leave().catch(() => undefined);
+        }
         this.tabs.delete(kind);
         this.rejoins++;
         // A refusal that says "again" (a room reloading, storage away) is retried after a growing
