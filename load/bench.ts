@@ -1,5 +1,5 @@
 // `npm run bench [-- --quick] [-- --clients N] [-- --seconds S] [-- --players N] [-- --repeat N] [-- --profile]`
-// One invocation prints every performance figure the README promises, each next to a baseline
+// One invocation prints every performance figure (BENCHMARKS.md), each next to a baseline
 // measured in the same run:
 //   durable commands/s over WebSocket ÷ PostgreSQL's one-transaction-per-update rate (pgbench -N,
 //     else the same loop in `pg`); ack p50/p99 at half of peak ÷ pgbench's own at half its rate;
@@ -44,7 +44,7 @@ const clients = Number(values.clients ?? (values.quick ? 16 : 64));
 const seconds = Number(values.seconds ?? (values.quick ? 2 : 10));
 const inflight = Number(values.inflight);
 const repeat = Math.max(1, Number(values.repeat));
-// 10,000 is the README's figure; each player holds a socket on both sides (check `ulimit -n`).
+// 10,000 is the figure the project aims at (BENCHMARKS.md); each player holds a socket on both sides (check `ulimit -n`).
 const playerCount = Math.min(10_000, Number(values.players ?? (values.quick ? 300 : 10_000)));
 const ms = seconds * 1000;
 // Effect delivery (issue 14): assignees completing tasks one after another, all at once.
@@ -225,7 +225,7 @@ function kb(bytes: number): string {
   return `${(bytes / 1024).toFixed(1)} KB`;
 }
 
-/** The README's figures, one line each, every one with its ratio to a baseline of this run. */
+/** The figures of BENCHMARKS.md, one line each, every one with its ratio to a baseline of this run. */
 function printFigures(f: Figures) {
   const half = f.halves.reduce((worst, h) => (h.p99 > worst.p99 ? h : worst));
   console.log('');

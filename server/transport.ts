@@ -33,12 +33,12 @@ export type SocketCounter = { opened(headers: Headers): string; closed(address: 
 
 type UwsModule = typeof import('@colyseus/uwebsockets-transport');
 
-/** What a server on the ws fallback gives up, and how to get uWS (README "Node 24 and uWebSockets.js"). */
+/** What a server on the ws fallback gives up, and how to get uWS (docs/OPERATIONS.md "Node 24 and uWebSockets.js"). */
 export const WS_FALLBACK_COSTS =
   'Everything works the same, but you lose the throughput and the memory per socket of uWS (BENCHMARKS.md, uWS vs ws: ' +
   'about 1.3x the commands per second). uWS 20.57 needs glibc 2.38 or newer: run on Debian 13, ' +
   'Ubuntu 24.04 or the node:24-trixie-slim image (Dockerfile), or on Debian 12 use the Node that .ci/provision builds ' +
-  '(README, "Node 24 and uWebSockets.js"). TRANSPORT=ws chooses ws without this warning.';
+  '(docs/OPERATIONS.md, "Node 24 and uWebSockets.js"). TRANSPORT=ws chooses ws without this warning.';
 
 /** `loadUws` is replaceable so tests can see what happens when uWebSockets.js does not load. */
 export async function createTransport(

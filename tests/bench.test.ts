@@ -1,5 +1,5 @@
-// `npm run bench -- --quick` end to end: it must run through and print every figure the README
-// promises, each with its ratio to a baseline from the same run. Checks the format (and that every
+// `npm run bench -- --quick` end to end: it must run through and print every figure BENCHMARKS.md
+// lists, each with its ratio to a baseline from the same run. Checks the format (and that every
 // player it set out to connect did connect), never the values: the machine is shared and noisy.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';

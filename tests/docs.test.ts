@@ -2,10 +2,12 @@
 // docs/PROTOCOL.md names every command (with its fields, in its room's table), event type, error
 // code, join status and close code that shared/ defines, and no error code that shared/ does not;
 // docs/OPERATIONS.md documents every variable server/config.ts reads, and no other; the
-// invariant IDs that code and tests cite exist in docs/ARCHITECTURE.md; and nothing in the
-// repository cites a design, protocol or style document that is not in it.
+// invariant IDs that code and tests cite exist in docs/ARCHITECTURE.md; nothing in the
+// repository cites a design, protocol or style document that is not in it; every link between the
+// documents and every section a comment cites (`docs/PROTOCOL.md "Events"`) exists; and the
+// README keeps the quick start that .ci/quickstart runs.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import type { ZodObject } from 'zod';
@@ -92,10 +94,12 @@ test('docs/PROTOCOL.md documents every error code, and no code that does not exi
   assert.deepEqual(undocumented(Object.values(ErrorCode), rows), [], 'error codes of shared/protocol.ts missing from docs/PROTOCOL.md "Error codes"');
   const known = new Set<string>(Object.values(ErrorCode));
   for (const documented of rows.keys()) if (documented !== 'code') assert.ok(known.has(documented), `docs/PROTOCOL.md documents ${documented}, which is not an ErrorCode`);
-  // Every code a refusal column or join table names is a real one too.
+  // Every code a refusal column or join table names is a real one too. Other upper-case names
+  // the page may use: the server's variables (limits it quotes) and these constants of shared/.
+  const notCodes = new Set([...configVariables(), 'MAX_BET', 'PROTOCOL_VERSION', 'REASON_CODES', 'GACHA_RARITIES', 'GACHA_POOL']);
   for (const [, code] of protocolDoc.matchAll(/`([A-Z][A-Z_]{3,})`/g)) {
-    if (!['MAX_BET', 'RATE_LIMIT_PER_SECOND', 'MAX_PAYLOAD_BYTES', 'PROTOCOL_VERSION', 'REASON_CODES'].includes(code) && !(code in Reason)) {
-      assert.ok(known.has(code), `docs/PROTOCOL.md names ${code}, which is neither an ErrorCode nor a Reason`);
+    if (!notCodes.has(code) && !(code in Reason)) {
+      assert.ok(known.has(code), `docs/PROTOCOL.md names ${code}, which is neither an ErrorCode, a Reason nor a variable of server/config.ts`);
     }
   }
 });
@@ -187,19 +191,76 @@ test('no file cites a design, protocol or style document that is not in the repo
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
 const anchorOf = (heading: string) => heading.trim().toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, '').replace(/ /g, '-');
 
-test('links between the documents in docs/ point at headings that exist', () => {
-  const docs = { 'ARCHITECTURE.md': architectureDoc, 'PROTOCOL.md': protocolDoc, 'OPERATIONS.md': operationsDoc } as Record<string, string>;
-  const anchors = Object.fromEntries(Object.entries(docs).map(([name, text]) => [name, new Set([...text.matchAll(/^#+ (.+)$/gm)].map((m) => anchorOf(m[1])))]));
-  assert.ok(anchors['ARCHITECTURE.md'].has('inv-1-single-fenced-writer'));
+/** The headings of a Markdown file (outside code blocks), as written, without the #s. */
+function headings(text: string): string[] {
+  return text.replace(/^```[\s\S]*?^```/gm, '').split('\n').flatMap((line) => /^#+ (.+)$/.exec(line)?.[1] ?? []);
+}
+
+/** The documents a reader moves between: the README, docs/, the benchmarks and the folders' READMEs. */
+const markdownDocs = () => repositoryFiles().filter((file) => file.endsWith('.md'));
+
+test('links between the documents point at files and headings that exist', () => {
+  const docs = markdownDocs();
+  assert.ok(docs.includes(path.join(ROOT, 'README.md')) && docs.includes(path.join(ROOT, 'docs/TESTING.md')));
   let links = 0;
-  for (const [name, text] of Object.entries(docs)) {
-    for (const [, target, anchor] of text.matchAll(/\]\(([A-Z]+\.md)?(?:#([^)]+))?\)/g)) {
-      if (!target && !anchor) continue;
-      const file = target ?? name;
-      assert.ok(file in docs, `${name} links to ${file}, which is not in docs/`);
-      if (anchor) assert.ok(anchors[file].has(anchor), `${name} links to ${file}#${anchor}, which is no heading there`);
+  const broken: string[] = [];
+  for (const file of docs) {
+    const text = readFileSync(file, 'utf8').replace(/^```[\s\S]*?^```/gm, '');
+    for (const [, link] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+      if (/^[a-z]+:/.test(link)) continue;
+      const [target, anchor] = link.split('#');
+      const targetFile = target ? path.resolve(path.dirname(file), target) : file;
+      const where = `${path.relative(ROOT, file)} -> ${link}`;
       links += 1;
+      if (!existsSync(targetFile)) broken.push(`${where}: no such file`);
+      else if (anchor && !headings(readFileSync(targetFile, 'utf8')).some((h) => anchorOf(h) === anchor)) broken.push(`${where}: no such heading`);
     }
   }
-  assert.ok(links > 5);
+  assert.deepEqual(broken, []);
+  assert.ok(links > 20);
+});
+
+test('the links check fails on a link to a heading that is not there', () => {
+  assert.ok(headings('# A\n```\n# not a heading\n```\n## Node 24 and uWebSockets.js\n').map(anchorOf).includes('node-24-and-uwebsocketsjs'));
+  assert.ok(!headings('# A\n```\n# not a heading\n```\n').map(anchorOf).includes('not-a-heading'));
+});
+
+/**
+ * Sections that code comments and documents cite by name, `docs/PROTOCOL.md "Events"` or
+ * `README's "Guarantees"`: the file it names (from the citing file's folder, the root or docs/)
+ * and the quoted start of a heading there.
+ */
+function sectionCitations(file: string, text: string): Array<{ cited: string; target: string | undefined; heading: string }> {
+  return [...text.matchAll(/((?:[\w.-]+\/)*(?:README|[A-Z]+\.md))(?:'s)?,? \(?"([^"\n]+)"/g)].map(([, cited, heading]) => {
+    const name = cited.endsWith('.md') ? cited : `${cited}.md`;
+    const target = [path.dirname(file), ROOT, path.join(ROOT, 'docs')].map((dir) => path.resolve(dir, name)).find((candidate) => existsSync(candidate));
+    return { cited, target, heading };
+  });
+}
+
+test('every section a file cites by name exists in the document it names', () => {
+  const missing: string[] = [];
+  let citations = 0;
+  for (const file of repositoryFiles().filter((f) => !f.endsWith('docs.test.ts'))) {
+    for (const { cited, target, heading } of sectionCitations(file, readFileSync(file, 'utf8'))) {
+      citations += 1;
+      if (!target) missing.push(`${path.relative(ROOT, file)}: ${cited} is not in the repository`);
+      else if (!headings(readFileSync(target, 'utf8')).some((h) => h.replace(/`/g, '').startsWith(heading))) missing.push(`${path.relative(ROOT, file)}: ${cited} has no section "${heading}"`);
+    }
+  }
+  assert.deepEqual(missing, []);
+  assert.ok(citations > 10);
+  // And the check sees a citation of a section that moved away.
+  const [moved] = sectionCitations(path.join(ROOT, 'server/x.ts'), '// (README, "Node 24 and uWebSockets.js")');
+  assert.equal(moved.target, path.join(ROOT, 'README.md'));
+  assert.ok(!headings(readFileSync(moved.target, 'utf8')).some((h) => h.startsWith(moved.heading)), 'the README no longer has that section');
+});
+
+test('the README keeps the quick start and test commands that .ci/quickstart and .ci/run run verbatim', () => {
+  const readme = read('README.md');
+  const quickstart = read('.ci/quickstart');
+  // .ci/quickstart takes the first line that starts with this, as it is.
+  assert.match(quickstart, /grep -m1 -oE '\^npm ci && npm start' "\$readme"/);
+  assert.equal(readme.split('\n').find((line) => line.startsWith('npm ci && npm start')), 'npm ci && npm start');
+  assert.ok(readme.split('\n').includes('npm test'), 'the README shows `npm test` on a line of its own');
 });

@@ -1,5 +1,5 @@
 // Issue 8's hostile input suite, table-driven: every case is bad input from a client, with the
-// answer the README ("Hostile input") documents for it. For every case the test checks that answer,
+// answer docs/PROTOCOL.md ("Hostile input") documents for it. For every case the test checks that answer,
 // that nothing was written (a digest of every table before and after; admin_audit is left out, as
 // refused admin commands are audited on purpose), and that the server still serves another player
 // (a paid command acked after the case).

@@ -8,7 +8,7 @@ import { signOut } from '../state/session.ts';
 
 const STATUS_TEXT: Record<LinkStatus, string> = { online: 'Online', connecting: 'Connecting…', offline: 'Reconnecting…', closed: 'Disconnected' };
 
-// README "XP and levels": level n needs 100 × (n − 1)² XP in total. Only the bar uses it; the
+// docs/PROTOCOL.md "Events" (`level.up`): level n needs 100 × (n − 1)² XP in total. Only the bar uses it; the
 // level itself is the server's.
 function xpForLevel(level: number): number {
   return 100 * (level - 1) ** 2;
