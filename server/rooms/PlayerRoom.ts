@@ -77,6 +77,7 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
         throw refuse('UNAVAILABLE', 'storage is unavailable; try joining again shortly');
       });
       this.maxMessagesPerSecond = deps.rateLimitPerSecond * 8;
+      this.patchOnChange();
       this.#writer = new PlayerWriter(deps, loaded, {
         committed: (player, events) => this.#show(player, events),
         reloaded: (player) => this.#show(player, []),
@@ -188,6 +189,7 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
     }
 
     #show(player: Player, events: WireEvent[]) {
+      this.stateChanged();
       const s = this.state;
       s.userId = player.userId;
       s.balance = player.balance;
