@@ -7,7 +7,8 @@ import { AdminCommandType } from '../../shared/adminCommands.ts';
 import { BoardCommandType, DEFAULT_BOARD, type Task } from '../../shared/boardCommands.ts';
 import { CommandType } from '../../shared/commands.ts';
 import { EventType, type BalanceChanged } from '../../shared/events.ts';
-import { ErrorCode, RoomName } from '../../shared/protocol.ts';
+import { RoomName } from '../../shared/protocol.ts';
+import { Reason } from '../../shared/reasons.ts';
 import type { TypedEvent } from '../../shared/registry.ts';
 import { EventQueue } from './eventQueue.ts';
 import { adminSeat } from './players.ts';
@@ -139,7 +140,7 @@ export const boardPlayersRole: Role = {
       if (!event) continue;
       if (event.type !== EventType.taskCreated) continue;
       const task = event.data.task;
-      const accepted = await command(ctx, budget, seat, BoardCommandType.taskAccept, { taskId: task.id }, [ErrorCode.CONFLICT, ErrorCode.NOT_FOUND]);
+      const accepted = await command(ctx, budget, seat, BoardCommandType.taskAccept, { taskId: task.id }, [Reason.TASK_TAKEN, Reason.TASK_NOT_FOUND, Reason.TASK_COMPLETED]);
       if (!('ack' in accepted)) continue;
       await think(ctx);
       const done = await command(ctx, budget, seat, BoardCommandType.taskComplete, { taskId: task.id });

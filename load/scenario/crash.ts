@@ -4,6 +4,7 @@
 import { CrashCommandType, DEFAULT_CRASH_TABLE } from '../../shared/crashCommands.ts';
 import { EventType } from '../../shared/events.ts';
 import { ErrorCode, RoomName } from '../../shared/protocol.ts';
+import { Reason } from '../../shared/reasons.ts';
 import { EventQueue } from './eventQueue.ts';
 import { fundPlayer, joinAsPlayer } from './players.ts';
 import { command, Seat, VuBudget, type Role, type Scenario } from './scenario.ts';
@@ -36,12 +37,12 @@ export const crashPlayersRole: Role = {
       const round = event.data;
       if (round.phase === 'betting') {
         const amount = 1 + Math.floor(Math.random() * 10);
-        const reply = await command(ctx, budget, table, CrashCommandType.bet, { amount }, [ErrorCode.CONFLICT, ErrorCode.INSUFFICIENT_FUNDS]);
+        const reply = await command(ctx, budget, table, CrashCommandType.bet, { amount }, [Reason.ROUND_CLOSED, Reason.STAKE_ROUND_OVER, ErrorCode.INSUFFICIENT_FUNDS]);
         if ('ack' in reply) betOn = round.roundId;
       } else if (round.phase === 'running' && betOn === round.roundId) {
         // Cash out somewhere in the first two seconds; many rounds crash before that.
         await ctx.rt.sleep(Math.random() * 2000);
-        await command(ctx, budget, table, CrashCommandType.cashout, {}, [ErrorCode.CONFLICT]);
+        await command(ctx, budget, table, CrashCommandType.cashout, {}, [Reason.ROUND_NOT_RUNNING, Reason.CRASHED_FIRST]);
       }
     }
     table.close();

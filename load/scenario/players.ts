@@ -4,6 +4,7 @@
 import { AdminCommandType } from '../../shared/adminCommands.ts';
 import { CommandType } from '../../shared/commands.ts';
 import { ErrorCode, RoomName } from '../../shared/protocol.ts';
+import { Reason } from '../../shared/reasons.ts';
 import type { CommandFields } from '../../shared/registry.ts';
 import { command, guestSession, Seat, think, VuBudget, type Role, type Scenario, type VuContext } from './scenario.ts';
 import { RoomConnection, type Session } from './session.ts';
@@ -46,7 +47,7 @@ export function adminSeat(ctx: VuContext, admin: Session): Promise<Seat | undefi
  * INSUFFICIENT_FUNDS, which the mix expects.
  */
 export async function fundPlayer(ctx: VuContext, budget: VuBudget, session: Session, seat: Seat): Promise<void> {
-  await command(ctx, budget, seat, CommandType.streakClaim, {}, [ErrorCode.CONFLICT]);
+  await command(ctx, budget, seat, CommandType.streakClaim, {}, [Reason.ALREADY_CLAIMED]);
   if (!ctx.admin || ctx.options.fundGold <= 0) return;
   const admin = await adminSeat(ctx, ctx.admin);
   if (!admin) return;

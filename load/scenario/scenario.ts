@@ -2,6 +2,7 @@
 // deadline. A k6 bundle maps each role to a k6 scenario (`exec` = the role's name); the Node
 // runner starts the same roles as concurrent async loops.
 import { CloseCode, ErrorCode } from '../../shared/protocol.ts';
+import type { Reason } from '../../shared/reasons.ts';
 import type { OptionDefaults, ScenarioOptions } from './options.ts';
 import { Metric, type LoadRuntime } from './runtime.ts';
 import type { AnyCommandType, CommandFields, CommandResult } from '../../shared/registry.ts';
@@ -114,15 +115,16 @@ export class Seat {
 const MAX_ATTEMPTS = 4;
 
 /**
- * Sends one command and books its outcome: an ack counts as done; a nack whose code the caller
- * expects (a lost race, an empty wallet) as a refusal; a retryable nack (UNAVAILABLE,
+ * Sends one command and books its outcome: an ack counts as done; a nack the caller expects (a lost
+ * race, an empty wallet), named by its code or, where a code covers several cases, by its reason
+ * (docs/PROTOCOL.md "Refusal reasons"), as a refusal; a retryable nack (UNAVAILABLE,
  * RATE_LIMITED) is sent again with the same id after a pause, up to 4 attempts, as the protocol
  * intends (the server answers a retried id from its stored reply, never twice); anything else is
  * an error. The final outcome is also a check named after the command type (k6's `checks`), so
  * a run's checks say, per command, how many came back as the scenario expects. The connection
  * recorded each attempt's latency to its reply.
  */
-export async function command<T extends AnyCommandType>(ctx: VuContext, budget: VuBudget | undefined, seat: Seat, type: T, fields: CommandFields<T>, expected: readonly ErrorCode[] = []): Promise<Reply<CommandResult<T>>> {
+export async function command<T extends AnyCommandType>(ctx: VuContext, budget: VuBudget | undefined, seat: Seat, type: T, fields: CommandFields<T>, expected: readonly (ErrorCode | Reason)[] = []): Promise<Reply<CommandResult<T>>> {
   if (budget) budget.sent += 1;
   const id = newId();
   const tags = { type };
@@ -136,8 +138,8 @@ export async function command<T extends AnyCommandType>(ctx: VuContext, budget: 
       ctx.rt.check(commandCheck(type), true, tags);
       return reply;
     }
-    if (expected.includes(reply.nack.code)) {
-      ctx.rt.count(Metric.refusals, { type, code: reply.nack.code });
+    if (expected.includes(reply.nack.code) || (reply.nack.reason !== undefined && expected.includes(reply.nack.reason))) {
+      ctx.rt.count(Metric.refusals, { type, code: reply.nack.reason ?? reply.nack.code });
       ctx.rt.rate(Metric.errors, false, tags);
       ctx.rt.check(commandCheck(type), true, tags);
       return reply;

@@ -153,6 +153,7 @@ export abstract class CofferRoom<S extends object> extends Room<{ state: S }> {
 
   #closeClients(): void {
     this.#sends.flush();
+    this.#dropReservedSeats();
     try {
       // A failed disconnect has no client left to tell.
       void this.disconnect(CloseCode.RECONNECT).catch(() => undefined);
@@ -160,6 +161,22 @@ export abstract class CofferRoom<S extends object> extends Room<{ state: S }> {
       // Colyseus refuses (synchronously) to disconnect a room still in onCreate; serve() then
       // refuses to finish creating it, so it is discarded without ever being listed.
     }
+  }
+
+  /**
+   * Seats reserved here for joins whose sockets will not come (and the dispose delay each one
+   * restarts) would keep this room, and so its id on this process, for Colyseus' whole reservation
+   * time (15 s) after its clients left. With a player room's fixed id that held joins up: the
+   * matchmaker asks a local room of the id first, and a stale one going away refuses them.
+   * (Colyseus has no API for it: its fields.)
+   */
+  #dropReservedSeats(): void {
+    const room = this as unknown as { _reservedSeats: Record<string, unknown>; _reservedSeatTimeouts: Record<string, NodeJS.Timeout>; _autoDisposeTimeout: NodeJS.Timeout | undefined };
+    for (const timer of Object.values(room._reservedSeatTimeouts)) clearTimeout(timer);
+    room._reservedSeatTimeouts = {};
+    room._reservedSeats = {};
+    clearTimeout(room._autoDisposeTimeout);
+    room._autoDisposeTimeout = undefined;
   }
 
   #stop(): void {
