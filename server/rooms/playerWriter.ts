@@ -72,7 +72,7 @@ export class PlayerWriter {
   }
 
   get fence(): Fence {
-    return { table: 'accounts', id: this.#player.userId };
+    return { on: 'account', id: this.#player.userId };
   }
 
   /** The epoch this writer holds, or undefined while it is taking a new one (reloading). */
