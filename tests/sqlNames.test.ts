@@ -21,7 +21,7 @@ function schemaTables(): Table[] {
   return ENTITIES.map((entity) => {
     // ENTITIES is an array of different entity types; only the mapping's names are read here.
     const meta = metadata.get(entity as EntityName<object>);
-    return { name: meta.tableName, columns: Object.values(meta.properties).flatMap((p) => p.fieldNames ?? []) };
+    return { name: meta.tableName, columns: meta.props.flatMap((p) => p.fieldNames ?? []) };
   });
 }
 
