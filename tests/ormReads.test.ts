@@ -1,9 +1,11 @@
-// The cold reads that go through MikroORM (server/store/orm.ts) against a real PostgreSQL: the
-// filters the ORM builds from the entities select what the hand-written SQL selected before.
+// The cold reads (and the audit trail's insert) that go through MikroORM (server/store/orm.ts),
+// against a real PostgreSQL: the filters the ORM builds from the entities select what the
+// hand-written SQL selected before.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { boardHasTasks, loadTasks } from '../server/store/boardStore.ts';
-import { recentRounds, tableExists, tableNames } from '../server/store/crashStore.ts';
+import { nextRoundId, recentRounds, storedBets, tableExists, tableNames, unsettledRounds } from '../server/store/crashStore.ts';
+import { recordAdminAction } from '../server/store/adminStore.ts';
 import { findShopItem, listShopItems } from '../server/store/shopStore.ts';
 import { playersOwed } from '../server/store/effectsStore.ts';
 import type { Orm } from '../server/store/orm.ts';
@@ -49,6 +51,31 @@ test("a crash table's history: its settled rounds only, newest first, at most th
   );
   assert.deepEqual(await recentRounds(orm, 't', 2), [2, 1]);
   assert.deepEqual(await recentRounds(orm, 't', 10), [2, 1, 0]);
+});
+
+test("a crash room's load: the rounds left unsettled with whether they ran, the next round id, a round's stored bets", async () => {
+  const bet = { userId: 'u1', amount: 5, stakeId: 's1' };
+  await sql.query(
+    `INSERT INTO crash_rounds (table_id, round_id, commitment, bets, running_at, settled_at) VALUES
+       ('load', 7, 'c7', '{}', now(), now()),
+       ('load', 8, 'c8', $1, now(), NULL),
+       ('load', 9, 'c9', '{}', NULL, NULL),
+       ('other', 20, 'c20', '{}', NULL, NULL)`,
+    [JSON.stringify({ u1: bet })],
+  );
+  assert.deepEqual(await unsettledRounds(orm, 'load'), [
+    { roundId: 8, ran: true, bets: { u1: bet } },
+    { roundId: 9, ran: false, bets: {} },
+  ]);
+  assert.deepEqual([await nextRoundId(orm, 'load'), await nextRoundId(orm, 'new-table')], [10, 0]);
+  assert.deepEqual(await storedBets(orm, 'load', 8), { u1: bet });
+  assert.equal(await storedBets(orm, 'load', 7), undefined, 'a settled round has no bets to reload');
+});
+
+test('the admin audit trail: one row per action through the EntityManager, a BigInt kept as its decimal string', async () => {
+  await recordAdminAction(orm, 'admin-1', 'admin.grant', 'cmd-1', { userId: 'u', amount: 2n ** 60n }, { nack: { code: 'INVALID_INPUT' } });
+  const rows = await sql.query<{ admin: string; action: string; command_id: string; payload: unknown; result: unknown }>(`SELECT admin, action, command_id, payload, result FROM admin_audit WHERE command_id = 'cmd-1'`);
+  assert.deepEqual(rows, [{ admin: 'admin-1', action: 'admin.grant', command_id: 'cmd-1', payload: { userId: 'u', amount: String(2n ** 60n) }, result: { nack: { code: 'INVALID_INPUT' } } }]);
 });
 
 test('the effect sweep finds players owed effects older than the grace, by the database clock', async () => {

@@ -40,9 +40,11 @@ export const crashPlayersRole: Role = {
         const reply = await command(ctx, budget, table, CrashCommandType.bet, { amount }, [Reason.ROUND_CLOSED, Reason.STAKE_ROUND_OVER, ErrorCode.INSUFFICIENT_FUNDS]);
         if ('ack' in reply) betOn = round.roundId;
       } else if (round.phase === 'running' && betOn === round.roundId) {
-        // Cash out somewhere in the first two seconds; many rounds crash before that.
+        // Cash out somewhere in the first two seconds; many rounds crash before that, and a short
+        // round may be followed by the next one's betting (ROUND_NOT_RUNNING) or running phase,
+        // where this player has no bet (NO_BET).
         await ctx.rt.sleep(Math.random() * 2000);
-        await command(ctx, budget, table, CrashCommandType.cashout, {}, [Reason.ROUND_NOT_RUNNING, Reason.CRASHED_FIRST]);
+        await command(ctx, budget, table, CrashCommandType.cashout, {}, [Reason.ROUND_NOT_RUNNING, Reason.CRASHED_FIRST, Reason.NO_BET]);
       }
     }
     table.close();

@@ -2,8 +2,12 @@
 // token lived its 24 hours whatever happened. Each token carries the user's `generation`; a join
 // whose token is older than the stored generation is refused, and so is any join while the user is
 // banned. Read from PostgreSQL at every join (one primary-key lookup), so a revocation holds on
-// every process at once; live sockets are closed by sessionEnforcer.ts.
+// every process at once; live sockets are closed by sessionEnforcer.ts. Raw SQL named by the
+// entity (server/store/entityNames.ts): the read is on the join path, and the revocation is an
+// increment on conflict, which is one statement here.
+import { UserSession } from '../../schema/entities/userSession.ts';
 import type { Clock } from '../domain/clock.ts';
+import { namesOf, perMapping } from '../store/entityNames.ts';
 import type { Sql } from '../store/sql.ts';
 
 export type SessionState = { generation: number; bannedUntil: Date | null };
@@ -36,10 +40,22 @@ export type Sessions = {
   ban(userId: string, until: Date): Promise<void>;
 };
 
+const statements = perMapping((metadata) => {
+  const u = namesOf(metadata, UserSession);
+  return {
+    state: `SELECT ${u.select(['generation', 'bannedUntil'])} FROM ${u.table} WHERE ${u.col('userId')} = $1`,
+    revoke: `INSERT INTO ${u.table} AS u (${u.cols(['userId', 'generation'])}) VALUES ($1, 1)
+     ON CONFLICT (${u.col('userId')}) DO UPDATE SET ${u.col('generation')} = u.${u.col('generation')} + 1, ${u.col('updatedAt')} = now() RETURNING ${u.select(['generation'])}`,
+    ban: `INSERT INTO ${u.table} (${u.cols(['userId', 'bannedUntil'])}) VALUES ($1, $2)
+     ON CONFLICT (${u.col('userId')}) DO UPDATE SET ${u.setFromExcluded(['bannedUntil'])}, ${u.col('updatedAt')} = now()`,
+  };
+});
+
 export function createSessions(sql: Sql, clock: Clock): Sessions {
+  const s = statements(sql.metadata);
   const state = async (userId: string): Promise<SessionState> => {
-    const [row] = await sql.query<{ generation: number; banned_until: Date | null }>(`SELECT generation, banned_until FROM user_sessions WHERE user_id = $1`, [userId]);
-    return { generation: row?.generation ?? 0, bannedUntil: row?.banned_until ? new Date(row.banned_until) : null };
+    const [row] = await sql.query<SessionState>(s.state, [userId]);
+    return { generation: row?.generation ?? 0, bannedUntil: row?.bannedUntil ? new Date(row.bannedUntil) : null };
   };
   return {
     state,
@@ -56,19 +72,11 @@ export function createSessions(sql: Sql, clock: Clock): Sessions {
       }
     },
     async revoke(userId) {
-      const [row] = await sql.query<{ generation: number }>(
-        `INSERT INTO user_sessions (user_id, generation) VALUES ($1, 1)
-         ON CONFLICT (user_id) DO UPDATE SET generation = user_sessions.generation + 1, updated_at = now() RETURNING generation`,
-        [userId],
-      );
+      const [row] = await sql.query<{ generation: number }>(s.revoke, [userId]);
       return row!.generation;
     },
     async ban(userId, until) {
-      await sql.query(
-        `INSERT INTO user_sessions (user_id, banned_until) VALUES ($1, $2)
-         ON CONFLICT (user_id) DO UPDATE SET banned_until = excluded.banned_until, updated_at = now()`,
-        [userId, until],
-      );
+      await sql.query(s.ban, [userId, until]);
     },
   };
 }

@@ -9,7 +9,10 @@
 // which consumers drop by (stream, seq). Any number of relays may run against one database; a
 // transaction-scoped advisory lock per cursor lets one of them work at a time.
 import type { WireEvent } from '../../shared/protocol.ts';
-import { toWireEvent, type OutboxRow } from '../store/outboxReader.ts';
+import { OutboxEvent } from '../../schema/entities/outboxEvent.ts';
+import { RelayCursor } from '../../schema/entities/relayCursor.ts';
+import { namesOf, perMapping } from '../store/entityNames.ts';
+import { OUTBOX_ROW_FIELDS, toWireEvent, type OutboxRow } from '../store/outboxReader.ts';
 import type { Queryable, Sql } from '../store/sql.ts';
 
 export type RelaySink = {
@@ -38,19 +41,33 @@ type Row = OutboxRow & { xid: string; seq: string };
 /** First half of the advisory lock key of a cursor (`cofr`); the second is the cursor's name hashed. */
 const RELAY_LOCK = 0x636f6672;
 
-const SELECT_ROWS = `
-  SELECT xid::text AS xid, stream, seq, type, payload, created_at FROM outbox
-  WHERE (xid, stream, seq) > ($1::xid8, $2, $3) AND xid < pg_snapshot_xmin(pg_current_snapshot())
-  ORDER BY xid, stream, seq LIMIT $4`;
-
-const SELECT_REPLAY = `
-  SELECT xid::text AS xid, stream, seq, type, payload, created_at FROM outbox
-  WHERE (xid, stream, seq) <= ($1::xid8, $2, $3)
-  ORDER BY xid DESC, stream DESC, seq DESC LIMIT $4`;
+/** The relay's statements, named by the entities (server/store/entityNames.ts). */
+const statements = perMapping((metadata) => {
+  const o = namesOf(metadata, OutboxEvent);
+  const r = namesOf(metadata, RelayCursor);
+  const key = `(${o.cols(['xid', 'stream', 'seq'])})`;
+  const row = `${o.col('xid')}::text AS xid, ${o.select(OUTBOX_ROW_FIELDS)}`;
+  return {
+    rows: `
+  SELECT ${row} FROM ${o.table}
+  WHERE ${key} > ($1::xid8, $2, $3) AND ${o.col('xid')} < pg_snapshot_xmin(pg_current_snapshot())
+  ORDER BY ${o.cols(['xid', 'stream', 'seq'])} LIMIT $4`,
+    replay: `
+  SELECT ${row} FROM ${o.table}
+  WHERE ${key} <= ($1::xid8, $2, $3)
+  ORDER BY ${o.col('xid')} DESC, ${o.col('stream')} DESC, ${o.col('seq')} DESC LIMIT $4`,
+    cursor: `SELECT ${r.col('xid')}::text AS xid, ${r.select(['stream', 'seq'])} FROM ${r.table} WHERE ${r.col('name')} = $1`,
+    // A new cursor starts at the present: rows of transactions that ended before are history,
+    // which consumers read from PostgreSQL (events.sync), not from the relay.
+    cursorInit: `INSERT INTO ${r.table} (${r.cols(['name', 'xid'])}) VALUES ($1, pg_snapshot_xmin(pg_current_snapshot())) ON CONFLICT (${r.col('name')}) DO NOTHING`,
+    advance: `UPDATE ${r.table} SET ${r.col('xid')} = $2::xid8, ${r.col('stream')} = $3, ${r.col('seq')} = $4, ${r.col('updatedAt')} = now() WHERE ${r.col('name')} = $1`,
+  };
+});
 
 export class OutboxRelay {
   readonly #sql: Sql;
   readonly #sink: RelaySink;
+  readonly #statements: ReturnType<typeof statements>;
   readonly #options: Required<Omit<RelayOptions, 'onRelayed' | 'onReplay'>> & Pick<RelayOptions, 'onRelayed' | 'onReplay'>;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<unknown> | undefined;
@@ -59,6 +76,7 @@ export class OutboxRelay {
   constructor(sql: Sql, sink: RelaySink, options: RelayOptions) {
     this.#sql = sql;
     this.#sink = sink;
+    this.#statements = statements(sql.metadata);
     this.#options = { batchSize: 1000, replayRows: 10_000, ...options };
   }
 
@@ -72,12 +90,12 @@ export class OutboxRelay {
       if (!locked) return null;
       let from = await this.#cursor(trx);
       if (this.#sink.lostData && (await this.#sink.lostData())) from = await this.#replay(trx, from);
-      const rows = await this.#query<Row>(trx, SELECT_ROWS, [from.xid, from.stream, from.seq, this.#options.batchSize], 'relay_rows');
+      const rows = await this.#query<Row>(trx, this.#statements.rows, [from.xid, from.stream, from.seq, this.#options.batchSize], 'relay_rows');
       if (rows.length === 0) return 0;
       const events = rows.map(toWireEvent);
       await this.#sink.publish(events);
       const last = rows[rows.length - 1];
-      await this.#query(trx, 'UPDATE relay_cursors SET xid = $2::xid8, stream = $3, seq = $4, updated_at = now() WHERE name = $1', [this.#options.name, last.xid, last.stream, last.seq], 'relay_advance');
+      await this.#query(trx, this.#statements.advance, [this.#options.name, last.xid, last.stream, last.seq], 'relay_advance');
       this.#options.onRelayed?.(events);
       return rows.length;
     });
@@ -120,12 +138,10 @@ export class OutboxRelay {
   }
 
   async #cursor(trx: Queryable): Promise<Key> {
-    const select = () => this.#query<{ xid: string; stream: string; seq: string }>(trx, 'SELECT xid::text AS xid, stream, seq FROM relay_cursors WHERE name = $1', [this.#options.name], 'relay_cursor');
+    const select = () => this.#query<{ xid: string; stream: string; seq: string }>(trx, this.#statements.cursor, [this.#options.name], 'relay_cursor');
     let [row] = await select();
     if (!row) {
-      // A new cursor starts at the present: rows of transactions that ended before are history,
-      // which consumers read from PostgreSQL (events.sync), not from the relay.
-      await this.#query(trx, 'INSERT INTO relay_cursors (name, xid) VALUES ($1, pg_snapshot_xmin(pg_current_snapshot())) ON CONFLICT (name) DO NOTHING', [this.#options.name], 'relay_cursor_init');
+      await this.#query(trx, this.#statements.cursorInit, [this.#options.name], 'relay_cursor_init');
       [row] = await select();
     }
     return { xid: row.xid, stream: row.stream, seq: Number(row.seq) };
@@ -133,7 +149,7 @@ export class OutboxRelay {
 
   /** Publishes again the last relayed rows (oldest first); the position does not move. */
   async #replay(trx: Queryable, from: Key): Promise<Key> {
-    const rows = await this.#query<Row>(trx, SELECT_REPLAY, [from.xid, from.stream, from.seq, this.#options.replayRows], 'relay_replay');
+    const rows = await this.#query<Row>(trx, this.#statements.replay, [from.xid, from.stream, from.seq, this.#options.replayRows], 'relay_replay');
     rows.reverse();
     for (let i = 0; i < rows.length; i += this.#options.batchSize) await this.#sink.publish(rows.slice(i, i + this.#options.batchSize).map(toWireEvent));
     this.#options.onReplay?.(rows.length);

@@ -90,7 +90,7 @@ export function defineAdminRoom(deps: AdminRoomDeps) {
       if (Object.hasOwn(adminCommands, type)) {
         const id = 'ack' in reply ? reply.ack.id : (reply.nack.id ?? '');
         const result = 'ack' in reply ? { ack: reply.ack.result } : { nack: reply.nack };
-        void recordAdminAction(deps.sql, identity.userId, type, id, payload, result).catch((error: unknown) =>
+        void recordAdminAction(deps.orm, identity.userId, type, id, payload, result).catch((error: unknown) =>
           deps.logger.warn({ err: error, type }, 'admin action could not be written to the audit table'),
         );
       }

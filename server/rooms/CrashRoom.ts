@@ -68,7 +68,7 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
       this.#table = options.table ?? DEFAULT_CRASH_TABLE;
       const stream = crashStream(this.#table);
       await refuseIfServed(RoomName.crash, { table: this.#table }, this.roomId, `crash table ${this.#table}`);
-      const loaded = await Promise.all([takeRoomFence(deps.sql, stream), headSeq(deps.sql, stream), tableChains(deps.sql, this.#table), unsettledRounds(deps.sql, this.#table), nextRoundId(deps.sql, this.#table), recentRounds(deps.orm, this.#table, HISTORY)]).catch(
+      const loaded = await Promise.all([takeRoomFence(deps.sql, stream), headSeq(deps.sql, stream), tableChains(deps.sql, this.#table), unsettledRounds(deps.orm, this.#table), nextRoundId(deps.orm, this.#table), recentRounds(deps.orm, this.#table, HISTORY)]).catch(
         (error: unknown) => {
           deps.logger.warn({ table: this.#table, err: error }, 'crash room could not load');
           throw refuse('UNAVAILABLE', 'storage is unavailable; try joining again shortly');
@@ -105,7 +105,7 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
     async #reload(stream: string): Promise<number> {
       const seq = await headSeq(deps.sql, stream);
       const round = this.#crash?.round;
-      const bets = round && (await storedBets(deps.sql, this.#table, round.roundId));
+      const bets = round && (await storedBets(deps.orm, this.#table, round.roundId));
       if (round && bets) {
         this.#crash!.record({ ...round, bets });
         for (const bet of Object.values(bets)) this.state.bets.set(bet.userId, new CrashBetState().assign({ amount: bet.amount, cashedOutAt: bet.cashedOutAt ?? 0, payout: bet.payout }));

@@ -72,7 +72,7 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
 
     async #open(options: { userId: string; displayName?: string }) {
       const displayName = options.displayName ?? options.userId;
-      const loaded = await loadPlayer(deps.sql, deps.orm, options.userId, displayName, new Date(deps.clock.now()), RECENT_REPLIES, deps.seeds).catch((error: unknown) => {
+      const loaded = await loadPlayer(deps.sql, options.userId, displayName, new Date(deps.clock.now()), RECENT_REPLIES, deps.seeds).catch((error: unknown) => {
         deps.logger.warn({ userId: options.userId, err: error }, 'player room could not load');
         throw refuse('UNAVAILABLE', 'storage is unavailable; try joining again shortly');
       });

@@ -5,11 +5,22 @@
 // epochs of every live room of the process once a second (one query per fence table: player rooms
 // fence on `accounts`, shared rooms on `room_writers`) and sends the clients of each room whose
 // fence was taken to the newer room.
+import { Account } from '../../schema/entities/account.ts';
+import { RoomWriter } from '../../schema/entities/roomWriter.ts';
 import type { Logger } from '../observability/logger.ts';
+import { namesOf, perMapping } from '../store/entityNames.ts';
 import type { Sql } from '../store/sql.ts';
 
-/** Where a writer's epoch lives. */
-export type Fence = { table: 'accounts' | 'room_writers'; id: string };
+/** Where a writer's epoch lives: its account row (a player room) or its room_writers row. */
+export type Fence = { on: 'account' | 'roomWriter'; id: string };
+
+const FENCES = ['account', 'roomWriter'] as const satisfies ReadonlyArray<Fence['on']>;
+
+/** The epochs of a list of writers, per fence table, named by the entities. */
+const statements = perMapping((metadata): Record<Fence['on'], string> => {
+  const epochs = (n: { table: string; col(property: 'id' | 'epoch'): string }) => `SELECT ${n.col('id')} AS id, ${n.col('epoch')} AS epoch FROM ${n.table} WHERE ${n.col('id')} = ANY($1)`;
+  return { account: epochs(namesOf(metadata, Account)), roomWriter: epochs(namesOf(metadata, RoomWriter)) };
+});
 
 export type WatchedWriter = {
   fence: Fence;
@@ -30,10 +41,10 @@ export class FenceWatch {
   /** One pass: the writers whose fence another room holds now are told so. */
   async check(sql: Sql): Promise<number> {
     let taken = 0;
-    for (const table of ['accounts', 'room_writers'] as const) {
-      const writers = [...this.#writers].filter((w) => w.fence.table === table);
+    for (const on of FENCES) {
+      const writers = [...this.#writers].filter((w) => w.fence.on === on);
       if (writers.length === 0) continue;
-      const rows = await sql.query<{ id: string; epoch: string }>(`SELECT id, epoch FROM ${table} WHERE id = ANY($1)`, [writers.map((w) => w.fence.id)], undefined, `fence_watch_${table}`);
+      const rows = await sql.query<{ id: string; epoch: string }>(statements(sql.metadata)[on], [writers.map((w) => w.fence.id)], undefined, `fence_watch_${on}`);
       const epochs = new Map(rows.map((r) => [r.id, Number(r.epoch)]));
       for (const writer of writers) {
         const held = writer.settledEpoch;

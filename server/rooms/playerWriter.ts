@@ -72,7 +72,7 @@ export class PlayerWriter {
   }
 
   get fence(): Fence {
-    return { table: 'accounts', id: this.#player.userId };
+    return { on: 'account', id: this.#player.userId };
   }
 
   /** The epoch this writer holds, or undefined while it is taking a new one (reloading). */
@@ -311,7 +311,7 @@ export class PlayerWriter {
     await Promise.allSettled([...this.#committing]);
     try {
       const oldEpoch = this.#epoch;
-      const loaded = await loadPlayer(this.#deps.sql, this.#deps.orm, this.userId, this.#player.displayName, new Date(this.#deps.clock.now()), RECENT_REPLIES, this.#deps.seeds);
+      const loaded = await loadPlayer(this.#deps.sql, this.userId, this.#player.displayName, new Date(this.#deps.clock.now()), RECENT_REPLIES, this.#deps.seeds);
       this.#deps.pipeline.forgetWriter(this.userId, oldEpoch);
       this.#player = loaded.player;
       this.#epoch = loaded.epoch;

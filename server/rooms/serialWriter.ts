@@ -64,7 +64,7 @@ export class SerialWriter {
   }
 
   get fence(): Fence {
-    return { table: 'room_writers', id: this.#writerId };
+    return { on: 'roomWriter', id: this.#writerId };
   }
 
   /** The epoch held, or undefined once fenced (nothing left to watch). */

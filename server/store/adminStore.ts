@@ -3,9 +3,11 @@
 import type { AuditResult, ShopItemView, TransferView, UserView } from '../../shared/adminCommands.ts';
 import { jsonWithInt64 } from '../rooms/int64Guard.ts';
 import { Account } from '../../schema/entities/account.ts';
+import { AdminAudit } from '../../schema/entities/adminAudit.ts';
 import { Player } from '../../schema/entities/player.ts';
+import { ShopItem } from '../../schema/entities/shopItem.ts';
 import { Transfer } from '../../schema/entities/transfer.ts';
-import { namesOf } from './entityNames.ts';
+import { namesOf, perMapping } from './entityNames.ts';
 import type { Orm } from './orm.ts';
 import type { Queryable, Sql } from './sql.ts';
 
@@ -90,19 +92,28 @@ export async function playerExists(orm: Orm, userId: string): Promise<boolean> {
   return (await orm.em().count(Player, { userId })) > 0;
 }
 
+/** The catalog writes run inside the admin writer's fenced transaction: raw SQL on its connection
+ *  (the EntityManager would take a connection of its own), named by the entity. */
+const shopStatements = perMapping((metadata) => {
+  const s = namesOf(metadata, ShopItem);
+  return {
+    upsert: `INSERT INTO ${s.table} (${s.cols(['itemId', 'name', 'price', 'stock', 'active'])}) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (${s.col('itemId')}) DO UPDATE SET ${s.setFromExcluded(['name', 'price', 'stock', 'active'])}, ${s.col('updatedAt')} = now()`,
+    remove: `DELETE FROM ${s.table} WHERE ${s.col('itemId')} = $1 RETURNING ${s.col('itemId')}`,
+  };
+});
+
 export async function upsertShopItem(sql: Sql, trx: Queryable, item: ShopItemView): Promise<void> {
-  await sql.query(
-    `INSERT INTO shop_items (item_id, name, price, stock, active) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (item_id) DO UPDATE SET name = excluded.name, price = excluded.price, stock = excluded.stock, active = excluded.active, updated_at = now()`,
-    [item.itemId, item.name, item.price, item.stock, item.active],
-    trx,
-  );
+  await sql.query(shopStatements(sql.metadata).upsert, [item.itemId, item.name, item.price, item.stock, item.active], trx);
 }
 
 export async function removeShopItem(sql: Sql, trx: Queryable, itemId: string): Promise<boolean> {
-  return (await sql.query(`DELETE FROM shop_items WHERE item_id = $1 RETURNING item_id`, [itemId], trx)).length > 0;
+  return (await sql.query(shopStatements(sql.metadata).remove, [itemId], trx)).length > 0;
 }
 
-export async function recordAdminAction(sql: Sql, admin: string, action: string, commandId: string, payload: unknown, result: unknown, trx?: Queryable): Promise<void> {
-  await sql.query(`INSERT INTO admin_audit (admin, action, command_id, payload, result) VALUES ($1, $2, $3, $4, $5)`, [admin, action, commandId, jsonWithInt64(payload), jsonWithInt64(result)], trx);
+/** One line of the audit trail, through the EntityManager (one INSERT). A BigInt in the payload
+ *  (refused input is recorded too) is kept as its decimal string. */
+export async function recordAdminAction(orm: Orm, admin: string, action: string, commandId: string, payload: unknown, result: unknown): Promise<void> {
+  const json = (value: unknown): unknown => JSON.parse(jsonWithInt64(value));
+  await orm.em().insert(AdminAudit, { admin, action, commandId, payload: json(payload), result: json(result) });
 }

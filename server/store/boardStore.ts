@@ -2,6 +2,7 @@
 import type { Task } from '../../shared/boardCommands.ts';
 import { raw } from '@mikro-orm/postgresql';
 import { Task as TaskRow } from '../../schema/entities/task.ts';
+import { namesOf, perMapping } from './entityNames.ts';
 import type { Orm } from './orm.ts';
 import type { Queryable, Sql } from './sql.ts';
 
@@ -30,11 +31,18 @@ export async function loadTasks(orm: Orm, board: string): Promise<Task[]> {
   }));
 }
 
+/** The save runs inside the board's fenced transaction: raw SQL on its connection (the
+ *  EntityManager would take a connection of its own), named by the entity. */
+const saveStatement = perMapping((metadata) => {
+  const t = namesOf(metadata, TaskRow);
+  return `INSERT INTO ${t.table} (${t.cols(['id', 'board', 'title', 'bountyGold', 'bountyXp', 'status', 'assignee', 'createdAt', 'acceptedAt', 'completedAt'])})
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+     ON CONFLICT (${t.col('id')}) DO UPDATE SET ${t.setFromExcluded(['status', 'assignee', 'acceptedAt', 'completedAt'])}`;
+});
+
 export async function saveTask(sql: Sql, trx: Queryable, board: string, t: Task): Promise<void> {
   await sql.query(
-    `INSERT INTO tasks (id, board, title, bounty_gold, bounty_xp, status, assignee, created_at, accepted_at, completed_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-     ON CONFLICT (id) DO UPDATE SET status = excluded.status, assignee = excluded.assignee, accepted_at = excluded.accepted_at, completed_at = excluded.completed_at`,
+    saveStatement(sql.metadata),
     [t.id, board, t.title, t.bountyGold, t.bountyXp, t.status, t.assignee, t.createdAt, t.acceptedAt, t.completedAt],
     trx,
   );

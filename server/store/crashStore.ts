@@ -3,7 +3,10 @@
 import type { ChainSeed } from '../core/crash/chains.ts';
 import type { Stake } from '../core/crash/settlement.ts';
 import type { CrashBet } from '../domain/crash.ts';
-import { CrashRound, CrashTable } from '../../schema/entities/crashRound.ts';
+import { Account } from '../../schema/entities/account.ts';
+import { CrashChain, CrashRound, CrashTable } from '../../schema/entities/crashRound.ts';
+import { Transfer } from '../../schema/entities/transfer.ts';
+import { namesOf, perMapping } from './entityNames.ts';
 import type { Orm } from './orm.ts';
 import type { Queryable, Sql } from './sql.ts';
 
@@ -11,16 +14,58 @@ export const CHAIN_LENGTH = 20_000;
 
 export type UnsettledRound = { roundId: number; ran: boolean; bets: Record<string, CrashBet> };
 
+/**
+ * The table's own writes run inside its fenced transaction, on its connection (the EntityManager
+ * would take a connection of its own), and the chain read is one UNION over two tables: raw SQL,
+ * named by the entities. The reads a room makes when it loads or reloads go through the ORM below.
+ */
+const statements = perMapping((metadata) => {
+  const tb = namesOf(metadata, CrashTable);
+  const ch = namesOf(metadata, CrashChain);
+  const r = namesOf(metadata, CrashRound);
+  const t = namesOf(metadata, Transfer);
+  const a = namesOf(metadata, Account);
+  const roundKey = `${r.col('tableId')} = $1 AND ${r.col('roundId')} = $2 AND ${r.col('settledAt')} IS NULL`;
+  // A stake's id: the command that moved it, or the transfer's own id for one without.
+  const stakeId = (alias: string) => `coalesce(${alias}.${t.col('commandId')}, 'transfer:' || ${alias}.${t.col('id')})`;
+  const stakeFields = (alias: string) => `${stakeId(alias)} AS "stakeId", ${t.select(['fromAccount', 'amount'], alias)}`;
+  // Stakes are the `crash.bet` transfers into escrow whose ref is the round's (roundRef).
+  const isStake = (alias: string) => `${alias}.${t.col('toAccount')} = 'escrow' AND ${alias}.${t.col('reason')} = 'crash.bet'`;
+  return {
+    openTable: `INSERT INTO ${tb.table} (${tb.cols(['id', 'chainSeed', 'chainLength'])}) VALUES ($1, $2, $3) ON CONFLICT (${tb.col('id')}) DO NOTHING RETURNING ${tb.col('id')}`,
+    chains: `SELECT 0 AS "firstRound", ${tb.select(['chainSeed', 'chainLength'])} FROM ${tb.table} WHERE ${tb.col('id')} = $1
+     UNION ALL SELECT ${ch.select(['firstRound', 'chainSeed', 'chainLength'])} FROM ${ch.table} WHERE ${ch.col('tableId')} = $1
+     ORDER BY "firstRound"`,
+    insertChain: `INSERT INTO ${ch.table} (${ch.cols(['tableId', 'firstRound', 'chainSeed', 'chainLength'])}) VALUES ($1, $2, $3, $4)`,
+    insertRound: `INSERT INTO ${r.table} (${r.cols(['tableId', 'roundId', 'commitment'])}) VALUES ($1, $2, $3)`,
+    markRunning: `UPDATE ${r.table} SET ${r.col('runningAt')} = now() WHERE ${roundKey}`,
+    saveBet: `UPDATE ${r.table} SET ${r.col('bets')} = ${r.col('bets')} || jsonb_build_object($3::text, $4::jsonb) WHERE ${roundKey}`,
+    roundToSettle: `SELECT ${r.select(['roundId', 'bets'])}, ${r.col('runningAt')} IS NOT NULL AS ran FROM ${r.table} WHERE ${roundKey} FOR UPDATE`,
+    markSettled: `UPDATE ${r.table} SET ${r.col('settledAt')} = now(), ${r.col('handledStakes')} = $3 WHERE ${roundKey} RETURNING ${r.col('roundId')}`,
+    stakesInEscrow: `SELECT ${stakeFields('t')} FROM ${t.table} t
+      WHERE ${isStake('t')} AND t.${t.col('ref')} = $1 ORDER BY t.${t.col('id')}`,
+    lateStakes: `SELECT ${r.select(['tableId', 'roundId', 'handledStakes'], 'r')}, ${stakeFields('t')}
+       FROM ${r.table} r
+       JOIN ${t.table} t ON ${isStake('t')} AND t.${t.col('ref')} = 'crash:' || r.${r.col('tableId')} || ':' || r.${r.col('roundId')}
+      WHERE r.${r.col('settledAt')} > now() - make_interval(secs => $1) AND r.${r.col('handledStakes')} IS NOT NULL
+        AND NOT r.${r.col('handledStakes')} ? ${stakeId('t')}
+      ORDER BY t.${t.col('id')} LIMIT 500`,
+    // Both ends are system accounts: their balances move with the ledger line, in one statement.
+    systemTransfer: `WITH moved AS (INSERT INTO ${t.table} (${t.cols(['fromAccount', 'toAccount', 'amount', 'reason', 'ref'])}) VALUES ($1, $2, $3, $4, $5) RETURNING ${t.col('amount')})
+     UPDATE ${a.table} SET ${a.col('balance')} = ${a.col('balance')} + CASE WHEN ${a.col('id')} = $2 THEN $3::bigint ELSE -$3::bigint END WHERE ${a.col('id')} IN ($1, $2) AND ${a.col('kind')} = 'system'`,
+  };
+});
+
 /** The configured tables that do not exist yet get a chain seed (once; a stored seed is kept). */
 export async function ensureTables(sql: Sql, names: readonly string[], newSeed: () => string): Promise<void> {
   for (const name of names) {
-    await sql.query(`INSERT INTO crash_tables (id, chain_seed, chain_length) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING`, [name, newSeed(), CHAIN_LENGTH]);
+    await sql.query(statements(sql.metadata).openTable, [name, newSeed(), CHAIN_LENGTH]);
   }
 }
 
 /** A new table with its chain seed (admin.crash.open); false when it exists already. */
 export async function openTable(sql: Sql, trx: Queryable, name: string, seed: string): Promise<boolean> {
-  const rows = await sql.query(`INSERT INTO crash_tables (id, chain_seed, chain_length) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING RETURNING id`, [name, seed, CHAIN_LENGTH], trx);
+  const rows = await sql.query(statements(sql.metadata).openTable, [name, seed, CHAIN_LENGTH], trx);
   return rows.length > 0;
 }
 
@@ -35,31 +80,31 @@ export async function tableExists(orm: Orm, table: string): Promise<boolean> {
 
 /** The table's chains, first round first; empty when there is no such table. */
 export async function tableChains(sql: Sql, table: string): Promise<ChainSeed[]> {
-  const rows = await sql.query<{ first_round: number; chain_seed: string; chain_length: number }>(
-    `SELECT 0 AS first_round, chain_seed, chain_length FROM crash_tables WHERE id = $1
-     UNION ALL SELECT first_round, chain_seed, chain_length FROM crash_chains WHERE table_id = $1
-     ORDER BY first_round`,
-    [table],
-  );
-  return rows.map((r) => ({ firstRound: Number(r.first_round), seed: r.chain_seed, length: Number(r.chain_length) }));
+  const rows = await sql.query<{ firstRound: number; chainSeed: string; chainLength: number }>(statements(sql.metadata).chains, [table]);
+  return rows.map((r) => ({ firstRound: Number(r.firstRound), seed: r.chainSeed, length: Number(r.chainLength) }));
 }
 
 /** A new chain for the table, committed with the first round that plays it. */
 export async function insertChain(sql: Sql, trx: Queryable, table: string, chain: ChainSeed): Promise<void> {
-  await sql.query(`INSERT INTO crash_chains (table_id, first_round, chain_seed, chain_length) VALUES ($1, $2, $3, $4)`, [table, chain.firstRound, chain.seed, chain.length], trx);
+  await sql.query(statements(sql.metadata).insertChain, [table, chain.firstRound, chain.seed, chain.length], trx);
 }
 
-export async function unsettledRounds(sql: Sql, table: string): Promise<UnsettledRound[]> {
-  const rows = await sql.query<{ round_id: number; ran: boolean; bets: Record<string, CrashBet> }>(
-    `SELECT round_id, running_at IS NOT NULL AS ran, bets FROM crash_rounds WHERE table_id = $1 AND settled_at IS NULL ORDER BY round_id`,
-    [table],
-  );
-  return rows.map((r) => ({ roundId: r.round_id, ran: r.ran, bets: r.bets }));
+const unsettled = (r: { roundId: number; runningAt?: Date | null; bets: Record<string, unknown> }): UnsettledRound => ({
+  roundId: r.roundId,
+  ran: r.runningAt != null,
+  bets: r.bets as Record<string, CrashBet>,
+});
+
+/** The rounds a previous room of the table left unsettled, oldest first. */
+export async function unsettledRounds(orm: Orm, table: string): Promise<UnsettledRound[]> {
+  const rows = await orm.em().find(CrashRound, { tableId: table, settledAt: null }, { fields: ['roundId', 'runningAt', 'bets'], orderBy: { roundId: 'asc' } });
+  return rows.map(unsettled);
 }
 
-export async function nextRoundId(sql: Sql, table: string): Promise<number> {
-  const [row] = await sql.query<{ next: number }>(`SELECT coalesce(max(round_id) + 1, 0) AS next FROM crash_rounds WHERE table_id = $1`, [table]);
-  return Number(row.next);
+/** The round after the table's last one (0 for a new table). */
+export async function nextRoundId(orm: Orm, table: string): Promise<number> {
+  const last = await orm.em().findOne(CrashRound, { tableId: table }, { fields: ['roundId'], orderBy: { roundId: 'desc' } });
+  return last ? last.roundId + 1 : 0;
 }
 
 /** The ids of the table's last settled rounds, newest first (the history shown to players). */
@@ -69,12 +114,12 @@ export async function recentRounds(orm: Orm, table: string, limit: number): Prom
 }
 
 export async function insertRound(sql: Sql, trx: Queryable, table: string, roundId: number, commitment: string): Promise<void> {
-  await sql.query(`INSERT INTO crash_rounds (table_id, round_id, commitment) VALUES ($1, $2, $3)`, [table, roundId, commitment], trx);
+  await sql.query(statements(sql.metadata).insertRound, [table, roundId, commitment], trx);
 }
 
 /** Stored with the commit that starts the running phase: from then on the round cannot be voided. */
 export async function markRunning(sql: Sql, trx: Queryable, table: string, roundId: number): Promise<void> {
-  await sql.query(`UPDATE crash_rounds SET running_at = now() WHERE table_id = $1 AND round_id = $2 AND settled_at IS NULL`, [table, roundId], trx);
+  await sql.query(statements(sql.metadata).markRunning, [table, roundId], trx);
 }
 
 /**
@@ -83,50 +128,34 @@ export async function markRunning(sql: Sql, trx: Queryable, table: string, round
  * reply) cannot erase it by writing the round it remembers.
  */
 export async function saveBet(sql: Sql, trx: Queryable, table: string, roundId: number, bet: CrashBet): Promise<void> {
-  await sql.query(
-    `UPDATE crash_rounds SET bets = bets || jsonb_build_object($3::text, $4::jsonb) WHERE table_id = $1 AND round_id = $2 AND settled_at IS NULL`,
-    [table, roundId, bet.userId, JSON.stringify(bet)],
-    trx,
-  );
+  await sql.query(statements(sql.metadata).saveBet, [table, roundId, bet.userId, JSON.stringify(bet)], trx);
 }
 
 /** The bets stored for a round that is not settled yet (undefined once it is). */
-export async function storedBets(sql: Sql, table: string, roundId: number): Promise<Record<string, CrashBet> | undefined> {
-  const [row] = await sql.query<{ bets: Record<string, CrashBet> }>(`SELECT bets FROM crash_rounds WHERE table_id = $1 AND round_id = $2 AND settled_at IS NULL`, [table, roundId]);
-  return row?.bets;
+export async function storedBets(orm: Orm, table: string, roundId: number): Promise<Record<string, CrashBet> | undefined> {
+  const row = await orm.em().findOne(CrashRound, { tableId: table, roundId, settledAt: null }, { fields: ['bets'] });
+  return row ? (row.bets as Record<string, CrashBet>) : undefined;
 }
 
 /** The round as stored, locked for its settlement; undefined when it is settled already. */
 export async function roundToSettle(sql: Sql, trx: Queryable, table: string, roundId: number): Promise<UnsettledRound | undefined> {
-  const [row] = await sql.query<{ round_id: number; ran: boolean; bets: Record<string, CrashBet> }>(
-    `SELECT round_id, running_at IS NOT NULL AS ran, bets FROM crash_rounds WHERE table_id = $1 AND round_id = $2 AND settled_at IS NULL FOR UPDATE`,
-    [table, roundId],
-    trx,
-  );
-  return row && { roundId: row.round_id, ran: row.ran, bets: row.bets };
+  const [row] = await sql.query<UnsettledRound>(statements(sql.metadata).roundToSettle, [table, roundId], trx);
+  return row && { roundId: row.roundId, ran: row.ran, bets: row.bets };
 }
 
 /** Marks the round settled with the stakes its settlement handled; false when it already was. */
 export async function markSettled(sql: Sql, trx: Queryable, table: string, roundId: number, handled: readonly string[]): Promise<boolean> {
-  const rows = await sql.query(
-    `UPDATE crash_rounds SET settled_at = now(), handled_stakes = $3 WHERE table_id = $1 AND round_id = $2 AND settled_at IS NULL RETURNING round_id`,
-    [table, roundId, JSON.stringify(handled)],
-    trx,
-  );
+  const rows = await sql.query(statements(sql.metadata).markSettled, [table, roundId, JSON.stringify(handled)], trx);
   return rows.length > 0;
 }
 
-type StakeRow = { command_id: string; from_account: string; amount: string };
-const stake = (r: StakeRow): Stake => ({ stakeId: r.command_id, userId: r.from_account, amount: Number(r.amount) });
+// pg returns bigint columns as strings.
+type StakeRow = { stakeId: string; fromAccount: string; amount: string };
+const stake = (r: StakeRow): Stake => ({ stakeId: r.stakeId, userId: r.fromAccount, amount: Number(r.amount) });
 
 /** Every stake the players' rooms moved into escrow for this round (the ledger's view). */
 export async function stakesInEscrow(sql: Sql, trx: Queryable, ref: string): Promise<Stake[]> {
-  const rows = await sql.query<StakeRow>(
-    `SELECT coalesce(command_id, 'transfer:' || id) AS command_id, from_account, amount FROM transfers
-      WHERE to_account = 'escrow' AND ref = $1 AND reason = 'crash.bet' ORDER BY id`,
-    [ref],
-    trx,
-  );
+  const rows = await sql.query<StakeRow>(statements(sql.metadata).stakesInEscrow, [ref], trx);
   return rows.map(stake);
 }
 
@@ -138,20 +167,12 @@ export type LateStakes = { table: string; roundId: number; handled: string[]; st
  * left alone: their refunds were keyed differently.
  */
 export async function lateStakes(sql: Sql, withinSeconds: number): Promise<LateStakes[]> {
-  const rows = await sql.query<StakeRow & { table_id: string; round_id: number; handled_stakes: string[] }>(
-    `SELECT r.table_id, r.round_id, r.handled_stakes, coalesce(t.command_id, 'transfer:' || t.id) AS command_id, t.from_account, t.amount
-       FROM crash_rounds r
-       JOIN transfers t ON t.to_account = 'escrow' AND t.ref = 'crash:' || r.table_id || ':' || r.round_id AND t.reason = 'crash.bet'
-      WHERE r.settled_at > now() - make_interval(secs => $1) AND r.handled_stakes IS NOT NULL
-        AND NOT r.handled_stakes ? coalesce(t.command_id, 'transfer:' || t.id)
-      ORDER BY t.id LIMIT 500`,
-    [withinSeconds],
-  );
+  const rows = await sql.query<StakeRow & { tableId: string; roundId: number; handledStakes: string[] }>(statements(sql.metadata).lateStakes, [withinSeconds]);
   const byRound = new Map<string, LateStakes>();
   for (const r of rows) {
-    const key = `${r.table_id}:${r.round_id}`;
+    const key = `${r.tableId}:${r.roundId}`;
     let entry = byRound.get(key);
-    if (!entry) byRound.set(key, (entry = { table: r.table_id, roundId: r.round_id, handled: r.handled_stakes, stakes: [] }));
+    if (!entry) byRound.set(key, (entry = { table: r.tableId, roundId: r.roundId, handled: r.handledStakes, stakes: [] }));
     entry.stakes.push(stake(r));
   }
   return [...byRound.values()];
@@ -160,10 +181,5 @@ export async function lateStakes(sql: Sql, withinSeconds: number): Promise<LateS
 /** A move between two system accounts, booked by the table's own fenced transaction. */
 export async function systemTransfer(sql: Sql, trx: Queryable, from: string, to: string, amount: number, reason: string, ref: string): Promise<void> {
   if (amount <= 0) return;
-  await sql.query(
-    `WITH moved AS (INSERT INTO transfers (from_account, to_account, amount, reason, ref) VALUES ($1, $2, $3, $4, $5) RETURNING amount)
-     UPDATE accounts SET balance = balance + CASE WHEN id = $2 THEN $3::bigint ELSE -$3::bigint END WHERE id IN ($1, $2) AND kind = 'system'`,
-    [from, to, amount, reason, ref],
-    trx,
-  );
+  await sql.query(statements(sql.metadata).systemTransfer, [from, to, amount, reason, ref], trx);
 }

@@ -1,10 +1,36 @@
-// The effects owed to players (schema/entities/effect.ts): what one player still has to apply,
-// and which players the sweeper should wake.
+// The effects owed to players (schema/entities/effect.ts): what one player still has to apply
+// (raw SQL named by the entities: the player room's path), and which players the sweeper should
+// wake (through the ORM).
 import type { Effect } from '../domain/effects.ts';
 import { raw } from '@mikro-orm/postgresql';
+import { CommandResult } from '../../schema/entities/commandResult.ts';
 import { Effect as EffectRow } from '../../schema/entities/effect.ts';
+import { namesOf, perMapping } from './entityNames.ts';
 import type { Orm } from './orm.ts';
 import type { Queryable, Sql } from './sql.ts';
+
+/** A domain Effect's fields (the entity's properties of the same names) and their SQL types. */
+const EFFECT_TYPES = { key: 'text', userId: 'text', fromAccount: 'text', gold: 'bigint', xp: 'bigint', reason: 'text', ref: 'text' } as const satisfies Record<keyof Effect, string>;
+const EFFECT_FIELDS = Object.keys(EFFECT_TYPES) as Array<keyof typeof EFFECT_TYPES>;
+
+const statements = perMapping((metadata) => {
+  const f = namesOf(metadata, EffectRow);
+  const c = namesOf(metadata, CommandResult);
+  // Inserted effects travel as one JSON document of domain Effects.
+  const insert = `INSERT INTO ${f.table} (${f.cols(EFFECT_FIELDS)})
+     SELECT ${EFFECT_FIELDS.map((p) => `"${p}"`).join(', ')}
+       FROM jsonb_to_recordset($1::jsonb) AS e(${EFFECT_FIELDS.map((p) => `"${p}" ${EFFECT_TYPES[p]}`).join(', ')})`;
+  return {
+    // 'fx:' || key is effectCommandId(key).
+    markApplied: `UPDATE ${f.table} AS f SET ${f.col('appliedAt')} = now()
+      WHERE f.${f.col('userId')} = $1 AND f.${f.col('appliedAt')} IS NULL
+        AND EXISTS (SELECT 1 FROM ${c.table} c WHERE c.${c.col('actor')} = f.${f.col('userId')} AND c.${c.col('commandId')} = 'fx:' || f.${f.col('key')})`,
+    pending: `SELECT ${f.select(EFFECT_FIELDS)} FROM ${f.table} WHERE ${f.col('userId')} = $1 AND ${f.col('appliedAt')} IS NULL ORDER BY ${f.cols(['createdAt', 'key'])} LIMIT 100`,
+    insert,
+    insertOnce: `${insert}
+     ON CONFLICT (${f.col('key')}) DO NOTHING RETURNING ${f.col('key')}`,
+  };
+});
 
 /** The command id under which a player's room records that it applied an effect. */
 export function effectCommandId(key: string): string {
@@ -16,17 +42,11 @@ export function effectCommandId(key: string): string {
  * `fx:` reply exists, e.g. applied and then delivered again) is marked applied here instead.
  */
 export async function pendingEffects(sql: Sql, userId: string): Promise<Effect[]> {
-  await sql.query(
-    `UPDATE effects AS f SET applied_at = now()
-      WHERE f.user_id = $1 AND f.applied_at IS NULL
-        AND EXISTS (SELECT 1 FROM command_results c WHERE c.actor = f.user_id AND c.command_id = 'fx:' || f.key)`,
-    [userId],
-  );
-  const rows = await sql.query<{ key: string; user_id: string; from_account: string; gold: string; xp: string; reason: string; ref: string | null }>(
-    `SELECT key, user_id, from_account, gold, xp, reason, ref FROM effects WHERE user_id = $1 AND applied_at IS NULL ORDER BY created_at, key LIMIT 100`,
-    [userId],
-  );
-  return rows.map((r) => ({ key: r.key, userId: r.user_id, fromAccount: r.from_account, gold: Number(r.gold), xp: Number(r.xp), reason: r.reason, ref: r.ref }));
+  const s = statements(sql.metadata);
+  await sql.query(s.markApplied, [userId]);
+  // pg returns bigint columns as strings.
+  const rows = await sql.query<Omit<Effect, 'gold' | 'xp'> & { gold: string; xp: string }>(s.pending, [userId]);
+  return rows.map((r) => ({ key: r.key, userId: r.userId, fromAccount: r.fromAccount, gold: Number(r.gold), xp: Number(r.xp), reason: r.reason, ref: r.ref }));
 }
 
 /** Players owed effects written more than `olderThanMs` ago (the owner should have applied them).
@@ -44,26 +64,13 @@ export async function playersOwed(orm: Orm, olderThanMs: number): Promise<string
 
 export async function insertEffects(sql: Sql, trx: Queryable, effects: readonly Effect[]): Promise<void> {
   if (effects.length === 0) return;
-  await sql.query(
-    `INSERT INTO effects (key, user_id, from_account, gold, xp, reason, ref)
-     SELECT key, user_id, from_account, gold, xp, reason, ref
-       FROM jsonb_to_recordset($1::jsonb) AS e(key text, user_id text, from_account text, gold bigint, xp bigint, reason text, ref text)`,
-    [JSON.stringify(effects.map((e) => ({ key: e.key, user_id: e.userId, from_account: e.fromAccount, gold: e.gold, xp: e.xp, reason: e.reason, ref: e.ref })))],
-    trx,
-  );
+  await sql.query(statements(sql.metadata).insert, [JSON.stringify(effects)], trx);
 }
 
 /** Effects that more than one writer may owe under the same key (a late crash stake's refund):
  *  the first insert wins, the others change nothing. */
 export async function insertEffectsOnce(sql: Sql, effects: readonly Effect[], trx?: Queryable): Promise<number> {
   if (effects.length === 0) return 0;
-  const rows = await sql.query(
-    `INSERT INTO effects (key, user_id, from_account, gold, xp, reason, ref)
-     SELECT key, user_id, from_account, gold, xp, reason, ref
-       FROM jsonb_to_recordset($1::jsonb) AS e(key text, user_id text, from_account text, gold bigint, xp bigint, reason text, ref text)
-     ON CONFLICT (key) DO NOTHING RETURNING key`,
-    [JSON.stringify(effects.map((e) => ({ key: e.key, user_id: e.userId, from_account: e.fromAccount, gold: e.gold, xp: e.xp, reason: e.reason, ref: e.ref })))],
-    trx,
-  );
+  const rows = await sql.query(statements(sql.metadata).insertOnce, [JSON.stringify(effects)], trx);
   return rows.length;
 }

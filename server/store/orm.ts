@@ -1,7 +1,8 @@
-// The ORM's side of the store: cold reads (the shop catalog, admin look-ups, the effect sweep)
-// go through MikroORM's EntityManager, typed by the entities in schema/entities/, so the entities
-// are the one description of the schema. Hot statements stay hand-written SQL (sql.ts) but take
-// their names from the same entities (batchStatements.ts).
+// The ORM's side of the store: cold reads and writes outside a transaction (the shop catalog,
+// admin look-ups and the audit trail, board tasks, a crash room's load, the effect sweep) go through
+// MikroORM's EntityManager, typed by the entities in schema/entities/, so the entities are the one
+// description of the schema. Hot statements, and those inside a fenced transaction, stay
+// hand-written SQL (sql.ts) but take their names from the same entities (entityNames.ts).
 import type { EntityManager, MetadataStorage, MikroORM } from '@mikro-orm/postgresql';
 import type { Sql } from './sql.ts';
 

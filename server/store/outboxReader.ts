@@ -1,7 +1,11 @@
-// Replays a stream's committed events from the outbox (events.sync).
+// Replays a stream's committed events from the outbox (events.sync). Named by the entities
+// (entityNames.ts).
 import type { WireEvent } from '../../shared/protocol.ts';
+import { OutboxEvent } from '../../schema/entities/outboxEvent.ts';
 import type { StreamReader } from '../relay/eventBus.ts';
+import { namesOf, perMapping } from './entityNames.ts';
 import type { Sql } from './sql.ts';
+import { headSeq } from './streamStore.ts';
 
 export const SYNC_PAGE = 500;
 /**
@@ -10,21 +14,33 @@ export const SYNC_PAGE = 500;
  */
 export const SYNC_REPLY_MAX_BYTES = 64 * 1024;
 
-export type OutboxRow = { stream: string; seq: string | number; type: string; payload: unknown; created_at: Date };
+/** An outbox row as the readers select it: keyed by the entity's property names. */
+export type OutboxRow = { stream: string; seq: string | number; type: string; payload: unknown; createdAt: Date };
+
+/** The columns of an OutboxRow (`alias.` qualifies them when given). */
+export const OUTBOX_ROW_FIELDS = ['stream', 'seq', 'type', 'payload', 'createdAt'] as const;
 
 export function toWireEvent(row: OutboxRow): WireEvent {
-  return { stream: row.stream, seq: Number(row.seq), type: row.type, at: new Date(row.created_at).toISOString(), data: row.payload };
+  return { stream: row.stream, seq: Number(row.seq), type: row.type, at: new Date(row.createdAt).toISOString(), data: row.payload };
 }
 
+const statements = perMapping((metadata) => {
+  const o = namesOf(metadata, OutboxEvent);
+  const fields = OUTBOX_ROW_FIELDS.map((f) => `"${f}"`).join(', ');
+  return {
+    page: `SELECT ${fields}, sum(octet_length(payload::text)) OVER (ORDER BY seq) AS bytes_through
+       FROM (SELECT ${o.select(OUTBOX_ROW_FIELDS)} FROM ${o.table} WHERE ${o.col('stream')} = $1 AND ${o.col('seq')} > $2 ORDER BY ${o.col('seq')} LIMIT $3) page ORDER BY seq`,
+    oldest: `SELECT min(${o.col('seq')}) AS seq FROM ${o.table} WHERE ${o.col('stream')} = $1`,
+    between: `SELECT ${o.select(OUTBOX_ROW_FIELDS)} FROM ${o.table} WHERE ${o.col('stream')} = $1 AND ${o.col('seq')} > $2 AND ${o.col('seq')} < $3 ORDER BY ${o.col('seq')}`,
+  };
+});
+
 export async function readStream(sql: Sql, stream: string, afterSeq: number, limit = SYNC_PAGE, maxBytes = SYNC_REPLY_MAX_BYTES): Promise<{ events: WireEvent[]; oldestSeq: number | null }> {
-  const page = await sql.query<OutboxRow & { bytes_through: string }>(
-    `SELECT stream, seq, type, payload, created_at, sum(octet_length(payload::text)) OVER (ORDER BY seq) AS bytes_through
-       FROM (SELECT stream, seq, type, payload, created_at FROM outbox WHERE stream = $1 AND seq > $2 ORDER BY seq LIMIT $3) page ORDER BY seq`,
-    [stream, afterSeq, limit],
-  );
+  const s = statements(sql.metadata);
+  const page = await sql.query<OutboxRow & { bytes_through: string }>(s.page, [stream, afterSeq, limit]);
   const over = page.findIndex((row, i) => i > 0 && Number(row.bytes_through) > maxBytes);
   const rows = over === -1 ? page : page.slice(0, over);
-  const [oldest] = await sql.query<{ seq: string | null }>(`SELECT min(seq) AS seq FROM outbox WHERE stream = $1`, [stream]);
+  const [oldest] = await sql.query<{ seq: string | null }>(s.oldest, [stream]);
   return {
     events: rows.map(toWireEvent),
     oldestSeq: oldest.seq === null ? null : Number(oldest.seq),
@@ -34,12 +50,9 @@ export async function readStream(sql: Sql, stream: string, afterSeq: number, lim
 /** The outbox as the event bus reads it: a stream's head, and the rows of a gap. */
 export function outboxStreamReader(sql: Sql): StreamReader {
   return {
-    async lastSeq(stream) {
-      const [row] = await sql.query<{ seq: string | null }>('SELECT max(seq) AS seq FROM outbox WHERE stream = $1', [stream]);
-      return row.seq === null ? 0 : Number(row.seq);
-    },
+    lastSeq: (stream) => headSeq(sql, stream),
     async between(stream, afterSeq, beforeSeq) {
-      const rows = await sql.query<OutboxRow>('SELECT stream, seq, type, payload, created_at FROM outbox WHERE stream = $1 AND seq > $2 AND seq < $3 ORDER BY seq', [stream, afterSeq, beforeSeq]);
+      const rows = await sql.query<OutboxRow>(statements(sql.metadata).between, [stream, afterSeq, beforeSeq]);
       return rows.map(toWireEvent);
     },
   };

@@ -8,8 +8,12 @@
 //   its newest row, so `events.sync` always knows where the stream starts: asking for seqs older
 //   than that gets the snapshot answer (`{ snapshot: true, seq }`), never a silent gap.
 // - transfers (the ledger) are never pruned.
+import { CommandResult } from '../../schema/entities/commandResult.ts';
+import { OutboxEvent } from '../../schema/entities/outboxEvent.ts';
+import { RelayCursor } from '../../schema/entities/relayCursor.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Logger } from '../observability/logger.ts';
+import { namesOf, perMapping } from './entityNames.ts';
 import type { Sql } from './sql.ts';
 
 export const RETENTION_BATCH = 1000;
@@ -18,28 +22,38 @@ export const RETENTION_MAX_BATCHES = 50;
 
 export type RetentionSettings = { idempotencyWindowHours: number; outboxRetentionHours: number; sweepSeconds: number; relayed: 'redis' | 'in-process' };
 
+/** The name of the Redis relay's cursor (server/relay/startRelay.ts). */
+const REDIS_CURSOR = 'redis';
+
+const statements = perMapping((metadata) => {
+  const c = namesOf(metadata, CommandResult);
+  const o = namesOf(metadata, OutboxEvent);
+  const r = namesOf(metadata, RelayCursor);
+  // Oldest transactions first (the relay's index); only rows the Redis relay has passed. The kept
+  // newest row of each quiet stream is read again by every sweep (one per stream: a sweep over a
+  // million idle players reads a million index entries, about a second of database time).
+  const outbox = (relayedOnly: string) => `DELETE FROM ${o.table} WHERE (${o.cols(['stream', 'seq'])}) IN (
+       SELECT o.${o.col('stream')}, o.${o.col('seq')} FROM ${o.table} o
+        WHERE o.${o.col('createdAt')} < $1 ${relayedOnly}
+          AND EXISTS (SELECT 1 FROM ${o.table} newer WHERE newer.${o.col('stream')} = o.${o.col('stream')} AND newer.${o.col('seq')} > o.${o.col('seq')})
+        ORDER BY o.${o.col('xid')} LIMIT $2)
+     RETURNING 1`;
+  return {
+    commandResults: `DELETE FROM ${c.table} WHERE ctid = ANY(ARRAY(SELECT ctid FROM ${c.table} WHERE ${c.col('createdAt')} < $1 LIMIT $2)) RETURNING 1`,
+    outbox: {
+      redis: outbox(`AND o.${o.col('xid')} < (SELECT ${r.col('xid')} FROM ${r.table} WHERE ${r.col('name')} = '${REDIS_CURSOR}')`),
+      'in-process': outbox(''),
+    } satisfies Record<RetentionSettings['relayed'], string>,
+  };
+});
+
 export async function pruneCommandResults(sql: Sql, olderThan: Date, batch = RETENTION_BATCH): Promise<number> {
-  const rows = await sql.query(
-    `DELETE FROM command_results WHERE ctid = ANY(ARRAY(SELECT ctid FROM command_results WHERE created_at < $1 LIMIT $2)) RETURNING 1`,
-    [olderThan, batch],
-  );
+  const rows = await sql.query(statements(sql.metadata).commandResults, [olderThan, batch]);
   return rows.length;
 }
 
 export async function pruneOutbox(sql: Sql, olderThan: Date, relayed: RetentionSettings['relayed'], batch = RETENTION_BATCH): Promise<number> {
-  // Oldest transactions first (the relay's index); only rows the Redis relay has passed. The kept
-  // newest row of each quiet stream is read again by every sweep (one per stream: a sweep over a
-  // million idle players reads a million index entries, about a second of database time).
-  const relayedOnly = relayed === 'redis' ? `AND o.xid < (SELECT xid FROM relay_cursors WHERE name = 'redis')` : '';
-  const rows = await sql.query(
-    `DELETE FROM outbox WHERE (stream, seq) IN (
-       SELECT o.stream, o.seq FROM outbox o
-        WHERE o.created_at < $1 ${relayedOnly}
-          AND EXISTS (SELECT 1 FROM outbox newer WHERE newer.stream = o.stream AND newer.seq > o.seq)
-        ORDER BY o.xid LIMIT $2)
-     RETURNING 1`,
-    [olderThan, batch],
-  );
+  const rows = await sql.query(statements(sql.metadata).outbox[relayed], [olderThan, batch]);
   return rows.length;
 }
 

@@ -1,15 +1,22 @@
 // The fence of a shared room (schema/entities/roomWriter.ts): taken by bumping the epoch when the
 // room loads, checked (and the row locked) first in every transaction the room commits.
+import { RoomWriter } from '../../schema/entities/roomWriter.ts';
 import { DomainError } from '../domain/errors.ts';
+import { namesOf, perMapping } from './entityNames.ts';
 import { CommitFailed } from './mutation.ts';
 import { isTransient, type Queryable, type Sql } from './sql.ts';
 
+const statements = perMapping((metadata) => {
+  const w = namesOf(metadata, RoomWriter);
+  return {
+    take: `INSERT INTO ${w.table} AS w (${w.cols(['id', 'epoch'])}) VALUES ($1, 1)
+     ON CONFLICT (${w.col('id')}) DO UPDATE SET ${w.col('epoch')} = w.${w.col('epoch')} + 1 RETURNING ${w.select(['epoch'])}`,
+    check: `UPDATE ${w.table} SET ${w.col('epoch')} = ${w.col('epoch')} WHERE ${w.col('id')} = $1 AND ${w.col('epoch')} = $2 RETURNING ${w.col('id')}`,
+  };
+});
+
 export async function takeRoomFence(sql: Sql, writerId: string, trx?: Queryable): Promise<number> {
-  const [row] = await sql.query<{ epoch: string }>(
-    `INSERT INTO room_writers (id, epoch) VALUES ($1, 1) ON CONFLICT (id) DO UPDATE SET epoch = room_writers.epoch + 1 RETURNING epoch`,
-    [writerId],
-    trx,
-  );
+  const [row] = await sql.query<{ epoch: string }>(statements(sql.metadata).take, [writerId], trx);
   return Number(row.epoch);
 }
 
@@ -17,7 +24,7 @@ export async function takeRoomFence(sql: Sql, writerId: string, trx?: Queryable)
 export async function commitFenced<T>(sql: Sql, writerId: string, epoch: number, work: (trx: Queryable) => Promise<T>): Promise<T> {
   try {
     return await sql.transaction(async (trx) => {
-      const held = await sql.query(`UPDATE room_writers SET epoch = epoch WHERE id = $1 AND epoch = $2 RETURNING id`, [writerId, epoch], trx);
+      const held = await sql.query(statements(sql.metadata).check, [writerId, epoch], trx);
       if (held.length === 0) throw new CommitFailed('fenced', `${writerId} is written by a newer room`);
       return await work(trx);
     });

@@ -1,10 +1,9 @@
 // Reading the shop catalog, typed by the ShopItem entity. Prices and the active flag are read for
 // each purchase; the stock read here only shapes the answer, the commit batch checks it again
 // (batchStatements.ts).
-import type { MetadataStorage } from '@mikro-orm/postgresql';
 import { ShopItem, type IShopItem } from '../../schema/entities/shopItem.ts';
 import type { CatalogItem } from '../domain/shop.ts';
-import { namesOf } from './entityNames.ts';
+import { namesOf, perMapping } from './entityNames.ts';
 import type { Orm } from './orm.ts';
 import type { Sql } from './sql.ts';
 
@@ -14,16 +13,10 @@ type Row = Pick<IShopItem, (typeof FIELDS)[number]>;
 const toItem = (r: Row): CatalogItem => ({ itemId: r.itemId, name: r.name, price: Number(r.price), stock: r.stock ?? null, active: r.active });
 
 /** The purchase read as SQL named by the entity, built once per mapping. */
-const byItemStatements = new WeakMap<MetadataStorage, string>();
-function byItemStatement(metadata: MetadataStorage): string {
-  let text = byItemStatements.get(metadata);
-  if (!text) {
-    const s = namesOf(metadata, ShopItem);
-    text = `SELECT ${FIELDS.map((f) => `${s.col(f)} AS "${f}"`).join(', ')} FROM ${s.table} WHERE ${s.col('itemId')} = $1`;
-    byItemStatements.set(metadata, text);
-  }
-  return text;
-}
+const byItemStatement = perMapping((metadata) => {
+  const s = namesOf(metadata, ShopItem);
+  return `SELECT ${s.select(FIELDS)} FROM ${s.table} WHERE ${s.col('itemId')} = $1`;
+});
 
 /**
  * Once per shop.buy (15% of the load mix): a named statement, planned once per connection, like

@@ -1,9 +1,10 @@
 // The one door to PostgreSQL for hot paths: the `pg` pool inside MikroORM's PostgreSQL driver,
 // used directly. Statements that run per batch or per room load are named, so each connection
 // parses and plans them once and afterwards receives only their parameters (MikroORM's `execute`
-// would inline parameters into fresh SQL text every time).
+// would inline parameters into fresh SQL text every time). The statements take their table and
+// column names from the entities' mapping the Sql carries (entityNames.ts).
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { MetadataStorage, MikroORM } from '@mikro-orm/postgresql';
 import type { Pool, PoolClient } from 'pg';
 
 export type Queryable = Pool | PoolClient;
@@ -15,17 +16,19 @@ export type Sql = {
   /** Throws NestedConnectionError when called from inside an open transaction of this Sql:
    *  for work that takes its own connection from the same pool (the ORM, orm.ts). */
   refuseNested(what: string): void;
+  /** The entities' mapping: where hand-written statements get their names (entityNames.ts). */
+  readonly metadata: MetadataStorage;
 };
 
 export async function sqlFor(orm: MikroORM): Promise<Sql> {
-  return sqlOverPool((await orm.em.getConnection().getNativeClient()) as Pool);
+  return sqlOverPool((await orm.em.getConnection().getNativeClient()) as Pool, orm.getMetadata());
 }
 
 /** Work that would wait for a second connection while its own transaction holds one. */
 export class NestedConnectionError extends Error {}
 
-/** The same over any `pg` pool (tools and tests that run without MikroORM). */
-export function sqlOverPool(pool: Pool): Sql {
+/** The same over any `pg` pool (tools and tests that run without MikroORM's connection). */
+export function sqlOverPool(pool: Pool, metadata: MetadataStorage): Sql {
   // The transaction the current async call chain is inside, while it is open. Asking the pool
   // for another connection from there waits on itself when the pool has one connection (embedded
   // mode: database.ts) and starves the pool under load when it has a few, so it is refused
@@ -37,6 +40,7 @@ export function sqlOverPool(pool: Pool): Sql {
     }
   };
   return {
+    metadata,
     refuseNested,
     async query<T>(text: string, params: readonly unknown[] = [], on?: Queryable, name?: string) {
       if (!on) refuseNested('a query');

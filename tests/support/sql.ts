@@ -3,6 +3,7 @@
 import { createRequire } from 'node:module';
 import type { Pool } from 'pg';
 import { sqlOverPool, type Sql } from '../../server/store/sql.ts';
+import { entityMetadata } from './metadata.ts';
 
 const pg = createRequire(import.meta.url)('pg') as { Pool: new (options: { connectionString: string; max?: number }) => Pool };
 
@@ -11,5 +12,5 @@ export function sqlPool(url: string): Sql & { end(): Promise<void> } {
   // An idle connection closed by the database going away (the scratch database dropped) is not
   // a test failure.
   pool.on('error', () => undefined);
-  return { ...sqlOverPool(pool), end: () => pool.end() };
+  return { ...sqlOverPool(pool, entityMetadata()), end: () => pool.end() };
 }
