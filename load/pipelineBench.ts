@@ -1,6 +1,7 @@
 // The commit pipeline alone, without WebSockets: `writers` players each keep one mutation (a
 // game's worth of rows: a transfer pair, the player row, an event, a reply) in flight. This is
 // the ceiling the server's network side can reach on this machine.
+import { playerStream } from '../shared/protocol.ts';
 import { openDatabase } from '../server/db/database.ts';
 import { SystemAccount, transfer } from '../server/domain/ledger.ts';
 import { batchStatement } from '../server/store/batchStatements.ts';
@@ -25,7 +26,7 @@ export async function pipelineOnly(databaseUrl: string, writers: number, seconds
             writer: { account: id, epoch: 1 },
             transfers: [transfer(SystemAccount.mint, id, 2, 'bench', null, commandId), transfer(id, SystemAccount.house, 1, 'bench', null, commandId)],
             player: { userId: id, xp: 0, level: 1, stats: { rps: { played: seq, won: 0, wagered: seq, paidOut: 0 } }, inventory: {}, streakDay: 0, lastClaimDay: null, serverSeed: 'bench', clientSeed: 'bench', nonce: seq },
-            outbox: [{ stream: `player:${id}`, seq, type: 'balance.changed', data: { delta: 1, balance: seq, reason: 'bench', ref: null }, at: new Date() }],
+            outbox: [{ stream: playerStream(id), seq, type: 'balance.changed', data: { delta: 1, balance: seq, reason: 'bench', ref: null }, at: new Date() }],
             command: { actor: id, commandId, payloadHash: 'bench', reply: { balance: seq } },
           });
           done++;

@@ -3,7 +3,7 @@
 import { computed } from '@preact/signals';
 import { DEFAULT_BOARD } from '../../../shared/commandNames.ts';
 import { DEFAULT_CRASH_TABLE } from '../../../shared/commandNames.ts';
-import { RoomName, playerStream } from '../../../shared/protocol.ts';
+import { RoomName, boardStream, crashStream, playerStream } from '../../../shared/protocol.ts';
 import { AdminState, BoardState, CrashState, PlayerState } from '../../../shared/state.ts';
 import type { Session } from '../net/auth.ts';
 import { RoomLink, type LinkHealth, type LinkStatus } from '../net/roomLink.ts';
@@ -19,14 +19,14 @@ export function openLinks(session: Session, baseUrl: string = location.origin): 
   clearFeed();
   const cursors = new StreamCursors();
   const common = { baseUrl, token: session.token, cursors, onEvent: recordEvent };
-  const board = new RoomLink<BoardSnapshot>({ ...common, roomName: RoomName.board, joinOptions: { board: DEFAULT_BOARD }, stateClass: BoardState, syncStream: (s) => (s.board ? `board:${s.board}` : null) });
+  const board = new RoomLink<BoardSnapshot>({ ...common, roomName: RoomName.board, joinOptions: { board: DEFAULT_BOARD }, stateClass: BoardState, syncStream: (s) => (s.board ? boardStream(s.board) : null) });
   if (session.role === 'admin') {
     // The admin room has no events.sync: announcements it shows are deduplicated, not replayed.
     const admin = new RoomLink<AdminSnapshot>({ ...common, roomName: RoomName.admin, stateClass: AdminState, syncStream: () => null });
     return { role: 'admin', admin, board };
   }
   const player = new RoomLink<PlayerSnapshot>({ ...common, roomName: RoomName.player, stateClass: PlayerState, syncStream: (s) => (s.userId ? playerStream(s.userId) : null) });
-  const crash = new RoomLink<CrashSnapshot>({ ...common, roomName: RoomName.crash, joinOptions: { table: DEFAULT_CRASH_TABLE }, stateClass: CrashState, syncStream: (s) => (s.table ? `crash:${s.table}` : null) });
+  const crash = new RoomLink<CrashSnapshot>({ ...common, roomName: RoomName.crash, joinOptions: { table: DEFAULT_CRASH_TABLE }, stateClass: CrashState, syncStream: (s) => (s.table ? crashStream(s.table) : null) });
   return { role: 'player', player, board, crash };
 }
 
