@@ -54,6 +54,9 @@ export const RECONNECT_SECONDS = 20;
 /** Node's largest timer delay (about 24.8 days). */
 const NEVER_MS = 2 ** 31 - 1;
 
+/** At most one state patch per room this often: Colyseus' own default rate (20 Hz). */
+const PATCH_MS = 50;
+
 export abstract class CofferRoom<S extends object> extends Room<{ state: S }> {
   protected abstract readonly adapterDeps: AdapterDeps;
   #serving: Serving | undefined;
@@ -61,6 +64,8 @@ export abstract class CofferRoom<S extends object> extends Room<{ state: S }> {
   readonly #limits = new WeakMap<Client, RateLimiter>();
   readonly #sends = new SendQueue(() => this.clients);
   #patchQueued = false;
+  #lastPatchAt = -Infinity;
+  #patchTimer: NodeJS.Timeout | undefined;
 
   /** Called by onCreate once the room has loaded: from here on it takes commands. */
   protected serve(serving: Serving): void {
@@ -85,25 +90,35 @@ export abstract class CofferRoom<S extends object> extends Room<{ state: S }> {
   }
 
   /**
-   * The state's changes go out with the frames of the turn that made them (stateChanged), not on
-   * Colyseus' 20 Hz patch timer: for a room whose state changes only when a commit lands. With
-   * thousands of idle player rooms those timers were the largest cost of a join (bench --profile:
-   * each room's patch tick, most of them finding nothing to send), and a joined room's state
-   * reached its client up to 50 ms after the ack; now it goes just before it. (Colyseus starts a
-   * 60 Hz clock timer for a patch rate of 0 or null: hence a delay that never comes.)
+   * The state's changes go out when there are some (stateChanged), not on Colyseus' 20 Hz patch
+   * timer: for a room whose state changes only when a commit lands. With thousands of idle player
+   * rooms those timers were the largest cost of a join (bench --profile: each room's patch tick,
+   * most of them finding nothing to send). A change after a quiet spell goes out with the frames
+   * of its turn, just before the ack; a busy room still patches at most every PATCH_MS, as before
+   * (one patch per commit doubled the CPU per ack at peak). (Colyseus starts a 60 Hz clock timer
+   * for a patch rate of 0 or null: hence a delay that never comes.)
    */
   protected patchOnChange(): void {
     this.patchRate = NEVER_MS;
   }
 
-  /** The state changed in this turn: its patch goes out at the end of the turn, before what is queued after this call. */
+  /**
+   * The state changed in this turn: its patch goes out at the end of the turn (before what is
+   * queued after this call), or PATCH_MS after the last patch if that was more recent.
+   */
   protected stateChanged(): void {
     if (this.#patchQueued) return;
     this.#patchQueued = true;
-    this.#sends.push(() => {
-      this.#patchQueued = false;
-      this.broadcastPatch();
-    });
+    const wait = this.#lastPatchAt + PATCH_MS - performance.now();
+    if (wait <= 0) this.#sends.push(() => this.#patch());
+    else this.#patchTimer = setTimeout(() => this.#sends.push(() => this.#patch()), wait);
+  }
+
+  #patch(): void {
+    this.#patchQueued = false;
+    this.#patchTimer = undefined;
+    this.#lastPatchAt = performance.now();
+    this.broadcastPatch();
   }
 
   /** Writes the queued frames now (before the room closes a client itself, e.g. a kick). */
@@ -131,6 +146,7 @@ export abstract class CofferRoom<S extends object> extends Room<{ state: S }> {
   }
 
   onDispose(): void {
+    clearTimeout(this.#patchTimer);
     this.#stop();
     if (this.#serving) this.adapterDeps.metrics.rooms.dec({ room: this.#serving.kind });
   }
