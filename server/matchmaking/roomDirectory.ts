@@ -6,8 +6,9 @@
 // another room's owner call (playerRooms.ts) or another process, finds the claim, waits for the
 // room to be up, and hands its caller to it: one room, one load, no fenced duplicate. Since the id
 // is reused, a record is changed or removed only by the instance it describes (drivers.ts), and a
-// process creates a player room only once its previous instance there is gone (Colyseus keeps one
-// room per id per process: the old one's disposal would unlist the new one).
+// process never runs two instances of one id (Colyseus keeps one room per id per process: the old
+// one's disposal would unlist the new one): asked to create a room it already runs, unlisted, it
+// lists that one again; one going away, it waits for it to go.
 // Same code in embedded mode (IndexedLocalDriver) and services mode (AtomicRedisDriver).
 import { initializeRoomCache, matchMaker, RoomInternalState, type IRoomCache, type MatchMakerDriver, type SortOptions } from '@colyseus/core';
 import { setTimeout as delay } from 'node:timers/promises';

@@ -94,9 +94,9 @@ export abstract class CofferRoom<S extends object> extends Room<{ state: S }> {
    * timer: for a room whose state changes only when a commit lands. With thousands of idle player
    * rooms those timers were the largest cost of a join (bench --profile: each room's patch tick,
    * most of them finding nothing to send). A change after a quiet spell goes out with the frames
-   * of its turn, just before the ack; a busy room still patches at most every PATCH_MS, as before
-   * (one patch per commit doubled the CPU per ack at peak). (Colyseus starts a 60 Hz clock timer
-   * for a patch rate of 0 or null: hence a delay that never comes.)
+   * of its turn, just before the ack; a busy room still patches at most every PATCH_MS, as
+   * Colyseus did, not once per commit. (Colyseus starts a 60 Hz clock timer for a patch rate of 0
+   * or null: hence a delay that never comes.)
    */
   protected patchOnChange(): void {
     this.patchRate = NEVER_MS;
