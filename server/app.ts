@@ -47,7 +47,6 @@ import { startRetention } from './store/retention.ts';
 import { createTransport } from './transport.ts';
 import { createFaults } from './faults.ts';
 import { shutdownDeadline } from './shutdown.ts';
-import { sizeRoomEncodeBuffers } from './roomEncodeBuffers.ts';
 
 // Built by `npm run build:client` (client/build.ts); `npm start` builds it when missing.
 const CLIENT_DIST_DIR = path.resolve(import.meta.dirname, '../client/dist');
@@ -112,7 +111,6 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
     localRoom,
   );
   const deps = { directory, names, chains: new ChainCache(), sessions, enforcer, userLimits, events: relay.bus, fenceWatch, sql, orm, pipeline, clock, seeds: overrides.seeds ?? cryptoSeeds, logger, tokens, metrics, rateLimitPerSecond: config.rateLimitPerSecond, faults };
-  sizeRoomEncodeBuffers();
   const server = defineServer({
     transport,
     greet: false,

@@ -154,3 +154,17 @@ test('board commands from an admin are FORBIDDEN; admin commands from a player a
   assert.equal((await queryRows(fx.db.url, `SELECT 1 FROM transfers WHERE to_account = $1`, [me.userId])).length, 0, 'nothing was written');
   await Promise.all([adminBoard.leave(), tab.leave(), wallet.leave()]);
 });
+
+test('a board with a hundred open tasks is sent whole to a joining player, with no encode-buffer warning in the log', async () => {
+  const adminTab = await admin();
+  const created: Task[] = [];
+  // Each task with a 40-character title: the board's state encodes to well over the 4 KB a
+  // player room's encode buffers start at (server/roomEncodeBuffers.ts).
+  for (let i = 0; i < 100; i++) created.push(await createTask(adminTab, { title: `A long enough task title, number ${String(i).padStart(5, '0')}` }));
+  const me = await signInGuest(fx.server.url);
+  const tab = await board(me.token);
+  const shown = new Set([...tab.state.tasks.keys()]);
+  assert.deepEqual(created.filter((t) => !shown.has(t.id)), [], 'every task is in the state the player received');
+  assert.doesNotMatch(fx.server.output(), /buffer overflow/, 'no room outgrew its encode buffers');
+  await Promise.all([tab.leave(), adminTab.leave()]);
+});

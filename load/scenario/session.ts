@@ -26,7 +26,11 @@ async function postJson(rt: LoadRuntime, url: string, body: unknown, headers: Re
     // Not JSON (a proxy's error page): the status below says what happened.
   }
   if (res.status < 200 || res.status >= 300) {
-    throw new Error(`POST ${url.replace(/^[a-z]+:\/\/[^/]+/, '')} answered ${res.status}${parsed?.error ? `: ${parsed.error}` : ''}`);
+    const path = url.replace(/^[a-z]+:\/\/[^/]+/, '');
+    // Every load user signs in as a guest from this one address, and a server on its defaults
+    // allows 20 guest sign-ups per address per hour.
+    const hint = res.status === 429 && path === '/auth/guest' ? ' (the server limits guest sign-ups per address: start it with GUEST_SIGNUPS_PER_HOUR raised for load runs, see load/README.md)' : '';
+    throw new Error(`POST ${path} answered ${res.status}${parsed?.error ? `: ${parsed.error}` : ''}${hint}`);
   }
   return parsed;
 }

@@ -22,6 +22,7 @@ import type { FenceWatch } from './fenceWatch.ts';
 import { RECENT_REPLIES } from './recentReplies.ts';
 import type { Reply } from './replies.ts';
 import { CofferRoom } from './roomAdapter.ts';
+import { PLAYER_ROOM_ENCODE_BYTES } from '../roomEncodeBuffers.ts';
 import type { CrashStakeCall, GrantCall, PlayerRoomCalls } from './roomCalls.ts';
 import type { Faults } from '../faults.ts';
 import { playerRoomId, type RoomDirectory } from '../matchmaking/roomDirectory.ts';
@@ -34,6 +35,7 @@ const WEBSOCKET_OPEN = 1;
 
 export function definePlayerRoom(deps: PlayerRoomDeps) {
   return class PlayerRoom extends CofferRoom<PlayerState> implements PlayerRoomCalls {
+    static override readonly encodeBufferBytes = PLAYER_ROOM_ENCODE_BYTES;
     protected readonly adapterDeps = deps;
     state = new PlayerState();
     #writer: PlayerWriter | undefined;

@@ -18,6 +18,7 @@ import { RateLimiter, type RateVerdict } from './rateLimiter.ts';
 import { refuse } from './joinAuth.ts';
 import { ack, failureReply, nack, type Reply } from './replies.ts';
 import { SendQueue } from './sendQueue.ts';
+import { SHARED_ROOM_ENCODE_BYTES, sizeRoomEncodeBuffers } from '../roomEncodeBuffers.ts';
 
 export type AdapterDeps = { sql: Sql; metrics: Metrics; clock: Clock; logger: Logger; rateLimitPerSecond: number };
 export type RoomKind = 'player' | 'board' | 'crash' | 'admin';
@@ -58,6 +59,8 @@ const NEVER_MS = 2 ** 31 - 1;
 const PATCH_MS = 50;
 
 export abstract class CofferRoom<S extends object> extends Room<{ state: S }> {
+  /** Where this kind of room's state-encoding buffers start (roomEncodeBuffers.ts). */
+  static readonly encodeBufferBytes: number = SHARED_ROOM_ENCODE_BYTES;
   protected abstract readonly adapterDeps: AdapterDeps;
   #serving: Serving | undefined;
   #gone = false;
@@ -66,6 +69,11 @@ export abstract class CofferRoom<S extends object> extends Room<{ state: S }> {
   #patchQueued = false;
   #lastPatchAt = -Infinity;
   #patchTimer: NodeJS.Timeout | undefined;
+
+  constructor() {
+    super();
+    sizeRoomEncodeBuffers((this.constructor as typeof CofferRoom).encodeBufferBytes);
+  }
 
   /** Called by onCreate once the room has loaded: from here on it takes commands. */
   protected serve(serving: Serving): void {
