@@ -5,22 +5,12 @@
 // epochs of every live room of the process once a second (one query per fence table: player rooms
 // fence on `accounts`, shared rooms on `room_writers`) and sends the clients of each room whose
 // fence was taken to the newer room.
-import { Account } from '../../schema/entities/account.ts';
-import { RoomWriter } from '../../schema/entities/roomWriter.ts';
 import type { Logger } from '../observability/logger.ts';
-import { namesOf, perMapping } from '../store/entityNames.ts';
+import { FENCE_KINDS, fenceEpochs, type FenceKind } from '../store/roomFence.ts';
 import type { Sql } from '../store/sql.ts';
 
-/** Where a writer's epoch lives: its account row (a player room) or its room_writers row. */
-export type Fence = { on: 'account' | 'roomWriter'; id: string };
-
-const FENCES = ['account', 'roomWriter'] as const satisfies ReadonlyArray<Fence['on']>;
-
-/** The epochs of a list of writers, per fence table, named by the entities. */
-const statements = perMapping((metadata): Record<Fence['on'], string> => {
-  const epochs = (n: { table: string; col(property: 'id' | 'epoch'): string }) => `SELECT ${n.col('id')} AS id, ${n.col('epoch')} AS epoch FROM ${n.table} WHERE ${n.col('id')} = ANY($1)`;
-  return { account: epochs(namesOf(metadata, Account)), roomWriter: epochs(namesOf(metadata, RoomWriter)) };
-});
+/** Where a writer's epoch lives (store/roomFence.ts), and under which id. */
+export type Fence = { on: FenceKind; id: string };
 
 export type WatchedWriter = {
   fence: Fence;
@@ -41,11 +31,10 @@ export class FenceWatch {
   /** One pass: the writers whose fence another room holds now are told so. */
   async check(sql: Sql): Promise<number> {
     let taken = 0;
-    for (const on of FENCES) {
+    for (const on of FENCE_KINDS) {
       const writers = [...this.#writers].filter((w) => w.fence.on === on);
       if (writers.length === 0) continue;
-      const rows = await sql.query<{ id: string; epoch: string }>(statements(sql.metadata)[on], [writers.map((w) => w.fence.id)], undefined, `fence_watch_${on}`);
-      const epochs = new Map(rows.map((r) => [r.id, Number(r.epoch)]));
+      const epochs = await fenceEpochs(sql, on, writers.map((w) => w.fence.id));
       for (const writer of writers) {
         const held = writer.settledEpoch;
         if (held !== undefined && (epochs.get(writer.fence.id) ?? held) > held) {

@@ -11,6 +11,11 @@ export function refuse(code: JoinRefusal & ErrorCode, message: string): ServerEr
   return new ServerError(JoinErrorCode[code], `${code}: ${message}`);
 }
 
+/** Whether `message` is that of a `refuse(code, ...)`: all that Colyseus passes on of a refusal made on another process. */
+export function isRefusalMessage(message: string, code: JoinRefusal & ErrorCode): boolean {
+  return message.startsWith(`${code}: `);
+}
+
 export function checkProtocol(options: unknown): void {
   const version = (options as { protocol?: unknown } | null)?.protocol;
   if (typeof version !== 'number' || version < PROTOCOL_VERSION) {

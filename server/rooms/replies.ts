@@ -5,6 +5,7 @@ import { DomainError } from '../domain/errors.ts';
 import type { Logger } from '../observability/logger.ts';
 import { CommitFailed } from '../store/mutation.ts';
 import { isTransient } from '../store/sql.ts';
+import { isRefusalMessage } from './joinAuth.ts';
 import { ServerShuttingDown } from './playerRooms.ts';
 
 export type Reply = { ack: Ack } | { nack: Nack };
@@ -38,10 +39,10 @@ export function failureReply(id: string, error: unknown, logger: Logger, context
  * A room that could not be reached or loaded: Colyseus' remote room call timing out, another
  * process not answering the matchmaker (`ipc_timeout`), or a room refusing to load for want of
  * storage (503) — here with its code, or from another process, whose matchmaker passes on only the
- * message, which `refuse()` starts with the code.
+ * message (joinAuth.ts).
  */
 function unreachableRoom(error: unknown): boolean {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
   const text = String(message);
-  return code === JoinErrorCode.UNAVAILABLE || text.startsWith('UNAVAILABLE: ') || text === 'ipc_timeout' || /^remote room \(.*\) timed out/.test(text);
+  return code === JoinErrorCode.UNAVAILABLE || isRefusalMessage(text, 'UNAVAILABLE') || text === 'ipc_timeout' || /^remote room \(.*\) timed out/.test(text);
 }
