@@ -35,9 +35,11 @@ export const crashPlayersRole: Role = {
       const event = await rounds.next(1000);
       if (event?.type !== EventType.crashRound) continue;
       const round = event.data;
-      if (round.phase === 'betting') {
+      // A round's betting event can come twice (live, and again after a rejoin's events.sync):
+      // one bet per round; a second one would be refused ALREADY_BET.
+      if (round.phase === 'betting' && betOn !== round.roundId) {
         const amount = 1 + Math.floor(Math.random() * 10);
-        const reply = await command(ctx, budget, table, CrashCommandType.bet, { amount }, [Reason.ROUND_CLOSED, Reason.STAKE_ROUND_OVER, ErrorCode.INSUFFICIENT_FUNDS]);
+        const reply = await command(ctx, budget, table, CrashCommandType.bet, { amount }, [Reason.ROUND_CLOSED, Reason.STAKE_ROUND_OVER, Reason.ALREADY_BET, ErrorCode.INSUFFICIENT_FUNDS]);
         if ('ack' in reply) betOn = round.roundId;
       } else if (round.phase === 'running' && betOn === round.roundId) {
         // Cash out somewhere in the first two seconds; many rounds crash before that, and a short
