@@ -78,7 +78,7 @@ for (const mode of modes) {
           // player's own joinOrCreate looks for it.
           const [granted, tab] = await Promise.all([adminTab.send(AdminCommandType.grant, { userId: player.userId, amount: 10, reason: 'race' }), joinPlayerRoom(servers[0].url, player.token)]);
           expectAck(granted);
-          tab.room.onLeave((code) => closes.push(code));
+          void tab.left.then((code) => closes.push(code));
           await tab.waitForState((s) => s.balance === 10);
           return tab;
         }),

@@ -27,11 +27,15 @@ export function newId(): string {
 export class PlayerConnection<S = PlayerState> {
   readonly room: Room<any, S>;
   readonly events: WireEvent[] = [];
+  /** The close code, once the server closed the socket or the client left: tracked from the join
+   *  on, so a room that sends its client away before the test looks is not missed. */
+  readonly left: Promise<number>;
   readonly #waiting = new Map<string, Array<(r: Reply) => void>>();
   readonly #eventWaiters: Array<() => void> = [];
 
   constructor(room: Room<any, S>) {
     this.room = room;
+    this.left = new Promise((resolve) => room.onLeave(resolve));
     room.onMessage(ServerMessage.ack, (ack: Ack) => this.#settle(ack.id, { ack }));
     room.onMessage(ServerMessage.nack, (nack: Nack) => this.#settle(nack.id ?? '', { nack }));
     room.onMessage(ServerMessage.event, (event: WireEvent) => {

@@ -4,6 +4,7 @@ import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
+import { after } from 'node:test';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { setTimeout as wait } from 'node:timers/promises';
@@ -11,6 +12,26 @@ import { setTimeout as wait } from 'node:timers/promises';
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123';
 export const TEST_ADMIN_PASSWORD = 'test-admin-password';
+
+/** Servers started by this file that have not exited yet. */
+const running = new Set<ChildProcess>();
+
+// A test that timed out inside its own try/finally never stops the servers it started, and a live
+// child keeps the test file's process, and with it the whole run, from ending. So once the file's
+// tests and hooks are done (this hook runs before the file's own `after` hooks, which stop their
+// servers: hence the grace period, on a timer that does not itself keep the process alive), what
+// still runs is killed and named. Only under the test runner: the benches import this module too,
+// and an `after` there would start a test run.
+if (process.env.NODE_TEST_CONTEXT) {
+  after(() => {
+    setTimeout(() => {
+      for (const proc of running) {
+        console.error(`tests/support/server.ts: a server (pid ${proc.pid}) was still running 30 s after the end of the file; killing it`);
+        proc.kill('SIGKILL');
+      }
+    }, 30_000).unref();
+  });
+}
 
 export type RunningServer = {
   url: string;
@@ -63,6 +84,8 @@ export async function startServer(env: Record<string, string>, opts: { port?: nu
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(proc);
+  proc.once('exit', () => running.delete(proc));
   let output = '';
   proc.stdout!.on('data', (d) => (output += d));
   proc.stderr!.on('data', (d) => (output += d));
