@@ -21,11 +21,18 @@ const statements = perMapping((metadata) => {
      SELECT ${EFFECT_FIELDS.map((p) => `"${p}"`).join(', ')}
        FROM jsonb_to_recordset($1::jsonb) AS e(${EFFECT_FIELDS.map((p) => `"${p}" ${EFFECT_TYPES[p]}`).join(', ')})`;
   return {
-    // 'fx:' || key is effectCommandId(key).
-    markApplied: `UPDATE ${f.table} AS f SET ${f.col('appliedAt')} = now()
-      WHERE f.${f.col('userId')} = $1 AND f.${f.col('appliedAt')} IS NULL
-        AND EXISTS (SELECT 1 FROM ${c.table} c WHERE c.${c.col('actor')} = f.${f.col('userId')} AND c.${c.col('commandId')} = 'fx:' || f.${f.col('key')})`,
-    pending: `SELECT ${f.select(EFFECT_FIELDS)} FROM ${f.table} WHERE ${f.col('userId')} = $1 AND ${f.col('appliedAt')} IS NULL ORDER BY ${f.cols(['createdAt', 'key'])} LIMIT 100`,
+    // One statement: effects whose application is recorded (their 'fx:' || key reply, see
+    // effectCommandId) are marked applied, and the others are returned. The SELECT reads the
+    // snapshot from before the UPDATE, so it leaves out the keys the UPDATE marked.
+    pending: `WITH marked AS (
+        UPDATE ${f.table} AS f SET ${f.col('appliedAt')} = now()
+         WHERE f.${f.col('userId')} = $1 AND f.${f.col('appliedAt')} IS NULL
+           AND EXISTS (SELECT 1 FROM ${c.table} c WHERE c.${c.col('actor')} = f.${f.col('userId')} AND c.${c.col('commandId')} = 'fx:' || f.${f.col('key')})
+        RETURNING f.${f.col('key')} AS key
+      )
+      SELECT ${f.select(EFFECT_FIELDS)} FROM ${f.table}
+       WHERE ${f.col('userId')} = $1 AND ${f.col('appliedAt')} IS NULL AND ${f.col('key')} NOT IN (SELECT key FROM marked)
+       ORDER BY ${f.cols(['createdAt', 'key'])} LIMIT 100`,
     insert,
     insertOnce: `${insert}
      ON CONFLICT (${f.col('key')}) DO NOTHING RETURNING ${f.col('key')}`,
@@ -42,10 +49,8 @@ export function effectCommandId(key: string): string {
  * `fx:` reply exists, e.g. applied and then delivered again) is marked applied here instead.
  */
 export async function pendingEffects(sql: Sql, userId: string): Promise<Effect[]> {
-  const s = statements(sql.metadata);
-  await sql.query(s.markApplied, [userId]);
   // pg returns bigint columns as strings.
-  const rows = await sql.query<Omit<Effect, 'gold' | 'xp'> & { gold: string; xp: string }>(s.pending, [userId]);
+  const rows = await sql.query<Omit<Effect, 'gold' | 'xp'> & { gold: string; xp: string }>(statements(sql.metadata).pending, [userId]);
   return rows.map((r) => ({ key: r.key, userId: r.userId, fromAccount: r.fromAccount, gold: Number(r.gold), xp: Number(r.xp), reason: r.reason, ref: r.ref }));
 }
 
