@@ -12,21 +12,27 @@ export type Identity = { userId: string; role: Role; name: string; generation?: 
 export const TOKEN_TTL = '24h';
 const ADMIN_KID = 'admin';
 
+function hmacKey(bytes: Uint8Array): Promise<CryptoKey> {
+  return crypto.subtle.importKey('raw', new Uint8Array(bytes), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+}
+
 export type Tokens = { sign(identity: Identity): Promise<string>; verify(token: string): Promise<Identity> };
 
 /** Without `sessions` (tools, tests of the signature alone) no session is checked. */
 export function createTokens(secret: string, adminPassword: string, sessions?: Sessions): Tokens {
-  const key = new TextEncoder().encode(secret);
-  const adminKey = createHash('sha256').update(`coffer admin tokens\u0000${secret}\u0000${adminPassword}`).digest();
+  // Imported once: given raw bytes, jose imports the key into WebCrypto at every sign and verify,
+  // a cost on the path of every sign-in and join.
+  const key = hmacKey(new TextEncoder().encode(secret));
+  const adminKey = hmacKey(createHash('sha256').update(`coffer admin tokens\u0000${secret}\u0000${adminPassword}`).digest());
   const keyFor = (header: JWTHeaderParameters) => (header.kid === ADMIN_KID ? adminKey : key);
   return {
-    sign: ({ userId, role, name, generation = 0 }) =>
+    sign: async ({ userId, role, name, generation = 0 }) =>
       new SignJWT({ role, name, gen: generation })
         .setProtectedHeader(role === 'admin' ? { alg: 'HS256', kid: ADMIN_KID } : { alg: 'HS256' })
         .setSubject(userId)
         .setIssuedAt()
         .setExpirationTime(TOKEN_TTL)
-        .sign(role === 'admin' ? adminKey : key),
+        .sign(await (role === 'admin' ? adminKey : key)),
     async verify(token) {
       const { payload, protectedHeader } = await jwtVerify(token, keyFor, { algorithms: ['HS256'] });
       const role = payload.role;

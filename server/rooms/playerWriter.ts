@@ -18,7 +18,7 @@ import { readStream } from '../store/outboxReader.ts';
 import { findReply, loadPlayer, type LoadedPlayer, type StoredReply } from '../store/playerStore.ts';
 import { findShopItem } from '../store/shopStore.ts';
 import { effectCommandId, pendingEffects } from '../store/effectsStore.ts';
-import { applyEffect } from '../domain/effects.ts';
+import { applyEffect, type Effect } from '../domain/effects.ts';
 import type { Sql } from '../store/sql.ts';
 import { payloadHash } from './payloadHash.ts';
 import { ack, failureReply, nack, type Reply } from './replies.ts';
@@ -61,6 +61,7 @@ export class PlayerWriter {
     this.#epoch = loaded.epoch;
     this.#replies = new RecentReplies(loaded.replies);
     this.#committedSeq = loaded.player.seq;
+    this.#owed = loaded.owed;
   }
 
   get userId(): string {
@@ -146,10 +147,15 @@ export class PlayerWriter {
 
   #effects: Promise<void> | null = null;
   #effectsAgain = false;
+  /** What the load read as owed, for the first pass (the room's, right after it opens). */
+  #owed: Effect[] | undefined;
 
   async #applyPendingEffects(): Promise<void> {
+    // The list the load read serves one pass at most: a later pass reads what is owed then.
+    const loaded = this.#owed;
+    this.#owed = undefined;
     if (this.#status !== 'ready') return;
-    const owed = await pendingEffects(this.#deps.sql, this.userId);
+    const owed = loaded ?? (await pendingEffects(this.#deps.sql, this.userId));
     await Promise.all(
       owed.map((effect) => {
         const id = effectCommandId(effect.key);

@@ -19,6 +19,7 @@ import { refuse } from './joinAuth.ts';
 import { ack, failureReply, nack, type Reply } from './replies.ts';
 import { SendQueue } from './sendQueue.ts';
 import { SHARED_ROOM_ENCODE_BYTES, sizeRoomEncodeBuffers } from '../roomEncodeBuffers.ts';
+import { shareHandshake } from '../roomHandshakes.ts';
 
 export type AdapterDeps = { sql: Sql; metrics: Metrics; clock: Clock; logger: Logger; rateLimitPerSecond: number };
 export type RoomKind = 'player' | 'board' | 'crash' | 'admin';
@@ -80,6 +81,7 @@ export abstract class CofferRoom<S extends object> extends Room<{ state: S }> {
     // Fenced (or shut down) while it loaded: it must not be listed as serving anything.
     if (this.#gone) throw refuse('UNAVAILABLE', 'this room was replaced while it loaded; join again');
     this.#serving = serving;
+    shareHandshake(this, this.state);
     this.adapterDeps.metrics.rooms.inc({ room: serving.kind });
     this.onMessage('*', (client, type, payload) => this.#receive(client, String(type), payload));
   }

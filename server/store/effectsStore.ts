@@ -2,7 +2,7 @@
 // (raw SQL named by the entities: the player room's path), and which players the sweeper should
 // wake (through the ORM).
 import type { Effect } from '../domain/effects.ts';
-import { raw } from '@mikro-orm/postgresql';
+import { raw, type MetadataStorage } from '@mikro-orm/postgresql';
 import { CommandResult } from '../../schema/entities/commandResult.ts';
 import { Effect as EffectRow } from '../../schema/entities/effect.ts';
 import { namesOf, perMapping } from './entityNames.ts';
@@ -13,26 +13,46 @@ import type { Queryable, Sql } from './sql.ts';
 const EFFECT_TYPES = { key: 'text', userId: 'text', fromAccount: 'text', gold: 'bigint', xp: 'bigint', reason: 'text', ref: 'text' } as const satisfies Record<keyof Effect, string>;
 const EFFECT_FIELDS = Object.keys(EFFECT_TYPES) as Array<keyof typeof EFFECT_TYPES>;
 
-const statements = perMapping((metadata) => {
+/**
+ * The effects a player still owes, in one statement: `marked` is a CTE (for a WITH list) marking
+ * applied the effects whose application is recorded (their 'fx:' || key reply, see
+ * effectCommandId: applied, then delivered again); `owed` selects the others, oldest first, with
+ * the domain Effect's field names. The SELECT reads the snapshot from before the UPDATE, so it
+ * leaves out the keys the UPDATE marked. `user` is the statement's parameter holding the user id.
+ * The player room's load (playerStore.ts) reads them with the player; pendingEffects alone.
+ */
+export function owedEffectsSql(metadata: MetadataStorage, user: string): { marked: string; owed: string } {
   const f = namesOf(metadata, EffectRow);
   const c = namesOf(metadata, CommandResult);
+  return {
+    marked: `marked AS (
+        UPDATE ${f.table} AS f SET ${f.col('appliedAt')} = now()
+         WHERE f.${f.col('userId')} = ${user} AND f.${f.col('appliedAt')} IS NULL
+           AND EXISTS (SELECT 1 FROM ${c.table} c WHERE c.${c.col('actor')} = f.${f.col('userId')} AND c.${c.col('commandId')} = 'fx:' || f.${f.col('key')})
+        RETURNING f.${f.col('key')} AS key
+      )`,
+    owed: `SELECT ${f.select(EFFECT_FIELDS)} FROM ${f.table}
+       WHERE ${f.col('userId')} = ${user} AND ${f.col('appliedAt')} IS NULL AND ${f.col('key')} NOT IN (SELECT key FROM marked)
+       ORDER BY ${f.cols(['createdAt', 'key'])} LIMIT 100`,
+  };
+}
+
+/** A stored effect as pg returns it (bigint columns as strings) or as JSON (numbers). */
+export type EffectRowValues = Omit<Effect, 'gold' | 'xp'> & { gold: string | number; xp: string | number };
+
+export function effectOf(r: EffectRowValues): Effect {
+  return { key: r.key, userId: r.userId, fromAccount: r.fromAccount, gold: Number(r.gold), xp: Number(r.xp), reason: r.reason, ref: r.ref };
+}
+
+const statements = perMapping((metadata) => {
+  const f = namesOf(metadata, EffectRow);
+  const owed = owedEffectsSql(metadata, '$1');
   // Inserted effects travel as one JSON document of domain Effects.
   const insert = `INSERT INTO ${f.table} (${f.cols(EFFECT_FIELDS)})
      SELECT ${EFFECT_FIELDS.map((p) => `"${p}"`).join(', ')}
        FROM jsonb_to_recordset($1::jsonb) AS e(${EFFECT_FIELDS.map((p) => `"${p}" ${EFFECT_TYPES[p]}`).join(', ')})`;
   return {
-    // One statement: effects whose application is recorded (their 'fx:' || key reply, see
-    // effectCommandId) are marked applied, and the others are returned. The SELECT reads the
-    // snapshot from before the UPDATE, so it leaves out the keys the UPDATE marked.
-    pending: `WITH marked AS (
-        UPDATE ${f.table} AS f SET ${f.col('appliedAt')} = now()
-         WHERE f.${f.col('userId')} = $1 AND f.${f.col('appliedAt')} IS NULL
-           AND EXISTS (SELECT 1 FROM ${c.table} c WHERE c.${c.col('actor')} = f.${f.col('userId')} AND c.${c.col('commandId')} = 'fx:' || f.${f.col('key')})
-        RETURNING f.${f.col('key')} AS key
-      )
-      SELECT ${f.select(EFFECT_FIELDS)} FROM ${f.table}
-       WHERE ${f.col('userId')} = $1 AND ${f.col('appliedAt')} IS NULL AND ${f.col('key')} NOT IN (SELECT key FROM marked)
-       ORDER BY ${f.cols(['createdAt', 'key'])} LIMIT 100`,
+    pending: `WITH ${owed.marked} ${owed.owed}`,
     insert,
     insertOnce: `${insert}
      ON CONFLICT (${f.col('key')}) DO NOTHING RETURNING ${f.col('key')}`,
@@ -49,9 +69,8 @@ export function effectCommandId(key: string): string {
  * `fx:` reply exists, e.g. applied and then delivered again) is marked applied here instead.
  */
 export async function pendingEffects(sql: Sql, userId: string): Promise<Effect[]> {
-  // pg returns bigint columns as strings.
-  const rows = await sql.query<Omit<Effect, 'gold' | 'xp'> & { gold: string; xp: string }>(statements(sql.metadata).pending, [userId]);
-  return rows.map((r) => ({ key: r.key, userId: r.userId, fromAccount: r.fromAccount, gold: Number(r.gold), xp: Number(r.xp), reason: r.reason, ref: r.ref }));
+  const rows = await sql.query<EffectRowValues>(statements(sql.metadata).pending, [userId]);
+  return rows.map(effectOf);
 }
 
 /** Players owed effects written more than `olderThanMs` ago (the owner should have applied them).

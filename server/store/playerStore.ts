@@ -6,14 +6,17 @@ import { Account } from '../../schema/entities/account.ts';
 import { CommandResult } from '../../schema/entities/commandResult.ts';
 import { OutboxEvent } from '../../schema/entities/outboxEvent.ts';
 import { Player as PlayerRow } from '../../schema/entities/player.ts';
+import type { Effect } from '../domain/effects.ts';
 import { freshFairness } from '../domain/fairness.ts';
+import { effectOf, owedEffectsSql, type EffectRowValues } from './effectsStore.ts';
 import type { Player } from '../domain/player.ts';
 import { namesOf, perMapping } from './entityNames.ts';
 import type { Sql } from './sql.ts';
 
 export type StoredReply = { payloadHash: string; reply: unknown };
 
-export type LoadedPlayer = { player: Player; epoch: number; replies: Array<[string, StoredReply]> };
+/** `owed`: what other rooms owe the player (effectsStore.ts), read with it. */
+export type LoadedPlayer = { player: Player; epoch: number; replies: Array<[string, StoredReply]>; owed: Effect[] };
 
 /** Replies are kept at least this long (INV-4; docs/PROTOCOL.md: at least 24 hours). */
 export const REPLY_RETENTION_MS = 24 * 3_600_000;
@@ -21,19 +24,21 @@ export const REPLY_RETENTION_MS = 24 * 3_600_000;
 const PLAYER_FIELDS = ['displayName', 'xp', 'level', 'stats', 'inventory', 'streakDay', 'lastClaimDay', 'serverSeed', 'clientSeed', 'nonce'] as const;
 // pg returns bigint columns as strings.
 type PlayerFields = { displayName: string; xp: string; level: number; stats: Player['stats']; inventory: Player['inventory']; streakDay: number; lastClaimDay: number | null; serverSeed: string; clientSeed: string; nonce: string };
-type Loaded = PlayerFields & { head: string | null; replies: Array<[string, string, unknown]> };
+type Loaded = PlayerFields & { head: string | null; replies: Array<[string, string, unknown]>; owed: EffectRowValues[] };
 
 /**
  * `takeFence` creates the account on first sight and bumps its epoch (INV-1); `load` creates the
  * player row on first sight (with its first seeds, so the hash shown is the one used) and reads it
- * with its stream's head and its newest replies. Two round trips where a transaction of seven
- * statements took nine: the load runs on every room creation, the path of every join.
+ * with its stream's head, its newest replies and the effects it is owed. Two round trips where a
+ * transaction of seven statements and a read of the effects took eleven: the load runs on every
+ * room creation, the path of every join.
  */
 const statements = perMapping((metadata) => {
   const a = namesOf(metadata, Account);
   const p = namesOf(metadata, PlayerRow);
   const o = namesOf(metadata, OutboxEvent);
   const c = namesOf(metadata, CommandResult);
+  const effects = owedEffectsSql(metadata, '$1');
   return {
     takeFence: `INSERT INTO ${a.table} (${a.cols(['id', 'kind', 'epoch'])}) VALUES ($1, 'player', 1)
       ON CONFLICT (${a.col('id')}) DO UPDATE SET ${a.col('epoch')} = ${a.table}.${a.col('epoch')} + 1 WHERE ${a.table}.${a.col('kind')} = 'player'
@@ -46,13 +51,14 @@ const statements = perMapping((metadata) => {
         SELECT * FROM seeded
         UNION ALL
         SELECT ${p.select(PLAYER_FIELDS)} FROM ${p.table} WHERE ${p.col('userId')} = $1 AND NOT EXISTS (SELECT 1 FROM seeded)
-      )
+      ), ${effects.marked}
       SELECT player.*,
         (SELECT max(${o.col('seq')}) FROM ${o.table} WHERE ${o.col('stream')} = $5) AS head,
         (SELECT coalesce(json_agg(json_build_array(r.id, r.hash, r.reply) ORDER BY r.at), '[]'::json)
            FROM (SELECT ${c.col('commandId')} AS id, ${c.col('payloadHash')} AS hash, ${c.col('reply')} AS reply, ${c.col('createdAt')} AS at
                    FROM ${c.table} WHERE ${c.col('actor')} = $1 AND ${c.col('createdAt')} > $6
-                  ORDER BY ${c.col('createdAt')} DESC LIMIT $7) AS r) AS replies
+                  ORDER BY ${c.col('createdAt')} DESC LIMIT $7) AS r) AS replies,
+        (SELECT coalesce(json_agg(e), '[]'::json) FROM (${effects.owed}) AS e) AS owed
       FROM player`,
     reply: `SELECT ${c.select(['payloadHash', 'reply'])} FROM ${c.table} WHERE ${c.col('actor')} = $1 AND ${c.col('commandId')} = $2`,
   };
@@ -85,6 +91,7 @@ export async function loadPlayer(sql: Sql, userId: string, displayName: string, 
     },
     // Oldest first, so the bounded record in memory forgets the oldest first.
     replies: row.replies.map(([id, payloadHash, reply]) => [id, { payloadHash, reply }]),
+    owed: row.owed.map(effectOf),
   };
 }
 
