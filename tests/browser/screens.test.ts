@@ -27,6 +27,28 @@ test('at 360 px every screen has labelled controls and no sideways scrolling', a
   await context.close();
 });
 
+test('a new player opening the client and every screen: no failed request, no console error or warning', async () => {
+  const { context, page } = await newPlayerPage(chrome.browser());
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()} (${message.location().url})`);
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 400) problems.push(`HTTP ${response.status()} ${response.url()}`);
+  });
+  page.on('requestfailed', (request) => problems.push(`failed ${request.url()}: ${request.failure()?.errorText}`));
+  await signInAsGuest(page, fx.server.url, 'tidy');
+  for (const screen of SCREENS) {
+    await page.getByRole('button', { name: screen, exact: true }).click();
+    await page.getByRole('button', { name: screen, exact: true }).and(page.locator('[aria-current="page"]')).waitFor();
+  }
+  assert.deepEqual(problems, []);
+  // Headless Chromium does not ask for a favicon, a browser does: /favicon.ico, a 404 and a console
+  // error on every first visit, unless the page names its icon.
+  assert.match((await page.locator('link[rel="icon"]').getAttribute('href')) ?? '', /^data:image\/svg\+xml,/);
+  await context.close();
+});
+
 test('keyboard only: sign in, claim the streak and play rock-paper-scissors, with a visible focus ring', async () => {
   const { context, page } = await newPlayerPage(chrome.browser());
   await page.goto(fx.server.url);
