@@ -45,6 +45,7 @@ import { sqlFor } from './store/sql.ts';
 import { ormOver } from './store/orm.ts';
 import { startRetention } from './store/retention.ts';
 import { createTransport } from './transport.ts';
+import { assertPortFree } from './portCheck.ts';
 import { createFaults } from './faults.ts';
 import { shutdownDeadline } from './shutdown.ts';
 
@@ -54,6 +55,8 @@ const CLIENT_DIST_DIR = path.resolve(import.meta.dirname, '../client/dist');
 export type App = { server: Server; database: Database; transport: 'uws' | 'ws'; pipeline: CommitPipeline; port: number };
 
 export async function startApp(config: Config, logger: Logger, overrides: { clock?: Clock; seeds?: SeedSource } = {}): Promise<App> {
+  // Before anything is opened or written: a second `npm start` fails at once, naming PORT.
+  await assertPortFree(config.port);
   const secrets = await resolveSecrets(config);
   if (secrets.createdAdminPassword) {
     // Printed once, when it is invented; it is kept in DATA_DIR/secrets.json afterwards.

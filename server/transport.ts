@@ -6,6 +6,7 @@ import type { WebSocket } from 'ws';
 import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
 import { stampNodeRequest, stampUwsRequest } from './http/clientAddress.ts';
 import type { Logger } from './observability/logger.ts';
+import { portUnavailable } from './portCheck.ts';
 
 export type TransportChoice = { transport: Transport; name: 'uws' | 'ws' };
 
@@ -68,6 +69,13 @@ export async function createTransport(
           } finally {
             app.any = any;
           }
+        }
+
+        // uWS hands its listen callback no socket when the bind fails, and Colyseus took that for
+        // success: the error goes to Colyseus' callback, which rejects server.listen (portCheck.ts
+        // catches the common case earlier; this, a port taken in between).
+        override listen(port: number, hostname?: string, backlog?: number, listening?: (error?: Error) => void): this {
+          return super.listen(port, hostname, backlog, () => listening?.((this as unknown as { _listeningSocket: unknown })._listeningSocket ? undefined : portUnavailable(port)));
         }
       }
       stampUwsUpgrades(BoundedUwsTransport.prototype, sockets);

@@ -2,12 +2,14 @@
  * Embedded PostgreSQL for running Coffer without services: PGlite (Postgres compiled to WASM, one
  * session) behind pglite-socket's wire-protocol server, so the stock `pg` driver in
  * @mikro-orm/postgresql, the same migrations and the same SQL run against it unchanged. The
- * process talks to it through exactly one connection (database.ts says why).
+ * process talks to it through exactly one connection (database.ts says why), and no other process
+ * opens the same DATA_DIR (dataDirLock.ts).
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { lockDataDir } from './dataDirLock.ts';
 
 export type EmbeddedPostgres = {
   /** postgres://postgres:postgres@127.0.0.1:<port>/postgres */
@@ -27,7 +29,14 @@ const MAX_CONNECTIONS = 2;
 export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
   // PGlite creates the data directory itself, but not its missing parents.
   await mkdir(dataDir, { recursive: true });
-  const db = await PGlite.create(path.join(dataDir, 'pg'));
+  const unlock = await lockDataDir(dataDir);
+  let db: PGlite;
+  try {
+    db = await PGlite.create(path.join(dataDir, 'pg'));
+  } catch (error) {
+    await unlock();
+    throw error;
+  }
   const server = new PGLiteSocketServer({
     db,
     host: '127.0.0.1',
@@ -38,6 +47,7 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
     await server.start();
   } catch (error) {
     await db.close();
+    await unlock();
     throw new Error(`could not start the embedded PostgreSQL server for ${dataDir}`, { cause: error });
   }
   const url = `postgres://${USER}:${USER}@${server.getServerConn()}/${DATABASE}`;
@@ -48,6 +58,7 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
       closing ??= (async () => {
         await server.stop();
         await db.close();
+        await unlock();
       })();
       return closing;
     },
