@@ -44,7 +44,7 @@ export type BankReport = {
   schedule: Fault[];
   acked: number;
   refused: number;
-  /** Final refusals by `<command type> <code>` (funds, conflicts, a bet after betting closed...). */
+  /** Final refusals by `<command type> <CODE/REASON>` (client.ts refusalOf: funds, a bet after betting closed...). */
   refusals: Record<string, number>;
   rejoins: number;
   /** Crash bets and cash-outs acked, rounds settled, and what the ledger says about them. */

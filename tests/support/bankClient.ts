@@ -7,7 +7,7 @@ import { CommandType } from '../../shared/commands.ts';
 import { RoomName, type WireEvent } from '../../shared/protocol.ts';
 import { AdminState, BoardState, CrashState } from '../../shared/state.ts';
 import { CRASH_TABLE } from './bankCrash.ts';
-import { joinPlayerRoom, joinRoom, newId, type PlayerConnection, type Reply, type Session } from './client.ts';
+import { joinPlayerRoom, joinRoom, newId, refusalOf, type PlayerConnection, type Reply, type Session } from './client.ts';
 import { queryRows } from './ledger.ts';
 import type { RunningServer } from './server.ts';
 
@@ -86,7 +86,10 @@ export class Sim {
         continue;
       }
       if ('ack' in reply) this.acked.push({ id, type, userId: this.session.userId, result: reply.ack.result });
-      else this.refusals.set(`${type} ${reply.nack.code}`, (this.refusals.get(`${type} ${reply.nack.code}`) ?? 0) + 1);
+      else {
+        const key = `${type} ${refusalOf(reply)}`;
+        this.refusals.set(key, (this.refusals.get(key) ?? 0) + 1);
+      }
       return reply;
     }
   }
