@@ -32,6 +32,7 @@ export async function lockDataDir(dataDir: string): Promise<() => Promise<void>>
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
+    // A lock that cannot be read (removed meanwhile, or garbled) names no live holder.
     const holder = Number.parseInt(await readFile(file, 'utf8').catch(() => ''), 10);
     if (Number.isSafeInteger(holder) && holder > 0 && holder !== process.pid && alive(holder)) {
       throw new DataDirInUse(`DATA_DIR ${dataDir} is in use by another Coffer (pid ${holder}); stop it, or give this one another DATA_DIR`);
