@@ -93,7 +93,7 @@ export class PlayerWriter {
     const validated = validateCommand(playerCommands, type, payload);
     if ('nack' in validated) return validated;
     const command = validated.command as PlayerCommand;
-    if (command.type === CommandType.eventsSync) return this.#sync(command.id, command.afterSeq);
+    if (command.type === CommandType.eventsSync) return this.#syncInTurn(command.id, command.afterSeq);
     if (readOnly) return nack(command.id, 'FORBIDDEN', 'this player room is read-only for you; only its owner may send commands');
     if (this.#status !== 'ready') {
       return nack(command.id, 'UNAVAILABLE', 'this player room is reloading after a storage error; send the command again with the same id', true);
@@ -262,6 +262,20 @@ export class PlayerWriter {
       default:
         return exhaustive(command);
     }
+  }
+
+  /** The end of the last events.sync queued (a #sync never rejects). */
+  #syncTail: Promise<unknown> = Promise.resolve();
+
+  /**
+   * One events.sync of this player at a time, the others queued behind it: each holds a pool
+   * connection while it reads, and one account's sockets all syncing at once took the whole pool
+   * (8 connections), so everyone's commits waited (the noisy-neighbour phase of `npm run bench`).
+   */
+  #syncInTurn(id: string, afterSeq: number): Promise<Reply> {
+    const reply = this.#syncTail.then(() => this.#sync(id, afterSeq));
+    this.#syncTail = reply;
+    return reply;
   }
 
   async #sync(id: string, afterSeq: number): Promise<Reply> {
