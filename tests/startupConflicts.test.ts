@@ -4,7 +4,6 @@
 // refused at once with exit code 1 and a sentence naming the variable, and the first server keeps
 // serving. A lock left behind by a killed server does not stop the next start.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { access, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -15,7 +14,7 @@ import { CommandType } from '../shared/commands.ts';
 import { LOCK_FILE } from '../server/db/dataDirLock.ts';
 import { createTransport } from '../server/transport.ts';
 import { expectAck, joinPlayerRoom, signInGuest } from './support/client.ts';
-import { freePort, ROOT, startServer, TEST_ADMIN_PASSWORD, TEST_JWT_SECRET, type RunningServer } from './support/server.ts';
+import { freePort, spawnServer, startServer, type RunningServer } from './support/server.ts';
 
 let root: string;
 const running: RunningServer[] = [];
@@ -35,18 +34,11 @@ async function started(env: Record<string, string>, opts: { port?: number } = {}
 
 /** Runs a server that is expected not to start (its health URL would reach the first one): its exit code and output. */
 async function refusedStart(env: Record<string, string>, port: number): Promise<{ code: number | null; output: string }> {
-  const proc = spawn(process.execPath, [path.join(ROOT, 'server/main.ts')], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, PORT: String(port), JWT_SECRET: TEST_JWT_SECRET, ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, TRANSPORT: process.env.COFFER_EXPECT_TRANSPORT ?? 'auto', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  proc.stdout.on('data', (d) => (output += d));
-  proc.stderr.on('data', (d) => (output += d));
-  const timer = setTimeout(() => proc.kill('SIGKILL'), 30_000);
+  const { proc, output } = spawnServer(env, port);
+  const timer = setTimeout(() => proc.kill('SIGKILL'), 30_000); // a start that hangs fails, not the run
   const [code] = (await once(proc, 'exit')) as [number | null];
   clearTimeout(timer);
-  return { code, output };
+  return { code, output: output() };
 }
 
 async function stillServes(server: RunningServer): Promise<void> {

@@ -76,6 +76,7 @@ export class Sim {
       if (reply === 'left' || reply === 'timeout' || ('nack' in reply && reply.nack.retryable)) {
         if (reply === 'timeout') {
           console.log(`[bank] ${this.session.userId} ${type} ${id}: no answer in 10 s (send ${attempt}); joining again`);
+          // Given up on: its socket may be gone already, and a failed leave changes nothing here.
           void tab.leave().catch(() => undefined);
         }
         this.tabs.delete(kind);

@@ -59,9 +59,8 @@ export async function migrate(databaseUrl: string): Promise<void> {
   await promisify(execFile)(process.execPath, [path.join(ROOT, 'schema/migrate.ts'), 'up'], { env: { ...process.env, DATABASE_URL: databaseUrl }, cwd: ROOT });
 }
 
-/** `waitFor: 'live'` for a server expected to run but not to be ready (a dependency is missing). */
-export async function startServer(env: Record<string, string>, opts: { port?: number; waitFor?: 'ready' | 'live' } = {}): Promise<RunningServer> {
-  const port = opts.port ?? (await freePort());
+/** A `node server/main.ts` child on `port` with the tests' environment and `env` over it; its output collected. */
+export function spawnServer(env: Record<string, string>, port: number): { proc: ChildProcess; output(): string } {
   const proc = spawn(process.execPath, [path.join(ROOT, 'server/main.ts')], {
     cwd: ROOT,
     env: {
@@ -89,18 +88,25 @@ export async function startServer(env: Record<string, string>, opts: { port?: nu
   let output = '';
   proc.stdout!.on('data', (d) => (output += d));
   proc.stderr!.on('data', (d) => (output += d));
+  return { proc, output: () => output };
+}
+
+/** `waitFor: 'live'` for a server expected to run but not to be ready (a dependency is missing). */
+export async function startServer(env: Record<string, string>, opts: { port?: number; waitFor?: 'ready' | 'live' } = {}): Promise<RunningServer> {
+  const port = opts.port ?? (await freePort());
+  const { proc, output } = spawnServer(env, port);
   const exited = once(proc, 'exit');
   const url = `http://127.0.0.1:${port}`;
   // Wait on the server's own answer (bounded), not on a fixed delay.
   const waitFor = opts.waitFor ?? 'ready';
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode} before it was ${waitFor}:\n${output}`);
+    if (proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode} before it was ${waitFor}:\n${output()}`);
     const answered = await fetch(`${url}/health/${waitFor}`).then((r) => r.ok, () => false);
     if (answered) break;
     if (Date.now() > deadline) {
       proc.kill('SIGKILL');
-      throw new Error(`server not ${waitFor} within 60 s:\n${output}`);
+      throw new Error(`server not ${waitFor} within 60 s:\n${output()}`);
     }
     await wait(100);
   }
@@ -108,7 +114,7 @@ export async function startServer(env: Record<string, string>, opts: { port?: nu
     url,
     port,
     proc,
-    output: () => output,
+    output,
     async kill() {
       if (proc.exitCode === null && proc.signalCode === null) {
         proc.kill('SIGKILL');
