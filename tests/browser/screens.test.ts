@@ -7,7 +7,7 @@ import { accessibilityProblems, adminConnection, browserFixture, focusIsVisible,
 import { AdminCommandType } from '../../shared/adminCommands.ts';
 import { expectAck } from '../support/client.ts';
 
-const fx = serverFixture('coffer_browser_screens', { CRASH_BETTING_MS: '1500', CRASH_PAUSE_MS: '300', CRASH_GROWTH_PER_SECOND: '1' });
+const fx = serverFixture('coffer_browser_screens', { CRASH_BETTING_MS: '4000', CRASH_PAUSE_MS: '300', CRASH_GROWTH_PER_SECOND: '1' });
 const chrome = browserFixture();
 
 const SCREENS = ['Games', 'Crash', 'Shop', 'Tasks', 'Feed', 'Fairness'];
