@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { MIGRATIONS_PATH, SYSTEM_ACCOUNTS } from '../schema/config.ts';
 import { pendingMigrations } from '../schema/migrate.ts';
 import { openDatabase } from '../server/db/database.ts';
-import { NestedConnectionError, sqlFor } from '../server/store/sql.ts';
+import { NestedConnectionError, prepared, sqlFor } from '../server/store/sql.ts';
 import { ormOver } from '../server/store/orm.ts';
 import { listShopItems } from '../server/store/shopStore.ts';
 
@@ -35,13 +35,14 @@ describe('embedded database', () => {
       // prepared by two connections (42P05), extended-protocol portals of one connection run by
       // another, one connection's transaction swallowing another's statements. 60 transactions,
       // 60 named reads and MikroORM's own queries, all at once.
+      const [insertHit, updateHit, readN] = ['insert into hits (k, n) values ($1, 0)', 'update hits set n = n + $2 where k = $1', 'select $1::int as n'].map(prepared);
       const writes = Array.from({ length: 60 }, (_, k) =>
         sql.transaction(async (trx) => {
-          await sql.query('insert into hits (k, n) values ($1, 0)', [k], trx, 'coffer_test_insert');
-          await sql.query('update hits set n = n + $2 where k = $1', [k, k], trx, 'coffer_test_update');
+          await sql.query(insertHit, [k], trx);
+          await sql.query(updateHit, [k, k], trx);
         }),
       );
-      const reads = Array.from({ length: 60 }, (_, i) => sql.query<{ n: number }>('select $1::int as n', [i], undefined, 'coffer_test_read'));
+      const reads = Array.from({ length: 60 }, (_, i) => sql.query<{ n: number }>(readN, [i]));
       const orm = Array.from({ length: 20 }, () => db.orm.em.fork().execute(`select count(*)::int as c from accounts`));
       await Promise.all([...writes, ...reads, ...orm]);
       assert.deepEqual((await Promise.all(reads)).map((rows) => rows[0].n), Array.from({ length: 60 }, (_, i) => i));

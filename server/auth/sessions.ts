@@ -8,7 +8,7 @@
 import { UserSession } from '../../schema/entities/userSession.ts';
 import type { Clock } from '../domain/clock.ts';
 import { namesOf, perMapping } from '../store/entityNames.ts';
-import type { Sql } from '../store/sql.ts';
+import { preparedEach, type Sql } from '../store/sql.ts';
 
 export type SessionState = { generation: number; bannedUntil: Date | null };
 
@@ -42,13 +42,13 @@ export type Sessions = {
 
 const statements = perMapping((metadata) => {
   const u = namesOf(metadata, UserSession);
-  return {
+  return preparedEach({
     state: `SELECT ${u.select(['generation', 'bannedUntil'])} FROM ${u.table} WHERE ${u.col('userId')} = $1`,
     revoke: `INSERT INTO ${u.table} AS u (${u.cols(['userId', 'generation'])}) VALUES ($1, 1)
      ON CONFLICT (${u.col('userId')}) DO UPDATE SET ${u.col('generation')} = u.${u.col('generation')} + 1, ${u.col('updatedAt')} = now() RETURNING ${u.select(['generation'])}`,
     ban: `INSERT INTO ${u.table} (${u.cols(['userId', 'bannedUntil'])}) VALUES ($1, $2)
      ON CONFLICT (${u.col('userId')}) DO UPDATE SET ${u.setFromExcluded(['bannedUntil'])}, ${u.col('updatedAt')} = now()`,
-  };
+  });
 });
 
 export function createSessions(sql: Sql, clock: Clock): Sessions {

@@ -13,7 +13,7 @@ import { OutboxEvent } from '../../schema/entities/outboxEvent.ts';
 import { RelayCursor } from '../../schema/entities/relayCursor.ts';
 import { namesOf, perMapping } from '../store/entityNames.ts';
 import { OUTBOX_ROW_FIELDS, toWireEvent, type OutboxRow } from '../store/outboxReader.ts';
-import type { Queryable, Sql } from '../store/sql.ts';
+import { preparedEach, type Queryable, type Sql, type Statement } from '../store/sql.ts';
 
 export type RelaySink = {
   /** Takes rows in order; throws when they may not have arrived (they are read again). */
@@ -47,7 +47,8 @@ const statements = perMapping((metadata) => {
   const r = namesOf(metadata, RelayCursor);
   const key = `(${o.cols(['xid', 'stream', 'seq'])})`;
   const row = `${o.col('xid')}::text AS xid, ${o.select(OUTBOX_ROW_FIELDS)}`;
-  return {
+  return preparedEach({
+    lock: 'SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS locked',
     rows: `
   SELECT ${row} FROM ${o.table}
   WHERE ${key} > ($1::xid8, $2, $3) AND ${o.col('xid')} < pg_snapshot_xmin(pg_current_snapshot())
@@ -61,7 +62,7 @@ const statements = perMapping((metadata) => {
     // which consumers read from PostgreSQL (events.sync), not from the relay.
     cursorInit: `INSERT INTO ${r.table} (${r.cols(['name', 'xid'])}) VALUES ($1, pg_snapshot_xmin(pg_current_snapshot())) ON CONFLICT (${r.col('name')}) DO NOTHING`,
     advance: `UPDATE ${r.table} SET ${r.col('xid')} = $2::xid8, ${r.col('stream')} = $3, ${r.col('seq')} = $4, ${r.col('updatedAt')} = now() WHERE ${r.col('name')} = $1`,
-  };
+  });
 });
 
 export class OutboxRelay {
@@ -86,16 +87,16 @@ export class OutboxRelay {
    */
   step(): Promise<number | null> {
     return this.#sql.transaction(async (trx) => {
-      const [{ locked }] = await this.#query<{ locked: boolean }>(trx, 'SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS locked', [RELAY_LOCK, this.#options.name], 'relay_lock');
+      const [{ locked }] = await this.#query<{ locked: boolean }>(trx, this.#statements.lock, [RELAY_LOCK, this.#options.name]);
       if (!locked) return null;
       let from = await this.#cursor(trx);
       if (this.#sink.lostData && (await this.#sink.lostData())) from = await this.#replay(trx, from);
-      const rows = await this.#query<Row>(trx, this.#statements.rows, [from.xid, from.stream, from.seq, this.#options.batchSize], 'relay_rows');
+      const rows = await this.#query<Row>(trx, this.#statements.rows, [from.xid, from.stream, from.seq, this.#options.batchSize]);
       if (rows.length === 0) return 0;
       const events = rows.map(toWireEvent);
       await this.#sink.publish(events);
       const last = rows[rows.length - 1];
-      await this.#query(trx, this.#statements.advance, [this.#options.name, last.xid, last.stream, last.seq], 'relay_advance');
+      await this.#query(trx, this.#statements.advance, [this.#options.name, last.xid, last.stream, last.seq]);
       this.#options.onRelayed?.(events);
       return rows.length;
     });
@@ -138,10 +139,10 @@ export class OutboxRelay {
   }
 
   async #cursor(trx: Queryable): Promise<Key> {
-    const select = () => this.#query<{ xid: string; stream: string; seq: string }>(trx, this.#statements.cursor, [this.#options.name], 'relay_cursor');
+    const select = () => this.#query<{ xid: string; stream: string; seq: string }>(trx, this.#statements.cursor, [this.#options.name]);
     let [row] = await select();
     if (!row) {
-      await this.#query(trx, this.#statements.cursorInit, [this.#options.name], 'relay_cursor_init');
+      await this.#query(trx, this.#statements.cursorInit, [this.#options.name]);
       [row] = await select();
     }
     return { xid: row.xid, stream: row.stream, seq: Number(row.seq) };
@@ -149,14 +150,14 @@ export class OutboxRelay {
 
   /** Publishes again the last relayed rows (oldest first); the position does not move. */
   async #replay(trx: Queryable, from: Key): Promise<Key> {
-    const rows = await this.#query<Row>(trx, this.#statements.replay, [from.xid, from.stream, from.seq, this.#options.replayRows], 'relay_replay');
+    const rows = await this.#query<Row>(trx, this.#statements.replay, [from.xid, from.stream, from.seq, this.#options.replayRows]);
     rows.reverse();
     for (let i = 0; i < rows.length; i += this.#options.batchSize) await this.#sink.publish(rows.slice(i, i + this.#options.batchSize).map(toWireEvent));
     this.#options.onReplay?.(rows.length);
     return from;
   }
 
-  #query<T>(trx: Queryable, text: string, params: unknown[], name: string): Promise<T[]> {
-    return this.#sql.query<T>(text, params, trx, name);
+  #query<T>(trx: Queryable, statement: Statement, params: unknown[]): Promise<T[]> {
+    return this.#sql.query<T>(statement, params, trx);
   }
 }

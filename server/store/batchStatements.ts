@@ -8,7 +8,6 @@
 // room) change once per batch by their summed delta (INV-3). Outbox rows are written here too, with the change (INV-6). Limited shop stock goes down by the
 // summed claims of the fenced writers; the CHECK `shop_items_stock_nonnegative` fails the whole
 // statement when a batch would oversell (the pipeline then finds the buyer one by one).
-import { createHash } from 'node:crypto';
 import type { MetadataStorage } from '@mikro-orm/postgresql';
 import { Account } from '../../schema/entities/account.ts';
 import { CommandResult } from '../../schema/entities/commandResult.ts';
@@ -20,14 +19,11 @@ import { Transfer } from '../../schema/entities/transfer.ts';
 import { SystemAccount } from '../domain/ledger.ts';
 import { namesOf } from './entityNames.ts';
 import type { Mutation } from './mutation.ts';
-import type { Sql } from './sql.ts';
+import { prepared, type Sql, type Statement } from './sql.ts';
 
 const SYSTEM_ACCOUNTS: ReadonlySet<string> = new Set(Object.values(SystemAccount));
 
 export class InvalidMutation extends Error {}
-
-/** The batch statement as text, and the name it is prepared under on each connection. */
-export type BatchStatement = { text: string; name: string };
 
 /**
  * Rows travel as one JSON document per table: PostgreSQL parses JSON in C, far cheaper for the
@@ -35,7 +31,7 @@ export type BatchStatement = { text: string; name: string };
  * The recordset column names (`w(id, epoch, delta)`, ...) are this statement's own wire format,
  * written by writeBatch below; every table and column of the schema comes from the entities.
  */
-export function batchStatement(metadata: MetadataStorage): BatchStatement {
+export function batchStatement(metadata: MetadataStorage): Statement {
   const a = namesOf(metadata, Account);
   const t = namesOf(metadata, Transfer);
   const p = namesOf(metadata, Player);
@@ -101,9 +97,7 @@ WITH writer AS (
    WHERE f.${f.col('key')} = k.key AND f.${f.col('userId')} = k.writer AND k.writer IN (SELECT id FROM fenced)
 )
 SELECT id FROM fenced`;
-  // The name follows the text: a process whose entities changed never reuses a plan prepared
-  // for other names on a pooled connection.
-  return { text, name: `coffer_write_batch_${createHash('sha256').update(text).digest('hex').slice(0, 12)}` };
+  return prepared(text);
 }
 
 /**
@@ -121,7 +115,7 @@ export function checkMutation(m: Mutation): void {
 }
 
 /** Writes the batch in one statement; returns the writer accounts that had lost their fence. */
-export async function writeBatch(sql: Sql, statement: BatchStatement, batch: readonly Mutation[]): Promise<string[]> {
+export async function writeBatch(sql: Sql, statement: Statement, batch: readonly Mutation[]): Promise<string[]> {
   const writers = new Map<string, { epoch: number; delta: number }>();
   const players = new Map<string, NonNullable<Mutation['player']>>();
   for (const m of batch) {
@@ -133,7 +127,7 @@ export async function writeBatch(sql: Sql, statement: BatchStatement, batch: rea
   }
   const ids = [...writers.keys()];
   const held = await sql.query<{ id: string }>(
-    statement.text,
+    statement,
     [
     JSON.stringify(ids.map((id) => ({ id, ...writers.get(id) }))),
     JSON.stringify(batch.flatMap((m) => m.transfers.map((t) => ({ writer: m.writer.account, from_account: t.from, to_account: t.to, amount: t.amount, reason: t.reason, ref: t.ref, command_id: t.commandId })))),
@@ -143,8 +137,6 @@ export async function writeBatch(sql: Sql, statement: BatchStatement, batch: rea
     JSON.stringify(batch.flatMap((m) => (m.stock ?? []).map((s) => ({ writer: m.writer.account, item_id: s.itemId, qty: s.qty })))),
     JSON.stringify(batch.flatMap((m) => (m.effectsApplied ?? []).map((key) => ({ writer: m.writer.account, key })))),
     ],
-    undefined,
-    statement.name,
   );
   const kept = new Set(held.map((r) => r.id));
   return ids.filter((id) => !kept.has(id));

@@ -4,7 +4,7 @@ import { raw } from '@mikro-orm/postgresql';
 import { Task as TaskRow } from '../../schema/entities/task.ts';
 import { namesOf, perMapping } from './entityNames.ts';
 import type { Orm } from './orm.ts';
-import type { Queryable, Sql } from './sql.ts';
+import { prepared, type Queryable, type Sql } from './sql.ts';
 
 /** Open and accepted tasks, and those finished in the last day (by the database's clock). */
 export async function loadTasks(orm: Orm, board: string): Promise<Task[]> {
@@ -35,9 +35,9 @@ export async function loadTasks(orm: Orm, board: string): Promise<Task[]> {
  *  EntityManager would take a connection of its own), named by the entity. */
 const saveStatement = perMapping((metadata) => {
   const t = namesOf(metadata, TaskRow);
-  return `INSERT INTO ${t.table} (${t.cols(['id', 'board', 'title', 'bountyGold', 'bountyXp', 'status', 'assignee', 'createdAt', 'acceptedAt', 'completedAt'])})
+  return prepared(`INSERT INTO ${t.table} (${t.cols(['id', 'board', 'title', 'bountyGold', 'bountyXp', 'status', 'assignee', 'createdAt', 'acceptedAt', 'completedAt'])})
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-     ON CONFLICT (${t.col('id')}) DO UPDATE SET ${t.setFromExcluded(['status', 'assignee', 'acceptedAt', 'completedAt'])}`;
+     ON CONFLICT (${t.col('id')}) DO UPDATE SET ${t.setFromExcluded(['status', 'assignee', 'acceptedAt', 'completedAt'])}`);
 });
 
 export async function saveTask(sql: Sql, trx: Queryable, board: string, t: Task): Promise<void> {

@@ -6,9 +6,9 @@
 // one of them, which keeps each room's mutations committing in the order they were submitted.
 import { setTimeout as wait } from 'node:timers/promises';
 import type { Faults } from '../faults.ts';
-import { checkMutation, writeBatch, type BatchStatement } from './batchStatements.ts';
+import { checkMutation, writeBatch } from './batchStatements.ts';
 import { CommitFailed, type Mutation, writerKey } from './mutation.ts';
-import { isSoldOut, isTransient, type Sql } from './sql.ts';
+import { isSoldOut, isTransient, type Sql, type Statement } from './sql.ts';
 
 export type PipelineOptions = {
   maxBatch: number;
@@ -33,7 +33,7 @@ export const defaultPipelineOptions: PipelineOptions = { maxBatch: 256, concurre
 
 export class CommitPipeline {
   readonly #sql: Sql;
-  readonly #statement: BatchStatement;
+  readonly #statement: Statement;
   readonly #options: PipelineOptions;
   readonly #observer: PipelineObserver | undefined;
   #queue: Pending[] = [];
@@ -51,7 +51,7 @@ export class CommitPipeline {
   readonly #poisoned = new Set<string>();
 
   /** `statement`: batchStatement(orm.getMetadata()), the batch SQL named by the entities. */
-  constructor(sql: Sql, statement: BatchStatement, options: Partial<PipelineOptions> = {}, observer?: PipelineObserver) {
+  constructor(sql: Sql, statement: Statement, options: Partial<PipelineOptions> = {}, observer?: PipelineObserver) {
     this.#sql = sql;
     this.#statement = statement;
     this.#options = { ...defaultPipelineOptions, ...options };

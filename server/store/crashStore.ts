@@ -8,7 +8,7 @@ import { CrashChain, CrashRound, CrashTable } from '../../schema/entities/crashR
 import { Transfer } from '../../schema/entities/transfer.ts';
 import { namesOf, perMapping } from './entityNames.ts';
 import type { Orm } from './orm.ts';
-import type { Queryable, Sql } from './sql.ts';
+import { preparedEach, type Queryable, type Sql } from './sql.ts';
 
 export const CHAIN_LENGTH = 20_000;
 
@@ -31,7 +31,7 @@ const statements = perMapping((metadata) => {
   const stakeFields = (alias: string) => `${stakeId(alias)} AS "stakeId", ${t.select(['fromAccount', 'amount'], alias)}`;
   // Stakes are the `crash.bet` transfers into escrow whose ref is the round's (roundRef).
   const isStake = (alias: string) => `${alias}.${t.col('toAccount')} = 'escrow' AND ${alias}.${t.col('reason')} = 'crash.bet'`;
-  return {
+  return preparedEach({
     openTable: `INSERT INTO ${tb.table} (${tb.cols(['id', 'chainSeed', 'chainLength'])}) VALUES ($1, $2, $3) ON CONFLICT (${tb.col('id')}) DO NOTHING RETURNING ${tb.col('id')}`,
     chains: `SELECT 0 AS "firstRound", ${tb.select(['chainSeed', 'chainLength'])} FROM ${tb.table} WHERE ${tb.col('id')} = $1
      UNION ALL SELECT ${ch.select(['firstRound', 'chainSeed', 'chainLength'])} FROM ${ch.table} WHERE ${ch.col('tableId')} = $1
@@ -53,7 +53,7 @@ const statements = perMapping((metadata) => {
     // Both ends are system accounts: their balances move with the ledger line, in one statement.
     systemTransfer: `WITH moved AS (INSERT INTO ${t.table} (${t.cols(['fromAccount', 'toAccount', 'amount', 'reason', 'ref'])}) VALUES ($1, $2, $3, $4, $5) RETURNING ${t.col('amount')})
      UPDATE ${a.table} SET ${a.col('balance')} = ${a.col('balance')} + CASE WHEN ${a.col('id')} = $2 THEN $3::bigint ELSE -$3::bigint END WHERE ${a.col('id')} IN ($1, $2) AND ${a.col('kind')} = 'system'`,
-  };
+  });
 });
 
 /** The configured tables that do not exist yet get a chain seed (once; a stored seed is kept). */

@@ -7,7 +7,7 @@ import { CommandResult } from '../../schema/entities/commandResult.ts';
 import { Effect as EffectRow } from '../../schema/entities/effect.ts';
 import { namesOf, perMapping } from './entityNames.ts';
 import type { Orm } from './orm.ts';
-import type { Queryable, Sql } from './sql.ts';
+import { preparedEach, type Queryable, type Sql } from './sql.ts';
 
 /** A domain Effect's fields (the entity's properties of the same names) and their SQL types. */
 const EFFECT_TYPES = { key: 'text', userId: 'text', fromAccount: 'text', gold: 'bigint', xp: 'bigint', reason: 'text', ref: 'text' } as const satisfies Record<keyof Effect, string>;
@@ -51,12 +51,12 @@ const statements = perMapping((metadata) => {
   const insert = `INSERT INTO ${f.table} (${f.cols(EFFECT_FIELDS)})
      SELECT ${EFFECT_FIELDS.map((p) => `"${p}"`).join(', ')}
        FROM jsonb_to_recordset($1::jsonb) AS e(${EFFECT_FIELDS.map((p) => `"${p}" ${EFFECT_TYPES[p]}`).join(', ')})`;
-  return {
+  return preparedEach({
     pending: `WITH ${owed.marked} ${owed.owed}`,
     insert,
     insertOnce: `${insert}
      ON CONFLICT (${f.col('key')}) DO NOTHING RETURNING ${f.col('key')}`,
-  };
+  });
 });
 
 /** The command id under which a player's room records that it applied an effect. */

@@ -4,7 +4,7 @@ import type { WireEvent } from '../../shared/protocol.ts';
 import { OutboxEvent } from '../../schema/entities/outboxEvent.ts';
 import type { StreamReader } from '../relay/eventBus.ts';
 import { namesOf, perMapping } from './entityNames.ts';
-import type { Sql } from './sql.ts';
+import { preparedEach, type Sql } from './sql.ts';
 import { headSeq } from './streamStore.ts';
 
 export const SYNC_PAGE = 500;
@@ -27,12 +27,12 @@ export function toWireEvent(row: OutboxRow): WireEvent {
 const statements = perMapping((metadata) => {
   const o = namesOf(metadata, OutboxEvent);
   const fields = OUTBOX_ROW_FIELDS.map((f) => `"${f}"`).join(', ');
-  return {
+  return preparedEach({
     page: `SELECT ${fields}, sum(octet_length(payload::text)) OVER (ORDER BY seq) AS bytes_through
        FROM (SELECT ${o.select(OUTBOX_ROW_FIELDS)} FROM ${o.table} WHERE ${o.col('stream')} = $1 AND ${o.col('seq')} > $2 ORDER BY ${o.col('seq')} LIMIT $3) page ORDER BY seq`,
     oldest: `SELECT min(${o.col('seq')}) AS seq FROM ${o.table} WHERE ${o.col('stream')} = $1`,
     between: `SELECT ${o.select(OUTBOX_ROW_FIELDS)} FROM ${o.table} WHERE ${o.col('stream')} = $1 AND ${o.col('seq')} > $2 AND ${o.col('seq')} < $3 ORDER BY ${o.col('seq')}`,
-  };
+  });
 });
 
 export async function readStream(sql: Sql, stream: string, afterSeq: number, limit = SYNC_PAGE, maxBytes = SYNC_REPLY_MAX_BYTES): Promise<{ events: WireEvent[]; oldestSeq: number | null }> {

@@ -11,7 +11,7 @@ import { freshFairness } from '../domain/fairness.ts';
 import { effectOf, owedEffectsSql, type EffectRowValues } from './effectsStore.ts';
 import type { Player } from '../domain/player.ts';
 import { namesOf, perMapping } from './entityNames.ts';
-import type { Sql } from './sql.ts';
+import { preparedEach, type Sql } from './sql.ts';
 
 export type StoredReply = { payloadHash: string; reply: unknown };
 
@@ -39,7 +39,7 @@ const statements = perMapping((metadata) => {
   const o = namesOf(metadata, OutboxEvent);
   const c = namesOf(metadata, CommandResult);
   const effects = owedEffectsSql(metadata, '$1');
-  return {
+  return preparedEach({
     takeFence: `INSERT INTO ${a.table} (${a.cols(['id', 'kind', 'epoch'])}) VALUES ($1, 'player', 1)
       ON CONFLICT (${a.col('id')}) DO UPDATE SET ${a.col('epoch')} = ${a.table}.${a.col('epoch')} + 1 WHERE ${a.table}.${a.col('kind')} = 'player'
       RETURNING ${a.select(['balance', 'epoch'])}`,
@@ -61,7 +61,7 @@ const statements = perMapping((metadata) => {
         (SELECT coalesce(json_agg(e), '[]'::json) FROM (${effects.owed}) AS e) AS owed
       FROM player`,
     reply: `SELECT ${c.select(['payloadHash', 'reply'])} FROM ${c.table} WHERE ${c.col('actor')} = $1 AND ${c.col('commandId')} = $2`,
-  };
+  });
 });
 
 /**

@@ -14,7 +14,7 @@ import { RelayCursor } from '../../schema/entities/relayCursor.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Logger } from '../observability/logger.ts';
 import { namesOf, perMapping } from './entityNames.ts';
-import type { Sql } from './sql.ts';
+import { preparedEach, type Sql } from './sql.ts';
 
 export const RETENTION_BATCH = 1000;
 /** Batches per table per sweep: a backlog is worked off over several sweeps, never in one long burst. */
@@ -38,13 +38,13 @@ const statements = perMapping((metadata) => {
           AND EXISTS (SELECT 1 FROM ${o.table} newer WHERE newer.${o.col('stream')} = o.${o.col('stream')} AND newer.${o.col('seq')} > o.${o.col('seq')})
         ORDER BY o.${o.col('xid')} LIMIT $2)
      RETURNING 1`;
-  return {
+  return preparedEach({
     commandResults: `DELETE FROM ${c.table} WHERE ctid = ANY(ARRAY(SELECT ctid FROM ${c.table} WHERE ${c.col('createdAt')} < $1 LIMIT $2)) RETURNING 1`,
     outbox: {
       redis: outbox(`AND o.${o.col('xid')} < (SELECT ${r.col('xid')} FROM ${r.table} WHERE ${r.col('name')} = '${REDIS_CURSOR}')`),
       'in-process': outbox(''),
     } satisfies Record<RetentionSettings['relayed'], string>,
-  };
+  });
 });
 
 export async function pruneCommandResults(sql: Sql, olderThan: Date, batch = RETENTION_BATCH): Promise<number> {

@@ -6,7 +6,7 @@ import { RoomWriter } from '../../schema/entities/roomWriter.ts';
 import { DomainError } from '../domain/errors.ts';
 import { namesOf, perMapping } from './entityNames.ts';
 import { CommitFailed } from './mutation.ts';
-import { isTransient, type Queryable, type Sql } from './sql.ts';
+import { preparedEach, isTransient, type Queryable, type Sql } from './sql.ts';
 
 /** Where a writer's epoch lives: its account row (a player room) or its room_writers row. */
 export type FenceKind = 'account' | 'roomWriter';
@@ -15,12 +15,12 @@ export const FENCE_KINDS = ['account', 'roomWriter'] as const satisfies Readonly
 const statements = perMapping((metadata) => {
   const w = namesOf(metadata, RoomWriter);
   const epochs = (n: { table: string; col(property: 'id' | 'epoch'): string }) => `SELECT ${n.col('id')} AS id, ${n.col('epoch')} AS epoch FROM ${n.table} WHERE ${n.col('id')} = ANY($1)`;
-  return {
+  return preparedEach({
     epochs: { account: epochs(namesOf(metadata, Account)), roomWriter: epochs(w) } satisfies Record<FenceKind, string>,
     take: `INSERT INTO ${w.table} AS w (${w.cols(['id', 'epoch'])}) VALUES ($1, 1)
      ON CONFLICT (${w.col('id')}) DO UPDATE SET ${w.col('epoch')} = w.${w.col('epoch')} + 1 RETURNING ${w.select(['epoch'])}`,
     check: `UPDATE ${w.table} SET ${w.col('epoch')} = ${w.col('epoch')} WHERE ${w.col('id')} = $1 AND ${w.col('epoch')} = $2 RETURNING ${w.col('id')}`,
-  };
+  });
 });
 
 export async function takeRoomFence(sql: Sql, writerId: string, trx?: Queryable): Promise<number> {
@@ -46,6 +46,6 @@ export async function commitFenced<T>(sql: Sql, writerId: string, epoch: number,
 
 /** The epoch each of `ids` holds now, for fences of one kind (a writer with no row is left out). */
 export async function fenceEpochs(sql: Sql, kind: FenceKind, ids: string[]): Promise<Map<string, number>> {
-  const rows = await sql.query<{ id: string; epoch: string }>(statements(sql.metadata).epochs[kind], [ids], undefined, `fence_watch_${kind}`);
+  const rows = await sql.query<{ id: string; epoch: string }>(statements(sql.metadata).epochs[kind], [ids]);
   return new Map(rows.map((r) => [r.id, Number(r.epoch)]));
 }

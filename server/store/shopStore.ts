@@ -5,7 +5,7 @@ import { ShopItem, type IShopItem } from '../../schema/entities/shopItem.ts';
 import type { CatalogItem } from '../domain/shop.ts';
 import { namesOf, perMapping } from './entityNames.ts';
 import type { Orm } from './orm.ts';
-import type { Sql } from './sql.ts';
+import { prepared, type Sql } from './sql.ts';
 
 const FIELDS = ['itemId', 'name', 'price', 'stock', 'active'] as const;
 type Row = Pick<IShopItem, (typeof FIELDS)[number]>;
@@ -15,7 +15,7 @@ const toItem = (r: Row): CatalogItem => ({ itemId: r.itemId, name: r.name, price
 /** The purchase read as SQL named by the entity, built once per mapping. */
 const byItemStatement = perMapping((metadata) => {
   const s = namesOf(metadata, ShopItem);
-  return `SELECT ${s.select(FIELDS)} FROM ${s.table} WHERE ${s.col('itemId')} = $1`;
+  return prepared(`SELECT ${s.select(FIELDS)} FROM ${s.table} WHERE ${s.col('itemId')} = $1`);
 });
 
 /**
@@ -25,7 +25,7 @@ const byItemStatement = perMapping((metadata) => {
  */
 export async function findShopItem(sql: Sql, orm: Orm, itemId: string): Promise<CatalogItem | undefined> {
   // pg returns bigint columns as strings: toItem makes the price a number.
-  const [row] = await sql.query<Row>(byItemStatement(orm.metadata), [itemId], undefined, 'coffer_shop_item_v2');
+  const [row] = await sql.query<Row>(byItemStatement(orm.metadata), [itemId]);
   return row && toItem(row);
 }
 

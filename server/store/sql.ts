@@ -1,17 +1,39 @@
 // The one door to PostgreSQL for hot paths: the `pg` pool inside MikroORM's PostgreSQL driver,
-// used directly. Statements that run per batch or per room load are named, so each connection
-// parses and plans them once and afterwards receives only their parameters (MikroORM's `execute`
-// would inline parameters into fresh SQL text every time). The statements take their table and
-// column names from the entities' mapping the Sql carries (entityNames.ts).
+// used directly. Statements that run per batch, per command or per join are prepared (`prepared`
+// below), so each connection parses and plans them once and afterwards receives only their
+// parameters (MikroORM's `execute` would inline parameters into fresh SQL text every time). The
+// statements take their table and column names from the entities' mapping the Sql carries
+// (entityNames.ts).
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
 import type { MetadataStorage, MikroORM } from '@mikro-orm/postgresql';
 import type { Pool, PoolClient } from 'pg';
 
 export type Queryable = Pool | PoolClient;
 
+/** Fixed SQL prepared once per connection under a name made from its text: two texts never share
+ *  a name, so a process whose entities map other names never reuses a plan made for the old ones. */
+export type Statement = { readonly text: string; readonly name: string };
+
+/**
+ * For statements run per join, command or batch. Parsing and planning them once per connection
+ * instead of at every call took the database's CPU per join from about 1.5 ms to 0.6 ms (the
+ * three statements of a join, BENCHMARKS.md). Not for SQL whose text varies from call to call:
+ * every distinct text would stay prepared on every connection.
+ */
+export function prepared(text: string): Statement {
+  return { text, name: `coffer_${createHash('sha256').update(text).digest('hex').slice(0, 16)}` };
+}
+
+/** Every text of a statements object (records of records too) prepared. */
+export type PreparedEach<T> = { readonly [K in keyof T]: T[K] extends string ? Statement : PreparedEach<T[K]> };
+
+export function preparedEach<T extends object>(texts: T): PreparedEach<T> {
+  return Object.fromEntries(Object.entries(texts).map(([key, value]) => [key, typeof value === 'string' ? prepared(value) : preparedEach(value)])) as PreparedEach<T>;
+}
+
 export type Sql = {
-  /** `name` prepares the statement once per connection; use it for fixed SQL run often. */
-  query<T = Record<string, unknown>>(text: string, params?: readonly unknown[], on?: Queryable, name?: string): Promise<T[]>;
+  query<T = Record<string, unknown>>(statement: string | Statement, params?: readonly unknown[], on?: Queryable): Promise<T[]>;
   transaction<T>(work: (trx: Queryable) => Promise<T>): Promise<T>;
   /** Throws NestedConnectionError when called from inside an open transaction of this Sql:
    *  for work that takes its own connection from the same pool (the ORM, orm.ts). */
@@ -42,9 +64,10 @@ export function sqlOverPool(pool: Pool, metadata: MetadataStorage): Sql {
   return {
     metadata,
     refuseNested,
-    async query<T>(text: string, params: readonly unknown[] = [], on?: Queryable, name?: string) {
+    async query<T>(statement: string | Statement, params: readonly unknown[] = [], on?: Queryable) {
       if (!on) refuseNested('a query');
-      const result = await (on ?? pool).query({ text, values: [...params], ...(name ? { name } : {}) });
+      const query = typeof statement === 'string' ? { text: statement } : { text: statement.text, name: statement.name };
+      const result = await (on ?? pool).query({ ...query, values: [...params] });
       return result.rows as T[];
     },
     async transaction<T>(work: (trx: Queryable) => Promise<T>) {

@@ -4,18 +4,18 @@ import type { WireEvent } from '../../shared/protocol.ts';
 import { CommandResult } from '../../schema/entities/commandResult.ts';
 import { OutboxEvent } from '../../schema/entities/outboxEvent.ts';
 import { namesOf, perMapping } from './entityNames.ts';
-import type { Queryable, Sql } from './sql.ts';
+import { preparedEach, type Queryable, type Sql } from './sql.ts';
 
 const statements = perMapping((metadata) => {
   const o = namesOf(metadata, OutboxEvent);
   const c = namesOf(metadata, CommandResult);
-  return {
+  return preparedEach({
     head: `SELECT max(${o.col('seq')}) AS seq FROM ${o.table} WHERE ${o.col('stream')} = $1`,
     // The recordset's column names are this statement's own wire format (insertEvents below).
     events: `INSERT INTO ${o.table} (${o.cols(['stream', 'seq', 'type', 'payload', 'createdAt'])})
      SELECT stream, seq, type, payload, created_at FROM jsonb_to_recordset($1::jsonb) AS e(stream text, seq bigint, type text, payload jsonb, created_at timestamptz)`,
     reply: `INSERT INTO ${c.table} (${c.cols(['actor', 'commandId', 'payloadHash', 'reply'])}) VALUES ($1, $2, $3, $4)`,
-  };
+  });
 });
 
 /** The stream's newest seq, 0 when it has none. */
