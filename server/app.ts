@@ -44,6 +44,8 @@ import { batchStatement } from './store/batchStatements.ts';
 import { sqlFor } from './store/sql.ts';
 import { ormOver } from './store/orm.ts';
 import { startRetention } from './store/retention.ts';
+import { syncReadLimit } from './store/outboxReader.ts';
+import pLimit from 'p-limit';
 import { createTransport } from './transport.ts';
 import { assertPortFree } from './portCheck.ts';
 import { createFaults } from './faults.ts';
@@ -113,7 +115,8 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
     async (processId) => Boolean(await matchMaker.healthCheckProcessId(processId)),
     localRoom,
   );
-  const deps = { directory, names, chains: new ChainCache(), sessions, enforcer, userLimits, events: relay.bus, fenceWatch, sql, orm, pipeline, clock, seeds: overrides.seeds ?? cryptoSeeds, logger, tokens, metrics, rateLimitPerSecond: config.rateLimitPerSecond, faults };
+  const syncReads = pLimit(syncReadLimit(database.poolMax));
+  const deps = { directory, names, chains: new ChainCache(), sessions, enforcer, userLimits, events: relay.bus, fenceWatch, sql, orm, pipeline, syncReads, clock, seeds: overrides.seeds ?? cryptoSeeds, logger, tokens, metrics, rateLimitPerSecond: config.rateLimitPerSecond, faults };
   const server = defineServer({
     transport,
     greet: false,

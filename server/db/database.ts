@@ -13,6 +13,8 @@ export type DatabaseMode = 'embedded' | 'services';
 export type Database = {
   orm: MikroORM;
   mode: DatabaseMode;
+  /** Connections the pool holds at most (1 in embedded mode). */
+  poolMax: number;
   /** Closes the ORM's pool, then the embedded server if there is one. */
   close(): Promise<void>;
 };
@@ -73,6 +75,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
   return {
     orm: opened,
     mode,
+    poolMax,
     close() {
       closing ??= (async () => {
         try {

@@ -26,8 +26,10 @@ import { RECENT_REPLIES, RecentReplies } from './recentReplies.ts';
 import { validateCommand } from './validateCommand.ts';
 import type { Fence } from './fenceWatch.ts';
 import type { Orm } from '../store/orm.ts';
+import type { LimitFunction } from 'p-limit';
 
-export type WriterDeps = { sql: Sql; orm: Orm; pipeline: CommitPipeline; clock: Clock; seeds: SeedSource; logger: Logger };
+/** `syncReads`: the process' limit on events.sync reads in flight (syncReadLimit in app.ts), shared by every player room. */
+export type WriterDeps = { sql: Sql; orm: Orm; pipeline: CommitPipeline; clock: Clock; seeds: SeedSource; logger: Logger; syncReads: LimitFunction };
 
 export type WriterHooks = {
   /** A mutation committed: show `player` in state and broadcast `events`. */
@@ -271,6 +273,8 @@ export class PlayerWriter {
    * One events.sync of this player at a time, the others queued behind it: each holds a pool
    * connection while it reads, and one account's sockets all syncing at once took the whole pool
    * (8 connections), so everyone's commits waited (the noisy-neighbour phase of `npm run bench`).
+   * Many players syncing at once (a reconnect storm) are held to the process' `syncReads` limit,
+   * which leaves the rest of the pool to commits and joins.
    */
   #syncInTurn(id: string, afterSeq: number): Promise<Reply> {
     const reply = this.#syncTail.then(() => this.#sync(id, afterSeq));
@@ -281,7 +285,7 @@ export class PlayerWriter {
   async #sync(id: string, afterSeq: number): Promise<Reply> {
     const stream = playerStream(this.userId);
     try {
-      const { events, oldestSeq } = await readStream(this.#deps.sql, stream, afterSeq);
+      const { events, oldestSeq } = await this.#deps.syncReads(() => readStream(this.#deps.sql, stream, afterSeq));
       // Only committed events: the working seq may be ahead of what has been acknowledged.
       const head = this.#committedSeq;
       if (oldestSeq !== null && afterSeq + 1 < oldestSeq) return ack(id, { snapshot: true, seq: head });

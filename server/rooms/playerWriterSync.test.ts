@@ -1,35 +1,60 @@
-// One account's events.sync run one at a time (playerWriter.ts #syncInTurn): each holds a pool
-// connection while it reads, and eight sockets of one account syncing at once took the whole pool,
-// so every other player's commits waited (the noisy-neighbour phase of `npm run bench` went from
-// 2.1-3.1x to 0.3-0.7x with this). A fake Sql counts the reads in flight.
+// events.sync reads and the pool (playerWriter.ts #syncInTurn, outboxReader.ts syncReadLimit): each
+// read holds a pool connection. One account's syncs run one at a time: eight sockets of one account
+// syncing at once took the whole pool, so every other player's commits waited (the noisy-neighbour
+// phase of `npm run bench` went from 2.1-3.1x to 0.3-0.7x with this). Many players syncing at once
+// are held to the process' limit. A fake Sql counts the reads in flight.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import pLimit from 'p-limit';
 import { CommandType } from '../../shared/commandNames.ts';
 import { entityMetadata } from '../../tests/support/metadata.ts';
 import { freshFairness } from '../domain/fairness.ts';
+import { syncReadLimit } from '../store/outboxReader.ts';
 import type { Sql } from '../store/sql.ts';
 import { PlayerWriter, type WriterDeps } from './playerWriter.ts';
 
-test("one player's events.sync read one at a time, each answered", async () => {
-  let inFlight = 0;
-  let most = 0;
+/** A Sql whose reads each take a turn of the event loop, with the most that were ever in flight. */
+function countingSql() {
+  const counts = { inFlight: 0, most: 0 };
   const sql = {
     metadata: entityMetadata(),
-    async query(_text: string, params: unknown[]) {
-      inFlight++;
-      most = Math.max(most, inFlight);
-      await new Promise((resolve) => setImmediate(resolve)); // a read that takes a turn of the loop
-      inFlight--;
+    async query(_statement: unknown, params: unknown[]) {
+      counts.inFlight++;
+      counts.most = Math.max(counts.most, counts.inFlight);
+      await new Promise((resolve) => setImmediate(resolve));
+      counts.inFlight--;
       // The stream's oldest seq (one parameter), or its page of events (none).
       return params.length === 1 ? [{ seq: null }] : [];
     },
   } as unknown as Sql;
-  const player = { userId: 'u-sync', displayName: 'sync', balance: 0, xp: 0, level: 1, stats: {}, inventory: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('s', 'c') };
-  const writer = new PlayerWriter({ sql } as unknown as WriterDeps, { player, epoch: 1, replies: [], owed: [] }, { committed: () => undefined, reloaded: () => undefined, fenced: () => undefined });
-  const replies = await Promise.all(Array.from({ length: 8 }, (_, i) => writer.handle(CommandType.eventsSync, { id: `sync-${i}-abcdef`, afterSeq: 0 }, false)));
-  assert.deepEqual(
-    replies.map((r) => ('ack' in r ? r.ack.result : r.nack.code)),
-    replies.map(() => ({ events: [], seq: 0 })),
-  );
-  assert.equal(most, 1, 'never two reads of one player at once');
+  return { sql, counts };
+}
+
+function writerFor(userId: string, deps: Partial<WriterDeps>): PlayerWriter {
+  const player = { userId, displayName: userId, balance: 0, xp: 0, level: 1, stats: {}, inventory: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('s', 'c') };
+  return new PlayerWriter(deps as WriterDeps, { player, epoch: 1, replies: [], owed: [] }, { committed: () => undefined, reloaded: () => undefined, fenced: () => undefined });
+}
+
+const sync = (writer: PlayerWriter, i: number) => writer.handle(CommandType.eventsSync, { id: `sync-${i}-abcdef`, afterSeq: 0 }, false);
+const results = (replies: Awaited<ReturnType<PlayerWriter['handle']>>[]) => replies.map((r) => ('ack' in r ? r.ack.result : r.nack.code));
+
+test("one player's events.sync read one at a time, each answered", async () => {
+  const { sql, counts } = countingSql();
+  const writer = writerFor('u-sync', { sql, syncReads: pLimit(8) });
+  const replies = await Promise.all(Array.from({ length: 8 }, (_, i) => sync(writer, i)));
+  assert.deepEqual(results(replies), replies.map(() => ({ events: [], seq: 0 })));
+  assert.equal(counts.most, 1, 'never two reads of one player at once');
+});
+
+test("many players' events.sync reads stay within the process' limit, each answered", async () => {
+  const { sql, counts } = countingSql();
+  // A pool of 8 connections: at most 4 of them read for events.sync.
+  const limit = syncReadLimit(8);
+  assert.equal(limit, 4);
+  assert.equal(syncReadLimit(1), 1, 'embedded mode (one connection) still syncs');
+  const deps = { sql, syncReads: pLimit(limit) };
+  const writers = Array.from({ length: 20 }, (_, i) => writerFor(`u-storm-${i}`, deps));
+  const replies = await Promise.all(writers.flatMap((w) => [sync(w, 1), sync(w, 2)]));
+  assert.deepEqual(results(replies), replies.map(() => ({ events: [], seq: 0 })));
+  assert.equal(counts.most, limit, 'the limit is reached, never passed');
 });

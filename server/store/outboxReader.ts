@@ -14,6 +14,16 @@ export const SYNC_PAGE = 500;
  */
 export const SYNC_REPLY_MAX_BYTES = 64 * 1024;
 
+/**
+ * events.sync reads a process runs at once: half of its pool connections (one in embedded mode).
+ * Each read holds a connection, and many players syncing at once (a reconnect storm) would
+ * otherwise hold all of them while commits and joins wait. The rest queue in memory; each player's
+ * own syncs already run one at a time (PlayerWriter), and the sync byte budget bounds them.
+ */
+export function syncReadLimit(poolMax: number): number {
+  return Math.max(1, Math.floor(poolMax / 2));
+}
+
 /** An outbox row as the readers select it: keyed by the entity's property names. */
 export type OutboxRow = { stream: string; seq: string | number; type: string; payload: unknown; createdAt: Date };
 
