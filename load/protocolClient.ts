@@ -6,6 +6,7 @@
 import { decode, encode, type Iterator } from '@colyseus/schema';
 import { Packr, unpack } from 'msgpackr';
 import { PROTOCOL_VERSION, ServerMessage, type Ack, type Nack, type WireEvent } from '../shared/protocol.ts';
+import { closedBeforeReply } from './scenario/session.ts';
 
 const JOIN_ROOM = 10;
 const ERROR = 11;
@@ -18,6 +19,9 @@ export class ProtocolRoom {
   readonly #packr = new Packr({ useRecords: false });
   readonly #waiting = new Map<string, (reply: Reply) => void>();
   readonly #header = new Uint8Array(256);
+  /** The close code once the socket closed after the join: waiting and later sends get an
+   *  UNAVAILABLE nack instead of waiting for ever (a flood the server closes at 4x its rate). */
+  #closedWith: number | undefined;
   /** Set to receive events; left unset, event frames are not even decoded. */
   onEvent: ((event: WireEvent) => void) | undefined;
 
@@ -48,7 +52,7 @@ export class ProtocolRoom {
         if (frame[0] === JOIN_ROOM) {
           socket.send(new Uint8Array([JOIN_ROOM]));
           socket.onmessage = (m) => room.#receive(new Uint8Array(m.data as ArrayBuffer));
-          socket.onclose = null;
+          socket.onclose = (e) => room.#closed(e.code);
           resolve();
         } else if (frame[0] === ERROR) {
           reject(new Error(`join ${roomName} failed with a protocol error`));
@@ -73,8 +77,15 @@ export class ProtocolRoom {
     resolve?.(type === ServerMessage.ack ? { ack: message as Ack } : { nack: message as Nack });
   }
 
+  #closed(code: number) {
+    this.#closedWith = code;
+    for (const [id, resolve] of this.#waiting) resolve({ nack: closedBeforeReply(id, code) });
+    this.#waiting.clear();
+  }
+
   /** Sends `{ id, ...fields }` and resolves with its reply. One outstanding send per id. */
   send(type: string, id: string, fields: Record<string, unknown> = {}): Promise<Reply> {
+    if (this.#closedWith !== undefined) return Promise.resolve({ nack: closedBeforeReply(id, this.#closedWith) });
     return new Promise((resolve) => {
       this.#waiting.set(id, resolve);
       const it: Iterator = { offset: 1 };

@@ -35,6 +35,12 @@ async function postJson(rt: LoadRuntime, url: string, body: unknown, headers: Re
   return parsed;
 }
 
+/** The synthetic nack (not sent by the server) that stands for a command whose socket closed
+ *  before its reply, or was closed when it was sent. */
+export function closedBeforeReply(id: string, code: number): Nack {
+  return { id, code: 'UNAVAILABLE', message: `the socket closed with ${code} before the reply`, retryable: true };
+}
+
 export async function signInGuest(rt: LoadRuntime, baseUrl: string, displayName?: string): Promise<Session> {
   const body = (await postJson(rt, `${baseUrl}/auth/guest`, displayName ? { displayName } : {})) as { token: string; userId: string };
   return { token: body.token, userId: body.userId };
@@ -148,7 +154,7 @@ export class RoomConnection {
     for (const [id, waiter] of this.#waiting) {
       this.#waiting.delete(id);
       waiter.cancelTimer();
-      waiter.resolve({ nack: { id, code: 'UNAVAILABLE', message: `the socket closed with ${code} before the reply`, retryable: true } });
+      waiter.resolve({ nack: closedBeforeReply(id, code) });
     }
     this.onClose?.(code);
   }
@@ -156,9 +162,7 @@ export class RoomConnection {
   /** Sends `{ id, ...fields }` and resolves with its reply; a synthetic UNAVAILABLE nack (not sent by
    *  the server) stands for a closed socket or a reply missing after `commandTimeoutMs`. */
   send<T extends AnyCommandType>(type: T, fields: CommandFields<T>, id: string = newId()): Promise<Reply<CommandResult<T>>> {
-    if (this.#closedWith !== undefined) {
-      return Promise.resolve({ nack: { id, code: 'UNAVAILABLE', message: `the socket is closed (${this.#closedWith})`, retryable: true } });
-    }
+    if (this.#closedWith !== undefined) return Promise.resolve({ nack: closedBeforeReply(id, this.#closedWith) });
     return new Promise<Reply<CommandResult<T>>>((resolve) => {
       const cancelTimer = this.#rt.timer(this.commandTimeoutMs, () => {
         if (!this.#waiting.delete(id)) return;
