@@ -17,7 +17,7 @@ export type Statement = { readonly text: string; readonly name: string };
 
 /**
  * For statements run per join, command or batch. Parsing and planning them once per connection
- * instead of at every call took the database's CPU per join from about 1.5 ms to 0.6 ms (the
+ * instead of at every call took the database's CPU per join from about 1.5 ms to 0.5 ms (the
  * three statements of a join, BENCHMARKS.md). Not for SQL whose text varies from call to call:
  * every distinct text would stay prepared on every connection.
  */
