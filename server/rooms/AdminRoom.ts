@@ -24,14 +24,14 @@ import { payloadHash } from './payloadHash.ts';
 import { callPlayerRoom } from './playerRooms.ts';
 import { kickUser, revokeUserSessions, type SessionControl } from './sessionCommands.ts';
 import { ack, failureReply, type Reply } from './replies.ts';
-import { CofferRoom } from './roomAdapter.ts';
+import { CofferRoom, type AdapterDeps } from './roomAdapter.ts';
 import { SerialWriter, type SerialDeps } from './serialWriter.ts';
 import type { EventBus } from '../relay/eventBus.ts';
 import type { SharedRoomCalls } from './roomCalls.ts';
 import { refuseIfServed } from './sharedRooms.ts';
 import { validateCommand } from './validateCommand.ts';
 
-export type AdminRoomDeps = SerialDeps & SessionControl & { orm: Orm; tokens: Tokens; metrics: Metrics; events: EventBus; rateLimitPerSecond: number; seeds: SeedSource };
+export type AdminRoomDeps = SerialDeps & Pick<AdapterDeps, 'syncReads'> & SessionControl & { orm: Orm; tokens: Tokens; metrics: Metrics; events: EventBus; rateLimitPerSecond: number; seeds: SeedSource };
 
 export const ADMIN_WRITER = 'admin';
 /** How often the admin state's supply and live counts are refreshed. */

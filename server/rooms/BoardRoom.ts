@@ -20,7 +20,7 @@ import { authenticate, checkProtocol, refuse } from './joinAuth.ts';
 import { payloadHash } from './payloadHash.ts';
 import { deliverEffects } from './playerRooms.ts';
 import { nack, type Reply } from './replies.ts';
-import { CofferRoom } from './roomAdapter.ts';
+import { CofferRoom, type AdapterDeps } from './roomAdapter.ts';
 import type { BoardRoomCalls, SharedRoomCalls, TaskCancelCall, TaskCreateCall } from './roomCalls.ts';
 import { SerialWriter, type SerialDeps, type SharedDecision } from './serialWriter.ts';
 import type { Queryable } from '../store/sql.ts';
@@ -28,7 +28,7 @@ import type { SharedNames } from './sharedNames.ts';
 import { refuseIfServed } from './sharedRooms.ts';
 import { validateCommand } from './validateCommand.ts';
 
-export type BoardRoomDeps = SerialDeps & { orm: Orm; tokens: Tokens; metrics: Metrics; rateLimitPerSecond: number; names: SharedNames };
+export type BoardRoomDeps = SerialDeps & Pick<AdapterDeps, 'syncReads'> & { orm: Orm; tokens: Tokens; metrics: Metrics; rateLimitPerSecond: number; names: SharedNames };
 
 // The stream's name is defined once, in shared/ (re-exported for existing importers).
 export { boardStream };

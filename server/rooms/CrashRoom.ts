@@ -30,7 +30,7 @@ import { authenticate, checkProtocol, refuse } from './joinAuth.ts';
 import { payloadHash } from './payloadHash.ts';
 import { callPlayerRoom, deliverEffects } from './playerRooms.ts';
 import { nack, type Reply } from './replies.ts';
-import { CofferRoom } from './roomAdapter.ts';
+import { CofferRoom, type AdapterDeps } from './roomAdapter.ts';
 import type { SharedRoomCalls } from './roomCalls.ts';
 import { SerialWriter, type SerialDeps } from './serialWriter.ts';
 import type { SharedNames } from './sharedNames.ts';
@@ -38,7 +38,7 @@ import { refuseIfServed } from './sharedRooms.ts';
 import { validateCommand } from './validateCommand.ts';
 
 export type CrashTiming = { bettingMs: number; pauseMs: number; growthPerSecond: number };
-export type CrashRoomDeps = SerialDeps & { orm: Orm; tokens: Tokens; metrics: Metrics; rateLimitPerSecond: number; seeds: SeedSource; crash: CrashTiming; names: SharedNames; chains: ChainCache };
+export type CrashRoomDeps = SerialDeps & Pick<AdapterDeps, 'syncReads'> & { orm: Orm; tokens: Tokens; metrics: Metrics; rateLimitPerSecond: number; seeds: SeedSource; crash: CrashTiming; names: SharedNames; chains: ChainCache };
 
 const HISTORY = 20;
 /** Attempts at storing a phase, a second apart, before the room gives the table up. */

@@ -14,7 +14,6 @@ import { claimStreak } from '../domain/streak.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { CommitPipeline } from '../store/commitPipeline.ts';
 import { CommitFailed, type Mutation } from '../store/mutation.ts';
-import { readStream } from '../store/outboxReader.ts';
 import { findReply, loadPlayer, type LoadedPlayer, type StoredReply } from '../store/playerStore.ts';
 import { findShopItem } from '../store/shopStore.ts';
 import { effectCommandId, pendingEffects } from '../store/effectsStore.ts';
@@ -23,12 +22,13 @@ import type { Sql } from '../store/sql.ts';
 import { payloadHash } from './payloadHash.ts';
 import { ack, failureReply, nack, type Reply } from './replies.ts';
 import { RECENT_REPLIES, RecentReplies } from './recentReplies.ts';
+import { syncReply } from './streamSync.ts';
 import { validateCommand } from './validateCommand.ts';
 import type { Fence } from './fenceWatch.ts';
 import type { Orm } from '../store/orm.ts';
 import type { LimitFunction } from 'p-limit';
 
-/** `syncReads`: the process' limit on events.sync reads in flight (syncReadLimit in app.ts), shared by every player room. */
+/** `syncReads`: the process' limit on events.sync reads in flight (app.ts, syncReadLimit), shared by every room. */
 export type WriterDeps = { sql: Sql; orm: Orm; pipeline: CommitPipeline; clock: Clock; seeds: SeedSource; logger: Logger; syncReads: LimitFunction };
 
 export type WriterHooks = {
@@ -282,17 +282,9 @@ export class PlayerWriter {
     return reply;
   }
 
-  async #sync(id: string, afterSeq: number): Promise<Reply> {
-    const stream = playerStream(this.userId);
-    try {
-      const { events, oldestSeq } = await this.#deps.syncReads(() => readStream(this.#deps.sql, stream, afterSeq));
-      // Only committed events: the working seq may be ahead of what has been acknowledged.
-      const head = this.#committedSeq;
-      if (oldestSeq !== null && afterSeq + 1 < oldestSeq) return ack(id, { snapshot: true, seq: head });
-      return ack(id, { events: events.filter((e) => e.seq <= head), seq: head });
-    } catch (error) {
-      return nack(id, 'UNAVAILABLE', 'events could not be read from storage; try events.sync again', true);
-    }
+  #sync(id: string, afterSeq: number): Promise<Reply> {
+    // Only committed events: the working seq may be ahead of what has been acknowledged.
+    return syncReply(this.#deps.sql, this.#deps.syncReads, id, playerStream(this.userId), afterSeq, () => this.#committedSeq);
   }
 
   /**

@@ -11,17 +11,18 @@ import { CloseCode, ServerMessage } from '../../shared/protocol.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import { readStream } from '../store/outboxReader.ts';
 import type { Sql } from '../store/sql.ts';
+import type { LimitFunction } from 'p-limit';
+import { syncReply } from './streamSync.ts';
 import { forbiddenAdminCommand } from './playerWriter.ts';
 import { RateLimiter, type RateVerdict } from './rateLimiter.ts';
 import { refuse } from './joinAuth.ts';
-import { ack, failureReply, nack, type Reply } from './replies.ts';
+import { failureReply, nack, type Reply } from './replies.ts';
 import { SendQueue } from './sendQueue.ts';
 import { SHARED_ROOM_ENCODE_BYTES, sizeRoomEncodeBuffers } from '../roomEncodeBuffers.ts';
 import { shareHandshake } from '../roomHandshakes.ts';
 
-export type AdapterDeps = { sql: Sql; metrics: Metrics; clock: Clock; logger: Logger; rateLimitPerSecond: number };
+export type AdapterDeps = { sql: Sql; metrics: Metrics; clock: Clock; logger: Logger; rateLimitPerSecond: number; syncReads: LimitFunction };
 export type RoomKind = 'player' | 'board' | 'crash' | 'admin';
 
 export type Serving = {
@@ -166,15 +167,8 @@ export abstract class CofferRoom<S extends object> extends Room<{ state: S }> {
   }
 
   /** events.sync: the stream's events after `afterSeq` up to `head` (what this room committed). */
-  protected async syncStream(id: string, stream: string, afterSeq: number, head: number): Promise<Reply> {
-    try {
-      const { events, oldestSeq } = await readStream(this.adapterDeps.sql, stream, afterSeq);
-      if (oldestSeq !== null && afterSeq + 1 < oldestSeq) return ack(id, { snapshot: true, seq: head });
-      return ack(id, { events: events.filter((e) => e.seq <= head), seq: head });
-    } catch {
-      // Storage refused the read: retryable, the client asks again (never "no events").
-      return nack(id, 'UNAVAILABLE', 'events could not be read from storage; try events.sync again', true);
-    }
+  protected syncStream(id: string, stream: string, afterSeq: number, head: number): Promise<Reply> {
+    return syncReply(this.adapterDeps.sql, this.adapterDeps.syncReads, id, stream, afterSeq, () => head);
   }
 
   #closeClients(): void {
