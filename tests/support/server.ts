@@ -72,7 +72,7 @@ export function spawnServer(env: Record<string, string>, port: number): { proc: 
       ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
       TRANSPORT: process.env.COFFER_EXPECT_TRANSPORT ?? 'auto',
       // Test files sign in hundreds of guests and open hundreds of sockets from 127.0.0.1, and
-      // replay long streams with events.sync; tests/abuse.test.ts runs the defaults.
+      // replay long streams with events.sync; tests/support/abuseFixture.ts runs the defaults.
       GUEST_SIGNUPS_PER_HOUR: '1000000',
       MAX_CONNECTIONS_PER_ADDRESS: '1000000',
       SYNC_BYTES_PER_SECOND: '100000000',
