@@ -89,15 +89,17 @@ test('kill -9 of one process under load: clients move to the survivor, every ack
 
   let alive = cluster.servers;
   let sent = 0;
+  // The victim dies once 40 commands are on their way (the 40th send resolves this).
+  const { promise: fortySent, resolve: fortiethSent } = Promise.withResolvers<void>();
   const killed = (async () => {
-    while (sent < 40) await delay(5);
+    await fortySent;
     await victim.kill();
     alive = [survivor];
   })();
   await Promise.all(
     players.map(async (player) => {
       for (let round = 0; round < 30; round++) {
-        sent++;
+        if (++sent === 40) fortiethSent();
         await player.command(CommandType.gameRps, { bet: 1, hand: (['rock', 'paper', 'scissors'] as const)[round % 3] }, () => alive);
       }
     }),
