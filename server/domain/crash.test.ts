@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { crashChain, crashPoint, msUntil, multiplierAt, roundHash } from '../../shared/crash.ts';
 import { Reason } from '../../shared/reasons.ts';
-import { cashOut, checkStakeRound, newCrashRound, placeBet, type CrashRound } from './crash.ts';
+import { cashOut, checkStakeRound, newCrashRound, placeBet, withBetOf, type CrashRound } from './crash.ts';
 import { DomainError } from './errors.ts';
 
 /** A CONFLICT refusal carrying `reason` (what a client branches on) and the sentence for a person. */
@@ -55,6 +55,31 @@ describe('placeBet', () => {
 
   test('amounts that are not whole numbers >= 1 are a caller bug', () => {
     for (const amount of [0, -5, 1.5, Number.NaN, 2 ** 53]) assert.throws(() => placeBet(round('betting'), 'u-ann', amount), RangeError, String(amount));
+  });
+});
+
+describe('withBetOf', () => {
+  test('decisions taken on the same round for different players are recorded one after another, none undoing another', () => {
+    const betting = round('betting');
+    const ann = placeBet(betting, 'u-ann', 10);
+    const bob = placeBet(betting, 'u-bob', 20);
+    // Recording bob's decision as a whole round would drop ann's bet; withBetOf takes only bob's.
+    const both = withBetOf(withBetOf(betting, ann, 'u-ann'), bob, 'u-bob');
+    assert.deepEqual(Object.keys(both.bets).sort(), ['u-ann', 'u-bob']);
+    assert.deepEqual(both.bets['u-bob'], bob.bets['u-bob']);
+    assert.deepEqual(withBetOf(withBetOf(betting, bob, 'u-bob'), ann, 'u-ann'), both, 'in any order');
+    const running = { ...both, phase: 'running' as const };
+    const annOut = cashOut(running, 'u-ann', 1.5).round;
+    const bobOut = cashOut(running, 'u-bob', 2).round;
+    const out = withBetOf(withBetOf(running, annOut, 'u-ann'), bobOut, 'u-bob');
+    assert.deepEqual([out.bets['u-ann'].cashedOutAt, out.bets['u-bob'].cashedOutAt], [1.5, 2]);
+  });
+
+  test('a decision on another round, or without a bet of that player, changes nothing', () => {
+    const current = round('betting', [['u-ann', 10]]);
+    const older = placeBet({ ...newCrashRound(6, 2), phase: 'betting' }, 'u-bob', 5);
+    assert.equal(withBetOf(current, older, 'u-bob'), current);
+    assert.equal(withBetOf(current, current, 'u-bob'), current);
   });
 });
 

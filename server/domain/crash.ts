@@ -49,6 +49,17 @@ export function checkStakeRound(round: CrashRound, stakedRoundId: number): void 
   }
 }
 
+/**
+ * `round` with `userId`'s bet as a decision left it (`decided`: placeBet or cashOut on an earlier
+ * copy of the same round). Bets and cash-outs of different players decided together are recorded
+ * one after another this way, none undoing another's; a decision on another round changes nothing.
+ */
+export function withBetOf(round: CrashRound, decided: CrashRound, userId: string): CrashRound {
+  const bet = betOf(decided, userId);
+  if (decided.roundId !== round.roundId || !bet) return round;
+  return { ...round, bets: { ...round.bets, [userId]: bet } };
+}
+
 export function cashOut(round: CrashRound, userId: string, multiplier: number): { round: CrashRound; payout: number } {
   const cents = hundredths(multiplier);
   if (round.phase !== 'running') throw new Refused(Reason.ROUND_NOT_RUNNING, 'you can cash out only while the round is running');

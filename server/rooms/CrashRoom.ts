@@ -15,13 +15,13 @@ import { stakeIdOf, type Settlement } from '../core/crash/settlement.ts';
 import { CrashTable, type PhaseOutcome, type TableChange, type TableWrite } from '../core/crash/table.ts';
 import type { Identity, Tokens } from '../auth/tokens.ts';
 import type { SeedSource } from '../domain/clock.ts';
-import { cashOut, checkStakeRound, placeBet } from '../domain/crash.ts';
+import { cashOut, checkStakeRound, placeBet, withBetOf, type CrashBet } from '../domain/crash.ts';
 import type { CrashStakeResult } from '../domain/crashStake.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { DomainEvent } from '../domain/player.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { Orm } from '../store/orm.ts';
-import { CHAIN_LENGTH, insertChain, insertRound, markRunning, nextRoundId, recentRounds, saveBet, storedBets, tableChains, unsettledRounds } from '../store/crashStore.ts';
+import { CHAIN_LENGTH, insertChain, insertRound, markRunning, nextRoundId, recentRounds, saveBets, storedBets, tableChains, unsettledRounds } from '../store/crashStore.ts';
 import { settleStoredRound } from '../store/crashSettlement.ts';
 import { takeRoomFence } from '../store/roomFence.ts';
 import type { Queryable } from '../store/sql.ts';
@@ -32,7 +32,7 @@ import { callPlayerRoom, deliverEffects } from './playerRooms.ts';
 import { nack, type Reply } from './replies.ts';
 import { CofferRoom, type AdapterDeps } from './roomAdapter.ts';
 import type { SharedRoomCalls } from './roomCalls.ts';
-import { SerialWriter, type SerialDeps } from './serialWriter.ts';
+import { SerialWriter, type RunMode, type SerialDeps } from './serialWriter.ts';
 import type { SharedNames } from './sharedNames.ts';
 import { refuseIfServed } from './sharedRooms.ts';
 import { validateCommand } from './validateCommand.ts';
@@ -41,6 +41,8 @@ export type CrashTiming = { bettingMs: number; pauseMs: number; growthPerSecond:
 export type CrashRoomDeps = SerialDeps & Pick<AdapterDeps, 'syncReads'> & { orm: Orm; tokens: Tokens; metrics: Metrics; rateLimitPerSecond: number; seeds: SeedSource; crash: CrashTiming; names: SharedNames; chains: ChainCache };
 
 const HISTORY = 20;
+/** A player's bet as a bet or cash-out left it, stored with the others of its group. */
+type BetPart = { roundId: number; bet: CrashBet };
 /** Attempts at storing a phase, a second apart, before the room gives the table up. */
 const PHASE = { retryMs: 1000, attempts: 10, tickMs: 100 };
 
@@ -54,6 +56,19 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
     #table = DEFAULT_CRASH_TABLE;
     #crash: CrashTable | undefined;
     #writer: SerialWriter | undefined;
+    /**
+     * Bets and cash-outs are decided on the player's own bet and the round's phase alone, which only
+     * the table's phase commits change (those run alone): players' commands commit in groups, their
+     * bets stored in one statement per round.
+     */
+    readonly #betWrites: RunMode<BetPart> = {
+      independent: true,
+      writeAll: async (trx, parts) => {
+        for (const roundId of new Set(parts.map((p) => p.roundId))) {
+          await saveBets(deps.sql, trx, this.#table, roundId, parts.filter((p) => p.roundId === roundId).map((p) => p.bet));
+        }
+      },
+    };
 
     static async onAuth(token: string | undefined, options: Record<string, unknown>, _context: AuthContext): Promise<Identity> {
       checkProtocol(options);
@@ -239,15 +254,15 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
               checkStakeRound(round, staked.roundId);
               result.balance = staked.balance;
             },
-            write: (trx) => saveBet(deps.sql, trx, this.#table, round.roundId, round.bets[userId]),
+            part: { roundId: round.roundId, bet: round.bets[userId] },
             apply: () => {
-              table.record(round);
+              table.record(withBetOf(table.round, round, userId));
               this.state.bets.set(userId, new CrashBetState().assign({ amount: command.amount, cashedOutAt: 0, payout: 0 }));
               // A table with open bets stays alive with nobody watching: the bets are settled.
               this.autoDispose = false;
             },
           };
-        });
+        }, this.#betWrites);
       }
       return this.#writer!.run(userId, command.id, hash, () => {
         const multiplier = table.multiplierNow();
@@ -255,13 +270,13 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
         return {
           result: { roundId: round.roundId, multiplier, payout },
           events: [],
-          write: (trx) => saveBet(deps.sql, trx, this.#table, round.roundId, round.bets[userId]),
+          part: { roundId: round.roundId, bet: round.bets[userId] },
           apply: () => {
-            table.record(round);
+            table.record(withBetOf(table.round, round, userId));
             this.state.bets.get(userId)?.assign({ cashedOutAt: multiplier, payout });
           },
         };
-      });
+      }, this.#betWrites);
     }
 
     #broadcast(events: WireEvent[]) {

@@ -39,7 +39,8 @@ const statements = perMapping((metadata) => {
     insertChain: `INSERT INTO ${ch.table} (${ch.cols(['tableId', 'firstRound', 'chainSeed', 'chainLength'])}) VALUES ($1, $2, $3, $4)`,
     insertRound: `INSERT INTO ${r.table} (${r.cols(['tableId', 'roundId', 'commitment'])}) VALUES ($1, $2, $3)`,
     markRunning: `UPDATE ${r.table} SET ${r.col('runningAt')} = now() WHERE ${roundKey}`,
-    saveBet: `UPDATE ${r.table} SET ${r.col('bets')} = ${r.col('bets')} || jsonb_build_object($3::text, $4::jsonb) WHERE ${roundKey}`,
+    // $3: the bets by user id, merged over those stored (one statement for a group of players).
+    saveBets: `UPDATE ${r.table} SET ${r.col('bets')} = ${r.col('bets')} || $3::jsonb WHERE ${roundKey}`,
     roundToSettle: `SELECT ${r.select(['roundId', 'bets'])}, ${r.col('runningAt')} IS NOT NULL AS ran FROM ${r.table} WHERE ${roundKey} FOR UPDATE`,
     markSettled: `UPDATE ${r.table} SET ${r.col('settledAt')} = now(), ${r.col('handledStakes')} = $3 WHERE ${roundKey} RETURNING ${r.col('roundId')}`,
     stakesInEscrow: `SELECT ${stakeFields('t')} FROM ${t.table} t
@@ -127,8 +128,10 @@ export async function markRunning(sql: Sql, trx: Queryable, table: string, round
  * whose memory missed a bet (the answer to its commit was lost, and it was acked from the stored
  * reply) cannot erase it by writing the round it remembers.
  */
-export async function saveBet(sql: Sql, trx: Queryable, table: string, roundId: number, bet: CrashBet): Promise<void> {
-  await sql.query(statements(sql.metadata).saveBet, [table, roundId, bet.userId, JSON.stringify(bet)], trx);
+/** Players' bets (one each) as they now stand in a round: placed or cashed out. */
+export async function saveBets(sql: Sql, trx: Queryable, table: string, roundId: number, bets: readonly CrashBet[]): Promise<void> {
+  if (bets.length === 0) return;
+  await sql.query(statements(sql.metadata).saveBets, [table, roundId, JSON.stringify(Object.fromEntries(bets.map((bet) => [bet.userId, bet])))], trx);
 }
 
 /** The bets stored for a round that is not settled yet (undefined once it is). */

@@ -61,6 +61,9 @@ const statements = perMapping((metadata) => {
         (SELECT coalesce(json_agg(e), '[]'::json) FROM (${effects.owed}) AS e) AS owed
       FROM player`,
     reply: `SELECT ${c.select(['payloadHash', 'reply'])} FROM ${c.table} WHERE ${c.col('actor')} = $1 AND ${c.col('commandId')} = $2`,
+    // Several at once (a shared room's group of commands): each row says which one it answers.
+    replies: `SELECT k.i, ${c.select(['payloadHash', 'reply'], 'r')} FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(actor, command_id, i)
+     JOIN ${c.table} r ON r.${c.col('actor')} = k.actor AND r.${c.col('commandId')} = k.command_id`,
   });
 });
 
@@ -99,4 +102,13 @@ export async function loadPlayer(sql: Sql, userId: string, displayName: string, 
 export async function findReply(sql: Sql, actor: string, commandId: string): Promise<StoredReply | undefined> {
   const [row] = await sql.query<StoredReply>(statements(sql.metadata).reply, [actor, commandId]);
   return row && { payloadHash: row.payloadHash, reply: row.reply };
+}
+
+/** The stored replies of several commands in one read, in the order asked (undefined: none stored). */
+export async function findReplies(sql: Sql, commands: ReadonlyArray<{ actor: string; commandId: string }>): Promise<Array<StoredReply | undefined>> {
+  if (commands.length === 1) return [await findReply(sql, commands[0].actor, commands[0].commandId)];
+  const rows = await sql.query<StoredReply & { i: string }>(statements(sql.metadata).replies, [commands.map((c) => c.actor), commands.map((c) => c.commandId)]);
+  const found: Array<StoredReply | undefined> = new Array(commands.length).fill(undefined);
+  for (const row of rows) found[Number(row.i) - 1] = { payloadHash: row.payloadHash, reply: row.reply };
+  return found;
 }

@@ -14,7 +14,9 @@ const statements = perMapping((metadata) => {
     // The recordset's column names are this statement's own wire format (insertEvents below).
     events: `INSERT INTO ${o.table} (${o.cols(['stream', 'seq', 'type', 'payload', 'createdAt'])})
      SELECT stream, seq, type, payload, created_at FROM jsonb_to_recordset($1::jsonb) AS e(stream text, seq bigint, type text, payload jsonb, created_at timestamptz)`,
-    reply: `INSERT INTO ${c.table} (${c.cols(['actor', 'commandId', 'payloadHash', 'reply'])}) VALUES ($1, $2, $3, $4)`,
+    // As the events: one statement for a group's replies (insertReplies below).
+    replies: `INSERT INTO ${c.table} (${c.cols(['actor', 'commandId', 'payloadHash', 'reply'])})
+     SELECT actor, command_id, payload_hash, reply FROM jsonb_to_recordset($1::jsonb) AS r(actor text, command_id text, payload_hash text, reply jsonb)`,
   });
 });
 
@@ -33,6 +35,10 @@ export async function insertEvents(sql: Sql, trx: Queryable, events: readonly Wi
   );
 }
 
-export async function insertReply(sql: Sql, trx: Queryable, actor: string, commandId: string, payloadHash: string, reply: unknown): Promise<void> {
-  await sql.query(statements(sql.metadata).reply, [actor, commandId, payloadHash, JSON.stringify(reply)], trx);
+export type StoredCommandReply = { actor: string; commandId: string; payloadHash: string; reply: unknown };
+
+/** The replies of the commands a transaction commits, stored with it. */
+export async function insertReplies(sql: Sql, trx: Queryable, replies: readonly StoredCommandReply[]): Promise<void> {
+  if (replies.length === 0) return;
+  await sql.query(statements(sql.metadata).replies, [JSON.stringify(replies.map((r) => ({ actor: r.actor, command_id: r.commandId, payload_hash: r.payloadHash, reply: r.reply })))], trx);
 }
