@@ -11,7 +11,7 @@
 //   uWebSockets.js ÷ ws commands/s (TRANSPORT=uws vs ws, same clients, same database);
 //   the client bundle's gzip size ÷ the Colyseus SDK's browser bundle.
 // Also one account flooding at its limits next to five steady players (the noisy neighbour, default
-// limits). `--profile` writes CPU profiles of the server during the peak phase and the joins
+// limits), and a crash table's players all betting as a round opens (next to one bet alone). `--profile` writes CPU profiles of the server during the peak phase and the joins
 // (bench-profiles/) and prints their top functions.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -20,6 +20,7 @@ import { createTestDatabase, pgClient } from '../tests/support/db.ts';
 import { migrate, ROOT, TEST_ADMIN_PASSWORD } from '../tests/support/server.ts';
 import { pgbenchLatency, pgLoopBaseline, pgbenchBaseline } from './baseline.ts';
 import { clientBundle, type ClientFigure } from './benchClient.ts';
+import { crashBurst, type CrashBurstFigure } from './benchCrash.ts';
 import { Inspector } from './benchInspector.ts';
 import { closedLoop, paced, report, type Phase } from './benchPhases.ts';
 import { connectedPlayers, playerRoomHolders, type Holder, type PlayersFigure } from './benchPlayers.ts';
@@ -50,6 +51,9 @@ const ms = seconds * 1000;
 // Effect delivery (issue 14): assignees completing tasks one after another, all at once.
 const effectPlayers = values.quick ? 4 : 16;
 const effectRounds = values.quick ? 5 : 10;
+// A crash table as a round opens: this many players betting at once, over this many rounds.
+const crashPlayers = values.quick ? 32 : 100;
+const crashRounds = values.quick ? 2 : 3;
 
 const db = await createTestDatabase('coffer_bench');
 try {
@@ -147,6 +151,10 @@ try {
   );
 
   await checkpoint(db.url);
+  const crash = await crashBurst(db.url, crashPlayers, crashRounds);
+  console.log(`crash table: ${crash.players} players betting at once, ${crash.rounds} rounds: bet p50 ${crash.p50.toFixed(1)} ms, p99 ${crash.p99.toFixed(1)} ms, max ${crash.max.toFixed(1)} ms; one bet alone ${crash.aloneMs.toFixed(1)} ms; ${crash.refused} refused; server CPU ${crash.cpuPerBetUs.toFixed(0)} µs/bet`);
+
+  await checkpoint(db.url);
   const noisy = await noisyNeighbour(db.url, seconds, (userIds, amount) => fund(db.url, userIds, amount));
   console.log(
     `noisy neighbour: ${noisy.floodSockets} sockets of one account sent ${noisy.floodSent} (${noisy.floodAcked} acked, ${noisy.floodLimited} RATE_LIMITED); ` +
@@ -161,7 +169,7 @@ try {
   if (dbTail) console.log(`baseline latency at half its rate (pgbench -N -R ${(baseline.tps / 2).toFixed(0)}): p50 ${dbTail.p50.toFixed(1)} ms, p99 ${dbTail.p99.toFixed(1)} ms`);
   const client = await clientBundle(values.quick ? 30_000 : 120_000);
 
-  printFigures({ baselineTps: baseline.tps, baselineKind: baseline.kind, servicesEffects: servicesEffects!, peak: peak!, halves, dbTail, players, holders, transport: transport!, wsPeak, client, pairPeak, embedded, noisy });
+  printFigures({ baselineTps: baseline.tps, baselineKind: baseline.kind, servicesEffects: servicesEffects!, peak: peak!, halves, dbTail, players, holders, transport: transport!, wsPeak, client, pairPeak, embedded, noisy, crash });
 } finally {
   await db.drop();
 }
@@ -212,6 +220,7 @@ type Figures = {
   wsPeak: Phase | undefined;
   client: ClientFigure;
   noisy: NoisyFigure;
+  crash: CrashBurstFigure;
 };
 
 // Function declarations (hoisted): the top-level code above calls printFigures before this line.
@@ -249,6 +258,8 @@ function printFigures(f: Figures) {
   if (f.wsPeak) console.log(`uWS / ws commands/s: ${f.peak.perSecond.toFixed(0)} / ${f.wsPeak.perSecond.toFixed(0)} = ${x(f.peak.perSecond / f.wsPeak.perSecond)}`);
   else console.log(`uWS / ws commands/s: n/a (uWebSockets.js not in use: transport ${f.transport})`);
   console.log(`noisy neighbour: other players' ack p99 ${f.noisy.noisyP99.toFixed(1)} ms with one account flooding at its limits = ${x(f.noisy.noisyP99 / f.noisy.quietP99)} their p99 without (${f.noisy.quietP99.toFixed(1)} ms, over ${f.noisy.samples} acks; bar 2x)`);
+  const c = f.crash;
+  console.log(`crash table, ${c.players} players betting at once (${c.rounds} rounds): bet p50 ${c.p50.toFixed(1)} ms, p99 ${c.p99.toFixed(1)} ms = ${x(c.p99 / c.aloneMs)} one bet alone (${c.aloneMs.toFixed(1)} ms); server CPU ${c.cpuPerBetUs.toFixed(0)} µs per bet; ${c.refused} refused`);
   if (f.client.built) console.log(`client bundle: ${kb(f.client.gzipBytes)} gzip in ${f.client.files} files = ${x(f.client.gzipBytes / f.client.sdkGzipBytes)} the Colyseus SDK alone (${kb(f.client.sdkGzipBytes)} gzip)`);
   else console.log(`client bundle: client not built (${f.client.reason})`);
 }
