@@ -5,7 +5,7 @@
 // in groups: up to MAX_GROUP waiting ones of distinct actors are decided in order, their remote
 // calls (the stakes, taken by the players' own rooms) made together, and they commit in one
 // transaction. A table where a hundred players bet as a round opens took a hundred transactions
-// one after another (bet p99 862 ms, BENCHMARKS.md); now it takes a few.
+// one after another (bet p99 540 ms; BENCHMARKS.md, "Crash bets in groups"); now it takes a few.
 import type { WireEvent } from '../../shared/protocol.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Faults } from '../faults.ts';
