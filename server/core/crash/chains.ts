@@ -1,8 +1,8 @@
 // A crash table's hash chains (shared/crash.ts): the first is the table's own seed, each later
 // one is committed when the one before runs out, starting at the round where it did. Round r
 // plays the chain whose first round is the greatest at or below r, at index r - firstRound.
+import { hash } from 'node:crypto';
 import { crashPoint, roundCommitment, roundHash } from '../../../shared/crash.ts';
-import { seedHash } from '../../../shared/fair.ts';
 
 export type ChainSeed = { firstRound: number; seed: string; length: number };
 export type Chain = ChainSeed & { hashes: readonly string[] };
@@ -25,12 +25,16 @@ export function roundProof(chains: readonly Chain[], roundId: number): RoundProo
 
 /**
  * Hashes a chain a slice at a time, giving the event loop back between slices: a 20,000-round
- * chain costs about 100 ms of CPU, which done at once stalled every other room of the process.
+ * chain cost about 100-200 ms of CPU, which done at once stalled every other room of the process.
+ * Each link is shared/fair.ts's seedHash (SHA-256 of the previous link, as hex), computed with
+ * node:crypto's one-shot hash: 35-45 ms for 20,000 against 145-200 ms with the browser's pure-JS
+ * SHA-256 that the shared proof code uses (the test checks both give the same chain). A table's
+ * first join in embedded mode spent 9% of its CPU here (BENCHMARKS.md, "Crash bets in groups").
  */
 export async function buildChain(seed: ChainSeed, slice = 500): Promise<Chain> {
   const hashes = [seed.seed];
   for (let i = 0; i < seed.length; i++) {
-    hashes.push(seedHash(hashes[i]));
+    hashes.push(hash('sha256', hashes[i], 'hex'));
     if (i % slice === slice - 1) await new Promise<void>((resolve) => setImmediate(resolve));
   }
   return { ...seed, hashes };
