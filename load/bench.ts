@@ -11,7 +11,8 @@
 //   uWebSockets.js ÷ ws commands/s (TRANSPORT=uws vs ws, same clients, same database);
 //   the client bundle's gzip size ÷ the Colyseus SDK's browser bundle.
 // Also one account flooding at its limits next to five steady players (the noisy neighbour, default
-// limits), and a crash table's players all betting as a round opens (next to one bet alone). `--profile` writes CPU profiles of the server during the peak phase and the joins
+// limits), and a crash table's players all betting as a round opens (next to one bet at a time).
+// `--profile` writes CPU profiles of the server during the peak phase and the joins
 // (bench-profiles/) and prints their top functions.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -152,7 +153,7 @@ try {
 
   await checkpoint(db.url);
   const crash = await crashBurst(db.url, crashPlayers, crashRounds);
-  console.log(`crash table: ${crash.players} players betting at once, ${crash.rounds} rounds: bet p50 ${crash.p50.toFixed(1)} ms, p99 ${crash.p99.toFixed(1)} ms, max ${crash.max.toFixed(1)} ms; one bet alone ${crash.aloneMs.toFixed(1)} ms; ${crash.refused} refused; server CPU ${crash.cpuPerBetUs.toFixed(0)} µs/bet`);
+  console.log(`crash table: ${crash.players} players betting at once, ${crash.rounds} rounds: bet p50 ${crash.p50.toFixed(1)} ms, p99 ${crash.p99.toFixed(1)} ms, max ${crash.max.toFixed(1)} ms; one bet at a time ${crash.aloneMs.toFixed(1)} ms (median); ${crash.refused} refused; server CPU ${crash.cpuPerBetUs.toFixed(0)} µs/bet`);
 
   await checkpoint(db.url);
   const noisy = await noisyNeighbour(db.url, seconds, (userIds, amount) => fund(db.url, userIds, amount));
@@ -259,7 +260,7 @@ function printFigures(f: Figures) {
   else console.log(`uWS / ws commands/s: n/a (uWebSockets.js not in use: transport ${f.transport})`);
   console.log(`noisy neighbour: other players' ack p99 ${f.noisy.noisyP99.toFixed(1)} ms with one account flooding at its limits = ${x(f.noisy.noisyP99 / f.noisy.quietP99)} their p99 without (${f.noisy.quietP99.toFixed(1)} ms, over ${f.noisy.samples} acks; bar 2x)`);
   const c = f.crash;
-  console.log(`crash table, ${c.players} players betting at once (${c.rounds} rounds): bet p50 ${c.p50.toFixed(1)} ms, p99 ${c.p99.toFixed(1)} ms = ${x(c.p99 / c.aloneMs)} one bet alone (${c.aloneMs.toFixed(1)} ms); server CPU ${c.cpuPerBetUs.toFixed(0)} µs per bet; ${c.refused} refused`);
+  console.log(`crash table, ${c.players} players betting at once (${c.rounds} rounds): bet p50 ${c.p50.toFixed(1)} ms, p99 ${c.p99.toFixed(1)} ms = ${x(c.p99 / c.aloneMs)} one bet at a time (${c.aloneMs.toFixed(1)} ms); server CPU ${c.cpuPerBetUs.toFixed(0)} µs per bet; ${c.refused} refused`);
   if (f.client.built) console.log(`client bundle: ${kb(f.client.gzipBytes)} gzip in ${f.client.files} files = ${x(f.client.gzipBytes / f.client.sdkGzipBytes)} the Colyseus SDK alone (${kb(f.client.sdkGzipBytes)} gzip)`);
   else console.log(`client bundle: client not built (${f.client.reason})`);
 }

@@ -124,11 +124,10 @@ export async function markRunning(sql: Sql, trx: Queryable, table: string, round
 }
 
 /**
- * Stores one player's bet (or its cash-out) in the round, leaving the others as stored: a room
- * whose memory missed a bet (the answer to its commit was lost, and it was acked from the stored
- * reply) cannot erase it by writing the round it remembers.
+ * Stores players' bets (one each; placed or cashed out) in the round, leaving the others as stored:
+ * a room whose memory missed a bet (the answer to its commit was lost, and it was acked from the
+ * stored reply) cannot erase it by writing the round it remembers. One statement for a group.
  */
-/** Players' bets (one each) as they now stand in a round: placed or cashed out. */
 export async function saveBets(sql: Sql, trx: Queryable, table: string, roundId: number, bets: readonly CrashBet[]): Promise<void> {
   if (bets.length === 0) return;
   await sql.query(statements(sql.metadata).saveBets, [table, roundId, JSON.stringify(Object.fromEntries(bets.map((bet) => [bet.userId, bet])))], trx);
