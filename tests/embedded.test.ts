@@ -35,7 +35,7 @@ describe('embedded database', () => {
       // prepared by two connections (42P05), extended-protocol portals of one connection run by
       // another, one connection's transaction swallowing another's statements. 60 transactions,
       // 60 named reads and MikroORM's own queries, all at once.
-      const [insertHit, updateHit, readN] = ['insert into hits (k, n) values ($1, 0)', 'update hits set n = n + $2 where k = $1', 'select $1::int as n'].map(prepared);
+      const [insertHit, updateHit, readN] = ['insert into hits (k, n) values ($1, 0)', 'update hits set n = n + $2 where k = $1', 'select $1::int as n'].map((text) => prepared(text));
       const writes = Array.from({ length: 60 }, (_, k) =>
         sql.transaction(async (trx) => {
           await sql.query(insertHit, [k], trx);

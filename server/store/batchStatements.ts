@@ -97,7 +97,7 @@ WITH writer AS (
    WHERE f.${f.col('key')} = k.key AND f.${f.col('userId')} = k.writer AND k.writer IN (SELECT id FROM fenced)
 )
 SELECT id FROM fenced`;
-  return prepared(text);
+  return prepared(text, { commits: true });
 }
 
 /**

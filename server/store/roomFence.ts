@@ -31,11 +31,14 @@ export async function takeRoomFence(sql: Sql, writerId: string, trx?: Queryable)
 /** Runs `work` in one transaction that commits only while `epoch` still holds the fence. */
 export async function commitFenced<T>(sql: Sql, writerId: string, epoch: number, work: (trx: Queryable) => Promise<T>): Promise<T> {
   try {
-    return await sql.transaction(async (trx) => {
-      const held = await sql.query(statements(sql.metadata).check, [writerId, epoch], trx);
-      if (held.length === 0) throw new CommitFailed('fenced', `${writerId} is written by a newer room`);
-      return await work(trx);
-    });
+    return await sql.transaction(
+      async (trx) => {
+        const held = await sql.query(statements(sql.metadata).check, [writerId, epoch], trx);
+        if (held.length === 0) throw new CommitFailed('fenced', `${writerId} is written by a newer room`);
+        return await work(trx);
+      },
+      { commits: true },
+    );
   } catch (error) {
     // A domain refusal found inside the transaction (e.g. nothing to remove) rolled it back.
     if (error instanceof CommitFailed || error instanceof DomainError) throw error;

@@ -8,12 +8,15 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import type { MetadataStorage, MikroORM } from '@mikro-orm/postgresql';
 import type { Pool, PoolClient } from 'pg';
+import { ConnectionTurns } from './connectionTurns.ts';
 
 export type Queryable = Pool | PoolClient;
 
 /** Fixed SQL prepared once per connection under a name made from its text: two texts never share
- *  a name, so a process whose entities map other names never reuses a plan made for the old ones. */
-export type Statement = { readonly text: string; readonly name: string };
+ *  a name, so a process whose entities map other names never reuses a plan made for the old ones.
+ *  `commits`: a statement that commits commands (the pipeline's batch) gets the next free
+ *  connection before reads do (connectionTurns.ts). */
+export type Statement = { readonly text: string; readonly name: string; readonly commits?: boolean };
 
 /**
  * For statements run per join, command or batch. Parsing and planning them once per connection
@@ -21,8 +24,8 @@ export type Statement = { readonly text: string; readonly name: string };
  * three statements of a join, BENCHMARKS.md). Not for SQL whose text varies from call to call:
  * every distinct text would stay prepared on every connection.
  */
-export function prepared(text: string): Statement {
-  return { text, name: `coffer_${createHash('sha256').update(text).digest('hex').slice(0, 16)}` };
+export function prepared(text: string, opts: { commits?: boolean } = {}): Statement {
+  return { text, name: `coffer_${createHash('sha256').update(text).digest('hex').slice(0, 16)}`, ...(opts.commits ? { commits: true } : {}) };
 }
 
 /** Every text of a statements object (records of records too) prepared. */
@@ -34,7 +37,9 @@ export function preparedEach<T extends object>(texts: T): PreparedEach<T> {
 
 export type Sql = {
   query<T = Record<string, unknown>>(statement: string | Statement, params?: readonly unknown[], on?: Queryable): Promise<T[]>;
-  transaction<T>(work: (trx: Queryable) => Promise<T>): Promise<T>;
+  /** `commits`: the transaction commits commands (a shared room's), and so gets the next free
+   *  connection before reads do (connectionTurns.ts). */
+  transaction<T>(work: (trx: Queryable) => Promise<T>, opts?: { commits?: boolean }): Promise<T>;
   /** Throws NestedConnectionError when called from inside an open transaction of this Sql:
    *  for work that takes its own connection from the same pool (the ORM, orm.ts). */
   refuseNested(what: string): void;
@@ -56,6 +61,9 @@ export function sqlOverPool(pool: Pool, metadata: MetadataStorage): Sql {
   // mode: database.ts) and starves the pool under load when it has a few, so it is refused
   // loudly instead: pass `trx` along, or do the work before or after the transaction.
   const openTransaction = new AsyncLocalStorage<{ open: boolean }>();
+  // Statements on a connection of their own (not `on` a transaction's) take turns for the pool's
+  // connections, commits first. The ORM's own queries go to the pool directly.
+  const turns = new ConnectionTurns(pool.options.max ?? 10);
   const refuseNested = (what: string) => {
     if (openTransaction.getStore()?.open) {
       throw new NestedConnectionError(`${what} outside the open transaction, from inside it: pass the transaction's connection, or move the work out of the transaction`);
@@ -67,28 +75,33 @@ export function sqlOverPool(pool: Pool, metadata: MetadataStorage): Sql {
     async query<T>(statement: string | Statement, params: readonly unknown[] = [], on?: Queryable) {
       if (!on) refuseNested('a query');
       const query = typeof statement === 'string' ? { text: statement } : { text: statement.text, name: statement.name };
-      const result = await (on ?? pool).query({ ...query, values: [...params] });
+      const run = (target: Queryable) => target.query({ ...query, values: [...params] });
+      const result = on ? await run(on) : await turns.run(typeof statement !== 'string' && statement.commits === true, () => run(pool));
       return result.rows as T[];
     },
-    async transaction<T>(work: (trx: Queryable) => Promise<T>) {
+    async transaction<T>(work: (trx: Queryable) => Promise<T>, opts: { commits?: boolean } = {}) {
       refuseNested('a second transaction');
-      const client = await pool.connect();
-      const scope = { open: true };
-      try {
-        await client.query('BEGIN');
-        const value = await openTransaction.run(scope, () => work(client));
-        await client.query('COMMIT');
-        return value;
-      } catch (error) {
-        // The rollback may fail too when the connection is gone; the original error is what matters.
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        scope.open = false;
-        client.release();
-      }
+      return turns.run(opts.commits ?? false, () => inTransaction(work));
     },
   };
+
+  async function inTransaction<T>(work: (trx: Queryable) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    const scope = { open: true };
+    try {
+      await client.query('BEGIN');
+      const value = await openTransaction.run(scope, () => work(client));
+      await client.query('COMMIT');
+      return value;
+    } catch (error) {
+      // The rollback may fail too when the connection is gone; the original error is what matters.
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      scope.open = false;
+      client.release();
+    }
+  }
 }
 
 /** The batch would have sold more of a limited shop item than its stock. */

@@ -7,8 +7,8 @@ import { entityMetadata } from './metadata.ts';
 
 const pg = createRequire(import.meta.url)('pg') as { Pool: new (options: { connectionString: string; max?: number }) => Pool };
 
-export function sqlPool(url: string): Sql & { end(): Promise<void> } {
-  const pool = new pg.Pool({ connectionString: url, max: 4 });
+export function sqlPool(url: string, connections = 4): Sql & { end(): Promise<void> } {
+  const pool = new pg.Pool({ connectionString: url, max: connections });
   // An idle connection closed by the database going away (the scratch database dropped) is not
   // a test failure.
   pool.on('error', () => undefined);
