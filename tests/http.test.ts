@@ -30,6 +30,8 @@ describe('POST /auth/guest', () => {
     assert.equal(body.displayName, 'carol');
     assert.match(body.userId, /^[0-9a-f-]{36}$/);
     assert.equal(body.token.split('.').length, 3);
+    const claims = JSON.parse(Buffer.from(body.token.split('.')[1], 'base64url').toString('utf8'));
+    assert.deepEqual([claims.sub, claims.role, claims.name, claims.exp - claims.iat], [body.userId, 'player', 'carol', 24 * 60 * 60], 'valid 24 hours (docs/PROTOCOL.md)');
   });
 
   for (const [what, displayName] of [['empty', ''], ['33 characters', 'x'.repeat(33)], ['a number', 42]] as const) {
@@ -60,6 +62,7 @@ describe('POST /auth/admin', () => {
     assert.equal(claims.role, 'admin');
     assert.equal(typeof claims.name, 'string');
     assert.ok(Number.isInteger(claims.exp) && claims.exp * 1000 > Date.now(), 'exp is in the future');
+    assert.equal(claims.exp - claims.iat, 24 * 60 * 60, 'valid 24 hours (docs/PROTOCOL.md)');
   });
 });
 
