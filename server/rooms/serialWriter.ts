@@ -13,7 +13,7 @@ import { DomainError } from '../domain/errors.ts';
 import type { DomainEvent } from '../domain/player.ts';
 import type { Logger } from '../observability/logger.ts';
 import { CommitFailed } from '../store/mutation.ts';
-import { findReplies } from '../store/playerStore.ts';
+import { findReplies, type StoredReply } from '../store/playerStore.ts';
 import { commitFenced } from '../store/roomFence.ts';
 import type { Queryable, Sql } from '../store/sql.ts';
 import { insertEvents, insertReplies } from '../store/streamStore.ts';
@@ -166,9 +166,14 @@ export class SerialWriter {
     if (this.#fenced) return jobs.map((job) => replaced(job.id));
     const replies = new Map<Job, Reply>();
     const answered = () => jobs.map((job) => replies.get(job)!);
-    const refuse = (job: Job, error: unknown) => replies.set(job, failureReply(job.id, error, this.#deps.logger, { writer: this.#writerId, actor: job.actor }));
-    // A read that fails counts as nothing stored: the insert of the reply then fails on its key.
-    const earlier = await findReplies(this.#deps.sql, keysOf(jobs)).catch(() => jobs.map(() => undefined));
+    const refuse = (job: Job, error: unknown) => replies.set(job, this.#failed(job, error));
+    let earlier: Array<StoredReply | undefined>;
+    try {
+      earlier = await findReplies(this.#deps.sql, keysOf(jobs));
+    } catch (error) {
+      // Storage refused the read: nothing is decided or staked; each command may be sent again.
+      return jobs.map((job) => this.#failed(job, error));
+    }
     const decided: Decided[] = [];
     jobs.forEach((job, i) => {
       const stored = earlier[i];
@@ -224,7 +229,7 @@ export class SerialWriter {
    * answer each command from its stored reply if there is one.
    */
   async #afterFailedCommit(jobs: Job[], error: unknown): Promise<Array<[Job, Reply]>> {
-    const failed = (job: Job): [Job, Reply] => [job, failureReply(job.id, error, this.#deps.logger, { writer: this.#writerId, actor: job.actor })];
+    const failed = (job: Job): [Job, Reply] => [job, this.#failed(job, error)];
     if (error instanceof DomainError) {
       if (jobs.length === 1) return [failed(jobs[0])];
       const replies: Array<[Job, Reply]> = [];
@@ -246,6 +251,10 @@ export class SerialWriter {
       this.#deps.logger.warn({ writer: this.#writerId, err: reloadError }, 'reload after a failed commit failed');
       return jobs.map(failed);
     }
+  }
+
+  #failed(job: Job, error: unknown): Reply {
+    return failureReply(job.id, error, this.#deps.logger, { writer: this.#writerId, actor: job.actor });
   }
 
   dispose(): void {
