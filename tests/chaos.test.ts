@@ -1,6 +1,7 @@
 // The bank test, short (issue 8): two processes, mixed commands, a seeded schedule of kill -9,
-// PostgreSQL away, Redis flushed, Redis restarted empty and takeover attempts on the shared rooms
-// (issue 15); then every invariant of docs/ARCHITECTURE.md is
+// PostgreSQL away, Redis flushed, Redis restarted empty, takeover attempts on the shared rooms,
+// malformed requests, reconnections after a ban or revocation and one account flooding the crash
+// table (tests/support/bankAttacks.ts); then every invariant of docs/ARCHITECTURE.md is
 // checked. `npm run chaos -- --seed N --seconds S --players P` runs a longer one; the seed printed
 // here replays the same fault schedule.
 import assert from 'node:assert/strict';
@@ -35,4 +36,10 @@ test('bank test: no coin made or lost, every acked command once, every stream ga
   assert.deepEqual(report.balanceMismatches, [], "each client's final balance is the server's");
   assert.ok(report.takeovers.tried > 0, 'takeovers were tried');
   assert.deepEqual(report.takeovers.accepted, [], 'no client took a shared room over');
+  assert.ok(report.attacks.badRequests.sent > 0, 'malformed requests were sent');
+  assert.deepEqual(report.attacks.badRequests.notRefused, [], 'every malformed request was refused with a 4xx');
+  assert.deepEqual(report.unexpectedExits, [], 'no request ended a process');
+  assert.ok(report.attacks.reconnections.tried > 0, 'reconnections after bans were tried');
+  assert.deepEqual(report.attacks.reconnections.accepted, [], 'no banned or revoked player got its seat back');
+  assert.ok(report.attacks.flood.sent > 0 && report.attacks.flood.rateLimited > 0, `the flooding account met its budget (${JSON.stringify(report.attacks.flood)})`);
 });

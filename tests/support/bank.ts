@@ -2,7 +2,9 @@
 // table (tests/support/bankCrash.ts), buy, take and finish tasks, while an admin grants gold and
 // posts tasks, and a seeded controller kill -9s a process, takes PostgreSQL away (every connection
 // dropped and refused for a moment: what a restart looks like from the server), flushes Redis, or
-// restarts Redis empty. Clients (tests/support/bankClient.ts) retry with the same ids, as the
+// restarts Redis empty, or attacks the layer below the money checks (tests/support/bankAttacks.ts:
+// malformed requests, reconnections after a ban or revocation, one account flooding the crash
+// table). Clients (tests/support/bankClient.ts) retry with the same ids, as the
 // protocol says. At the end it checks what docs/ARCHITECTURE.md promises (INV-1 to INV-9) and
 // returns a report; `tests/chaos.test.ts` runs a short one,
 // `npm run chaos` a long one. A `takeover` fault is a hostile player (and admin) trying to take the
@@ -28,6 +30,7 @@ import { deleteKeys, TEST_REDIS_URL } from './cluster.ts';
 import { createTestDatabase, TEST_DATABASE_URL } from './db.ts';
 import { ledgerReport, queryRows, type LedgerReport } from './ledger.ts';
 import { matchmake } from './rawRoom.ts';
+import { badRequests, emptyAttackReport, floodTable, reconnectAfterBan, type AttackReport } from './bankAttacks.ts';
 import { freePort, migrate, ROOT, startServer, TEST_ADMIN_PASSWORD, type RunningServer } from './server.ts';
 import { startTcpProxy } from './tcpProxy.ts';
 import { waitFor } from './wait.ts';
@@ -35,8 +38,8 @@ import { seededRandom } from './seededRandom.ts';
 
 export type BankOptions = { seed: number; seconds: number; players: number; log?: (line: string) => void };
 
-export type FaultKind = 'kill' | 'postgres' | 'redis-flush' | 'redis-restart' | 'takeover';
-export const FAULT_KINDS: readonly FaultKind[] = ['kill', 'postgres', 'redis-flush', 'redis-restart', 'takeover'];
+export type FaultKind = 'kill' | 'postgres' | 'redis-flush' | 'redis-restart' | 'takeover' | 'bad-requests' | 'ban-reconnect' | 'table-flood';
+export const FAULT_KINDS: readonly FaultKind[] = ['kill', 'postgres', 'redis-flush', 'redis-restart', 'takeover', 'bad-requests', 'ban-reconnect', 'table-flood'];
 export type Fault = { atMs: number; kind: FaultKind; process: number };
 
 export type BankReport = {
@@ -65,6 +68,10 @@ export type BankReport = {
   balanceMismatches: string[];
   /** Takeover attempts (`create` on a live shared room, a made-up table) and those not refused. */
   takeovers: { tried: number; accepted: string[] };
+  /** Malformed requests, reconnections after bans and the table flood, and what got through. */
+  attacks: AttackReport;
+  /** Processes that exited without the controller killing them (a request must never end one). */
+  unexpectedExits: string[];
 };
 
 /** Every kind once, then more at random, spread over the middle of the run. */
@@ -116,9 +123,15 @@ export async function runBankTest(options: BankOptions): Promise<BankReport> {
   const servers: RunningServer[] = [];
   /** Every process started, killed ones included: their logs are kept (test-artifacts/bank/). */
   const processes: RunningServer[] = [];
+  const killed = new Set<RunningServer>();
+  const unexpectedExits: string[] = [];
+  let stopping = false;
   const start = async (i: number) => {
     const server = await startServer(env(ports[i]), { port: ports[i] });
     processes.push(server);
+    server.proc.once('exit', (code, signal) => {
+      if (!killed.has(server) && !stopping) unexpectedExits.push(`process ${i} (port ${server.port}) exited with ${code ?? signal}`);
+    });
     return server;
   };
   const down = new Set<number>();
@@ -134,6 +147,7 @@ export async function runBankTest(options: BankOptions): Promise<BankReport> {
     const deadline = Date.now() + options.seconds * 1000;
     const started = Date.now();
     const takeovers = { tried: 0, accepted: [] as string[] };
+    const attacks = emptyAttackReport();
     const attacker = players[0].session;
     const controller = (async () => {
       for (const fault of schedule) {
@@ -141,6 +155,7 @@ export async function runBankTest(options: BankOptions): Promise<BankReport> {
         log(`fault at ${Date.now() - started} ms: ${fault.kind} (process ${fault.process})`);
         if (fault.kind === 'kill') {
           down.add(fault.process);
+          killed.add(servers[fault.process]);
           await servers[fault.process].kill();
           await delay(500);
           servers[fault.process] = await start(fault.process);
@@ -166,6 +181,12 @@ export async function runBankTest(options: BankOptions): Promise<BankReport> {
             }
             await delay(200);
           }
+        } else if (fault.kind === 'bad-requests') {
+          await badRequests(servers[fault.process], attacks);
+        } else if (fault.kind === 'ban-reconnect') {
+          for (const how of ['ban', 'revoke'] as const) await reconnectAfterBan(servers[fault.process], admin, how, attacks);
+        } else if (fault.kind === 'table-flood') {
+          await floodTable(servers[fault.process], attacks);
         } else if (fault.kind === 'redis-flush') {
           await deleteKeys(redis, keyPrefix);
         } else {
@@ -259,7 +280,9 @@ export async function runBankTest(options: BankOptions): Promise<BankReport> {
     }
 
     const sims = [admin, ...players];
-    const acked = sims.flatMap((s) => s.acked).filter((a) => a.type !== CommandType.eventsSync); // reads: nothing stored
+    // Reads store nothing; kicks and revocations are kept in the audit trail, not as replies.
+    const unstored = new Set<string>([CommandType.eventsSync, AdminCommandType.kick, AdminCommandType.sessionsRevoke]);
+    const acked = sims.flatMap((s) => s.acked).filter((a) => !unstored.has(a.type));
     // The keys each room records a reply under: player rooms the id, the board `board:main:<id>`,
     // a grant (recorded by the player's room) `grant:<id>`, the crash table `crash:main:<id>` and,
     // for a bet, the player's room its stake `stake:crash:main:<id>`.
@@ -288,6 +311,10 @@ export async function runBankTest(options: BankOptions): Promise<BankReport> {
     for (const sim of sims) for (const [key, count] of sim.refusals) refusals.set(key, (refusals.get(key) ?? 0) + count);
     log(`refused: ${[...refusals].map(([what, n]) => `${what} ${n}`).join(', ') || 'nothing'}`);
     log(`takeover attempts: ${takeovers.tried}, got a seat: ${takeovers.accepted.length}`);
+    log(`malformed requests: ${attacks.badRequests.sent}, not refused: ${attacks.badRequests.notRefused.join('; ') || 'none'}`);
+    log(`reconnections after a ban or revocation: ${attacks.reconnections.tried}, back in: ${attacks.reconnections.accepted.join('; ') || 'none'}`);
+    log(`table flood: ${attacks.flood.sent} commands from ${attacks.flood.sockets} sockets of one account, ${attacks.flood.rateLimited} refused RATE_LIMITED, ${attacks.flood.acked} acked`);
+    if (unexpectedExits.length > 0) log(`unexpected exits: ${unexpectedExits.join('; ')}`);
     log('checks done; leaving');
     for (const sim of sims) for (const tab of sim.tabs.values()) await Promise.race([tab.leave().catch(() => undefined), delay(2000)]);
     // Connections to killed processes may still be retrying in the SDK: the next retry gives up.
@@ -308,8 +335,11 @@ export async function runBankTest(options: BankOptions): Promise<BankReport> {
       crashStreamsWithGaps,
       balanceMismatches,
       takeovers,
+      attacks,
+      unexpectedExits: [...unexpectedExits],
     };
   } finally {
+    stopping = true;
     await Promise.all(servers.map((s) => s.stop().catch(() => undefined)));
     log('servers stopped');
     const logDir = path.join(ROOT, 'test-artifacts', 'bank');

@@ -1,0 +1,150 @@
+// The bank test's attacks one layer below the money checks (tests/support/bank.ts): requests
+// whose Host, scheme or target no URL parser takes (each once ended the process), a banned or
+// revoked player coming back through a kept reconnection seat, and one account flooding the crash
+// table from many sockets. None may end a process, seat a refused user, or stop the table; the
+// bank's own checks then prove that nothing was lost meanwhile.
+import { connect } from 'node:net';
+import { Client } from '@colyseus/sdk';
+import { AdminCommandType } from '../../shared/adminCommands.ts';
+import { DEFAULT_BOARD } from '../../shared/boardCommands.ts';
+import { CrashCommandType } from '../../shared/crashCommands.ts';
+import { RoomName } from '../../shared/protocol.ts';
+import { BoardState, CrashState } from '../../shared/state.ts';
+import { CRASH_TABLE } from './bankCrash.ts';
+import type { Sim } from './bankClient.ts';
+import { joinRoom, newId, signInGuest, type PlayerConnection } from './client.ts';
+import { RawRoom } from './rawRoom.ts';
+import type { RunningServer } from './server.ts';
+
+export type AttackReport = {
+  /** Malformed requests sent, and those the server answered with anything but a 4xx. */
+  badRequests: { sent: number; notRefused: string[] };
+  /** Reconnections tried after a ban or revocation, and those that got back into their seat. */
+  reconnections: { tried: number; accepted: string[] };
+  /** Commands one account sent from many sockets, and how many were refused RATE_LIMITED. */
+  flood: { sockets: number; sent: number; rateLimited: number; acked: number };
+};
+
+export function emptyAttackReport(): AttackReport {
+  return { badRequests: { sent: 0, notRefused: [] }, reconnections: { tried: 0, accepted: [] }, flood: { sockets: 0, sent: 0, rateLimited: 0, acked: 0 } };
+}
+
+/** Request heads that no URL parser takes whole: each reached `new Request(...)` before the Host check. */
+export function malformedRequests(port: number): string[] {
+  const get = (target: string, headers: string) => `GET ${target} HTTP/1.1\r\n${headers}Connection: close\r\n\r\n`;
+  const hosts = ['::1', 'a b', 'localhost:99999', '[::1', `evil@localhost:${port}`, 'localhost, evil.example', 'ｌｏｃａｌｈｏｓｔ', `localhost:${port}#`, `localhost#x`];
+  return [
+    ...hosts.map((host) => get('/health/live', `Host: ${host}\r\n`)),
+    get('/health/live', `Host: localhost:${port}\r\nX-Forwarded-Proto: a b\r\n`),
+    get('http://evil.example/health/live', `Host: localhost:${port}\r\n`),
+    get('/matchmake/joinOrCreate/player', 'Host: [::1\r\n'),
+    // An upgrade with a broken Host, and one whose query hides behind a `#` in the Host.
+    `GET /xyz/abc?reconnectionToken=x HTTP/1.1\r\nHost: localhost:${port}#\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+  ];
+}
+
+/** The status line's code of the answer to `head`, or 0 when the connection closed without one. */
+export function rawStatus(port: number, head: string): Promise<number> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    let text = '';
+    const done = () => {
+      socket.destroy();
+      resolve(Number(/^HTTP\/1\.[01] (\d{3})/.exec(text)?.[1] ?? 0));
+    };
+    socket.setTimeout(5_000, done);
+    socket.on('data', (chunk) => {
+      text += chunk.toString('latin1');
+      if (text.includes('\r\n')) done();
+    });
+    socket.on('error', done);
+    socket.on('close', done);
+    socket.write(head);
+  });
+}
+
+/** Every malformed request once: each must be refused with a 4xx (a 0 is a dropped connection). */
+export async function badRequests(server: RunningServer, report: AttackReport): Promise<void> {
+  for (const head of malformedRequests(server.port)) {
+    report.badRequests.sent++;
+    const status = await rawStatus(server.port, head);
+    if (status < 400 || status >= 500) report.badRequests.notRefused.push(`${status} for ${JSON.stringify(head.split('\r\n').slice(0, 2).join(' | '))}`);
+  }
+}
+
+/**
+ * A fresh guest sits at the crash table and the board, is banned (or has its sessions revoked),
+ * and then tries its kept seats with another player's token, with none, and with its own: every
+ * attempt must be refused. A seat that takes it back is reported, with whether a bet went through.
+ */
+export async function reconnectAfterBan(server: RunningServer, admin: Sim, how: 'ban' | 'revoke', report: AttackReport): Promise<void> {
+  const villain = await signInGuest(server.url);
+  const bystander = await signInGuest(server.url);
+  const seats: Array<[PlayerConnection<any>, new () => object]> = [
+    [await joinRoom(server.url, villain.token, RoomName.crash, CrashState, { table: CRASH_TABLE }), CrashState],
+    [await joinRoom(server.url, villain.token, RoomName.board, BoardState, { board: DEFAULT_BOARD }), BoardState],
+  ];
+  const closed = seats.map(([tab]) => tab.left);
+  const ended =
+    how === 'ban'
+      ? await admin.command('admin', AdminCommandType.kick, { userId: villain.userId, reason: 'bank test: banned', banSeconds: 3600 })
+      : await admin.command('admin', AdminCommandType.sessionsRevoke, { userId: villain.userId, reason: 'bank test: revoked' });
+  if (!('ack' in ended)) throw new Error(`the admin could not ${how} a player: ${JSON.stringify(ended)}`);
+  await Promise.all(closed);
+  for (const [tab, State] of seats) {
+    for (const [who, token] of [['another player', bystander.token], ['no token', undefined], ['its own', villain.token]] as const) {
+      report.reconnections.tried++;
+      const client = new Client(server.url);
+      if (token) client.auth.token = token;
+      const back = await client.reconnect(tab.room.reconnectionToken, State as never).catch(() => undefined);
+      if (!back) continue;
+      const bet = await new Promise<string>((resolve) => {
+        const id = newId();
+        back.onMessage('ack', (ack: { id: string }) => ack.id === id && resolve('acked'));
+        back.onMessage('nack', (nack: { id: string; code: string }) => nack.id === id && resolve(nack.code));
+        back.send(CrashCommandType.bet, { id, amount: 1 });
+        setTimeout(() => resolve('no answer'), 5_000).unref();
+      });
+      report.reconnections.accepted.push(`${how}: ${tab.room.name} seat retaken with ${who}'s token (a bet: ${bet})`);
+      await back.leave().catch(() => undefined);
+    }
+  }
+}
+
+/** Sockets, messages per socket per second and seconds of one account's flood at the crash table. */
+const FLOOD = { sockets: 24, perSecond: 45, seconds: 2 };
+
+/**
+ * One guest opens many sockets at the crash table and sends cash-outs as fast as it may while the
+ * others play: its commands are refused RATE_LIMITED past its budget (or its sockets closed), and
+ * the others' bets and the table's phases go on (the bank's checks).
+ */
+export async function floodTable(server: RunningServer, report: AttackReport): Promise<void> {
+  const flooder = await signInGuest(server.url);
+  const rooms: RawRoom[] = [];
+  for (let i = 0; i < FLOOD.sockets; i++) {
+    // Past the account's socket budget, joins are refused: the flood goes on with what it has.
+    const room = await RawRoom.join(server.url, RoomName.crash, flooder.token, { table: CRASH_TABLE }).catch(() => undefined);
+    if (room) rooms.push(room);
+  }
+  report.flood.sockets += rooms.length;
+  const until = Date.now() + FLOOD.seconds * 1000;
+  await Promise.all(
+    rooms.map(async (room) => {
+      while (Date.now() < until && room.socket.readyState === room.socket.OPEN) {
+        for (let i = 0; i < FLOOD.perSecond / 10; i++) {
+          report.flood.sent++;
+          room.send(CrashCommandType.cashout, { id: newId() });
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }),
+  );
+  for (const room of rooms) {
+    for (const reply of room.replies) {
+      if ('ack' in reply) report.flood.acked++;
+      else if (reply.nack.code === 'RATE_LIMITED') report.flood.rateLimited++;
+    }
+    room.close();
+  }
+}
