@@ -14,6 +14,7 @@ import { colyseusRedis, connectRedis } from './db/redis.ts';
 import { cryptoSeeds, systemClock, type Clock, type SeedSource } from './domain/clock.ts';
 import path from 'node:path';
 import { authRoutes } from './http/authRoutes.ts';
+import { adminPasses } from './http/adminPass.ts';
 import { AdminSignInGuard, GuestSignUpLimit } from './http/signInLimits.ts';
 import { clientRoutes } from './http/clientRoutes.ts';
 import { healthRoutes, type ReadinessCheck } from './http/healthRoutes.ts';
@@ -138,6 +139,7 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
     routes: createRouter({
       ...authRoutes(tokens, secrets.adminPassword, {
         admin: new AdminSignInGuard(config.signIn.adminFailuresPerMinute, clock),
+        adminPasses: adminPasses(secrets.jwtSecret, secrets.adminPassword, clock),
         guest: new GuestSignUpLimit(config.signIn.guestPerHour, clock),
         trustedProxies: new Set(config.trustedProxies),
         logger,

@@ -8,6 +8,7 @@ import type { Logger } from '../observability/logger.ts';
 import { controlCharacterMessage, isPlainText } from '../../shared/plainText.ts';
 import { clientAddress } from './clientAddress.ts';
 import { httpError, json, rateLimited } from './json.ts';
+import type { AdminPasses } from './adminPass.ts';
 import type { AdminSignInGuard, GuestSignUpLimit } from './signInLimits.ts';
 
 const guestBody = z.object({
@@ -16,7 +17,16 @@ const guestBody = z.object({
     .refine(isPlainText, { error: controlCharacterMessage('displayName'), abort: true })
     .trim().min(1, 'displayName must be a string of 1-32 characters').max(32, 'displayName must be a string of 1-32 characters').optional(),
 });
-const adminBody = z.object({ password: z.string({ error: 'password must be a string' }) });
+const adminBody = z.object({
+  password: z.string({ error: 'password must be a string' }),
+  // A pass this server handed out with an earlier correct sign-in (adminPass.ts); one that is not
+  // (expired, from before a secret was rotated) only means the sign-in is judged by its address.
+  devicePass: z.string({ error: 'devicePass must be a string' }).optional(),
+});
+
+/** Shorter ADMIN_PASSWORDs are warned about at start: guessing is bounded per address, not in total
+ *  (signInLimits.ts), so the password's own strength is part of the bound. The invented one has 16. */
+export const ADMIN_PASSWORD_ADVISED_LENGTH = 16;
 
 function sameSecret(a: string, b: string): boolean {
   // Compare digests so the comparison takes the same time whatever the lengths.
@@ -27,9 +37,12 @@ function invalid(error: z.ZodError): Response {
   return httpError(400, 'INVALID_INPUT', error.issues[0].message);
 }
 
-export type SignInLimits = { admin: AdminSignInGuard; guest: GuestSignUpLimit; trustedProxies: ReadonlySet<string>; logger: Pick<Logger, 'warn'> };
+export type SignInLimits = { admin: AdminSignInGuard; adminPasses: AdminPasses; guest: GuestSignUpLimit; trustedProxies: ReadonlySet<string>; logger: Pick<Logger, 'warn'> };
 
 export function authRoutes(tokens: Tokens, adminPassword: string, limits: SignInLimits, sessions: Pick<Sessions, 'state'>) {
+  if (adminPassword.length < ADMIN_PASSWORD_ADVISED_LENGTH) {
+    limits.logger.warn({ length: adminPassword.length, advised: ADMIN_PASSWORD_ADVISED_LENGTH }, 'ADMIN_PASSWORD is short: use a random one of at least 16 characters (docs/OPERATIONS.md)');
+  }
   const addressOf = (request: Request | undefined) => (request ? clientAddress(request.headers, limits.trustedProxies) : 'unknown');
   return {
     authGuest: createEndpoint('/auth/guest', { method: 'POST' }, async (ctx) => {
@@ -47,15 +60,17 @@ export function authRoutes(tokens: Tokens, adminPassword: string, limits: SignIn
       const parsed = adminBody.safeParse(ctx.body ?? {});
       if (!parsed.success) return invalid(parsed.error);
       const address = addressOf(ctx.request);
-      const locked = limits.admin.check(address);
+      const pass = parsed.data.devicePass === undefined ? undefined : limits.adminPasses.verify(parsed.data.devicePass);
+      const client = { address, ...(pass === undefined ? {} : { pass }) };
+      const locked = limits.admin.check(client);
       if (locked !== undefined) return rateLimited(locked, 'too many wrong admin passwords');
       if (!sameSecret(parsed.data.password, adminPassword)) {
-        const lockout = limits.admin.failed(address);
+        const lockout = limits.admin.failed(client);
         // Once per lockout (a locked address is refused before its guesses count): someone is guessing.
-        if (lockout !== undefined) limits.logger.warn({ address, retryAfterSeconds: lockout }, 'admin sign-in locked out after wrong passwords');
+        if (lockout !== undefined) limits.logger.warn({ address, devicePass: pass !== undefined, retryAfterSeconds: lockout }, 'admin sign-in locked out after wrong passwords');
         return lockout === undefined ? httpError(401, 'UNAUTHORIZED', 'the admin password is wrong') : rateLimited(lockout, 'the admin password is wrong, and too many were');
       }
-      limits.admin.succeeded(address);
+      limits.admin.succeeded(client);
       const userId = 'admin';
       // Signed under the admin's current generation: admin.sessions.revoke on `admin` ends it.
       const generation = await sessions.state(userId).then(
@@ -64,7 +79,7 @@ export function authRoutes(tokens: Tokens, adminPassword: string, limits: SignIn
       );
       if (generation === undefined) return httpError(503, 'UNAVAILABLE', 'storage is unavailable; try again shortly');
       const token = await tokens.sign({ userId, role: 'admin', name: 'admin', generation });
-      return json(200, { token, userId, role: 'admin' });
+      return json(200, { token, userId, role: 'admin', devicePass: limits.adminPasses.issue() });
     }),
   };
 }
