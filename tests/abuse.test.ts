@@ -154,6 +154,27 @@ describe('sign-in limits', () => {
     assert.equal((await post('/auth/admin', { password: TEST_ADMIN_PASSWORD }, { 'x-forwarded-for': address() })).status, 200, 'other addresses are served');
     assert.ok(fx.server.output().includes(`"address":"${from}"`) && fx.server.output().includes('admin sign-in locked out'), 'the lockout is logged with the address');
   });
+
+  test("admin: a stranger sharing the admin's address locks it out, but not the device pass of the admin's earlier sign-in", async () => {
+    const shared = address();
+    const signIn = (body: Record<string, unknown>) => post('/auth/admin', body, { 'x-forwarded-for': shared });
+    const first = await signIn({ password: TEST_ADMIN_PASSWORD });
+    assert.equal(first.status, 200);
+    const { devicePass } = (await first.json()) as { devicePass: string };
+    assert.equal(typeof devicePass, 'string', 'a correct sign-in hands out a device pass');
+    // The stranger, behind the same address, runs it into a lockout.
+    for (let i = 0; i < 6; i++) await signIn({ password: `stranger-${i}` });
+    assert.equal((await signIn({ password: TEST_ADMIN_PASSWORD })).status, 429, 'without the pass the admin waits with the address');
+    assert.equal((await signIn({ password: TEST_ADMIN_PASSWORD, devicePass: 'not-a-pass-of-ours' })).status, 429, 'a pass that is not ours is no pass');
+    const wrong = await signIn({ password: 'stranger-with-pass', devicePass });
+    assert.equal(wrong.status, 401, 'a pass is no credential: the password is still checked');
+    const right = await signIn({ password: TEST_ADMIN_PASSWORD, devicePass });
+    assert.equal(right.status, 200, 'with the pass the admin signs in at once');
+    assert.notEqual(((await right.json()) as { devicePass: string }).devicePass, devicePass, 'each sign-in hands out a new pass');
+    const bad = await signIn({ password: TEST_ADMIN_PASSWORD, devicePass: 5 });
+    assert.equal(bad.status, 400);
+    assert.match(((await bad.json()) as { message: string }).message, /devicePass/);
+  });
 });
 
 /** A request with a Host header of our choosing (fetch would not send one). */
@@ -294,15 +315,27 @@ describe('revocable sessions', () => {
   });
 });
 
-// Last in the file: it locks every address out of /auth/admin for the rest of the minute.
+// Last in the file: it spends the minute's budget of wrong admin passwords.
 describe('admin password spray (last)', () => {
-  test('wrong passwords spread over many addresses: past 30 in a minute every admin sign-in is refused 429, the right one too', async () => {
+  test('wrong passwords spread over a few addresses spend the minute budget: those addresses are refused 429 unchecked, while the admin signs in at once', async () => {
+    const strangers = Array.from({ length: 8 }, () => address());
     const statuses: number[] = [];
-    for (let i = 0; i < 40; i++) statuses.push((await post('/auth/admin', { password: `spray-${i}` }, { 'x-forwarded-for': address() })).status);
+    // 5 each: within every address' free failures, so only the shared budget refuses them.
+    for (let i = 0; i < 40; i++) statuses.push((await post('/auth/admin', { password: `spray-${i}` }, { 'x-forwarded-for': strangers[i % 8]! })).status);
     assert.deepEqual(statuses.slice(0, 30), Array(30).fill(401));
     assert.deepEqual(statuses.slice(30), Array(10).fill(429));
-    const right = await post('/auth/admin', { password: TEST_ADMIN_PASSWORD }, { 'x-forwarded-for': address() });
-    assert.equal(right.status, 429);
-    assert.ok(Number(right.headers.get('retry-after')) >= 1);
+    const unchecked = await post('/auth/admin', { password: TEST_ADMIN_PASSWORD }, { 'x-forwarded-for': strangers[0]! });
+    assert.equal(unchecked.status, 429, 'past the budget an address that failed is not checked, the right password neither');
+    assert.ok(Number(unchecked.headers.get('retry-after')) >= 1);
+    // The admin, from an address that has not failed: checked, and in.
+    const admin = await post('/auth/admin', { password: TEST_ADMIN_PASSWORD }, { 'x-forwarded-for': address() });
+    assert.equal(admin.status, 200, 'the budget spent by others does not keep the admin out');
+    const { devicePass } = (await admin.json()) as { devicePass: string };
+    // A new address gets one guess past the budget, then waits like the others (the bound).
+    const newcomer = address();
+    assert.equal((await post('/auth/admin', { password: 'one-guess' }, { 'x-forwarded-for': newcomer })).status, 401);
+    assert.equal((await post('/auth/admin', { password: TEST_ADMIN_PASSWORD }, { 'x-forwarded-for': newcomer })).status, 429);
+    // The admin's pass works from a spraying address too.
+    assert.equal((await post('/auth/admin', { password: TEST_ADMIN_PASSWORD, devicePass }, { 'x-forwarded-for': strangers[1]! })).status, 200);
   });
 });
