@@ -51,11 +51,19 @@ const statements = perMapping((metadata) => {
   const insert = `INSERT INTO ${f.table} (${f.cols(EFFECT_FIELDS)})
      SELECT ${EFFECT_FIELDS.map((p) => `"${p}"`).join(', ')}
        FROM jsonb_to_recordset($1::jsonb) AS e(${EFFECT_FIELDS.map((p) => `"${p}" ${EFFECT_TYPES[p]}`).join(', ')})`;
+  // An effect may name the key it had in an earlier version (`legacyKey`): a row stored under that
+  // key for the same player and ref is the same effect, already owed (insertEffectsOnce).
+  const insertOnce = `INSERT INTO ${f.table} (${f.cols(EFFECT_FIELDS)})
+     SELECT ${EFFECT_FIELDS.map((p) => `e."${p}"`).join(', ')}
+       FROM jsonb_to_recordset($1::jsonb) AS e(${EFFECT_FIELDS.map((p) => `"${p}" ${EFFECT_TYPES[p]}`).join(', ')}, "legacyKey" text)
+      WHERE e."legacyKey" IS NULL OR NOT EXISTS (
+        SELECT 1 FROM ${f.table} old
+         WHERE old.${f.col('key')} = e."legacyKey" AND old.${f.col('userId')} = e."userId" AND old.${f.col('ref')} IS NOT DISTINCT FROM e."ref")
+     ON CONFLICT (${f.col('key')}) DO NOTHING RETURNING ${f.col('key')}`;
   return preparedEach({
     pending: `WITH ${owed.marked} ${owed.owed}`,
     insert,
-    insertOnce: `${insert}
-     ON CONFLICT (${f.col('key')}) DO NOTHING RETURNING ${f.col('key')}`,
+    insertOnce,
   });
 });
 
@@ -92,8 +100,10 @@ export async function insertEffects(sql: Sql, trx: Queryable, effects: readonly 
 }
 
 /** Effects that more than one writer may owe under the same key (a late crash stake's refund):
- *  the first insert wins, the others change nothing. */
-export async function insertEffectsOnce(sql: Sql, effects: readonly Effect[], trx?: Queryable): Promise<number> {
+ *  the first insert wins, the others change nothing. One with a `legacyKey` is skipped too when a
+ *  row under that key exists for the same player and ref (stored by an earlier version: a crash
+ *  refund keyed by its stake alone, server/core/crash/settlement.ts legacyRefundKey). */
+export async function insertEffectsOnce(sql: Sql, effects: ReadonlyArray<Effect & { legacyKey?: string }>, trx?: Queryable): Promise<number> {
   if (effects.length === 0) return 0;
   const rows = await sql.query(statements(sql.metadata).insertOnce, [JSON.stringify(effects)], trx);
   return rows.length;

@@ -30,7 +30,7 @@ describe('settleRound', () => {
       settled.effects.map((e) => [e.key, e.userId, e.fromAccount, e.gold, e.reason]),
       [
         ['crash:t:3:ann', 'ann', 'house', 115, 'crash.payout'],
-        [refundKey(stakeIdOf('t', 'b0')), 'bob', 'escrow', 7, 'crash.refund'],
+        [refundKey('t', 3, { userId: 'bob', stakeId: stakeIdOf('t', 'b0') }), 'bob', 'escrow', 7, 'crash.refund'],
       ],
     );
     assert.deepEqual(settled.handled.sort(), [stakeIdOf('t', 'a1'), stakeIdOf('t', 'b0'), stakeIdOf('t', 'b1')].sort());
@@ -48,7 +48,7 @@ describe('settleRound', () => {
     const old: CrashBet = { userId: 'ann', amount: 50, cashedOutAt: null, payout: 0 };
     const settled = settleRound({ table: 't', roundId: 1, ran: true, bets: { ann: old } }, [{ userId: 'ann', amount: 7, stakeId: 'x' }, { userId: 'ann', amount: 50, stakeId: 'y' }]);
     assert.equal(settled.toHouse, 50);
-    assert.deepEqual(settled.effects.map((e) => [e.key, e.gold]), [['refund:x', 7]]);
+    assert.deepEqual(settled.effects.map((e) => [e.key, e.gold]), [['refund:crash:t:1:ann:x', 7]]);
   });
 
   test('a recorded bet without its stake is reported, neither paid nor taken', () => {
@@ -59,7 +59,22 @@ describe('settleRound', () => {
   test('a late stake is refunded by the sweep under the same key a settlement would use', () => {
     const handled = [stakeIdOf('t', 'a1')];
     const refunds = lateStakeRefunds('t', 4, handled, [stake('ann', 10, 'a1'), stake('bob', 3, 'b1')]);
-    assert.deepEqual(refunds.map((e) => [e.key, e.userId, e.gold, e.ref]), [[refundKey(stakeIdOf('t', 'b1')), 'bob', 3, 'crash:t:4']]);
+    assert.deepEqual(refunds.map((e) => [e.key, e.userId, e.gold, e.ref]), [[refundKey('t', 4, { userId: 'bob', stakeId: stakeIdOf('t', 'b1') }), 'bob', 3, 'crash:t:4']]);
+  });
+
+  test('refund keys are distinct per stake: one command id used again in a later round, or by another player, gets a refund of its own', () => {
+    const first = settleRound({ table: 't', roundId: 4, ran: false, bets: { ann: bet('ann', 10, 'same-id') } }, [stake('ann', 10, 'same-id')]);
+    // The id's stored reply was pruned; the player used it again for a round a day later.
+    const again = settleRound({ table: 't', roundId: 20_000, ran: false, bets: { ann: bet('ann', 30, 'same-id') } }, [stake('ann', 30, 'same-id')]);
+    // Another player picked the same id in the same round (command ids are each player's own).
+    const shared = settleRound({ table: 't', roundId: 5, ran: false, bets: { ann: bet('ann', 10, 'same-id'), bob: bet('bob', 3, 'same-id') } }, [stake('ann', 10, 'same-id'), stake('bob', 3, 'same-id')]);
+    const late = lateStakeRefunds('t', 4, [], [stake('ann', 10, 'same-id')]);
+    const keys = [...first.effects, ...again.effects, ...shared.effects].map((e) => e.key);
+    assert.equal(new Set(keys).size, 4, `four stakes, four keys: ${keys.join(', ')}`);
+    assert.deepEqual(late.map((e) => e.key), [first.effects[0]!.key], 'the late-stake sweep computes the same key as the settlement for the same stake');
+    assert.deepEqual(shared.effects.map((e) => [e.userId, e.gold]), [['ann', 10], ['bob', 3]], "each bet is matched to its own player's stake");
+    // A refund stored under the key of an earlier version is recognised by it (effectsStore.ts).
+    assert.deepEqual(late.map((e) => e.legacyKey), [`refund:${stakeIdOf('t', 'same-id')}`]);
   });
 });
 
@@ -203,9 +218,9 @@ function simulate(seed: number) {
   assert.equal(balances.get('house'), houseTake, `${where}: the house holds its take`);
   assert.equal([...balances.values()].reduce((a, b) => a + b, 0), initial, `${where}: no coin made or lost`);
   assert.equal(results.length, 1, `${where}: settled once`);
-  for (const s of escrowed) assert.ok(refunds.filter((e) => e.key === refundKey(s.stakeId)).length <= 1, `${where}: ${s.stakeId} refunded at most once`);
+  for (const s of escrowed) assert.ok(refunds.filter((e) => e.key === refundKey('t', 9, s)).length <= 1, `${where}: ${s.stakeId} refunded at most once`);
   for (const s of ackedBets) {
-    const refundedBet = refunds.some((e) => e.key === refundKey(s.stakeId));
+    const refundedBet = refunds.some((e) => e.key === refundKey('t', 9, s));
     assert.equal(refundedBet, !stored.ran, `${where}: acked bet ${s.stakeId} ${stored.ran ? 'played' : 'refunded (the round never ran)'}`);
   }
   for (const [userId, payout] of ackedCashouts) {

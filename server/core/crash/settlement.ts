@@ -24,8 +24,8 @@ export type Settlement = {
   outcome: 'crashed' | 'void';
   /** Escrow to house: the stakes played. */
   toHouse: number;
-  /** Owed to players: payouts from the house, refunds from escrow. */
-  effects: Effect[];
+  /** Owed to players: payouts from the house, refunds from escrow (each a Refund). */
+  effects: Array<Effect | Refund>;
   /** Every stake id this settlement played or refunded (stored with the round). */
   handled: string[];
   /** Recorded bets whose stake is not in escrow: never happens while bets are recorded only after
@@ -43,13 +43,30 @@ export function roundRef(table: string, roundId: number): string {
   return `crash:${table}:${roundId}`;
 }
 
-/** The key of the effect refunding one stake: the same whoever refunds it, so at most once. */
-export function refundKey(stakeId: string): string {
+/**
+ * The key of the effect refunding one stake: the same whoever refunds it (the settling room, a
+ * successor, the late-stake sweep), so at most once; and distinct per stake. A stake id is a
+ * command id, which is the player's own (another player may pick the same one) and may be used
+ * again once its stored reply is pruned (IDEMPOTENCY_WINDOW_HOURS), in a later round: so the key
+ * names the round and the player too. Every writer reads the stake from the round's escrow.
+ */
+export function refundKey(table: string, roundId: number, stake: Pick<Stake, 'userId' | 'stakeId'>): string {
+  return `refund:${roundRef(table, roundId)}:${stake.userId}:${stake.stakeId}`;
+}
+
+/** The key refunds had before they named the round and the player: a refund stored under it (by a
+ *  process of an earlier version) for the same player and round is this stake's, and is not owed
+ *  again (effectsStore.ts, insertEffectsOnce). */
+export function legacyRefundKey(stakeId: string): string {
   return `refund:${stakeId}`;
 }
 
-function refund(stake: Stake, ref: string): Effect {
-  return { key: refundKey(stake.stakeId), userId: stake.userId, fromAccount: SystemAccount.escrow, gold: stake.amount, xp: 0, reason: 'crash.refund', ref };
+/** A refund, with the key it would have had before (see legacyRefundKey). */
+export type Refund = Effect & { legacyKey: string };
+
+function refund(stake: Stake, table: string, roundId: number): Refund {
+  const key = refundKey(table, roundId, stake);
+  return { key, userId: stake.userId, fromAccount: SystemAccount.escrow, gold: stake.amount, xp: 0, reason: 'crash.refund', ref: roundRef(table, roundId), legacyKey: legacyRefundKey(stake.stakeId) };
 }
 
 /**
@@ -75,7 +92,7 @@ export function settleRound(round: StoredRound, stakes: readonly Stake[]): Settl
     const [stake] = unmatched.splice(at, 1);
     handled.push(stake.stakeId);
     if (outcome === 'void') {
-      effects.push(refund(stake, ref));
+      effects.push(refund(stake, round.table, round.roundId));
       continue;
     }
     toHouse += stake.amount;
@@ -85,22 +102,23 @@ export function settleRound(round: StoredRound, stakes: readonly Stake[]): Settl
   }
   for (const stake of unmatched) {
     handled.push(stake.stakeId);
-    effects.push(refund(stake, ref));
+    effects.push(refund(stake, round.table, round.roundId));
   }
   return { outcome, toHouse, effects, handled, unstaked };
 }
 
 /** The stakes a settled round's settlement did not see (they committed after it): each refunded. */
-export function lateStakeRefunds(table: string, roundId: number, handled: readonly string[], stakes: readonly Stake[]): Effect[] {
+export function lateStakeRefunds(table: string, roundId: number, handled: readonly string[], stakes: readonly Stake[]): Refund[] {
   const seen = new Set(handled);
-  return stakes.filter((s) => !seen.has(s.stakeId)).map((s) => refund(s, roundRef(table, roundId)));
+  return stakes.filter((s) => !seen.has(s.stakeId)).map((s) => refund(s, table, roundId));
 }
 
 /**
- * The stake of a recorded bet: the one with its id; a bet stored before bets carried their stake
+ * The stake of a recorded bet: the player's own one with its id (command ids are each player's
+ * own: another player's stake may carry the same); a bet stored before bets carried their stake
  * id is matched to a stake of the same player and amount.
  */
 function matchStake(stakes: readonly Stake[], bet: CrashBet): number {
-  if (bet.stakeId !== undefined) return stakes.findIndex((s) => s.stakeId === bet.stakeId);
+  if (bet.stakeId !== undefined) return stakes.findIndex((s) => s.stakeId === bet.stakeId && s.userId === bet.userId);
   return stakes.findIndex((s) => s.userId === bet.userId && s.amount === bet.amount);
 }
