@@ -21,6 +21,8 @@ test('an admin works the panel and the player sees each change live', async () =
   await page.getByLabel('Admin password').fill(TEST_ADMIN_PASSWORD);
   await page.getByRole('button', { name: 'Sign in as admin' }).click();
   await page.getByTestId('admin-figures').filter({ hasText: /connected/ }).waitFor();
+  // The device pass is kept for the next sign-in (a stranger's wrong passwords cannot lock it out).
+  assert.match(String(await page.evaluate(() => localStorage.getItem('coffer.admin.devicePass'))), /\S{20,}/);
 
   // Grant: a bad amount is refused with the field named; a good one reaches the player once.
   await page.getByLabel('Player id', { exact: true }).fill(userId);

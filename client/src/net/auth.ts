@@ -20,7 +20,31 @@ export async function signInGuest(displayName: string): Promise<Session> {
   return { token: data.token, userId: data.userId, displayName: data.displayName, role: 'player' };
 }
 
+/** Where this browser keeps the admin's device pass: with it, a stranger's wrong passwords from the
+ *  same address cannot lock this device out (docs/PROTOCOL.md "Sign-in limits and sessions"). */
+const DEVICE_PASS_KEY = 'coffer.admin.devicePass';
+
 export async function signInAdmin(password: string): Promise<Session> {
-  const data = await post('/auth/admin', { password });
+  const devicePass = readDevicePass();
+  const data = await post('/auth/admin', devicePass ? { password, devicePass } : { password });
+  if (data.devicePass) writeDevicePass(data.devicePass);
   return { token: data.token, userId: data.userId, displayName: 'admin', role: 'admin' };
+}
+
+// Storage may be refused (a private window, a sandboxed frame): the sign-in then works without a
+// pass, as on a new device, so a refusal is not an error here.
+function readDevicePass(): string | null {
+  try {
+    return localStorage.getItem(DEVICE_PASS_KEY);
+  } catch {
+    return null;
+  }
+}
+
+function writeDevicePass(pass: string): void {
+  try {
+    localStorage.setItem(DEVICE_PASS_KEY, pass);
+  } catch {
+    // As in readDevicePass: without storage the next sign-in is a new device's.
+  }
 }
