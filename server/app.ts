@@ -39,6 +39,7 @@ import { startRelay } from './relay/startRelay.ts';
 import { FenceWatch } from './rooms/fenceWatch.ts';
 import { pinJoinByIdToRoomOwner } from './rooms/roomAccess.ts';
 import { UserLimits } from './rooms/userLimits.ts';
+import { AddressLimits } from './rooms/addressLimits.ts';
 import { resolveSecrets } from './secrets.ts';
 import { CommitPipeline } from './store/commitPipeline.ts';
 import { batchStatement } from './store/batchStatements.ts';
@@ -105,6 +106,7 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
   fenceWatch.start(sql, 1000, logger);
   const enforcer = createSessionEnforcer(`${config.redisKeyPrefix}sessions:end`, logger);
   const userLimits = new UserLimits(config.userLimits, clock);
+  const addressLimits = new AddressLimits(config.addressCommandsPerSecond, clock);
   // Shared rooms belong to the server (issue 15): only configured or admin-opened tables and boards
   // exist, and no client may create a room (a create replaced live ones).
   withholdCreate();
@@ -117,7 +119,7 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
     localRoom,
   );
   const syncReads = pLimit(syncReadLimit(database.poolMax));
-  const deps = { directory, names, chains: new ChainCache(), sessions, enforcer, userLimits, events: relay.bus, fenceWatch, sql, orm, pipeline, syncReads, clock, seeds: overrides.seeds ?? cryptoSeeds, logger, tokens, metrics, rateLimitPerSecond: config.rateLimitPerSecond, faults };
+  const deps = { directory, names, chains: new ChainCache(), sessions, enforcer, userLimits, addressLimits, events: relay.bus, fenceWatch, sql, orm, pipeline, syncReads, clock, seeds: overrides.seeds ?? cryptoSeeds, logger, tokens, metrics, rateLimitPerSecond: config.rateLimitPerSecond, faults };
   const server = defineServer({
     transport,
     greet: false,

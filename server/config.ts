@@ -36,6 +36,7 @@ export const CONFIG_VARIABLES = [
   'MAX_SOCKETS_PER_USER',
   'SYNC_BYTES_PER_SECOND',
   'MAX_CONNECTIONS_PER_ADDRESS',
+  'ADDRESS_COMMANDS_PER_SECOND',
   'IDEMPOTENCY_WINDOW_HOURS',
   'OUTBOX_RETENTION_HOURS',
   'RETENTION_SWEEP_SECONDS',
@@ -108,6 +109,7 @@ const schema = z.object({
   MAX_SOCKETS_PER_USER: z.preprocess(emptyToUndefined, wholeNumber(1, 100_000).default(8)),
   SYNC_BYTES_PER_SECOND: z.preprocess(emptyToUndefined, wholeNumber(1024, 999_999_999).default(262_144)),
   MAX_CONNECTIONS_PER_ADDRESS: z.preprocess(emptyToUndefined, wholeNumber(1, 10_000_000).default(256)),
+  ADDRESS_COMMANDS_PER_SECOND: z.preprocess(emptyToUndefined, wholeNumber(1, 100_000_000).default(1000)),
   IDEMPOTENCY_WINDOW_HOURS: z.preprocess(emptyToUndefined, wholeNumber(24, 87_600).default(24)),
   OUTBOX_RETENTION_HOURS: z.preprocess(emptyToUndefined, wholeNumber(1, 87_600).default(168)),
   RETENTION_SWEEP_SECONDS: z.preprocess(emptyToUndefined, wholeNumber(1, 86_400).default(300)),
@@ -146,10 +148,12 @@ export type Config = {
   trustedProxies: string[];
   /** Sign-in limits (server/http/signInLimits.ts). */
   signIn: { guestPerHour: number; adminFailuresPerMinute: number };
-  /** Per-account budgets across all of an account's sockets (server/rooms/userLimits.ts). */
+  /** Per-account budgets across all of an account's sockets (server/rooms/userLimits.ts): in player rooms per process, in shared rooms per room. */
   userLimits: { commandsPerSecond: number; socketsPerUser: number; syncBytesPerSecond: number };
   /** Open WebSockets per client address (server/http/connectionLimits.ts). */
   maxConnectionsPerAddress: number;
+  /** Commands per second per client address across its accounts (server/rooms/addressLimits.ts). */
+  addressCommandsPerSecond: number;
   /** How long stored replies and relayed events are kept (server/store/retention.ts). */
   retention: { idempotencyWindowHours: number; outboxRetentionHours: number; sweepSeconds: number };
   /** Crash tables the server opens at start (with those stored and those admin.crash.open opens); clients join only tables that exist. */
@@ -213,6 +217,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     // Unset: twice the per-socket budget (two busy tabs), so raising one raises both.
     userLimits: { commandsPerSecond: c.USER_COMMANDS_PER_SECOND ?? Math.min(1_000_000, 2 * c.RATE_LIMIT_PER_SECOND), socketsPerUser: c.MAX_SOCKETS_PER_USER, syncBytesPerSecond: c.SYNC_BYTES_PER_SECOND },
     maxConnectionsPerAddress: c.MAX_CONNECTIONS_PER_ADDRESS,
+    addressCommandsPerSecond: c.ADDRESS_COMMANDS_PER_SECOND,
     retention: { idempotencyWindowHours: c.IDEMPOTENCY_WINDOW_HOURS, outboxRetentionHours: c.OUTBOX_RETENTION_HOURS, sweepSeconds: c.RETENTION_SWEEP_SECONDS },
     crashTables: c.CRASH_TABLES,
     boards: c.BOARDS,

@@ -121,6 +121,7 @@ export async function createTransport(
       this.wss.on('connection', closeOnBackpressure);
       this.wss.on('connection', (socket: WebSocket, req: IncomingMessage) => {
         const address = sockets.opened(nodeHeaders(req));
+        wsAddresses.set(socket, address);
         socket.once('close', () => sockets.closed(address));
       });
     }
@@ -161,6 +162,24 @@ function stampUwsUpgrades(prototype: object, sockets: SocketCounter): void {
       apps.set(this, app);
     },
   });
+}
+
+/** The ws transport's sockets' addresses, as SocketCounter.opened gave them. */
+const wsAddresses = new WeakMap<object, string>();
+
+/**
+ * The client address (clientAddress.ts: the socket's, or what a trusted proxy reports) a room's
+ * client connected from, as it was counted when its socket opened; `unknown` for a socket no
+ * counter saw. A Colyseus client's `ref` is the ws socket itself, or uWS' wrapper around its own.
+ */
+export function addressOfClient(client: { ref: unknown }): string {
+  const ref = client.ref as { ws?: { getUserData(): { cofferAddress?: string } } } | null;
+  try {
+    return (ref?.ws ? ref.ws.getUserData().cofferAddress : wsAddresses.get(ref ?? {})) || 'unknown';
+  } catch {
+    // uWS throws on a socket that closed meanwhile: it sends nothing more, its address no longer matters.
+    return 'unknown';
+  }
 }
 
 function limitBody(res: HttpResponse, req: HttpRequest): boolean {

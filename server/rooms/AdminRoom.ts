@@ -24,14 +24,15 @@ import { payloadHash } from './payloadHash.ts';
 import { callPlayerRoom } from './playerRooms.ts';
 import { kickUser, revokeUserSessions, type SessionControl } from './sessionCommands.ts';
 import { ack, failureReply, type Reply } from './replies.ts';
-import { CofferRoom, type AdapterDeps } from './roomAdapter.ts';
+import { ADMIN_RATE_FACTOR, CofferRoom, type AdapterDeps } from './roomAdapter.ts';
 import { SerialWriter, type SerialDeps } from './serialWriter.ts';
 import type { EventBus } from '../relay/eventBus.ts';
 import type { SharedRoomCalls } from './roomCalls.ts';
 import { refuseIfServed } from './sharedRooms.ts';
 import { validateCommand } from './validateCommand.ts';
+import { RoomAccounts, type UserLimits } from './userLimits.ts';
 
-export type AdminRoomDeps = SerialDeps & Pick<AdapterDeps, 'syncReads'> & SessionControl & { orm: Orm; tokens: Tokens; metrics: Metrics; events: EventBus; rateLimitPerSecond: number; seeds: SeedSource };
+export type AdminRoomDeps = SerialDeps & Pick<AdapterDeps, 'syncReads' | 'addressLimits'> & { userLimits: Pick<UserLimits, 'config'> } & SessionControl & { orm: Orm; tokens: Tokens; metrics: Metrics; events: EventBus; rateLimitPerSecond: number; seeds: SeedSource };
 
 export const ADMIN_WRITER = 'admin';
 /** How often the admin state's supply and live counts are refreshed. */
@@ -65,7 +66,7 @@ export function defineAdminRoom(deps: AdminRoomDeps) {
       this.state.seq = seq;
       this.clock.setInterval(() => void this.#refresh(), ADMIN_REFRESH_MS);
       await this.#refresh();
-      this.serve({ kind: 'admin', commands: adminCommands, handle: (client, type, payload) => this.#audited(client.auth as Identity, type, payload) });
+      this.serve({ kind: 'admin', commands: adminCommands, accounts: new RoomAccounts(adminAccountBudget(deps.userLimits.config), deps.clock), handle: (client, type, payload) => this.#audited(client.auth as Identity, type, payload) });
     }
 
     protected release() {
@@ -170,3 +171,8 @@ function withId(reply: Reply, id: string): Reply {
   return 'ack' in reply ? { ack: { ...reply.ack, id } } : { nack: { ...reply.nack, id } };
 }
 
+
+/** An admin's budget in the admin room: ADMIN_RATE_FACTOR times a player's, like its sockets' (a bulk script is not a flood). */
+function adminAccountBudget(config: Pick<UserLimits['config'], 'commandsPerSecond' | 'syncBytesPerSecond'>) {
+  return { commandsPerSecond: config.commandsPerSecond * ADMIN_RATE_FACTOR, syncBytesPerSecond: config.syncBytesPerSecond * ADMIN_RATE_FACTOR };
+}

@@ -27,8 +27,9 @@ import type { Queryable } from '../store/sql.ts';
 import type { SharedNames } from './sharedNames.ts';
 import { refuseIfServed } from './sharedRooms.ts';
 import { validateCommand } from './validateCommand.ts';
+import { RoomAccounts, type UserLimits } from './userLimits.ts';
 
-export type BoardRoomDeps = SerialDeps & Pick<AdapterDeps, 'syncReads'> & { orm: Orm; tokens: Tokens; metrics: Metrics; rateLimitPerSecond: number; names: SharedNames };
+export type BoardRoomDeps = SerialDeps & Pick<AdapterDeps, 'syncReads' | 'addressLimits'> & { userLimits: Pick<UserLimits, 'config'> } & { orm: Orm; tokens: Tokens; metrics: Metrics; rateLimitPerSecond: number; names: SharedNames };
 
 // The stream's name is defined once, in shared/ (re-exported for existing importers).
 export { boardStream };
@@ -65,7 +66,7 @@ export function defineBoardRoom(deps: BoardRoomDeps) {
       });
       this.state.board = this.#board;
       this.state.seq = seq;
-      this.serve({ kind: 'board', commands: boardCommands, handle: (client, type, payload) => this.#handle(client.auth as Identity, type, payload) });
+      this.serve({ kind: 'board', commands: boardCommands, accounts: new RoomAccounts(deps.userLimits.config, deps.clock), handle: (client, type, payload) => this.#handle(client.auth as Identity, type, payload) });
     }
 
     protected release() {

@@ -36,9 +36,10 @@ import { SerialWriter, type RunMode, type SerialDeps } from './serialWriter.ts';
 import type { SharedNames } from './sharedNames.ts';
 import { refuseIfServed } from './sharedRooms.ts';
 import { validateCommand } from './validateCommand.ts';
+import { RoomAccounts, type UserLimits } from './userLimits.ts';
 
 export type CrashTiming = { bettingMs: number; pauseMs: number; growthPerSecond: number };
-export type CrashRoomDeps = SerialDeps & Pick<AdapterDeps, 'syncReads'> & { orm: Orm; tokens: Tokens; metrics: Metrics; rateLimitPerSecond: number; seeds: SeedSource; crash: CrashTiming; names: SharedNames; chains: ChainCache };
+export type CrashRoomDeps = SerialDeps & Pick<AdapterDeps, 'syncReads' | 'addressLimits'> & { userLimits: Pick<UserLimits, 'config'> } & { orm: Orm; tokens: Tokens; metrics: Metrics; rateLimitPerSecond: number; seeds: SeedSource; crash: CrashTiming; names: SharedNames; chains: ChainCache };
 
 const HISTORY = 20;
 /** A player's bet as a bet or cash-out left it, stored with the others of its group. */
@@ -108,7 +109,7 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
         this.release();
         throw refuse('UNAVAILABLE', 'an interrupted crash round could not be settled yet; try joining again shortly');
       }
-      this.serve({ kind: 'crash', commands: crashCommands, handle: (client, type, payload) => this.#handle(client.auth as Identity, type, payload) });
+      this.serve({ kind: 'crash', commands: crashCommands, accounts: new RoomAccounts(deps.userLimits.config, deps.clock), handle: (client, type, payload) => this.#handle(client.auth as Identity, type, payload) });
       void this.#crash.start(next);
     }
 
@@ -175,7 +176,7 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
           applied = true;
           apply(settled);
         },
-      }));
+      }), { own: true });
       // Acknowledged from a stored reply (before any fence check): not this room's commit.
       if ('ack' in reply) return applied ? { stored: true } : { stored: false, takenOver: true };
       return { stored: false, takenOver: false, retryable: reply.nack.retryable, why: reply.nack.message };

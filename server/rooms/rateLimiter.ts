@@ -27,4 +27,9 @@ export class RateLimiter {
     if (this.#count > this.#perSecond * this.#closeAfter) return 'close';
     return this.#count > this.#perSecond ? 'limited' : 'ok';
   }
+
+  /** No message in the current one-second window: a fresh limiter would answer the same. */
+  idle(): boolean {
+    return this.#clock.now() - this.#windowStart >= 1000;
+  }
 }

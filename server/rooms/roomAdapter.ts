@@ -1,5 +1,7 @@
 // The one Colyseus adapter every Coffer room extends (issue 15): what is not a room's own rules.
-// Each message is rate-limited per socket, an `admin.*` command outside the admin room refused,
+// Each message is rate-limited per socket, per account (the player room's per-process budgets, a
+// shared room's own: userLimits.ts) and per client address (addressLimits.ts), an `admin.*`
+// command outside the admin room refused,
 // the room's handler asked for a reply, the reply sent and counted (coffer_commands_total by type
 // and outcome, coffer_command_seconds); `events.sync` reads a stream up to the room's committed
 // head; a room that lost its fence (or gave its work up) stops and sends its clients to a newer
@@ -16,13 +18,17 @@ import type { LimitFunction } from 'p-limit';
 import { syncReply } from './streamSync.ts';
 import { forbiddenAdminCommand } from './playerWriter.ts';
 import { RateLimiter, type RateVerdict } from './rateLimiter.ts';
+import type { AddressLimits } from './addressLimits.ts';
+import type { AccountBudget, RoomAccounts } from './userLimits.ts';
+import { addressOfClient } from '../transport.ts';
+import { CommandType } from '../../shared/commandNames.ts';
 import { refuse } from './joinAuth.ts';
 import { failureReply, nack, type Reply } from './replies.ts';
 import { SendQueue } from './sendQueue.ts';
 import { SHARED_ROOM_ENCODE_BYTES, sizeRoomEncodeBuffers } from '../roomEncodeBuffers.ts';
 import { shareHandshake } from '../roomHandshakes.ts';
 
-export type AdapterDeps = { sql: Sql; metrics: Metrics; clock: Clock; logger: Logger; rateLimitPerSecond: number; syncReads: LimitFunction };
+export type AdapterDeps = { sql: Sql; metrics: Metrics; clock: Clock; logger: Logger; rateLimitPerSecond: number; syncReads: LimitFunction; addressLimits: AddressLimits };
 export type RoomKind = 'player' | 'board' | 'crash' | 'admin';
 
 export type Serving = {
@@ -35,6 +41,12 @@ export type Serving = {
    * socket's verdict in, and out: go on (undefined), a RATE_LIMITED message, or 'close'.
    */
   admit?(client: Client, type: string, socket: RateVerdict): string | 'close' | undefined;
+  /**
+   * A shared room's per-account budgets (commands and events.sync bytes across the account's
+   * sockets in this room instance): the adapter checks and charges them. The player room keeps
+   * its per-process ones in `admit` and `sent` instead.
+   */
+  accounts?: RoomAccounts;
   /** After a reply went out (the player room charges events.sync bytes, a test-only fault point). */
   sent?(client: Client, type: string, reply: Reply): void;
   /**
@@ -66,7 +78,7 @@ export abstract class CofferRoom<S extends object> extends Room<{ state: S }> {
   protected abstract readonly adapterDeps: AdapterDeps;
   #serving: Serving | undefined;
   #gone = false;
-  readonly #limits = new WeakMap<Client, RateLimiter>();
+  readonly #sockets = new WeakMap<Client, SocketBudget>();
   readonly #sends = new SendQueue(() => this.clients);
   #patchQueued = false;
   #lastPatchAt = -Infinity;
@@ -209,12 +221,7 @@ export abstract class CofferRoom<S extends object> extends Room<{ state: S }> {
     const serving = this.#serving!;
     const deps = this.adapterDeps;
     const received = performance.now();
-    // Created on first use: a reconnected client is a new object that never passed onJoin.
-    let limiter = this.#limits.get(client);
-    const perSecond = serving.kind === 'admin' ? deps.rateLimitPerSecond * ADMIN_RATE_FACTOR : deps.rateLimitPerSecond;
-    if (!limiter) this.#limits.set(client, (limiter = new RateLimiter(perSecond, deps.clock)));
-    const socket = limiter.take();
-    const limited = serving.admit ? serving.admit(client, type, socket) : socket === 'ok' ? undefined : socket === 'close' ? 'close' : `more than ${perSecond} messages in one second; slow down`;
+    const limited = this.#admit(serving, client, type);
     if (limited === 'close') {
       // The replies it was owed (RATE_LIMITED nacks among them) go out before the close.
       this.#sends.flush();
@@ -227,11 +234,55 @@ export abstract class CofferRoom<S extends object> extends Room<{ state: S }> {
       const send = () => {
         if ('ack' in r) client.send(ServerMessage.ack, r.ack);
         else client.send(ServerMessage.nack, r.nack);
+        const userId = this.#sockets.get(client)?.userId;
+        if (type === SYNC && 'ack' in r && serving.accounts && userId !== undefined) serving.accounts.of(userId).chargeSync(replyBytes(r.ack.result));
         serving.sent?.(client, type, r);
       };
       if (serving.corked) this.#sends.push(send);
       else send();
     });
+  }
+
+  /**
+   * The budgets a message must fit, cheapest first, each O(1): its socket's, its account's (the
+   * room's `admit` or `accounts`), its address' (admins are not counted: an operator behind the
+   * same NAT as a flood must still be able to act), and for events.sync the account's bytes.
+   * Undefined (go on), a RATE_LIMITED message, or 'close' (4x a socket's or an account's budget).
+   */
+  #admit(serving: Serving, client: Client, type: string): string | 'close' | undefined {
+    const deps = this.adapterDeps;
+    // Made on first use: a reconnected client is a new object that never passed onJoin.
+    let socket = this.#sockets.get(client);
+    if (!socket) {
+      const identity = client.auth as { userId?: string; role?: string } | undefined;
+      const admin = identity?.role === 'admin';
+      const perSecond = serving.kind === 'admin' ? deps.rateLimitPerSecond * ADMIN_RATE_FACTOR : deps.rateLimitPerSecond;
+      socket = {
+        perSecond,
+        limiter: new RateLimiter(perSecond, deps.clock),
+        userId: identity?.userId,
+        address: admin ? undefined : addressOfClient(client),
+      };
+      this.#sockets.set(client, socket);
+    }
+    const own = socket.limiter.take();
+    let account: AccountBudget | undefined;
+    if (serving.admit) {
+      const verdict = serving.admit(client, type, own);
+      if (verdict !== undefined) return verdict;
+    } else {
+      if (own === 'close') return 'close';
+      if (own === 'limited') return `more than ${socket.perSecond} messages in one second; slow down`;
+      // Looked up each time, not kept: the room forgets an idle account's budget, and a socket
+      // holding a forgotten one would give its account a second budget.
+      account = socket.userId !== undefined ? serving.accounts?.of(socket.userId) : undefined;
+      const verdict = account?.take() ?? 'ok';
+      if (verdict === 'close') return 'close';
+      if (verdict === 'limited') return `more than ${serving.accounts!.config.commandsPerSecond} commands in one second from this account (all its sockets in this room); slow down`;
+    }
+    if (socket.address !== undefined && !deps.addressLimits.take(socket.address)) return `more than ${deps.addressLimits.perSecond} commands in one second from this address (all its accounts); slow down`;
+    if (type === SYNC && account && !account.syncAllowed()) return `events.sync replies are limited to ${serving.accounts!.config.syncBytesPerSecond} bytes per second per account in this room; sync again shortly`;
+    return undefined;
   }
 
   async #answer(serving: Serving, client: Client, type: string, payload: unknown): Promise<Reply> {
@@ -242,6 +293,17 @@ export abstract class CofferRoom<S extends object> extends Room<{ state: S }> {
       return failureReply(idOf(payload) ?? '', error, this.adapterDeps.logger, { roomId: this.roomId, type });
     }
   }
+}
+
+/** What the adapter keeps per socket: its own budget, its account's in this room, its address. */
+type SocketBudget = { perSecond: number; limiter: RateLimiter; userId: string | undefined; address: string | undefined };
+
+/** events.sync: the same type in every room (shared/commandNames.ts). */
+const SYNC: string = CommandType.eventsSync;
+
+/** About the size of an events.sync reply on the wire (JSON is close to msgpack for these events). */
+export function replyBytes(result: unknown): number {
+  return JSON.stringify(result)?.length ?? 0;
 }
 
 function idOf(payload: unknown): string | null {

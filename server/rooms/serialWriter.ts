@@ -6,6 +6,9 @@
 // calls (the stakes, taken by the players' own rooms) made together, and they commit in one
 // transaction. A table where a hundred players bet as a round opens took a hundred transactions
 // one after another (bet p99 540 ms; BENCHMARKS.md, "Crash bets in groups"); now it takes a few.
+// The room's own commands (a crash table's phases) never wait behind players' commands, and each
+// player has at most MAX_WAITING_PER_ACTOR commands waiting: one account flooding a table can
+// neither stretch its phases nor grow its queue (docs/PROTOCOL.md, "Limits").
 import type { WireEvent } from '../../shared/protocol.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Faults } from '../faults.ts';
@@ -43,10 +46,27 @@ export type SharedDecision<R, P = never> = {
  * other actor's command changes, and its `apply` composes with theirs in any order. `writeAll`
  * writes the `part`s of the commands committed together in one go (one statement, not one each).
  */
-export type RunMode<P = never> = { independent?: boolean; writeAll?: (trx: Queryable, parts: P[]) => Promise<void> };
+export type RunMode<P = never> = {
+  independent?: boolean;
+  writeAll?: (trx: Queryable, parts: P[]) => Promise<void>;
+  /**
+   * The room's own command (a crash table's phase): it runs before every waiting player command
+   * and is never refused for a full queue. A flood of players' commands queued ahead of a phase
+   * commit made a 2 s betting phase last 28 s.
+   */
+  own?: boolean;
+};
 
 /** Waiting independent commands committed in one transaction at most. */
 export const MAX_GROUP = 64;
+
+/**
+ * Commands of one actor waiting for their turn (not counting the one running). More are refused
+ * RATE_LIMITED (retryable) at once, taking no turn: a player's next command waits behind its
+ * previous anyway, and the queue (its memory, the wait of the others) stays bounded by the number
+ * of actors. Above the few a client sends without waiting (a bet retried twice in one burst).
+ */
+export const MAX_WAITING_PER_ACTOR = 8;
 
 type Job = { actor: string; id: string; recordId: string; hash: string; decide: () => SharedDecision<unknown, unknown>; mode: RunMode<unknown>; settle: (reply: Promise<Reply>) => void };
 type Decided = { job: Job; decision: SharedDecision<unknown, unknown>; events: WireEvent[] };
@@ -66,7 +86,11 @@ export class SerialWriter {
   #epoch: number;
   #seq: number;
   #fenced = false;
+  /** The room's own commands (RunMode.own), ahead of the players'. */
+  readonly #own: Job[] = [];
   readonly #queue: Job[] = [];
+  /** Waiting commands per actor in #queue (MAX_WAITING_PER_ACTOR). */
+  readonly #waiting = new Map<string, number>();
   #draining = false;
   readonly #replies = new RecentReplies();
   readonly #inflight = new Map<string, { hash: string; reply: Promise<Reply> }>();
@@ -116,7 +140,14 @@ export class SerialWriter {
     if (stored) return Promise.resolve(stored.payloadHash === hash ? ack(id, stored.reply) : mismatch(id));
     const inflight = this.#inflight.get(key);
     if (inflight) return inflight.hash === hash ? inflight.reply : Promise.resolve(mismatch(id));
-    const reply = new Promise<Reply>((settle) => this.#queue.push({ actor, id, recordId, hash, decide, mode: mode as RunMode<unknown>, settle }));
+    const waiting = this.#waiting.get(actor) ?? 0;
+    if (!mode.own && waiting >= MAX_WAITING_PER_ACTOR) return Promise.resolve(busy(id));
+    const reply = new Promise<Reply>((settle) => {
+      const job = { actor, id, recordId, hash, decide, mode: mode as RunMode<unknown>, settle };
+      if (mode.own) return void this.#own.push(job);
+      this.#queue.push(job);
+      this.#waiting.set(actor, waiting + 1);
+    });
     this.#inflight.set(key, { hash, reply });
     // The caller sees a rejection through `reply`; this copy only tidies up.
     void reply.finally(() => this.#inflight.delete(key)).catch(() => undefined);
@@ -129,7 +160,7 @@ export class SerialWriter {
     if (this.#draining) return;
     this.#draining = true;
     try {
-      while (this.#queue.length > 0) {
+      while (this.#own.length > 0 || this.#queue.length > 0) {
         const group = this.#nextGroup();
         const replies = this.#execute(group);
         group.forEach((job, i) => job.settle(replies.then((all) => all[i])));
@@ -141,20 +172,41 @@ export class SerialWriter {
     }
   }
 
-  /** The next command, with the independent ones of other actors waiting right behind it. */
+  /**
+   * The room's own next command, or else the next player command with the independent ones of
+   * other actors waiting behind it, up to the first command that must run alone. An actor's second
+   * (and later) command stays in the queue in its place: each actor's commands keep their order,
+   * and independent commands of different actors commute, so one player's burst does not cut
+   * the others' group short.
+   */
   #nextGroup(): Job[] {
-    const first = this.#queue.shift()!;
+    const own = this.#own.shift();
+    if (own) return [own];
+    const first = this.#take(0);
     if (!first.mode.independent) return [first];
     const group = [first];
     const actors = new Set([first.actor]);
-    while (group.length < MAX_GROUP && this.#queue.length > 0) {
-      const next = this.#queue[0];
-      // Order is kept: the group ends at a command that must run alone, or at an actor's second.
-      if (!next.mode.independent || actors.has(next.actor)) break;
+    // Bounded: the queue holds at most MAX_WAITING_PER_ACTOR commands of each actor.
+    for (let i = 0; group.length < MAX_GROUP && i < this.#queue.length; ) {
+      const next = this.#queue[i]!;
+      if (!next.mode.independent) break;
+      if (actors.has(next.actor)) {
+        i++;
+        continue;
+      }
       actors.add(next.actor);
-      group.push(this.#queue.shift()!);
+      group.push(this.#take(i));
     }
     return group;
+  }
+
+  /** Takes the queue's `i`th command out, counting it off its actor's waiting ones. */
+  #take(i: number): Job {
+    const [job] = this.#queue.splice(i, 1) as [Job];
+    const waiting = (this.#waiting.get(job.actor) ?? 1) - 1;
+    if (waiting <= 0) this.#waiting.delete(job.actor);
+    else this.#waiting.set(job.actor, waiting);
+    return job;
   }
 
   /**
@@ -281,6 +333,10 @@ function partsByWriter(ready: readonly Decided[]): Map<NonNullable<RunMode<unkno
 
 function replaced(id: string): Reply {
   return nack(id, 'UNAVAILABLE', 'this room was replaced by a newer one; join again and resend with the same id', true);
+}
+
+function busy(id: string): Reply {
+  return nack(id, 'RATE_LIMITED', `you have ${MAX_WAITING_PER_ACTOR} commands waiting at this table already; wait for their replies`, true);
 }
 
 function mismatch(id: string): Reply {

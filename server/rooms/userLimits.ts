@@ -1,18 +1,68 @@
 // Fairness between accounts (issue 16): per-socket limits alone let one guest open 100 sockets into
 // its own room, each under the limit, and take another player's ack p50 from 6 ms to 1,974 ms. These
-// budgets are per user, across all of that user's sockets in this process' player rooms:
-// - sockets: at most `socketsPerUser` at a time (the next join is refused 429 RATE_LIMITED);
+// budgets are per user, across all of that user's sockets:
+// - sockets: at most `socketsPerUser` at a time in player rooms (the next join is refused 429
+//   RATE_LIMITED);
 // - commands: `commandsPerSecond` in one second (more are nacked RATE_LIMITED, 4x closes the socket);
 // - events.sync: replies worth `syncBytesPerSecond` bytes, refilled evenly; an empty budget nacks
 //   RATE_LIMITED (a 60-byte request could pull 75 KB, ten sockets 5 MB/s).
-// Admins watching player rooms are not counted. A user's player room lives in one process at a
-// time, so for player rooms these per-process budgets are the user's budgets.
+// In player rooms (UserLimits) the budgets are the process' (a user's player room lives in one
+// process at a time, so they are the user's budgets); admins watching player rooms are not counted.
+// In a shared room (a crash table, a board, the admin room: RoomAccounts) each room instance keeps
+// its own: one account flooding a crash table froze it for everyone (a 2 s betting phase lasted
+// 28 s) and pulled 13-24 MB/s of events.sync from it.
 import type { Clock } from '../domain/clock.ts';
 import { RateLimiter, type RateVerdict } from './rateLimiter.ts';
 
 export type UserLimitsConfig = { commandsPerSecond: number; socketsPerUser: number; syncBytesPerSecond: number };
+export type AccountBudgetConfig = Pick<UserLimitsConfig, 'commandsPerSecond' | 'syncBytesPerSecond'>;
 
-type UserBudget = { sockets: number; commands: RateLimiter; syncBytes: number; syncAt: number };
+/** One account's command and events.sync byte budgets; every check is O(1). */
+export class AccountBudget {
+  readonly #config: AccountBudgetConfig;
+  readonly #clock: Clock;
+  readonly #commands: RateLimiter;
+  #syncBytes: number;
+  #syncAt: number;
+
+  constructor(config: AccountBudgetConfig, clock: Clock) {
+    this.#config = config;
+    this.#clock = clock;
+    this.#commands = new RateLimiter(config.commandsPerSecond, clock);
+    this.#syncBytes = config.syncBytesPerSecond;
+    this.#syncAt = clock.now();
+  }
+
+  /** One command (any socket of the account). */
+  take(): RateVerdict {
+    return this.#commands.take();
+  }
+
+  /** Whether an events.sync may run now: the byte budget is not used up. */
+  syncAllowed(): boolean {
+    this.#refill();
+    return this.#syncBytes > 0;
+  }
+
+  /** The bytes an events.sync reply carried (the budget may go below zero: the next syncs wait). */
+  chargeSync(bytes: number): void {
+    this.#syncBytes -= bytes;
+  }
+
+  /** Nothing to remember: no command in the last second and the sync budget full again. */
+  idle(): boolean {
+    this.#refill();
+    return this.#commands.idle() && this.#syncBytes >= this.#config.syncBytesPerSecond;
+  }
+
+  #refill(): void {
+    const now = this.#clock.now();
+    this.#syncBytes = Math.min(this.#config.syncBytesPerSecond, this.#syncBytes + ((now - this.#syncAt) / 1000) * this.#config.syncBytesPerSecond);
+    this.#syncAt = now;
+  }
+}
+
+type UserBudget = { sockets: number; budget: AccountBudget };
 
 export class UserLimits {
   readonly config: UserLimitsConfig;
@@ -31,41 +81,78 @@ export class UserLimits {
 
   /** Counts a socket in; false (nothing counted) when the user is at the limit. */
   admit(userId: string): boolean {
-    let budget = this.#users.get(userId);
-    if (!budget) {
-      budget = { sockets: 0, commands: new RateLimiter(this.config.commandsPerSecond, this.#clock), syncBytes: this.config.syncBytesPerSecond, syncAt: this.#clock.now() };
-      this.#users.set(userId, budget);
+    let user = this.#users.get(userId);
+    if (!user) {
+      user = { sockets: 0, budget: new AccountBudget(this.config, this.#clock) };
+      this.#users.set(userId, user);
     }
-    if (budget.sockets >= this.config.socketsPerUser) return false;
-    budget.sockets++;
+    if (user.sockets >= this.config.socketsPerUser) return false;
+    user.sockets++;
     return true;
   }
 
   release(userId: string): void {
-    const budget = this.#users.get(userId);
-    if (!budget) return;
-    if (--budget.sockets <= 0) this.#users.delete(userId);
+    const user = this.#users.get(userId);
+    if (!user) return;
+    if (--user.sockets <= 0) this.#users.delete(userId);
   }
 
   /** One command of `userId` (any socket). */
   take(userId: string): RateVerdict {
-    return this.#users.get(userId)?.commands.take() ?? 'ok';
+    return this.#users.get(userId)?.budget.take() ?? 'ok';
   }
 
   /** Whether an events.sync may run now: the user's byte budget is not used up. */
   syncAllowed(userId: string): boolean {
-    const budget = this.#users.get(userId);
-    if (!budget) return true;
-    const now = this.#clock.now();
-    budget.syncBytes = Math.min(this.config.syncBytesPerSecond, budget.syncBytes + ((now - budget.syncAt) / 1000) * this.config.syncBytesPerSecond);
-    budget.syncAt = now;
-    return budget.syncBytes > 0;
+    return this.#users.get(userId)?.budget.syncAllowed() ?? true;
   }
 
   /** The bytes an events.sync reply carried (the budget may go below zero: the next syncs wait). */
   chargeSync(userId: string, bytes: number): void {
-    const budget = this.#users.get(userId);
-    if (budget) budget.syncBytes -= bytes;
+    this.#users.get(userId)?.budget.chargeSync(bytes);
+  }
+}
+
+/** How often a shared room forgets the budgets of accounts that went quiet. */
+const FORGET_IDLE_MS = 10_000;
+
+/**
+ * The per-account budgets of one shared room instance (an account at one crash table, one board,
+ * the admin room). Keyed by user id across all of that user's sockets in the room; an account's
+ * budget is made at its first command and forgotten once idle, so the map holds at most the
+ * accounts that spoke in the last few seconds (each of them holds a socket here).
+ */
+export class RoomAccounts {
+  readonly config: AccountBudgetConfig;
+  readonly #clock: Clock;
+  readonly #accounts = new Map<string, AccountBudget>();
+  #sweptAt: number;
+
+  constructor(config: AccountBudgetConfig, clock: Clock) {
+    this.config = config;
+    this.#clock = clock;
+    this.#sweptAt = clock.now();
+  }
+
+  /** The account's budget (made on first use). */
+  of(userId: string): AccountBudget {
+    this.#forgetIdle();
+    let budget = this.#accounts.get(userId);
+    if (!budget) this.#accounts.set(userId, (budget = new AccountBudget(this.config, this.#clock)));
+    return budget;
+  }
+
+  /** Accounts remembered (for tests and the sweep's bound). */
+  get size(): number {
+    return this.#accounts.size;
+  }
+
+  /** Amortized O(1): one walk every FORGET_IDLE_MS over the accounts that spoke since the last. */
+  #forgetIdle(): void {
+    const now = this.#clock.now();
+    if (now - this.#sweptAt < FORGET_IDLE_MS) return;
+    this.#sweptAt = now;
+    for (const [userId, budget] of this.#accounts) if (budget.idle()) this.#accounts.delete(userId);
   }
 }
 
