@@ -17,7 +17,7 @@ import { ProtocolRoom } from './protocolClient.ts';
 
 export type BenchTarget = { servers: RunningServer[]; urls: string[]; sessions: Session[]; tabs: ProtocolRoom[]; inspectPort?: number; stop(): Promise<void> };
 
-const tuned = { RATE_LIMIT_PER_SECOND: '100000', LOG_LEVEL: 'error' };
+const tuned = { RATE_LIMIT_PER_SECOND: '100000', ADDRESS_COMMANDS_PER_SECOND: '100000000', LOG_LEVEL: 'error' };
 
 async function started(env: Record<string, string>, inspect: boolean): Promise<{ server: RunningServer; inspectPort?: number }> {
   const inspectPort = inspect ? await freePort() : undefined;

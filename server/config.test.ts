@@ -67,6 +67,8 @@ describe('loadConfig', () => {
     ['JWT_SECRET', 'too-short'],
     ['ADMIN_PASSWORD', 'short'],
     ['RATE_LIMIT_PER_SECOND', '0'],
+    ['ADDRESS_COMMANDS_PER_SECOND', '0'],
+    ['ADDRESS_COMMANDS_PER_SECOND', 'many'],
     ['MAX_PAYLOAD_BYTES', '10'],
     ['COFFER_FAULT', 'sometimes'],
     ['COFFER_FAULT', 'after-commit'],
@@ -123,6 +125,8 @@ describe('loadConfig', () => {
     assert.deepEqual(defaults.userLimits, { commandsPerSecond: 100, socketsPerUser: 8, syncBytesPerSecond: 262_144 });
     assert.equal(loadConfig({ RATE_LIMIT_PER_SECOND: '400' }).userLimits.commandsPerSecond, 800, 'unset: twice the per-socket budget');
     assert.equal(defaults.maxConnectionsPerAddress, 256);
+    assert.equal(defaults.addressCommandsPerSecond, 1000);
+    assert.equal(loadConfig({ ADDRESS_COMMANDS_PER_SECOND: '5000' }).addressCommandsPerSecond, 5000);
     assert.deepEqual(defaults.retention, { idempotencyWindowHours: 24, outboxRetentionHours: 168, sweepSeconds: 300 });
     assert.equal(loadConfig({ ALLOWED_HOSTS: '*' }).allowedHosts, '*');
     assert.deepEqual(loadConfig({ ALLOWED_HOSTS: 'Game.Example.com, [::1]' }).allowedHosts, ['game.example.com', '[::1]']);

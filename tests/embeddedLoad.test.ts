@@ -58,6 +58,8 @@ describe('embedded mode (npm start, no services) under every load scenario at 50
         RATE_LIMIT_PER_SECOND: '1000',
         // Every virtual user signs in as a guest from this one address (default: 20 an hour).
         GUEST_SIGNUPS_PER_HOUR: '100000',
+        // ... and sends every command from it (default: 1,000 a second).
+        ADDRESS_COMMANDS_PER_SECOND: '100000000',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,7 +1,7 @@
 // Per-account budgets with an injected clock.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AccountSockets, UserLimits } from './userLimits.ts';
+import { AccountSockets, RoomAccounts, UserLimits } from './userLimits.ts';
 
 function fakeClock(start = 1_000_000) {
   const clock = { t: start, now: () => clock.t };
@@ -40,4 +40,30 @@ test("a room's clients hold places while live: a drop gives the place back, a re
   places.give(tab);
   assert.ok(places.take(reconnected, { userId: 'u', role: 'player' }), 'the dropped place is free again, once');
   assert.ok(places.take({}, { userId: 'admin', role: 'admin' }) && places.take({}, { userId: 'admin', role: 'admin' }));
+});
+
+test("a shared room's budgets are per account across its sockets, per room instance, and forgotten once idle", () => {
+  const clock = fakeClock();
+  const table = new RoomAccounts({ commandsPerSecond: 2, syncBytesPerSecond: 1000 }, clock);
+  const otherTable = new RoomAccounts({ commandsPerSecond: 2, syncBytesPerSecond: 1000 }, clock);
+  // Two sockets of one account look the budget up by user id: one budget between them.
+  assert.deepEqual([table.of('u').take(), table.of('u').take(), table.of('u').take()], ['ok', 'ok', 'limited']);
+  assert.equal(table.of('v').take(), 'ok', 'another account is not affected');
+  assert.equal(otherTable.of('u').take(), 'ok', 'another table keeps its own budget');
+  table.of('u').chargeSync(1500);
+  assert.equal(table.of('u').syncAllowed(), false);
+  assert.equal(table.of('v').syncAllowed(), true);
+  clock.t += 600;
+  assert.equal(table.of('u').syncAllowed(), true, '-500 + 600');
+  assert.equal(table.size, 2);
+  clock.t += 10_000;
+  table.of('w');
+  assert.equal(table.size, 1, 'the idle accounts were forgotten; only the one that spoke now is kept');
+  assert.equal(table.of('u').take(), 'ok', 'a forgotten account starts with a fresh budget');
+});
+
+test('an account over 4x its budget in one second is told to close', () => {
+  const table = new RoomAccounts({ commandsPerSecond: 2, syncBytesPerSecond: 1000 }, fakeClock());
+  const verdicts = Array.from({ length: 9 }, () => table.of('u').take());
+  assert.deepEqual(verdicts, ['ok', 'ok', 'limited', 'limited', 'limited', 'limited', 'limited', 'limited', 'close']);
 });

@@ -75,6 +75,7 @@ export function spawnServer(env: Record<string, string>, port: number): { proc: 
       // replay long streams with events.sync; tests/support/abuseFixture.ts runs the defaults.
       GUEST_SIGNUPS_PER_HOUR: '1000000',
       MAX_CONNECTIONS_PER_ADDRESS: '1000000',
+      ADDRESS_COMMANDS_PER_SECOND: '100000000',
       SYNC_BYTES_PER_SECOND: '100000000',
       // A Redis namespace of its own unless the test shares one on purpose (a cluster): servers of
       // other test files must not join its matchmaker.
