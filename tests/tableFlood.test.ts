@@ -1,5 +1,5 @@
 // One account against a shared room (docs/PROTOCOL.md, "Limits"): with many sockets flooding a
-// crash table with cash-outs and events.sync it froze the table for everyone (another player's bet
+// crash table with cash-outs (and bets) and events.sync it froze the table for everyone (another player's bet
 // got no reply in 15 s; a 2 s betting phase lasted 28 s), and pulled 13-24 MB/s of events.sync.
 // Now the account's commands and sync bytes are budgeted per table, the table's phase commits go
 // before players' commands, and commands per address are budgeted across accounts.
@@ -43,27 +43,41 @@ async function sockets(url: string, token: string, table: string, count: number,
 
 const nacked = (replies: Reply[], code: string, message?: RegExp) => replies.filter((r) => 'nack' in r && r.nack.code === code && (!message || message.test(r.nack.message))).length;
 
-test("one account flooding a crash table with cash-outs and events.sync: another player's bet is acked, the rounds go on, the flood is refused RATE_LIMITED and closed", async () => {
+test("one account flooding a crash table with cash-outs, bets and events.sync: another player's bet is acked, its phases keep their length, the flood is refused RATE_LIMITED and closed", async () => {
   await crashTableWith(fx.db.url, 't-flood', []);
   const [flooder, victim] = await Promise.all([signInGuest(fx.server.url), signInGuest(fx.server.url)]);
   await fundNewPlayer(fx.db.url, victim.userId, 1_000);
   const table = await joinRoom(fx.server.url, victim.token, RoomName.crash, CrashState, { table: 't-flood' });
   const flood = await sockets(fx.server.url, flooder.token, 't-flood', 16, address());
   await table.waitForState((s) => s.phase === 'betting' && s.seedHash !== '');
+  // Each round's betting phase as the table ran it (its own clock): when it was to end, and when
+  // the round started running (after the phase commits it waited for).
+  const rounds = new Map<number, { endsAt: number; startedAt?: number }>();
+  table.room.onStateChange((s) => {
+    if (s.phase === 'betting' && !rounds.has(s.roundId)) rounds.set(s.roundId, { endsAt: s.phaseAt });
+    const round = rounds.get(s.roundId);
+    if (s.phase === 'running' && round && round.startedAt === undefined) round.startedAt = s.phaseAt;
+  });
 
-  // 16 sockets x 10 messages every 50 ms: 3,200 a second, half cash-outs without a bet (each
-  // refused, but only in the table's turn), half events.sync from the start of the stream.
+  // 16 sockets x 10 messages every 50 ms: 3,200 a second. Cash-outs without a bet and bets without
+  // gold (each refused, but only in the table's turn, a bet after asking the player's room for the
+  // stake), and events.sync from the start of the stream.
+  const messages: Array<() => [string, Record<string, unknown>]> = [
+    () => [CrashCommandType.cashout, { id: newId() }],
+    () => [CrashCommandType.bet, { id: newId(), amount: 10 }],
+    () => [CrashCommandType.eventsSync, { id: newId(), afterSeq: 0 }],
+  ];
   let n = 0;
   const timer = setInterval(() => {
     for (const socket of flood) {
       for (let i = 0; i < 10; i++, n++) {
         if (socket.socket.readyState !== socket.socket.OPEN) continue;
-        socket.send(n % 2 ? CrashCommandType.cashout : CrashCommandType.eventsSync, n % 2 ? { id: newId() } : { id: newId(), afterSeq: 0 });
+        socket.send(...messages[n % messages.length]!());
       }
     }
   }, 50);
+  const floodRound = table.state.roundId;
   try {
-    const floodRound = table.state.roundId;
     // The next betting phase, opened while the flood runs; another player bets in it.
     await waitFor(async () => table.state.phase === 'betting' && table.state.roundId > floodRound, 20_000);
     const bet = await within(table.send(CrashCommandType.bet, { amount: 10 }), 20_000, "the other player's bet was answered");
@@ -75,6 +89,12 @@ test("one account flooding a crash table with cash-outs and events.sync: another
   } finally {
     clearInterval(timer);
   }
+  // Every betting phase that opened under the flood ended within 3x its configured length (the
+  // flood stretched a 2 s one to 28 s): its round started running at most 2x late.
+  const flooded = [...rounds.entries()].filter(([roundId, round]) => roundId > floodRound && round.startedAt !== undefined);
+  assert.ok(flooded.length >= 3, `${flooded.length} rounds ran under the flood`);
+  const bettingMs = Number(env.CRASH_BETTING_MS);
+  for (const [roundId, round] of flooded) assert.ok(round.startedAt! - round.endsAt < 2 * bettingMs, `round ${roundId}'s betting phase lasted ${round.startedAt! - round.endsAt + bettingMs} ms`);
   const replies = flood.flatMap((socket) => socket.replies);
   assert.ok(nacked(replies, 'RATE_LIMITED', /from this account/) > 0, 'the flood was refused RATE_LIMITED per account');
   const closes = await Promise.all(flood.map((socket) => within(socket.closed, 10_000, 'the flooding socket was closed')));
