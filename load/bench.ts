@@ -11,7 +11,8 @@
 //   uWebSockets.js ÷ ws commands/s (TRANSPORT=uws vs ws, same clients, same database);
 //   the client bundle's gzip size ÷ the Colyseus SDK's browser bundle.
 // Also one account flooding at its limits next to five steady players (the noisy neighbour, default
-// limits), and a crash table's players all betting as a round opens (next to one bet at a time).
+// limits), the same at a crash table (one account flooding it while the others bet as rounds open),
+// and a crash table's players all betting as a round opens (next to one bet at a time).
 // `--profile` writes CPU profiles of the server during the peak phase and the joins
 // (bench-profiles/) and prints their top functions.
 import { mkdir } from 'node:fs/promises';
@@ -29,6 +30,7 @@ import { effectLatency, type EffectFigure } from './effectBench.ts';
 import { embeddedProcess, fund, servicesPair, servicesProcess, type BenchTarget } from './benchServers.ts';
 import { pipelineOnly } from './pipelineBench.ts';
 import { noisyNeighbour, type NoisyFigure } from './benchNoisyNeighbour.ts';
+import { tableFlood, type TableFloodFigure } from './benchTableFlood.ts';
 import { MIX_LABEL, mixed, rpsOnly } from './workloads.ts';
 
 const { values } = parseArgs({
@@ -55,6 +57,8 @@ const effectRounds = values.quick ? 5 : 10;
 // A crash table as a round opens: this many players betting at once, over this many rounds.
 const crashPlayers = values.quick ? 32 : 100;
 const crashRounds = values.quick ? 2 : 3;
+/** Rounds bet quietly, then as many under the flood, in the crash table's noisy-neighbour phase. */
+const floodRounds = values.quick ? 2 : 5;
 
 const db = await createTestDatabase('coffer_bench');
 try {
@@ -161,6 +165,12 @@ try {
     `noisy neighbour: ${noisy.floodSockets} sockets of one account sent ${noisy.floodSent} (${noisy.floodAcked} acked, ${noisy.floodLimited} RATE_LIMITED); ` +
       `other players' ack p50 ${noisy.quietP50.toFixed(1)} -> ${noisy.noisyP50.toFixed(1)} ms, p99 ${noisy.quietP99.toFixed(1)} -> ${noisy.noisyP99.toFixed(1)} ms (${noisy.samples} acks each)`,
   );
+  await checkpoint(db.url);
+  const tableNoisy = await tableFlood(db.url, floodRounds, (userIds, amount) => fund(db.url, userIds, amount));
+  console.log(
+    `noisy neighbour at a crash table: one account sent ${tableNoisy.floodSent} (${tableNoisy.floodAcked} acked, ${tableNoisy.floodLimited} RATE_LIMITED, ${tableNoisy.floodClosed} on closed sockets); ` +
+      `other players' bet p50 ${tableNoisy.quietP50.toFixed(1)} -> ${tableNoisy.noisyP50.toFixed(1)} ms, p99 ${tableNoisy.quietP99.toFixed(1)} -> ${tableNoisy.noisyP99.toFixed(1)} ms (${tableNoisy.samples} bets each); longest betting phase ${tableNoisy.longestBettingMs} ms (configured ${tableNoisy.bettingMs})`,
+  );
 
   await checkpoint(db.url);
   const ceiling = await pipelineOnly(db.url, clients * inflight, seconds);
@@ -170,7 +180,7 @@ try {
   if (dbTail) console.log(`baseline latency at half its rate (pgbench -N -R ${(baseline.tps / 2).toFixed(0)}): p50 ${dbTail.p50.toFixed(1)} ms, p99 ${dbTail.p99.toFixed(1)} ms`);
   const client = await clientBundle(values.quick ? 30_000 : 120_000);
 
-  printFigures({ baselineTps: baseline.tps, baselineKind: baseline.kind, servicesEffects: servicesEffects!, peak: peak!, halves, dbTail, players, holders, transport: transport!, wsPeak, client, pairPeak, embedded, noisy, crash });
+  printFigures({ baselineTps: baseline.tps, baselineKind: baseline.kind, servicesEffects: servicesEffects!, peak: peak!, halves, dbTail, players, holders, transport: transport!, wsPeak, client, pairPeak, embedded, noisy, tableNoisy, crash });
 } finally {
   await db.drop();
 }
@@ -221,6 +231,7 @@ type Figures = {
   wsPeak: Phase | undefined;
   client: ClientFigure;
   noisy: NoisyFigure;
+  tableNoisy: TableFloodFigure;
   crash: CrashBurstFigure;
 };
 
@@ -259,6 +270,8 @@ function printFigures(f: Figures) {
   if (f.wsPeak) console.log(`uWS / ws commands/s: ${f.peak.perSecond.toFixed(0)} / ${f.wsPeak.perSecond.toFixed(0)} = ${x(f.peak.perSecond / f.wsPeak.perSecond)}`);
   else console.log(`uWS / ws commands/s: n/a (uWebSockets.js not in use: transport ${f.transport})`);
   console.log(`noisy neighbour: other players' ack p99 ${f.noisy.noisyP99.toFixed(1)} ms with one account flooding at its limits = ${x(f.noisy.noisyP99 / f.noisy.quietP99)} their p99 without (${f.noisy.quietP99.toFixed(1)} ms, over ${f.noisy.samples} acks; bar 2x)`);
+  const t = f.tableNoisy;
+  console.log(`noisy neighbour at a crash table: other players' bet p99 ${t.noisyP99.toFixed(1)} ms with one account flooding the table at its limits = ${x(t.noisyP99 / t.quietP99)} their p99 without (${t.quietP99.toFixed(1)} ms, over ${t.samples} bets); longest betting phase ${t.longestBettingMs} ms of ${t.bettingMs}`);
   const c = f.crash;
   console.log(`crash table, ${c.players} players betting at once (${c.rounds} rounds): bet p50 ${c.p50.toFixed(1)} ms, p99 ${c.p99.toFixed(1)} ms = ${x(c.p99 / c.aloneMs)} one bet at a time (${c.aloneMs.toFixed(1)} ms); server CPU ${c.cpuPerBetUs.toFixed(0)} µs per bet; ${c.refused} refused`);
   if (f.client.built) console.log(`client bundle: ${kb(f.client.gzipBytes)} gzip in ${f.client.files} files = ${x(f.client.gzipBytes / f.client.sdkGzipBytes)} the Colyseus SDK alone (${kb(f.client.sdkGzipBytes)} gzip)`);

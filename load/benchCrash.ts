@@ -66,7 +66,7 @@ export async function crashBurst(databaseUrl: string, players: number, rounds: n
 }
 
 /** Resolves `next()` at the start of each betting phase seen from now on, one at a time. */
-function bettingRounds(table: ProtocolRoom): { next(): Promise<void> } {
+export function bettingRounds(table: ProtocolRoom): { next(): Promise<void> } {
   let waiting: (() => void) | undefined;
   let lastRound = -1;
   table.onEvent = (event: WireEvent) => {

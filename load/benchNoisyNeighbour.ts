@@ -13,9 +13,9 @@ import { percentile } from './baseline.ts';
 import { ProtocolRoom } from './protocolClient.ts';
 
 /** The defaults a deployment runs with (tests/support/server.ts lifts some for the test suite). */
-const DEFAULT_LIMITS = { RATE_LIMIT_PER_SECOND: '', USER_COMMANDS_PER_SECOND: '', MAX_SOCKETS_PER_USER: '', SYNC_BYTES_PER_SECOND: '', MAX_CONNECTIONS_PER_ADDRESS: '' };
+export const DEFAULT_LIMITS = { RATE_LIMIT_PER_SECOND: '', USER_COMMANDS_PER_SECOND: '', MAX_SOCKETS_PER_USER: '', SYNC_BYTES_PER_SECOND: '', MAX_CONNECTIONS_PER_ADDRESS: '', ADDRESS_COMMANDS_PER_SECOND: '' };
 /** Per socket, just under RATE_LIMIT_PER_SECOND's default 50. */
-const FLOOD_PER_SOCKET = 45;
+export const FLOOD_PER_SOCKET = 45;
 const VICTIM_PER_SECOND = 20;
 const VICTIMS = 5;
 

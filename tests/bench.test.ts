@@ -32,6 +32,10 @@ test('npm run bench -- --quick prints every promised figure with its ratio', asy
   const noisy = new RegExp(String.raw`^noisy neighbour: other players' ack p99 \d+\.\d ms with one account flooding at its limits = ${ratio} their p99 without \(\d+\.\d ms, over (\d+) acks; bar 2x\)$`, 'm').exec(figures);
   assert.ok(noisy, 'the noisy-neighbour figure is printed');
   assert.ok(Number(noisy[1]) >= 100, `its p99 rests on at least 100 acks each side (${noisy[1]})`);
+  const table = new RegExp(String.raw`^noisy neighbour at a crash table: other players' bet p99 \d+\.\d ms with one account flooding the table at its limits = ${ratio} their p99 without \(\d+\.\d ms, over (\d+) bets\); longest betting phase (\d+) ms of (\d+)$`, 'm').exec(figures);
+  assert.ok(table, 'the crash-table noisy-neighbour figure is printed');
+  assert.ok(Number(table[1]) >= 40, `its p99 rests on at least 40 bets each side (${table[1]})`);
+  assert.ok(Number(table[2]) > 0, 'betting phases were seen under the flood');
   const crash = new RegExp(String.raw`^crash table, (\d+) players betting at once \((\d+) rounds\): bet p50 \d+\.\d ms, p99 \d+\.\d ms = ${ratio} one bet at a time \(\d+\.\d ms\); server CPU \d+ µs per bet; (\d+) refused$`, 'm').exec(figures);
   assert.ok(crash, 'the crash table figure is printed');
   assert.deepEqual([crash[1], crash[2], crash[3]], ['32', '2', '0'], 'every bet of the quick run was acked');
