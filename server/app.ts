@@ -96,7 +96,7 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
   const reconnects = reconnectGuard(tokens);
   const connections = new ConnectionLimits(config.maxConnectionsPerAddress, new Set(config.trustedProxies));
   // A WebSocket upgrade also counts against its address, and a reconnection needs a valid session.
-  const beforeUpgrade = async (request: Request) => gate(request) ?? connections.check(request) ?? (await reconnects(request));
+  const beforeUpgrade = async (request: Request, context: { token?: unknown }) => gate(request) ?? connections.check(request) ?? (await reconnects(request, context));
   const { transport, name } = await createTransport(config.transport, config.maxPayloadBytes, logger, beforeUpgrade, undefined, connections);
   metrics.transport.set({ transport: name }, 1);
   // Who this process is among the others: it names its relay consumer group.

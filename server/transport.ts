@@ -5,6 +5,7 @@ import type { Transport } from '@colyseus/core';
 import type { WebSocket } from 'ws';
 import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
 import { stampNodeRequest, stampUwsRequest } from './http/clientAddress.ts';
+import { stampNodeUpgradeQuery, stampUwsUpgradeQuery } from './auth/reconnectGuard.ts';
 import type { Logger } from './observability/logger.ts';
 import { portUnavailable } from './portCheck.ts';
 
@@ -26,8 +27,8 @@ export const HTTP_REQUEST_TIMEOUT_MS = 30_000;
 /** Largest HTTP request body read (sign-in and matchmaking bodies are a few hundred bytes). */
 export const MAX_HTTP_BODY_BYTES = 64 * 1024;
 
-/** Runs before every WebSocket upgrade; a Response refuses it (the Origin allowlist). */
-export type BeforeUpgrade = (request: Request) => Response | undefined | Promise<Response | undefined>;
+/** Runs before every WebSocket upgrade; a Response refuses it (the Origin allowlist). `context.token` is the `_authToken` the transport read. */
+export type BeforeUpgrade = (request: Request, context: { token?: unknown }) => Response | undefined | Promise<Response | undefined>;
 
 /** Told of every WebSocket that opens (with its upgrade's headers) and closes (connectionLimits.ts). */
 export type SocketCounter = { opened(headers: Headers): string; closed(address: string): void };
@@ -111,6 +112,8 @@ export async function createTransport(
   const emit = server.emit.bind(server) as (event: string | symbol, ...args: unknown[]) => boolean;
   server.emit = ((event: string | symbol, ...args: unknown[]) => {
     if (event === 'request' || event === 'upgrade') stampNodeRequest(args[0] as IncomingMessage);
+    // The query the transport will act on, for the reconnection guard (reconnectGuard.ts).
+    if (event === 'upgrade') stampNodeUpgradeQuery(args[0] as IncomingMessage);
     // The same body limit as on uWS (limitBody): a request that is refused never reaches a route.
     if (event === 'request' && !limitNodeBody(args[0] as IncomingMessage, args[1] as ServerResponse)) return true;
     return emit(event, ...args);
@@ -147,7 +150,8 @@ function stampUwsUpgrades(prototype: object, sockets: SocketCounter): void {
       app.ws = (pattern, behavior) =>
         ws(pattern, {
           ...behavior,
-          upgrade: behavior.upgrade && ((res, req, context) => (stampUwsRequest(res, req), behavior.upgrade!(res, req, context))),
+          // The socket's address, and the query the transport will act on (reconnectGuard.ts).
+          upgrade: behavior.upgrade && ((res, req, context) => (stampUwsRequest(res, req), stampUwsUpgradeQuery(req), behavior.upgrade!(res, req, context))),
           open: (socket) => {
             const data = socket.getUserData() as Counted;
             data.cofferAddress = sockets.opened(data.context?.headers ?? new Headers());

@@ -1,10 +1,11 @@
-// Ending live sessions (issue 16): after a ban or a revocation, every socket of that user in any
-// room of any process is closed with 4403 (KICKED). The request goes through the Colyseus presence
+// Ending live sessions (issue 16): after a kick, a ban or a revocation, every socket of that user in
+// any room of any process is closed with 4403 (KICKED). The request goes through the Colyseus presence
 // (Redis pub/sub in services mode, in-process otherwise) to each process, which closes the matching
-// clients of its own rooms. New joins are refused by the session check (sessions.ts).
+// clients of its own rooms, and gives up the seats they keep for that user's dropped sockets. New
+// joins, and reconnections into seats kept before, are refused by the seat check
+// (server/rooms/seatCheck.ts), which reads the session (sessions.ts).
 import { matchMaker } from '@colyseus/core';
-import { CloseCode } from '../../shared/protocol.ts';
-import type { Identity } from './tokens.ts';
+import { CofferRoom } from '../rooms/roomAdapter.ts';
 import type { Logger } from '../observability/logger.ts';
 
 export type SessionEnforcer = {
@@ -42,8 +43,6 @@ async function closeLocalSockets(userId: string, reason: string): Promise<void> 
   const listings = await matchMaker.driver.query({ processId: matchMaker.processId });
   for (const listing of listings) {
     const room = matchMaker.getLocalRoomById(listing.roomId);
-    for (const client of [...(room?.clients ?? [])]) {
-      if ((client.auth as Identity | undefined)?.userId === userId) client.leave(CloseCode.KICKED, reason.slice(0, 120));
-    }
+    if (room instanceof CofferRoom) room.endSession((identity) => identity?.userId === userId, reason);
   }
 }

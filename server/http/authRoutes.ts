@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Sessions } from '../auth/sessions.ts';
 import type { Tokens } from '../auth/tokens.ts';
 import type { Logger } from '../observability/logger.ts';
-import { controlCharacterMessage, isPlainText } from '../../shared/plainText.ts';
+import { controlCharacterMessage, invisibleCharacterMessage, INVISIBLE_FORMAT_CHARACTER, isPlainText } from '../../shared/plainText.ts';
 import { clientAddress } from './clientAddress.ts';
 import { httpError, json, rateLimited } from './json.ts';
 import type { AdminPasses } from './adminPass.ts';
@@ -15,6 +15,8 @@ const guestBody = z.object({
   displayName: z
     .string({ error: 'displayName must be a string of 1-32 characters' })
     .refine(isPlainText, { error: controlCharacterMessage('displayName'), abort: true })
+    // Display names are shown to others: nothing invisible that reorders or disguises them.
+    .refine((name) => !INVISIBLE_FORMAT_CHARACTER.test(name), { error: invisibleCharacterMessage('displayName'), abort: true })
     .trim().min(1, 'displayName must be a string of 1-32 characters').max(32, 'displayName must be a string of 1-32 characters').optional(),
 });
 const adminBody = z.object({

@@ -19,7 +19,7 @@ import { takeRoomFence } from '../store/roomFence.ts';
 import { headSeq } from '../store/streamStore.ts';
 import { callBoardRoom } from './boardRooms.ts';
 import { GLOBAL_STREAM } from './globalChannel.ts';
-import { authenticate, checkProtocol, refuse } from './joinAuth.ts';
+import { adminsOnly, authenticate, checkProtocol, refuse } from './joinAuth.ts';
 import { payloadHash } from './payloadHash.ts';
 import { callPlayerRoom } from './playerRooms.ts';
 import { kickUser, revokeUserSessions, type SessionControl } from './sessionCommands.ts';
@@ -47,8 +47,13 @@ export function defineAdminRoom(deps: AdminRoomDeps) {
     static async onAuth(token: string | undefined, options: Record<string, unknown>, _context: AuthContext): Promise<Identity> {
       checkProtocol(options);
       const identity = await authenticate(deps.tokens, token);
-      if (identity.role !== 'admin') throw refuse('FORBIDDEN', 'the admin room is for admins; sign in with POST /auth/admin');
+      adminsOnly(identity);
       return identity;
+    }
+
+    /** Admins only, for every seat, a join's or a reconnection's (seatCheck.ts). */
+    protected seatRule(identity: Identity) {
+      adminsOnly(identity);
     }
 
     async onCreate() {

@@ -9,6 +9,7 @@ import { BOARD_NAME, BoardCommandType, boardCommands, DEFAULT_BOARD, type BoardC
 import { boardStream, RoomName, ServerMessage, type WireEvent } from '../../shared/protocol.ts';
 import { BoardState, TaskState } from '../../shared/state.ts';
 import type { Identity, Tokens } from '../auth/tokens.ts';
+import type { Sessions } from '../auth/sessions.ts';
 import { Board, type BoardStep } from '../core/board/board.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { loadTasks, saveTask } from '../store/boardStore.ts';
@@ -29,7 +30,7 @@ import { refuseIfServed } from './sharedRooms.ts';
 import { validateCommand } from './validateCommand.ts';
 import { RoomAccounts, type UserLimits } from './userLimits.ts';
 
-export type BoardRoomDeps = SerialDeps & Pick<AdapterDeps, 'syncReads' | 'addressLimits'> & { userLimits: Pick<UserLimits, 'config'> } & { orm: Orm; tokens: Tokens; metrics: Metrics; rateLimitPerSecond: number; names: SharedNames };
+export type BoardRoomDeps = SerialDeps & Pick<AdapterDeps, 'syncReads' | 'addressLimits'> & { userLimits: Pick<UserLimits, 'config'> } & { orm: Orm; tokens: Tokens; sessions: Pick<Sessions, 'check'>; metrics: Metrics; rateLimitPerSecond: number; names: SharedNames };
 
 // The stream's name is defined once, in shared/ (re-exported for existing importers).
 export { boardStream };

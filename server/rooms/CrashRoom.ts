@@ -14,6 +14,7 @@ import { chainOf, type Chain, type ChainCache, type ChainSeed } from '../core/cr
 import { stakeIdOf, type Settlement } from '../core/crash/settlement.ts';
 import { CrashTable, type PhaseOutcome, type TableChange, type TableWrite } from '../core/crash/table.ts';
 import type { Identity, Tokens } from '../auth/tokens.ts';
+import type { Sessions } from '../auth/sessions.ts';
 import type { SeedSource } from '../domain/clock.ts';
 import { cashOut, checkStakeRound, placeBet, withBetOf, type CrashBet } from '../domain/crash.ts';
 import type { CrashStakeResult } from '../domain/crashStake.ts';
@@ -39,7 +40,7 @@ import { validateCommand } from './validateCommand.ts';
 import { RoomAccounts, type UserLimits } from './userLimits.ts';
 
 export type CrashTiming = { bettingMs: number; pauseMs: number; growthPerSecond: number };
-export type CrashRoomDeps = SerialDeps & Pick<AdapterDeps, 'syncReads' | 'addressLimits'> & { userLimits: Pick<UserLimits, 'config'> } & { orm: Orm; tokens: Tokens; metrics: Metrics; rateLimitPerSecond: number; seeds: SeedSource; crash: CrashTiming; names: SharedNames; chains: ChainCache };
+export type CrashRoomDeps = SerialDeps & Pick<AdapterDeps, 'syncReads' | 'addressLimits'> & { userLimits: Pick<UserLimits, 'config'> } & { orm: Orm; tokens: Tokens; sessions: Pick<Sessions, 'check'>; metrics: Metrics; rateLimitPerSecond: number; seeds: SeedSource; crash: CrashTiming; names: SharedNames; chains: ChainCache };
 
 const HISTORY = 20;
 /** A player's bet as a bet or cash-out left it, stored with the others of its group. */

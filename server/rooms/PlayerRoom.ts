@@ -1,8 +1,8 @@
 // The `player` room: a thin Colyseus adapter around PlayerWriter. One per user (filterBy userId),
 // any number of tabs; state shows committed values only.
-import { ClientState, matchMaker, type AuthContext, type Client, type ClientPrivate } from '@colyseus/core';
+import { matchMaker, type AuthContext, type Client } from '@colyseus/core';
 import { CommandType, playerCommands } from '../../shared/commands.ts';
-import { CloseCode, RoomName, ServerMessage, type WireEvent } from '../../shared/protocol.ts';
+import { RoomName, ServerMessage, type WireEvent } from '../../shared/protocol.ts';
 import { GameStats, PlayerState } from '../../shared/state.ts';
 import type { Identity, Tokens } from '../auth/tokens.ts';
 import type { Player } from '../domain/player.ts';
@@ -12,7 +12,7 @@ import { authenticate, authorizePlayerRoom, checkProtocol, refuse } from './join
 import { PlayerWriter, type WriterDeps } from './playerWriter.ts';
 import type { RateVerdict } from './rateLimiter.ts';
 import { AccountSockets, type UserLimits } from './userLimits.ts';
-import { assertPlayerRoomAccess, assertReconnectAllowed } from './roomAccess.ts';
+import { assertPlayerRoomAccess } from './roomAccess.ts';
 import type { Sessions } from '../auth/sessions.ts';
 import { grantGold } from '../domain/grant.ts';
 import { stakeCrashBet } from '../domain/crashStake.ts';
@@ -31,7 +31,6 @@ export type PlayerRoomDeps = WriterDeps & Pick<AdapterDeps, 'addressLimits'> & {
 
 /** How long a creation waits for a concurrent creation of the same player room to be up. */
 const CLAIM_WAIT_MS = 10_000;
-const WEBSOCKET_OPEN = 1;
 
 export function definePlayerRoom(deps: PlayerRoomDeps) {
   return class PlayerRoom extends CofferRoom<PlayerState> implements PlayerRoomCalls {
@@ -115,9 +114,13 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
       deps.logger.info({ roomId: this.roomId, userId: options.userId, epoch: loaded.epoch }, 'player room loaded');
     }
 
+    /** Its owner, or an admin (read-only): for every seat, a join's or a reconnection's (seatCheck.ts). */
+    protected seatRule(identity: Identity) {
+      assertPlayerRoomAccess(identity, this.#writer!.userId);
+    }
+
     onJoin(client: Client, _options: unknown, auth: Identity | undefined) {
       try {
-        assertPlayerRoomAccess(auth, this.#writer!.userId);
         if (!this.#places.take(client, auth!)) throw tooManySockets(deps.userLimits);
       } catch (refusal) {
         this.#refused.add(client);
@@ -126,16 +129,16 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
       deps.metrics.clients.inc();
     }
 
-    async onReconnect(client: Client) {
-      await assertReconnectAllowed(client.auth as Identity | undefined, this.#writer!.userId, deps.sessions);
+    onReconnect(client: Client) {
+      // Who may take the kept seat was decided before it was taken (seatCheck.ts).
       if (!this.#places.take(client, client.auth as Identity)) throw tooManySockets(deps.userLimits);
     }
 
     async onDrop(client: Client, code?: number) {
       this.#places.give(client);
-      // A refused seat, a kick or a flood ends the session: no seat is kept for a reconnection.
-      if (this.#refused.has(client) || code === CloseCode.KICKED || code === CloseCode.RATE_LIMITED) return;
-      await super.onDrop(client);
+      // A refused seat ends there: no seat is kept for a reconnection (nor after a kick or a flood, the adapter's rule).
+      if (this.#refused.has(client)) return;
+      await super.onDrop(client, code);
     }
 
     onLeave(client: Client) {
@@ -175,15 +178,9 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
       return this.#writer!.handleInternal(recordId, `crash:${bet.table}:${bet.amount}`, (player) => stakeCrashBet(player, bet.table, bet.roundId, bet.amount, recordId));
     }
 
-    /** admin.kick: closes every client of this player; returns how many there were. */
+    /** admin.kick, a ban, a revocation: closes every client of this room and drops its kept seats; returns how many were open. */
     kick(reason: string): number {
-      // Clients already told to leave are not counted again: on the ws transport a closed client
-      // stays in the list until its close handshake ends. (Both transports keep WebSocket's
-      // readyState on the client, where Colyseus types it as private.)
-      const staying = this.clients.filter((client) => (client as Client & ClientPrivate).readyState === WEBSOCKET_OPEN && client.state !== ClientState.LEAVING);
-      this.flushSends();
-      for (const client of staying) client.leave(CloseCode.KICKED, reason.slice(0, 120));
-      return staying.length;
+      return this.endSession(() => true, reason);
     }
 
     #readOnly(client: Client): boolean {

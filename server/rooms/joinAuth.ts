@@ -1,6 +1,6 @@
 // Who may join which room: the protocol version first, then the token, then the room's own rule.
 import { ServerError } from '@colyseus/core';
-import { isPlainText } from '../../shared/plainText.ts';
+import { isDisplayName } from '../../shared/plainText.ts';
 import { JoinErrorCode, PROTOCOL_VERSION, type ErrorCode } from '../../shared/protocol.ts';
 import { SessionRefused, SessionUnknown } from '../auth/sessions.ts';
 import type { Identity, Tokens } from '../auth/tokens.ts';
@@ -26,15 +26,44 @@ export function checkProtocol(options: unknown): void {
   }
 }
 
-export async function authenticate(tokens: Tokens, token: string | undefined): Promise<Identity> {
+/**
+ * The token's signature and session (not revoked, not banned), and its name by today's rules, in
+ * every room: a token signed before a rule existed is judged by it all the same.
+ */
+export async function authenticate(tokens: Tokens, token: unknown): Promise<Identity> {
   if (!token) throw refuse('UNAUTHORIZED', 'a token is required; sign in with POST /auth/guest or /auth/admin');
+  let identity: Identity;
   try {
-    return await tokens.verify(token);
+    // Not a string (a query naming _authToken twice): fast-jwt refuses it like any bad token.
+    identity = await tokens.verify(token as string);
   } catch (error) {
-    if (error instanceof SessionRefused) throw refuse(error.code, error.message);
-    if (error instanceof SessionUnknown) throw refuse('UNAVAILABLE', 'storage is unavailable; try joining again shortly');
+    if (error instanceof SessionRefused || error instanceof SessionUnknown) throw sessionRefusal(error);
     throw refuse('UNAUTHORIZED', 'the token is invalid or expired; sign in again');
   }
+  judgeName(identity);
+  return identity;
+}
+
+/** A session check that failed, as the join refusal it is (storage down is UNAVAILABLE, retryable). */
+export function sessionRefusal(error: unknown): ServerError {
+  if (error instanceof SessionRefused) return refuse(error.code, error.message);
+  return refuse('UNAVAILABLE', 'storage is unavailable; try joining again shortly');
+}
+
+/**
+ * Tokens signed before sign-in refused control characters (issue 16), bidi controls or zero-width
+ * characters can still carry one; PostgreSQL refuses NUL, so a player room could never load, and
+ * the others would show the name: a clear 400 instead.
+ */
+export function judgeName(identity: Identity): void {
+  if (!isDisplayName(identity.name)) {
+    throw refuse('INVALID_INPUT', 'the display name in this token holds control characters, bidi controls or zero-width characters; sign in again with another name');
+  }
+}
+
+/** The admin room's rule: admins only. */
+export function adminsOnly(identity: Identity): void {
+  if (identity.role !== 'admin') throw refuse('FORBIDDEN', 'the admin room is for admins; sign in with POST /auth/admin');
 }
 
 const USER_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -54,10 +83,6 @@ export function authorizePlayerRoom(identity: Identity, options: Record<string, 
   if (identity.role === 'admin' && options.userId === identity.userId) {
     throw refuse('FORBIDDEN', 'admins have no player room; pass the userId of the player to watch');
   }
-  if (options.userId === identity.userId) {
-    // Tokens signed before sign-in refused control characters (issue 16) can still carry one;
-    // PostgreSQL refuses NUL, so the room could never load: a clear 400 instead of 503 forever.
-    if (!isPlainText(identity.name)) throw refuse('INVALID_INPUT', 'the display name in this token holds control characters; sign in again with another name');
-    options.displayName = identity.name;
-  }
+  // The name was judged by authenticate().
+  if (options.userId === identity.userId) options.displayName = identity.name;
 }

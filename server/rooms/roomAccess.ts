@@ -1,11 +1,10 @@
 // Who may be in a player room, whatever the route in (issue 16). The static onAuth sees only the
 // join options, so `joinById` (which names a room, not a user) used to seat anyone in any player
 // room. Two guards close it: the matchmaking call names the room's real owner before onAuth runs
-// (a clear 403 at matchmaking), and the room itself checks every seat it fills (onJoin, onReconnect)
-// against its owner, whatever reached it.
+// (a clear 403 at matchmaking), and the room itself checks every seat it fills, a join's or a
+// reconnection's, against its owner, whatever reached it (its seat rule, seatCheck.ts).
 import { matchMaker } from '@colyseus/core';
 import { RoomName } from '../../shared/protocol.ts';
-import { SessionRefused, type Sessions } from '../auth/sessions.ts';
 import type { Identity } from '../auth/tokens.ts';
 import { refuse } from './joinAuth.ts';
 
@@ -14,16 +13,6 @@ export function assertPlayerRoomAccess(identity: Identity | undefined, ownerId: 
   if (!identity) throw refuse('UNAUTHORIZED', 'a token is required; sign in with POST /auth/guest or /auth/admin');
   if (identity.role === 'admin' || identity.userId === ownerId) return;
   throw refuse('FORBIDDEN', 'you may only join your own player room');
-}
-
-/** A reconnection skips onAuth: the seat's owner, and its session still valid (not revoked, not banned). */
-export async function assertReconnectAllowed(identity: Identity | undefined, ownerId: string, sessions: Pick<Sessions, 'check'>): Promise<void> {
-  assertPlayerRoomAccess(identity, ownerId);
-  try {
-    await sessions.check(identity!.userId, identity!.generation ?? 0);
-  } catch (error) {
-    throw error instanceof SessionRefused ? refuse(error.code, error.message) : refuse('UNAVAILABLE', 'storage is unavailable; try joining again shortly');
-  }
 }
 
 /**

@@ -7,8 +7,9 @@
 // head; a room that lost its fence (or gave its work up) stops and sends its clients to a newer
 // room, once; a shut-down server's rooms do the same; a dropped client may come back for 20 s.
 // Joining (protocol version, token, the room's own rule) is the static onAuth of each room, which
-// calls joinAuth.ts.
-import { Room, type Client } from '@colyseus/core';
+// calls joinAuth.ts; every seat the room then fills, a join's or a reconnection's, passes
+// seatCheck.ts before Colyseus seats the socket.
+import { ClientState, Room, type AuthContext, type Client, type ClientPrivate } from '@colyseus/core';
 import { CloseCode, ServerMessage } from '../../shared/protocol.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -23,6 +24,8 @@ import type { AccountBudget, RoomAccounts } from './userLimits.ts';
 import { addressOfClient } from '../transport.ts';
 import { CommandType } from '../../shared/commandNames.ts';
 import { refuse } from './joinAuth.ts';
+import { admitSeat, type Seat, type SeatChecks } from './seatCheck.ts';
+import type { Identity } from '../auth/tokens.ts';
 import { failureReply, nack, type Reply } from './replies.ts';
 import { SendQueue } from './sendQueue.ts';
 import { SHARED_ROOM_ENCODE_BYTES, sizeRoomEncodeBuffers } from '../roomEncodeBuffers.ts';
@@ -66,6 +69,15 @@ export const ADMIN_RATE_FACTOR = 10;
 /** Seconds a dropped client may come back to the same room (SDK reconnection). */
 export const RECONNECT_SECONDS = 20;
 
+const WEBSOCKET_OPEN = 1;
+
+/** Colyseus' seat bookkeeping (no API for it): [join options, onAuth's identity, consumed, kept for a reconnection]. */
+type ColyseusSeats = {
+  _reservedSeats: Record<string, [unknown, Identity | undefined, boolean, boolean] | undefined>;
+  _reconnections: Record<string, [string, { reject(reason?: unknown): void }] | undefined>;
+  _onJoin(client: Client, authContext: AuthContext, connectionOptions?: { reconnectionToken?: string }): Promise<void>;
+};
+
 /** Node's largest timer delay (about 24.8 days). */
 const NEVER_MS = 2 ** 31 - 1;
 
@@ -75,7 +87,7 @@ const PATCH_MS = 50;
 export abstract class CofferRoom<S extends object> extends Room<{ state: S }> {
   /** Where this kind of room's state-encoding buffers start (roomEncodeBuffers.ts). */
   static readonly encodeBufferBytes: number = SHARED_ROOM_ENCODE_BYTES;
-  protected abstract readonly adapterDeps: AdapterDeps;
+  protected abstract readonly adapterDeps: AdapterDeps & SeatChecks;
   #serving: Serving | undefined;
   #gone = false;
   readonly #sockets = new WeakMap<Client, SocketBudget>();
@@ -83,10 +95,75 @@ export abstract class CofferRoom<S extends object> extends Room<{ state: S }> {
   #patchQueued = false;
   #lastPatchAt = -Infinity;
   #patchTimer: NodeJS.Timeout | undefined;
+  /** Clients this room closed with KICKED or RATE_LIMITED: their session ended, no seat is kept. */
+  readonly #ended = new WeakSet<Client>();
 
   constructor() {
     super();
     sizeRoomEncodeBuffers((this.constructor as typeof CofferRoom).encodeBufferBytes);
+    // Colyseus' one entry for a socket taking a seat, with the auth context the transport parsed
+    // from the upgrade (its `token` is the `_authToken` it acts on): the earliest point a
+    // reconnection can be judged, and before the seat is consumed, so a refused socket does not
+    // cost the owner a kept seat. (Private in Colyseus' types: replaced on the instance.)
+    const seats = this as unknown as ColyseusSeats;
+    const onJoin = seats._onJoin.bind(this);
+    seats._onJoin = async (client, authContext, connectionOptions) => {
+      const seat = this.#seatFor(client.sessionId, connectionOptions?.reconnectionToken);
+      if (seat) await admitSeat(this.adapterDeps, seat, authContext?.token, (identity) => this.seatRule(identity));
+      this.#rememberEnding(client);
+      return onJoin(client, authContext, connectionOptions);
+    };
+  }
+
+  /** The room's own rule on who may take a seat, a join's or a reconnection's (seatCheck.ts). */
+  protected seatRule(_identity: Identity): void {}
+
+  /**
+   * Which seat the socket takes, as Colyseus' _onJoin will decide: the reserved one, or that of a
+   * live client whose connection went stale (Colyseus waits for it to drop and keeps it), or none
+   * (Colyseus refuses the socket itself).
+   */
+  #seatFor(sessionId: string, reconnectionToken: string | undefined): Seat | undefined {
+    const reserved = (this as unknown as ColyseusSeats)._reservedSeats[sessionId];
+    if (reserved) return { kind: reserved[3] ? 'kept' : 'reserved', owner: reserved[1] };
+    const live = this.clients.find((client) => client.sessionId === sessionId);
+    if (reconnectionToken && live?.reconnectionToken === reconnectionToken) return { kind: 'kept', owner: live.auth as Identity | undefined };
+    return undefined;
+  }
+
+  /**
+   * Whatever closes this client with KICKED or RATE_LIMITED (admin.kick, a ban or revocation through
+   * sessionEnforcer.ts, a flood) ends its session here. Remembered on the client, not read from
+   * the close code onDrop is given: on the ws transport that is the code the client's own close
+   * frame carries, or 1006 when it sends none, so a hostile client picks it.
+   */
+  #rememberEnding(client: Client): void {
+    const leave = client.leave.bind(client);
+    client.leave = (code?: number, data?: string) => {
+      if (code === CloseCode.KICKED || code === CloseCode.RATE_LIMITED) this.#ended.add(client);
+      leave(code, data);
+    };
+  }
+
+  /**
+   * Ends the sessions `whose` picks (by the seat's identity): their open sockets are closed with
+   * KICKED and the seats kept for their dropped sockets are given up, so nothing of theirs stays in
+   * this room. Returns how many sockets were open.
+   */
+  endSession(whose: (identity: Identity | undefined) => boolean, reason: string): number {
+    // Clients already told to leave are not counted again: on the ws transport a closed client
+    // stays in the list until its close handshake ends. (Both transports keep WebSocket's
+    // readyState on the client, where Colyseus types it as private.)
+    const staying = this.clients.filter((client) => whose(client.auth as Identity | undefined) && (client as Client & ClientPrivate).readyState === WEBSOCKET_OPEN && client.state !== ClientState.LEAVING);
+    this.#sends.flush();
+    for (const client of staying) client.leave(CloseCode.KICKED, reason.slice(0, 120));
+    const seats = this as unknown as ColyseusSeats;
+    for (const reconnection of Object.values(seats._reconnections)) {
+      const [sessionId, deferred] = reconnection!;
+      // What the seat's timeout does: Colyseus then lets the client leave (onLeave) and frees the seat.
+      if (whose(seats._reservedSeats[sessionId]?.[1])) deferred.reject(false);
+    }
+    return staying.length;
   }
 
   /** Called by onCreate once the room has loaded: from here on it takes commands. */
@@ -174,7 +251,10 @@ export abstract class CofferRoom<S extends object> extends Room<{ state: S }> {
     if (this.#serving) this.adapterDeps.metrics.rooms.dec({ room: this.#serving.kind });
   }
 
-  async onDrop(client: Client): Promise<void> {
+  async onDrop(client: Client, code?: number): Promise<void> {
+    // A kick, a ban, a revocation or a flood ends the session: no seat is kept for a reconnection.
+    if (this.#ended.has(client) || code === CloseCode.KICKED || code === CloseCode.RATE_LIMITED) return;
+    // A refused reconnection (a kept seat the owner loses) is not an error to report.
     await this.allowReconnection(client, RECONNECT_SECONDS).catch(() => undefined);
   }
 
