@@ -17,7 +17,7 @@ export type Reply = { ack: Ack<any> } | { nack: Nack };
 export type Closed = { code: number; reason: string };
 
 /** POST /matchmake/<method>/<room> (joinOrCreate unless named; joinById takes a room id): the seat, or the refusal's status and message. */
-export async function matchmake(baseUrl: string, roomName: string, opts: { token?: string; origin?: string; options?: Record<string, unknown>; method?: 'joinOrCreate' | 'join' | 'create' | 'joinById' } = {}): Promise<Matchmade> {
+export async function matchmake(baseUrl: string, roomName: string, opts: { token?: string; origin?: string; options?: Record<string, unknown>; method?: 'joinOrCreate' | 'join' | 'create' | 'joinById' | 'reconnect' } = {}): Promise<Matchmade> {
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   if (opts.token !== undefined) headers.authorization = `Bearer ${opts.token}`;
   if (opts.origin !== undefined) headers.origin = opts.origin;
@@ -39,11 +39,16 @@ export function roomDataFrame(type: string, payload: unknown, body?: Uint8Array)
   return frame;
 }
 
+/** `reconnectionToken` makes the socket a reconnection into a kept seat (what the SDK sends). */
+export type ConnectOptions = { token?: string; origin?: string; headers?: Record<string, string>; reconnectionToken?: string };
+
 export class RawRoom {
   readonly socket: WebSocket;
   readonly replies: Reply[] = [];
   readonly events: WireEvent[] = [];
   readonly closed: Promise<Closed>;
+  /** What the join handshake gave back for a reconnection (the SDK's room.reconnectionToken, without the room id). */
+  reconnectionToken = '';
   readonly #waiting = new Map<string | null, Array<(r: Reply) => void>>();
   #anyWaiters: Array<(r: Reply) => void> = [];
 
@@ -53,7 +58,7 @@ export class RawRoom {
   }
 
   /** Opens the seat's socket and completes the join handshake. */
-  static async open(baseUrl: string, seat: Seat, opts: { token?: string; origin?: string; headers?: Record<string, string> } = {}): Promise<RawRoom> {
+  static async open(baseUrl: string, seat: Seat, opts: ConnectOptions = {}): Promise<RawRoom> {
     const socket = RawRoom.connect(baseUrl, seat, opts);
     const room = new RawRoom(socket);
     await new Promise<void>((resolve, reject) => {
@@ -61,6 +66,7 @@ export class RawRoom {
       socket.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused with ${res.statusCode}`)));
       socket.on('message', (data: Buffer) => {
         if (data[0] === JOIN_ROOM) {
+          room.reconnectionToken = data.subarray(2, 2 + data[1]!).toString();
           socket.send(new Uint8Array([JOIN_ROOM]));
           resolve();
         } else if (data[0] === ERROR) reject(new Error('join failed with a protocol error'));
@@ -72,9 +78,10 @@ export class RawRoom {
   }
 
   /** The bare upgrade request for a seat, for tests that look at the refusal itself. */
-  static connect(baseUrl: string, seat: Seat, opts: { token?: string; origin?: string; headers?: Record<string, string> } = {}): WebSocket {
+  static connect(baseUrl: string, seat: Seat, opts: ConnectOptions = {}): WebSocket {
     const http = new URL(baseUrl);
-    const query = `sessionId=${seat.sessionId}${opts.token ? `&_authToken=${encodeURIComponent(opts.token)}` : ''}`;
+    const reconnection = opts.reconnectionToken ? `&reconnectionToken=${encodeURIComponent(opts.reconnectionToken)}` : '';
+    const query = `sessionId=${seat.sessionId}${reconnection}${opts.token ? `&_authToken=${encodeURIComponent(opts.token)}` : ''}`;
     return new WebSocket(`ws://${http.host}/${seat.processId}/${seat.roomId}?${query}`, { headers: { ...opts.headers, ...(opts.origin ? { origin: opts.origin } : {}) } });
   }
 
