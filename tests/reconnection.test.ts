@@ -78,6 +78,8 @@ for (const transport of transports) {
     test('a revoked admin does not get the admin room back: not with a guest token, nor none, nor a Host ending in #; no grant is acked', async () => {
       const player = await suite.guest();
       await fundNewPlayer(fx.db.url, player.userId, 1);
+      // The player has played (a grant names a known player), then left.
+      (await suite.join(RoomName.player, player.token)).room.close();
       const admin = await suite.adminSession();
       const joined = await suite.join(RoomName.admin, admin.token);
       const revoked = await suite.send(joined.room, AdminCommandType.sessionsRevoke, { userId: 'admin', reason: 'token leaked' });
