@@ -6,6 +6,7 @@
 // today's name rules in every room. Each refusal is paired with the owner's own token getting in,
 // so the test fails both ways.
 import assert from 'node:assert/strict';
+import type { Socket } from 'node:net';
 import { describe, test } from 'node:test';
 import { SignJWT } from 'jose';
 import { AdminCommandType, BoardCommandType } from '../shared/commandNames.ts';
@@ -132,9 +133,23 @@ for (const transport of transports) {
       const board = await suite.join(RoomName.board, player.token);
       await suite.end('kick', player.userId);
       assert.equal((await board.room.closed).code, CloseCode.KICKED);
+      // Refused whether the server already let the socket go (no seat) or not yet (the stale
+      // connection's seat, which it then does not keep).
       const outcome = await suite.reconnect(board, player.token);
-      assert.deepEqual('refused' in outcome && outcome.refused, 'no seat');
+      assert.ok('refused' in outcome, 'the kicked socket\'s seat was kept for its owner\'s token');
       (await suite.join(RoomName.board, player.token)).room.close();
+    });
+
+    test('no seat after a kick either when the kicked client hides the 4403 (it answers with no close frame)', async () => {
+      for (const roomName of [RoomName.player, RoomName.crash, RoomName.board]) {
+        const player = await suite.guest();
+        const joined = await suite.join(roomName, player.token);
+        answerWithNoCloseFrame(joined.room);
+        await suite.end('kick', player.userId);
+        await joined.room.closed;
+        const outcome = await suite.reconnect(joined, player.token);
+        assert.ok('refused' in outcome, `${roomName}: the kicked socket's seat was kept for its owner's token`);
+      }
     });
 
     for (const ending of ['ban', 'revoke'] as const) {
@@ -174,6 +189,33 @@ for (const transport of transports) {
         }
       }
     });
+  });
+}
+
+/**
+ * A hostile client: the moment the server's close frame arrives it drops the TCP connection, before
+ * its WebSocket library answers the frame, so the server sees 1006 instead of the 4403 it sent.
+ */
+function answerWithNoCloseFrame(room: RawRoom): void {
+  const tcp = (room.socket as unknown as { _socket: Socket })._socket;
+  let pending = Buffer.alloc(0);
+  tcp.prependListener('data', (chunk: Buffer) => {
+    pending = Buffer.concat([pending, chunk]);
+    // Server frames are unmasked: [FIN|opcode, length (7 bits, or 126 + 16 bits, or 127 + 64 bits), payload].
+    while (pending.length >= 2) {
+      let length = pending[1]! & 0x7f;
+      let offset = 2;
+      if (length === 126) {
+        if (pending.length < 4) return;
+        [length, offset] = [pending.readUInt16BE(2), 4];
+      } else if (length === 127) {
+        if (pending.length < 10) return;
+        [length, offset] = [Number(pending.readBigUInt64BE(2)), 10];
+      }
+      if ((pending[0]! & 0x0f) === 0x8) return void tcp.destroy();
+      if (pending.length < offset + length) return;
+      pending = pending.subarray(offset + length);
+    }
   });
 }
 

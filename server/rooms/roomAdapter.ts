@@ -24,7 +24,7 @@ import type { AccountBudget, RoomAccounts } from './userLimits.ts';
 import { addressOfClient } from '../transport.ts';
 import { CommandType } from '../../shared/commandNames.ts';
 import { refuse } from './joinAuth.ts';
-import { admitSeat, type Seat, type SeatChecks } from './seatCheck.ts';
+import { admitSeat, giveUpKeptSeats, seatBeingTaken, type ColyseusSeats, type SeatChecks } from './seatCheck.ts';
 import type { Identity } from '../auth/tokens.ts';
 import { failureReply, nack, type Reply } from './replies.ts';
 import { SendQueue } from './sendQueue.ts';
@@ -71,13 +71,6 @@ export const RECONNECT_SECONDS = 20;
 
 const WEBSOCKET_OPEN = 1;
 
-/** Colyseus' seat bookkeeping (no API for it): [join options, onAuth's identity, consumed, kept for a reconnection]. */
-type ColyseusSeats = {
-  _reservedSeats: Record<string, [unknown, Identity | undefined, boolean, boolean] | undefined>;
-  _reconnections: Record<string, [string, { reject(reason?: unknown): void }] | undefined>;
-  _onJoin(client: Client, authContext: AuthContext, connectionOptions?: { reconnectionToken?: string }): Promise<void>;
-};
-
 /** Node's largest timer delay (about 24.8 days). */
 const NEVER_MS = 2 ** 31 - 1;
 
@@ -107,8 +100,8 @@ export abstract class CofferRoom<S extends object> extends Room<{ state: S }> {
     // cost the owner a kept seat. (Private in Colyseus' types: replaced on the instance.)
     const seats = this as unknown as ColyseusSeats;
     const onJoin = seats._onJoin.bind(this);
-    seats._onJoin = async (client, authContext, connectionOptions) => {
-      const seat = this.#seatFor(client.sessionId, connectionOptions?.reconnectionToken);
+    seats._onJoin = async (client: Client, authContext: AuthContext, connectionOptions?: { reconnectionToken?: string }) => {
+      const seat = seatBeingTaken(seats, this.clients, client.sessionId, connectionOptions?.reconnectionToken);
       if (seat) await admitSeat(this.adapterDeps, seat, authContext?.token, (identity) => this.seatRule(identity));
       this.#rememberEnding(client);
       return onJoin(client, authContext, connectionOptions);
@@ -117,19 +110,6 @@ export abstract class CofferRoom<S extends object> extends Room<{ state: S }> {
 
   /** The room's own rule on who may take a seat, a join's or a reconnection's (seatCheck.ts). */
   protected seatRule(_identity: Identity): void {}
-
-  /**
-   * Which seat the socket takes, as Colyseus' _onJoin will decide: the reserved one, or that of a
-   * live client whose connection went stale (Colyseus waits for it to drop and keeps it), or none
-   * (Colyseus refuses the socket itself).
-   */
-  #seatFor(sessionId: string, reconnectionToken: string | undefined): Seat | undefined {
-    const reserved = (this as unknown as ColyseusSeats)._reservedSeats[sessionId];
-    if (reserved) return { kind: reserved[3] ? 'kept' : 'reserved', owner: reserved[1] };
-    const live = this.clients.find((client) => client.sessionId === sessionId);
-    if (reconnectionToken && live?.reconnectionToken === reconnectionToken) return { kind: 'kept', owner: live.auth as Identity | undefined };
-    return undefined;
-  }
 
   /**
    * Whatever closes this client with KICKED or RATE_LIMITED (admin.kick, a ban or revocation through
@@ -157,12 +137,7 @@ export abstract class CofferRoom<S extends object> extends Room<{ state: S }> {
     const staying = this.clients.filter((client) => whose(client.auth as Identity | undefined) && (client as Client & ClientPrivate).readyState === WEBSOCKET_OPEN && client.state !== ClientState.LEAVING);
     this.#sends.flush();
     for (const client of staying) client.leave(CloseCode.KICKED, reason.slice(0, 120));
-    const seats = this as unknown as ColyseusSeats;
-    for (const reconnection of Object.values(seats._reconnections)) {
-      const [sessionId, deferred] = reconnection!;
-      // What the seat's timeout does: Colyseus then lets the client leave (onLeave) and frees the seat.
-      if (whose(seats._reservedSeats[sessionId]?.[1])) deferred.reject(false);
-    }
+    giveUpKeptSeats(this as unknown as ColyseusSeats, whose);
     return staying.length;
   }
 
@@ -254,7 +229,7 @@ export abstract class CofferRoom<S extends object> extends Room<{ state: S }> {
   async onDrop(client: Client, code?: number): Promise<void> {
     // A kick, a ban, a revocation or a flood ends the session: no seat is kept for a reconnection.
     if (this.#ended.has(client) || code === CloseCode.KICKED || code === CloseCode.RATE_LIMITED) return;
-    // A refused reconnection (a kept seat the owner loses) is not an error to report.
+    // The seat expiring unused (or given up by endSession) rejects: not an error to report.
     await this.allowReconnection(client, RECONNECT_SECONDS).catch(() => undefined);
   }
 

@@ -9,6 +9,7 @@
 //   room) to be the seat owner's own: valid, same user and role, the same session generation;
 // - a reserved seat's session is read again (not revoked, not banned since matchmaking);
 // - either way the name is judged by today's rules and the room's own rule applies.
+import type { AuthContext, Client } from '@colyseus/core';
 import type { Sessions } from '../auth/sessions.ts';
 import type { Identity, Tokens } from '../auth/tokens.ts';
 import { authenticate, judgeName, refuse, sessionRefusal } from './joinAuth.ts';
@@ -43,4 +44,37 @@ export async function admitSeat(checks: SeatChecks, seat: Seat, presentedToken: 
     judgeName(owner);
   }
   rule(owner);
+}
+
+/**
+ * Colyseus' seat bookkeeping on a room (it has no API for it): per session id [join options,
+ * onAuth's identity, consumed, kept for a reconnection]; the kept seats' reconnections by token;
+ * its one entry for a socket taking a seat (private in its types).
+ */
+export type ColyseusSeats = {
+  _reservedSeats: Record<string, [unknown, Identity | undefined, boolean, boolean] | undefined>;
+  _reconnections: Record<string, [string, { reject(reason?: unknown): void }] | undefined>;
+  _onJoin(client: Client, authContext: AuthContext, connectionOptions?: { reconnectionToken?: string }): Promise<void>;
+};
+
+/**
+ * Which seat a socket takes, as Colyseus' _onJoin will decide: the reserved one, or that of a live
+ * client whose connection went stale (Colyseus waits for it to drop, then keeps it), or none
+ * (Colyseus refuses the socket itself).
+ */
+export function seatBeingTaken(seats: ColyseusSeats, clients: readonly Client[], sessionId: string, reconnectionToken: string | undefined): Seat | undefined {
+  const reserved = seats._reservedSeats[sessionId];
+  if (reserved) return { kind: reserved[3] ? 'kept' : 'reserved', owner: reserved[1] };
+  const live = clients.find((client) => client.sessionId === sessionId);
+  if (reconnectionToken && live?.reconnectionToken === reconnectionToken) return { kind: 'kept', owner: live.auth as Identity | undefined };
+  return undefined;
+}
+
+/** Gives up the seats kept for the dropped sockets `whose` picks (by the seat's identity). */
+export function giveUpKeptSeats(seats: ColyseusSeats, whose: (identity: Identity | undefined) => boolean): void {
+  for (const reconnection of Object.values(seats._reconnections)) {
+    const [sessionId, deferred] = reconnection!;
+    // What the seat's timeout does: Colyseus then lets the client leave (onLeave) and frees the seat.
+    if (whose(seats._reservedSeats[sessionId]?.[1])) deferred.reject(false);
+  }
 }
