@@ -1,10 +1,10 @@
-// A reconnection is judged like a join, in every room (docs/PROTOCOL.md "Sessions"), attacked over
-// the wire on both transports: a seat kept for a dropped client is taken only with its owner's own
-// valid token (not another user's, not none, not through a Host that hides the query from the
-// guard); no room keeps a seat after it closed a client with 4403 (a kick, a ban, a revocation);
-// a seat reserved before a ban or a revocation cannot be used after it; old tokens are judged by
-// today's name rules in every room. Each refusal is paired with the owner's own token getting in,
-// so the test fails both ways.
+// A reconnection is judged like a join, in every room (docs/PROTOCOL.md "Sign-in limits and
+// sessions"), attacked over the wire on both transports: a seat kept for a dropped client is taken
+// only with its owner's own valid token (not another user's, not none, not through a Host that
+// hides the query from the guard); no room keeps a seat after it closed a client with 4403 (a kick,
+// a ban, a revocation), even when the client hides that code; a seat reserved before a ban or a
+// revocation cannot be used after it; old tokens are judged by today's name rules in every room.
+// Each refusal is paired with the owner's own token getting in, so the test fails both ways.
 import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
 import { describe, test } from 'node:test';

@@ -1,14 +1,16 @@
 // One check for every seat a room fills, a join's and a reconnection's alike (docs/PROTOCOL.md
-// "Sessions"). Colyseus fills two kinds of seat: one matchmaking reserved (onAuth verified its
-// token then, maybe seconds before a ban or a revocation), and one it kept for a dropped client
-// (allowReconnection), which it hands to whoever presents the reconnection token, copying the
-// dropped client's identity onto the new socket without looking at the token that socket carries.
-// So a leaked reconnection token with anybody's valid token (or none) was a full credential, and
-// only the player room looked again. Here, before the seat is taken:
+// "Sign-in limits and sessions"). Colyseus fills two kinds of seat: one matchmaking reserved
+// (onAuth verified its token then, maybe seconds before a ban or a revocation), and one it kept for
+// a dropped client (allowReconnection), which it hands to whoever presents the reconnection token,
+// copying the dropped client's identity onto the new socket without looking at the token that
+// socket carries. So a leaked reconnection token with anybody's valid token (or none) was a full
+// credential, and only the player room looked again. Here, before the seat is taken:
 // - a kept seat needs the token the socket presents (`_authToken`, what the transport hands the
 //   room) to be the seat owner's own: valid, same user and role, the same session generation;
 // - a reserved seat's session is read again (not revoked, not banned since matchmaking);
 // - either way the name is judged by today's rules and the room's own rule applies.
+// A ban landing between that read and the seat being taken is caught by sessionEnforcer.ts, which
+// closes the seated socket: the socket is seated in the same turn as the read's answer.
 import type { AuthContext, Client } from '@colyseus/core';
 import type { Sessions } from '../auth/sessions.ts';
 import type { Identity, Tokens } from '../auth/tokens.ts';
