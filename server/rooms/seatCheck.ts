@@ -9,8 +9,8 @@
 //   room) to be the seat owner's own: valid, same user and role, the same session generation;
 // - a reserved seat's session is read again (not revoked, not banned since matchmaking);
 // - either way the name is judged by today's rules and the room's own rule applies.
-// A ban landing between that read and the seat being taken is caught by sessionEnforcer.ts, which
-// closes the seated socket: the socket is seated in the same turn as the read's answer.
+// A ban committed just after that read is caught by sessionEnforcer.ts closing the seated socket
+// (seated in the same turn as the read's answer), unless its message overtakes that answer.
 import type { AuthContext, Client } from '@colyseus/core';
 import type { Sessions } from '../auth/sessions.ts';
 import type { Identity, Tokens } from '../auth/tokens.ts';
