@@ -179,6 +179,15 @@ for (const transport of transports) {
       }
     }
 
+    test('sign-in refuses a display name with a bidi control or a zero-width character, naming the field', async () => {
+      for (const displayName of ['evil\u202egnp.exe', 'ad\u200bmin', '\u2066iso\u2069', 'bom\ufeff']) {
+        const res = await fetch(`${fx.server.url}/auth/guest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ displayName }) });
+        assert.equal(res.status, 400, JSON.stringify(displayName));
+        const body = (await res.json()) as { code: string; message: string };
+        assert.deepEqual([body.code, /^displayName must not contain bidi controls or zero-width characters/.test(body.message)], ['INVALID_INPUT', true], body.message);
+      }
+    });
+
     test('an old token whose name holds NUL, a bidi override or a zero-width space is refused 400 in every room', async () => {
       for (const name of ['nul\u0000', 'evil\u202egnp.exe', 'ad\u200bmin']) {
         const userId = newId();
