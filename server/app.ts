@@ -23,7 +23,7 @@ import { hostPolicy } from './http/hostPolicy.ts';
 import { ConnectionLimits } from './http/connectionLimits.ts';
 import { shopRoutes } from './http/shopRoutes.ts';
 import type { Logger } from './observability/logger.ts';
-import { createMetrics, pipelineObserver } from './observability/metrics.ts';
+import { createMetrics, pipelineObserver, type Metrics } from './observability/metrics.ts';
 import { definePlayerRoom } from './rooms/PlayerRoom.ts';
 import { defineBoardRoom } from './rooms/BoardRoom.ts';
 import { defineAdminRoom } from './rooms/AdminRoom.ts';
@@ -56,7 +56,7 @@ import { shutdownDeadline } from './shutdown.ts';
 // Built by `npm run build:client` (client/build.ts); `npm start` builds it when missing.
 const CLIENT_DIST_DIR = path.resolve(import.meta.dirname, '../client/dist');
 
-export type App = { server: Server; database: Database; transport: 'uws' | 'ws'; pipeline: CommitPipeline; port: number };
+export type App = { server: Server; database: Database; transport: 'uws' | 'ws'; pipeline: CommitPipeline; port: number; metrics: Metrics };
 
 export async function startApp(config: Config, logger: Logger, overrides: { clock?: Clock; seeds?: SeedSource } = {}): Promise<App> {
   // Before anything is opened or written: a second `npm start` fails at once, naming PORT.
@@ -183,5 +183,5 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
   // The matchmaker has its presence once the server listens.
   matchMaker.presence.setMaxListeners(0);
   logger.info({ port: config.port, transport: name, mode: database.mode }, 'coffer is listening');
-  return { server, database, transport: name, pipeline, port: config.port };
+  return { server, database, transport: name, pipeline, port: config.port, metrics };
 }

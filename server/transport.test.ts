@@ -6,7 +6,7 @@ import { createTransport } from './transport.ts';
 
 function recorder() {
   const warnings: Array<{ obj: unknown; msg: string }> = [];
-  return { warnings, logger: { warn: (obj: unknown, msg: string) => void warnings.push({ obj, msg }) } as never };
+  return { warnings, logger: { warn: (obj: unknown, msg: string) => void warnings.push({ obj, msg }), error: () => undefined } as never };
 }
 const broken = () => Promise.reject(new Error('/lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.38\' not found\nmore detail'));
 

@@ -4,8 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Transport } from '@colyseus/core';
 import type { WebSocket } from 'ws';
 import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
-import { stampNodeRequest, stampUwsRequest } from './http/clientAddress.ts';
-import { stampNodeUpgradeQuery, stampUwsUpgradeQuery } from './auth/reconnectGuard.ts';
+import { guardNodeServer, guardUwsRoute, guardUwsUpgrade, type EdgeLogger } from './edgeGuard.ts';
 import type { Logger } from './observability/logger.ts';
 import { portUnavailable } from './portCheck.ts';
 
@@ -46,7 +45,7 @@ export const WS_FALLBACK_COSTS =
 export async function createTransport(
   mode: 'auto' | 'uws' | 'ws',
   maxPayloadBytes: number,
-  logger: Pick<Logger, 'warn'>,
+  logger: Pick<Logger, 'warn'> & EdgeLogger,
   beforeUpgrade: BeforeUpgrade,
   loadUws: () => Promise<UwsModule> = () => import('@colyseus/uwebsockets-transport'),
   sockets: SocketCounter = { opened: () => '', closed: () => undefined },
@@ -54,21 +53,21 @@ export async function createTransport(
   if (mode !== 'ws') {
     try {
       const { uWebSocketsTransport } = await loadUws();
-      // Colyseus' uWS router reads a whole body into memory before routing, however big; this
-      // refuses a declared size over the limit with 413 and cuts a longer stream.
+      // Colyseus' uWS router (its `any` and `options` routes) sits behind the edge (edgeGuard.ts):
+      // a request it cannot read is refused, a failure inside it is answered 500. It also reads a
+      // whole body into memory before routing, however big: limitBody refuses a declared size over
+      // the limit with 413 and cuts a longer stream.
       class BoundedUwsTransport extends uWebSocketsTransport {
         override bindRouter(router: Parameters<InstanceType<typeof uWebSocketsTransport>['bindRouter']>[0]) {
           const app = this.app;
-          const any = app.any.bind(app);
-          app.any = (pattern, handler) =>
-            any(pattern, (res, req) => {
-              stampUwsRequest(res, req);
-              return limitBody(res, req) ? handler(res, req) : undefined;
-            });
+          const [any, options] = [app.any.bind(app), app.options.bind(app)];
+          app.any = (pattern, handler) => any(pattern, guardUwsRoute(handler, logger, limitBody));
+          app.options = (pattern, handler) => options(pattern, guardUwsRoute(handler, logger, () => true));
           try {
             super.bindRouter(router);
           } finally {
             app.any = any;
+            app.options = options;
           }
         }
 
@@ -79,7 +78,7 @@ export async function createTransport(
           return super.listen(port, hostname, backlog, () => listening?.((this as unknown as { _listeningSocket: unknown })._listeningSocket ? undefined : portUnavailable(port)));
         }
       }
-      stampUwsUpgrades(BoundedUwsTransport.prototype, sockets);
+      guardUwsUpgrades(BoundedUwsTransport.prototype, sockets, logger);
       const transport = new BoundedUwsTransport({
         maxPayloadLength: maxPayloadBytes,
         maxBackpressure: MAX_BACKPRESSURE,
@@ -107,17 +106,9 @@ export async function createTransport(
     // memory, so a high-water mark above the largest one lets that one write return true.
     highWaterMark: HTTP_RESPONSE_HIGH_WATER_MARK,
   });
-  // Before any listener (Colyseus prepends its router's when it binds), so routes and beforeUpgrade
-  // see the socket's address.
-  const emit = server.emit.bind(server) as (event: string | symbol, ...args: unknown[]) => boolean;
-  server.emit = ((event: string | symbol, ...args: unknown[]) => {
-    if (event === 'request' || event === 'upgrade') stampNodeRequest(args[0] as IncomingMessage);
-    // The query the transport will act on, for the reconnection guard (reconnectGuard.ts).
-    if (event === 'upgrade') stampNodeUpgradeQuery(args[0] as IncomingMessage);
-    // The same body limit as on uWS (limitBody): a request that is refused never reaches a route.
-    if (event === 'request' && !limitNodeBody(args[0] as IncomingMessage, args[1] as ServerResponse)) return true;
-    return emit(event, ...args);
-  }) as typeof server.emit;
+  // Before any listener: the socket's address stamped, a request that cannot be read refused,
+  // failures inside a route caught (edgeGuard.ts), and the same body limit as on uWS (limitBody).
+  guardNodeServer(server, logger, limitNodeBody);
   class BoundedWebSocketTransport extends WebSocketTransport {
     constructor() {
       super({ maxPayload: maxPayloadBytes, server, beforeUpgrade });
@@ -134,10 +125,10 @@ export async function createTransport(
 
 /**
  * The uWS transport registers its WebSocket route in its constructor, on the `app` it just made;
- * an accessor on the subclass sees that app first and wraps `ws()`, so every upgrade's header walk
- * carries the socket's address (clientAddress.ts).
+ * an accessor on the subclass sees that app first and wraps `ws()`, so every upgrade passes the
+ * edge (edgeGuard.ts) and its header walk carries the socket's address (clientAddress.ts).
  */
-function stampUwsUpgrades(prototype: object, sockets: SocketCounter): void {
+function guardUwsUpgrades(prototype: object, sockets: SocketCounter, logger: EdgeLogger): void {
   const apps = new WeakMap<object, TemplatedApp>();
   Object.defineProperty(prototype, 'app', {
     configurable: true,
@@ -150,8 +141,7 @@ function stampUwsUpgrades(prototype: object, sockets: SocketCounter): void {
       app.ws = (pattern, behavior) =>
         ws(pattern, {
           ...behavior,
-          // The socket's address, and the query the transport will act on (reconnectGuard.ts).
-          upgrade: behavior.upgrade && ((res, req, context) => (stampUwsRequest(res, req), stampUwsUpgradeQuery(req), behavior.upgrade!(res, req, context))),
+          upgrade: behavior.upgrade && guardUwsUpgrade(behavior.upgrade, logger),
           open: (socket) => {
             const data = socket.getUserData() as Counted;
             data.cofferAddress = sockets.opened(data.context?.headers ?? new Headers());

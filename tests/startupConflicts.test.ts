@@ -87,7 +87,7 @@ test('a lock file that names no process is taken over too', async () => {
 });
 
 test('uWS: a listen that gets no socket is an error naming PORT, not a success', async () => {
-  const { transport } = await createTransport('uws', 1 << 20, { warn: () => undefined }, () => undefined);
+  const { transport } = await createTransport('uws', 1 << 20, { warn: () => undefined, error: () => undefined }, () => undefined);
   const port = await freePort();
   const holder = createServer();
   await new Promise<void>((resolve) => holder.listen({ port, host: '0.0.0.0', exclusive: true }, resolve));

@@ -48,8 +48,9 @@ export function stampNodeRequest(req: IncomingMessage): void {
 type UwsRequest = { forEach(cb: (key: string, value: string) => void): void };
 type UwsResponse = { getRemoteAddressAsText(): ArrayBuffer };
 
-/** A uWS request: its header walk (how Colyseus builds the Request) yields the stamped address. */
-export function stampUwsRequest(res: UwsResponse, req: UwsRequest): void {
+/** A uWS request: its header walk (how Colyseus builds the Request) yields the stamped address,
+ *  which is returned (for logs). */
+export function stampUwsRequest(res: UwsResponse, req: UwsRequest): string {
   const peer = normalizeAddress(Buffer.from(res.getRemoteAddressAsText()).toString());
   const forEach = req.forEach.bind(req);
   req.forEach = (cb) => {
@@ -58,4 +59,5 @@ export function stampUwsRequest(res: UwsResponse, req: UwsRequest): void {
     });
     cb(PEER_ADDRESS_HEADER, peer);
   };
+  return peer;
 }

@@ -29,6 +29,12 @@ export function createMetrics() {
     }),
     roomLookups: new Counter({ name: 'coffer_room_lookups_total', help: 'Matchmaker room lookups, by how they were answered: direct (by key, constant time) or scan (filtering every cached room)', labelNames: ['kind'], registers: [registry] }),
     commitFailures: new Counter({ name: 'coffer_commit_failures_total', help: 'Mutations that did not commit, by reason', labelNames: ['reason'], registers: [registry] }),
+    unexpectedErrors: new Counter({
+      name: 'coffer_unexpected_errors_total',
+      help: 'Errors nothing caught (kind=uncaught_exception or unhandled_rejection): logged, and the process kept serving (docs/OPERATIONS.md, "Unexpected errors")',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
   };
   return metrics;
 }
