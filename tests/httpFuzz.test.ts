@@ -1,0 +1,112 @@
+// No request ends the process (docs/PROTOCOL.md, "Hostile input"; docs/OPERATIONS.md, "Unexpected
+// errors"). Against a real server on each transport (uWS when this runtime loads it, and ws): the
+// requests once reported to stop the server are each refused with 400, every loopback spelling of
+// the server's names is served, and then a seeded stream of malformed HTTP requests and WebSocket
+// upgrades (hosts, targets, methods, X-Forwarded-Proto values, header bytes) goes over raw TCP.
+// After it the process is still alive and still serves: /health/live, a guest sign-in, a player
+// room join. HTTP_FUZZ_SEED=<seed> replays a run (the seed is printed).
+import assert from 'node:assert/strict';
+import { randomInt } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { joinPlayerRoom, signInGuest } from './support/client.ts';
+import { createTestDatabase, type TestDatabase } from './support/db.ts';
+import { malformedRequest, sendRaw } from './support/malformedRequests.ts';
+import { seededRandom } from './support/seededRandom.ts';
+import { migrate, startServer, type RunningServer } from './support/server.ts';
+
+const SEED = Number(process.env.HTTP_FUZZ_SEED ?? randomInt(2 ** 31));
+console.log(`tests/httpFuzz.test.ts: seed ${SEED} (HTTP_FUZZ_SEED=${SEED} replays this run)`);
+
+/** Malformed requests of each kind (plain HTTP, upgrade) per server. */
+const PER_KIND = 1000;
+const IN_FLIGHT = 32;
+/** How long a request the server keeps waiting on (a body that never comes) is held before we hang up. */
+const WAIT_MS = 400;
+
+// The CI runtime loads uWS (COFFER_EXPECT_TRANSPORT=uws); ws always runs too.
+const TRANSPORTS = [...new Set([process.env.COFFER_EXPECT_TRANSPORT ?? 'auto', 'ws'])];
+
+/** The reported requests, each of which ended the process: [what, request bytes]. */
+function reported(port: number): Array<[string, string]> {
+  const get = (host: string, target = '/health/live', extra = '') => `GET ${target} HTTP/1.1\r\nHost: ${host}\r\n${extra}Connection: close\r\n\r\n`;
+  const upgrade = (host: string) =>
+    `GET /proc/room?sessionId=s HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`;
+  const hosts = ['::1', 'a b', 'localhost:99999', '[::1', `evil@localhost:${port}`, 'localhost, evil.example', 'ｌｏｃａｌｈｏｓｔ', 'localhost#x', 'localhost:', 'localhost:8o'];
+  return [
+    ...hosts.map((host): [string, string] => [`Host ${JSON.stringify(host)}`, get(host)]),
+    ...hosts.map((host): [string, string] => [`upgrade with Host ${JSON.stringify(host)}`, upgrade(host)]),
+    ['X-Forwarded-Proto "a b"', get('localhost', '/health/live', 'X-Forwarded-Proto: a b\r\n')],
+    ['absolute-form target', get('localhost', 'http://evil.example/health/live')],
+    ['two Host headers', get('localhost', '/health/live', 'Host: a b\r\n')],
+  ];
+}
+
+for (const transport of TRANSPORTS) {
+  describe(`TRANSPORT=${transport}: no request ends the process`, () => {
+    let db: TestDatabase;
+    let server: RunningServer;
+    const alive = () => server.proc.exitCode === null && server.proc.signalCode === null;
+
+    before(async () => {
+      db = await createTestDatabase(`fuzz_${transport}`);
+      await migrate(db.url);
+      server = await startServer({ DATABASE_URL: db.url, TRANSPORT: transport });
+    });
+    after(async () => {
+      await server?.stop();
+      await db?.drop();
+    });
+
+    test('each request reported to stop the server is refused with 400, and the server stays up', async () => {
+      for (const [what, request] of reported(server.port)) {
+        const status = await sendRaw(server.port, Buffer.from(request, 'utf8'), 5_000);
+        // uWS' own parser answers an absolute-form target 505 before any JavaScript runs.
+        const expected = what === 'absolute-form target' && transport !== 'ws' ? [400, 505] : [400];
+        assert.ok(expected.includes(status), `${what}: answered ${status}, expected ${expected.join(' or ')}\n${server.output().slice(-2000)}`);
+        assert.ok(alive(), `${what} ended the process:\n${server.output().slice(-2000)}`);
+      }
+      const body = await fetch(`${server.url}/health/live`, { headers: { 'x-forwarded-proto': 'https' } });
+      assert.equal(body.status, 200, 'X-Forwarded-Proto https is served');
+    });
+
+    test('every loopback spelling of the server\'s names is served; #, @, spaces and bad ports are not', async () => {
+      for (const host of ['localhost.', `localhost.:${server.port}`, '[::ffff:127.0.0.1]', '127.0.0.2', '[::1]:65535', 'LOCALHOST', '[0:0:0:0:0:0:0:1]:1']) {
+        assert.equal(await sendRaw(server.port, Buffer.from(`GET /health/live HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`), 5_000), 200, host);
+      }
+      for (const host of ['localhost#x', `user@localhost:${server.port}`, 'local host', 'localhost:65536', 'localhost:x', 'localhost?', 'localhost/']) {
+        assert.equal(await sendRaw(server.port, Buffer.from(`GET /health/live HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`), 5_000), 400, host);
+      }
+    });
+
+    test(`${PER_KIND} malformed HTTP requests and ${PER_KIND} malformed upgrades: the process lives and still serves`, async (t) => {
+      const random = seededRandom(SEED + transport.length);
+      const requests = Array.from({ length: 2 * PER_KIND }, (_, i) => malformedRequest(random, server.port, i % 2 === 1));
+      const statuses = new Map<number, number>();
+      let next = 0;
+      let diedAt = -1;
+      await Promise.all(
+        Array.from({ length: IN_FLIGHT }, async () => {
+          while (next < requests.length && diedAt < 0) {
+            const index = next++;
+            const status = await sendRaw(server.port, requests[index]!, WAIT_MS);
+            statuses.set(status, (statuses.get(status) ?? 0) + 1);
+            if (!alive()) diedAt = index;
+          }
+        }),
+      );
+      const seen = [...statuses].sort(([a], [b]) => a - b).map(([status, n]) => `${status}: ${n}`).join(', ');
+      t.diagnostic(`answers (status: count; 0 = closed or nothing within ${WAIT_MS} ms): ${seen}`);
+      assert.equal(diedAt, -1, `the process ended after request #${diedAt} (seed ${SEED}): ${JSON.stringify(requests[diedAt]?.toString('latin1'))}\n${server.output().slice(-3000)}`);
+      assert.equal([...statuses.values()].reduce((a, b) => a + b, 0), 2 * PER_KIND, 'every request was sent');
+      assert.ok((statuses.get(400) ?? 0) >= PER_KIND / 4, `most malformed requests are refused 400 (seed ${SEED}): ${seen}`);
+      assert.ok(alive(), `the process ended (seed ${SEED}):\n${server.output().slice(-3000)}`);
+
+      assert.equal((await fetch(`${server.url}/health/live`)).status, 200, '/health/live');
+      const guest = await signInGuest(server.url);
+      const room = await joinPlayerRoom(server.url, guest.token);
+      assert.equal(room.room.state.userId, guest.userId, 'a player room join still works');
+      await room.leave();
+      assert.ok(alive());
+    });
+  });
+}
