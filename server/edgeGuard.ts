@@ -6,13 +6,14 @@
 // naming what is wrong (requestTarget.ts), and whatever throws inside a route or upgrade handler is
 // caught where it happens: 500 INTERNAL when the response is still open, one error line with the
 // method, path and address. Only HTTP requests and upgrades pass here, never WebSocket messages.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { HttpRequest, HttpResponse, us_socket_context_t } from 'uWebSockets.js';
 import type { ErrorCode } from '../shared/protocol.ts';
 import { stampNodeUpgradeQuery, stampUwsUpgradeQuery } from './auth/reconnectGuard.ts';
 import { stampNodeRequest, stampUwsRequest } from './http/clientAddress.ts';
-import { headerProblem, requestTargetProblem } from './http/requestTarget.ts';
+import { headerProblem, requestProblem } from './http/requestTarget.ts';
 import type { Logger } from './observability/logger.ts';
 
 export type EdgeLogger = Pick<Logger, 'error'>;
@@ -43,7 +44,7 @@ export function uwsRequestProblem(req: HttpRequest): string | undefined {
   if (hosts > 1) return 'more than one Host header';
   const url = req.getUrl();
   const query = req.getQuery();
-  return requestTargetProblem(hosts === 1 ? req.getHeader('host') : undefined, query ? `${url}?${query}` : url, req.getHeader('x-forwarded-proto') || undefined);
+  return requestProblem(req.getMethod(), hosts === 1 ? req.getHeader('host') : undefined, query ? `${url}?${query}` : url, req.getHeader('x-forwarded-proto') || undefined);
 }
 
 /** The same for Node's HTTP server (its parser has already refused bad header bytes). */
@@ -51,7 +52,7 @@ export function nodeRequestProblem(req: IncomingMessage): string | undefined {
   // Node keeps the first Host and drops the rest: refused as on uWS, one Host or none is read.
   if ((req.headersDistinct.host?.length ?? 0) > 1) return 'more than one Host header';
   const proto = req.headers['x-forwarded-proto'];
-  return requestTargetProblem(req.headers.host, req.url ?? '', (Array.isArray(proto) ? proto.join(', ') : proto) || undefined);
+  return requestProblem(req.method ?? '', req.headers.host, req.url ?? '', (Array.isArray(proto) ? proto.join(', ') : proto) || undefined);
 }
 
 function answerUws(res: HttpResponse, status: keyof typeof STATUS_TEXT, body: string): void {
@@ -59,9 +60,25 @@ function answerUws(res: HttpResponse, status: keyof typeof STATUS_TEXT, body: st
 }
 
 /**
+ * The request whose handling is running, by async context, as the way to fail it. Colyseus' Node
+ * request listener starts its route handler's promise without returning it, so no wrapper sees it
+ * reject; Node runs the process' 'unhandledRejection' and 'uncaughtException' listeners in the
+ * async context of what failed, so processPolicy.ts asks failRequestInFlight() and the failure is
+ * answered on its own request. One instance for the process, like the process events it serves.
+ */
+const inFlight = new AsyncLocalStorage<(error: unknown) => boolean>();
+
+/** Fails the request whose handling raised `error`: true when there was one still open. Work that
+ *  merely started during a request (a room it created, a timer) and fails after its answer is not
+ *  that request's failure: false. */
+export function failRequestInFlight(error: unknown): boolean {
+  return inFlight.getStore()?.(error) ?? false;
+}
+
+/**
  * A uWS route handler behind the edge: refused when it cannot be read, `admit` next (the body
- * limit), and its throw or rejection answered 500. Colyseus' handlers register onAborted and set
- * `res.aborted` on it; a response that already started is closed rather than answered twice.
+ * limit), and a throw or rejection inside it answered 500. Colyseus' handlers register onAborted
+ * and set `res.aborted` on it; a response that already started is closed rather than answered twice.
  */
 export function guardUwsRoute(handler: UwsRoute, logger: EdgeLogger, admit: (res: HttpResponse, req: HttpRequest) => boolean): UwsRoute {
   return (res, req) => {
@@ -70,24 +87,30 @@ export function guardUwsRoute(handler: UwsRoute, logger: EdgeLogger, admit: (res
     const context = { method: req.getMethod().toUpperCase(), path: req.getUrl(), address: stampUwsRequest(res, req) };
     if (!admit(res, req)) return;
     let started = false;
-    const writeStatus = res.writeStatus.bind(res);
+    let ended = false;
+    const [writeStatus, end] = [res.writeStatus.bind(res), res.end.bind(res)];
     res.writeStatus = (status) => ((started = true), writeStatus(status));
-    const failed = (error: unknown) => {
+    res.end = (body, closeConnection) => ((ended = true), end(body, closeConnection));
+    const failed = (error: unknown): boolean => {
+      if (ended || (res as { aborted?: boolean }).aborted) return false;
+      ended = true;
       logger.error({ err: error, ...context }, 'an HTTP request failed inside its handler; answered 500');
-      if ((res as { aborted?: boolean }).aborted) return;
       try {
         if (started) res.close();
         else answerUws(res, 500, errorBody('INTERNAL', 'the server failed to answer this request'));
       } catch {
-        // The response was already complete (uWS refuses any access to it): nothing is left to answer.
+        // uWS refuses any access to a response it has finished: nothing is left to answer.
       }
+      return true;
     };
-    try {
-      const result = handler(res, req);
-      if (result instanceof Promise) result.catch(failed);
-    } catch (error) {
-      failed(error);
-    }
+    inFlight.run(failed, () => {
+      try {
+        const result = handler(res, req);
+        if (result instanceof Promise) result.catch(failed);
+      } catch (error) {
+        failed(error);
+      }
+    });
   };
 }
 
@@ -116,7 +139,7 @@ export function guardUwsUpgrade(upgrade: UwsUpgrade, logger: EdgeLogger): UwsUpg
  * Node's HTTP server (the ws transport) behind the edge. Wraps `emit`, which runs before any
  * listener (Colyseus prepends its router's when it binds): requests and upgrades are stamped with
  * the socket's address (clientAddress.ts), refused when they cannot be read, and the 'request'
- * listeners are called here, so a listener's rejected promise is caught instead of escaping.
+ * listeners are called here, in the request's async context (failRequestInFlight).
  */
 export function guardNodeServer(server: Server, logger: EdgeLogger, admit: (req: IncomingMessage, res: ServerResponse) => boolean): void {
   const emit = server.emit.bind(server) as (event: string | symbol, ...args: unknown[]) => boolean;
@@ -134,22 +157,25 @@ export function guardNodeServer(server: Server, logger: EdgeLogger, admit: (req:
       return true;
     }
     if (!admit(req, res)) return true;
-    const failed = (error: unknown) => {
+    const failed = (error: unknown): boolean => {
+      if (res.writableEnded || res.destroyed) return false;
       logger.error({ err: error, ...nodeContext(req) }, 'an HTTP request failed inside its handler; answered 500');
-      if (res.writableEnded) return;
       if (res.headersSent) res.destroy();
       else res.writeHead(500, { 'content-type': 'application/json' }).end(errorBody('INTERNAL', 'the server failed to answer this request'));
+      return true;
     };
     const listeners = server.listeners('request');
-    for (const listener of listeners) {
-      try {
-        const result: unknown = listener.call(server, req, res);
-        if (result instanceof Promise) result.catch(failed);
-      } catch (error) {
-        failed(error);
-        break;
+    inFlight.run(failed, () => {
+      for (const listener of listeners) {
+        try {
+          const result: unknown = listener.call(server, req, res);
+          if (result instanceof Promise) result.catch(failed);
+        } catch (error) {
+          failed(error);
+          break;
+        }
       }
-    }
+    });
     return listeners.length > 0;
   }
 

@@ -1,6 +1,7 @@
 // Process entry: `npm start`. Reads the environment once; a bad value stops the process with one line.
 import { ConfigError, loadConfig } from './config.ts';
 import { startApp, type App } from './app.ts';
+import { failRequestInFlight } from './edgeGuard.ts';
 import { createLogger } from './observability/logger.ts';
 import { keepServingOnUnexpectedErrors } from './processPolicy.ts';
 
@@ -26,4 +27,4 @@ try {
 // Only now, once it serves: an error before this point is a startup failure and ends the process
 // (exit 1). From here on, no single error ends it (processPolicy.ts replaces the listener Colyseus'
 // Server registered, which shut the server down on any uncaught exception).
-keepServingOnUnexpectedErrors({ process, logger, count: (kind) => app.metrics.unexpectedErrors.inc({ kind }) });
+keepServingOnUnexpectedErrors({ process, logger, count: (kind) => app.metrics.unexpectedErrors.inc({ kind }), failRequestInFlight });

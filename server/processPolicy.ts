@@ -20,6 +20,9 @@ export type UnexpectedErrorDeps = {
   logger: Pick<Logger, 'error'>;
   /** Counts one unexpected error (the metric). */
   count(kind: UnexpectedKind): void;
+  /** Answers the error on the HTTP request whose handling raised it, if one is still open, and says
+   *  so; that request's line carries the method, path and address (edgeGuard.ts). */
+  failRequestInFlight(error: unknown): boolean;
 };
 
 /**
@@ -29,18 +32,20 @@ export type UnexpectedErrorDeps = {
  * these events decides what happens to the process as much as ours does. Signal handlers
  * (SIGTERM/SIGINT: the graceful shutdown) are left as they are.
  */
-export function keepServingOnUnexpectedErrors({ process, logger, count }: UnexpectedErrorDeps): void {
+export function keepServingOnUnexpectedErrors({ process, logger, count, failRequestInFlight }: UnexpectedErrorDeps): void {
   process.removeAllListeners('uncaughtException');
   process.removeAllListeners('unhandledRejection');
   // A throw that escaped an event callback: that callback's work stopped where it threw; the rest
   // of the process (other rooms, other requests, the commit pipeline) is untouched.
   process.on('uncaughtException', (error, origin) => {
     count('uncaught_exception');
+    if (failRequestInFlight(error)) return;
     logger.error({ err: error, origin, kind: 'uncaught_exception' }, 'an error escaped every catch; logged and counted, the process keeps serving');
   });
   // A promise nobody awaited failed: the work it stood for is already over, nothing waits on it.
   process.on('unhandledRejection', (reason) => {
     count('unhandled_rejection');
+    if (failRequestInFlight(reason)) return;
     logger.error({ err: reason, kind: 'unhandled_rejection' }, 'a promise nobody awaited was rejected; logged and counted, the process keeps serving');
   });
 }

@@ -26,4 +26,23 @@ describe('hostPolicy', () => {
     assert.equal(hostName('[::1]:1'), '[::1]');
     assert.equal(hostName('a b'), undefined);
   });
+
+  test('every loopback spelling of the default names is ours, on any valid port', () => {
+    const policy = hostPolicy([], undefined);
+    const forms = ['localhost.', 'localhost.:2567', 'LOCALHOST.', '[::ffff:127.0.0.1]', '[::ffff:127.0.0.1]:443', '127.0.0.2', '127.255.255.254:1', '[::1]', '[0:0:0:0:0:0:0:1]', '127.1', '127.0.0.1.', 'localhost:0', 'localhost:65535'];
+    for (const host of forms) assert.ok(policy.allows(host), host);
+  });
+
+  test('#, @, spaces, ?, / and bad ports are refused, whatever the name', () => {
+    const policy = hostPolicy([], undefined);
+    const refused = ['localhost#x', 'localhost#', '#', 'evil@localhost', 'user:pw@localhost:2567', 'local host', 'localhost ', ' localhost', 'localhost?x', 'localhost/', 'localhost:65536', 'localhost:99999', 'localhost:', 'localhost:x', 'localhost:8o', 'localhost:-1', '[::1', '::1', 'localhost..', '[::ffff:10.0.0.1]'];
+    for (const host of refused) assert.ok(!policy.allows(host), host);
+  });
+
+  test('a configured name and IPv4 address: with a trailing dot, and the address mapped into IPv6', () => {
+    const policy = hostPolicy(['game.example.com', '10.0.0.5'], undefined);
+    for (const host of ['game.example.com.', 'GAME.example.com.:443', '10.0.0.5:2567', '[::ffff:10.0.0.5]', '[::ffff:a00:5]:1']) assert.ok(policy.allows(host), host);
+    assert.ok(!policy.allows('game.example.com#x'));
+    assert.ok(!policy.allows('10.0.0.6'));
+  });
 });

@@ -32,12 +32,16 @@ export function hostName(host: string): string | undefined {
   return url.hostname.endsWith('.') ? url.hostname.slice(0, -1) : url.hostname;
 }
 
+/** Methods `new Request()` refuses to build (the Fetch standard's forbidden methods). */
+const UNREADABLE_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
+
 /**
  * What is wrong with how a request is addressed, or undefined when the framework can read it.
  * `host` and `proto` are the Host and X-Forwarded-Proto headers (undefined when absent), `target`
- * the request-target as sent (path and query).
+ * the request-target as sent (path and query). Both parsers have already checked the method is a token.
  */
-export function requestTargetProblem(host: string | undefined, target: string, proto: string | undefined): string | undefined {
+export function requestProblem(method: string, host: string | undefined, target: string, proto: string | undefined): string | undefined {
+  if (UNREADABLE_METHODS.has(method.toUpperCase())) return `the method ${quote(method)} is not one this server answers`;
   if (host === undefined) return 'the Host header is missing';
   if (hostName(host) === undefined) return `the Host header ${quote(host)} is not a host name or address with an optional port (at most 65535)`;
   if (proto !== undefined && !/^https?$/i.test(proto)) {
