@@ -55,8 +55,10 @@ export function nodeRequestProblem(req: IncomingMessage): string | undefined {
   return requestProblem(req.method ?? '', req.headers.host, req.url ?? '', (Array.isArray(proto) ? proto.join(', ') : proto) || undefined);
 }
 
+/** The edge's own answers close the connection: what follows on it from such a client is not trusted
+ *  to be framed right either, and an upgrade's client waits for the close (as ws' refusals do). */
 function answerUws(res: HttpResponse, status: keyof typeof STATUS_TEXT, body: string): void {
-  res.cork(() => res.writeStatus(STATUS_TEXT[status]).writeHeader('content-type', 'application/json').end(body));
+  res.cork(() => res.writeStatus(STATUS_TEXT[status]).writeHeader('content-type', 'application/json').end(body, true));
 }
 
 /**
@@ -153,7 +155,7 @@ export function guardNodeServer(server: Server, logger: EdgeLogger, admit: (req:
     stampNodeRequest(req);
     const problem = nodeRequestProblem(req);
     if (problem) {
-      res.writeHead(400, { 'content-type': 'application/json' }).end(errorBody('INVALID_INPUT', problem));
+      res.writeHead(400, { 'content-type': 'application/json', connection: 'close' }).end(errorBody('INVALID_INPUT', problem));
       return true;
     }
     if (!admit(req, res)) return true;

@@ -287,6 +287,32 @@ const cases: Case[] = [
     expect: { close: [403] },
     run: (ctx) => rawHttp(ctx.port, `GET /shop HTTP/1.1\r\nHost: attacker.example:${ctx.port}\r\nOrigin: http://attacker.example:${ctx.port}\r\nConnection: close\r\n\r\n`),
   },
+  // Requests Colyseus could not read (it builds a URL from Host, target and, on ws,
+  // X-Forwarded-Proto): each once ended the process; now 400 at the transport edge.
+  ...['::1', 'a b', 'localhost:99999', '[::1', 'evil@localhost:2567', 'localhost, evil.example', 'ｌｏｃａｌｈｏｓｔ', 'localhost#x'].map(
+    (host): Case => ({
+      name: `a Host that is not host[:port]: ${JSON.stringify(host)}`,
+      expect: { close: [400] },
+      run: (ctx) => rawHttp(ctx.port, `GET /health/live HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`),
+    }),
+  ),
+  {
+    name: 'a WebSocket upgrade with a Host that is not host[:port]',
+    expect: { close: [400] },
+    run: (ctx) =>
+      rawHttp(ctx.port, 'GET /p/r?sessionId=s HTTP/1.1\r\nHost: [::1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n'),
+  },
+  {
+    name: 'X-Forwarded-Proto that is not http or https',
+    expect: { close: [400] },
+    run: (ctx) => rawHttp(ctx.port, 'GET /health/live HTTP/1.1\r\nHost: localhost\r\nX-Forwarded-Proto: a b\r\nConnection: close\r\n\r\n'),
+  },
+  {
+    // uWS' own parser answers an absolute-form target 505 before any JavaScript runs.
+    name: 'an absolute-form target (GET http://evil.example/...)',
+    expect: { close: [400, 505] },
+    run: (ctx) => rawHttp(ctx.port, 'GET http://evil.example/health/live HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n'),
+  },
   {
     name: 'displayName of 10,000 characters',
     expect: { status: 400, code: 'INVALID_INPUT', allowOrigin: null },
