@@ -47,7 +47,7 @@ export function requestProblem(method: string, host: string | undefined, target:
   if (proto !== undefined && !/^https?$/i.test(proto)) {
     return `the X-Forwarded-Proto header ${quote(proto)} is not http or https`;
   }
-  if (!TARGET_FORM.test(target) || !URL.canParse(target, 'http://localhost')) {
+  if (!TARGET_FORM.test(target) || !URL.canParse(`http://localhost${target}`)) {
     return `the request target ${quote(target)} is not a path (/path?query)`;
   }
   return undefined;
