@@ -70,8 +70,9 @@ for (const transport of transports) {
       joined.room.socket.terminate();
       await joined.room.closed;
       const outcome = await suite.reconnect(joined, undefined, { host: `127.0.0.1:${fx.server.port}#` });
-      // Refused by the guard itself, before the upgrade (the room would refuse it too).
-      assert.deepEqual('refused' in outcome ? outcome : 'joined', { refused: 'upgrade', detail: 'upgrade refused with 401' });
+      // Refused at the transport edge, before the guard (a Host with # is not host[:port]:
+      // server/edgeGuard.ts); the guard and the room would refuse it too.
+      assert.deepEqual('refused' in outcome ? outcome : 'joined', { refused: 'upgrade', detail: 'upgrade refused with 400' });
       const back = await suite.reconnect(joined, owner.token);
       assert.ok('joined' in back, JSON.stringify(back));
       back.joined.close();
