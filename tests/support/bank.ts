@@ -182,7 +182,7 @@ export async function runBankTest(options: BankOptions): Promise<BankReport> {
             await delay(200);
           }
         } else if (fault.kind === 'bad-requests') {
-          await badRequests(servers[fault.process], attacks);
+          await badRequests(servers[fault.process], options.seed + fault.atMs, attacks);
         } else if (fault.kind === 'ban-reconnect') {
           for (const how of ['ban', 'revoke'] as const) await reconnectAfterBan(servers[fault.process], admin, how, attacks);
         } else if (fault.kind === 'table-flood') {
