@@ -21,6 +21,7 @@ import type { EventBus } from '../relay/eventBus.ts';
 import type { FenceWatch } from './fenceWatch.ts';
 import { RECENT_REPLIES } from './recentReplies.ts';
 import type { Reply } from './replies.ts';
+import { replyBytes } from './commandBudgets.ts';
 import { CofferRoom, type AdapterDeps } from './roomAdapter.ts';
 import { PLAYER_ROOM_ENCODE_BYTES } from '../roomEncodeBuffers.ts';
 import type { CrashStakeCall, GrantCall, PlayerRoomCalls } from './roomCalls.ts';
@@ -228,7 +229,3 @@ function fairShare(socket: RateVerdict, user: RateVerdict, syncBudgetSpent: bool
   return undefined;
 }
 
-/** About the size of an events.sync reply on the wire (JSON is close to msgpack for these events). */
-function replyBytes(result: unknown): number {
-  return JSON.stringify(result)?.length ?? 0;
-}

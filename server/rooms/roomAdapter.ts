@@ -1,8 +1,6 @@
-// The one Colyseus adapter every Coffer room extends (issue 15): what is not a room's own rules.
-// Each message is rate-limited per socket, per account (the player room's per-process budgets, a
-// shared room's own: userLimits.ts) and per client address (addressLimits.ts), an `admin.*`
-// command outside the admin room refused,
-// the room's handler asked for a reply, the reply sent and counted (coffer_commands_total by type
+// The one Colyseus adapter every Coffer room extends: what is not a room's own rules.
+// Each message must fit its budgets (commandBudgets.ts: socket, account, address), an `admin.*`
+// command outside the admin room is refused, the room's handler asked for a reply, the reply sent and counted (coffer_commands_total by type
 // and outcome, coffer_command_seconds); `events.sync` reads a stream up to the room's committed
 // head; a room that lost its fence (or gave its work up) stops and sends its clients to a newer
 // room, once; a shut-down server's rooms do the same; a dropped client may come back for 20 s.
@@ -18,11 +16,10 @@ import type { Sql } from '../store/sql.ts';
 import type { LimitFunction } from 'p-limit';
 import { syncReply } from './streamSync.ts';
 import { forbiddenAdminCommand } from './playerWriter.ts';
-import { RateLimiter, type RateVerdict } from './rateLimiter.ts';
+import type { RateVerdict } from './rateLimiter.ts';
 import type { AddressLimits } from './addressLimits.ts';
-import type { AccountBudget, RoomAccounts } from './userLimits.ts';
-import { addressOfClient } from '../transport.ts';
-import { CommandType } from '../../shared/commandNames.ts';
+import type { RoomAccounts } from './userLimits.ts';
+import { CommandBudgets } from './commandBudgets.ts';
 import { refuse } from './joinAuth.ts';
 import { admitSeat, giveUpKeptSeats, seatBeingTaken, type ColyseusSeats, type SeatChecks } from './seatCheck.ts';
 import type { Identity } from '../auth/tokens.ts';
@@ -60,12 +57,6 @@ export type Serving = {
   corked?: boolean;
 };
 
-/**
- * An admin socket's budget, in multiples of RATE_LIMIT_PER_SECOND: an operator's script granting
- * in bulk is not a flood, but the admin room is not unlimited either (it had no limit at all).
- */
-export const ADMIN_RATE_FACTOR = 10;
-
 /** Seconds a dropped client may come back to the same room (SDK reconnection). */
 export const RECONNECT_SECONDS = 20;
 
@@ -83,7 +74,7 @@ export abstract class CofferRoom<S extends object> extends Room<{ state: S }> {
   protected abstract readonly adapterDeps: AdapterDeps & SeatChecks;
   #serving: Serving | undefined;
   #gone = false;
-  readonly #sockets = new WeakMap<Client, SocketBudget>();
+  #budgets!: CommandBudgets;
   readonly #sends = new SendQueue(() => this.clients);
   #patchQueued = false;
   #lastPatchAt = -Infinity;
@@ -146,6 +137,7 @@ export abstract class CofferRoom<S extends object> extends Room<{ state: S }> {
     // Fenced (or shut down) while it loaded: it must not be listed as serving anything.
     if (this.#gone) throw refuse('UNAVAILABLE', 'this room was replaced while it loaded; join again');
     this.#serving = serving;
+    this.#budgets = new CommandBudgets(this.adapterDeps);
     shareHandshake(this, this.state);
     this.adapterDeps.metrics.rooms.inc({ room: serving.kind });
     this.onMessage('*', (client, type, payload) => this.#receive(client, String(type), payload));
@@ -276,7 +268,7 @@ export abstract class CofferRoom<S extends object> extends Room<{ state: S }> {
     const serving = this.#serving!;
     const deps = this.adapterDeps;
     const received = performance.now();
-    const limited = this.#admit(serving, client, type);
+    const limited = this.#budgets.admit(serving, client, type);
     if (limited === 'close') {
       // The replies it was owed (RATE_LIMITED nacks among them) go out before the close.
       this.#sends.flush();
@@ -289,55 +281,12 @@ export abstract class CofferRoom<S extends object> extends Room<{ state: S }> {
       const send = () => {
         if ('ack' in r) client.send(ServerMessage.ack, r.ack);
         else client.send(ServerMessage.nack, r.nack);
-        const userId = this.#sockets.get(client)?.userId;
-        if (type === SYNC && 'ack' in r && serving.accounts && userId !== undefined) serving.accounts.of(userId).chargeSync(replyBytes(r.ack.result));
+        this.#budgets.charge(serving, client, type, r);
         serving.sent?.(client, type, r);
       };
       if (serving.corked) this.#sends.push(send);
       else send();
     });
-  }
-
-  /**
-   * The budgets a message must fit, cheapest first, each O(1): its socket's, its account's (the
-   * room's `admit` or `accounts`), its address' (admins are not counted: an operator behind the
-   * same NAT as a flood must still be able to act), and for events.sync the account's bytes.
-   * Undefined (go on), a RATE_LIMITED message, or 'close' (4x a socket's or an account's budget).
-   */
-  #admit(serving: Serving, client: Client, type: string): string | 'close' | undefined {
-    const deps = this.adapterDeps;
-    // Made on first use: a reconnected client is a new object that never passed onJoin.
-    let socket = this.#sockets.get(client);
-    if (!socket) {
-      const identity = client.auth as { userId?: string; role?: string } | undefined;
-      const admin = identity?.role === 'admin';
-      const perSecond = serving.kind === 'admin' ? deps.rateLimitPerSecond * ADMIN_RATE_FACTOR : deps.rateLimitPerSecond;
-      socket = {
-        perSecond,
-        limiter: new RateLimiter(perSecond, deps.clock),
-        userId: identity?.userId,
-        address: admin ? undefined : addressOfClient(client),
-      };
-      this.#sockets.set(client, socket);
-    }
-    const own = socket.limiter.take();
-    let account: AccountBudget | undefined;
-    if (serving.admit) {
-      const verdict = serving.admit(client, type, own);
-      if (verdict !== undefined) return verdict;
-    } else {
-      if (own === 'close') return 'close';
-      if (own === 'limited') return `more than ${socket.perSecond} messages in one second; slow down`;
-      // Looked up each time, not kept: the room forgets an idle account's budget, and a socket
-      // holding a forgotten one would give its account a second budget.
-      account = socket.userId !== undefined ? serving.accounts?.of(socket.userId) : undefined;
-      const verdict = account?.take() ?? 'ok';
-      if (verdict === 'close') return 'close';
-      if (verdict === 'limited') return `more than ${serving.accounts!.config.commandsPerSecond} commands in one second from this account (all its sockets in this room); slow down`;
-    }
-    if (socket.address !== undefined && !deps.addressLimits.take(socket.address)) return `more than ${deps.addressLimits.perSecond} commands in one second from this address (all its accounts); slow down`;
-    if (type === SYNC && account && !account.syncAllowed()) return `events.sync replies are limited to ${serving.accounts!.config.syncBytesPerSecond} bytes per second per account in this room; sync again shortly`;
-    return undefined;
   }
 
   async #answer(serving: Serving, client: Client, type: string, payload: unknown): Promise<Reply> {
@@ -348,17 +297,6 @@ export abstract class CofferRoom<S extends object> extends Room<{ state: S }> {
       return failureReply(idOf(payload) ?? '', error, this.adapterDeps.logger, { roomId: this.roomId, type });
     }
   }
-}
-
-/** What the adapter keeps per socket: its own budget, its account's in this room, its address. */
-type SocketBudget = { perSecond: number; limiter: RateLimiter; userId: string | undefined; address: string | undefined };
-
-/** events.sync: the same type in every room (shared/commandNames.ts). */
-const SYNC: string = CommandType.eventsSync;
-
-/** About the size of an events.sync reply on the wire (JSON is close to msgpack for these events). */
-export function replyBytes(result: unknown): number {
-  return JSON.stringify(result)?.length ?? 0;
 }
 
 function idOf(payload: unknown): string | null {
