@@ -20,20 +20,29 @@ export type CrashBurstFigure = { players: number; rounds: number; p50: number; p
 const ALONE = 5;
 const TIMING = { CRASH_BETTING_MS: '2000', CRASH_PAUSE_MS: '200', CRASH_GROWTH_PER_SECOND: '2' };
 
+/**
+ * Each player at the default table, with their own player room open too, as the browser client
+ * keeps it (that room takes the stake); the table sockets in order. Every socket opened is pushed
+ * to `rooms`, for the caller to close.
+ */
+export async function seatAtTable(url: string, sessions: readonly { token: string }[], rooms: ProtocolRoom[]): Promise<ProtocolRoom[]> {
+  return Promise.all(
+    sessions.map(async (s) => {
+      rooms.push(await ProtocolRoom.join(url, s.token, RoomName.player));
+      const table = await ProtocolRoom.join(url, s.token, RoomName.crash, { table: DEFAULT_CRASH_TABLE });
+      rooms.push(table);
+      return table;
+    }),
+  );
+}
+
 export async function crashBurst(databaseUrl: string, players: number, rounds: number): Promise<CrashBurstFigure> {
   const server = await startServer({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'error', RATE_LIMIT_PER_SECOND: '100000', ...TIMING });
   const rooms: ProtocolRoom[] = [];
   try {
     const sessions = await Promise.all(Array.from({ length: players + 1 }, () => signInGuest(server.url)));
     await fund(databaseUrl, sessions.map((s) => s.userId), 1_000_000);
-    const tables = await Promise.all(
-      sessions.map(async (s) => {
-        rooms.push(await ProtocolRoom.join(server.url, s.token, RoomName.player));
-        const table = await ProtocolRoom.join(server.url, s.token, RoomName.crash, { table: DEFAULT_CRASH_TABLE });
-        rooms.push(table);
-        return table;
-      }),
-    );
+    const tables = await seatAtTable(server.url, sessions, rooms);
     const [watcher] = tables;
     const betting = bettingRounds(watcher);
     const samples: number[] = [];

@@ -11,7 +11,7 @@ import { RoomName, type WireEvent } from '../shared/protocol.ts';
 import { newId, signInGuest } from '../tests/support/client.ts';
 import { startServer } from '../tests/support/server.ts';
 import { percentile } from './baseline.ts';
-import { bettingRounds } from './benchCrash.ts';
+import { bettingRounds, seatAtTable } from './benchCrash.ts';
 import { DEFAULT_LIMITS, FLOOD_PER_SOCKET } from './benchNoisyNeighbour.ts';
 import { ProtocolRoom } from './protocolClient.ts';
 
@@ -29,15 +29,7 @@ export async function tableFlood(databaseUrl: string, rounds: number, fund: (use
   try {
     const [flooder, ...players] = await Promise.all(Array.from({ length: PLAYERS + 1 }, () => signInGuest(server.url)));
     await fund(players.map((p) => p.userId), 1_000_000);
-    const tables = await Promise.all(
-      players.map(async (p) => {
-        // The player's own room stays open, as the browser client keeps it (it takes the stake).
-        rooms.push(await ProtocolRoom.join(server.url, p.token, RoomName.player));
-        const table = await ProtocolRoom.join(server.url, p.token, RoomName.crash, { table: DEFAULT_CRASH_TABLE });
-        rooms.push(table);
-        return table;
-      }),
-    );
+    const tables = await seatAtTable(server.url, players, rooms);
     const floodTabs = await Promise.all(Array.from({ length: FLOOD_SOCKETS }, () => ProtocolRoom.join(server.url, flooder.token, RoomName.crash, { table: DEFAULT_CRASH_TABLE })));
     rooms.push(...floodTabs);
     const phases = bettingPhases(tables[0]);

@@ -1,4 +1,4 @@
-// Ending live sessions (issue 16): after a kick, a ban or a revocation, every socket of that user in
+// Ending live sessions: after a kick, a ban or a revocation, every socket of that user in
 // any room of any process is closed with 4403 (KICKED). The request goes through the Colyseus presence
 // (Redis pub/sub in services mode, in-process otherwise) to each process, which closes the matching
 // clients of its own rooms, and gives up the seats they keep for that user's dropped sockets. New

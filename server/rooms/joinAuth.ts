@@ -51,7 +51,7 @@ export function sessionRefusal(error: unknown): ServerError {
 }
 
 /**
- * Tokens signed before sign-in refused control characters (issue 16), bidi controls or zero-width
+ * Tokens signed before sign-in refused control characters, bidi controls or zero-width
  * characters can still carry one; PostgreSQL refuses NUL, so a player room could never load, and
  * the others would show the name: a clear 400 instead.
  */
