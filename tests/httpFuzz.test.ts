@@ -1,5 +1,6 @@
 // No request ends the process (docs/PROTOCOL.md, "Hostile input"; docs/OPERATIONS.md, "Unexpected
-// errors"). Against a real server on each transport (uWS when this runtime loads it, and ws): the
+// errors"). Against a real server on each transport (uWS when this runtime loads it, and ws), and
+// in embedded mode (the default `npm start`): the
 // requests once reported to stop the server are each refused with 400, every loopback spelling of
 // the server's names is served, and then a seeded stream of malformed HTTP requests and WebSocket
 // upgrades (hosts, targets, methods, X-Forwarded-Proto values, header bytes) goes over raw TCP.
@@ -7,6 +8,9 @@
 // room join. HTTP_FUZZ_SEED=<seed> replays a run (the seed is printed).
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { joinPlayerRoom, signInGuest } from './support/client.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
@@ -23,8 +27,14 @@ const IN_FLIGHT = 32;
 /** How long a request the server keeps waiting on (a body that never comes) is held before we hang up. */
 const WAIT_MS = 400;
 
-// The CI runtime loads uWS (COFFER_EXPECT_TRANSPORT=uws); ws always runs too.
-const TRANSPORTS = [...new Set([process.env.COFFER_EXPECT_TRANSPORT ?? 'auto', 'ws'])];
+// The CI runtime loads uWS (COFFER_EXPECT_TRANSPORT=uws); ws always runs too, and the default
+// `npm start` (embedded mode, PGlite, no services) on the runtime's transport.
+const TRANSPORT = process.env.COFFER_EXPECT_TRANSPORT ?? 'auto';
+type Setup = { transport: string; mode: 'services' | 'embedded' };
+const SETUPS: Setup[] = [
+  ...[...new Set([TRANSPORT, 'ws'])].map((transport): Setup => ({ transport, mode: 'services' })),
+  { transport: TRANSPORT, mode: 'embedded' },
+];
 
 /** The reported requests, each of which ended the process: [what, request bytes]. */
 function reported(port: number): Array<[string, string]> {
@@ -41,13 +51,19 @@ function reported(port: number): Array<[string, string]> {
   ];
 }
 
-for (const transport of TRANSPORTS) {
-  describe(`TRANSPORT=${transport}: no request ends the process`, () => {
-    let db: TestDatabase;
+for (const { transport, mode } of SETUPS) {
+  describe(`TRANSPORT=${transport}, ${mode} mode: no request ends the process`, () => {
+    let db: TestDatabase | undefined;
+    let dataDir: string | undefined;
     let server: RunningServer;
     const alive = () => server.proc.exitCode === null && server.proc.signalCode === null;
 
     before(async () => {
+      if (mode === 'embedded') {
+        dataDir = await mkdtemp(path.join(tmpdir(), 'coffer-fuzz-'));
+        server = await startServer({ DATA_DIR: dataDir, TRANSPORT: transport });
+        return;
+      }
       db = await createTestDatabase(`fuzz_${transport}`);
       await migrate(db.url);
       server = await startServer({ DATABASE_URL: db.url, TRANSPORT: transport });
@@ -55,6 +71,7 @@ for (const transport of TRANSPORTS) {
     after(async () => {
       await server?.stop();
       await db?.drop();
+      if (dataDir) await rm(dataDir, { recursive: true, force: true });
     });
 
     test('each request reported to stop the server is refused with 400, and the server stays up', async () => {
@@ -79,7 +96,7 @@ for (const transport of TRANSPORTS) {
     });
 
     test(`${PER_KIND} malformed HTTP requests and ${PER_KIND} malformed upgrades: the process lives and still serves`, async (t) => {
-      const random = seededRandom(SEED + transport.length);
+      const random = seededRandom(SEED + transport.length + (mode === 'embedded' ? 100 : 0));
       const requests = Array.from({ length: 2 * PER_KIND }, (_, i) => malformedRequest(random, server.port, i % 2 === 1));
       const statuses = new Map<number, number>();
       let next = 0;
