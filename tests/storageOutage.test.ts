@@ -45,8 +45,9 @@ describe('PostgreSQL unreachable', () => {
     await migrate(db.url);
     const target = new URL(db.url);
     pgProxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-    server = await startServer({ DATABASE_URL: pgProxy.through(db.url), CRASH_BETTING_MS: '1500', CRASH_PAUSE_MS: '200', CRASH_GROWTH_PER_SECOND: '1' });
+    server = await startServer(env());
   });
+  const env = () => ({ DATABASE_URL: pgProxy.through(db.url), CRASH_BETTING_MS: '1500', CRASH_PAUSE_MS: '200', CRASH_GROWTH_PER_SECOND: '1' });
   after(async () => {
     await server?.stop();
     await pgProxy?.close();
@@ -97,6 +98,31 @@ describe('PostgreSQL unreachable', () => {
     const otherTab = await joinPlayerRoom(server.url, other.token);
     expectAck(await otherTab.send(CommandType.streakClaim));
     await otherTab.leave();
+    await tab.leave();
+  });
+
+  test('a retried id the room no longer holds in memory, while PostgreSQL is unreachable, is UNAVAILABLE, never judged again on today\'s state', async () => {
+    const me = await signInGuest(server.url);
+    let tab = await joinPlayerRoom(server.url, me.token);
+    const id = newId();
+    const claimed = expectAck(await tab.send(CommandType.streakClaim, {}, id));
+    await tab.leave();
+    // A new process: the room loads afresh and keeps no reply in memory, only the stored one.
+    await server.stop();
+    server = await startServer(env(), { port: server.port });
+    tab = await joinPlayerRoom(server.url, me.token);
+    pgProxy.cut();
+    const during = await tab.send(CommandType.streakClaim, {}, id);
+    pgProxy.restore();
+    // Today's state says "claimed"; only the stored reply can say it was this id's own claim.
+    assert.equal(expectNack(during).code, 'UNAVAILABLE', `the stored reply could not be read: ${JSON.stringify(during)}`);
+    assert.equal(expectNack(during).retryable, true);
+    let again!: Reply;
+    await waitFor(async () => {
+      again = await tab.send(CommandType.streakClaim, {}, id);
+      return !('nack' in again && again.nack.code === 'UNAVAILABLE');
+    });
+    assert.deepEqual(expectAck(again), claimed, 'the retry gets the original reply once storage is back');
     await tab.leave();
   });
 

@@ -16,6 +16,7 @@ import { assertPlayerRoomAccess } from './roomAccess.ts';
 import type { Sessions } from '../auth/sessions.ts';
 import { grantGold } from '../domain/grant.ts';
 import { stakeCrashBet } from '../domain/crashStake.ts';
+import { stakeIdOf } from '../core/crash/settlement.ts';
 import { GLOBAL_STREAM } from './globalChannel.ts';
 import type { EventBus } from '../relay/eventBus.ts';
 import type { FenceWatch } from './fenceWatch.ts';
@@ -175,7 +176,7 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
      * that stake's reply back, and the table refuses the retry for the round it names.
      */
     crashBet(bet: CrashStakeCall): Promise<Reply> {
-      const recordId = `stake:crash:${bet.table}:${bet.id}`;
+      const recordId = stakeIdOf(bet.table, bet.id);
       return this.#writer!.handleInternal(recordId, `crash:${bet.table}:${bet.amount}`, (player) => stakeCrashBet(player, bet.table, bet.roundId, bet.amount, recordId));
     }
 

@@ -4,6 +4,7 @@
 import { matchMaker } from '@colyseus/core';
 import { RoomName } from '../../shared/protocol.ts';
 import { callRoom, type CallArgs, type CallResult, type PlayerRoomCalls } from './roomCalls.ts';
+import { ServerShuttingDown } from './serverShuttingDown.ts';
 
 const creating = new Map<string, Promise<{ roomId: string }>>();
 
@@ -19,13 +20,6 @@ async function findOrCreate(userId: string): Promise<{ roomId: string }> {
     creating.set(userId, pending);
   }
   return pending;
-}
-
-/** The server is shutting down: no player room is created or called any more. */
-export class ServerShuttingDown extends Error {
-  constructor() {
-    super('the server is shutting down; try again on another server');
-  }
 }
 
 function shuttingDown(): boolean {

@@ -119,9 +119,7 @@ export class PlayerWriter {
       try {
         decision = decide(this.#player);
       } catch (error) {
-        const stored = await findReply(this.#deps.sql, this.userId, recordId).catch(() => undefined);
-        if (stored) return stored.payloadHash === hash ? ack(recordId, stored.reply) : mismatch(recordId);
-        return failureReply(recordId, error, this.#deps.logger, { userId: this.userId, recordId });
+        return (await this.#storedAnswer(recordId, hash)) ?? failureReply(recordId, error, this.#deps.logger, { userId: this.userId, recordId });
       }
       return this.#commit(recordId, hash, decision);
     });
@@ -198,9 +196,7 @@ export class PlayerWriter {
     } catch (error) {
       // A retry of an id older than the replies kept in memory is judged by its stored reply,
       // not by today's state (a claim retried tomorrow must not become CONFLICT).
-      const stored = await findReply(this.#deps.sql, this.userId, command.id).catch(() => undefined);
-      if (stored) return stored.payloadHash === hash ? ack(command.id, stored.reply) : mismatch(command.id);
-      return failureReply(command.id, error, this.#deps.logger, { userId: this.userId, type: command.type });
+      return (await this.#storedAnswer(command.id, hash)) ?? failureReply(command.id, error, this.#deps.logger, { userId: this.userId, type: command.type });
     }
     return this.#commit(command.id, hash, decision);
   }
@@ -299,10 +295,30 @@ export class PlayerWriter {
     }
     const reloaded = await this.reload();
     if (reloaded) {
-      const stored = this.#replies.get(id) ?? (await findReply(this.#deps.sql, this.userId, id).catch(() => undefined));
-      if (stored) return stored.payloadHash === hash ? ack(id, stored.reply) : mismatch(id);
+      const kept = this.#replies.get(id);
+      if (kept) return kept.payloadHash === hash ? ack(id, kept.reply) : mismatch(id);
+      const stored = await this.#storedAnswer(id, hash);
+      if (stored) return stored;
     }
     return failureReply(id, error, this.#deps.logger, { userId: this.userId });
+  }
+
+  /**
+   * The answer stored for `id`, if there is one; undefined when none is stored. Storage refusing
+   * the read is a retryable UNAVAILABLE, never "none stored": that would judge a retry of an old
+   * id on today's state (a claim retried tomorrow answered ALREADY_CLAIMED, final, instead of its
+   * own ack).
+   */
+  async #storedAnswer(id: string, hash: string): Promise<Reply | undefined> {
+    let stored: StoredReply | undefined;
+    try {
+      stored = await findReply(this.#deps.sql, this.userId, id);
+    } catch (error) {
+      this.#deps.logger.warn({ userId: this.userId, commandId: id, err: error }, 'stored reply read failed');
+      return nack(id, 'UNAVAILABLE', 'storage is unavailable; send the command again with the same id', true);
+    }
+    if (!stored) return undefined;
+    return stored.payloadHash === hash ? ack(id, stored.reply) : mismatch(id);
   }
 
   /** Reloads from the database under a new epoch. Resolves false when storage is still down; it

@@ -6,7 +6,7 @@ import type { Logger } from '../observability/logger.ts';
 import { CommitFailed } from '../store/mutation.ts';
 import { isTransient } from '../store/sql.ts';
 import { isRefusalMessage } from './joinAuth.ts';
-import { ServerShuttingDown } from './playerRooms.ts';
+import { ServerShuttingDown } from './serverShuttingDown.ts';
 
 export type Reply = { ack: Ack } | { nack: Nack };
 
