@@ -107,9 +107,11 @@ describe('PostgreSQL unreachable', () => {
     const id = newId();
     const claimed = expectAck(await tab.send(CommandType.streakClaim, {}, id));
     await tab.leave();
-    // A new process: the room loads afresh and keeps no reply in memory, only the stored one.
+    // A day old: a room loads the replies of the last 24 hours into memory, and finds older ones,
+    // kept for the idempotency window (48 hours on this process), only in storage.
+    await queryRows(db.url, `UPDATE command_results SET created_at = now() - interval '25 hours' WHERE actor = $1 AND command_id = $2`, [me.userId, id]);
     await server.stop();
-    server = await startServer(env(), { port: server.port });
+    server = await startServer({ ...env(), IDEMPOTENCY_WINDOW_HOURS: '48' }, { port: server.port });
     tab = await joinPlayerRoom(server.url, me.token);
     pgProxy.cut();
     const during = await tab.send(CommandType.streakClaim, {}, id);
