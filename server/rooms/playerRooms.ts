@@ -3,8 +3,8 @@
 // then call one of its methods through the matchmaker, which also works across processes.
 import { matchMaker } from '@colyseus/core';
 import { RoomName } from '../../shared/protocol.ts';
-import { callRoom, type CallArgs, type CallResult, type PlayerRoomCalls } from './roomCalls.ts';
-import { ServerShuttingDown } from './serverShuttingDown.ts';
+import { callRoom, refuseInTransaction, type CallArgs, type CallResult, type PlayerRoomCalls } from './roomCalls.ts';
+import { ServerShuttingDown } from './replies.ts';
 
 const creating = new Map<string, Promise<{ roomId: string }>>();
 
@@ -27,6 +27,8 @@ function shuttingDown(): boolean {
 }
 
 export async function callPlayerRoom<M extends keyof PlayerRoomCalls>(userId: string, method: M, ...args: CallArgs<PlayerRoomCalls[M]>): Promise<CallResult<PlayerRoomCalls[M]>> {
+  // Before the lookup: creating the room loads the player, on a connection of its own.
+  refuseInTransaction(method);
   for (let attempt = 1; ; attempt++) {
     // A room created now would outlive the shutdown's room disposal and the database.
     if (shuttingDown()) throw new ServerShuttingDown();

@@ -20,8 +20,9 @@ import { effectCommandId, pendingEffects } from '../store/effectsStore.ts';
 import { applyEffect, type Effect } from '../domain/effects.ts';
 import type { Sql } from '../store/sql.ts';
 import { payloadHash } from './payloadHash.ts';
+import { answerStored, Idempotency } from './idempotency.ts';
 import { ack, failureReply, nack, type Reply } from './replies.ts';
-import { RECENT_REPLIES, RecentReplies } from './recentReplies.ts';
+import { RECENT_REPLIES } from './recentReplies.ts';
 import { syncReply } from './streamSync.ts';
 import { validateCommand } from './validateCommand.ts';
 import type { Fence } from './fenceWatch.ts';
@@ -47,8 +48,8 @@ export class PlayerWriter {
   readonly #hooks: WriterHooks;
   #player: Player;
   #epoch: number;
-  #replies: RecentReplies;
-  readonly #inflight = new Map<string, { hash: string; reply: Promise<Reply> }>();
+  /** Keyed by command id: the player is the only actor of its own ids. */
+  readonly #idempotency: Idempotency;
   /** This writer's mutations handed to the pipeline and not settled yet. */
   readonly #committing = new Set<Promise<void>>();
   /** Last seq of the player's stream that is committed (the working seq may be ahead). */
@@ -61,7 +62,7 @@ export class PlayerWriter {
     this.#hooks = hooks;
     this.#player = loaded.player;
     this.#epoch = loaded.epoch;
-    this.#replies = new RecentReplies(loaded.replies);
+    this.#idempotency = new Idempotency(loaded.replies);
     this.#committedSeq = loaded.player.seq;
     this.#owed = loaded.owed;
   }
@@ -165,18 +166,8 @@ export class PlayerWriter {
   }
 
   /** Runs `execute` once per id: a retry gets the stored or in-flight reply. */
-  async #once(id: string, hash: string, execute: () => Promise<Reply>): Promise<Reply> {
-    const stored = this.#replies.get(id);
-    if (stored) return stored.payloadHash === hash ? ack(id, stored.reply) : mismatch(id);
-    const inflight = this.#inflight.get(id);
-    if (inflight) return inflight.hash === hash ? inflight.reply : mismatch(id);
-    const reply = execute();
-    this.#inflight.set(id, { hash, reply });
-    try {
-      return await reply;
-    } finally {
-      this.#inflight.delete(id);
-    }
+  #once(id: string, hash: string, execute: () => Promise<Reply>): Promise<Reply> {
+    return this.#idempotency.known(id, id, hash) ?? this.#idempotency.running(id, hash, execute());
   }
 
   async #execute(command: Exclude<PlayerCommand, { type: 'events.sync' }>, hash: string): Promise<Reply> {
@@ -237,7 +228,7 @@ export class PlayerWriter {
     } finally {
       this.#committing.delete(committing);
     }
-    this.#replies.set(id, { payloadHash: hash, reply: decision.result });
+    this.#idempotency.remember(id, hash, decision.result);
     this.#committedSeq = next.seq;
     this.#hooks.committed(next, events);
     return ack(id, decision.result);
@@ -295,8 +286,8 @@ export class PlayerWriter {
     }
     const reloaded = await this.reload();
     if (reloaded) {
-      const kept = this.#replies.get(id);
-      if (kept) return kept.payloadHash === hash ? ack(id, kept.reply) : mismatch(id);
+      const kept = this.#idempotency.remembered(id, id, hash);
+      if (kept) return kept;
       const stored = await this.#storedAnswer(id, hash);
       if (stored) return stored;
     }
@@ -318,7 +309,7 @@ export class PlayerWriter {
       return nack(id, 'UNAVAILABLE', 'storage is unavailable; send the command again with the same id', true);
     }
     if (!stored) return undefined;
-    return stored.payloadHash === hash ? ack(id, stored.reply) : mismatch(id);
+    return answerStored(id, hash, stored);
   }
 
   /** Reloads from the database under a new epoch. Resolves false when storage is still down; it
@@ -347,7 +338,7 @@ export class PlayerWriter {
       this.#deps.pipeline.forgetWriter(this.userId, oldEpoch);
       this.#player = loaded.player;
       this.#epoch = loaded.epoch;
-      this.#replies = new RecentReplies(loaded.replies);
+      this.#idempotency.reset(loaded.replies);
       this.#committedSeq = loaded.player.seq;
       this.#status = 'ready';
       this.#hooks.reloaded(loaded.player);
@@ -369,10 +360,6 @@ export class PlayerWriter {
 export function forbiddenAdminCommand(payload: unknown): Reply {
   const id = (payload as { id?: unknown } | null)?.id;
   return nack(typeof id === 'string' && /^[A-Za-z0-9_-]{8,64}$/.test(id) ? id : null, 'FORBIDDEN', 'admin commands are only for admins, in the admin room');
-}
-
-function mismatch(id: string): Reply {
-  return nack(id, 'IDEMPOTENCY_MISMATCH', 'this id was already used for a different command; use a new id for a new command');
 }
 
 function exhaustive(value: never): never {

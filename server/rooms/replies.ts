@@ -1,4 +1,6 @@
-// The one place where failures become nack codes (docs/ARCHITECTURE.md "Conventions").
+// The one place where failures become nack codes (docs/ARCHITECTURE.md "Conventions"), with the
+// replies every writer shares. Imports nothing from the rooms or their cross-room calls, which
+// import it (ServerShuttingDown is thrown by playerRooms.ts and mapped here).
 import { JoinErrorCode, type Ack, type Nack } from '../../shared/protocol.ts';
 import { Reason, REASON_CODES } from '../../shared/reasons.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -6,7 +8,6 @@ import type { Logger } from '../observability/logger.ts';
 import { CommitFailed } from '../store/mutation.ts';
 import { isTransient } from '../store/sql.ts';
 import { isRefusalMessage } from './joinAuth.ts';
-import { ServerShuttingDown } from './serverShuttingDown.ts';
 
 export type Reply = { ack: Ack } | { nack: Nack };
 
@@ -18,6 +19,23 @@ export function nack(id: string | null, code: Nack['code'], message: string, ret
   return { nack: reason === undefined ? { id, code, message, retryable } : { id, code, message, retryable, reason } };
 }
 
+/** The server is shutting down: no player room is created or called any more. */
+export class ServerShuttingDown extends Error {
+  constructor() {
+    super('the server is shutting down; try again on another server');
+  }
+}
+
+/** A retried id whose payload differs from the command first sent under it. */
+export function mismatch(id: string): Reply {
+  return nack(id, 'IDEMPOTENCY_MISMATCH', 'this id was already used for a different command; use a new id for a new command');
+}
+
+/** A shared room's writer lost its fence to a newer room: the command goes there. */
+export function replaced(id: string): Reply {
+  return nack(id, 'UNAVAILABLE', 'this room was replaced by a newer one; join again and resend with the same id', true);
+}
+
 export function failureReply(id: string, error: unknown, logger: Logger, context: object): Reply {
   if (error instanceof DomainError) return nack(id, error.code, error.message, error.retryable, error.reason);
   if (error instanceof CommitFailed && error.reason === 'soldOut') {
@@ -26,13 +44,21 @@ export function failureReply(id: string, error: unknown, logger: Logger, context
   if (error instanceof CommitFailed) {
     return nack(id, 'UNAVAILABLE', `the command was not saved (${error.message}); send it again with the same id`, true);
   }
+  if (error instanceof ServerShuttingDown) return unavailable(id);
   // A read that storage refused, or the room that owns the change unreachable (its process died,
   // or it could not load): nothing may have happened yet, and a retry with the same id is safe.
-  if (isTransient(error) || unreachableRoom(error) || error instanceof ServerShuttingDown) {
-    return nack(id, 'UNAVAILABLE', 'storage or the room that owns this change is unavailable; send the command again with the same id', true);
+  if (isTransient(error) || unreachableRoom(error)) {
+    // Classified by a code or a message only: logged with its stack, so that an error misread as
+    // transient (a bug whose message says "timeout") is not retried away unseen.
+    logger.warn({ ...context, commandId: id, err: error }, 'command answered UNAVAILABLE: storage or the owning room unavailable');
+    return unavailable(id);
   }
   logger.error({ ...context, commandId: id, err: error }, 'command failed unexpectedly');
   return nack(id, 'INTERNAL', 'the server failed to process this command; it has been logged', false);
+}
+
+function unavailable(id: string): Reply {
+  return nack(id, 'UNAVAILABLE', 'storage or the room that owns this change is unavailable; send the command again with the same id', true);
 }
 
 /**

@@ -4,7 +4,10 @@
 // pass it the wrong thing. None of them is ever made inside a database transaction: money that
 // crosses rooms travels as effects (the callee's inbox, written in the caller's commit), and the
 // one debit that must come first, a crash stake, is taken before the table's transaction opens.
+// A call made from inside one anyway is refused (`refuseInTransaction`), as sql.ts refuses a
+// nested connection.
 import { matchMaker } from '@colyseus/core';
+import { insideOpenTransaction } from '../store/sql.ts';
 import type { Reply } from './replies.ts';
 
 /** A crash stake the table asks the player's room to take into escrow. */
@@ -36,8 +39,24 @@ export interface SharedRoomCalls {
 export type CallArgs<F> = F extends (...args: infer A) => unknown ? A : never;
 export type CallResult<F> = F extends (...args: never[]) => infer R ? Awaited<R> : never;
 
+/** A programming error: a room call made while the calling code holds a database transaction open. */
+export class RoomCallInTransaction extends Error {}
+
+/**
+ * Throws RoomCallInTransaction from inside an open transaction. The other room's work (its load,
+ * its own commit, a remote process) would run while this transaction holds its connection and row
+ * locks: in embedded mode (one connection) the callee waits for that connection forever, and
+ * elsewhere the call's timeout outlives the locks' waiters.
+ */
+export function refuseInTransaction(what: string): void {
+  if (insideOpenTransaction()) {
+    throw new RoomCallInTransaction(`a call to another room (${what}) from inside an open database transaction: make it before the transaction opens (a decision's prepare) or after it commits (its apply)`);
+  }
+}
+
 /** Calls `method` on the room `roomId`, wherever it runs; `timeoutMs` defaults to Colyseus' 2 s. */
 export async function callRoom<C, M extends keyof C & string>(roomId: string, method: M, args: CallArgs<C[M]>, timeoutMs?: number): Promise<CallResult<C[M]>> {
+  refuseInTransaction(method);
   // Colyseus types the method against its own Room class; the interfaces above are the contract.
   const call = matchMaker.remoteRoomCall as (roomId: string, method: string, args: unknown[], timeoutMs?: number) => Promise<unknown>;
   return (await call(roomId, method, args as unknown[], timeoutMs)) as CallResult<C[M]>;

@@ -21,8 +21,8 @@ import { commitFenced } from '../store/roomFence.ts';
 import type { Queryable, Sql } from '../store/sql.ts';
 import { insertEvents, insertReplies } from '../store/streamStore.ts';
 import type { Fence, FenceWatch } from './fenceWatch.ts';
-import { RecentReplies } from './recentReplies.ts';
-import { ack, failureReply, nack, type Reply } from './replies.ts';
+import { answerStored, Idempotency } from './idempotency.ts';
+import { ack, failureReply, nack, replaced, type Reply } from './replies.ts';
 
 export type SerialDeps = { sql: Sql; clock: Clock; logger: Logger; fenceWatch: FenceWatch; faults?: Faults };
 
@@ -92,8 +92,8 @@ export class SerialWriter {
   /** Waiting commands per actor in #queue (MAX_WAITING_PER_ACTOR). */
   readonly #waiting = new Map<string, number>();
   #draining = false;
-  readonly #replies = new RecentReplies();
-  readonly #inflight = new Map<string, { hash: string; reply: Promise<Reply> }>();
+  /** Keyed by actor and record id: two players' ids never meet. */
+  readonly #idempotency = new Idempotency();
   readonly #unwatch: () => void;
 
   constructor(deps: SerialDeps, writerId: string, stream: string, epoch: number, seq: number, hooks: SerialHooks) {
@@ -135,11 +135,9 @@ export class SerialWriter {
   /** Runs a command once per (actor, id); `decide` runs when the command's turn comes. */
   run<P>(actor: string, id: string, hash: string, decide: () => SharedDecision<unknown, P>, mode: RunMode<P> = {}): Promise<Reply> {
     const recordId = `${this.#stream}:${id}`;
-    const key = `${actor}\u0000${recordId}`;
-    const stored = this.#replies.get(key);
-    if (stored) return Promise.resolve(stored.payloadHash === hash ? ack(id, stored.reply) : mismatch(id));
-    const inflight = this.#inflight.get(key);
-    if (inflight) return inflight.hash === hash ? inflight.reply : Promise.resolve(mismatch(id));
+    const key = keyOf(actor, recordId);
+    const known = this.#idempotency.known(key, id, hash);
+    if (known) return known;
     const waiting = this.#waiting.get(actor) ?? 0;
     if (!mode.own && waiting >= MAX_WAITING_PER_ACTOR) return Promise.resolve(busy(id));
     const reply = new Promise<Reply>((settle) => {
@@ -148,9 +146,7 @@ export class SerialWriter {
       this.#queue.push(job);
       this.#waiting.set(actor, waiting + 1);
     });
-    this.#inflight.set(key, { hash, reply });
-    // The caller sees a rejection through `reply`; this copy only tidies up.
-    void reply.finally(() => this.#inflight.delete(key)).catch(() => undefined);
+    this.#idempotency.running(key, hash, reply);
     void this.#drain();
     return reply;
   }
@@ -229,7 +225,7 @@ export class SerialWriter {
     const decided: Decided[] = [];
     jobs.forEach((job, i) => {
       const stored = earlier[i];
-      if (stored) return void replies.set(job, stored.payloadHash === job.hash ? ack(job.id, stored.reply) : mismatch(job.id));
+      if (stored) return void replies.set(job, answerStored(job.id, job.hash, stored));
       try {
         decided.push({ job, decision: job.decide(), events: [] });
       } catch (error) {
@@ -266,7 +262,7 @@ export class SerialWriter {
     this.#seq = seq;
     for (const { job, decision } of ready) {
       decision.apply?.();
-      this.#replies.set(`${job.actor}\u0000${job.recordId}`, { payloadHash: job.hash, reply: decision.result });
+      this.#idempotency.remember(keyOf(job.actor, job.recordId), job.hash, decision.result);
       replies.set(job, ack(job.id, decision.result));
     }
     this.#hooks.committed(events);
@@ -297,7 +293,7 @@ export class SerialWriter {
       const stored = await findReplies(this.#deps.sql, keysOf(jobs));
       return jobs.map((job, i) => {
         const found = stored[i];
-        return found ? [job, found.payloadHash === job.hash ? ack(job.id, found.reply) : mismatch(job.id)] : failed(job);
+        return found ? [job, answerStored(job.id, job.hash, found)] : failed(job);
       });
     } catch (reloadError) {
       this.#deps.logger.warn({ writer: this.#writerId, err: reloadError }, 'reload after a failed commit failed');
@@ -313,6 +309,10 @@ export class SerialWriter {
     this.#fenced = true;
     this.#unwatch();
   }
+}
+
+function keyOf(actor: string, recordId: string): string {
+  return `${actor}\u0000${recordId}`;
 }
 
 function keysOf(jobs: readonly Job[]): Array<{ actor: string; commandId: string }> {
@@ -331,15 +331,7 @@ function partsByWriter(ready: readonly Decided[]): Map<NonNullable<RunMode<unkno
   return byWriter;
 }
 
-function replaced(id: string): Reply {
-  return nack(id, 'UNAVAILABLE', 'this room was replaced by a newer one; join again and resend with the same id', true);
-}
-
 function busy(id: string): Reply {
   return nack(id, 'RATE_LIMITED', `you have ${MAX_WAITING_PER_ACTOR} commands waiting at this table already; wait for their replies`, true);
-}
-
-function mismatch(id: string): Reply {
-  return nack(id, 'IDEMPOTENCY_MISMATCH', 'this id was already used for a different command; use a new id for a new command');
 }
 

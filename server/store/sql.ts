@@ -54,18 +54,34 @@ export async function sqlFor(orm: MikroORM): Promise<Sql> {
 /** Work that would wait for a second connection while its own transaction holds one. */
 export class NestedConnectionError extends Error {}
 
+/** The transactions the current async call chain is inside, innermost first, while they are open
+ *  (`open` turns false at the end, for work a transaction started and did not wait for). */
+type OpenTransaction = { readonly sql: object; open: boolean; readonly outer: OpenTransaction | undefined };
+const openTransactions = new AsyncLocalStorage<OpenTransaction>();
+
+function openTransactionOf(sql: object | undefined): OpenTransaction | undefined {
+  for (let t = openTransactions.getStore(); t; t = t.outer) if (t.open && (sql === undefined || t.sql === sql)) return t;
+  return undefined;
+}
+
+/** Whether the current async call chain is inside an open transaction of any Sql: for work that
+ *  must never hold one open while it waits on something else (a call to another room, roomCalls.ts). */
+export function insideOpenTransaction(): boolean {
+  return openTransactionOf(undefined) !== undefined;
+}
+
 /** The same over any `pg` pool (tools and tests that run without MikroORM's connection). */
 export function sqlOverPool(pool: Pool, metadata: MetadataStorage): Sql {
-  // The transaction the current async call chain is inside, while it is open. Asking the pool
-  // for another connection from there waits on itself when the pool has one connection (embedded
-  // mode: database.ts) and starves the pool under load when it has a few, so it is refused
-  // loudly instead: pass `trx` along, or do the work before or after the transaction.
-  const openTransaction = new AsyncLocalStorage<{ open: boolean }>();
+  // Asking the pool for another connection from inside one of its open transactions waits on
+  // itself when the pool has one connection (embedded mode: database.ts) and starves the pool
+  // under load when it has a few, so it is refused loudly instead: pass `trx` along, or do the
+  // work before or after the transaction.
+  const self = {};
   // Statements on a connection of their own (not `on` a transaction's) take turns for the pool's
   // connections, commits first. The ORM's own queries go to the pool directly.
   const turns = new ConnectionTurns(pool.options.max ?? 10);
   const refuseNested = (what: string) => {
-    if (openTransaction.getStore()?.open) {
+    if (openTransactionOf(self)) {
       throw new NestedConnectionError(`${what} outside the open transaction, from inside it: pass the transaction's connection, or move the work out of the transaction`);
     }
   };
@@ -87,10 +103,10 @@ export function sqlOverPool(pool: Pool, metadata: MetadataStorage): Sql {
 
   async function inTransaction<T>(work: (trx: Queryable) => Promise<T>): Promise<T> {
     const client = await pool.connect();
-    const scope = { open: true };
+    const scope: OpenTransaction = { sql: self, open: true, outer: openTransactions.getStore() };
     try {
       await client.query('BEGIN');
-      const value = await openTransaction.run(scope, () => work(client));
+      const value = await openTransactions.run(scope, () => work(client));
       await client.query('COMMIT');
       return value;
     } catch (error) {
