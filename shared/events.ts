@@ -26,4 +26,14 @@ export type Announcement = { text: string };
 export type CrashRound =
   | { phase: 'betting'; roundId: number; seedHash: string; /** When betting closes, in milliseconds since the epoch. */ endsAt: number }
   | { phase: 'running'; roundId: number }
-  | { phase: 'crashed'; roundId: number; crashPoint: number; hash: string; commitment: string; interrupted: boolean };
+  | {
+      phase: 'crashed';
+      roundId: number;
+      crashPoint: number;
+      hash: string;
+      commitment: string;
+      /** Settled by a later room of the table. */
+      interrupted: boolean;
+      /** The round never ran: every stake came back. */
+      voided: boolean;
+    };

@@ -56,8 +56,8 @@ export type EventPayloads = {
   'level.up': LevelUp;
   'purchase.completed': PurchaseCompleted;
   'task.created': TaskEvent;
-  /** On completion the bounty comes with the task. */
-  'task.updated': TaskEvent & { bountyGold?: number; bountyXp?: number };
+  /** The bounty is the task's own (`task.bountyGold`, `task.bountyXp`); task.complete's ack repeats it. */
+  'task.updated': TaskEvent;
   'crash.round': CrashRound;
   announcement: Announcement;
 };

@@ -1,4 +1,5 @@
 // The player's economy as plain data: what the player room works on in memory and commits.
+import type { EventPayloads } from '../../shared/registry.ts';
 import type { Transfer } from './ledger.ts';
 import { netDelta } from './ledger.ts';
 import { InsufficientFunds } from './errors.ts';
@@ -25,8 +26,11 @@ export type Player = {
  *  client seed and the nonce of the next outcome. */
 export type Fairness = { serverSeed: string; serverSeedHash: string; clientSeed: string; nonce: number };
 
-/** An event before it has a seq: the room numbers events when it hands the mutation over. */
-export type DomainEvent = { type: string; data: unknown };
+/**
+ * An event before it has a seq: the room numbers events when it hands the mutation over. Typed by
+ * event type from the shared registry, so a producer's wrong or missing field fails to compile.
+ */
+export type DomainEvent = { [K in keyof EventPayloads]: { type: K; data: EventPayloads[K] } }[keyof EventPayloads];
 
 /** Units of a limited shop item a command takes out of stock (checked again when it commits). */
 export type StockClaim = { itemId: string; qty: number };

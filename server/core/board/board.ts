@@ -2,7 +2,7 @@
 // decides: the reply, the event, what to store (as data) and how the board changes once stored.
 // The rules of one task are server/domain/board.ts; the Colyseus adapter (rooms/BoardRoom.ts)
 // runs each step through the board's fenced writer and stores its writes.
-import type { Task } from '../../../shared/boardCommands.ts';
+import type { Task, TaskCompleteResult, TaskResult } from '../../../shared/boardCommands.ts';
 import { EventType } from '../../../shared/events.ts';
 import { abandonTask, acceptTask, cancelTask, completeTask, newTask } from '../../domain/board.ts';
 import type { Effect } from '../../domain/effects.ts';
@@ -10,8 +10,9 @@ import type { DomainEvent } from '../../domain/player.ts';
 
 export type BoardWrite = { kind: 'task'; task: Task } | { kind: 'bounty'; effect: Effect };
 
-export type BoardStep = {
-  result: Record<string, unknown>;
+/** `R`: the ack result of the command the step decides (shared/registry.ts). */
+export type BoardStep<R extends TaskResult = TaskResult> = {
+  result: R;
   events: DomainEvent[];
   writes: BoardWrite[];
   /** After the commit: the board as it now stands. */
@@ -59,13 +60,13 @@ export class Board {
   }
 
   /** The bounty is owed in the same commit as the completion (an effect), paid by the owner. */
-  complete(userId: string, taskId: string, now: Date): BoardStep {
+  complete(userId: string, taskId: string, now: Date): BoardStep<TaskCompleteResult> {
     const { task, effect } = completeTask(this.#tasks.get(taskId), taskId, userId, this.name, now);
     const step = this.#change(task, EventType.taskUpdated, { task, bountyGold: task.bountyGold, bountyXp: task.bountyXp });
     return { ...step, writes: [...step.writes, { kind: 'bounty', effect }], owed: userId };
   }
 
-  #change(task: Task, eventType: string, result: Record<string, unknown>): BoardStep {
+  #change<R extends TaskResult>(task: Task, eventType: typeof EventType.taskCreated | typeof EventType.taskUpdated, result: R): BoardStep<R> {
     return {
       result,
       events: [{ type: eventType, data: { task } }],

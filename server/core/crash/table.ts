@@ -7,7 +7,7 @@
 // (settlement.ts). A phase another room already stored means this table is not this room's any
 // more: it is given up at once.
 import { msUntil, multiplierAt } from '../../../shared/crash.ts';
-import { EventType } from '../../../shared/events.ts';
+import { EventType, type CrashRound as CrashRoundEvent } from '../../../shared/events.ts';
 import type { Clock } from '../../domain/clock.ts';
 import { newCrashRound, type CrashRound } from '../../domain/crash.ts';
 import type { DomainEvent } from '../../domain/player.ts';
@@ -143,7 +143,7 @@ export class CrashTable {
   /** `ran` only decides what the event says; the settlement reads the stored round itself. */
   #settle(roundId: number, interrupted: boolean, ran: boolean, once = false): Promise<boolean> {
     const proof = roundProof(this.#chains, roundId);
-    const event = { phase: 'crashed', roundId, crashPoint: proof.crashPoint, hash: proof.hash, commitment: proof.commitment, interrupted, voided: !ran };
+    const event: CrashRoundEvent = { phase: 'crashed', roundId, crashPoint: proof.crashPoint, hash: proof.hash, commitment: proof.commitment, interrupted, voided: !ran };
     return this.#phase(
       `r${roundId}-settled`,
       [{ type: EventType.crashRound, data: event }],
