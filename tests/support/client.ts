@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client, type Room } from '@colyseus/sdk';
 import { PROTOCOL_VERSION, RoomName, ServerMessage, type Ack, type Nack, type WireEvent } from '../../shared/protocol.ts';
+import { commandResultSchemas, wireEventSchema, wireMismatch } from '../../shared/wireSchemas.ts';
 import { PlayerState } from '../../shared/state.ts';
 
 export type Reply = { ack: Ack<any> } | { nack: Nack };
@@ -23,14 +24,28 @@ export function newId(): string {
   return randomUUID();
 }
 
+/**
+ * Every ack result and event any connection of this test process received that does not conform
+ * to its shared definition (shared/wireSchemas.ts). Such a reply rejects its send() and such an
+ * event rejects waitForEvents(), so a test that sees one fails; tests/wireConformance.test.ts also
+ * asserts this list is empty.
+ */
+export const wireMismatches: string[] = [];
+
+/** A received ack result or event that does not conform to its shared definition. */
+export class WireMismatch extends Error {}
+
 /** A joined room (any room; S is its state). */
 export class PlayerConnection<S = PlayerState> {
   readonly room: Room<any, S>;
   readonly events: WireEvent[] = [];
+  /** The command type each id was sent with: its ack's result is checked by it. */
+  readonly #sentTypes = new Map<string, string>();
+  #eventMismatch: WireMismatch | undefined;
   /** The close code, once the server closed the socket or the client left: tracked from the join
    *  on, so a room that sends its client away before the test looks is not missed. */
   readonly left: Promise<number>;
-  readonly #waiting = new Map<string, Array<(r: Reply) => void>>();
+  readonly #waiting = new Map<string, Array<(r: Reply | WireMismatch) => void>>();
   readonly #eventWaiters: Array<() => void> = [];
 
   constructor(room: Room<any, S>) {
@@ -39,6 +54,8 @@ export class PlayerConnection<S = PlayerState> {
     room.onMessage(ServerMessage.ack, (ack: Ack) => this.#settle(ack.id, { ack }));
     room.onMessage(ServerMessage.nack, (nack: Nack) => this.#settle(nack.id ?? '', { nack }));
     room.onMessage(ServerMessage.event, (event: WireEvent) => {
+      const mismatch = wireMismatch(wireEventSchema, event);
+      if (mismatch) this.#eventMismatch ??= recordMismatch(`event ${event.type} #${event.seq} on ${event.stream}: ${mismatch} in ${JSON.stringify(event)}`);
       this.events.push(event);
       for (const w of this.#eventWaiters.splice(0)) w();
     });
@@ -49,6 +66,15 @@ export class PlayerConnection<S = PlayerState> {
   }
 
   #settle(id: string, reply: Reply) {
+    const type = this.#sentTypes.get(id);
+    if ('ack' in reply && type !== undefined && Object.hasOwn(commandResultSchemas, type)) {
+      const mismatch = wireMismatch(commandResultSchemas[type as keyof typeof commandResultSchemas], reply.ack.result);
+      if (mismatch) return this.#answer(id, recordMismatch(`ack of ${type} ${id}: ${mismatch} in ${JSON.stringify(reply.ack.result)}`));
+    }
+    this.#answer(id, reply);
+  }
+
+  #answer(id: string, reply: Reply | WireMismatch) {
     const queue = this.#waiting.get(id);
     const resolve = queue?.shift();
     if (queue && queue.length === 0) this.#waiting.delete(id);
@@ -61,17 +87,25 @@ export class PlayerConnection<S = PlayerState> {
   }
 
   sendRaw(type: string, payload: unknown, replyId: string): Promise<Reply> {
-    return new Promise((resolve) => {
+    this.#sentTypes.set(replyId, type);
+    return new Promise<Reply | WireMismatch>((resolve) => {
       const queue = this.#waiting.get(replyId) ?? [];
       queue.push(resolve);
       this.#waiting.set(replyId, queue);
       this.room.send(type, payload);
+    }).then((reply) => {
+      if (reply instanceof WireMismatch) throw reply;
+      return reply;
     });
   }
 
   /** Resolves once `predicate` holds over the received events. */
   async waitForEvents(predicate: (events: WireEvent[]) => boolean): Promise<void> {
-    while (!predicate(this.events)) await new Promise<void>((r) => this.#eventWaiters.push(r));
+    for (;;) {
+      if (this.#eventMismatch) throw this.#eventMismatch;
+      if (predicate(this.events)) return;
+      await new Promise<void>((r) => this.#eventWaiters.push(r));
+    }
   }
 
   /** Resolves once the synchronized state satisfies `predicate`. */
@@ -135,4 +169,9 @@ export function expectNack(reply: Reply): Nack {
 export function refusalOf(reply: Reply): string {
   const nack = expectNack(reply);
   return nack.reason === undefined ? nack.code : `${nack.code}/${nack.reason}`;
+}
+
+function recordMismatch(message: string): WireMismatch {
+  wireMismatches.push(message);
+  return new WireMismatch(`not as shared/wireSchemas.ts defines it: ${message}`);
 }
