@@ -3,7 +3,7 @@
 // the board's room; the admin room itself writes the `global` stream (announcements) and the shop
 // catalog, as the fenced writer `admin`.
 import { matchMaker, type AuthContext } from '@colyseus/core';
-import { adminCommands, type AdminCommand } from '../../shared/adminCommands.ts';
+import { adminCommands } from '../../shared/adminCommands.ts';
 import { RoomName, ServerMessage, type WireEvent } from '../../shared/protocol.ts';
 import { AdminState } from '../../shared/state.ts';
 import type { Identity, Tokens } from '../auth/tokens.ts';
@@ -107,7 +107,7 @@ export function defineAdminRoom(deps: AdminRoomDeps) {
     async #handle(identity: Identity, type: string, payload: unknown): Promise<Reply> {
       const validated = validateCommand(adminCommands, type, payload);
       if ('nack' in validated) return validated;
-      const command = validated.command as unknown as AdminCommand;
+      const command = validated.command;
       const adminId = identity.userId;
       const hash = payloadHash(type, payload as Record<string, unknown>);
       try {

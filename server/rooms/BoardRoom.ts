@@ -5,7 +5,7 @@
 // room pays (an effect, delivered at once and swept until applied).
 import { randomUUID } from 'node:crypto';
 import type { AuthContext } from '@colyseus/core';
-import { BOARD_NAME, BoardCommandType, boardCommands, DEFAULT_BOARD, type BoardCommand, type Task } from '../../shared/boardCommands.ts';
+import { BOARD_NAME, BoardCommandType, boardCommands, DEFAULT_BOARD, type Task } from '../../shared/boardCommands.ts';
 import { boardStream, RoomName, ServerMessage, type WireEvent } from '../../shared/protocol.ts';
 import { BoardState, TaskState } from '../../shared/state.ts';
 import type { Identity, Tokens } from '../auth/tokens.ts';
@@ -102,7 +102,7 @@ export function defineBoardRoom(deps: BoardRoomDeps) {
     async #handle(identity: Identity, type: string, payload: unknown): Promise<Reply> {
       const validated = validateCommand(boardCommands, type, payload);
       if ('nack' in validated) return validated;
-      const command = validated.command as BoardCommand;
+      const command = validated.command;
       if (command.type === BoardCommandType.eventsSync) return this.syncStream(command.id, boardStream(this.#board), command.afterSeq, this.#writer!.seq);
       if (identity.role === 'admin') return nack(command.id, 'FORBIDDEN', 'admins have no wallet and cannot take tasks; manage tasks with admin.task.create and admin.task.cancel');
       const hash = payloadHash(type, payload as Record<string, unknown>);

@@ -7,7 +7,7 @@
 // (server/core/crash/settlement.ts), so a successor room settles a round the same way as the room
 // that ran it: a round that ran is played, only one that never ran is void.
 import type { AuthContext, Delayed } from '@colyseus/core';
-import { CRASH_TABLE_NAME, CrashCommandType, crashCommands, DEFAULT_CRASH_TABLE, type CrashCommand, type CrashHistoryEntry } from '../../shared/crashCommands.ts';
+import { CRASH_TABLE_NAME, CrashCommandType, crashCommands, DEFAULT_CRASH_TABLE, type CrashHistoryEntry } from '../../shared/crashCommands.ts';
 import { crashStream, RoomName, ServerMessage, type WireEvent } from '../../shared/protocol.ts';
 import { CrashBetState, CrashHistoryState, CrashState } from '../../shared/state.ts';
 import { chainOf, type Chain, type ChainCache, type ChainSeed } from '../core/crash/chains.ts';
@@ -233,7 +233,7 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
     async #handle(identity: Identity, type: string, payload: unknown): Promise<Reply> {
       const validated = validateCommand(crashCommands, type, payload);
       if ('nack' in validated) return validated;
-      const command = validated.command as CrashCommand;
+      const command = validated.command;
       if (command.type === CrashCommandType.eventsSync) return this.syncStream(command.id, crashStream(this.#table), command.afterSeq, this.#writer!.seq);
       if (identity.role === 'admin') return nack(command.id, 'FORBIDDEN', 'admins have no wallet and cannot bet');
       const userId = identity.userId;

@@ -3,6 +3,7 @@
 // the commit pipeline and replies only after commit (INV-1 to INV-4, docs/ARCHITECTURE.md). PlayerRoom adapts it.
 import { CommandType, playerCommands, type PlayerCommand } from '../../shared/commands.ts';
 import { playerStream, type WireEvent } from '../../shared/protocol.ts';
+import type { CommandResult } from '../../shared/registry.ts';
 import { utcDay, type Clock, type SeedSource } from '../domain/clock.ts';
 import { rotateSeeds } from '../domain/fairness.ts';
 import type { Decision, Player } from '../domain/player.ts';
@@ -234,20 +235,21 @@ export class PlayerWriter {
     return ack(id, decision.result);
   }
 
-  #decide(command: Exclude<PlayerCommand, { type: 'events.sync' }>, now: number, catalogItem: CatalogItem | undefined): Decision<unknown> {
+  /** Each case's decision carries its command's ack result as the registry declares it (shared/registry.ts). */
+  #decide(command: Exclude<PlayerCommand, { type: 'events.sync' }>, now: number, catalogItem: CatalogItem | undefined): Decision<CommandResult<Exclude<PlayerCommand['type'], 'events.sync'>>> {
     switch (command.type) {
       case CommandType.streakClaim:
-        return claimStreak(this.#player, utcDay(now), command.id);
+        return claimStreak(this.#player, utcDay(now), command.id) satisfies Decision<CommandResult<typeof command.type>>;
       case CommandType.gameRps:
-        return playRps(this.#player, command.bet, command.hand, command.id);
+        return playRps(this.#player, command.bet, command.hand, command.id) satisfies Decision<CommandResult<typeof command.type>>;
       case CommandType.gameSlot:
-        return playSlot(this.#player, command.bet, command.id);
+        return playSlot(this.#player, command.bet, command.id) satisfies Decision<CommandResult<typeof command.type>>;
       case CommandType.gameGacha:
-        return pullGacha(this.#player, command.pulls, command.id);
+        return pullGacha(this.#player, command.pulls, command.id) satisfies Decision<CommandResult<typeof command.type>>;
       case CommandType.shopBuy:
-        return buyItem(this.#player, command.itemId, catalogItem, command.qty, command.id);
+        return buyItem(this.#player, command.itemId, catalogItem, command.qty, command.id) satisfies Decision<CommandResult<typeof command.type>>;
       case CommandType.fairRotate:
-        return rotateSeeds(this.#player, command.clientSeed, this.#deps.seeds());
+        return rotateSeeds(this.#player, command.clientSeed, this.#deps.seeds()) satisfies Decision<CommandResult<typeof command.type>>;
       default:
         return exhaustive(command);
     }

@@ -4,11 +4,10 @@ import { commandId } from '../../shared/commands.ts';
 import { findInt64, int64Message } from './int64Guard.ts';
 import { nack, type Reply } from './replies.ts';
 
-export function validateCommand(
-  schemas: Record<string, z.ZodType>,
-  type: string,
-  payload: unknown,
-): { command: { type: string; id: string } & Record<string, unknown> } | Extract<Reply, { nack: unknown }> {
+/** A command of a room whose schemas are `S`, discriminated by `type` (e.g. PlayerCommand for playerCommands). */
+export type CommandOf<S extends Record<string, z.ZodType>> = { [K in keyof S & string]: { type: K } & z.output<S[K]> }[keyof S & string];
+
+export function validateCommand<S extends Record<string, z.ZodType<{ id: string }>>>(schemas: S, type: string, payload: unknown): { command: CommandOf<S> } | Extract<Reply, { nack: unknown }> {
   const rawId = (payload as { id?: unknown } | null)?.id;
   const id = commandId.safeParse(rawId).success ? (rawId as string) : null;
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
@@ -25,5 +24,6 @@ export function validateCommand(
     const message = issue.code === 'unrecognized_keys' ? `${issue.keys.join(', ')} is not a field of ${type}` : issue.message.startsWith(field) ? issue.message : `${field}: ${issue.message}`;
     return nack(id, 'INVALID_INPUT', message);
   }
-  return { command: { ...(parsed.data as { id: string }), type } };
+  // `type` is a key of `schemas` (looked up above) and the data is what that key's schema parsed.
+  return { command: { ...parsed.data, type } as CommandOf<S> };
 }
