@@ -3,7 +3,8 @@
 // the board's room; the admin room itself writes the `global` stream (announcements) and the shop
 // catalog, as the fenced writer `admin`.
 import { matchMaker, type AuthContext } from '@colyseus/core';
-import { adminCommands } from '../../shared/adminCommands.ts';
+import { AdminCommandType, adminCommands } from '../../shared/adminCommands.ts';
+import type { CommandResult } from '../../shared/registry.ts';
 import { RoomName, ServerMessage, type WireEvent } from '../../shared/protocol.ts';
 import { AdminState } from '../../shared/state.ts';
 import type { Identity, Tokens } from '../auth/tokens.ts';
@@ -132,7 +133,7 @@ export function defineAdminRoom(deps: AdminRoomDeps) {
           return this.#writer!.run(`admin:${adminId}`, id, hash, () => ({ result, events: [], write: async (trx) => void Object.assign(result, await this.#store(trx, action.write)) }));
         }
         case 'announce':
-          return this.#writer!.run(`admin:${adminId}`, id, hash, () => ({ result: { seq: this.#writer!.seq + action.events.length }, events: action.events }));
+          return this.#writer!.run(`admin:${adminId}`, id, hash, () => ({ result: { seq: this.#writer!.seq + action.events.length } satisfies CommandResult<typeof AdminCommandType.announce>, events: action.events }));
         case 'userGet': {
           const user = await userView(deps.orm, action.userId);
           if (!user) throw unknownUser(action.userId);

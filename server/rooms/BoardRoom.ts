@@ -5,7 +5,7 @@
 // room pays (an effect, delivered at once and swept until applied).
 import { randomUUID } from 'node:crypto';
 import type { AuthContext } from '@colyseus/core';
-import { BOARD_NAME, BoardCommandType, boardCommands, DEFAULT_BOARD, type Task } from '../../shared/boardCommands.ts';
+import { BOARD_NAME, BoardCommandType, boardCommands, DEFAULT_BOARD, type Task, type TaskResult } from '../../shared/boardCommands.ts';
 import { boardStream, RoomName, ServerMessage, type WireEvent } from '../../shared/protocol.ts';
 import { BoardState, TaskState } from '../../shared/state.ts';
 import type { Identity, Tokens } from '../auth/tokens.ts';
@@ -121,7 +121,7 @@ export function defineBoardRoom(deps: BoardRoomDeps) {
     }
 
     /** A step of the board core, run by the writer: its writes stored, then shown, then owed. */
-    #decision(step: BoardStep): SharedDecision<unknown> {
+    #decision<R extends TaskResult>(step: BoardStep<R>): SharedDecision<R> {
       return {
         result: step.result,
         events: step.events,

@@ -8,6 +8,7 @@
 // that ran it: a round that ran is played, only one that never ran is void.
 import type { AuthContext, Delayed } from '@colyseus/core';
 import { CRASH_TABLE_NAME, CrashCommandType, crashCommands, DEFAULT_CRASH_TABLE, type CrashHistoryEntry } from '../../shared/crashCommands.ts';
+import type { CommandResult } from '../../shared/registry.ts';
 import { crashStream, RoomName, ServerMessage, type WireEvent } from '../../shared/protocol.ts';
 import { CrashBetState, CrashHistoryState, CrashState } from '../../shared/state.ts';
 import { chainOf, type Chain, type ChainCache, type ChainSeed } from '../core/crash/chains.ts';
@@ -242,7 +243,7 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
       if (command.type === CrashCommandType.bet) {
         return this.#writer!.run(userId, command.id, hash, () => {
           const round = placeBet(table.round, userId, command.amount, stakeIdOf(this.#table, command.id));
-          const result = { roundId: round.roundId, amount: command.amount, balance: 0 };
+          const result: CommandResult<typeof CrashCommandType.bet> = { roundId: round.roundId, amount: command.amount, balance: 0 };
           return {
             result,
             events: [],
@@ -270,7 +271,7 @@ export function defineCrashRoom(deps: CrashRoomDeps) {
         const multiplier = table.multiplierNow();
         const { round, payout } = cashOut(table.round, userId, multiplier);
         return {
-          result: { roundId: round.roundId, multiplier, payout },
+          result: { roundId: round.roundId, multiplier, payout } satisfies CommandResult<typeof CrashCommandType.cashout>,
           events: [],
           part: { roundId: round.roundId, bet: round.bets[userId] },
           apply: () => {

@@ -5,11 +5,18 @@
 import { AdminCommandType, type AdminCommand, type ShopItemView } from '../../../shared/adminCommands.ts';
 import { EventType } from '../../../shared/events.ts';
 import { Reason } from '../../../shared/reasons.ts';
+import type { CommandResult } from '../../../shared/registry.ts';
 import { Refused } from '../../domain/errors.ts';
 import type { DomainEvent } from '../../domain/player.ts';
 
 /** What the admin writer stores (as data; the adapter runs it in the fenced transaction). */
 export type AdminWrite = { kind: 'shopUpsert'; item: ShopItemView } | { kind: 'shopRemove'; itemId: string } | { kind: 'crashOpen'; table: string };
+
+/** The ack result of a write through the admin writer, before the write completes it (admin.crash.open's `opened`). */
+export type AdminWriteResult =
+  | CommandResult<typeof AdminCommandType.shopUpsert>
+  | CommandResult<typeof AdminCommandType.shopRemove>
+  | Omit<CommandResult<typeof AdminCommandType.crashOpen>, 'opened'>;
 
 export type AdminAction =
   /** A grant, applied by the player's own room; a player who never played is NOT_FOUND. */
@@ -18,7 +25,7 @@ export type AdminAction =
   | { route: 'taskCancel'; board: string | undefined; task: { id: string; adminId: string; taskId: string } }
   /** Through the admin writer, stored once per (admin, id) with its reply: `result`, completed by
    *  what the write found (a crash table `opened` or not). */
-  | { route: 'write'; write: AdminWrite; result: Record<string, unknown> }
+  | { route: 'write'; write: AdminWrite; result: AdminWriteResult }
   /** An event on the `global` stream, through the admin writer; the reply is its seq. */
   | { route: 'announce'; events: DomainEvent[] }
   | { route: 'userGet'; userId: string }
