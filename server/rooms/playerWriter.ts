@@ -96,7 +96,7 @@ export class PlayerWriter {
     if (type.startsWith('admin.')) return forbiddenAdminCommand(payload);
     const validated = validateCommand(playerCommands, type, payload);
     if ('nack' in validated) return validated;
-    const command = validated.command as PlayerCommand;
+    const command = validated.command;
     if (command.type === CommandType.eventsSync) return this.#syncInTurn(command.id, command.afterSeq);
     if (readOnly) return nack(command.id, 'FORBIDDEN', 'this player room is read-only for you; only its owner may send commands');
     if (this.#status !== 'ready') {
