@@ -13,6 +13,7 @@
 // 28 s) and pulled 13-24 MB/s of events.sync from it.
 import type { Clock } from '../domain/clock.ts';
 import { RateLimiter, type RateVerdict } from './rateLimiter.ts';
+import { QuietForgettingMap } from './quietForgettingMap.ts';
 
 export type UserLimitsConfig = { commandsPerSecond: number; socketsPerUser: number; syncBytesPerSecond: number };
 export type AccountBudgetConfig = Pick<UserLimitsConfig, 'commandsPerSecond' | 'syncBytesPerSecond'>;
@@ -113,9 +114,6 @@ export class UserLimits {
   }
 }
 
-/** How often a shared room forgets the budgets of accounts that went quiet. */
-const FORGET_IDLE_MS = 10_000;
-
 /**
  * The per-account budgets of one shared room instance (an account at one crash table, one board,
  * the admin room). Keyed by user id across all of that user's sockets in the room; an account's
@@ -125,34 +123,22 @@ const FORGET_IDLE_MS = 10_000;
 export class RoomAccounts {
   readonly config: AccountBudgetConfig;
   readonly #clock: Clock;
-  readonly #accounts = new Map<string, AccountBudget>();
-  #sweptAt: number;
+  readonly #accounts: QuietForgettingMap<AccountBudget>;
 
   constructor(config: AccountBudgetConfig, clock: Clock) {
     this.config = config;
     this.#clock = clock;
-    this.#sweptAt = clock.now();
+    this.#accounts = new QuietForgettingMap(clock, (budget) => budget.idle());
   }
 
   /** The account's budget (made on first use). */
   of(userId: string): AccountBudget {
-    this.#forgetIdle();
-    let budget = this.#accounts.get(userId);
-    if (!budget) this.#accounts.set(userId, (budget = new AccountBudget(this.config, this.#clock)));
-    return budget;
+    return this.#accounts.get(userId, () => new AccountBudget(this.config, this.#clock));
   }
 
   /** Accounts remembered (for tests and the sweep's bound). */
   get size(): number {
     return this.#accounts.size;
-  }
-
-  /** Amortized O(1): one walk every FORGET_IDLE_MS over the accounts that spoke since the last. */
-  #forgetIdle(): void {
-    const now = this.#clock.now();
-    if (now - this.#sweptAt < FORGET_IDLE_MS) return;
-    this.#sweptAt = now;
-    for (const [userId, budget] of this.#accounts) if (budget.idle()) this.#accounts.delete(userId);
   }
 }
 
