@@ -15,6 +15,7 @@ import { serverFixture } from './support/fixture.ts';
 import { tableDigests } from './support/digest.ts';
 import { fundNewPlayer } from './support/ledger.ts';
 import { matchmake, RawRoom, roomDataFrame, ROOM_DATA, upgradeStatus, type Reply } from './support/rawRoom.ts';
+import { reportedHosts } from './support/malformedRequests.ts';
 import { TEST_ADMIN_PASSWORD, TEST_JWT_SECRET } from './support/server.ts';
 
 const GAME_ORIGIN = 'https://game.example';
@@ -289,7 +290,7 @@ const cases: Case[] = [
   },
   // Requests Colyseus could not read (it builds a URL from Host, target and, on ws,
   // X-Forwarded-Proto): each once ended the process; now 400 at the transport edge.
-  ...['::1', 'a b', 'localhost:99999', '[::1', 'evil@localhost:2567', 'localhost, evil.example', 'ｌｏｃａｌｈｏｓｔ', 'localhost#x'].map(
+  ...reportedHosts(2567).map(
     (host): Case => ({
       name: `a Host that is not host[:port]: ${JSON.stringify(host)}`,
       expect: { close: [400] },

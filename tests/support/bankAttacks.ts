@@ -12,7 +12,7 @@ import { BoardState, CrashState } from '../../shared/state.ts';
 import { CRASH_TABLE } from './bankCrash.ts';
 import type { Sim } from './bankClient.ts';
 import { joinRoom, newId, signInGuest, type PlayerConnection } from './client.ts';
-import { malformedRequest, sendRaw } from './malformedRequests.ts';
+import { malformedRequest, refusalsFor, reportedRequests, sendRaw } from './malformedRequests.ts';
 import { matchmake, RawRoom } from './rawRoom.ts';
 import { seededRandom } from './seededRandom.ts';
 import type { RunningServer } from './server.ts';
@@ -30,31 +30,16 @@ export function emptyAttackReport(): AttackReport {
   return { badRequests: { sent: 0, notRefused: [] }, reconnections: { tried: 0, accepted: [] }, flood: { sockets: 0, sent: 0, rateLimited: 0, acked: 0 } };
 }
 
-/** Request heads that no URL parser takes whole: each reached `new Request(...)` before the Host check. */
-export function malformedRequests(port: number): string[] {
-  const get = (target: string, headers: string) => `GET ${target} HTTP/1.1\r\n${headers}Connection: close\r\n\r\n`;
-  const hosts = ['::1', 'a b', 'localhost:99999', '[::1', `evil@localhost:${port}`, 'localhost, evil.example', 'ｌｏｃａｌｈｏｓｔ', `localhost:${port}#`, `localhost#x`];
-  return [
-    ...hosts.map((host) => get('/health/live', `Host: ${host}\r\n`)),
-    get('/health/live', `Host: localhost:${port}\r\nX-Forwarded-Proto: a b\r\n`),
-    get('http://evil.example/health/live', `Host: localhost:${port}\r\n`),
-    get('/matchmake/joinOrCreate/player', 'Host: [::1\r\n'),
-    // An upgrade with a broken Host, and one whose query hides behind a `#` in the Host.
-    `GET /xyz/abc?reconnectionToken=x HTTP/1.1\r\nHost: localhost:${port}#\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
-  ];
-}
-
 /**
- * Every malformed request once: each must be refused with a 4xx (a 0 is a dropped connection).
- * uWS' own HTTP parser answers an absolute-form target 505 before any code of ours runs: a refusal
- * too, and the only 5xx taken.
+ * The requests reported to end the process, each refused with a 4xx (uWS' own parser answers the
+ * absolute-form target 505; a 0 is a dropped connection), then the fuzz's.
  */
 export async function badRequests(server: RunningServer, seed: number, report: AttackReport): Promise<void> {
-  for (const head of malformedRequests(server.port)) {
+  for (const [what, request] of reportedRequests(server.port)) {
     report.badRequests.sent++;
-    const status = await sendRaw(server.port, Buffer.from(head), 5_000);
-    const absoluteForm = head.startsWith('GET http://');
-    if (!((status >= 400 && status < 500) || (absoluteForm && status === 505))) report.badRequests.notRefused.push(`${status} for ${JSON.stringify(head.split('\r\n').slice(0, 2).join(' | '))}`);
+    const status = await sendRaw(server.port, Buffer.from(request), 5_000);
+    // Whichever transport the bank's processes run: uWS' 505 is taken for the absolute-form target only.
+    if (!refusalsFor(what, 'uws').includes(status)) report.badRequests.notRefused.push(`${status} for ${what}`);
   }
   // Then the fuzz's requests and upgrades (tests/httpFuzz.test.ts), from the bank's seed: some
   // are well formed enough to be served, so only the process' survival is checked for these.
@@ -97,6 +82,7 @@ export async function reconnectAfterBan(server: RunningServer, admin: Sim, how: 
       report.reconnections.tried++;
       const client = new Client(server.url);
       if (token) client.auth.token = token;
+      // A refusal is what the attack must get: only a reconnection that succeeds is reported.
       const back = await client.reconnect(tab.room.reconnectionToken, State as never).catch(() => undefined);
       if (!back) continue;
       const bet = await new Promise<string>((resolve) => {
@@ -107,6 +93,7 @@ export async function reconnectAfterBan(server: RunningServer, admin: Sim, how: 
         setTimeout(() => resolve('no answer'), 5_000).unref();
       });
       report.reconnections.accepted.push(`${how}: ${tab.room.name} seat retaken with ${who}'s token (a bet: ${bet})`);
+      // Already reported; a failed leave of a seat that should not exist changes nothing.
       await back.leave().catch(() => undefined);
     }
   }
@@ -128,10 +115,12 @@ export async function floodTable(server: RunningServer, report: AttackReport): P
   // on with what it has.
   const joinsUntil = Date.now() + 15_000;
   while (rooms.length < FLOOD.sockets && Date.now() < joinsUntil) {
+    // No answer (a process of the schedule down) is tried again like a refusal.
     const made = await matchmake(server.url, RoomName.crash, { token: flooder.token, options: { protocol: PROTOCOL_VERSION, table: CRASH_TABLE } }).catch(() => undefined);
     if (made?.status === 429) break;
     // The table's room may live on the other process: the seat names where.
     const at = made?.seat?.publicAddress ? `http://${made.seat.publicAddress}` : server.url;
+    // A socket that does not open is one less in the flood, tried again below.
     const room = made?.seat && (await RawRoom.open(at, made.seat, { token: flooder.token }).catch(() => undefined));
     if (room) rooms.push(room);
     else await new Promise((resolve) => setTimeout(resolve, 200));

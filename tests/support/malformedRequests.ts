@@ -116,6 +116,39 @@ export function malformedRequest(random: Random, serverPort: number, upgrade: bo
   return Buffer.concat([Buffer.concat(lines.flatMap((line) => [line, Buffer.from(end)])), Buffer.from(end), trailer]);
 }
 
+/** Host values reported to end the process (each reached `new Request(...)` before the Host check). */
+export function reportedHosts(serverPort: number): string[] {
+  return ['::1', 'a b', 'localhost:99999', '[::1', `evil@localhost:${serverPort}`, 'localhost, evil.example', 'ｌｏｃａｌｈｏｓｔ', 'localhost#x', `localhost:${serverPort}#`, 'localhost:', 'localhost:8o'];
+}
+
+/** What the requests of reportedRequests named `what` must be answered: 400, or uWS' own 505 for an
+ *  absolute-form target (its parser answers before any JavaScript runs). */
+export function refusalsFor(what: string, transport: string): number[] {
+  return what === ABSOLUTE_FORM && transport !== 'ws' ? [400, 505] : [400];
+}
+
+const ABSOLUTE_FORM = 'absolute-form target';
+
+/**
+ * The requests reported to end the process, as [what, request]: each reported Host on a plain
+ * request and on an upgrade (which also names a reconnection, whose query a `#` in the Host hid
+ * from the reconnection guard), an X-Forwarded-Proto no URL takes, an absolute-form target, and
+ * two Host headers.
+ */
+export function reportedRequests(serverPort: number): Array<[string, string]> {
+  const get = (host: string, target = '/health/live', extra = '') => `GET ${target} HTTP/1.1\r\nHost: ${host}\r\n${extra}Connection: close\r\n\r\n`;
+  const upgrade = (host: string) =>
+    `GET /proc/room?sessionId=s&reconnectionToken=x HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`;
+  const hosts = reportedHosts(serverPort);
+  return [
+    ...hosts.map((host): [string, string] => [`Host ${JSON.stringify(host)}`, get(host)]),
+    ...hosts.map((host): [string, string] => [`upgrade with Host ${JSON.stringify(host)}`, upgrade(host)]),
+    ['X-Forwarded-Proto "a b"', get('localhost', '/health/live', 'X-Forwarded-Proto: a b\r\n')],
+    [ABSOLUTE_FORM, get('localhost', 'http://evil.example/health/live')],
+    ['two Host headers', get('localhost', '/health/live', 'Host: a b\r\n')],
+  ];
+}
+
 /** The status the server answered `request` with (0: it closed or said nothing within `waitMs`). */
 export function sendRaw(serverPort: number, request: Buffer, waitMs: number): Promise<number> {
   return new Promise((resolve) => {
