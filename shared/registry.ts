@@ -5,20 +5,19 @@
 import type { z } from 'zod';
 import type { AdminGrantResult, AdminKickResult, AdminSessionsRevokeResult, AdminTaskResult, AuditResult, adminCommands, CrashOpenResult, ShopItemView, UserView } from './adminCommands.ts';
 import type { boardCommands, TaskCompleteResult, TaskResult } from './boardCommands.ts';
-import type { EventsSyncResult, FairRotateResult, GachaResult, playerCommands, RpsResult, ShopBuyResult, SlotResult, StreakClaimResult } from './commands.ts';
+import type { GameCommandSchemas, GameResults } from '../server/games/commands.ts';
+import type { EventsSyncResult, FairRotateResult, playerCommands, ShopBuyResult, StreakClaimResult } from './commands.ts';
 import type { CrashBetResult, CrashCashoutResult, crashCommands } from './crashCommands.ts';
 import type { Announcement, BalanceChanged, CrashRound, LevelUp, PurchaseCompleted, RewardGranted, StreakClaimed, TaskEvent, XpChanged } from './events.ts';
 import type { WireEvent } from './protocol.ts';
 
-/** Every command schema of every room (`events.sync` is the same schema in three rooms). */
-type Schemas = typeof playerCommands & typeof boardCommands & typeof crashCommands & typeof adminCommands;
+/** Every command schema of every room (`events.sync` is the same schema in three rooms), the
+ *  installed games' (server/games/) included. */
+type Schemas = typeof playerCommands & GameCommandSchemas & typeof boardCommands & typeof crashCommands & typeof adminCommands;
 
-/** The result of each command's ack. */
-export type CommandResults = {
+/** The result of each command's ack: the games' from their modules, the rest declared here. */
+export type CommandResults = GameResults & {
   'streak.claim': StreakClaimResult;
-  'game.rps': RpsResult;
-  'game.slot': SlotResult;
-  'game.gacha': GachaResult;
   'shop.buy': ShopBuyResult;
   'fair.rotate': FairRotateResult;
   'events.sync': EventsSyncResult;

@@ -4,15 +4,11 @@
 // two cannot drift apart; objects are strict, so a field the registry does not declare is a mismatch.
 // Not imported by the browser bundle (zod).
 import { z } from 'zod';
-import { Hand } from './commandNames.ts';
-import { GACHA_RARITIES, SLOT_REEL } from './fair.ts';
+import { gameResultSchemas } from '../server/games/commands.ts';
 import type { CommandResults, EventPayloads } from './registry.ts';
 
 const whole = z.number().int();
 const text = z.string();
-const names = <T extends readonly (readonly [string, number])[]>(table: T) => table.map(([name]) => name) as unknown as readonly [T[number][0], ...T[number][0][]];
-
-const proof = z.strictObject({ game: text, serverSeedHash: text, clientSeed: text, nonce: whole, pulls: whole.optional() });
 const task = z.strictObject({
   id: text,
   title: text,
@@ -54,10 +50,8 @@ type WireEventSchemas = { [K in keyof EventPayloads]: ReturnType<typeof wireEven
 
 const taskResult = z.strictObject({ task });
 export const commandResultSchemas = {
+  ...gameResultSchemas,
   'streak.claim': z.strictObject({ day: whole, reward: whole, balance: whole }),
-  'game.rps': z.strictObject({ serverHand: z.enum(Hand), outcome: z.enum(['win', 'lose', 'draw']), payout: whole, balance: whole, proof: proof.nullable() }),
-  'game.slot': z.strictObject({ reels: z.tuple([z.enum(names(SLOT_REEL)), z.enum(names(SLOT_REEL)), z.enum(names(SLOT_REEL))]), payout: whole, balance: whole, proof }),
-  'game.gacha': z.strictObject({ items: z.array(z.strictObject({ itemId: text, rarity: z.enum(names(GACHA_RARITIES)) })), cost: whole, balance: whole, proof }),
   'shop.buy': z.strictObject({ balance: whole, owned: whole, stockLeft: whole.nullable() }),
   'fair.rotate': z.strictObject({ revealedServerSeed: text, serverSeedHash: text, clientSeed: text, nonce: whole }),
   'events.sync': z.union([z.strictObject({ events: z.array(wireEventSchema), seq: whole }), z.strictObject({ snapshot: z.literal(true), seq: whole })]),

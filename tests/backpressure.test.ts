@@ -37,7 +37,7 @@ function slowReaderIsClosed(fx: ServerFixture) {
     await Promise.all([fundNewPlayer(fx.db.url, reader.userId, 1_000_000), fundNewPlayer(fx.db.url, other.userId, 1_000_000)]);
     // A stream long enough that one events.sync reply is big.
     const tab = await joinPlayerRoom(url, reader.token);
-    await Promise.all(Array.from({ length: BETS }, () => tab.send(CommandType.gameSlot, { bet: 1 }).then(expectAck)));
+    await Promise.all(Array.from({ length: BETS }, () => tab.send('game.slot', { bet: 1 }).then(expectAck)));
     const { seq: head } = expectAck(await tab.send(CommandType.eventsSync, { afterSeq: 0 })) as { seq: number };
     const bystander = await joinPlayerRoom(url, other.token);
 
@@ -50,7 +50,7 @@ function slowReaderIsClosed(fx: ServerFixture) {
     // Every request answered by the server (its own count), all while the reader reads nothing.
     await waitFor(async () => (await syncsAnswered(url)) - answeredBefore >= SYNCS, 60_000);
     assert.deepEqual(await tableDigests(fx.db.url), digests, 'nothing was written');
-    expectAck(await bystander.send(CommandType.gameSlot, { bet: 1 }, newId()));
+    expectAck(await bystander.send('game.slot', { bet: 1 }, newId()));
 
     slow.resumeReading();
     const closed = await slow.closed;

@@ -28,7 +28,7 @@ test('kill -9 mid-burst loses no acknowledged command and half-applies none', as
       for (;;) {
         const id = newId();
         sent.add(id);
-        const reply = await Promise.race([tab.send(CommandType.gameRps, { bet: 1, hand: 'rock' }, id), gone]);
+        const reply = await Promise.race([tab.send('game.rps', { bet: 1, hand: 'rock' }, id), gone]);
         if (reply === 'closed') return;
         if ('ack' in reply) acked.add(id);
         if (acked.size >= KILL_AFTER_ACKS) killed ??= fx.server.kill();
@@ -59,7 +59,7 @@ test('kill -9 mid-burst loses no acknowledged command and half-applies none', as
   const actor = new Map(userOf.map((r) => [r.command_id, r.actor]));
   for (const id of unanswered) {
     const tab = byUser.get(actor.get(id) ?? '') ?? rejoined[0];
-    expectAck(await tab.send(CommandType.gameRps, { bet: 1, hand: 'rock' }, id));
+    expectAck(await tab.send('game.rps', { bet: 1, hand: 'rock' }, id));
   }
   const after = await queryRows<{ command_id: string; n: string }>(fx.db.url, `SELECT command_id, count(*) AS n FROM transfers WHERE reason = 'game.rps.bet' GROUP BY command_id HAVING count(*) > 1`);
   assert.deepEqual(after, [], 'no command applied twice');

@@ -35,7 +35,7 @@ async function crashAt(point: FaultPoint) {
   const before = await effectsOf(me.userId, 'none');
 
   const id = `${prefix}${randomUUID()}`;
-  const first = tab.send(CommandType.gameRps, { bet: 10, hand: 'rock' }, id);
+  const first = tab.send('game.rps', { bet: 10, hand: 'rock' }, id);
   const [, signal] = await died;
   assert.equal(signal, 'SIGKILL', 'the process killed itself at the crash point');
   assert.match(armed.output(), new RegExp(`COFFER_FAULT ${point} hit by command ${id}`));
@@ -47,9 +47,9 @@ async function crashAt(point: FaultPoint) {
 async function retryAfterRestart(userId: string, token: string, id: string): Promise<unknown> {
   const server = await fx.restart({ COFFER_FAULT: '' });
   const tab = await joinPlayerRoom(server.url, token);
-  const result = expectAck(await tab.send(CommandType.gameRps, { bet: 10, hand: 'rock' }, id));
+  const result = expectAck(await tab.send('game.rps', { bet: 10, hand: 'rock' }, id));
   // A second retry is answered from the room's memory, still with no second effect.
-  assert.deepEqual(expectAck(await tab.send(CommandType.gameRps, { bet: 10, hand: 'rock' }, id)), result);
+  assert.deepEqual(expectAck(await tab.send('game.rps', { bet: 10, hand: 'rock' }, id)), result);
   await tab.leave();
   return result;
 }

@@ -2,8 +2,10 @@
 // persisted inventory and stock, every refusal, and buyers racing for the last units.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CommandType, type GachaResult, type ShopBuyResult } from '../shared/commands.ts';
-import { isRareOrBetter, verifyProof } from '../shared/fair.ts';
+import { CommandType, type ShopBuyResult } from '../shared/commands.ts';
+import type { CommandResult } from '../shared/registry.ts';
+import { isRareOrBetter } from '../server/games/gacha.ts';
+import { verifyProof } from '../server/games/verify.ts';
 import { expectAck, expectNack, joinPlayerRoom, signInGuest, type PlayerConnection } from './support/client.ts';
 import { serverFixture } from './support/fixture.ts';
 import { fundNewPlayer, queryRows } from './support/ledger.ts';
@@ -26,10 +28,10 @@ const inventoryOf = (tab: PlayerConnection) => Object.fromEntries(tab.state.inve
 
 test('game.gacha: items, cost, balance and proof in the ack; inventory, stats and events follow', async () => {
   const { userId, tab } = await fundedPlayer(2_000);
-  const one: GachaResult = expectAck(await tab.send(CommandType.gameGacha, { pulls: 1 }));
+  const one: CommandResult<'game.gacha'> = expectAck(await tab.send('game.gacha', { pulls: 1 }));
   assert.equal(one.items.length, 1);
   assert.deepEqual([one.cost, one.balance], [100, 1_900]);
-  const ten: GachaResult = expectAck(await tab.send(CommandType.gameGacha, { pulls: 10 }));
+  const ten: CommandResult<'game.gacha'> = expectAck(await tab.send('game.gacha', { pulls: 10 }));
   assert.equal(ten.items.length, 10);
   assert.ok(ten.items.some((i) => isRareOrBetter(i.rarity)), 'a 10-pull holds a rare or better');
   assert.deepEqual([ten.cost, ten.balance], [1_000, 900]);
@@ -52,10 +54,10 @@ test('game.gacha: items, cost, balance and proof in the ack; inventory, stats an
   assert.equal(verifyProof(ten.proof, rotated.revealedServerSeed, { items: [...ten.items].reverse() }).ok, ten.items.every((i) => i.itemId === ten.items[0].itemId));
 
   for (const pulls of [0, 2, 5, 1.5, '1', null]) {
-    const refused = expectNack(await tab.send(CommandType.gameGacha, { pulls }));
+    const refused = expectNack(await tab.send('game.gacha', { pulls }));
     assert.deepEqual([refused.code, refused.message], ['INVALID_INPUT', 'pulls must be 1 or 10']);
   }
-  const poor = expectNack(await tab.send(CommandType.gameGacha, { pulls: 10 }));
+  const poor = expectNack(await tab.send('game.gacha', { pulls: 10 }));
   assert.equal(poor.code, 'INSUFFICIENT_FUNDS');
   await tab.leave();
 });

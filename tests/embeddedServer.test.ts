@@ -54,7 +54,7 @@ describe('embedded server across a restart', () => {
     const tab = await joinPlayerRoom(server.url, me.token);
     claimResult = expectAck(await tab.send(CommandType.streakClaim, {}, claimId));
     assert.deepEqual(claimResult, { day: 1, reward: 100, balance: 100 });
-    const game = expectAck(await tab.send(CommandType.gameRps, { bet: 10, hand: 'rock' }));
+    const game = expectAck(await tab.send('game.rps', { bet: 10, hand: 'rock' }));
     balance = game.balance;
     assert.equal(balance, 100 - 10 + game.payout);
     await tab.waitForState((s) => s.balance === balance && s.stats.get('rps')?.played === 1);

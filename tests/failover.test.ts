@@ -100,7 +100,7 @@ test('kill -9 of one process under load: clients move to the survivor, every ack
     players.map(async (player) => {
       for (let round = 0; round < 30; round++) {
         if (++sent === 40) fortiethSent();
-        await player.command(CommandType.gameRps, { bet: 1, hand: (['rock', 'paper', 'scissors'] as const)[round % 3] }, () => alive);
+        await player.command('game.rps', { bet: 1, hand: (['rock', 'paper', 'scissors'] as const)[round % 3] }, () => alive);
       }
     }),
   );
@@ -135,13 +135,13 @@ test('a frozen process that wakes up cannot commit: its room lost the fence to a
   try {
     fresh = await rejoin(me, [other]);
     assert.equal(fresh.state.balance, 100, 'the fresh room loads the committed balance');
-    expectAck(await fresh.send(CommandType.gameRps, { bet: 10, hand: 'rock' }));
+    expectAck(await fresh.send('game.rps', { bet: 10, hand: 'rock' }));
   } finally {
     frozen.proc.kill('SIGCONT');
   }
   const staleId = newId();
   // Its failed commit answers UNAVAILABLE, unless its fence watch woke first and sent the client away.
-  const stale = await Promise.race([old.send(CommandType.gameRps, { bet: 50, hand: 'paper' }, staleId), oldLeft.then(() => 'closed' as const)]);
+  const stale = await Promise.race([old.send('game.rps', { bet: 50, hand: 'paper' }, staleId), oldLeft.then(() => 'closed' as const)]);
   if (stale !== 'closed') assert.deepEqual([expectNack(stale).code, expectNack(stale).retryable], ['UNAVAILABLE', true]);
   assert.equal(await oldLeft, CloseCode.RECONNECT);
   assert.deepEqual(await queryRows(cluster.db.url, 'SELECT command_id FROM command_results WHERE command_id = $1', [staleId]), [], 'the woken room wrote nothing');

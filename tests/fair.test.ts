@@ -6,8 +6,10 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { test } from 'node:test';
-import { CommandType, type RpsResult, type SlotResult } from '../shared/commands.ts';
-import { seedHash, verifyProof, type Proof } from '../shared/fair.ts';
+import { CommandType } from '../shared/commands.ts';
+import { seedHash, type Proof } from '../shared/fair.ts';
+import type { CommandResult } from '../shared/registry.ts';
+import { verifyProof } from '../server/games/verify.ts';
 import { expectAck, expectNack, joinPlayerRoom, signInGuest } from './support/client.ts';
 import { serverFixture } from './support/fixture.ts';
 import { queryRows } from './support/ledger.ts';
@@ -25,8 +27,8 @@ test('rps results carry proofs that the revealed seed verifies', async () => {
   await tab.waitForState((s) => s.fair.clientSeed === 'my-lucky-seed');
   const hashInUse = tab.state.fair.serverSeedHash;
 
-  const games: Array<RpsResult & { proof: Proof }> = [];
-  for (let i = 0; i < 5; i++) games.push(expectAck(await tab.send(CommandType.gameRps, { bet: 1, hand: 'rock' })));
+  const games: Array<CommandResult<'game.rps'> & { proof: Proof }> = [];
+  for (let i = 0; i < 5; i++) games.push(expectAck(await tab.send('game.rps', { bet: 1, hand: 'rock' })));
   assert.deepEqual(games.map((g) => g.proof.nonce), [0, 1, 2, 3, 4]);
   for (const g of games) assert.deepEqual({ ...g.proof, nonce: 0 }, { game: 'rps', serverSeedHash: hashInUse, clientSeed: 'my-lucky-seed', nonce: 0 });
 
@@ -57,13 +59,13 @@ test('seeds and nonce survive a restart', async () => {
   const me = await signInGuest(fx.server.url);
   let tab = await joinPlayerRoom(fx.server.url, me.token);
   expectAck(await tab.send(CommandType.streakClaim));
-  const game = expectAck(await tab.send(CommandType.gameRps, { bet: 1, hand: 'paper' }));
+  const game = expectAck(await tab.send('game.rps', { bet: 1, hand: 'paper' }));
   await fx.server.stop();
   await fx.restart();
   tab = await joinPlayerRoom(fx.server.url, me.token);
   assert.equal(tab.state.fair.serverSeedHash, game.proof.serverSeedHash);
   assert.equal(tab.state.fair.nonce, game.proof.nonce + 1);
-  const next = expectAck(await tab.send(CommandType.gameRps, { bet: 1, hand: 'paper' }));
+  const next = expectAck(await tab.send('game.rps', { bet: 1, hand: 'paper' }));
   assert.equal(next.proof.nonce, game.proof.nonce + 1, 'no nonce is reused after a restart');
   await tab.leave();
 });
@@ -73,9 +75,9 @@ test('game.slot acks reels, payout, balance and a proof; stats and ledger follow
   const tab = await joinPlayerRoom(fx.server.url, me.token);
   expectAck(await tab.send(CommandType.streakClaim));
   let balance = 100;
-  const spins: SlotResult[] = [];
+  const spins: CommandResult<'game.slot'>[] = [];
   for (let i = 0; i < 10; i++) {
-    const spin: SlotResult = expectAck(await tab.send(CommandType.gameSlot, { bet: 2 }));
+    const spin: CommandResult<'game.slot'> = expectAck(await tab.send('game.slot', { bet: 2 }));
     balance += spin.payout - 2;
     assert.equal(spin.balance, balance);
     assert.equal(spin.reels.length, 3);
@@ -95,7 +97,7 @@ test('game.slot acks reels, payout, balance and a proof; stats and ledger follow
   assert.deepEqual([Number(ledger.wagered), Number(ledger.paid)], [tab.state.stats.get('slot')!.wagered, tab.state.stats.get('slot')!.paidOut]);
   const rotated = expectAck(await tab.send(CommandType.fairRotate, { clientSeed: 'after-slots' }));
   for (const s of spins) assert.equal(verifyProof(s.proof, rotated.revealedServerSeed, { reels: s.reels }).ok, true);
-  assert.equal(expectNack(await tab.send(CommandType.gameSlot, { bet: 0 })).code, 'INVALID_INPUT');
-  assert.equal(expectNack(await tab.send(CommandType.gameSlot, { bet: balance + 1 })).code, 'INSUFFICIENT_FUNDS');
+  assert.equal(expectNack(await tab.send('game.slot', { bet: 0 })).code, 'INVALID_INPUT');
+  assert.equal(expectNack(await tab.send('game.slot', { bet: balance + 1 })).code, 'INSUFFICIENT_FUNDS');
   await tab.leave();
 });

@@ -45,14 +45,14 @@ test('a duplicate player room takes the fence; the old one commits nothing and s
   const left = new Promise<number>((resolve) => old.room.onLeave((code) => resolve(code)));
   const staleId = newId();
   // Its failed commit answers UNAVAILABLE, unless the fence watch sent the client away first.
-  const stale = await Promise.race([old.send(CommandType.gameRps, { bet: 50, hand: 'rock' }, staleId), left.then(() => 'closed' as const)]);
+  const stale = await Promise.race([old.send('game.rps', { bet: 50, hand: 'rock' }, staleId), left.then(() => 'closed' as const)]);
   if (stale !== 'closed') assert.deepEqual([expectNack(stale).code, expectNack(stale).retryable], ['UNAVAILABLE', true]);
   assert.equal(await left, CloseCode.RECONNECT, 'clients of the fenced room are told to reconnect');
   assert.deepEqual(await queryRows(db.url, 'SELECT * FROM transfers WHERE command_id = $1', [staleId]), [], 'the fenced command wrote nothing');
   assert.deepEqual(await queryRows(db.url, 'SELECT * FROM command_results WHERE command_id = $1', [staleId]), []);
 
   // The client retries the same id where the fence now is: it runs once, there.
-  const retried = expectAck(await fresh.send(CommandType.gameRps, { bet: 50, hand: 'rock' }, staleId));
+  const retried = expectAck(await fresh.send('game.rps', { bet: 50, hand: 'rock' }, staleId));
   assert.equal((await queryRows(db.url, 'SELECT * FROM transfers WHERE command_id = $1 AND reason = $2', [staleId, 'game.rps.bet'])).length, 1);
   await fresh.waitForState((s) => s.balance === retried.balance);
   const seqs = (await queryRows<{ seq: string }>(db.url, 'SELECT seq FROM outbox WHERE stream = $1 ORDER BY seq', [`player:${me.userId}`])).map((r) => Number(r.seq));

@@ -125,9 +125,9 @@ function slowHttp(port: number, start: string, drip?: string): Promise<Observed>
 
 const cases: Case[] = [
   // Frames
-  { name: 'oversized frame (5 KB, over MAX_PAYLOAD_BYTES)', expect: { close: [1006, 1009] }, run: (ctx) => onFreshSocket(ctx, (raw) => raw.send(CommandType.gameSlot, { id: ID, bet: 1, pad: 'x'.repeat(5000) })) },
-  frame('malformed msgpack body', roomDataFrame(CommandType.gameSlot, null, new Uint8Array([0xc1, 0xff, 0x00])), { close: [4002] }),
-  frame('truncated msgpack map', roomDataFrame(CommandType.gameSlot, null, new Uint8Array([0x83, 0xa2, 0x69, 0x64])), { close: [4002] }),
+  { name: 'oversized frame (5 KB, over MAX_PAYLOAD_BYTES)', expect: { close: [1006, 1009] }, run: (ctx) => onFreshSocket(ctx, (raw) => raw.send('game.slot', { id: ID, bet: 1, pad: 'x'.repeat(5000) })) },
+  frame('malformed msgpack body', roomDataFrame('game.slot', null, new Uint8Array([0xc1, 0xff, 0x00])), { close: [4002] }),
+  frame('truncated msgpack map', roomDataFrame('game.slot', null, new Uint8Array([0x83, 0xa2, 0x69, 0x64])), { close: [4002] }),
   frame('message type cut off mid-string', new Uint8Array([ROOM_DATA, 0xbf]), nack('INVALID_INPUT', /payload/)),
   frame('room message with no type and no body', new Uint8Array([ROOM_DATA]), nack('INVALID_INPUT', /payload/)),
   frame('numeric message type', new Uint8Array([ROOM_DATA, 0x05, 0x80]), nack('INVALID_INPUT', /not a command/)),
@@ -135,15 +135,15 @@ const cases: Case[] = [
   frame('text frame', 'hello', { ignored: true }),
   frame('unknown Colyseus protocol byte', new Uint8Array([99, 1, 2, 3]), { ignored: true }),
   // Payloads that are not a command object
-  command('payload is a number', CommandType.gameSlot, 5, nack('INVALID_INPUT', /payload/)),
-  command('payload is an array', CommandType.gameSlot, [ID, 1], nack('INVALID_INPUT', /payload/)),
-  command('payload is null', CommandType.gameSlot, null, nack('INVALID_INPUT', /payload/)),
-  command('payload is a string', CommandType.gameSlot, 'bet everything', nack('INVALID_INPUT', /payload/)),
-  command('id missing', CommandType.gameSlot, { bet: 1 }, nack('INVALID_INPUT', /\bid\b/)),
-  command('id too short', CommandType.gameSlot, { id: 'abc', bet: 1 }, nack('INVALID_INPUT', /\bid\b/)),
-  command('id with path characters', CommandType.gameSlot, { id: '../../etc/passwd', bet: 1 }, nack('INVALID_INPUT', /\bid\b/)),
-  command('id of 65 characters', CommandType.gameSlot, { id: 'a'.repeat(65), bet: 1 }, nack('INVALID_INPUT', /\bid\b/)),
-  command('id is a number', CommandType.gameSlot, { id: 12345678, bet: 1 }, nack('INVALID_INPUT', /\bid\b/)),
+  command('payload is a number', 'game.slot', 5, nack('INVALID_INPUT', /payload/)),
+  command('payload is an array', 'game.slot', [ID, 1], nack('INVALID_INPUT', /payload/)),
+  command('payload is null', 'game.slot', null, nack('INVALID_INPUT', /payload/)),
+  command('payload is a string', 'game.slot', 'bet everything', nack('INVALID_INPUT', /payload/)),
+  command('id missing', 'game.slot', { bet: 1 }, nack('INVALID_INPUT', /\bid\b/)),
+  command('id too short', 'game.slot', { id: 'abc', bet: 1 }, nack('INVALID_INPUT', /\bid\b/)),
+  command('id with path characters', 'game.slot', { id: '../../etc/passwd', bet: 1 }, nack('INVALID_INPUT', /\bid\b/)),
+  command('id of 65 characters', 'game.slot', { id: 'a'.repeat(65), bet: 1 }, nack('INVALID_INPUT', /\bid\b/)),
+  command('id is a number', 'game.slot', { id: 12345678, bet: 1 }, nack('INVALID_INPUT', /\bid\b/)),
   // Types
   command('unknown message type', 'game.jackpot', { id: ID }, nack('INVALID_INPUT', /game\.jackpot/)),
   command('type __proto__', '__proto__', { id: ID }, nack('INVALID_INPUT', /__proto__/)),
@@ -154,34 +154,34 @@ const cases: Case[] = [
   command('admin command in a player room', AdminCommandType.grant, { id: ID, userId: 'me', amount: 1000, reason: 'free' }, nack('FORBIDDEN', /admin/)),
   command('crash command in a player room', CrashCommandType.bet, { id: ID, amount: 1 }, nack('INVALID_INPUT', /not a command/)),
   // Numbers
-  command('bet NaN', CommandType.gameSlot, { id: ID, bet: Number.NaN }, nack('INVALID_INPUT', /^bet/)),
-  command('bet Infinity', CommandType.gameSlot, { id: ID, bet: Number.POSITIVE_INFINITY }, nack('INVALID_INPUT', /^bet/)),
-  command('bet -Infinity', CommandType.gameSlot, { id: ID, bet: Number.NEGATIVE_INFINITY }, nack('INVALID_INPUT', /^bet/)),
-  command('bet -0', CommandType.gameSlot, { id: ID, bet: -0 }, nack('INVALID_INPUT', /^bet/)),
-  command('bet 0', CommandType.gameSlot, { id: ID, bet: 0 }, nack('INVALID_INPUT', /^bet/)),
-  command('bet 1.5 (a fraction)', CommandType.gameSlot, { id: ID, bet: 1.5 }, nack('INVALID_INPUT', /^bet/)),
-  command('bet 0.1 + 0.2 (float noise)', CommandType.gameRps, { id: ID, bet: 0.1 + 0.2, hand: 'rock' }, nack('INVALID_INPUT', /^bet/)),
-  command('bet -5 (negative)', CommandType.gameSlot, { id: ID, bet: -5 }, nack('INVALID_INPUT', /^bet/)),
-  command('bet 2^53 (not a safe integer)', CommandType.gameSlot, { id: ID, bet: 2 ** 53 }, nack('INVALID_INPUT', /^bet/)),
-  command('bet 1e308 (huge)', CommandType.gameSlot, { id: ID, bet: 1e308 }, nack('INVALID_INPUT', /^bet/)),
-  command('bet one over the maximum', CommandType.gameSlot, { id: ID, bet: 1_000_001 }, nack('INVALID_INPUT', /^bet/)),
-  command('bet as uint64 max (msgpack 64-bit integer)', CommandType.gameSlot, { id: ID, bet: 2n ** 64n - 1n }, nack('INVALID_INPUT', /^bet/)),
-  command('bet as a string', CommandType.gameSlot, { id: ID, bet: '10' }, nack('INVALID_INPUT', /^bet/)),
-  command('bet as a boolean', CommandType.gameSlot, { id: ID, bet: true }, nack('INVALID_INPUT', /^bet/)),
-  command('bet as an object', CommandType.gameSlot, { id: ID, bet: { $gt: 0 } }, nack('INVALID_INPUT', /^bet/)),
-  command('gacha pulls 5', CommandType.gameGacha, { id: ID, pulls: 5 }, nack('INVALID_INPUT', /^pulls/)),
-  command('gacha pulls -10', CommandType.gameGacha, { id: ID, pulls: -10 }, nack('INVALID_INPUT', /^pulls/)),
+  command('bet NaN', 'game.slot', { id: ID, bet: Number.NaN }, nack('INVALID_INPUT', /^bet/)),
+  command('bet Infinity', 'game.slot', { id: ID, bet: Number.POSITIVE_INFINITY }, nack('INVALID_INPUT', /^bet/)),
+  command('bet -Infinity', 'game.slot', { id: ID, bet: Number.NEGATIVE_INFINITY }, nack('INVALID_INPUT', /^bet/)),
+  command('bet -0', 'game.slot', { id: ID, bet: -0 }, nack('INVALID_INPUT', /^bet/)),
+  command('bet 0', 'game.slot', { id: ID, bet: 0 }, nack('INVALID_INPUT', /^bet/)),
+  command('bet 1.5 (a fraction)', 'game.slot', { id: ID, bet: 1.5 }, nack('INVALID_INPUT', /^bet/)),
+  command('bet 0.1 + 0.2 (float noise)', 'game.rps', { id: ID, bet: 0.1 + 0.2, hand: 'rock' }, nack('INVALID_INPUT', /^bet/)),
+  command('bet -5 (negative)', 'game.slot', { id: ID, bet: -5 }, nack('INVALID_INPUT', /^bet/)),
+  command('bet 2^53 (not a safe integer)', 'game.slot', { id: ID, bet: 2 ** 53 }, nack('INVALID_INPUT', /^bet/)),
+  command('bet 1e308 (huge)', 'game.slot', { id: ID, bet: 1e308 }, nack('INVALID_INPUT', /^bet/)),
+  command('bet one over the maximum', 'game.slot', { id: ID, bet: 1_000_001 }, nack('INVALID_INPUT', /^bet/)),
+  command('bet as uint64 max (msgpack 64-bit integer)', 'game.slot', { id: ID, bet: 2n ** 64n - 1n }, nack('INVALID_INPUT', /^bet/)),
+  command('bet as a string', 'game.slot', { id: ID, bet: '10' }, nack('INVALID_INPUT', /^bet/)),
+  command('bet as a boolean', 'game.slot', { id: ID, bet: true }, nack('INVALID_INPUT', /^bet/)),
+  command('bet as an object', 'game.slot', { id: ID, bet: { $gt: 0 } }, nack('INVALID_INPUT', /^bet/)),
+  command('gacha pulls 5', 'game.gacha', { id: ID, pulls: 5 }, nack('INVALID_INPUT', /^pulls/)),
+  command('gacha pulls -10', 'game.gacha', { id: ID, pulls: -10 }, nack('INVALID_INPUT', /^pulls/)),
   command('shop qty 0', CommandType.shopBuy, { id: ID, itemId: 'sword', qty: 0 }, nack('INVALID_INPUT', /^qty/)),
   command('shop qty 1e9', CommandType.shopBuy, { id: ID, itemId: 'sword', qty: 1e9 }, nack('INVALID_INPUT', /^qty/)),
   command('events.sync afterSeq -1', CommandType.eventsSync, { id: ID, afterSeq: -1 }, nack('INVALID_INPUT', /^afterSeq/)),
   command('events.sync afterSeq NaN', CommandType.eventsSync, { id: ID, afterSeq: Number.NaN }, nack('INVALID_INPUT', /^afterSeq/)),
   // Strings and keys
-  command('rps hand not in the list', CommandType.gameRps, { id: ID, bet: 1, hand: 'lizard' }, nack('INVALID_INPUT', /^hand/)),
-  command('rps hand of 3,000 characters', CommandType.gameRps, { id: ID, bet: 1, hand: 'r'.repeat(3000) }, nack('INVALID_INPUT', /^hand/)),
+  command('rps hand not in the list', 'game.rps', { id: ID, bet: 1, hand: 'lizard' }, nack('INVALID_INPUT', /^hand/)),
+  command('rps hand of 3,000 characters', 'game.rps', { id: ID, bet: 1, hand: 'r'.repeat(3000) }, nack('INVALID_INPUT', /^hand/)),
   command('shop itemId __proto__', CommandType.shopBuy, { id: ID, itemId: '__proto__', qty: 1 }, nack('INVALID_INPUT', /^itemId/)),
-  command('unknown field (admin: true)', CommandType.gameSlot, { id: ID, bet: 1, admin: true }, nack('INVALID_INPUT', /admin is not a field/)),
-  command('__proto__ key in the payload', CommandType.gameSlot, withKey({ id: ID, bet: 1 }, '__proto__', { bet: 1_000_000, admin: true }), nack('INVALID_INPUT', /__proto__? is not a field/)),
-  command('constructor key in the payload', CommandType.gameSlot, withKey({ id: ID, bet: 1 }, 'constructor', { prototype: { admin: true } }), nack('INVALID_INPUT', /constructor is not a field/)),
+  command('unknown field (admin: true)', 'game.slot', { id: ID, bet: 1, admin: true }, nack('INVALID_INPUT', /admin is not a field/)),
+  command('__proto__ key in the payload', 'game.slot', withKey({ id: ID, bet: 1 }, '__proto__', { bet: 1_000_000, admin: true }), nack('INVALID_INPUT', /__proto__? is not a field/)),
+  command('constructor key in the payload', 'game.slot', withKey({ id: ID, bet: 1 }, 'constructor', { prototype: { admin: true } }), nack('INVALID_INPUT', /constructor is not a field/)),
   // Other rooms
   command('admin.grant amount 1.5', AdminCommandType.grant, { id: ID, userId: 'someone', amount: 1.5, reason: 'x' }, nack('INVALID_INPUT', /^amount/), RoomName.admin),
   command('admin.grant amount 2^53', AdminCommandType.grant, { id: ID, userId: 'someone', amount: 2 ** 53, reason: 'x' }, nack('INVALID_INPUT', /^amount/), RoomName.admin),
@@ -416,7 +416,7 @@ describe('hostile input: documented answer, nothing written, others still served
       const observed = await c.run(ctx);
       assertOutcome(observed, c.expect);
       assert.deepEqual(await tableDigests(fx.db.url), before, 'nothing was written');
-      expectAck(await bystander.send(CommandType.gameSlot, { bet: 1 }, newId()));
+      expectAck(await bystander.send('game.slot', { bet: 1 }, newId()));
     });
   }
 });

@@ -31,7 +31,7 @@ describe('idempotency', () => {
     assert.deepEqual(retry, first);
 
     const gameId = newId();
-    const [a, b] = await Promise.all([tab.send(CommandType.gameRps, { bet: 7, hand: 'rock' }, gameId), tab.send(CommandType.gameRps, { bet: 7, hand: 'rock' }, gameId)]);
+    const [a, b] = await Promise.all([tab.send('game.rps', { bet: 7, hand: 'rock' }, gameId), tab.send('game.rps', { bet: 7, hand: 'rock' }, gameId)]);
     assert.deepEqual(expectAck(b), expectAck(a));
     const rows = await queryRows(fx.db.url, 'SELECT * FROM transfers WHERE command_id = $1 AND reason = $2', [gameId, 'game.rps.bet']);
     assert.equal(rows.length, 1, 'one bet transfer for the id');
@@ -43,9 +43,9 @@ describe('idempotency', () => {
     const tab = await joinPlayerRoom(fx.server.url, me.token);
     expectAck(await tab.send(CommandType.streakClaim));
     const id = newId();
-    expectAck(await tab.send(CommandType.gameRps, { bet: 3, hand: 'rock' }, id));
+    expectAck(await tab.send('game.rps', { bet: 3, hand: 'rock' }, id));
     const before = await rowCounts(me.userId);
-    const mismatch = expectNack(await tab.send(CommandType.gameRps, { bet: 4, hand: 'rock' }, id));
+    const mismatch = expectNack(await tab.send('game.rps', { bet: 4, hand: 'rock' }, id));
     assert.equal(mismatch.code, 'IDEMPOTENCY_MISMATCH');
     assert.equal(mismatch.retryable, false);
     const otherType = expectNack(await tab.send(CommandType.streakClaim, {}, id));
@@ -70,19 +70,19 @@ describe('idempotency', () => {
       ['extra field', { bet: 1, hand: 'rock', cheat: true }, /cheat/],
     ];
     for (const [name, fields, field] of cases) {
-      const nack = expectNack(await tab.send(CommandType.gameRps, fields));
+      const nack = expectNack(await tab.send('game.rps', fields));
       assert.equal(nack.code, 'INVALID_INPUT', name);
       assert.match(nack.message, field, name);
       assert.equal(nack.retryable, false, name);
     }
-    const badId = expectNack(await tab.sendRaw(CommandType.gameRps, { id: 'x', bet: 1, hand: 'rock' }, ''));
+    const badId = expectNack(await tab.sendRaw('game.rps', { id: 'x', bet: 1, hand: 'rock' }, ''));
     assert.equal(badId.code, 'INVALID_INPUT');
     assert.match(badId.message, /id/);
     const unknown = expectNack(await tab.send('game.poker', { bet: 1 }));
     assert.equal(unknown.code, 'INVALID_INPUT');
     assert.match(unknown.message, /game\.poker/);
 
-    const broke = expectNack(await tab.send(CommandType.gameRps, { bet: 101, hand: 'rock' }));
+    const broke = expectNack(await tab.send('game.rps', { bet: 101, hand: 'rock' }));
     assert.equal(broke.code, 'INSUFFICIENT_FUNDS');
     assert.match(broke.message, /bet/);
     assert.deepEqual(await rowCounts(me.userId), before, 'nothing was written');
@@ -96,17 +96,17 @@ describe('idempotency', () => {
     const claimId = newId();
     const claim = expectAck(await tab.send(CommandType.streakClaim, {}, claimId));
     const firstGameId = newId();
-    const firstGame = expectAck(await tab.send(CommandType.gameRps, { bet: 1, hand: 'paper' }, firstGameId));
+    const firstGame = expectAck(await tab.send('game.rps', { bet: 1, hand: 'paper' }, firstGameId));
     // Push both out of the room's bounded memory (RECENT_REPLIES = 1024).
     for (let chunk = 0; chunk < 11; chunk++) {
-      await Promise.all(Array.from({ length: 100 }, async () => expectAck(await tab.send(CommandType.gameRps, { bet: 1, hand: 'paper' }))));
+      await Promise.all(Array.from({ length: 100 }, async () => expectAck(await tab.send('game.rps', { bet: 1, hand: 'paper' }))));
     }
     const before = await rowCounts(me.userId);
     assert.deepEqual(expectAck(await tab.send(CommandType.streakClaim, {}, claimId)), claim, 'not CONFLICT: the stored reply');
-    assert.deepEqual(expectAck(await tab.send(CommandType.gameRps, { bet: 1, hand: 'paper' }, firstGameId)), firstGame);
-    assert.equal(expectNack(await tab.send(CommandType.gameRps, { bet: 2, hand: 'paper' }, firstGameId)).code, 'IDEMPOTENCY_MISMATCH');
+    assert.deepEqual(expectAck(await tab.send('game.rps', { bet: 1, hand: 'paper' }, firstGameId)), firstGame);
+    assert.equal(expectNack(await tab.send('game.rps', { bet: 2, hand: 'paper' }, firstGameId)).code, 'IDEMPOTENCY_MISMATCH');
     assert.deepEqual(await rowCounts(me.userId), before, 'no second effect');
-    expectAck(await tab.send(CommandType.gameRps, { bet: 1, hand: 'paper' }));
+    expectAck(await tab.send('game.rps', { bet: 1, hand: 'paper' }));
     await tab.leave();
   });
 
@@ -116,7 +116,7 @@ describe('idempotency', () => {
     const claimId = newId();
     const gameId = newId();
     const claim = expectAck(await tab.send(CommandType.streakClaim, {}, claimId));
-    const game = expectAck(await tab.send(CommandType.gameRps, { bet: 10, hand: 'scissors' }, gameId));
+    const game = expectAck(await tab.send('game.rps', { bet: 10, hand: 'scissors' }, gameId));
     const before = await rowCounts(me.userId);
 
     assert.equal(await fx.server.stop(), 0, 'SIGTERM exits 0');
@@ -124,8 +124,8 @@ describe('idempotency', () => {
     tab = await joinPlayerRoom(fx.server.url, me.token);
     await tab.waitForState((s) => s.balance === game.balance);
     assert.deepEqual(expectAck(await tab.send(CommandType.streakClaim, {}, claimId)), claim);
-    assert.deepEqual(expectAck(await tab.send(CommandType.gameRps, { bet: 10, hand: 'scissors' }, gameId)), game);
-    assert.equal(expectNack(await tab.send(CommandType.gameRps, { bet: 11, hand: 'scissors' }, gameId)).code, 'IDEMPOTENCY_MISMATCH');
+    assert.deepEqual(expectAck(await tab.send('game.rps', { bet: 10, hand: 'scissors' }, gameId)), game);
+    assert.equal(expectNack(await tab.send('game.rps', { bet: 11, hand: 'scissors' }, gameId)).code, 'IDEMPOTENCY_MISMATCH');
     assert.deepEqual(await rowCounts(me.userId), before);
     await tab.leave();
   });

@@ -34,11 +34,11 @@ test('the load session joins a player room over the real protocol and gets an ac
   assert.equal(claim.ack.result.balance, 100);
   // The same id again: the stored reply, no second effect.
   const id = 'load-retry-0001';
-  const first = await room.send(CommandType.gameRps, { bet: 10, hand: 'rock' }, id);
-  const again = await room.send(CommandType.gameRps, { bet: 10, hand: 'rock' }, id);
+  const first = await room.send('game.rps', { bet: 10, hand: 'rock' }, id);
+  const again = await room.send('game.rps', { bet: 10, hand: 'rock' }, id);
   assert.ok('ack' in first && 'ack' in again);
   assert.deepEqual(again.ack.result, first.ack.result);
-  const refused = await room.send(CommandType.gameRps, { bet: 0, hand: 'rock' });
+  const refused = await room.send('game.rps', { bet: 0, hand: 'rock' });
   assert.ok('nack' in refused);
   assert.equal(refused.nack.code, ErrorCode.INVALID_INPUT);
   assert.match(refused.nack.message, /bet/);

@@ -77,7 +77,7 @@ for (const mode of ['services', 'embedded'] as const) describe(`player room (${m
     expectAck(await tab.send(CommandType.streakClaim));
     let balance = 100;
     for (let i = 0; i < 10; i++) {
-      const r = expectAck(await tab.send(CommandType.gameRps, { bet: 5, hand: 'rock' }));
+      const r = expectAck(await tab.send('game.rps', { bet: 5, hand: 'rock' }));
       const expected = { win: 10, draw: 5, lose: 0 }[r.outcome as 'win' | 'draw' | 'lose'];
       assert.equal(r.payout, expected);
       balance += r.payout - 5;
@@ -140,7 +140,7 @@ for (const mode of ['services', 'embedded'] as const) describe(`player room (${m
     expectAck(await tab.send(CommandType.streakClaim));
     // Play until the stream has at least five events (a draw writes only xp.changed).
     for (let i = 0; i < 100 && tab.events.length < 5; i++) {
-      expectAck(await tab.send(CommandType.gameRps, { bet: 1, hand: 'paper' }));
+      expectAck(await tab.send('game.rps', { bet: 1, hand: 'paper' }));
       await tab.waitForState((s) => s.seq >= tab.events.length);
     }
     await tab.waitForState((s) => s.seq >= 5);
@@ -164,7 +164,7 @@ for (const mode of ['services', 'embedded'] as const) describe(`player room (${m
     const watcher = await joinPlayerRoom(server.url, admin.token, { userId: me.userId });
     assert.equal(watcher.room.roomId, tab.room.roomId);
     await watcher.waitForState((s) => s.balance === 100);
-    const refused = expectNack(await watcher.send(CommandType.gameRps, { bet: 1, hand: 'rock' }));
+    const refused = expectNack(await watcher.send('game.rps', { bet: 1, hand: 'rock' }));
     assert.equal(refused.code, 'FORBIDDEN');
     assert.equal(expectAck(await watcher.send(CommandType.eventsSync, { afterSeq: 0 })).events.length, 3);
     await watcher.leave();

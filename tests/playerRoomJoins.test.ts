@@ -151,7 +151,7 @@ test('services: Redis loses the room cache while a player is online; the next jo
     return second !== undefined;
   }, 10_000, 100);
   assert.ok(second);
-  expectAck(await second.send(CommandType.gameSlot, { bet: 1 }));
+  expectAck(await second.send('game.slot', { bet: 1 }));
   assert.equal(await within(firstLeft, 10_000, 'the first room did not send its client away'), CloseCode.RECONNECT, 'the first room sent its client on (its fence went to the second)');
   await waitFor(async () => (await playerRooms(servers)) === 1);
 
@@ -166,8 +166,8 @@ test('services: Redis loses the room cache while a player is online; the next jo
   // So the next join, through either process, finds it: no third room, no new load.
   const [{ epoch }] = await queryRows<{ epoch: string }>(cluster.db.url, 'SELECT epoch FROM accounts WHERE id = $1', [player.userId]);
   const third = await joinPlayerRoom(servers[0].url, player.token);
-  expectAck(await third.send(CommandType.gameSlot, { bet: 1 }));
-  expectAck(await second.send(CommandType.gameSlot, { bet: 1 }));
+  expectAck(await third.send('game.slot', { bet: 1 }));
+  expectAck(await second.send('game.slot', { bet: 1 }));
   const [{ epoch: after }] = await queryRows<{ epoch: string }>(cluster.db.url, 'SELECT epoch FROM accounts WHERE id = $1', [player.userId]);
   assert.equal(after, epoch, 'the room was not loaded again');
   assert.equal(await playerRooms(servers), 1);
@@ -190,8 +190,8 @@ test('services: a process asked to create a player room it already runs, unliste
 
   await redis.del(cacheKey);
   const second = await joinPlayerRoom(server.url, player.token);
-  expectAck(await second.send(CommandType.gameSlot, { bet: 1 }));
-  expectAck(await first.send(CommandType.gameSlot, { bet: 1 }));
+  expectAck(await second.send('game.slot', { bet: 1 }));
+  expectAck(await first.send('game.slot', { bet: 1 }));
   const [{ epoch: after }] = await queryRows<{ epoch: string }>(single.db.url, 'SELECT epoch FROM accounts WHERE id = $1', [player.userId]);
   assert.equal(after, epoch, 'no second room loaded');
   assert.equal(firstLeft, undefined, 'the first tab was not sent away');

@@ -38,7 +38,7 @@ test('a refused commit is nacked UNAVAILABLE and the room reloads the committed 
   let refused;
   for (let round = 0; round < 60 && !refused; round++) {
     id = newId();
-    const reply = await tab.send(CommandType.gameRps, { bet: believed, hand: 'rock' }, id);
+    const reply = await tab.send('game.rps', { bet: believed, hand: 'rock' }, id);
     if ('nack' in reply) refused = reply.nack;
     else believed = reply.ack.result.balance;
   }
@@ -51,7 +51,7 @@ test('a refused commit is nacked UNAVAILABLE and the room reloads the committed 
   assert.equal(Number(epoch), 2, 'the room reloaded under a new epoch');
 
   // The retry is judged against the reloaded truth, and the room keeps serving.
-  assert.equal(expectNack(await tab.send(CommandType.gameRps, { bet: believed, hand: 'rock' }, id)).code, 'INSUFFICIENT_FUNDS');
+  assert.equal(expectNack(await tab.send('game.rps', { bet: believed, hand: 'rock' }, id)).code, 'INSUFFICIENT_FUNDS');
   const [{ balance }] = await queryRows<{ balance: string }>(fx.db.url, 'SELECT balance FROM accounts WHERE id = $1', [me.userId]);
   assert.equal(Number(balance), truth);
   assert.deepEqual(await queryRows(fx.db.url, 'SELECT * FROM command_results WHERE command_id = $1', [id]), []);
@@ -63,7 +63,7 @@ test('SIGTERM acknowledges what is in flight, closes clients with the reconnect 
   const tab = await joinPlayerRoom(fx.server.url, me.token);
   expectAck(await tab.send(CommandType.streakClaim));
   const closed = new Promise<number>((resolve) => tab.room.onLeave((code) => resolve(code)));
-  const inFlight = Array.from({ length: 20 }, () => tab.send(CommandType.gameRps, { bet: 1, hand: 'rock' }));
+  const inFlight = Array.from({ length: 20 }, () => tab.send('game.rps', { bet: 1, hand: 'rock' }));
   const exited = fx.server.stop();
   assert.equal(await closed, CloseCode.RECONNECT);
   assert.equal(await exited, 0);

@@ -55,14 +55,14 @@ describe('SIGTERM with storage away', () => {
       assert.equal(bet.amount, 10);
       for (let i = 0; i < 3; i++) {
         const id = newId();
-        expectAck(await tab.send(CommandType.gameRps, { bet: 1, hand: 'rock' }, id));
+        expectAck(await tab.send('game.rps', { bet: 1, hand: 'rock' }, id));
         acked.push(id);
       }
       // Storage goes away while the round with the bet runs (its start was stored).
       await table.waitForState((s) => s.phase === 'running' && s.roundId === bet.roundId);
       pgProxy.cut();
       // Commands after the cut fail to commit: the room reloads, and keeps retrying the reload.
-      const refused: Reply[] = await Promise.all([0, 1, 2].map(() => tab.send(CommandType.gameRps, { bet: 1, hand: 'paper' })));
+      const refused: Reply[] = await Promise.all([0, 1, 2].map(() => tab.send('game.rps', { bet: 1, hand: 'paper' })));
       for (const reply of refused) assert.ok('nack' in reply && reply.nack.retryable, JSON.stringify(reply));
       // The round with the bet crashes while its settlement cannot be stored: the table retries it.
       await waitFor(async () => /"id":"r0-settled".*not stored; retrying/.test(server.output()));
@@ -87,7 +87,7 @@ describe('SIGTERM with storage away', () => {
       expectAck(await tab.send(CommandType.streakClaim));
       pgProxy.stall();
       // Sent, never answered: its commit hangs with the storage.
-      void tab.send(CommandType.gameRps, { bet: 1, hand: 'rock' });
+      void tab.send('game.rps', { bet: 1, hand: 'rock' });
       const { code, ms } = await timedStop(server);
       assert.equal(code, 1, server.output().slice(-3000));
       assert.ok(ms < 10_000, `exit took ${ms} ms`);

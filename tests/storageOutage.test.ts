@@ -29,7 +29,7 @@ async function readiness(server: RunningServer): Promise<number> {
 async function sendUntilServed(tab: PlayerConnection, fields: Record<string, unknown>, id: string): Promise<Reply> {
   let reply!: Reply;
   await waitFor(async () => {
-    reply = await tab.send(CommandType.gameRps, fields, id);
+    reply = await tab.send('game.rps', fields, id);
     return !('nack' in reply && reply.nack.code === 'UNAVAILABLE');
   });
   return reply;
@@ -64,7 +64,7 @@ describe('PostgreSQL unreachable', () => {
     pgProxy.cut();
     const ids = [newId(), newId(), newId()];
     const duringOutage: Reply[] = [];
-    for (const id of ids) duringOutage.push(await tab.send(CommandType.gameRps, { bet: 5, hand: 'paper' }, id));
+    for (const id of ids) duringOutage.push(await tab.send('game.rps', { bet: 5, hand: 'paper' }, id));
     for (const reply of duringOutage) {
       assert.ok('nack' in reply, `no ack while PostgreSQL is unreachable: ${JSON.stringify(reply)}`);
       assert.equal(reply.nack.code, 'UNAVAILABLE');
@@ -83,7 +83,7 @@ describe('PostgreSQL unreachable', () => {
     const results = [];
     for (const id of ids) results.push(expectAck(await sendUntilServed(tab, { bet: 5, hand: 'paper' }, id)));
     // Once more each: the stored replies, no second effect.
-    for (const [i, id] of ids.entries()) assert.deepEqual(expectAck(await tab.send(CommandType.gameRps, { bet: 5, hand: 'paper' }, id)), results[i]);
+    for (const [i, id] of ids.entries()) assert.deepEqual(expectAck(await tab.send('game.rps', { bet: 5, hand: 'paper' }, id)), results[i]);
     for (const id of ids) {
       assert.equal((await queryRows(db.url, 'SELECT 1 FROM command_results WHERE actor = $1 AND command_id = $2', [me.userId, id])).length, 1, 'one stored reply');
       const [{ bets }] = await queryRows<{ bets: string }>(db.url, `SELECT count(*) AS bets FROM transfers WHERE command_id = $1 AND reason = 'game.rps.bet'`, [id]);
@@ -229,7 +229,7 @@ describe('Redis unreachable', () => {
     redisProxy.cut();
     for (let i = 0; i < 5; i++) {
       const id = newId();
-      expectAck(await tab.send(CommandType.gameRps, { bet: 1, hand: 'rock' }, id));
+      expectAck(await tab.send('game.rps', { bet: 1, hand: 'rock' }, id));
       assert.equal((await queryRows(db.url, 'SELECT 1 FROM command_results WHERE command_id = $1', [id])).length, 1);
     }
     await waitFor(async () => (await readiness(server)) === 503);
@@ -239,7 +239,7 @@ describe('Redis unreachable', () => {
 
     redisProxy.restore();
     await waitFor(async () => (await readiness(server)) === 200);
-    expectAck(await tab.send(CommandType.gameRps, { bet: 1, hand: 'rock' }));
+    expectAck(await tab.send('game.rps', { bet: 1, hand: 'rock' }));
     await tab.leave();
   });
 });

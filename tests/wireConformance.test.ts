@@ -50,9 +50,9 @@ test('the player room: every game, the shop, the streak, fair.rotate and events.
   const wallet = await joinPlayerRoom(fx.server.url, me.token);
 
   expectAck(await wallet.send(CommandType.streakClaim));
-  expectAck(await wallet.send(CommandType.gameRps, { bet: 10, hand: 'rock' }));
-  for (let i = 0; i < 5; i++) expectAck(await wallet.send(CommandType.gameSlot, { bet: 10 }));
-  expectAck(await wallet.send(CommandType.gameGacha, { pulls: 10 }));
+  expectAck(await wallet.send('game.rps', { bet: 10, hand: 'rock' }));
+  for (let i = 0; i < 5; i++) expectAck(await wallet.send('game.slot', { bet: 10 }));
+  expectAck(await wallet.send('game.gacha', { pulls: 10 }));
   expectAck(await wallet.send(CommandType.shopBuy, { itemId: 'wire-potion', qty: 2 }));
   expectAck(await wallet.send(CommandType.fairRotate, { clientSeed: 'wire-seed' }));
   expectAck(await adminTab.send(AdminCommandType.grant, { userId: me.userId, amount: 50, reason: 'wire check' }));

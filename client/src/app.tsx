@@ -1,9 +1,6 @@
 // The app shell: sign-in, or the signed-in session with its rooms, header, banner, tabs and toasts.
 import { useSignal } from '@preact/signals';
 import { useEffect, useMemo } from 'preact/hooks';
-import { Gacha } from './games/Gacha.tsx';
-import { Rps } from './games/Rps.tsx';
-import { Slot } from './games/Slot.tsx';
 import type { Session } from './net/auth.ts';
 import { ConnectionBanner } from './screens/ConnectionBanner.tsx';
 import { Feed } from './screens/Feed.tsx';
@@ -93,9 +90,7 @@ function PlayerScreens({ links, userId }: { links: PlayerLinks; userId: string }
         {tab.value === 'play' ? (
           <div class="grid">
             <Streak player={links.player} />
-            <Rps player={links.player} />
-            <Slot player={links.player} />
-            <Gacha player={links.player} />
+            <Lazy load={() => import('./games/GameCards.tsx').then((m) => m.GameCards)} props={{ player: links.player }} />
           </div>
         ) : null}
         {tab.value === 'crash' ? <Lazy load={() => import('./games/Crash.tsx').then((m) => m.Crash)} props={{ crash: links.crash, userId }} /> : null}

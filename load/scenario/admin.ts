@@ -11,7 +11,7 @@ import type { Session } from './session.ts';
 
 async function playRps(ctx: VuContext, budget: VuBudget, seat: Seat): Promise<void> {
   while (budget.running && (await seat.ready())) {
-    await command(ctx, budget, seat, CommandType.gameRps, { bet: 1, hand: 'rock' }, [ErrorCode.INSUFFICIENT_FUNDS]);
+    await command(ctx, budget, seat, 'game.rps', { bet: 1, hand: 'rock' }, [ErrorCode.INSUFFICIENT_FUNDS]);
     await think(ctx);
   }
 }

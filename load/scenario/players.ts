@@ -9,7 +9,7 @@ import type { CommandFields } from '../../shared/registry.ts';
 import { command, guestSession, Seat, think, VuBudget, type Role, type Scenario, type VuContext } from './scenario.ts';
 import { RoomConnection, type Session } from './session.ts';
 
-type MixCommand = typeof CommandType.gameRps | typeof CommandType.gameSlot | typeof CommandType.gameGacha | typeof CommandType.shopBuy;
+type MixCommand = 'game.rps' | 'game.slot' | 'game.gacha' | typeof CommandType.shopBuy;
 /** One command of the mix with its fields, typed together (shared/registry.ts). */
 type Pick = { [T in MixCommand]: [type: T, fields: CommandFields<T>] }[MixCommand];
 
@@ -21,10 +21,10 @@ const randomInt = (min: number, max: number) => min + Math.floor(Math.random() *
 /** Out of 100 commands: 35 rps, 35 slot, 8 single gacha pulls, 2 ten-pulls, 20 shop buys. */
 export function pickPlayerCommand(): Pick {
   const roll = Math.random() * 100;
-  if (roll < 35) return [CommandType.gameRps, { bet: randomInt(1, 20), hand: HANDS[randomInt(0, 2)] }];
-  if (roll < 70) return [CommandType.gameSlot, { bet: randomInt(1, 20) }];
-  if (roll < 78) return [CommandType.gameGacha, { pulls: 1 }];
-  if (roll < 80) return [CommandType.gameGacha, { pulls: 10 }];
+  if (roll < 35) return ['game.rps', { bet: randomInt(1, 20), hand: HANDS[randomInt(0, 2)] }];
+  if (roll < 70) return ['game.slot', { bet: randomInt(1, 20) }];
+  if (roll < 78) return ['game.gacha', { pulls: 1 }];
+  if (roll < 80) return ['game.gacha', { pulls: 10 }];
   return [CommandType.shopBuy, { itemId: ITEMS[randomInt(0, 1)], qty: randomInt(1, 3) }];
 }
 

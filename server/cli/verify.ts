@@ -1,7 +1,8 @@
 // `npm run verify -- '<proof json>' <revealed server seed> ['<claimed outcome json>']`
 // Recomputes a game outcome from its proof and the server seed that fair.rotate revealed, with the
 // same function the browser uses (shared/fair.ts). Exits 0 when it verifies, 1 when it does not.
-import { verifyProof, type Proof } from '../../shared/fair.ts';
+import type { Proof } from '../../shared/fair.ts';
+import { verifyProof } from '../games/verify.ts';
 
 const [proofJson, seed, claimedJson] = process.argv.slice(2);
 if (!proofJson || !seed) {

@@ -1,7 +1,7 @@
 // The `player` room: a thin Colyseus adapter around PlayerWriter. One per user (filterBy userId),
 // any number of tabs; state shows committed values only.
 import { matchMaker, type AuthContext, type Client } from '@colyseus/core';
-import { CommandType, playerCommands } from '../../shared/commands.ts';
+import { CommandType } from '../../shared/commands.ts';
 import { RoomName, ServerMessage, type WireEvent } from '../../shared/protocol.ts';
 import { GameStats, PlayerState } from '../../shared/state.ts';
 import type { Identity, Tokens } from '../auth/tokens.ts';
@@ -9,7 +9,7 @@ import type { Player } from '../domain/player.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { loadPlayer } from '../store/playerStore.ts';
 import { authenticate, authorizePlayerRoom, checkProtocol, refuse } from './joinAuth.ts';
-import { PlayerWriter, type WriterDeps } from './playerWriter.ts';
+import { PlayerWriter, playerRoomCommands, type WriterDeps } from './playerWriter.ts';
 import type { RateVerdict } from './rateLimiter.ts';
 import { AccountSockets, type UserLimits } from './userLimits.ts';
 import { assertPlayerRoomAccess } from './roomAccess.ts';
@@ -90,7 +90,7 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
       this.serve({
         kind: 'player',
         corked: true,
-        commands: playerCommands,
+        commands: playerRoomCommands,
         // Another user's client (an admin watching) may read, never write.
         handle: (client, type, payload) => this.#writer!.handle(type, payload, this.#readOnly(client)),
         admit: (client, type, socket) => {

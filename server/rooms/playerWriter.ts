@@ -1,16 +1,13 @@
 // The single fenced writer of one player's account and stream, without any socket: validates a
 // command against the working state, decides it with a pure domain function, hands the mutation to
 // the commit pipeline and replies only after commit (INV-1 to INV-4, docs/ARCHITECTURE.md). PlayerRoom adapts it.
-import { CommandType, playerCommands, type PlayerCommand } from '../../shared/commands.ts';
+import { CommandType, playerCommands } from '../../shared/commands.ts';
 import { playerStream, type WireEvent } from '../../shared/protocol.ts';
 import type { CommandResult } from '../../shared/registry.ts';
 import { utcDay, type Clock, type SeedSource } from '../domain/clock.ts';
 import { rotateSeeds } from '../domain/fairness.ts';
 import type { Decision, Player } from '../domain/player.ts';
-import { playRps } from '../domain/rps.ts';
-import { pullGacha } from '../domain/gacha.ts';
 import { buyItem, type CatalogItem } from '../domain/shop.ts';
-import { playSlot } from '../domain/slot.ts';
 import { claimStreak } from '../domain/streak.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { CommitPipeline } from '../store/commitPipeline.ts';
@@ -25,10 +22,18 @@ import { answerStored, Idempotency } from './idempotency.ts';
 import { ack, failureReply, nack, type Reply } from './replies.ts';
 import { RECENT_REPLIES } from './recentReplies.ts';
 import { syncReply } from './streamSync.ts';
-import { validateCommand } from './validateCommand.ts';
+import { validateCommand, type CommandOf } from './validateCommand.ts';
+import { gameCommands } from '../games/commands.ts';
+import { gameByCommand } from '../games/games.ts';
+import { playGame } from '../games/play.ts';
 import type { Fence } from './fenceWatch.ts';
 import type { Orm } from '../store/orm.ts';
 import type { LimitFunction } from 'p-limit';
+
+/** Every command of the player room: its own and the installed games'. */
+export const playerRoomCommands = { ...playerCommands, ...gameCommands };
+type PlayerCommand = CommandOf<typeof playerRoomCommands>;
+type CoreCommand = Exclude<CommandOf<typeof playerCommands>, { type: 'events.sync' }>;
 
 /** `syncReads`: the process' limit on events.sync reads in flight (app.ts, syncReadLimit), shared by every room. */
 export type WriterDeps = { sql: Sql; orm: Orm; pipeline: CommitPipeline; clock: Clock; seeds: SeedSource; logger: Logger; syncReads: LimitFunction };
@@ -94,7 +99,7 @@ export class PlayerWriter {
 
   async handle(type: string, payload: unknown, readOnly: boolean): Promise<Reply> {
     if (type.startsWith('admin.')) return forbiddenAdminCommand(payload);
-    const validated = validateCommand(playerCommands, type, payload);
+    const validated = validateCommand(playerRoomCommands, type, payload);
     if ('nack' in validated) return validated;
     const command = validated.command;
     if (command.type === CommandType.eventsSync) return this.#syncInTurn(command.id, command.afterSeq);
@@ -182,9 +187,10 @@ export class PlayerWriter {
       }
     }
     const now = this.#deps.clock.now();
+    const game = gameByCommand(command.type);
     let decision: Decision<unknown>;
     try {
-      decision = this.#decide(command, now, catalogItem);
+      decision = game ? playGame(game, this.#player, command, now) : this.#decide(command as CoreCommand, now, catalogItem);
     } catch (error) {
       // A retry of an id older than the replies kept in memory is judged by its stored reply,
       // not by today's state (a claim retried tomorrow must not become CONFLICT).
@@ -235,17 +241,12 @@ export class PlayerWriter {
     return ack(id, decision.result);
   }
 
-  /** Each case's decision carries its command's ack result as the registry declares it (shared/registry.ts). */
-  #decide(command: Exclude<PlayerCommand, { type: 'events.sync' }>, now: number, catalogItem: CatalogItem | undefined): Decision<CommandResult<Exclude<PlayerCommand['type'], 'events.sync'>>> {
+  /** The player room's own commands (the games' are their modules'); each case's decision carries
+   *  its command's ack result as the registry declares it (shared/registry.ts). */
+  #decide(command: CoreCommand, now: number, catalogItem: CatalogItem | undefined): Decision<CommandResult<CoreCommand['type']>> {
     switch (command.type) {
       case CommandType.streakClaim:
         return claimStreak(this.#player, utcDay(now), command.id) satisfies Decision<CommandResult<typeof command.type>>;
-      case CommandType.gameRps:
-        return playRps(this.#player, command.bet, command.hand, command.id) satisfies Decision<CommandResult<typeof command.type>>;
-      case CommandType.gameSlot:
-        return playSlot(this.#player, command.bet, command.id) satisfies Decision<CommandResult<typeof command.type>>;
-      case CommandType.gameGacha:
-        return pullGacha(this.#player, command.pulls, command.id) satisfies Decision<CommandResult<typeof command.type>>;
       case CommandType.shopBuy:
         return buyItem(this.#player, command.itemId, catalogItem, command.qty, command.id) satisfies Decision<CommandResult<typeof command.type>>;
       case CommandType.fairRotate:

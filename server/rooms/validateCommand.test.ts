@@ -2,7 +2,8 @@
 // field at fault (docs/PROTOCOL.md "Error codes"); a valid payload comes out typed and unchanged.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { CommandType, MAX_BET, playerCommands } from '../../shared/commands.ts';
+import { CommandType, MAX_BET } from '../../shared/commands.ts';
+import { playerRoomCommands as playerCommands } from './playerWriter.ts';
 import { validateCommand } from './validateCommand.ts';
 
 const id = 'cmd-0000-abcd';
@@ -19,14 +20,14 @@ const rps = (fields: Record<string, unknown>) => ({ id, bet: 10, hand: 'rock', .
 
 describe('validateCommand', () => {
   test('a valid game.rps passes with its type and fields', () => {
-    const result = validateCommand(playerCommands, CommandType.gameRps, { id, bet: 10, hand: 'paper' });
-    assert.deepEqual(result, { command: { type: CommandType.gameRps, id, bet: 10, hand: 'paper' } });
+    const result = validateCommand(playerCommands, 'game.rps', { id, bet: 10, hand: 'paper' });
+    assert.deepEqual(result, { command: { type: 'game.rps', id, bet: 10, hand: 'paper' } });
   });
 
   test('a valid streak.claim and the largest bet pass', () => {
     assert.deepEqual(validateCommand(playerCommands, CommandType.streakClaim, { id }), { command: { type: CommandType.streakClaim, id } });
-    assert.ok('command' in validateCommand(playerCommands, CommandType.gameRps, rps({ bet: MAX_BET })));
-    assert.ok('command' in validateCommand(playerCommands, CommandType.gameRps, rps({ bet: 1 })));
+    assert.ok('command' in validateCommand(playerCommands, 'game.rps', rps({ bet: MAX_BET })));
+    assert.ok('command' in validateCommand(playerCommands, 'game.rps', rps({ bet: 1 })));
   });
 
   test('an unknown type is refused, naming the type, with the id echoed', () => {
@@ -56,25 +57,25 @@ describe('validateCommand', () => {
     test(`a bet that is ${what} is refused naming bet`, () => {
       const payload = rps(fields);
       if (fields.bet === undefined) delete (payload as Record<string, unknown>).bet;
-      const nack = refusal(CommandType.gameRps, payload);
+      const nack = refusal('game.rps', payload);
       assert.match(nack.message, /^bet\b/);
       assert.equal(nack.id, id, 'the id is echoed so the client can match the reply');
     });
   }
 
   test('a hand outside rock/paper/scissors is refused naming hand', () => {
-    assert.match(refusal(CommandType.gameRps, rps({ hand: 'lizard' })).message, /^hand\b/);
-    assert.match(refusal(CommandType.gameRps, rps({ hand: 'ROCK' })).message, /^hand\b/);
+    assert.match(refusal('game.rps', rps({ hand: 'lizard' })).message, /^hand\b/);
+    assert.match(refusal('game.rps', rps({ hand: 'ROCK' })).message, /^hand\b/);
   });
 
   test('an unknown extra field is refused naming that field', () => {
-    assert.match(refusal(CommandType.gameRps, rps({ extra: 1 })).message, /\bextra\b/);
+    assert.match(refusal('game.rps', rps({ extra: 1 })).message, /\bextra\b/);
     assert.match(refusal(CommandType.streakClaim, { id, bet: 5 }).message, /\bbet\b.*streak\.claim/);
   });
 
   test('a __proto__ key is refused as an unknown field, not merged into the command', () => {
     const payload = JSON.parse(`{"id":"${id}","bet":1,"hand":"rock","__proto__":{"bet":2,"admin":true}}`);
-    const nack = refusal(CommandType.gameRps, payload);
+    const nack = refusal('game.rps', payload);
     assert.match(nack.message, /__proto__/);
   });
 

@@ -93,9 +93,9 @@ export function faultSchedule(seed: number, seconds: number): Fault[] {
 const BOARD_STREAM = `board:${DEFAULT_BOARD}`;
 
 const PAID: Record<string, string> = {
-  [CommandType.gameRps]: 'game.rps.bet',
-  [CommandType.gameSlot]: 'game.slot.bet',
-  [CommandType.gameGacha]: 'game.gacha',
+  ['game.rps']: 'game.rps.bet',
+  ['game.slot']: 'game.slot.bet',
+  ['game.gacha']: 'game.gacha',
   [CommandType.shopBuy]: 'shop.buy',
 };
 
@@ -214,9 +214,9 @@ export async function runBankTest(options: BankOptions): Promise<BankReport> {
         // A turn at the crash table when it has one (a bet while betting, a cash-out while running).
         if (Math.random() < 0.3 && (await seat.turn())) continue;
         const roll = Math.random();
-        if (roll < 0.3) await player.command('player', CommandType.gameRps, { bet: 1 + Math.floor(Math.random() * 5), hand: 'rock' });
-        else if (roll < 0.5) await player.command('player', CommandType.gameSlot, { bet: 1 + Math.floor(Math.random() * 5) });
-        else if (roll < 0.58) await player.command('player', CommandType.gameGacha, { pulls: 1 });
+        if (roll < 0.3) await player.command('player', 'game.rps', { bet: 1 + Math.floor(Math.random() * 5), hand: 'rock' });
+        else if (roll < 0.5) await player.command('player', 'game.slot', { bet: 1 + Math.floor(Math.random() * 5) });
+        else if (roll < 0.58) await player.command('player', 'game.gacha', { pulls: 1 });
         else if (roll < 0.7) await player.command('player', CommandType.shopBuy, { itemId: 'health-potion', qty: 1 });
         else if (myTask) {
           await player.command('board', BoardCommandType.taskComplete, { taskId: myTask });

@@ -1,18 +1,18 @@
 // Gacha: 1 or 10 pulls; the items are revealed one by one as the ack lists them.
 import { useSignal } from '@preact/signals';
 import { CommandType } from '../../../shared/commandNames.ts';
-import type { GachaResult } from '../../../shared/commands.ts';
-import type { CommandSender } from '../net/roomLink.ts';
+import type { CommandResult } from '../../../shared/registry.ts';
 import { rememberResult } from '../state/provedResults.ts';
+import type { GameScreenProps } from './screens.ts';
 import { ErrorLine } from '../screens/ErrorLine.tsx';
 import { useCommand } from '../screens/useCommand.ts';
 
-export function Gacha({ player }: { player: CommandSender }) {
+export default function Gacha({ player }: GameScreenProps) {
   const { busy, error, run } = useCommand(player);
-  const result = useSignal<GachaResult | null>(null);
+  const result = useSignal<CommandResult<'game.gacha'> | null>(null);
 
   async function pull(pulls: 1 | 10) {
-    const r = await run(CommandType.gameGacha, { pulls });
+    const r = await run('game.gacha', { pulls });
     if (!r) return;
     result.value = r;
     rememberResult(`Gacha ×${pulls}: ${r.items.map((i) => i.itemId).join(', ')}`, r.proof, { items: r.items });

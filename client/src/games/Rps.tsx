@@ -1,22 +1,22 @@
 // Rock, paper, scissors against the house.
 import { useSignal } from '@preact/signals';
 import { CommandType, Hand } from '../../../shared/commandNames.ts';
-import type { RpsResult } from '../../../shared/commands.ts';
-import type { CommandSender } from '../net/roomLink.ts';
+import type { CommandResult } from '../../../shared/registry.ts';
 import { rememberResult } from '../state/provedResults.ts';
+import type { GameScreenProps } from './screens.ts';
 import { ErrorLine } from '../screens/ErrorLine.tsx';
 import { useCommand } from '../screens/useCommand.ts';
 import { amountOf, BetInput } from './BetInput.tsx';
 
 const OUTCOME_TEXT = { win: 'You win', lose: 'You lose', draw: 'Draw' } as const;
 
-export function Rps({ player }: { player: CommandSender }) {
+export default function Rps({ player }: GameScreenProps) {
   const { busy, error, run } = useCommand(player);
   const bet = useSignal('10');
-  const result = useSignal<(RpsResult & { hand: string }) | null>(null);
+  const result = useSignal<(CommandResult<'game.rps'> & { hand: string }) | null>(null);
 
   async function play(hand: (typeof Hand)[number]) {
-    const r = await run(CommandType.gameRps, { bet: amountOf(bet.value), hand });
+    const r = await run('game.rps', { bet: amountOf(bet.value), hand });
     if (!r) return;
     result.value = { ...r, hand };
     rememberResult(`RPS: ${hand} vs ${r.serverHand}, ${r.outcome}`, r.proof, { serverHand: r.serverHand });

@@ -1,23 +1,23 @@
 // The slot machine: three reels, the payout from the server's paytable.
 import { useSignal } from '@preact/signals';
 import { CommandType } from '../../../shared/commandNames.ts';
-import type { SlotResult } from '../../../shared/commands.ts';
-import type { SlotSymbol } from '../../../shared/fair.ts';
-import type { CommandSender } from '../net/roomLink.ts';
+import type { CommandResult } from '../../../shared/registry.ts';
+import type { SlotSymbol } from '../../../server/games/slot.ts';
 import { rememberResult } from '../state/provedResults.ts';
+import type { GameScreenProps } from './screens.ts';
 import { ErrorLine } from '../screens/ErrorLine.tsx';
 import { useCommand } from '../screens/useCommand.ts';
 import { amountOf, BetInput } from './BetInput.tsx';
 
 const SYMBOL: Record<SlotSymbol, string> = { cherry: '🍒', lemon: '🍋', orange: '🍊', bell: '🔔', bar: '▬', seven: '7' };
 
-export function Slot({ player }: { player: CommandSender }) {
+export default function Slot({ player }: GameScreenProps) {
   const { busy, error, run } = useCommand(player);
   const bet = useSignal('10');
-  const result = useSignal<SlotResult | null>(null);
+  const result = useSignal<CommandResult<'game.slot'> | null>(null);
 
   async function spin() {
-    const r = await run(CommandType.gameSlot, { bet: amountOf(bet.value) });
+    const r = await run('game.slot', { bet: amountOf(bet.value) });
     if (!r) return;
     result.value = r;
     rememberResult(`Slot: ${r.reels.join(' ')}, paid ${r.payout}`, r.proof, { reels: r.reels });

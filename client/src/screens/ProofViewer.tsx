@@ -1,5 +1,5 @@
 // Provably fair: reveal the server seed (fair.rotate) and recompute results in the browser with
-// the same verifyProof the server's CLI uses (shared/fair.ts).
+// the same verifyProof the server's CLI uses (server/games/verify.ts).
 import { useSignal } from '@preact/signals';
 import { CommandType } from '../../../shared/commandNames.ts';
 import type { Proof } from '../../../shared/fair.ts';
@@ -9,9 +9,10 @@ import type { PlayerSnapshot } from '../state/snapshots.ts';
 import { ErrorLine } from './ErrorLine.tsx';
 import { useCommand } from './useCommand.ts';
 
-// shared/fair.ts (and @noble/hashes) load on the first check: most sessions never verify.
+// The games' own outcome functions (server/games/verify.ts, with @noble/hashes) load on the first
+// check: most sessions never verify.
 async function verdictText(proof: Proof, seed: string, claimed?: Record<string, unknown>): Promise<string> {
-  const { verifyProof } = await import('../../../shared/fair.ts');
+  const { verifyProof } = await import('../../../server/games/verify.ts');
   const v = verifyProof(proof, seed.trim(), claimed);
   return `${v.ok ? '✔ Verified' : '✘ Not verified'}: ${v.reason}.`;
 }

@@ -1,9 +1,21 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { SLOT_REEL, SLOT_REEL_WEIGHT, slotReels, slotSymbol, verifyProof } from '../../shared/fair.ts';
-import { freshFairness } from './fairness.ts';
-import type { Player } from './player.ts';
-import { SLOT_GAME, playSlot, slotMultiplier } from './slot.ts';
+import { outcomeFloats } from '../../shared/fair.ts';
+import { freshFairness } from '../domain/fairness.ts';
+import type { Player } from '../domain/player.ts';
+import { playGame } from './play.ts';
+import { slot, SLOT_REEL, SLOT_REEL_WEIGHT, slotMultiplier, slotSymbol } from './slot.ts';
+import { verifyProof } from './verify.ts';
+
+const SLOT_GAME = slot.id;
+
+function slotReels(serverSeed: string, clientSeed: string, nonce: number) {
+  return slot.outcome((count) => outcomeFloats(serverSeed, clientSeed, nonce, count), { game: 'slot', serverSeedHash: '', clientSeed, nonce }).reels;
+}
+
+function playSlot(p: Player, bet: number, id: string) {
+  return playGame(slot, p, { id, bet }, 0);
+}
 
 function player(overrides: Partial<Player> = {}): Player {
   return { userId: 'u-sam', displayName: 'sam', balance: 1_000, xp: 0, level: 1, stats: {}, inventory: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('slot-server-seed', 'slot-client'), ...overrides };
@@ -46,7 +58,7 @@ describe('slot rules', () => {
   });
 });
 
-describe('playSlot', () => {
+describe('slot, played', () => {
   test('bet to the house, payout back, stats, nonce and a verifiable proof', () => {
     const me = player();
     const { next, transfers, result } = playSlot(me, 10, 'cmd-slot-0001');

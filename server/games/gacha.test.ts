@@ -1,11 +1,24 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { GACHA_POOL, GACHA_RARITIES, GACHA_RARITY_WEIGHT, gachaPulls, gachaRarity, isRareOrBetter, seedHash, verifyProof, type Rarity } from '../../shared/fair.ts';
-import { InsufficientFunds } from './errors.ts';
-import { freshFairness } from './fairness.ts';
-import { GACHA_GAME, GACHA_PULL_COST, pullGacha } from './gacha.ts';
-import type { Player } from './player.ts';
+import { outcomeFloats, seedHash } from '../../shared/fair.ts';
+import { InsufficientFunds } from '../domain/errors.ts';
+import { freshFairness } from '../domain/fairness.ts';
+import type { Player } from '../domain/player.ts';
+import { gacha, GACHA_POOL, GACHA_PULL_COST, GACHA_RARITIES, GACHA_RARITY_WEIGHT, gachaPulls as pullsOfFloats, gachaRarity, isRareOrBetter, type Rarity } from './gacha.ts';
+import { playGame } from './play.ts';
+import { verifyProof } from './verify.ts';
+
+const GACHA_GAME = gacha.id;
+
+/** The items of `pulls` pulls at `nonce` of these seeds. */
+function gachaPulls(serverSeed: string, clientSeed: string, nonce: number, pulls: number) {
+  return pullsOfFloats(outcomeFloats(serverSeed, clientSeed, nonce, pulls * 2), pulls);
+}
+
+function pullGacha(p: Player, pulls: 1 | 10, id: string) {
+  return playGame(gacha, p, { id, pulls }, 0);
+}
 
 function player(overrides: Partial<Player> = {}): Player {
   return { userId: 'u-gia', displayName: 'gia', balance: 5_000, xp: 0, level: 1, stats: {}, inventory: { 'herb-pouch': 2 }, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('gacha-server-seed', 'gacha-client'), ...overrides };
@@ -66,7 +79,7 @@ describe('gacha odds and derivation', () => {
   });
 });
 
-describe('pullGacha', () => {
+describe('gacha, played', () => {
   test('charges 100 per pull to the house, adds the items to the inventory and counts stats', () => {
     const before = player();
     const { next, transfers, events, result } = pullGacha(before, 10, 'cmd-gacha-1');

@@ -1,14 +1,24 @@
 // Rock-paper-scissors against the house as a pure rule: outcomes, payouts, ledger legs, stats.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Hand, RpsOutcome } from '../../shared/commands.ts';
+import type { Hand } from '../../shared/commandNames.ts';
 import { EventType } from '../../shared/events.ts';
-import { InsufficientFunds } from './errors.ts';
-import { SystemAccount, netDelta, type Transfer } from './ledger.ts';
-import { freshFairness } from './fairness.ts';
-import type { Player } from './player.ts';
-import { rpsServerHand, seedHash, verifyProof } from '../../shared/fair.ts';
-import { RPS_GAME, RPS_PAYOUT, settleRps as settle, playRps as playFair, rpsOutcome } from './rps.ts';
+import { outcomeFloats, seedHash, type Proof } from '../../shared/fair.ts';
+import { InsufficientFunds } from '../domain/errors.ts';
+import { SystemAccount, netDelta, type Transfer } from '../domain/ledger.ts';
+import { freshFairness } from '../domain/fairness.ts';
+import type { Player } from '../domain/player.ts';
+import { playGame } from './play.ts';
+import { RPS_PAYOUT, rps, rpsOutcome, type RpsOutcome } from './rps.ts';
+import { verifyProof } from './verify.ts';
+
+const RPS_GAME = rps.id;
+const PROOF: Proof = { game: 'rps', serverSeedHash: seedHash('server-seed'), clientSeed: 'client-seed', nonce: 0 };
+
+/** The decision once both hands are known. */
+function settle(p: Player, bet: number, hand: Hand, serverHand: Hand, id: string) {
+  return rps.decide({ player: p, command: { id, bet, hand }, outcome: { serverHand }, proof: PROOF, now: 0 });
+}
 
 function player(overrides: Partial<Player> = {}): Player {
   return { userId: 'u-bob', displayName: 'bob', balance: 100, xp: 0, level: 1, stats: {}, inventory: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('server-seed', 'client-seed'), ...overrides };
@@ -39,7 +49,7 @@ describe('rpsOutcome', () => {
 
 });
 
-describe('playRps', () => {
+describe('rps.decide', () => {
   for (const [hand, serverHand, outcome] of TABLE) {
     test(`${hand} vs ${serverHand}: legs, balance and result`, () => {
       const bet = 10;
@@ -51,15 +61,16 @@ describe('playRps', () => {
       assert.equal(netDelta('u-bob', transfers), payout - bet);
       assert.equal(netDelta(SystemAccount.house, transfers), bet - payout);
       assert.equal(next.balance, 100 - bet + payout);
-      assert.deepEqual(result, { serverHand, outcome, payout, balance: 100 - bet + payout, proof: null });
+      assert.deepEqual(result, { serverHand, outcome, payout, balance: 100 - bet + payout, proof: PROOF });
     });
   }
 
   test('events: balance.changed with the net delta, only when the balance moved', () => {
+    const balanceEvents = (d: ReturnType<typeof settle>) => d.events.filter((e) => e.type === EventType.balanceChanged);
     const win = settle(player(), 5, 'rock', 'scissors', 'cmd-rps-win1');
-    assert.deepEqual(win.events, [{ type: EventType.balanceChanged, data: { delta: 5, balance: 105, reason: 'game.rps', ref: 'cmd-rps-win1' } }]);
+    assert.deepEqual(balanceEvents(win), [{ type: EventType.balanceChanged, data: { delta: 5, balance: 105, reason: 'game.rps', ref: 'cmd-rps-win1' } }]);
     const draw = settle(player(), 5, 'rock', 'rock', 'cmd-rps-drw1');
-    assert.deepEqual(draw.events, []);
+    assert.deepEqual(balanceEvents(draw), []);
     const lose = settle(player(), 5, 'rock', 'paper', 'cmd-rps-los1');
     assert.equal((lose.events[0].data as { delta: number }).delta, -5);
   });
@@ -94,13 +105,36 @@ describe('playRps', () => {
   });
 });
 
-describe('playRps (provably fair)', () => {
+describe('rps, played (provably fair)', () => {
   test('the server hand comes from the seeds and nonce, the proof names them, and the nonce grows', () => {
     const fair = freshFairness('a-secret-server-seed', 'my-seed');
-    const first = playFair(player({ fair: { ...fair, nonce: 4 } }), 5, 'rock', 'cmd-rps-fair');
-    assert.equal(first.result.serverHand, rpsServerHand('a-secret-server-seed', 'my-seed', 4));
+    const first = playGame(rps, player({ fair: { ...fair, nonce: 4 } }), { id: 'cmd-rps-fair', bet: 5, hand: 'rock' }, 0);
+    const floats = outcomeFloats('a-secret-server-seed', 'my-seed', 4, 1);
+    assert.equal(first.result.serverHand, (['rock', 'paper', 'scissors'] as const)[Math.floor(floats[0] * 3)]);
     assert.deepEqual(first.result.proof, { game: RPS_GAME, serverSeedHash: seedHash('a-secret-server-seed'), clientSeed: 'my-seed', nonce: 4 });
     assert.equal(first.next.fair.nonce, 5);
     assert.equal(verifyProof(first.result.proof!, 'a-secret-server-seed', { serverHand: first.result.serverHand }).ok, true);
+  });
+});
+
+describe('rps outcome and its proof', () => {
+  const SEED = 'b9f3c1e2a4d5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f';
+  const handAt = (nonce: number) => rps.outcome((count) => outcomeFloats(SEED, 'c', nonce, count), { ...PROOF, nonce }).serverHand;
+
+  test('hands are uniform over a fixed seed range', () => {
+    const counts = { rock: 0, paper: 0, scissors: 0 };
+    for (let nonce = 0; nonce < 30_000; nonce++) counts[handAt(nonce)]++;
+    for (const n of Object.values(counts)) assert.ok(Math.abs(n - 10_000) < 400, JSON.stringify(counts));
+  });
+
+  test('a real result verifies; a tampered one, another seed or an unknown game do not', () => {
+    const proof = { game: 'rps', serverSeedHash: seedHash(SEED), clientSeed: 'c', nonce: 3 };
+    const serverHand = handAt(3);
+    assert.equal(verifyProof(proof, SEED, { serverHand }).ok, true);
+    const other = serverHand === 'rock' ? 'paper' : 'rock';
+    assert.equal(verifyProof(proof, SEED, { serverHand: other }).ok, false);
+    assert.equal(verifyProof(proof, 'another seed', { serverHand }).ok, false);
+    assert.equal(verifyProof({ ...proof, game: 'poker' }, SEED).ok, false);
+    assert.equal(verifyProof(proof, SEED, { reels: ['bar', 'bar', 'bar'] }).ok, false, 'a field rps outcomes do not have');
   });
 });

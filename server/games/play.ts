@@ -1,0 +1,20 @@
+// Runs an installed game's decision for a validated command: the outcome comes from the player's
+// seeds at the current nonce through the module's own `outcome` (the function verify.ts calls with
+// the revealed seed, so what was played is what can be proved), and the nonce grows by one.
+import { outcomeFloats, type Proof } from '../../shared/fair.ts';
+import type { Decision, Player } from '../domain/player.ts';
+import type { z } from 'zod';
+import type { GameModule } from './gameModule.ts';
+
+export function playGame<C extends `game.${string}`, F extends z.ZodRawShape, R extends z.ZodType, O>(
+  game: GameModule<C, F, R, O>,
+  player: Player,
+  command: z.output<z.ZodObject<F>> & { id: string },
+  now: number,
+): Decision<z.output<R>> {
+  const { serverSeed, serverSeedHash, clientSeed, nonce } = player.fair;
+  const proof: Proof = { game: game.id, serverSeedHash, clientSeed, nonce, ...game.proofFields?.(command) };
+  const outcome = game.outcome((count) => outcomeFloats(serverSeed, clientSeed, nonce, count), proof);
+  const decision = game.decide({ player, command, outcome, proof, now });
+  return { ...decision, next: { ...decision.next, fair: { ...player.fair, nonce: nonce + 1 } } };
+}

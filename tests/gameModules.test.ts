@@ -1,0 +1,63 @@
+// The installed games (server/games/installed.ts) are the one list: each has its command named
+// after its id, a test, a client card, and a section of docs/GAMES.md naming every field and every
+// result field. Adding a game without one of them fails here (docs/GAMES.md "Adding a game").
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import type { ZodObject } from 'zod';
+import { gameCommands, gameResultSchemas } from '../server/games/commands.ts';
+import { games } from '../server/games/games.ts';
+import { gameScreenFile } from '../client/src/games/screens.ts';
+import { playerCommands } from '../shared/commands.ts';
+import { ROOT } from './support/server.ts';
+
+const gamesDoc = readFileSync(path.join(ROOT, 'docs/GAMES.md'), 'utf8');
+
+/** The text under the heading `### \`<type>\``, up to the next heading. */
+function sectionOf(type: string): string | undefined {
+  const start = gamesDoc.indexOf(`\n### \`${type}\`\n`);
+  if (start < 0) return undefined;
+  const rest = gamesDoc.slice(start + 1);
+  const end = rest.slice(4).search(/\n#{1,3} /);
+  return end < 0 ? rest : rest.slice(0, end + 4);
+}
+
+test('every installed game is named once, by its command game.<id>, apart from the room’s own commands', () => {
+  for (const id of ['gacha', 'rps', 'slot']) assert.ok(games.some((g) => g.id === id), `the built-in ${id} is installed`);
+  assert.equal(new Set(games.map((g) => g.id)).size, games.length);
+  for (const game of games) {
+    assert.match(game.id, /^[a-z][a-z0-9]*$/, `${game.id}: a lowercase id (it names a file and a stats key)`);
+    assert.equal(game.command, `game.${game.id}`);
+    assert.ok(!(game.command in playerCommands), `${game.command} is not also one of the player room's own commands`);
+    assert.ok(game.title.length > 0);
+  }
+  assert.deepEqual(Object.keys(gameCommands).sort(), games.map((g) => g.command).sort());
+  assert.deepEqual(Object.keys(gameResultSchemas).sort(), games.map((g) => g.command).sort());
+});
+
+test('every installed game has its test and its client card (the default export of client/src/games/<Id>.tsx)', () => {
+  for (const game of games) {
+    assert.ok(existsSync(path.join(ROOT, `server/games/${game.id}.test.ts`)), `server/games/${game.id}.test.ts`);
+    const card = path.join(ROOT, `client/src/games/${gameScreenFile(game.id)}.tsx`);
+    assert.ok(existsSync(card), `${game.id} has no client card ${path.relative(ROOT, card)}`);
+    assert.match(readFileSync(card, 'utf8'), /export default function \w+\(/, `${path.relative(ROOT, card)} has a default export`);
+    assert.match(readFileSync(card, 'utf8'), new RegExp(`'${game.command.replace('.', '\\.')}'`), `${path.relative(ROOT, card)} sends ${game.command}`);
+  }
+});
+
+test('docs/GAMES.md documents every installed game: its row names every field and every result field', () => {
+  for (const game of games) {
+    const section = sectionOf(game.command);
+    assert.ok(section, `docs/GAMES.md has a section "### \`${game.command}\`"`);
+    const row = section.split('\n').find((line) => line.startsWith(`| \`${game.command}\` |`));
+    assert.ok(row, `docs/GAMES.md: the section of ${game.command} has its row in a table`);
+    const [, , fields, result] = row.split('|');
+    for (const field of Object.keys((gameCommands as Record<string, ZodObject>)[game.command].shape).filter((f) => f !== 'id')) {
+      assert.match(fields, new RegExp(`\`${field}\``), `docs/GAMES.md: ${game.command} lists its field ${field}`);
+    }
+    for (const field of Object.keys((gameResultSchemas as Record<string, ZodObject>)[game.command].shape)) {
+      assert.match(result, new RegExp(`\\b${field}\\b`), `docs/GAMES.md: ${game.command} lists its result field ${field}`);
+    }
+  }
+});
