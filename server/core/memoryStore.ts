@@ -19,8 +19,10 @@ type StoredPlayer = Omit<PlayerRow, 'userId'> & { displayName: string };
 type Kept = StoredReply & { at: number };
 type Owed = { effect: Effect; applied: boolean };
 
-/** Whatever storage refuses with while down: what a lost connection gives the adapters. */
+/** What storage refuses with while down: as a lost connection refuses the adapters, with its
+ *  SQLSTATE (connection_failure), so the writers classify it the same way (isTransient, sql.ts). */
 export class StorageDown extends Error {
+  readonly code = '08006';
   constructor() {
     super('storage is down');
     this.name = 'StorageDown';
