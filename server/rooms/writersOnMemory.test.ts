@@ -4,6 +4,7 @@
 // answered ALREADY_CLAIMED while its own reply cannot be read), and an old id is answered from its
 // stored reply by a writer that never saw it.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import pLimit from 'p-limit';
 import { CommandType } from '../../shared/commandNames.ts';
@@ -30,6 +31,14 @@ async function playerWriter(memory: MemoryStore, userId: string, recent = RECENT
 function serialWriter(memory: MemoryStore, writerId: string): SerialWriter<MemoryTransaction> {
   return new SerialWriter({ store: memory, clock, logger, fenceWatch: new FenceWatch() }, writerId, writerId, memory.takeRoomFence(writerId), 0, { ...quiet, reload: async () => 0 });
 }
+
+test('the writers and events.sync run no storage code of their own: from server/store only types and the commit failure', async () => {
+  for (const file of ['playerWriter.ts', 'serialWriter.ts', 'streamSync.ts']) {
+    const text = await readFile(new URL(file, import.meta.url), 'utf8');
+    const values = [...text.matchAll(/^import (?!type )[^;]*?from '\.\.\/store\/([^']+)'/gm)].map((m) => m[1]);
+    assert.ok(values.every((module) => module === 'mutation.ts'), `${file} imports ${values.join(', ')}`);
+  }
+});
 
 const nackOf = (reply: Reply) => ('nack' in reply ? { code: reply.nack.code, retryable: reply.nack.retryable } : { ack: reply.ack.result });
 const claim = (writer: PlayerWriter, id: string) => writer.handle(CommandType.streakClaim, { id }, false);
