@@ -44,6 +44,7 @@ import { resolveSecrets } from './secrets.ts';
 import { CommitPipeline } from './store/commitPipeline.ts';
 import { batchStatement } from './store/batchStatements.ts';
 import { sqlFor } from './store/sql.ts';
+import { sqlWriterStore } from './store/writerStore.ts';
 import { ormOver } from './store/orm.ts';
 import { startRetention } from './store/retention.ts';
 import { syncReadLimit } from './store/outboxReader.ts';
@@ -119,7 +120,7 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
     localRoom,
   );
   const syncReads = pLimit(syncReadLimit(database.poolMax));
-  const deps = { directory, names, chains: new ChainCache(), sessions, enforcer, userLimits, addressLimits, events: relay.bus, fenceWatch, sql, orm, pipeline, syncReads, clock, seeds: overrides.seeds ?? cryptoSeeds, logger, tokens, metrics, rateLimitPerSecond: config.rateLimitPerSecond, faults };
+  const deps = { directory, names, chains: new ChainCache(), sessions, enforcer, userLimits, addressLimits, events: relay.bus, fenceWatch, sql, orm, store: sqlWriterStore(sql, orm), pipeline, syncReads, clock, seeds: overrides.seeds ?? cryptoSeeds, logger, tokens, metrics, rateLimitPerSecond: config.rateLimitPerSecond, faults };
   const server = defineServer({
     transport,
     greet: false,

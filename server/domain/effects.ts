@@ -7,6 +7,12 @@ import { applyTransfers, emptyStats, type Decision, type Player } from './player
 
 export type Effect = { key: string; userId: string; fromAccount: string; gold: number; xp: number; reason: string; ref: string | null };
 
+/** The command id under which a player's room records that it applied an effect (the stores
+ *  find applied effects by it: server/store/effectsStore.ts spells it in SQL). */
+export function effectCommandId(key: string): string {
+  return `fx:${key}`;
+}
+
 export type EffectResult = { key: string; gold: number; xp: number; balance: number };
 
 export function applyEffect(player: Player, effect: Effect): Decision<EffectResult> {

@@ -27,9 +27,10 @@ import { CofferRoom, type AdapterDeps } from './roomAdapter.ts';
 import { PLAYER_ROOM_ENCODE_BYTES } from '../roomEncodeBuffers.ts';
 import type { CrashStakeCall, GrantCall, PlayerRoomCalls } from './roomCalls.ts';
 import type { Faults } from '../faults.ts';
+import type { CommitPipeline } from '../store/commitPipeline.ts';
 import { playerRoomId, type RoomDirectory } from '../matchmaking/roomDirectory.ts';
 
-export type PlayerRoomDeps = WriterDeps & Pick<AdapterDeps, 'addressLimits'> & { directory: RoomDirectory; sessions: Pick<Sessions, 'check'>; userLimits: UserLimits; tokens: Tokens; metrics: Metrics; rateLimitPerSecond: number; events: EventBus; fenceWatch: FenceWatch; faults?: Faults };
+export type PlayerRoomDeps = WriterDeps & Pick<AdapterDeps, 'addressLimits' | 'sql'> & { pipeline: CommitPipeline; directory: RoomDirectory; sessions: Pick<Sessions, 'check'>; userLimits: UserLimits; tokens: Tokens; metrics: Metrics; rateLimitPerSecond: number; events: EventBus; fenceWatch: FenceWatch; faults?: Faults };
 
 /** How long a creation waits for a concurrent creation of the same player room to be up. */
 const CLAIM_WAIT_MS = 10_000;

@@ -10,13 +10,9 @@ import type { Decision, Player } from '../domain/player.ts';
 import { buyItem, type CatalogItem } from '../domain/shop.ts';
 import { claimStreak } from '../domain/streak.ts';
 import type { Logger } from '../observability/logger.ts';
-import type { CommitPipeline } from '../store/commitPipeline.ts';
+import type { Commits, LoadedPlayer, PlayerWriterStore, StoredReply } from '../core/ports.ts';
 import { CommitFailed, type Mutation } from '../store/mutation.ts';
-import { findReply, loadPlayer, type LoadedPlayer, type StoredReply } from '../store/playerStore.ts';
-import { findShopItem } from '../store/shopStore.ts';
-import { effectCommandId, pendingEffects } from '../store/effectsStore.ts';
-import { applyEffect, type Effect } from '../domain/effects.ts';
-import type { Sql } from '../store/sql.ts';
+import { applyEffect, effectCommandId, type Effect } from '../domain/effects.ts';
 import { payloadHash } from './payloadHash.ts';
 import { answerStored, Idempotency } from './idempotency.ts';
 import { ack, failureReply, nack, type Reply } from './replies.ts';
@@ -27,7 +23,6 @@ import { gameCommands } from '../games/commands.ts';
 import { gameByCommand } from '../games/games.ts';
 import { playGame } from '../games/play.ts';
 import type { Fence } from './fenceWatch.ts';
-import type { Orm } from '../store/orm.ts';
 import type { LimitFunction } from 'p-limit';
 
 /** Every command of the player room: its own and the installed games'. */
@@ -35,8 +30,9 @@ export const playerRoomCommands = { ...playerCommands, ...gameCommands };
 type PlayerCommand = CommandOf<typeof playerRoomCommands>;
 type CoreCommand = Exclude<CommandOf<typeof playerCommands>, { type: 'events.sync' }>;
 
-/** `syncReads`: the process' limit on events.sync reads in flight (app.ts, syncReadLimit), shared by every room. */
-export type WriterDeps = { sql: Sql; orm: Orm; pipeline: CommitPipeline; clock: Clock; seeds: SeedSource; logger: Logger; syncReads: LimitFunction };
+/** `store`: what the writer reads, behind ports (server/core/ports.ts); `pipeline`: where it commits.
+ *  `syncReads`: the process' limit on events.sync reads in flight (app.ts, syncReadLimit), shared by every room. */
+export type WriterDeps = { store: PlayerWriterStore; pipeline: Commits; clock: Clock; seeds: SeedSource; logger: Logger; syncReads: LimitFunction };
 
 export type WriterHooks = {
   /** A mutation committed: show `player` in state and broadcast `events`. */
@@ -162,7 +158,7 @@ export class PlayerWriter {
     const loaded = this.#owed;
     this.#owed = undefined;
     if (this.#status !== 'ready') return;
-    const owed = loaded ?? (await pendingEffects(this.#deps.sql, this.userId));
+    const owed = loaded ?? (await this.#deps.store.effects.pending(this.userId));
     await Promise.all(
       owed.map((effect) => {
         const id = effectCommandId(effect.key);
@@ -180,7 +176,7 @@ export class PlayerWriter {
     let catalogItem: CatalogItem | undefined;
     if (command.type === CommandType.shopBuy) {
       try {
-        catalogItem = await findShopItem(this.#deps.sql, this.#deps.orm, command.itemId);
+        catalogItem = await this.#deps.store.catalog.item(command.itemId);
       } catch (error) {
         this.#deps.logger.warn({ userId: this.userId, itemId: command.itemId, err: error }, 'shop catalog read failed');
         return nack(command.id, 'UNAVAILABLE', 'the shop catalog could not be read from storage; send the command again with the same id', true);
@@ -274,7 +270,7 @@ export class PlayerWriter {
 
   #sync(id: string, afterSeq: number): Promise<Reply> {
     // Only committed events: the working seq may be ahead of what has been acknowledged.
-    return syncReply(this.#deps.sql, this.#deps.syncReads, id, playerStream(this.userId), afterSeq, () => this.#committedSeq);
+    return syncReply(this.#deps.store.streams, this.#deps.syncReads, id, playerStream(this.userId), afterSeq, () => this.#committedSeq);
   }
 
   /**
@@ -306,7 +302,7 @@ export class PlayerWriter {
   async #storedAnswer(id: string, hash: string): Promise<Reply | undefined> {
     let stored: StoredReply | undefined;
     try {
-      stored = await findReply(this.#deps.sql, this.userId, id);
+      stored = await this.#deps.store.replies.find(this.userId, id);
     } catch (error) {
       this.#deps.logger.warn({ userId: this.userId, commandId: id, err: error }, 'stored reply read failed');
       return nack(id, 'UNAVAILABLE', 'storage is unavailable; send the command again with the same id', true);
@@ -337,7 +333,7 @@ export class PlayerWriter {
     await Promise.allSettled([...this.#committing]);
     try {
       const oldEpoch = this.#epoch;
-      const loaded = await loadPlayer(this.#deps.sql, this.userId, this.#player.displayName, new Date(this.#deps.clock.now()), RECENT_REPLIES, this.#deps.seeds);
+      const loaded = await this.#deps.store.players.load(this.userId, this.#player.displayName, new Date(this.#deps.clock.now()), RECENT_REPLIES, this.#deps.seeds);
       this.#deps.pipeline.forgetWriter(this.userId, oldEpoch);
       this.#player = loaded.player;
       this.#epoch = loaded.epoch;

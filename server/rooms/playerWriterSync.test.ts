@@ -2,32 +2,29 @@
 // read holds a pool connection. One account's syncs run one at a time: eight sockets of one account
 // syncing at once took the whole pool, so every other player's commits waited (the noisy-neighbour
 // phase of `npm run bench` went from 2.1-3.1x to 0.3-0.7x with this). Many players syncing at once
-// are held to the process' limit. A fake Sql counts the reads in flight.
+// are held to the process' limit. A Streams port (server/core/ports.ts) counts the reads in flight.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import pLimit from 'p-limit';
 import { CommandType } from '../../shared/commandNames.ts';
-import { entityMetadata } from '../../tests/support/metadata.ts';
 import { freshFairness } from '../domain/fairness.ts';
 import { syncReadLimit } from '../store/outboxReader.ts';
-import type { Sql } from '../store/sql.ts';
+import type { PlayerWriterStore, Streams } from '../core/ports.ts';
 import { PlayerWriter, type WriterDeps } from './playerWriter.ts';
 
-/** A Sql whose reads each take a turn of the event loop, with the most that were ever in flight. */
-function countingSql() {
+/** Stream reads that each take a turn of the event loop, with the most that were ever in flight. */
+function countingStreams() {
   const counts = { inFlight: 0, most: 0 };
-  const sql = {
-    metadata: entityMetadata(),
-    async query(_statement: unknown, params: unknown[]) {
+  const streams: Streams = {
+    async read() {
       counts.inFlight++;
       counts.most = Math.max(counts.most, counts.inFlight);
       await new Promise((resolve) => setImmediate(resolve));
       counts.inFlight--;
-      // The stream's oldest seq (one parameter), or its page of events (none).
-      return params.length === 1 ? [{ seq: null }] : [];
+      return { events: [], oldestSeq: null };
     },
-  } as unknown as Sql;
-  return { sql, counts };
+  };
+  return { store: { streams } as PlayerWriterStore, counts };
 }
 
 function writerFor(userId: string, deps: Partial<WriterDeps>): PlayerWriter {
@@ -39,20 +36,20 @@ const sync = (writer: PlayerWriter, i: number) => writer.handle(CommandType.even
 const results = (replies: Awaited<ReturnType<PlayerWriter['handle']>>[]) => replies.map((r) => ('ack' in r ? r.ack.result : r.nack.code));
 
 test("one player's events.sync read one at a time, each answered", async () => {
-  const { sql, counts } = countingSql();
-  const writer = writerFor('u-sync', { sql, syncReads: pLimit(8) });
+  const { store, counts } = countingStreams();
+  const writer = writerFor('u-sync', { store, syncReads: pLimit(8) });
   const replies = await Promise.all(Array.from({ length: 8 }, (_, i) => sync(writer, i)));
   assert.deepEqual(results(replies), replies.map(() => ({ events: [], seq: 0 })));
   assert.equal(counts.most, 1, 'never two reads of one player at once');
 });
 
 test("many players' events.sync reads stay within the process' limit, each answered", async () => {
-  const { sql, counts } = countingSql();
+  const { store, counts } = countingStreams();
   // A pool of 8 connections: at most 4 of them read for events.sync.
   const limit = syncReadLimit(8);
   assert.equal(limit, 4);
   assert.equal(syncReadLimit(1), 1, 'embedded mode (one connection) still syncs');
-  const deps = { sql, syncReads: pLimit(limit) };
+  const deps = { store, syncReads: pLimit(limit) };
   const writers = Array.from({ length: 20 }, (_, i) => writerFor(`u-storm-${i}`, deps));
   const replies = await Promise.all(writers.flatMap((w) => [sync(w, 1), sync(w, 2)]));
   assert.deepEqual(results(replies), replies.map(() => ({ events: [], seq: 0 })));

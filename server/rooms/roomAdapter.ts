@@ -15,6 +15,7 @@ import type { Metrics } from '../observability/metrics.ts';
 import type { Sql } from '../store/sql.ts';
 import type { LimitFunction } from 'p-limit';
 import { syncReply } from './streamSync.ts';
+import { sqlStreams } from '../store/writerStore.ts';
 import { forbiddenAdminCommand } from './playerWriter.ts';
 import type { RateVerdict } from './rateLimiter.ts';
 import type { AddressLimits } from './addressLimits.ts';
@@ -227,7 +228,7 @@ export abstract class CofferRoom<S extends object> extends Room<{ state: S }> {
 
   /** events.sync: the stream's events after `afterSeq` up to `head` (what this room committed). */
   protected syncStream(id: string, stream: string, afterSeq: number, head: number): Promise<Reply> {
-    return syncReply(this.adapterDeps.sql, this.adapterDeps.syncReads, id, stream, afterSeq, () => head);
+    return syncReply(sqlStreams(this.adapterDeps.sql), this.adapterDeps.syncReads, id, stream, afterSeq, () => head);
   }
 
   #closeClients(): void {

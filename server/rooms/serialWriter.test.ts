@@ -10,6 +10,7 @@ import { openStore, type Store } from '../../tests/support/store.ts';
 import { systemClock } from '../domain/clock.ts';
 import { createLogger } from '../observability/logger.ts';
 import { takeRoomFence } from '../store/roomFence.ts';
+import { sqlWriterStore } from '../store/writerStore.ts';
 import { FenceWatch } from './fenceWatch.ts';
 import { MAX_WAITING_PER_ACTOR, SerialWriter, type RunMode } from './serialWriter.ts';
 
@@ -25,7 +26,7 @@ let writers = 0;
 async function writer(): Promise<SerialWriter> {
   const id = `test:writer-${++writers}`;
   const epoch = await takeRoomFence(store.sql, id);
-  return new SerialWriter({ sql: store.sql, clock: systemClock, logger: createLogger('silent'), fenceWatch: new FenceWatch() }, id, id, epoch, 0, {
+  return new SerialWriter({ store: sqlWriterStore(store.sql, store.orm), clock: systemClock, logger: createLogger('silent'), fenceWatch: new FenceWatch() }, id, id, epoch, 0, {
     committed: () => undefined,
     fenced: () => undefined,
     reload: async () => 0,

@@ -15,27 +15,30 @@ import type { Faults } from '../faults.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { DomainEvent } from '../domain/player.ts';
 import type { Logger } from '../observability/logger.ts';
+import type { CommandKey, SerialWriterStore, StoredReply } from '../core/ports.ts';
 import { CommitFailed } from '../store/mutation.ts';
-import { findReplies, type StoredReply } from '../store/playerStore.ts';
-import { commitFenced } from '../store/roomFence.ts';
 import type { Queryable, Sql } from '../store/sql.ts';
-import { insertEvents, insertReplies } from '../store/streamStore.ts';
 import type { Fence, FenceWatch } from './fenceWatch.ts';
 import { answerStored, Idempotency } from './idempotency.ts';
 import { ack, failureReply, nack, replaced, type Reply } from './replies.ts';
 
-export type SerialDeps = { sql: Sql; clock: Clock; logger: Logger; fenceWatch: FenceWatch; faults?: Faults };
+/** `store`: its storage, behind ports (server/core/ports.ts); `Tx` is what the commands' own
+ *  writes get inside its transaction (a connection on PostgreSQL and PGlite). */
+export type SerialWriterDeps<Tx = Queryable> = { store: SerialWriterStore<Tx>; clock: Clock; logger: Logger; fenceWatch: FenceWatch; faults?: Faults };
+
+/** What a shared room's deps start from: the writer's, and the Sql its own writes take. */
+export type SerialDeps = SerialWriterDeps & { sql: Sql };
 
 /** What a shared-room command decided: the reply, the events, what must happen before its
  *  transaction (a call to another room, which commits on its own), its own writes and, after the
  *  commit, how memory changes. */
-export type SharedDecision<R, P = never> = {
+export type SharedDecision<R, P = never, Tx = Queryable> = {
   result: R;
   events: DomainEvent[];
   /** Runs before the transaction opens: no remote call ever waits inside a transaction, which
    *  would hold a connection (the only one, in embedded mode) and a row lock while it waits. */
   prepare?: () => Promise<void>;
-  write?: (trx: Queryable) => Promise<void>;
+  write?: (trx: Tx) => Promise<void>;
   /** This command's share of its RunMode's `writeAll`, written with the others of its group. */
   part?: P;
   apply?: () => void;
@@ -46,9 +49,9 @@ export type SharedDecision<R, P = never> = {
  * other actor's command changes, and its `apply` composes with theirs in any order. `writeAll`
  * writes the `part`s of the commands committed together in one go (one statement, not one each).
  */
-export type RunMode<P = never> = {
+export type RunMode<P = never, Tx = Queryable> = {
   independent?: boolean;
-  writeAll?: (trx: Queryable, parts: P[]) => Promise<void>;
+  writeAll?: (trx: Tx, parts: P[]) => Promise<void>;
   /**
    * The room's own command (a crash table's phase): it runs before every waiting player command
    * and is never refused for a full queue. A flood of players' commands queued ahead of a phase
@@ -68,8 +71,8 @@ export const MAX_GROUP = 64;
  */
 export const MAX_WAITING_PER_ACTOR = 8;
 
-type Job = { actor: string; id: string; recordId: string; hash: string; decide: () => SharedDecision<unknown, unknown>; mode: RunMode<unknown>; settle: (reply: Promise<Reply>) => void };
-type Decided = { job: Job; decision: SharedDecision<unknown, unknown>; events: WireEvent[] };
+type Job<Tx> = { actor: string; id: string; recordId: string; hash: string; decide: () => SharedDecision<unknown, unknown, Tx>; mode: RunMode<unknown, Tx>; settle: (reply: Promise<Reply>) => void };
+type Decided<Tx> = { job: Job<Tx>; decision: SharedDecision<unknown, unknown, Tx>; events: WireEvent[] };
 
 export type SerialHooks = {
   committed(events: WireEvent[]): void;
@@ -78,8 +81,8 @@ export type SerialHooks = {
   reload(): Promise<number>;
 };
 
-export class SerialWriter {
-  readonly #deps: SerialDeps;
+export class SerialWriter<Tx = Queryable> {
+  readonly #deps: SerialWriterDeps<Tx>;
   readonly #writerId: string;
   readonly #stream: string;
   readonly #hooks: SerialHooks;
@@ -87,8 +90,8 @@ export class SerialWriter {
   #seq: number;
   #fenced = false;
   /** The room's own commands (RunMode.own), ahead of the players'. */
-  readonly #own: Job[] = [];
-  readonly #queue: Job[] = [];
+  readonly #own: Array<Job<Tx>> = [];
+  readonly #queue: Array<Job<Tx>> = [];
   /** Waiting commands per actor in #queue (MAX_WAITING_PER_ACTOR). */
   readonly #waiting = new Map<string, number>();
   #draining = false;
@@ -96,7 +99,7 @@ export class SerialWriter {
   readonly #idempotency = new Idempotency();
   readonly #unwatch: () => void;
 
-  constructor(deps: SerialDeps, writerId: string, stream: string, epoch: number, seq: number, hooks: SerialHooks) {
+  constructor(deps: SerialWriterDeps<Tx>, writerId: string, stream: string, epoch: number, seq: number, hooks: SerialHooks) {
     this.#deps = deps;
     this.#writerId = writerId;
     this.#stream = stream;
@@ -133,7 +136,7 @@ export class SerialWriter {
   }
 
   /** Runs a command once per (actor, id); `decide` runs when the command's turn comes. */
-  run<P>(actor: string, id: string, hash: string, decide: () => SharedDecision<unknown, P>, mode: RunMode<P> = {}): Promise<Reply> {
+  run<P>(actor: string, id: string, hash: string, decide: () => SharedDecision<unknown, P, Tx>, mode: RunMode<P, Tx> = {}): Promise<Reply> {
     const recordId = `${this.#stream}:${id}`;
     const key = keyOf(actor, recordId);
     const known = this.#idempotency.known(key, id, hash);
@@ -141,7 +144,7 @@ export class SerialWriter {
     const waiting = this.#waiting.get(actor) ?? 0;
     if (!mode.own && waiting >= MAX_WAITING_PER_ACTOR) return Promise.resolve(busy(id));
     const reply = new Promise<Reply>((settle) => {
-      const job = { actor, id, recordId, hash, decide, mode: mode as RunMode<unknown>, settle };
+      const job = { actor, id, recordId, hash, decide, mode: mode as RunMode<unknown, Tx>, settle };
       if (mode.own) return void this.#own.push(job);
       this.#queue.push(job);
       this.#waiting.set(actor, waiting + 1);
@@ -175,7 +178,7 @@ export class SerialWriter {
    * and independent commands of different actors commute, so one player's burst does not cut
    * the others' group short.
    */
-  #nextGroup(): Job[] {
+  #nextGroup(): Array<Job<Tx>> {
     const own = this.#own.shift();
     if (own) return [own];
     const first = this.#take(0);
@@ -197,8 +200,8 @@ export class SerialWriter {
   }
 
   /** Takes the queue's `i`th command out, counting it off its actor's waiting ones. */
-  #take(i: number): Job {
-    const [job] = this.#queue.splice(i, 1) as [Job];
+  #take(i: number): Job<Tx> {
+    const [job] = this.#queue.splice(i, 1) as [Job<Tx>];
     const waiting = (this.#waiting.get(job.actor) ?? 1) - 1;
     if (waiting <= 0) this.#waiting.delete(job.actor);
     else this.#waiting.set(job.actor, waiting);
@@ -210,19 +213,19 @@ export class SerialWriter {
    * calls made together, committed in one transaction with their events and replies, applied to
    * memory after the commit in the same order.
    */
-  async #execute(jobs: Job[]): Promise<Reply[]> {
+  async #execute(jobs: Array<Job<Tx>>): Promise<Reply[]> {
     if (this.#fenced) return jobs.map((job) => replaced(job.id));
-    const replies = new Map<Job, Reply>();
+    const replies = new Map<Job<Tx>, Reply>();
     const answered = () => jobs.map((job) => replies.get(job)!);
-    const refuse = (job: Job, error: unknown) => replies.set(job, this.#failed(job, error));
+    const refuse = (job: Job<Tx>, error: unknown) => replies.set(job, this.#failed(job, error));
     let earlier: Array<StoredReply | undefined>;
     try {
-      earlier = await findReplies(this.#deps.sql, keysOf(jobs));
+      earlier = await this.#deps.store.replies.findMany(keysOf(jobs));
     } catch (error) {
       // Storage refused the read: nothing is decided or staked; each command may be sent again.
       return jobs.map((job) => this.#failed(job, error));
     }
-    const decided: Decided[] = [];
+    const decided: Array<Decided<Tx>> = [];
     jobs.forEach((job, i) => {
       const stored = earlier[i];
       if (stored) return void replies.set(job, answerStored(job.id, job.hash, stored));
@@ -245,14 +248,14 @@ export class SerialWriter {
     for (const d of ready) d.events = d.decision.events.map((e) => ({ stream: this.#stream, seq: ++seq, type: e.type, at, data: e.data }));
     const events = ready.flatMap((d) => d.events);
     try {
-      await commitFenced(this.#deps.sql, this.#writerId, this.#epoch, async (trx) => {
-        // The commands' own writes first: they may complete a result (e.g. a balance another
-        // room returned) before it is stored as the reply.
+      // The commands' own writes first: they may complete a result (e.g. a balance another room
+      // returned) before it is stored as the reply (FencedCommits stores the replies after them).
+      const work = async (trx: Tx) => {
         for (const { decision } of ready) await decision.write?.(trx);
         for (const [writeAll, parts] of partsByWriter(ready)) await writeAll(trx, parts);
-        await insertEvents(this.#deps.sql, trx, events);
-        await insertReplies(this.#deps.sql, trx, ready.map(({ job, decision }) => ({ actor: job.actor, commandId: job.recordId, payloadHash: job.hash, reply: decision.result })));
-      });
+      };
+      const records = ready.map(({ job, decision }) => ({ actor: job.actor, commandId: job.recordId, payloadHash: job.hash, reply: decision.result }));
+      await this.#deps.store.commits.commit(this.#writerId, this.#epoch, work, { events, replies: records });
       // Test-only: the answer to a commit that happened is lost on the way (tests/crash.room.test.ts).
       for (const { job } of ready) this.#deps.faults?.at('answer-lost', job.id);
     } catch (error) {
@@ -276,11 +279,11 @@ export class SerialWriter {
    * Otherwise the commit may have happened (a connection lost after COMMIT): reload once, then
    * answer each command from its stored reply if there is one.
    */
-  async #afterFailedCommit(jobs: Job[], error: unknown): Promise<Array<[Job, Reply]>> {
-    const failed = (job: Job): [Job, Reply] => [job, this.#failed(job, error)];
+  async #afterFailedCommit(jobs: Array<Job<Tx>>, error: unknown): Promise<Array<[Job<Tx>, Reply]>> {
+    const failed = (job: Job<Tx>): [Job<Tx>, Reply] => [job, this.#failed(job, error)];
     if (error instanceof DomainError) {
       if (jobs.length === 1) return [failed(jobs[0])];
-      const replies: Array<[Job, Reply]> = [];
+      const replies: Array<[Job<Tx>, Reply]> = [];
       for (const job of jobs) replies.push([job, (await this.#execute([job]))[0]]);
       return replies;
     }
@@ -290,7 +293,7 @@ export class SerialWriter {
     }
     try {
       this.#seq = await this.#hooks.reload();
-      const stored = await findReplies(this.#deps.sql, keysOf(jobs));
+      const stored = await this.#deps.store.replies.findMany(keysOf(jobs));
       return jobs.map((job, i) => {
         const found = stored[i];
         return found ? [job, answerStored(job.id, job.hash, found)] : failed(job);
@@ -301,7 +304,7 @@ export class SerialWriter {
     }
   }
 
-  #failed(job: Job, error: unknown): Reply {
+  #failed(job: Job<Tx>, error: unknown): Reply {
     return failureReply(job.id, error, this.#deps.logger, { writer: this.#writerId, actor: job.actor });
   }
 
@@ -315,13 +318,13 @@ function keyOf(actor: string, recordId: string): string {
   return `${actor}\u0000${recordId}`;
 }
 
-function keysOf(jobs: readonly Job[]): Array<{ actor: string; commandId: string }> {
+function keysOf<Tx>(jobs: ReadonlyArray<Job<Tx>>): CommandKey[] {
   return jobs.map((job) => ({ actor: job.actor, commandId: job.recordId }));
 }
 
 /** The `part`s of the group's commands, by the `writeAll` that writes them, in order. */
-function partsByWriter(ready: readonly Decided[]): Map<NonNullable<RunMode<unknown>['writeAll']>, unknown[]> {
-  const byWriter = new Map<NonNullable<RunMode<unknown>['writeAll']>, unknown[]>();
+function partsByWriter<Tx>(ready: ReadonlyArray<Decided<Tx>>): Map<NonNullable<RunMode<unknown, Tx>['writeAll']>, unknown[]> {
+  const byWriter = new Map<NonNullable<RunMode<unknown, Tx>['writeAll']>, unknown[]>();
   for (const { job, decision } of ready) {
     if (decision.part === undefined || !job.mode.writeAll) continue;
     const parts = byWriter.get(job.mode.writeAll) ?? [];

@@ -2,8 +2,7 @@
 // the process' limit on sync reads (syncReadLimit, server/store/outboxReader.ts), so that many
 // clients syncing at once (a reconnect storm) leave pool connections to commits and joins.
 import type { LimitFunction } from 'p-limit';
-import { readStream } from '../store/outboxReader.ts';
-import type { Sql } from '../store/sql.ts';
+import type { Streams } from '../core/ports.ts';
 import { ack, nack, type Reply } from './replies.ts';
 
 /**
@@ -11,9 +10,9 @@ import { ack, nack, type Reply } from './replies.ts';
  * committed head, read once the page is in), or the snapshot answer when retention removed events
  * the client has not seen.
  */
-export async function syncReply(sql: Sql, syncReads: LimitFunction, id: string, stream: string, afterSeq: number, head: () => number): Promise<Reply> {
+export async function syncReply(streams: Streams, syncReads: LimitFunction, id: string, stream: string, afterSeq: number, head: () => number): Promise<Reply> {
   try {
-    const { events, oldestSeq } = await syncReads(() => readStream(sql, stream, afterSeq));
+    const { events, oldestSeq } = await syncReads(() => streams.read(stream, afterSeq));
     const seq = head();
     if (oldestSeq !== null && afterSeq + 1 < oldestSeq) return ack(id, { snapshot: true, seq });
     return ack(id, { events: events.filter((e) => e.seq <= seq), seq });

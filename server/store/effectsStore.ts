@@ -16,7 +16,7 @@ const EFFECT_FIELDS = Object.keys(EFFECT_TYPES) as Array<keyof typeof EFFECT_TYP
 /**
  * The effects a player still owes, in one statement: `marked` is a CTE (for a WITH list) marking
  * applied the effects whose application is recorded (their 'fx:' || key reply, see
- * effectCommandId: applied, then delivered again); `owed` selects the others, oldest first, with
+ * effectCommandId in server/domain/effects.ts: applied, then delivered again); `owed` selects the others, oldest first, with
  * the domain Effect's field names. The SELECT reads the snapshot from before the UPDATE, so it
  * leaves out the keys the UPDATE marked. `user` is the statement's parameter holding the user id.
  * The player room's load (playerStore.ts) reads them with the player; pendingEffects alone.
@@ -66,11 +66,6 @@ const statements = perMapping((metadata) => {
     insertOnce,
   });
 });
-
-/** The command id under which a player's room records that it applied an effect. */
-export function effectCommandId(key: string): string {
-  return `fx:${key}`;
-}
 
 /**
  * Effects not applied yet, oldest first. An effect whose application is already recorded (its

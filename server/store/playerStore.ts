@@ -6,20 +6,17 @@ import { Account } from '../../schema/entities/account.ts';
 import { CommandResult } from '../../schema/entities/commandResult.ts';
 import { OutboxEvent } from '../../schema/entities/outboxEvent.ts';
 import { Player as PlayerRow } from '../../schema/entities/player.ts';
-import type { Effect } from '../domain/effects.ts';
+import { REPLY_RETENTION_MS, type CommandKey, type LoadedPlayer, type StoredReply } from '../core/ports.ts';
 import { freshFairness } from '../domain/fairness.ts';
 import { effectOf, owedEffectsSql, type EffectRowValues } from './effectsStore.ts';
 import type { Player } from '../domain/player.ts';
 import { namesOf, perMapping } from './entityNames.ts';
 import { preparedEach, type Sql } from './sql.ts';
 
-export type StoredReply = { payloadHash: string; reply: unknown };
+// Declared with the ports they implement (server/core/ports.ts, Replies and Players).
+export type { LoadedPlayer, StoredReply } from '../core/ports.ts';
 
-/** `owed`: what other rooms owe the player (effectsStore.ts), read with it. */
-export type LoadedPlayer = { player: Player; epoch: number; replies: Array<[string, StoredReply]>; owed: Effect[] };
-
-/** Replies are kept at least this long (INV-4; docs/PROTOCOL.md: at least 24 hours). */
-export const REPLY_RETENTION_MS = 24 * 3_600_000;
+export { REPLY_RETENTION_MS } from '../core/ports.ts';
 
 const PLAYER_FIELDS = ['displayName', 'xp', 'level', 'stats', 'inventory', 'streakDay', 'lastClaimDay', 'serverSeed', 'clientSeed', 'nonce'] as const;
 // pg returns bigint columns as strings.
@@ -105,7 +102,7 @@ export async function findReply(sql: Sql, actor: string, commandId: string): Pro
 }
 
 /** The stored replies of several commands in one read, in the order asked (undefined: none stored). */
-export async function findReplies(sql: Sql, commands: ReadonlyArray<{ actor: string; commandId: string }>): Promise<Array<StoredReply | undefined>> {
+export async function findReplies(sql: Sql, commands: readonly CommandKey[]): Promise<Array<StoredReply | undefined>> {
   if (commands.length === 1) return [await findReply(sql, commands[0].actor, commands[0].commandId)];
   const rows = await sql.query<StoredReply & { i: string }>(statements(sql.metadata).replies, [commands.map((c) => c.actor), commands.map((c) => c.commandId)]);
   const found: Array<StoredReply | undefined> = new Array(commands.length).fill(undefined);

@@ -1,0 +1,60 @@
+// Runs the writers' storage contract (writerStore.contract.ts) against the in-memory fake, PGlite
+// (embedded mode's database) and PostgreSQL, each opened the way the server opens it.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { MemoryStore } from '../../server/core/memoryStore.ts';
+import { openDatabase, type Database } from '../../server/db/database.ts';
+import { upsertShopItem } from '../../server/store/adminStore.ts';
+import { batchStatement } from '../../server/store/batchStatements.ts';
+import { CommitPipeline } from '../../server/store/commitPipeline.ts';
+import { insertEffects } from '../../server/store/effectsStore.ts';
+import { ormOver } from '../../server/store/orm.ts';
+import { takeRoomFence } from '../../server/store/roomFence.ts';
+import { sqlFor } from '../../server/store/sql.ts';
+import { sqlWriterStore } from '../../server/store/writerStore.ts';
+import { createTestDatabase } from '../support/db.ts';
+import { writerStoreContract, type ContractSubject } from './writerStore.contract.ts';
+
+/** The ports over an opened database, set up through the store functions the rooms use. */
+async function databaseSubject(database: Database, cleanUp: () => Promise<void>): Promise<ContractSubject> {
+  const sql = await sqlFor(database.orm);
+  return {
+    store: sqlWriterStore(sql, ormOver(database.orm, sql)),
+    commits: new CommitPipeline(sql, batchStatement(database.orm.getMetadata())),
+    takeRoomFence: (writerId) => takeRoomFence(sql, writerId),
+    owe: (effects) => sql.transaction((trx) => insertEffects(sql, trx, effects)),
+    putShopItem: (item) => sql.transaction((trx) => upsertShopItem(sql, trx, item)),
+    async stop() {
+      try {
+        await database.close();
+      } finally {
+        await cleanUp();
+      }
+    },
+  };
+}
+
+writerStoreContract('in memory', async () => {
+  const memory = new MemoryStore();
+  return {
+    store: memory,
+    commits: memory,
+    takeRoomFence: async (writerId) => memory.takeRoomFence(writerId),
+    owe: async (effects) => memory.owe(effects),
+    putShopItem: async (item) => memory.putShopItem(item),
+    stop: async () => void (memory.down = true),
+  };
+});
+
+writerStoreContract('PGlite', async () => {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'coffer-contract-'));
+  const database = await openDatabase({ dataDir, migrate: true });
+  return databaseSubject(database, () => rm(dataDir, { recursive: true, force: true }));
+});
+
+writerStoreContract('PostgreSQL', async () => {
+  const db = await createTestDatabase('writer_store');
+  const database = await openDatabase({ databaseUrl: db.url, dataDir: '', migrate: true });
+  return databaseSubject(database, () => db.drop());
+});
