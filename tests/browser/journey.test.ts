@@ -1,7 +1,8 @@
-// A guest's whole journey in the browser: streak, RPS, slot, shop, a task from the board, the feed;
+// A guest's whole journey in the browser: streak, RPS, slot, dice, shop, a task from the board, the feed;
 // after every step the header shows the balance the server holds.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { games } from '../../server/games/games.ts';
 import { AdminCommandType } from '../../shared/adminCommands.ts';
 import { expectAck } from '../support/client.ts';
 import { serverFixture } from '../support/fixture.ts';
@@ -24,6 +25,9 @@ test('a guest claims the streak, plays RPS and the slot, buys an item, completes
     return view;
   };
 
+  // The Games tab shows a card for every installed game (server/games/installed.ts), titled as the module says.
+  for (const game of games) await page.getByRole('heading', { name: game.title, exact: true }).waitFor();
+
   await page.getByRole('button', { name: 'Claim daily reward' }).click();
   await waitForBalance(page, 100);
   await page.getByText('(claimed today)').waitFor();
@@ -38,8 +42,13 @@ test('a guest claims the streak, plays RPS and the slot, buys an item, completes
   await page.getByLabel('Slot bet (gold)').fill('5');
   await page.getByRole('button', { name: 'Spin' }).click();
   assert.match((await page.getByTestId('slot-result').textContent())!, /^Reels: \w+, \w+, \w+\./);
+  await page.getByLabel('Dice bet (gold)').fill('4');
+  await page.getByLabel('Target (1–98)').fill('60');
+  await page.getByRole('button', { name: 'Roll' }).click();
+  assert.match((await page.getByTestId('dice-result').textContent())!, /^Rolled \d{1,4}\. (You win 6\.|No win\.)$/);
   const afterGames = await expectServerBalance();
   assert.equal(afterGames.stats.rps && (afterGames.stats.rps as { played: number }).played, 1);
+  assert.equal(afterGames.stats.dice && (afterGames.stats.dice as { played: number }).played, 1);
   await screenshot(page, 'games');
 
   await page.getByRole('button', { name: 'Shop' }).click();
