@@ -78,7 +78,7 @@ export abstract class SharedRoom<S extends { seq: number }, D extends SharedRoom
   /** The loaded state in memory and on show; a throw refuses the join, and the room is released. */
   protected open(_loaded: L): void | Promise<void> {}
   /** Serving: what runs on its own starts (a crash table's rounds). */
-  protected started(): void {}
+  protected started(_loaded: L): void {}
   /** After a commit whose outcome is unknown: memory as stored again (the head is read here). */
   protected async reload(): Promise<void> {
     await this.open(await this.load());
@@ -129,7 +129,7 @@ export abstract class SharedRoom<S extends { seq: number }, D extends SharedRoom
     }
     const budget = spec.adminBudget ? adminAccountBudget(this.deps.userLimits.config) : this.deps.userLimits.config;
     this.serve({ kind: spec.kind, commands: spec.commands, accounts: new RoomAccounts(budget, this.deps.clock), handle: (client, type, payload) => this.#handle(client.auth as Identity, type, payload) });
-    this.started();
+    this.started(loaded);
   }
 
   /** The fence first: nothing an older room of the name commits after that is missed. */

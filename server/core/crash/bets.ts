@@ -1,5 +1,6 @@
 // A crash table's bet and cash-out protocol, transport-free: each command decided on the round in
-// play by the pure rules (domain/crash.ts) as a step the table's serial writer runs. A bet's stake
+// play by the pure rules (domain/crash.ts) when its turn comes in the table's serial writer, in
+// groups of players (betWrites, tableWrites.ts). A bet's stake
 // is taken first, by the player's own room in its own commit (INV-8), before the table's
 // transaction opens; if that transaction then fails, the settlement finds the stake in escrow
 // without a recorded bet and refunds it. Memory (the round, what players see) changes only after
@@ -10,8 +11,8 @@ import type { CrashStakeResult } from '../../domain/crashStake.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { stakeIdOf } from './settlement.ts';
 import type { CrashTable } from './table.ts';
-import type { Answer, WriterStep } from '../writer.ts';
-import type { BetPart } from './tableWrites.ts';
+import type { Answer, RunMode, WriterStep } from '../writer.ts';
+import { betWrites, type BetPart, type TableStorage } from './tableWrites.ts';
 
 /** The stake the table asks the player's room to take into escrow. */
 export type StakeCall = { table: string; roundId: number; id: string; amount: number };
@@ -25,21 +26,35 @@ export type BetPorts = {
   show(change: BetChange): void;
 };
 
-/** A bet or cash-out decided: the writer stores its `part` with the others of its group. */
-export type BetStep<R> = WriterStep<unknown, BetPart> & { result: R; part: BetPart; apply(): void };
+/** A bet or cash-out decided: no writes of its own, the writer stores its `part` with the others of its group. */
+export type BetStep<R> = Omit<WriterStep<unknown, BetPart>, 'write'> & { result: R; part: BetPart; apply(): void };
 
-export class CrashBets {
+export class CrashBets<T> {
   readonly #table: CrashTable;
   readonly #name: string;
+  readonly #storage: TableStorage<T>;
   readonly #ports: BetPorts;
+  readonly #mode: RunMode<T, BetPart>;
 
-  constructor(table: CrashTable, name: string, ports: BetPorts) {
+  constructor(table: CrashTable, name: string, storage: TableStorage<T>, ports: BetPorts) {
     this.#table = table;
     this.#name = name;
+    this.#storage = storage;
     this.#ports = ports;
+    this.#mode = betWrites(storage.storeIn);
   }
 
-  bet(userId: string, command: { id: string; amount: number }): BetStep<CrashBetResult> {
+  /** A player's bet, run once per (player, id); `hash` is the command's payload hash. */
+  bet(userId: string, command: { id: string; amount: number }, hash: string): Promise<Answer> {
+    return this.#storage.writer.run(userId, command.id, hash, () => this.decideBet(userId, command), this.#mode);
+  }
+
+  /** A player's cash-out, at the multiplier of the moment its turn comes. */
+  cashOut(userId: string, id: string, hash: string): Promise<Answer> {
+    return this.#storage.writer.run(userId, id, hash, () => this.decideCashOut(userId), this.#mode);
+  }
+
+  decideBet(userId: string, command: { id: string; amount: number }): BetStep<CrashBetResult> {
     const round = placeBet(this.#table.round, userId, command.amount, stakeIdOf(this.#name, command.id));
     const result: CrashBetResult = { roundId: round.roundId, amount: command.amount, balance: 0 };
     const bet = round.bets[userId]!;
@@ -61,7 +76,7 @@ export class CrashBets {
     };
   }
 
-  cashOut(userId: string): BetStep<CrashCashoutResult> {
+  decideCashOut(userId: string): BetStep<CrashCashoutResult> {
     const multiplier = this.#table.multiplierNow();
     const { round, payout } = cashOut(this.#table.round, userId, multiplier);
     const bet = round.bets[userId]!;
@@ -77,13 +92,15 @@ export class CrashBets {
   }
 
   /**
-   * After a commit whose answer was lost: `roundId`'s bets as stored. A bet (or cash-out) that did
-   * commit is acked from its stored reply, and memory must hold it too, or the player could not
-   * cash out of a bet the table has.
+   * After a commit whose answer was lost: the round's bets as stored (`read`). A bet (or cash-out)
+   * that did commit is acked from its stored reply, and memory must hold it too, or the player
+   * could not cash out of a bet the table has. A round that moved on meanwhile is left as it is.
    */
-  restore(roundId: number, bets: Record<string, CrashBet>): void {
+  async restore(read: (roundId: number) => Promise<Record<string, CrashBet> | undefined>): Promise<void> {
+    const { roundId } = this.#table.round;
+    const bets = await read(roundId);
     const round = this.#table.round;
-    if (round.roundId !== roundId) return;
+    if (!bets || round.roundId !== roundId) return;
     this.#table.record({ ...round, bets });
     for (const bet of Object.values(bets)) this.#ports.show({ kind: 'restored', bet });
   }
