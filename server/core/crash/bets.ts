@@ -1,10 +1,9 @@
 // A crash table's bet and cash-out protocol, transport-free: each command decided on the round in
 // play by the pure rules (domain/crash.ts) when its turn comes in the table's serial writer, in
-// groups of players (betWrites, tableWrites.ts). A bet's stake
-// is taken first, by the player's own room in its own commit (INV-8), before the table's
-// transaction opens; if that transaction then fails, the settlement finds the stake in escrow
-// without a recorded bet and refunds it. Memory (the round, what players see) changes only after
-// the commit.
+// groups of players (betWrites, tableWrites.ts). A bet's stake is taken first, by the player's own
+// room in its own commit (INV-8), before the table's transaction opens; if that transaction then
+// fails, the settlement finds the stake in escrow without a recorded bet and refunds it. Memory
+// (the round, what players see) changes only after the commit.
 import type { CrashBetResult, CrashCashoutResult } from '../../../shared/crashCommands.ts';
 import { cashOut, checkStakeRound, placeBet, withBetOf, type CrashBet } from '../../domain/crash.ts';
 import type { CrashStakeResult } from '../../domain/crashStake.ts';
@@ -29,14 +28,17 @@ export type BetPorts = {
 /** A bet or cash-out decided: no writes of its own, the writer stores its `part` with the others of its group. */
 export type BetStep<R> = Omit<WriterStep<unknown, BetPart>, 'write'> & { result: R; part: BetPart; apply(): void };
 
+/** What bets need of the table: the round in play, recording it, the multiplier now. */
+export type BetTable = Pick<CrashTable, 'round' | 'record' | 'multiplierNow'>;
+
 export class CrashBets<T> {
-  readonly #table: CrashTable;
+  readonly #table: BetTable;
   readonly #name: string;
   readonly #storage: TableStorage<T>;
   readonly #ports: BetPorts;
   readonly #mode: RunMode<T, BetPart>;
 
-  constructor(table: CrashTable, name: string, storage: TableStorage<T>, ports: BetPorts) {
+  constructor(table: BetTable, name: string, storage: TableStorage<T>, ports: BetPorts) {
     this.#table = table;
     this.#name = name;
     this.#storage = storage;
