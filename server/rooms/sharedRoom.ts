@@ -193,12 +193,13 @@ async function join<D extends SharedRoomDeps>(spec: SharedRoomSpec<D, Schemas>, 
   return identity;
 }
 
-/** The class Colyseus gets for `Room`: made with `deps`, joined by the spec's rules. */
+/** The class Colyseus gets for `Room`: made with `deps`, joined by the spec's rules, named as `Room` (logs, stack traces). */
 export function bindSharedRoom<D extends SharedRoomDeps>(Room: SharedRoomClass<D>, deps: D) {
-  return class extends Room {
+  const Bound = class extends Room {
     static onAuth = (token: string | undefined, options: Record<string, unknown>) => join(Room.spec, deps, token, options);
     constructor() {
       super(deps);
     }
   };
+  return Object.defineProperty(Bound, 'name', { value: Room.name });
 }
