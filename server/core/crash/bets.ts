@@ -48,15 +48,15 @@ export class CrashBets<T> {
 
   /** A player's bet, run once per (player, id); `hash` is the command's payload hash. */
   bet(userId: string, command: { id: string; amount: number }, hash: string): Promise<Answer> {
-    return this.#storage.writer.run(userId, command.id, hash, () => this.decideBet(userId, command), this.#mode);
+    return this.#storage.writer.run(userId, command.id, hash, () => this.#decideBet(userId, command), this.#mode);
   }
 
   /** A player's cash-out, at the multiplier of the moment its turn comes. */
   cashOut(userId: string, id: string, hash: string): Promise<Answer> {
-    return this.#storage.writer.run(userId, id, hash, () => this.decideCashOut(userId), this.#mode);
+    return this.#storage.writer.run(userId, id, hash, () => this.#decideCashOut(userId), this.#mode);
   }
 
-  decideBet(userId: string, command: { id: string; amount: number }): BetStep<CrashBetResult> {
+  #decideBet(userId: string, command: { id: string; amount: number }): BetStep<CrashBetResult> {
     const round = placeBet(this.#table.round, userId, command.amount, stakeIdOf(this.#name, command.id));
     const result: CrashBetResult = { roundId: round.roundId, amount: command.amount, balance: 0 };
     const bet = round.bets[userId]!;
@@ -78,7 +78,7 @@ export class CrashBets<T> {
     };
   }
 
-  decideCashOut(userId: string): BetStep<CrashCashoutResult> {
+  #decideCashOut(userId: string): BetStep<CrashCashoutResult> {
     const multiplier = this.#table.multiplierNow();
     const { round, payout } = cashOut(this.#table.round, userId, multiplier);
     const bet = round.bets[userId]!;
