@@ -44,7 +44,8 @@ export type SharedRoomSpec<D, C extends Schemas> = {
   /** Its name in the matchmaker (shared/protocol.ts RoomName). */
   roomName: string;
   commands: C;
-  /** For a kind with many rooms (tables, boards): the join option naming one (its filterBy). */
+  /** For a kind with many rooms (tables, boards): the join option naming one (its filterBy), its
+   *  default, its pattern (1-32 characters of [a-z0-9-], as the refusal says) and the check that it exists. */
   named?: { option: string; fallback: string; pattern: RegExp; what: string; exists(deps: D, name: string): Promise<void> };
   /** The stream the room writes, for its name; its fenced writer's id is the stream's unless `writer` names one. */
   stream(name: string): string;
