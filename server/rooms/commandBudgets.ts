@@ -13,7 +13,7 @@ import type { AddressLimits } from './addressLimits.ts';
 import { RateLimiter } from './rateLimiter.ts';
 import type { Reply } from './replies.ts';
 import type { Serving } from './roomAdapter.ts';
-import type { AccountBudget } from './userLimits.ts';
+import type { AccountBudget, AccountBudgetConfig } from './userLimits.ts';
 
 export type BudgetDeps = { clock: Clock; rateLimitPerSecond: number; addressLimits: AddressLimits };
 
@@ -25,6 +25,11 @@ export type BudgetVerdict = string | 'close' | undefined;
  * in bulk is not a flood, but the admin room is not unlimited either (it had no limit at all).
  */
 export const ADMIN_RATE_FACTOR = 10;
+
+/** An admin's budget in the admin room: ADMIN_RATE_FACTOR times a player's, like its sockets' (a bulk script is not a flood). */
+export function adminAccountBudget(config: AccountBudgetConfig): AccountBudgetConfig {
+  return { commandsPerSecond: config.commandsPerSecond * ADMIN_RATE_FACTOR, syncBytesPerSecond: config.syncBytesPerSecond * ADMIN_RATE_FACTOR };
+}
 
 /** What is kept per socket: its own budget, its account, its address. */
 type SocketBudget = { perSecond: number; limiter: RateLimiter; userId: string | undefined; address: string | undefined };

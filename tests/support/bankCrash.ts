@@ -6,7 +6,7 @@
 // round cut short (server/rooms/CrashRoom.ts). After the load the checks here ask the ledger
 // whether each acknowledged bet was staked once, each acknowledged cash-out paid once, and no
 // stake is left in escrow.
-import { crashStream } from '../../server/rooms/CrashRoom.ts';
+import { crashStream } from '../../shared/protocol.ts';
 import { CrashCommandType, DEFAULT_CRASH_TABLE, type CrashBetResult, type CrashCashoutResult } from '../../shared/crashCommands.ts';
 import { EventType } from '../../shared/events.ts';
 import type { CrashState } from '../../shared/state.ts';

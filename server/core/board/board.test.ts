@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Reason } from '../../../shared/reasons.ts';
 import { DomainError } from '../../domain/errors.ts';
-import { Board } from './board.ts';
+import { Board, writerStep, type BoardWrite } from './board.ts';
 
 const now = new Date('2026-11-26T00:00:00Z');
 
@@ -39,5 +39,23 @@ describe('Board', () => {
     assert.equal(board.tasks[0].status, 'open');
     board.cancel('t1').apply();
     refused(() => board.accept('bob', 't1', now), 'NOT_FOUND', Reason.TASK_NOT_FOUND);
+  });
+
+  test("a player's command is played by its type; as the writer's step it stores its writes, then applies, shows and owes", async () => {
+    const board = new Board('main', []);
+    board.create('t1', 'Slay', 250, 40, now).apply();
+    board.play('ann', { type: 'task.accept', id: 'c-1', taskId: 't1' }, now).apply();
+    const stored: BoardWrite[] = [];
+    const shown: string[] = [];
+    const owed: string[] = [];
+    const step = writerStep(board.play('ann', { type: 'task.complete', id: 'c-2', taskId: 't1' }, now), {
+      store: async (_trx: unknown, write) => void stored.push(write),
+      show: (task) => void shown.push(`${task.id} ${task.status}`),
+      owed: (userId) => void owed.push(userId),
+    });
+    await step.write?.({});
+    assert.deepEqual([stored.map((w) => w.kind), shown, owed, board.tasks[0].status], [['task', 'bounty'], [], [], 'accepted'], 'nothing applied before the commit');
+    step.apply?.();
+    assert.deepEqual([shown, owed, board.tasks[0].status], [['t1 completed'], ['ann'], 'completed']);
   });
 });

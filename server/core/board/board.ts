@@ -1,12 +1,13 @@
 // A task board, transport-free (issue 15): the tasks in play and, for each command, the step it
 // decides: the reply, the event, what to store (as data) and how the board changes once stored.
 // The rules of one task are server/domain/board.ts; the Colyseus adapter (rooms/BoardRoom.ts)
-// runs each step through the board's fenced writer and stores its writes.
-import type { Task, TaskCompleteResult, TaskResult } from '../../../shared/boardCommands.ts';
+// runs each step through the board's fenced writer (as `writerStep` makes it) and stores its writes.
+import { BoardCommandType, type BoardCommand, type Task, type TaskCompleteResult, type TaskResult } from '../../../shared/boardCommands.ts';
 import { EventType } from '../../../shared/events.ts';
 import { abandonTask, acceptTask, cancelTask, completeTask, newTask } from '../../domain/board.ts';
 import type { Effect } from '../../domain/effects.ts';
 import type { DomainEvent } from '../../domain/player.ts';
+import type { WriterStep } from '../writer.ts';
 
 export type BoardWrite = { kind: 'task'; task: Task } | { kind: 'bounty'; effect: Effect };
 
@@ -37,6 +38,18 @@ export class Board {
   /** The board as storage holds it again (after a commit whose outcome was unknown). */
   reload(tasks: readonly Task[]): void {
     this.#tasks = new Map(tasks.map((t) => [t.id, t]));
+  }
+
+  /** A player's command (events.sync is not the board's), decided on the board as committed. */
+  play(userId: string, command: Exclude<BoardCommand, { type: typeof BoardCommandType.eventsSync }>, now: Date): BoardStep {
+    switch (command.type) {
+      case BoardCommandType.taskAccept:
+        return this.accept(userId, command.taskId, now);
+      case BoardCommandType.taskAbandon:
+        return this.abandon(userId, command.taskId);
+      case BoardCommandType.taskComplete:
+        return this.complete(userId, command.taskId, now);
+    }
   }
 
   create(id: string, title: string, bountyGold: number, bountyXp: number, now: Date): BoardStep {
@@ -74,4 +87,28 @@ export class Board {
       apply: () => void this.#tasks.set(task.id, task),
     };
   }
+}
+
+/** Where a board's steps go: storage (in the writer's transaction `T`), its players' view, the owner of a bounty. */
+export type BoardPorts<T> = {
+  store(trx: T, write: BoardWrite): Promise<void>;
+  show(task: Task): void;
+  /** After the commit: this player's room applies the bounty owed. */
+  owed(userId: string): void;
+};
+
+/** A step as the board's writer runs it: its writes stored, then applied and shown, then the bounty's owner told. */
+export function writerStep<T, R extends TaskResult>(step: BoardStep<R>, ports: BoardPorts<T>): WriterStep<T> & { result: R } {
+  return {
+    result: step.result,
+    events: step.events,
+    write: async (trx) => {
+      for (const w of step.writes) await ports.store(trx, w);
+    },
+    apply: () => {
+      step.apply();
+      for (const w of step.writes) if (w.kind === 'task') ports.show(w.task);
+      if (step.owed) ports.owed(step.owed);
+    },
+  };
 }

@@ -66,3 +66,13 @@ export class ChainCache {
     return chain;
   }
 }
+
+/**
+ * The chains of `seeds` that the rounds at hand play, built (only those: a table's first load
+ * hashed every chain it ever had); `build` is a ChainCache's, so each is hashed once per process.
+ */
+export async function chainsFor(seeds: readonly ChainSeed[], rounds: readonly number[], build: (seed: ChainSeed) => Promise<Chain>): Promise<Chain[]> {
+  const placeholders: Chain[] = seeds.map((seed) => ({ ...seed, hashes: [] }));
+  const needed = new Set(rounds.map((r) => chainOf(placeholders, r)).filter((c) => c !== undefined).map((c) => c.firstRound));
+  return Promise.all(seeds.filter((seed) => needed.has(seed.firstRound)).map((seed) => build(seed)));
+}

@@ -52,6 +52,9 @@ export type TablePorts = {
   warn(fields: object, message: string): void;
 };
 
+/** A phase storage refuses is tried again a second later, ten times, before the table is given up; the multiplier is shown every 100 ms. */
+export const PHASE_STEPS = { retryMs: 1000, attempts: 10, tickMs: 100 };
+
 export type TableTiming = { bettingMs: number; pauseMs: number; growthPerSecond: number; retryMs: number; attempts: number; chainLength: number; tickMs: number };
 
 export class CrashTable {

@@ -1,0 +1,147 @@
+// The crash core's bet and cash-out protocol with fake ports: a writer that runs each step as the
+// serial writer does (decide, prepare, the group's writes, apply), a store kept in memory, a player
+// room's stake answered as told. No process, no database, no Colyseus.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { newCrashRound, type CrashBet, type CrashRound } from '../../domain/crash.ts';
+import { DomainError } from '../../domain/errors.ts';
+import type { Answer, RunMode, WriterPort, WriterStep } from '../writer.ts';
+import { CrashBets, type BetChange, type BetTable, type StakeCall } from './bets.ts';
+import { stakeIdOf } from './settlement.ts';
+import { phaseCommitter, type TableStore } from './tableWrites.ts';
+
+type Trx = { writes: string[] };
+
+/** Runs a step as serialWriter.ts does, one command at a time; a DomainError becomes the nack. */
+class FakeWriter implements WriterPort<Trx> {
+  readonly committed: Trx[] = [];
+  refuseCommit: string | undefined;
+
+  async run<P>(_actor: string, id: string, _hash: string, decide: () => WriterStep<Trx, P>, mode: RunMode<Trx, P> = {}): Promise<Answer> {
+    try {
+      const step = decide();
+      await step.prepare?.();
+      if (this.refuseCommit) return { nack: { id, code: 'UNAVAILABLE', message: this.refuseCommit, retryable: true } };
+      const trx: Trx = { writes: [] };
+      await step.write?.(trx);
+      if (step.part !== undefined && mode.writeAll) await mode.writeAll(trx, [step.part]);
+      this.committed.push(trx);
+      step.apply?.();
+      return { ack: { id, result: step.result } };
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      return { nack: { id, code: error.code, message: error.message, retryable: error.retryable, ...(error.reason ? { reason: error.reason } : {}) } };
+    }
+  }
+}
+
+function fakeStore(trx: Trx, saved: Array<{ roundId: number; bets: readonly CrashBet[] }>): TableStore {
+  return {
+    insertChain: async () => void trx.writes.push('chain'),
+    insertRound: async (roundId) => void trx.writes.push(`round ${roundId}`),
+    markRunning: async (roundId) => void trx.writes.push(`running ${roundId}`),
+    settle: async (roundId) => (trx.writes.push(`settle ${roundId}`), { outcome: 'crashed', toHouse: 0, effects: [], handled: [], unstaked: ['mallory'] }),
+    saveBets: async (roundId, bets) => void saved.push({ roundId, bets }),
+  };
+}
+
+function setUp(round: CrashRound, stake: (call: StakeCall) => Answer) {
+  let current = round;
+  const table: BetTable = {
+    get round() {
+      return current;
+    },
+    record: (next) => void (next.roundId === current.roundId && (current = next)),
+    multiplierNow: () => (current.phase === 'running' ? 1.5 : 1),
+  };
+  const writer = new FakeWriter();
+  const saved: Array<{ roundId: number; bets: readonly CrashBet[] }> = [];
+  const shown: BetChange[] = [];
+  const stakes: StakeCall[] = [];
+  const errors: object[] = [];
+  const storage = { writer, storeIn: (trx: Trx) => fakeStore(trx, saved), error: (fields: object) => void errors.push(fields) };
+  const bets = new CrashBets(table, 'main', storage, {
+    stake: async (_userId, call) => (stakes.push(call), stake(call)),
+    show: (change) => void shown.push(change),
+  });
+  return { bets, table, writer, saved, shown, stakes, errors, storage, setRound: (r: CrashRound) => (current = r) };
+}
+
+const staked = (balance: number) => (call: StakeCall): Answer => ({ ack: { id: call.id, result: { roundId: call.roundId, amount: call.amount, balance } } });
+
+describe('crash bets (core)', () => {
+  test('a bet takes its stake first, is stored with its stake id, then recorded and shown', async () => {
+    const t = setUp(newCrashRound(7, 2), staked(900));
+    const answer = await t.bets.bet('ann', { id: 'b-1', amount: 100 }, 'h');
+    assert.deepEqual(answer, { ack: { id: 'b-1', result: { roundId: 7, amount: 100, balance: 900 } } });
+    assert.deepEqual(t.stakes, [{ table: 'main', roundId: 7, id: 'b-1', amount: 100 }]);
+    const bet: CrashBet = { userId: 'ann', amount: 100, cashedOutAt: null, payout: 0, stakeId: stakeIdOf('main', 'b-1') };
+    assert.deepEqual(t.saved, [{ roundId: 7, bets: [bet] }]);
+    assert.deepEqual(t.table.round.bets, { ann: bet });
+    assert.deepEqual(t.shown, [{ kind: 'placed', bet }]);
+  });
+
+  test("a stake the player's room refuses refuses the bet with its code and reason; nothing is stored or shown", async () => {
+    const t = setUp(newCrashRound(7, 2), (call) => ({ nack: { id: call.id, code: 'INSUFFICIENT_FUNDS', message: 'amount of 100 is more than your balance of 5', retryable: false } }));
+    const answer = await t.bets.bet('ann', { id: 'b-1', amount: 100 }, 'h');
+    assert.ok('nack' in answer && answer.nack.code === 'INSUFFICIENT_FUNDS', JSON.stringify(answer));
+    assert.deepEqual([t.saved, t.shown, t.table.round.bets], [[], [], {}]);
+  });
+
+  test("a stake taken for a round that is over (a bet sent again) is refused STAKE_ROUND_OVER", async () => {
+    const t = setUp(newCrashRound(8, 2), (call) => ({ ack: { id: call.id, result: { roundId: 7, amount: call.amount, balance: 900 } } }));
+    const answer = await t.bets.bet('ann', { id: 'b-1', amount: 100 }, 'h');
+    assert.ok('nack' in answer && answer.nack.reason === 'STAKE_ROUND_OVER', JSON.stringify(answer));
+    assert.deepEqual(t.saved, []);
+  });
+
+  test('a cash-out while running pays at the multiplier of its turn and is stored, recorded and shown', async () => {
+    const t = setUp(newCrashRound(7, 2), staked(900));
+    await t.bets.bet('ann', { id: 'b-1', amount: 101 }, 'h');
+    t.setRound({ ...t.table.round, phase: 'running' });
+    const answer = await t.bets.cashOut('ann', 'c-1', 'h2');
+    assert.deepEqual(answer, { ack: { id: 'c-1', result: { roundId: 7, multiplier: 1.5, payout: 151 } } });
+    assert.equal(t.saved[1]?.bets[0]?.cashedOutAt, 1.5);
+    assert.equal(t.table.round.bets.ann?.payout, 151);
+    assert.deepEqual(t.shown.map((c) => c.kind), ['placed', 'cashedOut']);
+  });
+
+  test('a bet outside the betting phase, or a cash-out without a bet, is refused and takes no stake', async () => {
+    const t = setUp({ ...newCrashRound(7, 2), phase: 'running' }, staked(900));
+    const bet = await t.bets.bet('ann', { id: 'b-1', amount: 100 }, 'h');
+    const cash = await t.bets.cashOut('bob', 'c-1', 'h');
+    assert.deepEqual(['nack' in bet && bet.nack.reason, 'nack' in cash && cash.nack.reason], ['ROUND_CLOSED', 'NO_BET']);
+    assert.deepEqual(t.stakes, []);
+  });
+
+  test("restore: the round's stored bets back in memory and on show; a round that moved on meanwhile is left alone", async () => {
+    const t = setUp(newCrashRound(7, 2), staked(900));
+    const bet: CrashBet = { userId: 'ann', amount: 100, cashedOutAt: null, payout: 0, stakeId: 's' };
+    await t.bets.restore(async (roundId) => (roundId === 7 ? { ann: bet } : undefined));
+    assert.deepEqual([t.table.round.bets, t.shown], [{ ann: bet }, [{ kind: 'restored', bet }]]);
+    await t.bets.restore(async () => (t.setRound(newCrashRound(8, 2)), { ann: bet }));
+    assert.deepEqual([t.table.round.bets, t.shown.length], [{}, 1]);
+  });
+});
+
+describe('crash phase commits (core)', () => {
+  test('a phase is stored through the store port as the writer commits it; an unstaked bet is reported', async () => {
+    const t = setUp(newCrashRound(7, 2), staked(0));
+    const commit = phaseCommitter('main', t.storage);
+    let applied: unknown;
+    assert.deepEqual(await commit('r7-betting', [], { kind: 'open', roundId: 7, commitment: 'c', chain: { firstRound: 7, seed: 's', length: 4 } }, () => void 0), { stored: true });
+    assert.deepEqual(await commit('r7-settled', [], { kind: 'settle', roundId: 7 }, (settled) => (applied = settled)), { stored: true });
+    assert.deepEqual(t.writer.committed.map((trx) => trx.writes), [['chain', 'round 7'], ['settle 7']]);
+    assert.equal((applied as { outcome: string }).outcome, 'crashed');
+    assert.deepEqual(t.errors, [{ table: 'main', roundId: 7, users: ['mallory'] }]);
+  });
+
+  test('a refused commit is retryable with its reason; an ack from a stored reply is a phase taken over', async () => {
+    const t = setUp(newCrashRound(7, 2), staked(0));
+    t.writer.refuseCommit = 'storage is down';
+    const commit = phaseCommitter('main', t.storage);
+    assert.deepEqual(await commit('r7-running', [], { kind: 'run', roundId: 7 }, () => void 0), { stored: false, takenOver: false, retryable: true, why: 'storage is down' });
+    const stored: WriterPort<Trx> = { run: async (_a, id) => ({ ack: { id, result: { roundId: 7 } } }) };
+    assert.deepEqual(await phaseCommitter('main', { ...t.storage, writer: stored })('r7-running', [], { kind: 'run', roundId: 7 }, () => void 0), { stored: false, takenOver: true });
+  });
+});
