@@ -1,6 +1,6 @@
 // A crash table as a round opens, for `npm run bench`: `players` players, each with their own
 // player room open (as the browser client keeps it), bet at the same moment at the start of each of
-// `rounds` rounds. Their bets queue at the table's one writer (server/rooms/serialWriter.ts): the
+// `rounds` rounds. Their bets queue at the table's one writer (server/writers/serialWriter.ts): the
 // figure is the bet ack latency across the burst, next to one bet sent alone on the same table in
 // the same run, and the server's CPU per bet. Short phases (CRASH_BETTING_MS 2 s) keep rounds
 // coming; the bench's own database, a server of its own.

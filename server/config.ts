@@ -148,11 +148,11 @@ export type Config = {
   trustedProxies: string[];
   /** Sign-in limits (server/http/signInLimits.ts). */
   signIn: { guestPerHour: number; adminFailuresPerMinute: number };
-  /** Per-account budgets across all of an account's sockets (server/rooms/userLimits.ts): in player rooms per process, in shared rooms per room. */
+  /** Per-account budgets across all of an account's sockets (server/policies/userLimits.ts): in player rooms per process, in shared rooms per room. */
   userLimits: { commandsPerSecond: number; socketsPerUser: number; syncBytesPerSecond: number };
   /** Open WebSockets per client address (server/http/connectionLimits.ts). */
   maxConnectionsPerAddress: number;
-  /** Commands per second per client address across its accounts (server/rooms/addressLimits.ts). */
+  /** Commands per second per client address across its accounts (server/policies/addressLimits.ts). */
   addressCommandsPerSecond: number;
   /** How long stored replies and relayed events are kept (server/store/retention.ts). */
   retention: { idempotencyWindowHours: number; outboxRetentionHours: number; sweepSeconds: number };

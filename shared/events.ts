@@ -37,3 +37,18 @@ export type CrashRound =
       /** The round never ran: every stake came back. */
       voided: boolean;
     };
+
+/** The payload of each event type: the registry's half for events (shared/registry.ts). */
+export type EventPayloads = {
+  'balance.changed': BalanceChanged;
+  'xp.changed': XpChanged;
+  'reward.granted': RewardGranted;
+  'streak.claimed': StreakClaimed;
+  'level.up': LevelUp;
+  'purchase.completed': PurchaseCompleted;
+  'task.created': TaskEvent;
+  /** The bounty is the task's own (`task.bountyGold`, `task.bountyXp`); task.complete's ack repeats it. */
+  'task.updated': TaskEvent;
+  'crash.round': CrashRound;
+  announcement: Announcement;
+};

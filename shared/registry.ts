@@ -8,7 +8,7 @@ import type { boardCommands, TaskCompleteResult, TaskResult } from './boardComma
 import type { GameCommandSchemas, GameResults } from '../server/games/commands.ts';
 import type { EventsSyncResult, FairRotateResult, playerCommands, ShopBuyResult, StreakClaimResult } from './commands.ts';
 import type { CrashBetResult, CrashCashoutResult, crashCommands } from './crashCommands.ts';
-import type { Announcement, BalanceChanged, CrashRound, LevelUp, PurchaseCompleted, RewardGranted, StreakClaimed, TaskEvent, XpChanged } from './events.ts';
+import type { EventPayloads } from './events.ts';
 import type { WireEvent } from './protocol.ts';
 
 /** Every command schema of every room (`events.sync` is the same schema in three rooms), the
@@ -46,20 +46,8 @@ export type CommandFields<T extends AnyCommandType> = T extends AnyCommandType ?
 /** What the ack of a command carries. */
 export type CommandResult<T extends AnyCommandType> = CommandResults[T];
 
-/** The payload of each event type. */
-export type EventPayloads = {
-  'balance.changed': BalanceChanged;
-  'xp.changed': XpChanged;
-  'reward.granted': RewardGranted;
-  'streak.claimed': StreakClaimed;
-  'level.up': LevelUp;
-  'purchase.completed': PurchaseCompleted;
-  'task.created': TaskEvent;
-  /** The bounty is the task's own (`task.bountyGold`, `task.bountyXp`); task.complete's ack repeats it. */
-  'task.updated': TaskEvent;
-  'crash.round': CrashRound;
-  announcement: Announcement;
-};
+/** The payload of each event type (shared/events.ts). */
+export type { EventPayloads };
 
 /** A committed event, discriminated by `type`: `if (e.type === 'crash.round') e.data.phase`. */
 export type TypedEvent = { [K in keyof EventPayloads]: WireEvent<EventPayloads[K]> & { type: K } }[keyof EventPayloads];

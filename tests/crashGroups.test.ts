@@ -1,5 +1,5 @@
 // Many players at one crash table at once: their bets and cash-outs commit in groups (one fenced
-// transaction for many players, server/rooms/serialWriter.ts). Each acked bet is stored, debited
+// transaction for many players, server/writers/serialWriter.ts). Each acked bet is stored, debited
 // once and playable (every player can cash out: the room holds every bet of the group); a player
 // refused within a group writes nothing while the others go on; one player's second bet in the same
 // burst is refused as before; a group whose commit answer is lost is acked from storage, and played.

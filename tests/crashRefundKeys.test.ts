@@ -10,7 +10,7 @@ import { RoomName } from '../shared/protocol.ts';
 import { CrashState } from '../shared/state.ts';
 import { legacyRefundKey, roundRef, stakeIdOf } from '../server/core/crash/settlement.ts';
 import { openDatabase } from '../server/db/database.ts';
-import { sweepLateStakes } from '../server/rooms/lateStakeSweeper.ts';
+import { sweepLateStakes } from '../server/jobs/lateStakeSweeper.ts';
 import { sqlFor } from '../server/store/sql.ts';
 import { expectAck, joinRoom as joinAs, signInGuest } from './support/client.ts';
 import { crashTableWith } from './support/crashTables.ts';

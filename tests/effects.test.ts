@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createLogger } from '../server/observability/logger.ts';
-import { startEffectSweeper } from '../server/rooms/effectSweeper.ts';
+import { startEffectSweeper } from '../server/jobs/effectSweeper.ts';
 import { joinPlayerRoom, signInGuest } from './support/client.ts';
 import { serverFixture } from './support/fixture.ts';
 import { queryRows } from './support/ledger.ts';

@@ -97,7 +97,7 @@ export const boardPlayersRole: Role = {
     // Like the browser client, the player sits in its own room while it plays the board: the room
     // that pays its bounties, and whose stream shows them. Joining it first also keeps the join
     // from racing the first bounty's delivery, which creates the room of an offline player outside
-    // the matchmaker's lock (server/rooms/playerRooms.ts); the epoch fence settles such a race,
+    // the matchmaker's lock (server/calls/playerRooms.ts); the epoch fence settles such a race,
     // but the losing room's clients are sent away (4100) and the server logs a warning.
     const wallet = await Seat.open(ctx, 'player', () => RoomConnection.join(ctx.rt, ctx.options.baseUrl, session.token, RoomName.player));
     if (!wallet) return;

@@ -1,4 +1,4 @@
-// The storage the two writers (server/rooms/playerWriter.ts, server/rooms/serialWriter.ts) read and
+// The storage the two writers (server/writers/playerWriter.ts, server/writers/serialWriter.ts) read and
 // commit through, as small interfaces: no pg, no Colyseus. Implemented on PostgreSQL and PGlite by
 // server/store/writerStore.ts (thin adapters over server/store/*) and in memory by
 // server/core/memoryStore.ts; tests/contract/writerStore.contract.ts holds the three to the same

@@ -1,4 +1,4 @@
-// A shared room's fenced serial writer (server/rooms/serialWriter.ts) as the cores see it: a port
+// A shared room's fenced serial writer (server/writers/serialWriter.ts) as the cores see it: a port
 // that runs a decided step once per (actor, id), in its turn, with its writes in the writer's
 // fenced transaction (`T`) and its `apply` after the commit. The cores hand it steps; they never
 // open a transaction or reach a room themselves.

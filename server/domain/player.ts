@@ -1,5 +1,5 @@
 // The player's economy as plain data: what the player room works on in memory and commits.
-import type { EventPayloads } from '../../shared/registry.ts';
+import type { EventPayloads } from '../../shared/events.ts';
 import type { Transfer } from './ledger.ts';
 import { netDelta } from './ledger.ts';
 import { InsufficientFunds } from './errors.ts';

@@ -16,7 +16,7 @@ import { storeAdminWrite } from '../store/adminWrites.ts';
 import { carryOutElsewhere } from './adminActions.ts';
 import { GLOBAL_STREAM } from './globalChannel.ts';
 import { adminsOnly } from './joinAuth.ts';
-import type { Reply } from './replies.ts';
+import type { Reply } from '../writers/replies.ts';
 import type { SessionControl } from './sessionCommands.ts';
 import { bindSharedRoom, SharedRoom, type RoomCommand, type SharedRoomDeps, type SharedRoomSpec } from './sharedRoom.ts';
 

@@ -10,8 +10,8 @@ import { Board, writerStep, type BoardPorts, type BoardStep } from '../core/boar
 import { loadTasks, saveTask } from '../store/boardStore.ts';
 import { insertEffects } from '../store/effectsStore.ts';
 import type { Queryable } from '../store/sql.ts';
-import { payloadHash } from './payloadHash.ts';
-import type { BoardRoomCalls, TaskCancelCall, TaskCreateCall } from './roomCalls.ts';
+import { payloadHash } from '../writers/payloadHash.ts';
+import type { BoardRoomCalls, TaskCancelCall, TaskCreateCall } from '../calls/roomCalls.ts';
 import { bindSharedRoom, SharedRoom, type RoomCommand, type SharedRoomDeps, type SharedRoomSpec } from './sharedRoom.ts';
 
 export class BoardRoom extends SharedRoom<BoardState, SharedRoomDeps, typeof boardCommands, Task[]> implements BoardRoomCalls {

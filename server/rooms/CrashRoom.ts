@@ -14,7 +14,7 @@ import { CHAIN_LENGTH, storedBets } from '../store/crashStore.ts';
 import { crashTableStore, loadCrashTable } from '../store/crashTableStore.ts';
 import type { Queryable } from '../store/sql.ts';
 import { refuse } from './joinAuth.ts';
-import { callPlayerRoom } from './playerRooms.ts';
+import { callPlayerRoom } from '../calls/playerRooms.ts';
 import { bindSharedRoom, SharedRoom, type RoomCommand, type SharedRoomDeps, type SharedRoomSpec } from './sharedRoom.ts';
 
 export type CrashTiming = { bettingMs: number; pauseMs: number; growthPerSecond: number };

@@ -5,9 +5,9 @@ import { unknownUser, type AdminAction } from '../core/admin/desk.ts';
 import type { Orm } from '../store/orm.ts';
 import { auditLedger, playerExists, userView } from '../store/adminStore.ts';
 import type { Sql } from '../store/sql.ts';
-import { callBoardRoom } from './boardRooms.ts';
-import { callPlayerRoom } from './playerRooms.ts';
-import { ack, type Reply } from './replies.ts';
+import { callBoardRoom } from '../calls/boardRooms.ts';
+import { callPlayerRoom } from '../calls/playerRooms.ts';
+import { ack, type Reply } from '../writers/replies.ts';
 import { kickUser, revokeUserSessions, type SessionControl } from './sessionCommands.ts';
 
 export type ElsewhereAction = Exclude<AdminAction, { route: 'write' | 'announce' }>;

@@ -7,7 +7,7 @@ import type { SessionEnforcer } from '../auth/sessionEnforcer.ts';
 import type { Sessions } from '../auth/sessions.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Logger } from '../observability/logger.ts';
-import { findPlayerRoom } from './playerRooms.ts';
+import { findPlayerRoom } from '../calls/playerRooms.ts';
 
 export type SessionControl = { sessions: Sessions; enforcer: SessionEnforcer; clock: Clock; logger: Pick<Logger, 'warn'> };
 

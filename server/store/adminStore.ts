@@ -1,7 +1,7 @@
 // What the admin room reads and writes outside the player rooms: the ledger audit, supply figures,
 // a user's record, the shop catalog and the admin audit trail.
 import type { AuditResult, ShopItemView, TransferView, UserView } from '../../shared/adminCommands.ts';
-import { jsonWithInt64 } from '../rooms/int64Guard.ts';
+import { jsonWithInt64 } from '../writers/int64Guard.ts';
 import { Account } from '../../schema/entities/account.ts';
 import { AdminAudit } from '../../schema/entities/adminAudit.ts';
 import { Player } from '../../schema/entities/player.ts';

@@ -1,6 +1,6 @@
 // The fence of a shared room (schema/entities/roomWriter.ts): taken by bumping the epoch when the
 // room loads, checked (and the row locked) first in every transaction the room commits. Also the
-// read of many writers' epochs at once, for the fence watch (server/rooms/fenceWatch.ts).
+// read of many writers' epochs at once, for the fence watch (server/jobs/fenceWatch.ts).
 import { Account } from '../../schema/entities/account.ts';
 import { RoomWriter } from '../../schema/entities/roomWriter.ts';
 import { DomainError } from '../domain/errors.ts';

@@ -22,7 +22,7 @@ export const CRASH_ENV = { CRASH_BETTING_MS: '800', CRASH_PAUSE_MS: '200', CRASH
 
 /** The record ids a crash command is stored under: the table's reply, and a bet's stake. */
 export function crashRecordIds(type: string, id: string): string[] {
-  // The table's writer stores replies under `<stream>:<id>` (server/rooms/serialWriter.ts).
+  // The table's writer stores replies under `<stream>:<id>` (server/writers/serialWriter.ts).
   if (type === CrashCommandType.bet) return [`${CRASH_STREAM}:${id}`, stakeRecordId(id)];
   return [`${CRASH_STREAM}:${id}`];
 }

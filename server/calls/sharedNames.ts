@@ -9,7 +9,7 @@ import type { SeedSource } from '../domain/clock.ts';
 import { ensureTables, tableExists, tableNames } from '../store/crashStore.ts';
 import type { Orm } from '../store/orm.ts';
 import type { Sql } from '../store/sql.ts';
-import { refuse } from './joinAuth.ts';
+import { refuse } from '../rooms/joinAuth.ts';
 
 const LISTED = 20;
 

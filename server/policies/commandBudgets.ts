@@ -10,10 +10,16 @@ import { CommandType } from '../../shared/commandNames.ts';
 import type { Clock } from '../domain/clock.ts';
 import { addressOfClient } from '../transport.ts';
 import type { AddressLimits } from './addressLimits.ts';
-import { RateLimiter } from './rateLimiter.ts';
-import type { Reply } from './replies.ts';
-import type { Serving } from './roomAdapter.ts';
-import type { AccountBudget, AccountBudgetConfig } from './userLimits.ts';
+import { RateLimiter, type RateVerdict } from './rateLimiter.ts';
+import type { Reply } from '../writers/replies.ts';
+import type { AccountBudget, AccountBudgetConfig, RoomAccounts } from './userLimits.ts';
+
+/** What the budgets read of the room a message came to (the adapter's `Serving`, server/rooms/roomAdapter.ts). */
+export type Serving = {
+  kind: string;
+  admit?(client: Client, type: string, socket: RateVerdict): string | 'close' | undefined;
+  accounts?: RoomAccounts;
+};
 
 export type BudgetDeps = { clock: Clock; rateLimitPerSecond: number; addressLimits: AddressLimits };
 

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { pino } from 'pino';
 import { JoinErrorCode } from '../../shared/protocol.ts';
 import { failureReply, mismatch, replaced, ServerShuttingDown } from './replies.ts';
-import { refuse } from './joinAuth.ts';
+import { refuse } from '../rooms/joinAuth.ts';
 
 /** A logger that keeps what is logged at error level: an unexpected failure must be logged. */
 function errorLog(): { logger: pino.Logger; lines: string[] } {

@@ -11,7 +11,7 @@ import { systemClock } from '../domain/clock.ts';
 import { createLogger } from '../observability/logger.ts';
 import { takeRoomFence } from '../store/roomFence.ts';
 import { sqlWriterStore } from '../store/writerStore.ts';
-import { FenceWatch } from './fenceWatch.ts';
+import { FenceWatch } from '../jobs/fenceWatch.ts';
 import { MAX_WAITING_PER_ACTOR, SerialWriter, type RunMode } from './serialWriter.ts';
 
 let store: Store;

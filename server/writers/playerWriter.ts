@@ -22,7 +22,7 @@ import { validateCommand, type CommandOf } from './validateCommand.ts';
 import { gameCommands } from '../games/commands.ts';
 import { gameByCommand } from '../games/games.ts';
 import { playGame } from '../games/play.ts';
-import type { Fence } from './fenceWatch.ts';
+import type { Fence } from '../jobs/fenceWatch.ts';
 import type { LimitFunction } from 'p-limit';
 
 /** Every command of the player room: its own and the installed games'. */

@@ -7,7 +7,7 @@ import { DomainError } from '../domain/errors.ts';
 import type { Logger } from '../observability/logger.ts';
 import { CommitFailed } from '../store/mutation.ts';
 import { isTransient } from '../store/sql.ts';
-import { isRefusalMessage } from './joinAuth.ts';
+import { isRefusalMessage } from '../rooms/joinAuth.ts';
 
 export type Reply = { ack: Ack } | { nack: Nack };
 

@@ -4,7 +4,7 @@
 // and a locked or unlisted room lets `joinOrCreate` build one too; so a shared room's onCreate
 // first asks any room listed for the same name whether it still serves it.
 import { matchMaker } from '@colyseus/core';
-import { refuse } from './joinAuth.ts';
+import { refuse } from '../rooms/joinAuth.ts';
 import { callRoom, type SharedRoomCalls } from './roomCalls.ts';
 
 /** How long a listed room has to answer; a room that does not is taken to be gone. */

@@ -10,7 +10,7 @@
 import type { Logger } from '../observability/logger.ts';
 import { playersOwed } from '../store/effectsStore.ts';
 import type { Orm } from '../store/orm.ts';
-import { deliverEffects } from './playerRooms.ts';
+import { deliverEffects } from '../calls/playerRooms.ts';
 
 export type EffectSweeper = { stop(): void };
 

@@ -4,7 +4,7 @@
 import { matchMaker } from '@colyseus/core';
 import { RoomName } from '../../shared/protocol.ts';
 import { callRoom, refuseInTransaction, type CallArgs, type CallResult, type PlayerRoomCalls } from './roomCalls.ts';
-import { ServerShuttingDown } from './replies.ts';
+import { ServerShuttingDown } from '../writers/replies.ts';
 
 const creating = new Map<string, Promise<{ roomId: string }>>();
 

@@ -18,7 +18,7 @@ import type { Logger } from '../observability/logger.ts';
 import type { CommandKey, SerialWriterStore, StoredReply } from '../core/ports.ts';
 import { CommitFailed } from '../store/mutation.ts';
 import type { Queryable, Sql } from '../store/sql.ts';
-import type { Fence, FenceWatch } from './fenceWatch.ts';
+import type { Fence, FenceWatch } from '../jobs/fenceWatch.ts';
 import { answerStored, Idempotency } from './idempotency.ts';
 import { ack, failureReply, nack, replaced, type Reply } from './replies.ts';
 

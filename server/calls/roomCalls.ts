@@ -8,7 +8,7 @@
 // nested connection.
 import { matchMaker } from '@colyseus/core';
 import { insideOpenTransaction } from '../store/sql.ts';
-import type { Reply } from './replies.ts';
+import type { Reply } from '../writers/replies.ts';
 
 /** A crash stake the table asks the player's room to take into escrow. */
 export type CrashStakeCall = { table: string; roundId: number; id: string; amount: number };

@@ -11,7 +11,7 @@ import { CommandType } from '../../shared/commandNames.ts';
 import { MemoryStore, type MemoryTransaction } from '../core/memoryStore.ts';
 import type { Clock } from '../domain/clock.ts';
 import { createLogger } from '../observability/logger.ts';
-import { FenceWatch } from './fenceWatch.ts';
+import { FenceWatch } from '../jobs/fenceWatch.ts';
 import { PlayerWriter } from './playerWriter.ts';
 import { RECENT_REPLIES } from './recentReplies.ts';
 import type { Reply } from './replies.ts';

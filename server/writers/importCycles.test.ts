@@ -1,3 +1,4 @@
+// No import cycles in the server, the games or the protocol. The case that started this test:
 // replies.ts, which every room and writer imports, imports none of them back: it once imported the
 // shutdown refusal from the cross-room calls (playerRooms.ts), which reach it again through
 // roomCalls.ts. Type-only imports count: a cycle of types still ties the files' order of reading
@@ -34,4 +35,16 @@ async function cycleThrough(start: string): Promise<string[] | undefined> {
 test('replies.ts imports nothing that imports it back', async () => {
   const cycle = await cycleThrough(path.join(here, 'replies.ts'));
   assert.equal(cycle, undefined, cycle?.map((f) => path.relative(here, f)).join(' -> '));
+});
+
+test('no file of the server, the games or the protocol imports itself back through others', async () => {
+  const root = path.resolve(here, '../..');
+  const { glob } = await import('node:fs/promises');
+  const cycles: string[] = [];
+  for await (const file of glob(['server/**/*.ts', 'shared/**/*.ts'], { cwd: root })) {
+    if (file.endsWith('.test.ts')) continue;
+    const cycle = await cycleThrough(path.join(root, file));
+    if (cycle) cycles.push(cycle.map((f) => path.relative(root, f)).join(' -> '));
+  }
+  assert.deepEqual(cycles, []);
 });
