@@ -51,7 +51,7 @@ const repeat = Math.max(1, Number(values.repeat));
 // 10,000 is the figure the project aims at (BENCHMARKS.md); each player holds a socket on both sides (check `ulimit -n`).
 const playerCount = Math.min(10_000, Number(values.players ?? (values.quick ? 300 : 10_000)));
 const ms = seconds * 1000;
-// Effect delivery (issue 14): assignees completing tasks one after another, all at once.
+// Effect delivery: assignees completing tasks one after another, all at once.
 const effectPlayers = values.quick ? 4 : 16;
 const effectRounds = values.quick ? 5 : 10;
 // A crash table as a round opens: this many players betting at once, over this many rounds.

@@ -1,4 +1,4 @@
-// The noisy-neighbour phase of `npm run bench` (issue 16): one account floods at its limits (every
+// The noisy-neighbour phase of `npm run bench`: one account floods at its limits (every
 // socket it may open, each at just under the per-socket rate, half paid games and half events.sync
 // from seq 0), while other players play at a steady pace. The figure is their ack p99 with the
 // flood, divided by their p99 in the same run without it; the bar is 2x. Five of them at 20/s give

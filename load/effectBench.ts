@@ -1,4 +1,4 @@
-// Effect delivery latency, for `npm run bench` (issue 14): how long a bounty takes from the
+// Effect delivery latency, for `npm run bench`: how long a bounty takes from the
 // `task.complete` ack (its commit on the board) to the `balance.changed` event in the assignee's
 // own player room, with the assignee online. A crash payout travels the same way (an effect row,
 // then a call to the owner's room), so one figure stands for both.

@@ -108,11 +108,11 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
   const enforcer = createSessionEnforcer(`${config.redisKeyPrefix}sessions:end`, logger);
   const userLimits = new UserLimits(config.userLimits, clock);
   const addressLimits = new AddressLimits(config.addressCommandsPerSecond, clock);
-  // Shared rooms belong to the server (issue 15): only configured or admin-opened tables and boards
+  // Shared rooms belong to the server: only configured or admin-opened tables and boards
   // exist, and no client may create a room (a create replaced live ones).
   withholdCreate();
   const names = new SharedNames(sql, orm, logger, config, overrides.seeds ?? cryptoSeeds);
-  // The matchmaker's room cache, with player rooms found by key (issue 17, roomDirectory.ts).
+  // The matchmaker's room cache, with player rooms found by key (roomDirectory.ts).
   const directory = new RoomDirectory(
     config.redisUrl ? new AtomicRedisDriver(colyseusRedis(config.redisUrl, config.redisKeyPrefix, 'matchmaker', logger)) : new IndexedLocalDriver(),
     (kind) => metrics.roomLookups.inc({ kind }),

@@ -117,7 +117,7 @@ describe('loadConfig', () => {
     assert.match(configError({ BOARDS: 'main,' }).message, /^BOARDS must be a comma-separated list of board names/);
   });
 
-  test('issue 16 limits: defaults, lists of hosts and proxies', () => {
+  test('sign-in, host, proxy and per-account limits: defaults, lists of hosts and proxies', () => {
     const defaults = loadConfig({});
     assert.deepEqual(defaults.signIn, { guestPerHour: 20, adminFailuresPerMinute: 30 });
     assert.deepEqual(defaults.allowedHosts, []);

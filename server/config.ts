@@ -63,7 +63,7 @@ function wholeNumber(min: number, max: number) {
     .refine((n) => n >= min && n <= max, message);
 }
 
-/** The shared rooms the server opens (issue 15): a comma-separated list of names of [a-z0-9-]. */
+/** The shared rooms the server opens: a comma-separated list of names of [a-z0-9-]. */
 function nameList(what: string) {
   const message = `must be a comma-separated list of ${what} names, each 1-32 characters of [a-z0-9-]`;
   return z

@@ -1,4 +1,4 @@
-// Test-only crash points (issue 8): with COFFER_FAULT set, the process kills itself (SIGKILL, no
+// Test-only crash points: with COFFER_FAULT set, the process kills itself (SIGKILL, no
 // cleanup, exactly like a crash) at one point of one command's life, so tests can prove that a
 // retry after a restart has exactly one effect. Off unless configured; refused in production
 // (config.ts). The selector is a command id prefix: only a command whose id starts with it is hit.

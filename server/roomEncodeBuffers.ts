@@ -1,4 +1,4 @@
-// Memory per connected player (issue 17): every Colyseus room allocates two state-encoding buffers
+// Memory per connected player: every Colyseus room allocates two state-encoding buffers
 // of Encoder.BUFFER_SIZE bytes when its state is set (the encoder's shared buffer and the
 // serializer's full-state buffer), 16 KB each by default: 32 KB per player room, about half of
 // what one idle player cost. A player's full state (balance, level, streak, a few game stats, the

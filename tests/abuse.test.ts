@@ -1,8 +1,8 @@
-// Issue 16: the edges around the money core, attacked over the wire as a hostile user would.
+// The edges around the money core, attacked over the wire as a hostile user would.
 // Room access by owner whatever the route (joinById, create, join, reconnect), input edges (control
 // characters, 64-bit integers), sign-in limits, Host validation and revocable sessions; fairness
 // between accounts and retention are in tests/accountLimits.test.ts. Every case failed on the code
-// before issue 16, except two controls that held already (create/join naming another user;
+// before these defences, except two controls that held already (create/join naming another user;
 // localhost being served).
 import assert from 'node:assert/strict';
 import { request } from 'node:http';

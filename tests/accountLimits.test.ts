@@ -1,4 +1,4 @@
-// Issue 16, continued from tests/abuse.test.ts on the same kind of server (tests/support/abuseFixture.ts):
+// Continued from tests/abuse.test.ts on the same kind of server (tests/support/abuseFixture.ts):
 // fairness between accounts (sockets per account, commands per account across its sockets, open
 // WebSockets per address, the events.sync byte budget) and retention (replies and relayed events
 // pruned, the ledger never, a snapshot answer instead of a gap).

@@ -1,4 +1,4 @@
-// A slow WebSocket reader (issue 8): a client that stops reading while it keeps asking for big
+// A slow WebSocket reader: a client that stops reading while it keeps asking for big
 // replies. The server must not drop messages silently and keep the socket: what the reader gets
 // is whole replies and then the close: a drop without a close would leave it waiting forever
 // (uWS closeOnBackpressureLimit; the ws fallback closes the same way, server/transport.ts). Meanwhile others are served and nothing is

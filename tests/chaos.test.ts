@@ -1,4 +1,4 @@
-// The bank test, short (issue 8): two processes, mixed commands, a seeded schedule of kill -9,
+// The bank test, short: two processes, mixed commands, a seeded schedule of kill -9,
 // PostgreSQL away, Redis flushed, Redis restarted empty, takeover attempts on the shared rooms,
 // malformed requests, reconnections after a ban or revocation and one account flooding the crash
 // table (tests/support/bankAttacks.ts); then every invariant of docs/ARCHITECTURE.md is

@@ -1,4 +1,4 @@
-// Issue 8, crash points: the process dies (SIGKILL, from COFFER_FAULT) just before a command's batch
+// Crash points: the process dies (SIGKILL, from COFFER_FAULT) just before a command's batch
 // commits, just after it committed but before the ack, and just after the ack. After a restart the
 // client retries with the same id, and each time the command has exactly one effect in PostgreSQL:
 // done by the retry when the crash came first, answered from the stored reply otherwise.

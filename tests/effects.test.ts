@@ -1,4 +1,4 @@
-// Effects are timely (issue 14): what another room owes a player (a bounty, a crash payout) reaches
+// Effects are timely: what another room owes a player (a bounty, a crash payout) reaches
 // an online owner's wallet at once when its direct delivery works, and within EFFECT_SWEEP_SECONDS
 // of its commit when that delivery was lost. A delivery that hangs must not hold back the sweeps of
 // other players: before, one such call kept every later sweep from starting.

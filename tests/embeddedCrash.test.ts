@@ -1,7 +1,7 @@
-// Issue 15 in embedded mode (PGlite, one serialized connection): the crash table `main` exists
-// without anyone creating it, a client's create cannot replace it, and a bet in a round that ran
-// comes out the same whether the room that ran the round settles it or a successor does after
-// kill -9 (here: lost to the house, never refunded). Then the ledger holds.
+// Server-owned shared rooms in embedded mode (PGlite, one serialized connection): the crash table
+// `main` exists without anyone creating it, a client's create cannot replace it, and a bet in a
+// round that ran comes out the same whether the room that ran the round settles it or a successor
+// does after kill -9 (here: lost to the house, never refunded). Then the ledger holds.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,4 +1,4 @@
-// Issue 8's hostile input suite, table-driven: every case is bad input from a client, with the
+// The hostile input suite, table-driven: every case is bad input from a client, with the
 // answer docs/PROTOCOL.md ("Hostile input") documents for it. For every case the test checks that answer,
 // that nothing was written (a digest of every table before and after; admin_audit is left out, as
 // refused admin commands are audited on purpose), and that the server still serves another player
@@ -188,7 +188,7 @@ const cases: Case[] = [
   command('admin.grant reason of 201 characters', AdminCommandType.grant, { id: ID, userId: 'someone', amount: 5, reason: 'r'.repeat(201) }, nack('INVALID_INPUT', /^reason/), RoomName.admin),
   command('admin.grant userId with spaces', AdminCommandType.grant, { id: ID, userId: 'drop table', amount: 5, reason: 'x' }, nack('INVALID_INPUT', /^userId/), RoomName.admin),
   command('board task.accept of an unknown task', BoardCommandType.taskAccept, { id: ID, taskId: 'no-such-task' }, nack('NOT_FOUND', /task/), RoomName.board),
-  command('admin.grant amount as a 64-bit integer (issue 16: audited too)', AdminCommandType.grant, { id: ID, userId: 'someone', amount: 2n ** 63n - 1n, reason: 'x' }, nack('INVALID_INPUT', /^amount is a 64-bit integer/), RoomName.admin),
+  command('admin.grant amount as a 64-bit integer (audited too)', AdminCommandType.grant, { id: ID, userId: 'someone', amount: 2n ** 63n - 1n, reason: 'x' }, nack('INVALID_INPUT', /^amount is a 64-bit integer/), RoomName.admin),
   command('admin.kick reason with NUL', AdminCommandType.kick, { id: ID, userId: 'someone', reason: 'bye\u0000' }, nack('INVALID_INPUT', /^reason must not contain control characters/), RoomName.admin),
   command('crash.bet amount -1', CrashCommandType.bet, { id: ID, amount: -1 }, nack('INVALID_INPUT', /^amount/), RoomName.crash),
   command('crash.bet amount 0.5', CrashCommandType.bet, { id: ID, amount: 0.5 }, nack('INVALID_INPUT', /^amount/), RoomName.crash),
@@ -221,7 +221,7 @@ const cases: Case[] = [
   joinCase('a player token for the admin room (wrong role)', RoomName.admin, (ctx) => ctx.attacker.token, { status: 403, code: 'FORBIDDEN' }),
   joinCase("joining another user's player room", RoomName.player, (ctx) => ctx.attacker.token, { status: 403, code: 'FORBIDDEN' }, (ctx) => ({ protocol: PROTOCOL_VERSION, userId: ctx.victim.userId })),
   {
-    name: "joinById into another user's player room (issue 16)",
+    name: "joinById into another user's player room",
     expect: { status: 403, code: 'FORBIDDEN' },
     async run(ctx) {
       const victimSeat = await matchmake(ctx.url, RoomName.player, { token: ctx.victim.token });
@@ -279,7 +279,7 @@ const cases: Case[] = [
   // HTTP
   { name: 'malformed JSON to /auth/guest', expect: { status: 400, allowOrigin: null }, run: (ctx) => http(ctx, '/auth/guest', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"displayName":' }) },
   {
-    name: 'displayName with NUL (issue 16: it made every later join fail)',
+    name: 'displayName with NUL (it made every later join fail)',
     expect: { status: 400, code: 'INVALID_INPUT', allowOrigin: null },
     run: (ctx) => http(ctx, '/auth/guest', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ displayName: 'ada\u0000' }) }),
   },

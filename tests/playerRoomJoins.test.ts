@@ -1,4 +1,4 @@
-// Issue 17: a player's room is found by key. (1) A join racing an owner call that creates the
+// A player's room is found by key. (1) A join racing an owner call that creates the
 // offline player's room (an admin grant here) ends in one room, loaded once: no fenced duplicate,
 // no reconnect code, epoch 1. (2) A join costs the same matchmaker lookups with few rooms or many,
 // and none of them filters the whole room cache. Both in services mode across two processes

@@ -1,5 +1,5 @@
 // Retention's SQL against PostgreSQL: relayed means below the Redis relay's cursor, each stream keeps
-// its newest event, batches are bounded, and the ledger is left alone (issue 16). The over-the-wire
+// its newest event, batches are bounded, and the ledger is left alone. The over-the-wire
 // case (events.sync's snapshot answer after pruning) is in tests/accountLimits.test.ts.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';

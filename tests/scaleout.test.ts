@@ -16,7 +16,7 @@ import { matchmake } from './support/rawRoom.ts';
 import { startServer, TEST_ADMIN_PASSWORD } from './support/server.ts';
 import { waitFor } from './support/wait.ts';
 
-// The boards the revoke test spreads over processes exist (shared rooms are the server's, issue 15).
+// The boards the revoke test spreads over processes exist (shared rooms are the server's).
 const cluster = clusterFixture('coffer_scale', 2, { BOARDS: ['main', ...Array.from({ length: 20 }, (_, i) => `revoke-${i}`)].join(',') });
 
 /** The PUBLIC_ADDRESS of the process hosting `roomId`, from the matchmaker's room cache. */
@@ -109,7 +109,7 @@ test('two matchmakers create the same player room at once: exactly one of the tw
   try {
     const me = await signInGuest(cluster.servers[0].url);
     const [a, b] = await Promise.all([joinPlayerRoom(cluster.servers[0].url, me.token), joinPlayerRoom(stranger.url, me.token)]);
-    // Both carry the player's fixed room id (issue 17), each in its own matchmaker and process.
+    // Both carry the player's fixed room id, each in its own matchmaker and process.
     assert.equal(a.room.roomId, b.room.roomId, 'the same fixed id in two matchmakers');
     assert.notEqual(a.room.connection.url, b.room.connection.url, 'two rooms for one user, one per process');
     const [{ epoch }] = await queryRows<{ epoch: string }>(cluster.db.url, 'SELECT epoch FROM accounts WHERE id = $1', [me.userId]);
@@ -135,7 +135,7 @@ test('two matchmakers create the same player room at once: exactly one of the tw
   }
 });
 
-test('admin.sessions.revoke closes the user\'s sockets in rooms of the other process, and both refuse the token (issue 16)', async () => {
+test('admin.sessions.revoke closes the user\'s sockets in rooms of the other process, and both refuse the token', async () => {
   const admin = await adminTab();
   const adminAddress = await processOf(admin.room.roomId);
   const me = await signInGuest(cluster.servers[0].url);

@@ -1,4 +1,4 @@
-// Issue 15, over the wire, each case as a hostile player tried it on the old code: shared rooms
+// Over the wire, each case as a hostile player tried it on the old code: shared rooms
 // belong to the server (no takeover by `create`, no table or board with a made-up name), a crash
 // round's outcome does not depend on which room settles it, a table room that cannot settle its
 // round gives the table up instead of staying for ever, and every room has the same adapter.

@@ -1,4 +1,4 @@
-// SIGTERM always ends the process (issue 14). With storage away, rooms reloading after failed
+// SIGTERM always ends the process. With storage away, rooms reloading after failed
 // commits and a crash bet waiting on its settlement, it still exits 0 within 10 s, and nothing it
 // acknowledged is missing afterwards. With storage hanging (no answer, no error) past
 // SHUTDOWN_TIMEOUT_SECONDS, it logs what it abandons and exits 1 rather than never.

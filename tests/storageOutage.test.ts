@@ -1,4 +1,4 @@
-// Issue 8, storage outages. PostgreSQL is shared by everyone on the machine, so "PostgreSQL down"
+// Storage outages. PostgreSQL is shared by everyone on the machine, so "PostgreSQL down"
 // is simulated for one server by a TCP proxy between it and PostgreSQL that the test cuts: commands
 // are nacked UNAVAILABLE (retryable), /health/ready answers 503, nothing is acked that is not
 // committed; when the proxy is restored the server recovers by itself and the retried ids are

@@ -1,7 +1,7 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
 
 /**
- * What makes a user's tokens stop working (issue 16). Every token carries the `generation` it was
+ * What makes a user's tokens stop working. Every token carries the `generation` it was
  * signed under; revoking a user's sessions bumps it, so every older token is refused at the next
  * join. `banned_until` refuses joins (any token) until then. No row = generation 0, not banned.
  */

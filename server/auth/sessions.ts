@@ -1,4 +1,4 @@
-// Revocable sessions (issue 16): a kicked player used to rejoin at once with the same token, and a
+// Revocable sessions: a kicked player used to rejoin at once with the same token, and a
 // token lived its 24 hours whatever happened. Each token carries the user's `generation`; a join
 // whose token is older than the stored generation is refused, and so is any join while the user is
 // banned. Read from PostgreSQL at every join (one primary-key lookup), so a revocation holds on

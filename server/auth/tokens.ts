@@ -38,7 +38,8 @@ export function createTokens(secret: string, adminPassword: string, sessions?: S
       if (typeof payload.sub !== 'string' || (role !== 'player' && role !== 'admin') || typeof payload.name !== 'string') {
         throw new Error('token is missing sub, role or name');
       }
-      // An admin role signed with the players' key is not an admin (tokens from before issue 16).
+      // An admin role signed with the players' key is not an admin (tokens from before admin tokens
+      // had a key of their own).
       if ((role === 'admin') !== (kid === ADMIN_KID)) throw new Error('the token role does not match its key');
       const generation = typeof payload.gen === 'number' && Number.isSafeInteger(payload.gen) ? payload.gen : 0;
       if (sessions) await sessions.check(payload.sub, generation);

@@ -1,4 +1,4 @@
-// Which crash tables and boards exist (issue 15): a crash table is configured (CRASH_TABLES; its
+// Which crash tables and boards exist: a crash table is configured (CRASH_TABLES; its
 // row of `crash_tables`, with a new chain seed, is stored when it is first joined) or a row of
 // `crash_tables` (admin.crash.open); a board is configured (BOARDS) or has tasks an admin created
 // on it. A client joining any other name is refused, with the names there are. Nothing is written

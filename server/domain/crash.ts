@@ -9,7 +9,7 @@ import { Reason } from '../../shared/reasons.ts';
 import { Refused } from './errors.ts';
 
 /** `stakeId`: the command id of the stake the player's room took for it (absent in bets stored
- *  before issue 15). */
+ *  before crash settlement worked from stored facts). */
 export type CrashBet = { userId: string; amount: number; cashedOutAt: number | null; payout: number; stakeId?: string };
 /** `roundId` is the round's index r on the table's hash chain. */
 export type CrashRound = { roundId: number; phase: CrashPhase; crashPoint: number; bets: Record<string, CrashBet> };

@@ -1,7 +1,7 @@
 // Who is asking: the address of the TCP peer, or, only when that peer is a configured trusted proxy
 // (TRUSTED_PROXIES), the client address the proxy reports in X-Forwarded-For. Colyseus' own
 // `context.ip` believes X-Real-IP / X-Forwarded-For from anyone, which would let a client pick its
-// own address and walk around per-address limits (issue 16).
+// own address and walk around per-address limits.
 //
 // The transports stamp the socket's address on every request and upgrade as PEER_ADDRESS_HEADER
 // (server/transport.ts), overwriting whatever a client sent under that name; routes and

@@ -1,4 +1,4 @@
-// Open WebSockets per client address (issue 16): without a bound one machine could hold any number
+// Open WebSockets per client address: without a bound one machine could hold any number
 // of sockets (each costs memory and a share of every broadcast). The upgrade is refused with 429
 // RATE_LIMITED once `max` sockets of that address are open in this process; the transports count
 // opens and closes (server/transport.ts). The address is clientAddress.ts': the socket's, or what a

@@ -1,4 +1,4 @@
-// Which names this server answers to (issue 16). The Origin check trusts the Host header for "the
+// Which names this server answers to. The Origin check trusts the Host header for "the
 // server's own origin", so a DNS-rebinding page (attacker.example resolving to this server) sent
 // `Host: attacker.example` with a matching Origin and was served. Requests whose Host is not one of
 // ours are refused on every route and on the WebSocket upgrade: localhost, 127.0.0.1, [::1], this

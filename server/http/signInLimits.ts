@@ -1,4 +1,4 @@
-// Limits on signing in (issue 16): guessing the admin password and minting guest accounts were
+// Limits on signing in: guessing the admin password and minting guest accounts were
 // unlimited (12,708 wrong passwords in 5 s; 10,000 guests in 3 s from one address). Counted in this
 // process' memory, per client address (clientAddress.ts) and, for the admin, globally too.
 //

@@ -6,7 +6,7 @@
 // delivery. So an effect counts as lost once it is a third of the window old, and the sweep runs
 // every third of the window: the worst case is two thirds, plus the delivery itself. A delivery
 // that hangs (a room that never answers) holds back only its own player, never the sweep: before,
-// one such call kept every later sweep from starting (issue 14: bounties that took over 30 s).
+// one such call kept every later sweep from starting (bounties that took over 30 s).
 import type { Logger } from '../observability/logger.ts';
 import { playersOwed } from '../store/effectsStore.ts';
 import type { Orm } from '../store/orm.ts';

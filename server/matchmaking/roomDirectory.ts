@@ -1,4 +1,4 @@
-// The matchmaker's driver, in front of the room cache (issue 17): a player's room has a fixed id,
+// The matchmaker's driver, in front of the room cache: a player's room has a fixed id,
 // `player_<userId>`, so finding it is one lookup by key however many rooms exist (Colyseus would
 // filter every room's cache entry; its Redis driver reads the whole hash per lookup), and a
 // creation first *claims* that id in the cache (an atomic insert-if-absent), before the room loads

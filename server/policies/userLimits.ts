@@ -1,4 +1,4 @@
-// Fairness between accounts (issue 16): per-socket limits alone let one guest open 100 sockets into
+// Fairness between accounts: per-socket limits alone let one guest open 100 sockets into
 // its own room, each under the limit, and take another player's ack p50 from 6 ms to 1,974 ms. These
 // budgets are per user, across all of that user's sockets:
 // - sockets: at most `socketsPerUser` at a time in player rooms (the next join is refused 429

@@ -1,4 +1,4 @@
-// Who may be in a player room, whatever the route in (issue 16). The static onAuth sees only the
+// Who may be in a player room, whatever the route in. The static onAuth sees only the
 // join options, so `joinById` (which names a room, not a user) used to seat anyone in any player
 // room. Two guards close it: the matchmaking call names the room's real owner before onAuth runs
 // (a clear 403 at matchmaking), and the room itself checks every seat it fills, a join's or a

@@ -1,4 +1,4 @@
-// admin.kick (with an optional ban) and admin.sessions.revoke (issue 16): what the admin room does
+// admin.kick (with an optional ban) and admin.sessions.revoke: what the admin room does
 // for them, kept out of the room adapter. The stored state changes first (a ban, a new generation),
 // so a socket closed here cannot simply join again; then every socket of the user is closed.
 import { matchMaker } from '@colyseus/core';

@@ -9,7 +9,7 @@ import { headSeq } from './streamStore.ts';
 
 export const SYNC_PAGE = 500;
 /**
- * Bytes of event payloads in one events.sync reply (issue 16): a page stops before passing it (one
+ * Bytes of event payloads in one events.sync reply: a page stops before passing it (one
  * event at least), and the client syncs again from the last seq it got, as with a full page.
  */
 export const SYNC_REPLY_MAX_BYTES = 64 * 1024;

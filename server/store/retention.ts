@@ -1,4 +1,4 @@
-// Retention (issue 16): nothing was ever deleted, so `command_results` and `outbox` grew without
+// Retention: nothing was ever deleted, so `command_results` and `outbox` grew without
 // bound. Pruned in bounded batches by a timer in every process (a batch is one short statement;
 // processes pruning at once only find fewer rows):
 // - command_results: stored replies older than the idempotency window (IDEMPOTENCY_WINDOW_HOURS,

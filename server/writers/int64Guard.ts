@@ -1,6 +1,6 @@
 // msgpack carries 64-bit integers, which msgpackr decodes as BigInt. No Coffer field takes one
 // (amounts are safe integers), and a BigInt that slips past a schema breaks JSON (the admin audit
-// trail could not record such a command). Refused anywhere in a payload, with its path (issue 16).
+// trail could not record such a command). Refused anywhere in a payload, with its path.
 
 /** The path of the first BigInt in `payload` (`bet`, `item.price`, `0`), or undefined. */
 export function findInt64(payload: unknown): string | undefined {

@@ -82,7 +82,7 @@ test('an admin works the panel and the player sees each change live', async () =
   await page.getByRole('status').filter({ hasText: /^Kicked [1-9]\d* connection\(s\)\.$/ }).waitFor();
   await player.page.bringToFront();
   await player.page.getByTestId('connection-banner').filter({ hasText: 'An admin removed you from the server: testing the kick' }).waitFor();
-  // A ban and the end of every session (issue 16).
+  // A ban and the end of every session.
   await page.bringToFront();
   await page.getByLabel('Ban for minutes (empty: no ban)').fill('10');
   await page.getByRole('button', { name: 'Kick this player' }).click();

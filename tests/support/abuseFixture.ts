@@ -1,4 +1,4 @@
-// The server and helpers of the issue-16 attack tests (tests/abuse.test.ts, tests/accountLimits.test.ts):
+// The server and helpers of the attack tests (tests/abuse.test.ts, tests/accountLimits.test.ts):
 // a server on the default limits except open sockets per address (small enough to reach) and a
 // retention sweep every second. Sign-ins come "through a proxy" on loopback with made-up client
 // addresses, so each test has its own per-address budget.

@@ -1,4 +1,4 @@
-// The bank test (issue 8): simulated players on two Coffer processes play games, bet at the crash
+// The bank test: simulated players on two Coffer processes play games, bet at the crash
 // table (tests/support/bankCrash.ts), buy, take and finish tasks, while an admin grants gold and
 // posts tasks, and a seeded controller kill -9s a process, takes PostgreSQL away (every connection
 // dropped and refused for a moment: what a restart looks like from the server), flushes Redis, or
@@ -8,7 +8,7 @@
 // protocol says. At the end it checks what docs/ARCHITECTURE.md promises (INV-1 to INV-9) and
 // returns a report; `tests/chaos.test.ts` runs a short one,
 // `npm run chaos` a long one. A `takeover` fault is a hostile player (and admin) trying to take the
-// shared rooms over (issue 15): `create` on the live crash table, board and admin room, and tables
+// shared rooms over: `create` on the live crash table, board and admin room, and tables
 // with made-up names; every attempt must be refused and the table must go on.
 //
 // PostgreSQL and Redis are reached through TCP proxies (tests/support/tcpProxy.ts) rather than

@@ -1,4 +1,4 @@
-// Crash bets in the bank test (issue 8, tests/support/bank.ts): players sit at the `crash` table
+// Crash bets in the bank test (tests/support/bank.ts): players sit at the `crash` table
 // too, bet while it takes bets and cash out while it runs, with the same retry rules as every
 // other command. A bet's stake is debited by the player's own room into escrow
 // (`stake:crash:<table>:<id>`, reason `crash.bet`, ref `crash:<table>:<round>`); the round's

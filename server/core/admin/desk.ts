@@ -1,4 +1,4 @@
-// What each admin command is, transport-free (issue 15): a pure decision the admin room's
+// What each admin command is, transport-free: a pure decision the admin room's
 // adapter carries out. Gold moves only in its owner's room, so a grant is a call to the player's
 // room; tasks are the board's; the admin room itself writes only the shop catalog, announcements
 // (the `global` stream) and new crash tables, through its fenced writer; reads are reads.

@@ -1,4 +1,4 @@
-// A task board, transport-free (issue 15): the tasks in play and, for each command, the step it
+// A task board, transport-free: the tasks in play and, for each command, the step it
 // decides: the reply, the event, what to store (as data) and how the board changes once stored.
 // The rules of one task are server/domain/board.ts; the Colyseus adapter (rooms/BoardRoom.ts)
 // runs each step through the board's fenced writer (as `writerStep` makes it) and stores its writes.

@@ -1,4 +1,4 @@
-// A crash table's phase machine, transport-free (issue 15): rounds go betting -> running ->
+// A crash table's phase machine, transport-free: rounds go betting -> running ->
 // crashed -> (pause) -> the next round's betting. Each phase change is stored through a port
 // (in the Colyseus adapter: the table's fenced serial writer, in order with bets and cash-outs)
 // before memory changes; storage is described as data (TableWrite), time comes from an injected
