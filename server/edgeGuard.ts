@@ -23,7 +23,7 @@ type UwsUpgrade = (res: HttpResponse, req: HttpRequest, context: us_socket_conte
 /** What a failure is logged with: never the query, which carries tokens (`_authToken`). */
 type RequestContext = { method: string; path: string; address: string };
 
-const STATUS_TEXT = { 400: '400 Bad Request', 500: '500 Internal Server Error' } as const;
+const STATUS_TEXT = { 400: '400 Bad Request', 404: '404 Not Found', 500: '500 Internal Server Error' } as const;
 
 /** httpError's body (server/http/json.ts), as a string: the edge answers before any Response exists,
  *  and uWS must be answered before its handler returns. */
@@ -105,10 +105,17 @@ export function guardUwsRoute(handler: UwsRoute, logger: EdgeLogger, admit: (res
       }
       return true;
     };
+    const unanswered = (): void => {
+      if (ended || (res as { aborted?: boolean }).aborted) return;
+      ended = true;
+      answerUws(res, 404, errorBody('NOT_FOUND', `no route for ${context.method} ${context.path}`));
+    };
     inFlight.run(failed, () => {
       try {
         const result = handler(res, req);
-        if (result instanceof Promise) result.catch(failed);
+        // Colyseus' router returns without answering a path it has no route for: the request
+        // would hang until the client gave up, holding its connection. Settled and unanswered is 404.
+        if (result instanceof Promise) result.then(() => unanswered(), failed);
       } catch (error) {
         failed(error);
       }

@@ -79,6 +79,18 @@ for (const { transport, mode } of SETUPS) {
       }
     });
 
+    test('a path without a route is answered 404 at once, whatever the method, and holds nothing open', async () => {
+      for (const [method, target] of [['GET', '/health'], ['GET', '/no/such/path'], ['POST', '/auth/nothing'], ['DELETE', '/shop'], ['HEAD', '/nope']] as const) {
+        const request = `${method} ${target} HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`;
+        assert.equal(await sendRaw(server.port, Buffer.from(request), 5_000), 404, `${method} ${target}`);
+      }
+      const answer = await fetch(`${server.url}/no/such/path`);
+      assert.equal(answer.status, 404);
+      // On uWS the edge answers (Colyseus' uWS router left it unanswered); on ws, Colyseus' Node
+      // listener answers 404 itself, with no body.
+      if (transport === 'uws') assert.equal(((await answer.json()) as { code: string }).code, 'NOT_FOUND');
+    });
+
     test(`${PER_KIND} malformed HTTP requests and ${PER_KIND} malformed upgrades: the process lives and still serves`, async (t) => {
       const random = seededRandom(SEED + transport.length + (mode === 'embedded' ? 100 : 0));
       const requests = Array.from({ length: 2 * PER_KIND }, (_, i) => malformedRequest(random, server.port, i % 2 === 1));
