@@ -27,7 +27,7 @@ export const ADMIN_WRITER = 'admin';
 export const ADMIN_REFRESH_MS = 2_000;
 
 export class AdminRoom extends SharedRoom<AdminState, AdminRoomDeps, typeof adminCommands> {
-  static readonly spec: SharedRoomSpec<AdminRoomDeps, typeof adminCommands> = { kind: 'admin', roomName: RoomName.admin, commands: adminCommands, stream: () => GLOBAL_STREAM, writer: ADMIN_WRITER, seatRule: adminsOnly, adminBudget: true };
+  static readonly spec: SharedRoomSpec<AdminRoomDeps, typeof adminCommands> = { kind: RoomName.admin, commands: adminCommands, stream: () => GLOBAL_STREAM, writer: ADMIN_WRITER, seatRule: adminsOnly, adminBudget: true };
   state = new AdminState();
 
   protected async load() {}

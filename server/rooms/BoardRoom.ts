@@ -16,7 +16,7 @@ import { bindSharedRoom, SharedRoom, type RoomCommand, type SharedRoomDeps, type
 
 export class BoardRoom extends SharedRoom<BoardState, SharedRoomDeps, typeof boardCommands, Task[]> implements BoardRoomCalls {
   static readonly spec: SharedRoomSpec<SharedRoomDeps, typeof boardCommands> = {
-    kind: 'board', roomName: RoomName.board, commands: boardCommands, stream: boardStream,
+    kind: RoomName.board, commands: boardCommands, stream: boardStream,
     named: { option: 'board', fallback: DEFAULT_BOARD, pattern: BOARD_NAME, what: 'board', exists: (deps, board) => deps.names.checkBoard(board) },
     refuseAdmins: 'admins have no wallet and cannot take tasks; manage tasks with admin.task.create and admin.task.cancel',
   };

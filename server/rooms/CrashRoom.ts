@@ -25,7 +25,7 @@ type Loaded = Awaited<ReturnType<typeof loadCrashTable>>;
 
 export class CrashRoom extends SharedRoom<CrashState, CrashRoomDeps, typeof crashCommands, Loaded> {
   static readonly spec: SharedRoomSpec<CrashRoomDeps, typeof crashCommands> = {
-    kind: 'crash', roomName: RoomName.crash, commands: crashCommands, stream: crashStream, refuseAdmins: 'admins have no wallet and cannot bet',
+    kind: RoomName.crash, commands: crashCommands, stream: crashStream, refuseAdmins: 'admins have no wallet and cannot bet',
     named: { option: 'table', fallback: DEFAULT_CRASH_TABLE, pattern: CRASH_TABLE_NAME, what: 'crash table', exists: (deps, table) => deps.names.checkCrashTable(table) },
   };
   state = new CrashState();

@@ -8,7 +8,7 @@
 // calls joinAuth.ts; every seat the room then fills, a join's or a reconnection's, passes
 // seatCheck.ts before Colyseus seats the socket.
 import { ClientState, Room, type AuthContext, type Client, type ClientPrivate } from '@colyseus/core';
-import { CloseCode, ServerMessage } from '../../shared/protocol.ts';
+import { CloseCode, ServerMessage, type RoomName } from '../../shared/protocol.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -30,7 +30,8 @@ import { SHARED_ROOM_ENCODE_BYTES, sizeRoomEncodeBuffers } from '../roomEncodeBu
 import { shareHandshake } from '../roomHandshakes.ts';
 
 export type AdapterDeps = { sql: Sql; metrics: Metrics; clock: Clock; logger: Logger; rateLimitPerSecond: number; syncReads: LimitFunction; addressLimits: AddressLimits };
-export type RoomKind = 'player' | 'board' | 'crash' | 'admin';
+/** A room's kind is its name in the matchmaker (shared/protocol.ts RoomName). */
+export type RoomKind = RoomName;
 
 export type Serving = {
   kind: RoomKind;

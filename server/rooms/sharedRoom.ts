@@ -40,9 +40,8 @@ type Schemas = Record<string, z.ZodType<{ id: string }>>;
 export type RoomCommand<C extends Schemas> = Exclude<CommandOf<C>, { type: typeof CommandType.eventsSync }>;
 
 export type SharedRoomSpec<D, C extends Schemas> = {
-  kind: Exclude<RoomKind, 'player'>;
   /** Its name in the matchmaker (shared/protocol.ts RoomName). */
-  roomName: string;
+  kind: Exclude<RoomKind, 'player'>;
   commands: C;
   /** For a kind with many rooms (tables, boards): the join option naming one (its filterBy), its
    *  default, its pattern (1-32 characters of [a-z0-9-], as the refusal says) and the check that it exists. */
@@ -110,7 +109,7 @@ export abstract class SharedRoom<S extends { seq: number }, D extends SharedRoom
     this.name = named ? ((options[named.option] as string | undefined) ?? named.fallback) : '';
     const stream = spec.stream(this.name);
     const writer = spec.writer ?? stream;
-    await refuseIfServed(spec.roomName, named ? { [named.option]: this.name } : {}, this.roomId, named ? `${named.what} ${this.name}` : `the ${spec.kind} room`);
+    await refuseIfServed(spec.kind, named ? { [named.option]: this.name } : {}, this.roomId, named ? `${named.what} ${this.name}` : `the ${spec.kind} room`);
     const [epoch, seq, loaded] = await this.#load(writer, stream).catch((error: unknown) => {
       this.deps.logger.warn({ ...(named ? { [named.option]: this.name } : {}), err: error }, `${spec.kind} room could not load`);
       throw refuse('UNAVAILABLE', 'storage is unavailable; try joining again shortly');
