@@ -181,10 +181,14 @@ export function setupFailure(ctx: VuContext, what: string, error: unknown): void
   failure(ctx, what, error);
 }
 
-/** A new guest for this VU; undefined (and a setup failure booked) when the sign-in fails. */
+/**
+ * A new guest for this VU; undefined (and a setup failure booked) when the sign-in fails. With the
+ * run's admin session the admin signs it up: a server counts anonymous sign-ups per address, and a
+ * load run's users all come from this one (docs/PROTOCOL.md, "Authentication (HTTP)").
+ */
 export async function guestSession(ctx: VuContext, displayName: string): Promise<Session | undefined> {
   try {
-    const session = await signInGuest(ctx.rt, ctx.options.baseUrl, displayName);
+    const session = await signInGuest(ctx.rt, ctx.options.baseUrl, displayName, ctx.admin?.token);
     ctx.rt.check('guest sign-in', true);
     return session;
   } catch (error) {

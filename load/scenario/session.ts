@@ -27,10 +27,14 @@ async function postJson(rt: LoadRuntime, url: string, body: unknown, headers: Re
   }
   if (res.status < 200 || res.status >= 300) {
     const path = url.replace(/^[a-z]+:\/\/[^/]+/, '');
-    // Every load user signs in as a guest from this one address, and a server on its defaults
-    // allows 20 guest sign-ups per address per hour.
-    const hint = res.status === 429 && path === '/auth/guest' ? ' (the server limits guest sign-ups per address: start it with GUEST_SIGNUPS_PER_HOUR raised for load runs, see load/README.md)' : '';
-    throw new Error(`POST ${path} answered ${res.status}${parsed?.error ? `: ${parsed.error}` : ''}${hint}`);
+    // Without ADMIN_PASSWORD every load user signs up anonymously from this one address, and a
+    // server on its defaults allows 20 of those per address per hour; the admin's are not counted.
+    const hint = res.status === 429 && path === '/auth/guest' && headers.authorization === undefined
+      ? ' (the server limits anonymous guest sign-ups per address: set ADMIN_PASSWORD so the kit signs its users up as the admin, see load/README.md)'
+      : '';
+    // The matchmaker's errors say `error`; ours are { code, message } (docs/PROTOCOL.md).
+    const reason = parsed?.error ?? (parsed?.code ? `${parsed.code} ${parsed.message ?? ''}`.trim() : undefined);
+    throw new Error(`POST ${path} answered ${res.status}${reason ? `: ${reason}` : ''}${hint}`);
   }
   return parsed;
 }
@@ -41,8 +45,10 @@ export function closedBeforeReply(id: string, code: number): Nack {
   return { id, code: 'UNAVAILABLE', message: `the socket closed with ${code} before the reply`, retryable: true };
 }
 
-export async function signInGuest(rt: LoadRuntime, baseUrl: string, displayName?: string): Promise<Session> {
-  const body = (await postJson(rt, `${baseUrl}/auth/guest`, displayName ? { displayName } : {})) as { token: string; userId: string };
+/** A new guest; with `adminToken` signed up as the admin's (not counted against the address' limit). */
+export async function signInGuest(rt: LoadRuntime, baseUrl: string, displayName?: string, adminToken?: string): Promise<Session> {
+  const headers: Record<string, string> = adminToken === undefined ? {} : { authorization: `Bearer ${adminToken}` };
+  const body = (await postJson(rt, `${baseUrl}/auth/guest`, displayName ? { displayName } : {}, headers)) as { token: string; userId: string };
   return { token: body.token, userId: body.userId };
 }
 

@@ -10,6 +10,7 @@ import { clientAddress } from './clientAddress.ts';
 import { httpError, json, rateLimited } from './json.ts';
 import type { AdminPasses } from './adminPass.ts';
 import type { AdminSignInGuard, GuestSignUpLimit } from './signInLimits.ts';
+import { AUTHORIZATION_HEADER, signUpAuthority } from './signUpAuthority.ts';
 
 const guestBody = z.object({
   displayName: z
@@ -48,11 +49,16 @@ export function authRoutes(tokens: Tokens, adminPassword: string, limits: SignIn
   const addressOf = (request: Request | undefined) => (request ? clientAddress(request.headers, limits.trustedProxies) : 'unknown');
   return {
     authGuest: createEndpoint('/auth/guest', { method: 'POST' }, async (ctx) => {
+      const authority = await signUpAuthority(tokens, ctx.request?.headers.get(AUTHORIZATION_HEADER) ?? null);
+      if (authority instanceof Response) return authority;
       const parsed = guestBody.safeParse(ctx.body ?? {});
       if (!parsed.success) return invalid(parsed.error);
-      // Counted once the body is valid: a refused body creates no account.
-      const wait = limits.guest.take(addressOf(ctx.request));
-      if (wait !== undefined) return rateLimited(wait, 'too many guest sign-ups from this address');
+      // Counted once the body is valid: a refused body creates no account. An admin's sign-ups
+      // (load runs, signUpAuthority.ts) are not the address' to answer for.
+      if (authority === 'anonymous') {
+        const wait = limits.guest.take(addressOf(ctx.request));
+        if (wait !== undefined) return rateLimited(wait, 'too many guest sign-ups from this address');
+      }
       const userId = randomUUID();
       const displayName = parsed.data.displayName ?? `guest-${userId.slice(0, 6)}`;
       const token = await tokens.sign({ userId, role: 'player', name: displayName });
