@@ -29,6 +29,7 @@ import { defineBoardRoom } from './rooms/BoardRoom.ts';
 import { defineAdminRoom } from './rooms/AdminRoom.ts';
 import { defineCrashRoom } from './rooms/CrashRoom.ts';
 import { startEffectSweeper } from './jobs/effectSweeper.ts';
+import { watchPublicAddress } from './jobs/publicAddressWatch.ts';
 import { startLateStakeSweeper } from './jobs/lateStakeSweeper.ts';
 import { SharedNames } from './calls/sharedNames.ts';
 import { withholdCreate } from './calls/sharedRooms.ts';
@@ -162,8 +163,10 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
   }));
   // SIGTERM/SIGINT, first step: nothing new starts (sweeps, fence reads, commits), and what was
   // submitted gets a bounded time to commit before the rooms close their clients.
+  let stopPublicAddressWatch = () => {};
   server.onBeforeShutdown(async () => {
     deadline.arm();
+    stopPublicAddressWatch();
     sweeper.stop();
     stopRetention();
     enforcer.stop();
@@ -179,6 +182,14 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
   });
   await server.listen(config.port, '0.0.0.0');
   enforcer.start();
+  if (config.redisUrl && !config.publicAddress) {
+    const otherProcesses = async () => {
+      const others = (await matchMaker.stats.fetchAll()).map((p) => p.processId).filter((id) => id !== matchMaker.processId);
+      const live = await Promise.all(others.map(async (id) => ((await matchMaker.healthCheckProcessId(id)) ? id : undefined)));
+      return live.filter((id) => id !== undefined);
+    };
+    stopPublicAddressWatch = watchPublicAddress(otherProcesses, logger, 30_000).stop;
+  }
   // Every client that joins a room while it is being created waits on one presence channel for
   // it: fifty players arriving at once are fifty listeners, not a leak (Node warns past ten).
   // The matchmaker has its presence once the server listens.
