@@ -188,7 +188,7 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
       const live = await Promise.all(others.map(async (id) => ((await matchMaker.healthCheckProcessId(id)) ? id : undefined)));
       return live.filter((id) => id !== undefined);
     };
-    stopPublicAddressWatch = watchPublicAddress(otherProcesses, logger, 30_000).stop;
+    stopPublicAddressWatch = watchPublicAddress(otherProcesses, logger, 5_000).stop;
   }
   // Every client that joins a room while it is being created waits on one presence channel for
   // it: fifty players arriving at once are fifty listeners, not a leak (Node warns past ten).

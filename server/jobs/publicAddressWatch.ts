@@ -2,7 +2,7 @@
 // without an address, so the client connects back to the process it asked, which has no such
 // seat, and the join fails `524 seat reservation expired`; nothing said why. One process alone
 // needs no PUBLIC_ADDRESS, so the warning waits until another live process shares the matchmaker
-// (checked at start and then every `everyMs`), says it once, and stops looking.
+// (checked at start and then every `everyMs`: a process is listed only once its presence wrote its stats), says it once, and stops looking.
 import type { Logger } from '../observability/logger.ts';
 
 export type OtherProcesses = () => Promise<string[]>;
