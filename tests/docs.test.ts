@@ -19,32 +19,13 @@ import { crashCommands } from '../shared/crashCommands.ts';
 import { EventType } from '../shared/events.ts';
 import { CloseCode, ErrorCode, JoinErrorCode, RoomName, ServerMessage } from '../shared/protocol.ts';
 import { Reason, REASON_CODES } from '../shared/reasons.ts';
+import { section, tableRows } from './support/markdown.ts';
 import { ROOT } from './support/server.ts';
 
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
 const protocolDoc = read('docs/PROTOCOL.md');
 const operationsDoc = read('docs/OPERATIONS.md');
 const architectureDoc = read('docs/ARCHITECTURE.md');
-
-/** The text under a Markdown heading, up to the next heading of the same or a higher level. */
-function section(doc: string, heading: string): string {
-  const lines = doc.split('\n');
-  const start = lines.findIndex((line) => line.replace(/^#+\s*/, '') === heading && /^#+\s/.test(line));
-  assert.ok(start >= 0, `the document has a section "${heading}"`);
-  const level = /^#+/.exec(lines[start])![0].length;
-  const end = lines.findIndex((line, i) => i > start && /^#+\s/.test(line) && /^#+/.exec(line)![0].length <= level);
-  return lines.slice(start + 1, end < 0 ? undefined : end).join('\n');
-}
-
-/** Rows of the Markdown tables in `text`, keyed by their first cell without backticks. */
-function tableRows(text: string): Map<string, string> {
-  const rows = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    const cells = /^\|\s*([^|]+?)\s*\|/.exec(line);
-    if (cells && !/^-+$/.test(cells[1])) rows.set(cells[1].replace(/`/g, ''), line);
-  }
-  return rows;
-}
 
 /** What of `names` has no row in `rows`: what a test below fails on. */
 function undocumented(names: Iterable<string>, rows: Map<string, string>): string[] {

@@ -10,18 +10,10 @@ import { gameCommands, gameResultSchemas } from '../server/games/commands.ts';
 import { games } from '../server/games/games.ts';
 import { gameScreenFile } from '../client/src/games/screens.ts';
 import { playerCommands } from '../shared/commands.ts';
+import { section, tableRows } from './support/markdown.ts';
 import { ROOT } from './support/server.ts';
 
 const gamesDoc = readFileSync(path.join(ROOT, 'docs/GAMES.md'), 'utf8');
-
-/** The text under the heading `### \`<type>\``, up to the next heading. */
-function sectionOf(type: string): string | undefined {
-  const start = gamesDoc.indexOf(`\n### \`${type}\`\n`);
-  if (start < 0) return undefined;
-  const rest = gamesDoc.slice(start + 1);
-  const end = rest.slice(4).search(/\n#{1,3} /);
-  return end < 0 ? rest : rest.slice(0, end + 4);
-}
 
 test('every installed game is named once, by its command game.<id>, apart from the room’s own commands', () => {
   for (const id of ['gacha', 'rps', 'slot']) assert.ok(games.some((g) => g.id === id), `the built-in ${id} is installed`);
@@ -48,9 +40,7 @@ test('every installed game has its test and its client card (the default export 
 
 test('docs/GAMES.md documents every installed game: its row names every field and every result field', () => {
   for (const game of games) {
-    const section = sectionOf(game.command);
-    assert.ok(section, `docs/GAMES.md has a section "### \`${game.command}\`"`);
-    const row = section.split('\n').find((line) => line.startsWith(`| \`${game.command}\` |`));
+    const row = tableRows(section(gamesDoc, `\`${game.command}\``)).get(game.command);
     assert.ok(row, `docs/GAMES.md: the section of ${game.command} has its row in a table`);
     const [, , fields, result] = row.split('|');
     for (const field of Object.keys((gameCommands as Record<string, ZodObject>)[game.command].shape).filter((f) => f !== 'id')) {
