@@ -1,6 +1,6 @@
 // Runs an installed game's decision for a validated command: the outcome comes from the player's
-// seeds at the current nonce through the module's own `outcome` (the function verify.ts calls with
-// the revealed seed, so what was played is what can be proved), and the nonce grows by one.
+// seeds at the current nonce through `outcomeOf`, the one function verify.ts also calls with the
+// revealed seed (so what was played is what can be proved), and the nonce grows by one.
 import { outcomeFloats, type Proof } from '../../shared/fair.ts';
 import type { Decision, Player } from '../domain/player.ts';
 import type { z } from 'zod';
@@ -14,7 +14,12 @@ export function playGame<C extends `game.${string}`, F extends z.ZodRawShape, R 
 ): Decision<z.output<R>> {
   const { serverSeed, serverSeedHash, clientSeed, nonce } = player.fair;
   const proof: Proof = { game: game.id, serverSeedHash, clientSeed, nonce, ...game.proofFields?.(command) };
-  const outcome = game.outcome((count) => outcomeFloats(serverSeed, clientSeed, nonce, count), proof);
+  const outcome = outcomeOf(game, serverSeed, proof);
   const decision = game.decide({ player, command, outcome, proof, now });
   return { ...decision, next: { ...decision.next, fair: { ...player.fair, nonce: nonce + 1 } } };
+}
+
+/** The outcome `proof` stands for, from `serverSeed`: what a play rolls, and what a verifier recomputes. */
+export function outcomeOf<O>(game: Pick<GameModule<`game.${string}`, z.ZodRawShape, z.ZodType, O>, 'outcome'>, serverSeed: string, proof: Proof): O {
+  return game.outcome((count) => outcomeFloats(serverSeed, proof.clientSeed, proof.nonce, count), proof);
 }
