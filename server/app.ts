@@ -54,6 +54,8 @@ import { createTransport } from './transport.ts';
 import { assertPortFree } from './portCheck.ts';
 import { createFaults } from './faults.ts';
 import { shutdownDeadline } from './shutdown.ts';
+import { defaultPublished } from './economy/defaultEconomy.ts';
+import { fixedEconomy } from './economy/source.ts';
 
 // Built by `npm run build:client` (client/build.ts); `npm start` builds it when missing.
 const CLIENT_DIST_DIR = path.resolve(import.meta.dirname, '../client/dist');
@@ -121,7 +123,7 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
     localRoom,
   );
   const syncReads = pLimit(syncReadLimit(database.poolMax));
-  const deps = { directory, names, chains: new ChainCache(), sessions, enforcer, userLimits, addressLimits, events: relay.bus, fenceWatch, sql, orm, store: sqlWriterStore(sql, orm), pipeline, syncReads, clock, seeds: overrides.seeds ?? cryptoSeeds, logger, tokens, metrics, rateLimitPerSecond: config.rateLimitPerSecond, faults };
+  const deps = { directory, names, chains: new ChainCache(), sessions, enforcer, userLimits, addressLimits, events: relay.bus, fenceWatch, sql, orm, store: sqlWriterStore(sql, orm), pipeline, syncReads, clock, seeds: overrides.seeds ?? cryptoSeeds, economy: fixedEconomy(defaultPublished()), logger, tokens, metrics, rateLimitPerSecond: config.rateLimitPerSecond, faults };
   const server = defineServer({
     transport,
     greet: false,

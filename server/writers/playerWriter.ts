@@ -24,15 +24,17 @@ import { gameByCommand } from '../games/games.ts';
 import { playGame } from '../games/play.ts';
 import type { Fence } from '../jobs/fenceWatch.ts';
 import type { LimitFunction } from 'p-limit';
+import type { EconomySource } from '../economy/source.ts';
 
 /** Every command of the player room: its own and the installed games'. */
 export const playerRoomCommands = { ...playerCommands, ...gameCommands };
 type PlayerCommand = CommandOf<typeof playerRoomCommands>;
 type CoreCommand = Exclude<CommandOf<typeof playerCommands>, { type: 'events.sync' }>;
 
-/** `store`: what the writer reads, behind ports (server/core/ports.ts); `pipeline`: where it commits.
+/** `store`: what the writer reads, behind ports (server/core/ports.ts); `pipeline`: where it commits;
+ *  `economy`: the economy version in force (server/economy/source.ts), read once per command.
  *  `syncReads`: the process' limit on events.sync reads in flight (app.ts, syncReadLimit), shared by every room. */
-export type WriterDeps = { store: PlayerWriterStore; pipeline: Commits; clock: Clock; seeds: SeedSource; logger: Logger; syncReads: LimitFunction };
+export type WriterDeps = { store: PlayerWriterStore; pipeline: Commits; clock: Clock; seeds: SeedSource; logger: Logger; syncReads: LimitFunction; economy: EconomySource };
 
 export type WriterHooks = {
   /** A mutation committed: show `player` in state and broadcast `events`. */

@@ -16,6 +16,8 @@ import { PlayerWriter } from './playerWriter.ts';
 import { RECENT_REPLIES } from './recentReplies.ts';
 import type { Reply } from './replies.ts';
 import { SerialWriter } from './serialWriter.ts';
+import { defaultPublished } from '../economy/defaultEconomy.ts';
+import { fixedEconomy } from '../economy/source.ts';
 
 const clock: Clock = { now: () => Date.parse('2026-03-04T12:00:00Z') };
 const logger = createLogger('silent');
@@ -25,7 +27,7 @@ const quiet = { committed: () => undefined, reloaded: () => undefined, fenced: (
 
 async function playerWriter(memory: MemoryStore, userId: string, recent = RECENT_REPLIES): Promise<PlayerWriter> {
   const loaded = await memory.players.load(userId, userId, new Date(clock.now()), recent, seed);
-  return new PlayerWriter({ store: memory, pipeline: memory, clock, seeds: seed, logger, syncReads: pLimit(1) }, loaded, quiet);
+  return new PlayerWriter({ store: memory, pipeline: memory, clock, seeds: seed, logger, syncReads: pLimit(1), economy: fixedEconomy(defaultPublished()) }, loaded, quiet);
 }
 
 function serialWriter(memory: MemoryStore, writerId: string): SerialWriter<MemoryTransaction> {
