@@ -43,8 +43,9 @@ export class InvalidMutation extends Error {}
  * conflict, so a debit proposed as a new row would fail `balances_player_nonnegative` even where
  * the stored balance covers it. Both CTEs see the rows as they were when the statement began, so
  * each (writer, currency) lands in exactly one of them; the rows are the fenced writer's own, so no
- * other statement races for them. System rows are upserted (shared by every batch; a system row may be negative, so the row
- * proposed passes the CHECK), in a fixed order so that concurrent batches lock them alike.
+ * other statement races for them. System rows are upserted (shared by every batch; a system row
+ * may be negative, so the row proposed passes the CHECK), in a fixed order so that concurrent
+ * batches lock them alike.
  */
 export function batchStatement(metadata: MetadataStorage): Statement {
   const a = namesOf(metadata, Account);
