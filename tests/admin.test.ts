@@ -31,16 +31,16 @@ test('a grant with a retried id applies once and appears live in the player tab 
   const id = newId();
   const first = expectAck(await adminTab.send(AdminCommandType.grant, { userId: me.userId, amount: 500, reason: 'welcome gift' }, id));
   const retried = expectAck(await adminTab.send(AdminCommandType.grant, { userId: me.userId, amount: 500, reason: 'welcome gift' }, id));
-  assert.deepEqual(first, { balance: 500 });
+  assert.deepEqual(first, { balance: 500, currency: 'gold' });
   assert.deepEqual(retried, first);
   await tab.waitForState((s) => s.balance === 500);
   const changes = tab.events.filter((e) => e.type === 'balance.changed');
-  assert.deepEqual(changes.map((e) => e.data), [{ delta: 500, balance: 500, reason: 'admin.grant', ref: 'welcome gift' }]);
+  assert.deepEqual(changes.map((e) => e.data), [{ delta: 500, balance: 500, currency: 'gold', reason: 'admin.grant', ref: 'welcome gift' }]);
   const mismatch = expectNack(await adminTab.send(AdminCommandType.grant, { userId: me.userId, amount: 501, reason: 'welcome gift' }, id));
   assert.equal(mismatch.code, 'IDEMPOTENCY_MISMATCH');
 
   const debit = expectAck(await adminTab.send(AdminCommandType.grant, { userId: me.userId, amount: -200, reason: 'refund reversal' }));
-  assert.deepEqual(debit, { balance: 300 });
+  assert.deepEqual(debit, { balance: 300, currency: 'gold' });
   const tooMuch = expectNack(await adminTab.send(AdminCommandType.grant, { userId: me.userId, amount: -301, reason: 'too much' }));
   assert.equal(tooMuch.code, 'INSUFFICIENT_FUNDS');
   for (const [fields, field] of [
@@ -49,12 +49,17 @@ test('a grant with a retried id applies once and appears live in the player tab 
     [{ userId: me.userId, amount: 5, reason: '' }, 'reason'],
     [{ userId: me.userId, amount: 5, reason: 'x'.repeat(201) }, 'reason'],
     [{ userId: 'bad id!', amount: 5, reason: 'x' }, 'userId'],
+    [{ userId: me.userId, amount: 5, currency: 'Gold!', reason: 'x' }, 'currency'],
   ] as const) {
     const refused = expectNack(await adminTab.send(AdminCommandType.grant, fields));
     assert.equal(refused.code, 'INVALID_INPUT');
     assert.match(refused.message, new RegExp(field));
   }
   assert.equal(refusalOf(await adminTab.send(AdminCommandType.grant, { userId: 'never-played-user', amount: 5, reason: 'x' })), 'NOT_FOUND/UNKNOWN_USER');
+  // The default economy has gold only: another currency is refused by the player's room, naming the field, and nothing moves.
+  const unknown = expectNack(await adminTab.send(AdminCommandType.grant, { userId: me.userId, amount: 5, currency: 'gems', reason: 'x' }));
+  assert.deepEqual([unknown.code, unknown.reason, unknown.message], ['INVALID_INPUT', 'UNKNOWN_CURRENCY', 'currency gems is not a currency of the economy']);
+  assert.deepEqual(await queryRows(fx.db.url, `SELECT 1 FROM balances WHERE account = $1 AND currency = 'gems'`, [me.userId]), []);
   const ledger = await queryRows<{ reason: string; amount: string }>(fx.db.url, `SELECT reason, amount FROM transfers WHERE from_account = $1 OR to_account = $1 ORDER BY id`, [me.userId]);
   assert.deepEqual(ledger.map((t) => [t.reason, Number(t.amount)]), [['admin.grant', 500], ['admin.debit', 200]]);
   const report = await audit(adminTab);
@@ -66,7 +71,7 @@ test('a grant with a retried id applies once and appears live in the player tab 
 
 /** Gold held by system accounts other than the mint (house winnings, shop takings, ...). */
 async function systemHoldings(): Promise<number> {
-  const [row] = await queryRows<{ sum: string | null }>(fx.db.url, `SELECT sum(balance) AS sum FROM accounts WHERE kind = 'system' AND id <> 'mint'`);
+  const [row] = await queryRows<{ sum: string | null }>(fx.db.url, `SELECT sum(balance) AS sum FROM balances WHERE kind = 'system' AND account <> 'mint' AND currency = 'gold'`);
   return Number(row.sum ?? 0);
 }
 
@@ -138,7 +143,7 @@ test('kick closes every tab of the player with a reason; admin state shows suppl
   assert.deepEqual(await Promise.all(closed), [CloseCode.KICKED, CloseCode.KICKED]);
   assert.deepEqual(expectAck(await adminTab.send(AdminCommandType.kick, { userId: me.userId, reason: 'again' })), { kicked: 0 });
   await adminTab.waitForState((s) => s.rooms >= 1 && s.supply.minted > 0);
-  assert.equal(adminTab.state.supply.circulating, (await queryRows<{ sum: string }>(fx.db.url, `SELECT sum(balance) AS sum FROM accounts WHERE kind = 'player'`)).map((r) => Number(r.sum))[0]);
+  assert.equal(adminTab.state.supply.circulating, (await queryRows<{ sum: string }>(fx.db.url, `SELECT sum(balance) AS sum FROM balances WHERE kind = 'player' AND currency = 'gold'`)).map((r) => Number(r.sum))[0]);
   const trail = await queryRows<{ action: string; admin: string }>(fx.db.url, `SELECT action, admin FROM admin_audit WHERE action = 'admin.kick'`);
   assert.deepEqual(trail.map((t) => [t.action, t.admin]), [['admin.kick', 'admin'], ['admin.kick', 'admin']]);
   await adminTab.leave();

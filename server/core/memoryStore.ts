@@ -1,12 +1,15 @@
 // The writers' storage ports (ports.ts) in memory: a test runs a PlayerWriter or a SerialWriter on
 // it without a database. It keeps the promises the writers rely on, held to the same cases as the
 // PostgreSQL and PGlite adapters (tests/contract/writerStore.contract.ts): replies found by actor
-// and id only, fences that refuse a stale epoch, nothing stored by a commit that failed, effects
-// owed until applied, and every call rejected while `down` (the writers' UNAVAILABLE paths).
+// and id only, fences that refuse a stale epoch, balances per currency that never go below zero
+// (a mutation that would take one there stores nothing), transfers kept with their currency and
+// economy version, nothing stored by a commit that failed, effects owed until applied, and every
+// call rejected while `down` (the writers' UNAVAILABLE paths).
 import { playerStream, type WireEvent } from '../../shared/protocol.ts';
 import { DomainError } from '../domain/errors.ts';
 import { effectCommandId, type Effect } from '../domain/effects.ts';
 import { freshFairness } from '../domain/fairness.ts';
+import { currenciesOf, netDelta, type Transfer } from '../domain/ledger.ts';
 import type { CatalogItem } from '../domain/shop.ts';
 import { CommitFailed, type Mutation, type PlayerRow } from '../store/mutation.ts';
 import { REPLY_RETENTION_MS, type CommandKey, type CommandReply, type Commits, type LoadedPlayer, type StoredReply, type StreamPage, type WriterStore } from './ports.ts';
@@ -17,6 +20,8 @@ export type MemoryTransaction = { readonly writerId: string };
 
 type StoredPlayer = Omit<PlayerRow, 'userId'> & { displayName: string };
 type Kept = StoredReply & { at: number };
+/** A committed transfer with the economy version its mutation recorded. */
+export type LedgerLine = Transfer & { economyVersion: number | null };
 type Owed = { effect: Effect; applied: boolean };
 
 /** What storage refuses with while down: as a lost connection refuses the adapters, with its
@@ -33,13 +38,14 @@ export class MemoryStore implements WriterStore<MemoryTransaction>, Commits {
   /** While true, every read and commit rejects. */
   down = false;
   readonly #now: () => number;
-  readonly #accounts = new Map<string, { epoch: number; balance: number }>();
+  readonly #accounts = new Map<string, { epoch: number; wallet: Record<string, number> }>();
   readonly #players = new Map<string, StoredPlayer>();
   readonly #replies = new Map<string, Kept>();
   readonly #streams = new Map<string, WireEvent[]>();
   readonly #owed: Owed[] = [];
   readonly #catalog = new Map<string, CatalogItem>();
   readonly #roomFences = new Map<string, number>();
+  readonly #ledger: LedgerLine[] = [];
 
   /** `now`: when a reply is stored, for the retention window of a load. */
   constructor(now: () => number = Date.now) {
@@ -58,7 +64,7 @@ export class MemoryStore implements WriterStore<MemoryTransaction>, Commits {
   readonly players = {
     load: async (userId: string, displayName: string, now: Date, recent: number, newSeed: () => string): Promise<LoadedPlayer> => {
       this.#refuseWhileDown();
-      const account = this.#accounts.get(userId) ?? { epoch: 0, balance: 0 };
+      const account = this.#accounts.get(userId) ?? { epoch: 0, wallet: {} };
       account.epoch += 1;
       this.#accounts.set(userId, account);
       let row = this.#players.get(userId);
@@ -76,7 +82,7 @@ export class MemoryStore implements WriterStore<MemoryTransaction>, Commits {
         player: {
           userId,
           displayName: row.displayName,
-          balance: account.balance,
+          wallet: { ...account.wallet },
           xp: row.xp,
           level: row.level,
           stats: copy(row.stats) as LoadedPlayer['player']['stats'],
@@ -141,8 +147,12 @@ export class MemoryStore implements WriterStore<MemoryTransaction>, Commits {
       const stock = this.#catalog.get(claim.itemId)?.stock;
       if (stock !== null && stock !== undefined && stock < claim.qty) throw new CommitFailed('soldOut', `${claim.itemId} is sold out`);
     }
-    const balance = account.balance + mutation.transfers.reduce((sum, t) => sum + (t.to === mutation.writer.account ? t.amount : t.from === mutation.writer.account ? -t.amount : 0), 0);
-    if (balance < 0) throw new CommitFailed('rejected', `${mutation.writer.account} would go below zero`);
+    const wallet = { ...account.wallet };
+    for (const currency of currenciesOf(mutation.transfers)) {
+      const balance = (wallet[currency] ?? 0) + netDelta(mutation.writer.account, currency, mutation.transfers);
+      if (balance < 0) throw new CommitFailed('rejected', `${mutation.writer.account} would go below zero in ${currency}`);
+      wallet[currency] = balance;
+    }
     const replies = mutation.command ? [mutation.command] : [];
     const events = mutation.outbox.map((e) => ({ stream: e.stream, seq: e.seq, type: e.type, at: e.at.toISOString(), data: e.data }));
     try {
@@ -150,7 +160,8 @@ export class MemoryStore implements WriterStore<MemoryTransaction>, Commits {
     } catch (error) {
       throw new CommitFailed('rejected', 'the mutation could not be committed', { cause: error });
     }
-    account.balance = balance;
+    account.wallet = wallet;
+    for (const t of mutation.transfers) this.#ledger.push({ ...t, economyVersion: mutation.economyVersion });
     for (const claim of mutation.stock ?? []) {
       const item = this.#catalog.get(claim.itemId);
       if (item && item.stock !== null) item.stock -= claim.qty;
@@ -179,6 +190,11 @@ export class MemoryStore implements WriterStore<MemoryTransaction>, Commits {
   /** Effects another room owes (a bounty, a crash payout); a key owed already stays as it was. */
   owe(effects: readonly Effect[]): void {
     for (const effect of effects) if (!this.#owed.some((o) => o.effect.key === effect.key)) this.#owed.push({ effect: { ...effect }, applied: false });
+  }
+
+  /** Every transfer committed into or out of `account`, oldest first, as the ledger records it. */
+  transfersOf(account: string): LedgerLine[] {
+    return this.#ledger.filter((t) => t.from === account || t.to === account).map((t) => ({ ...t }));
   }
 
   putShopItem(item: CatalogItem): void {

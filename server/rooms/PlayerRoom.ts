@@ -5,7 +5,8 @@ import { CommandType } from '../../shared/commands.ts';
 import { RoomName, ServerMessage, type WireEvent } from '../../shared/protocol.ts';
 import { GameStats, PlayerState } from '../../shared/state.ts';
 import type { Identity, Tokens } from '../auth/tokens.ts';
-import type { Player } from '../domain/player.ts';
+import { GOLD } from '../../shared/economy.ts';
+import { balanceOf, type Player } from '../domain/player.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { loadPlayer } from '../store/playerStore.ts';
 import { authenticate, authorizePlayerRoom, checkProtocol, refuse } from './joinAuth.ts';
@@ -14,7 +15,7 @@ import type { RateVerdict } from '../policies/rateLimiter.ts';
 import { AccountSockets, type UserLimits } from '../policies/userLimits.ts';
 import { assertPlayerRoomAccess } from './roomAccess.ts';
 import type { Sessions } from '../auth/sessions.ts';
-import { grantGold } from '../domain/grant.ts';
+import { grantOf } from '../domain/grant.ts';
 import { stakeCrashBet } from '../domain/crashStake.ts';
 import { stakeIdOf } from '../core/crash/settlement.ts';
 import { GLOBAL_STREAM } from './globalChannel.ts';
@@ -168,7 +169,11 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
 
     /** admin.grant routed here by the admin room. */
     adminGrant(grant: GrantCall): Promise<Reply> {
-      return this.#writer!.handleInternal(`grant:${grant.id}`, `grant:${grant.amount}:${grant.reason}`, (player) => grantGold(player, grant.amount, grant.reason, grant.id));
+      // A gold grant keeps the hash it had before currencies (a retry across the upgrade is the
+      // same command); another currency's names it first (a currency id starts with a letter, an
+      // amount never does).
+      const hash = grant.currency === GOLD ? `grant:${grant.amount}:${grant.reason}` : `grant:${grant.currency}:${grant.amount}:${grant.reason}`;
+      return this.#writer!.handleInternal(`grant:${grant.id}`, hash, (player, published) => grantOf(player, published.economy, grant));
     }
 
     /**
@@ -178,7 +183,8 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
      */
     crashBet(bet: CrashStakeCall): Promise<Reply> {
       const recordId = stakeIdOf(bet.table, bet.id);
-      return this.#writer!.handleInternal(recordId, `crash:${bet.table}:${bet.amount}`, (player) => stakeCrashBet(player, bet.table, bet.roundId, bet.amount, recordId));
+      const hash = bet.currency === GOLD ? `crash:${bet.table}:${bet.amount}` : `crash:${bet.table}:${bet.amount}:${bet.currency}`;
+      return this.#writer!.handleInternal(recordId, hash, (player) => stakeCrashBet(player, bet.table, bet.roundId, bet.amount, bet.currency, recordId));
     }
 
     /** admin.kick, a ban, a revocation: closes every client of this room and drops its kept seats; returns how many were open. */
@@ -194,7 +200,7 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
       this.stateChanged();
       const s = this.state;
       s.userId = player.userId;
-      s.balance = player.balance;
+      s.balance = balanceOf(player, GOLD);
       s.xp = player.xp;
       s.level = player.level;
       s.seq = player.seq;
@@ -207,6 +213,9 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
         const entry = s.stats.get(game) ?? new GameStats();
         Object.assign(entry, stats);
         if (!s.stats.has(game)) s.stats.set(game, entry);
+      }
+      for (const [currency, balance] of Object.entries(player.wallet)) {
+        if (s.wallet.get(currency) !== balance) s.wallet.set(currency, balance);
       }
       for (const [itemId, qty] of Object.entries(player.inventory)) {
         if (s.inventory.get(itemId) !== qty) s.inventory.set(itemId, qty);
