@@ -21,6 +21,12 @@ export const Reason = {
   NOT_ENOUGH_STOCK: 'NOT_ENOUGH_STOCK',
   /** shop.buy: price × qty is beyond any balance. */
   TOTAL_TOO_LARGE: 'TOTAL_TOO_LARGE',
+  /** game.* (every installed game that takes a stake or a price), crash.bet: the game does not
+   *  take this currency in the economy version in force (its params do not list it). */
+  CURRENCY_NOT_ACCEPTED: 'CURRENCY_NOT_ACCEPTED',
+  /** game.* (bet games), crash.bet: the stake is below the currency's `min` or above its `max`
+   *  in the economy version in force; the message gives both. */
+  BET_OUT_OF_LIMITS: 'BET_OUT_OF_LIMITS',
 
   // The crash room.
   /** crash.bet: the round is not taking bets (it runs or has crashed); bet in the next round. */
@@ -68,6 +74,8 @@ export const REASON_CODES = {
   SOLD_OUT: 'CONFLICT',
   NOT_ENOUGH_STOCK: 'CONFLICT',
   TOTAL_TOO_LARGE: 'INVALID_INPUT',
+  CURRENCY_NOT_ACCEPTED: 'INVALID_INPUT',
+  BET_OUT_OF_LIMITS: 'INVALID_INPUT',
   ROUND_CLOSED: 'CONFLICT',
   ALREADY_BET: 'CONFLICT',
   STAKE_ROUND_OVER: 'CONFLICT',

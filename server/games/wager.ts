@@ -1,8 +1,14 @@
 // The money of one play, written once for every game: the stake goes to the house and the payout
-// comes back as two transfers (so the ledger shows wager and payout apart), the game's stats grow,
-// the wager earns XP, and the player sees balance.changed (when the balance moved) and
-// reward.granted (when items were won). A module's decision calls it with what its rules decided.
+// comes back as two transfers in the play's currency (so the ledger shows wager and payout apart),
+// the game's stats grow, the wager earns XP, and the player sees balance.changed (when the balance
+// moved) and reward.granted (when items were won). A module's decision calls it with what its rules
+// decided, after `acceptedIn` and `checkLimits` have checked the currency and the stake against the
+// game's params.
+import type { BetLimits, CurrencyId } from '../../shared/economy.ts';
+import { GOLD } from '../../shared/economy.ts';
 import { EventType } from '../../shared/events.ts';
+import { Reason } from '../../shared/reasons.ts';
+import { Refused } from '../domain/errors.ts';
 import { SystemAccount, transfer, type Transfer } from '../domain/ledger.ts';
 import { grantXp, xpForWager } from '../domain/levels.ts';
 import { addItems, applyTransfers, emptyStats, type DomainEvent, type Player } from '../domain/player.ts';
@@ -10,9 +16,11 @@ import { addItems, applyTransfers, emptyStats, type DomainEvent, type Player } f
 export type Wager = {
   /** The game's id (stats key; reasons `game.<id>.bet`, `game.<id>.payout`, `game.<id>`). */
   game: string;
-  /** Gold paid to the house. */
+  /** The currency of the stake and the payout. */
+  currency: CurrencyId;
+  /** Paid to the house. */
   stake: number;
-  /** Gold paid back by the house (0 for a loss). */
+  /** Paid back by the house (0 for a loss). */
   payout: number;
   /** How many plays count as won in the stats. */
   won: number;
@@ -28,19 +36,42 @@ export type Wager = {
   commandId: string;
 };
 
+/**
+ * Where a play's stats are counted: `<game>` for gold (what protocol-1 clients read), `<game>:<currency>`
+ * for any other currency, so that `wagered` and `paidOut` (and the return to player they give) never
+ * add amounts of two currencies together.
+ */
+export function statsKey(game: string, currency: CurrencyId): string {
+  return currency === GOLD ? game : `${game}:${currency}`;
+}
+
+/** `table[currency]` of a game's params (its limits, its prices); a currency the game does not list is refused naming `currency`. */
+export function acceptedIn<T>(game: string, table: Readonly<Record<CurrencyId, T>>, currency: CurrencyId): T {
+  if (Object.hasOwn(table, currency)) return table[currency];
+  const accepted = Object.keys(table).join(', ');
+  throw new Refused(Reason.CURRENCY_NOT_ACCEPTED, `currency ${currency} is not accepted by ${game}; it accepts ${accepted}`);
+}
+
+/** Refuses a stake the game does not take in `currency` (naming `currency`) or outside that currency's limits (naming `field`). */
+export function checkLimits(game: string, limits: Readonly<Record<CurrencyId, BetLimits>>, currency: CurrencyId, stake: number, field = 'bet'): void {
+  const { min, max } = acceptedIn(game, limits, currency);
+  if (stake < min || stake > max) throw new Refused(Reason.BET_OUT_OF_LIMITS, `${field} must be between ${min} and ${max} ${currency} for ${game}, not ${stake}`);
+}
+
 /** The player after the play, its transfers and its events (XP events last). Throws InsufficientFunds when the stake is not covered. */
 export function settleWager(player: Player, wager: Wager): { next: Player; transfers: Transfer[]; events: DomainEvent[] } {
   const { game, stake, payout, commandId } = wager;
   const transfers: Transfer[] = [transfer(player.userId, SystemAccount.house, stake, wager.stakeReason ?? `game.${game}.bet`, commandId, commandId)];
   if (payout > 0) transfers.push(transfer(SystemAccount.house, player.userId, payout, `game.${game}.payout`, commandId, commandId));
   const paid = applyTransfers(player, transfers, wager.field ?? 'bet');
-  const stats = player.stats[game] ?? emptyStats();
+  const key = statsKey(game, wager.currency);
+  const stats = player.stats[key] ?? emptyStats();
   const next: Player = {
     ...paid,
     inventory: wager.items ? addItems(player.inventory, wager.items) : paid.inventory,
     stats: {
       ...player.stats,
-      [game]: { played: stats.played + (wager.played ?? 1), won: stats.won + wager.won, wagered: stats.wagered + stake, paidOut: stats.paidOut + payout },
+      [key]: { played: stats.played + (wager.played ?? 1), won: stats.won + wager.won, wagered: stats.wagered + stake, paidOut: stats.paidOut + payout },
     },
   };
   const events: DomainEvent[] = [];

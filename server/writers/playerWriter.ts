@@ -21,10 +21,11 @@ import { syncReply } from './streamSync.ts';
 import { validateCommand, type CommandOf } from './validateCommand.ts';
 import { gameCommands } from '../games/commands.ts';
 import { gameByCommand } from '../games/games.ts';
-import { playGame } from '../games/play.ts';
+import { gameEconomy, playGame } from '../games/play.ts';
 import type { Fence } from '../jobs/fenceWatch.ts';
 import type { LimitFunction } from 'p-limit';
 import type { EconomySource } from '../economy/source.ts';
+import type { PublishedEconomy } from '../../shared/economy.ts';
 
 /** Every command of the player room: its own and the installed games'. */
 export const playerRoomCommands = { ...playerCommands, ...gameCommands };
@@ -185,10 +186,12 @@ export class PlayerWriter {
       }
     }
     const now = this.#deps.clock.now();
+    // One version decides the whole command, however many publishes happen meanwhile.
+    const economy = this.#deps.economy.current();
     const game = gameByCommand(command.type);
     let decision: Decision<unknown>;
     try {
-      decision = game ? playGame(game, this.#player, command, now) : this.#decide(command as CoreCommand, now, catalogItem);
+      decision = game ? playGame(game, this.#player, command, now, gameEconomy(game, economy)) : this.#decide(command as CoreCommand, now, economy, catalogItem);
     } catch (error) {
       // A retry of an id older than the replies kept in memory is judged by its stored reply,
       // not by today's state (a claim retried tomorrow must not become CONFLICT).
@@ -241,10 +244,10 @@ export class PlayerWriter {
 
   /** The player room's own commands (the games' are their modules'); each case's decision carries
    *  its command's ack result as the registry declares it (shared/registry.ts). */
-  #decide(command: CoreCommand, now: number, catalogItem: CatalogItem | undefined): Decision<CommandResult<CoreCommand['type']>> {
+  #decide(command: CoreCommand, now: number, economy: PublishedEconomy, catalogItem: CatalogItem | undefined): Decision<CommandResult<CoreCommand['type']>> {
     switch (command.type) {
       case CommandType.streakClaim:
-        return claimStreak(this.#player, utcDay(now), command.id) satisfies Decision<CommandResult<typeof command.type>>;
+        return claimStreak(this.#player, utcDay(now), command.id, economy.economy.rewards) satisfies Decision<CommandResult<typeof command.type>>;
       case CommandType.shopBuy:
         return buyItem(this.#player, command.itemId, catalogItem, command.qty, command.id) satisfies Decision<CommandResult<typeof command.type>>;
       case CommandType.fairRotate:
