@@ -5,6 +5,7 @@
 // 1 − edge/100 at every target, less the rounding down (1 % today: 0.99; dice.test.ts checks it).
 import { MAX_BET } from '../../shared/commandNames.ts';
 import type { z as Zod } from 'zod';
+import { balanceOf } from '../domain/player.ts';
 import { defineGame, type SchemaKit } from './gameModule.ts';
 import { checkLimits, settleWager } from './wager.ts';
 
@@ -60,6 +61,6 @@ export const dice = defineGame({
     const win = diceWins(roll, target, over);
     const payout = win ? dicePayout(params.edgePercent, bet, target, over) : 0;
     const play = settleWager(player, { game: 'dice', currency, stake: bet, payout, won: win ? 1 : 0, commandId: id });
-    return { ...play, result: { roll, win, payout, currency, balance: play.next.balance, proof } };
+    return { ...play, result: { roll, win, payout, currency, balance: balanceOf(play.next, currency), proof } };
   },
 });

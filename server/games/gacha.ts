@@ -9,6 +9,7 @@
 // Stats: `played` counts pulls, `won` the pulls of `guaranteedFrom` or rarer, `wagered` the price
 // paid; `paidOut` stays 0 (the gacha pays in items, not currency), so it has no return to player.
 import type { z as Zod } from 'zod';
+import { balanceOf } from '../domain/player.ts';
 import { defineGame, type SchemaKit } from './gameModule.ts';
 import { acceptedIn, settleWager } from './wager.ts';
 
@@ -95,6 +96,6 @@ export const gacha = defineGame({
     for (const item of items) counts[item.itemId] = (counts[item.itemId] ?? 0) + 1;
     const won = items.filter((i) => isGuaranteedRarity(params, i.rarity)).length;
     const play = settleWager(player, { game: 'gacha', currency: command.currency, stake: cost, payout: 0, won, played: command.pulls, items: counts, field: 'pulls', stakeReason: 'game.gacha', commandId: command.id });
-    return { ...play, result: { items, cost, currency: command.currency, balance: play.next.balance, proof } };
+    return { ...play, result: { items, cost, currency: command.currency, balance: balanceOf(play.next, command.currency), proof } };
   },
 });

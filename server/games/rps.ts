@@ -2,6 +2,7 @@
 // (rock, paper, scissors); a win pays 2× the bet, a draw returns it. Its params are its bet limits
 // per currency; its return to player is 1 (a fair game: the house earns nothing on average).
 import { Hand, MAX_BET } from '../../shared/commandNames.ts';
+import { balanceOf } from '../domain/player.ts';
 import { defineGame } from './gameModule.ts';
 import { checkLimits, settleWager } from './wager.ts';
 
@@ -36,6 +37,6 @@ export const rps = defineGame({
     const outcome = rpsOutcome(command.hand, serverHand);
     const payout = command.bet * RPS_PAYOUT[outcome];
     const play = settleWager(player, { game: 'rps', currency: command.currency, stake: command.bet, payout, won: outcome === 'win' ? 1 : 0, commandId: command.id });
-    return { ...play, result: { serverHand, outcome, payout, currency: command.currency, balance: play.next.balance, proof } };
+    return { ...play, result: { serverHand, outcome, payout, currency: command.currency, balance: balanceOf(play.next, command.currency), proof } };
   },
 });

@@ -6,6 +6,7 @@
 // (slot.test.ts checks it, and a 1,000,000-spin seeded simulation through the real derivation agrees).
 import { MAX_BET } from '../../shared/commandNames.ts';
 import type { z as Zod } from 'zod';
+import { balanceOf } from '../domain/player.ts';
 import { defineGame, type SchemaKit } from './gameModule.ts';
 import { checkLimits, settleWager } from './wager.ts';
 
@@ -89,6 +90,6 @@ export const slot = defineGame({
     checkLimits('slot', params.limits, command.currency, command.bet);
     const payout = command.bet * slotMultiplier(params, reels);
     const play = settleWager(player, { game: 'slot', currency: command.currency, stake: command.bet, payout, won: payout > command.bet ? 1 : 0, commandId: command.id });
-    return { ...play, result: { reels, payout, currency: command.currency, balance: play.next.balance, proof } };
+    return { ...play, result: { reels, payout, currency: command.currency, balance: balanceOf(play.next, command.currency), proof } };
   },
 });

@@ -11,7 +11,7 @@ import { Reason } from '../../shared/reasons.ts';
 import { Refused } from '../domain/errors.ts';
 import { SystemAccount, transfer, type Transfer } from '../domain/ledger.ts';
 import { grantXp, xpForWager } from '../domain/levels.ts';
-import { addItems, applyTransfers, emptyStats, type DomainEvent, type Player } from '../domain/player.ts';
+import { addItems, applyTransfers, balanceOf, emptyStats, type DomainEvent, type Player } from '../domain/player.ts';
 
 export type Wager = {
   /** The game's id (stats key; reasons `game.<id>.bet`, `game.<id>.payout`, `game.<id>`). */
@@ -60,11 +60,11 @@ export function checkLimits(game: string, limits: Readonly<Record<CurrencyId, Be
 
 /** The player after the play, its transfers and its events (XP events last). Throws InsufficientFunds when the stake is not covered. */
 export function settleWager(player: Player, wager: Wager): { next: Player; transfers: Transfer[]; events: DomainEvent[] } {
-  const { game, stake, payout, commandId } = wager;
-  const transfers: Transfer[] = [transfer(player.userId, SystemAccount.house, stake, wager.stakeReason ?? `game.${game}.bet`, commandId, commandId)];
-  if (payout > 0) transfers.push(transfer(SystemAccount.house, player.userId, payout, `game.${game}.payout`, commandId, commandId));
+  const { game, currency, stake, payout, commandId } = wager;
+  const transfers: Transfer[] = [transfer(player.userId, SystemAccount.house, stake, currency, wager.stakeReason ?? `game.${game}.bet`, commandId, commandId)];
+  if (payout > 0) transfers.push(transfer(SystemAccount.house, player.userId, payout, currency, `game.${game}.payout`, commandId, commandId));
   const paid = applyTransfers(player, transfers, wager.field ?? 'bet');
-  const key = statsKey(game, wager.currency);
+  const key = statsKey(game, currency);
   const stats = player.stats[key] ?? emptyStats();
   const next: Player = {
     ...paid,
@@ -75,7 +75,7 @@ export function settleWager(player: Player, wager: Wager): { next: Player; trans
     },
   };
   const events: DomainEvent[] = [];
-  if (payout !== stake) events.push({ type: EventType.balanceChanged, data: { delta: payout - stake, balance: next.balance, reason: `game.${game}`, ref: commandId } });
+  if (payout !== stake) events.push({ type: EventType.balanceChanged, data: { delta: payout - stake, balance: balanceOf(next, currency), currency, reason: `game.${game}`, ref: commandId } });
   if (wager.items) events.push({ type: EventType.rewardGranted, data: { source: game, gold: 0, items: wager.items } });
   const xp = grantXp(next, xpForWager(stake));
   return { next: xp.next, transfers, events: [...events, ...xp.events] };
