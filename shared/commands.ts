@@ -47,7 +47,8 @@ export const playerCommands = {
   [CommandType.shopBuy]: shopBuy,
 } as const;
 
-export type StreakClaimResult = { day: number; reward: number; balance: number };
+/** `reward` is in `currency` (the economy's rewards.streak.currency) and `balance` is that currency's balance. */
+export type StreakClaimResult = { day: number; reward: number; currency: string; balance: number };
 export type ShopBuyResult = { balance: number; owned: number; stockLeft: number | null };
 export type FairRotateResult = { revealedServerSeed: string; serverSeedHash: string; clientSeed: string; nonce: number };
 export type EventsSyncResult = { events: import('./registry.ts').TypedEvent[]; seq: number } | { snapshot: true; seq: number };

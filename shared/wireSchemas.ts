@@ -51,7 +51,7 @@ type WireEventSchemas = { [K in keyof EventPayloads]: ReturnType<typeof wireEven
 const taskResult = z.strictObject({ task });
 export const commandResultSchemas = {
   ...gameResultSchemas,
-  'streak.claim': z.strictObject({ day: whole, reward: whole, balance: whole }),
+  'streak.claim': z.strictObject({ day: whole, reward: whole, currency: text, balance: whole }),
   'shop.buy': z.strictObject({ balance: whole, owned: whole, stockLeft: whole.nullable() }),
   'fair.rotate': z.strictObject({ revealedServerSeed: text, serverSeedHash: text, clientSeed: text, nonce: whole }),
   'events.sync': z.union([z.strictObject({ events: z.array(wireEventSchema), seq: whole }), z.strictObject({ snapshot: z.literal(true), seq: whole })]),

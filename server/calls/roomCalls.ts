@@ -13,7 +13,8 @@ import type { Reply } from '../writers/replies.ts';
 /** A crash stake the table asks the player's room to take into escrow. */
 export type CrashStakeCall = { table: string; roundId: number; id: string; amount: number };
 export type GrantCall = { id: string; amount: number; reason: string };
-export type TaskCreateCall = { id: string; adminId: string; title: string; bountyGold: number; bountyXp: number };
+/** A bounty field left out is the economy's default, as the board decides the task (server/domain/bounty.ts). */
+export type TaskCreateCall = { id: string; adminId: string; title: string; bountyGold?: number; bountyXp?: number };
 export type TaskCancelCall = { id: string; adminId: string; taskId: string };
 
 export interface PlayerRoomCalls {

@@ -3,7 +3,7 @@
 import { GOLD } from '../../shared/economy.ts';
 import { EventType } from '../../shared/events.ts';
 import { transfer, type Transfer } from './ledger.ts';
-import { grantXp } from './levels.ts';
+import { grantXp, type LevelUpRewards } from './levels.ts';
 import { applyTransfers, balanceOf, emptyStats, type Decision, type Player } from './player.ts';
 
 export type Effect = { key: string; userId: string; fromAccount: string; gold: number; xp: number; reason: string; ref: string | null };
@@ -16,7 +16,8 @@ export function effectCommandId(key: string): string {
 
 export type EffectResult = { key: string; gold: number; xp: number; balance: number };
 
-export function applyEffect(player: Player, effect: Effect): Decision<EffectResult> {
+/** `levelUp`: what reaching a level pays in the economy version in force (the effect's XP may reach one). */
+export function applyEffect(player: Player, effect: Effect, levelUp: LevelUpRewards): Decision<EffectResult> {
   const transfers: Transfer[] = effect.gold > 0 ? [transfer(effect.fromAccount, player.userId, effect.gold, GOLD, effect.reason, effect.ref, null)] : [];
   let paid = applyTransfers(player, transfers, 'gold');
   // A game's payout (reason `<game>.payout`, e.g. crash.payout) counts in that game's stats.
@@ -26,11 +27,12 @@ export function applyEffect(player: Player, effect: Effect): Decision<EffectResu
     paid = { ...paid, stats: { ...paid.stats, [game]: { ...stats, won: stats.won + 1, paidOut: stats.paidOut + effect.gold } } };
   }
   const balance = balanceOf(paid, GOLD);
-  const xp = grantXp(paid, effect.xp);
+  // The level's reward, like the effect's own transfer, names no command (the effect's key is its ref).
+  const xp = grantXp(paid, effect.xp, levelUp, null);
   const events = [];
   if (effect.gold > 0) {
     events.push({ type: EventType.balanceChanged, data: { delta: effect.gold, balance, currency: GOLD, reason: effect.reason, ref: effect.ref } });
   }
   events.push({ type: EventType.rewardGranted, data: { source: effect.reason, gold: effect.gold, items: {} } });
-  return { next: xp.next, transfers, events: [...events, ...xp.events], result: { key: effect.key, gold: effect.gold, xp: effect.xp, balance } };
+  return { next: xp.next, transfers: [...transfers, ...xp.transfers], events: [...events, ...xp.events], result: { key: effect.key, gold: effect.gold, xp: effect.xp, balance } };
 }

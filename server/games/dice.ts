@@ -7,7 +7,8 @@ import { MAX_BET } from '../../shared/commandNames.ts';
 import type { z as Zod } from 'zod';
 import { balanceOf } from '../domain/player.ts';
 import { defineGame, type SchemaKit } from './gameModule.ts';
-import { checkLimits, settleWager } from './wager.ts';
+import { checkLimits } from '../domain/stakeLimits.ts';
+import { settleWager } from './wager.ts';
 
 export const DICE_ROLLS = 10_000;
 /** The edge is a percentage with up to two decimals, at most this. */
@@ -56,11 +57,11 @@ export const dice = defineGame({
   // chance × (100 − edge) / chance, before the rounding down of each payout.
   rtp: ({ edgePercent }) => (10_000 - Math.round(edgePercent * 100)) / 10_000,
   outcome: (floats) => ({ roll: Math.floor(floats(1)[0] * DICE_ROLLS) }),
-  decide({ player, command: { id, bet, target, over, currency }, outcome: { roll }, proof, params }) {
+  decide({ player, command: { id, bet, target, over, currency }, outcome: { roll }, proof, params, levelUp }) {
     checkLimits('dice', params.limits, currency, bet);
     const win = diceWins(roll, target, over);
     const payout = win ? dicePayout(params.edgePercent, bet, target, over) : 0;
-    const play = settleWager(player, { game: 'dice', currency, stake: bet, payout, won: win ? 1 : 0, commandId: id });
+    const play = settleWager(player, { game: 'dice', currency, stake: bet, payout, won: win ? 1 : 0, commandId: id, levelUp });
     return { ...play, result: { roll, win, payout, currency, balance: balanceOf(play.next, currency), proof } };
   },
 });

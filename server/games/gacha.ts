@@ -11,7 +11,8 @@
 import type { z as Zod } from 'zod';
 import { balanceOf } from '../domain/player.ts';
 import { defineGame, type SchemaKit } from './gameModule.ts';
-import { acceptedIn, settleWager } from './wager.ts';
+import { acceptedIn } from '../domain/stakeLimits.ts';
+import { settleWager } from './wager.ts';
 
 /** A multi-pull is this many pulls. */
 export const GACHA_MULTI_PULL = 10;
@@ -90,12 +91,12 @@ export const gacha = defineGame({
     if (proof.pulls !== 1 && proof.pulls !== GACHA_MULTI_PULL) throw new RangeError(`a gacha proof names its pulls: 1 or ${GACHA_MULTI_PULL}`);
     return { items: gachaPulls(params, floats(proof.pulls * 2), proof.pulls) };
   },
-  decide({ player, command, outcome: { items }, proof, params }) {
+  decide({ player, command, outcome: { items }, proof, params, levelUp }) {
     const cost = acceptedIn('gacha', params.pullPrice, command.currency) * command.pulls;
     const counts: Record<string, number> = {};
     for (const item of items) counts[item.itemId] = (counts[item.itemId] ?? 0) + 1;
     const won = items.filter((i) => isGuaranteedRarity(params, i.rarity)).length;
-    const play = settleWager(player, { game: 'gacha', currency: command.currency, stake: cost, payout: 0, won, played: command.pulls, items: counts, field: 'pulls', stakeReason: 'game.gacha', commandId: command.id });
+    const play = settleWager(player, { game: 'gacha', currency: command.currency, stake: cost, payout: 0, won, played: command.pulls, items: counts, field: 'pulls', stakeReason: 'game.gacha', commandId: command.id, levelUp });
     return { ...play, result: { items, cost, currency: command.currency, balance: balanceOf(play.next, command.currency), proof } };
   },
 });

@@ -14,6 +14,7 @@
 import type { z as Zod } from 'zod';
 import type { Amounts, BetLimits, CurrencyId } from '../../shared/economy.ts';
 import type { Proof } from '../../shared/fair.ts';
+import type { LevelUpRewards } from '../domain/levels.ts';
 import type { Decision, Player } from '../domain/player.ts';
 
 /** What a module's schemas are built with. `amount` is a whole number from 1 to `max`, with an error naming the field. */
@@ -53,6 +54,8 @@ export type Play<Command, Outcome, Params = unknown> = {
   params: Params;
   /** That version's number (also in `proof.economyVersion`). */
   economyVersion: number;
+  /** What reaching a level pays in that version (economy.rewards.levelUp): settleWager grants it with the wager's XP. */
+  levelUp: LevelUpRewards;
 };
 
 export type GameModule<

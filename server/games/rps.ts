@@ -4,7 +4,8 @@
 import { Hand, MAX_BET } from '../../shared/commandNames.ts';
 import { balanceOf } from '../domain/player.ts';
 import { defineGame } from './gameModule.ts';
-import { checkLimits, settleWager } from './wager.ts';
+import { checkLimits } from '../domain/stakeLimits.ts';
+import { settleWager } from './wager.ts';
 
 export type RpsOutcome = 'win' | 'lose' | 'draw';
 
@@ -32,11 +33,11 @@ export const rps = defineGame({
   // Each outcome has chance 1/3 whatever the hand: (2 + 1 + 0) / 3.
   rtp: () => (RPS_PAYOUT.win + RPS_PAYOUT.draw + RPS_PAYOUT.lose) / 3,
   outcome: (floats) => ({ serverHand: Hand[Math.floor(floats(1)[0] * Hand.length)] }),
-  decide({ player, command, outcome: { serverHand }, proof, params }) {
+  decide({ player, command, outcome: { serverHand }, proof, params, levelUp }) {
     checkLimits('rps', params.limits, command.currency, command.bet);
     const outcome = rpsOutcome(command.hand, serverHand);
     const payout = command.bet * RPS_PAYOUT[outcome];
-    const play = settleWager(player, { game: 'rps', currency: command.currency, stake: command.bet, payout, won: outcome === 'win' ? 1 : 0, commandId: command.id });
+    const play = settleWager(player, { game: 'rps', currency: command.currency, stake: command.bet, payout, won: outcome === 'win' ? 1 : 0, commandId: command.id, levelUp });
     return { ...play, result: { serverHand, outcome, payout, currency: command.currency, balance: balanceOf(play.next, command.currency), proof } };
   },
 });

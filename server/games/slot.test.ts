@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import { outcomeFloats } from '../../shared/fair.ts';
 import { defaultParams, defaultVersion, paramsIssues, refusalOf, under, versionWith } from '../../tests/support/gameEconomy.ts';
 import { freshFairness } from '../domain/fairness.ts';
-import type { Player } from '../domain/player.ts';
+import { balanceOf, type Player } from '../domain/player.ts';
 import { playGame } from './play.ts';
 import { reelWeight, slot, slotMultiplier, slotSymbol, type SlotParams, type SlotSymbol } from './slot.ts';
 import { verifyProof } from './verify.ts';
@@ -23,7 +23,7 @@ function playSlot(p: Player, bet: number, id: string, version = defaultVersion, 
 }
 
 function player(overrides: Partial<Player> = {}): Player {
-  return { userId: 'u-sam', displayName: 'sam', balance: 1_000, xp: 0, level: 1, stats: {}, inventory: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('slot-server-seed', 'slot-client'), ...overrides };
+  return { userId: 'u-sam', displayName: 'sam', wallet: { gold: 1_000 }, xp: 0, level: 1, stats: {}, inventory: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('slot-server-seed', 'slot-client'), ...overrides };
 }
 
 /** The first nonce of the player's seeds at which `wanted` holds of the reels `params` give. */
@@ -130,7 +130,7 @@ describe('slot, played', () => {
     const multiple = slotMultiplier(TODAY, result.reels);
     assert.equal(result.payout, 10 * multiple);
     assert.equal(result.currency, 'gold');
-    assert.equal(next.balance, 1_000 - 10 + result.payout);
+    assert.equal(balanceOf(next, 'gold'), 1_000 - 10 + result.payout);
     assert.equal(transfers[0].amount, 10);
     assert.equal(transfers.length, multiple > 0 ? 2 : 1);
     assert.deepEqual(next.stats[SLOT_GAME], { played: 1, won: multiple > 1 ? 1 : 0, wagered: 10, paidOut: result.payout });
@@ -140,6 +140,6 @@ describe('slot, played', () => {
   });
 
   test('a bet above the balance is refused before any reel turns', () => {
-    assert.throws(() => playSlot(player({ balance: 5 }), 6, 'cmd-slot-0002'), /INSUFFICIENT_FUNDS|bet/);
+    assert.throws(() => playSlot(player({ wallet: { gold: 5 } }), 6, 'cmd-slot-0002'), /INSUFFICIENT_FUNDS|bet/);
   });
 });

@@ -8,7 +8,8 @@ import { MAX_BET } from '../../shared/commandNames.ts';
 import type { z as Zod } from 'zod';
 import { balanceOf } from '../domain/player.ts';
 import { defineGame, type SchemaKit } from './gameModule.ts';
-import { checkLimits, settleWager } from './wager.ts';
+import { checkLimits } from '../domain/stakeLimits.ts';
+import { settleWager } from './wager.ts';
 
 /** A symbol of the strip, as the params name it (`cherry`, `seven`, …). */
 export type SlotSymbol = string;
@@ -86,10 +87,10 @@ export const slot = defineGame({
     const [a, b, c] = floats(3).map((f) => slotSymbol(reel, f));
     return { reels: [a, b, c] as [SlotSymbol, SlotSymbol, SlotSymbol] };
   },
-  decide({ player, command, outcome: { reels }, proof, params }) {
+  decide({ player, command, outcome: { reels }, proof, params, levelUp }) {
     checkLimits('slot', params.limits, command.currency, command.bet);
     const payout = command.bet * slotMultiplier(params, reels);
-    const play = settleWager(player, { game: 'slot', currency: command.currency, stake: command.bet, payout, won: payout > command.bet ? 1 : 0, commandId: command.id });
+    const play = settleWager(player, { game: 'slot', currency: command.currency, stake: command.bet, payout, won: payout > command.bet ? 1 : 0, commandId: command.id, levelUp });
     return { ...play, result: { reels, payout, currency: command.currency, balance: balanceOf(play.next, command.currency), proof } };
   },
 });

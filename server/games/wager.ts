@@ -2,15 +2,13 @@
 // comes back as two transfers in the play's currency (so the ledger shows wager and payout apart),
 // the game's stats grow, the wager earns XP, and the player sees balance.changed (when the balance
 // moved) and reward.granted (when items were won). A module's decision calls it with what its rules
-// decided, after `acceptedIn` and `checkLimits` have checked the currency and the stake against the
-// game's params.
-import type { BetLimits, CurrencyId } from '../../shared/economy.ts';
+// decided, after `acceptedIn` or `checkLimits` (server/domain/stakeLimits.ts) has checked the
+// currency and the stake against the game's params.
+import type { CurrencyId } from '../../shared/economy.ts';
 import { GOLD } from '../../shared/economy.ts';
 import { EventType } from '../../shared/events.ts';
-import { Reason } from '../../shared/reasons.ts';
-import { Refused } from '../domain/errors.ts';
 import { SystemAccount, transfer, type Transfer } from '../domain/ledger.ts';
-import { grantXp, xpForWager } from '../domain/levels.ts';
+import { grantXp, xpForWager, type LevelUpRewards } from '../domain/levels.ts';
 import { addItems, applyTransfers, balanceOf, emptyStats, type DomainEvent, type Player } from '../domain/player.ts';
 
 export type Wager = {
@@ -34,6 +32,8 @@ export type Wager = {
   stakeReason?: string;
   /** The command id: the transfers' ref and command. */
   commandId: string;
+  /** What reaching a level pays (the play's `levelUp`): the wager's XP may reach one. */
+  levelUp: LevelUpRewards;
 };
 
 /**
@@ -45,20 +45,7 @@ export function statsKey(game: string, currency: CurrencyId): string {
   return currency === GOLD ? game : `${game}:${currency}`;
 }
 
-/** `table[currency]` of a game's params (its limits, its prices); a currency the game does not list is refused naming `currency`. */
-export function acceptedIn<T>(game: string, table: Readonly<Record<CurrencyId, T>>, currency: CurrencyId): T {
-  if (Object.hasOwn(table, currency)) return table[currency];
-  const accepted = Object.keys(table).join(', ');
-  throw new Refused(Reason.CURRENCY_NOT_ACCEPTED, `currency ${currency} is not accepted by ${game}; it accepts ${accepted}`);
-}
-
-/** Refuses a stake the game does not take in `currency` (naming `currency`) or outside that currency's limits (naming `field`). */
-export function checkLimits(game: string, limits: Readonly<Record<CurrencyId, BetLimits>>, currency: CurrencyId, stake: number, field = 'bet'): void {
-  const { min, max } = acceptedIn(game, limits, currency);
-  if (stake < min || stake > max) throw new Refused(Reason.BET_OUT_OF_LIMITS, `${field} must be between ${min} and ${max} ${currency} for ${game}, not ${stake}`);
-}
-
-/** The player after the play, its transfers and its events (XP events last). Throws InsufficientFunds when the stake is not covered. */
+/** The player after the play, its transfers (the level-up rewards' last) and its events (XP events last). Throws InsufficientFunds when the stake is not covered. */
 export function settleWager(player: Player, wager: Wager): { next: Player; transfers: Transfer[]; events: DomainEvent[] } {
   const { game, currency, stake, payout, commandId } = wager;
   const transfers: Transfer[] = [transfer(player.userId, SystemAccount.house, stake, currency, wager.stakeReason ?? `game.${game}.bet`, commandId, commandId)];
@@ -77,6 +64,6 @@ export function settleWager(player: Player, wager: Wager): { next: Player; trans
   const events: DomainEvent[] = [];
   if (payout !== stake) events.push({ type: EventType.balanceChanged, data: { delta: payout - stake, balance: balanceOf(next, currency), currency, reason: `game.${game}`, ref: commandId } });
   if (wager.items) events.push({ type: EventType.rewardGranted, data: { source: game, gold: 0, items: wager.items } });
-  const xp = grantXp(next, xpForWager(stake));
-  return { next: xp.next, transfers, events: [...events, ...xp.events] };
+  const xp = grantXp(next, xpForWager(stake), wager.levelUp, commandId);
+  return { next: xp.next, transfers: [...transfers, ...xp.transfers], events: [...events, ...xp.events] };
 }

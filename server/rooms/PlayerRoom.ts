@@ -179,7 +179,7 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
      */
     crashBet(bet: CrashStakeCall): Promise<Reply> {
       const recordId = stakeIdOf(bet.table, bet.id);
-      return this.#writer!.handleInternal(recordId, `crash:${bet.table}:${bet.amount}`, (player) => stakeCrashBet(player, bet.table, bet.roundId, bet.amount, recordId));
+      return this.#writer!.handleInternal(recordId, `crash:${bet.table}:${bet.amount}`, (player) => stakeCrashBet(player, bet.table, bet.roundId, bet.amount, recordId, deps.economy.current().economy.rewards.levelUp));
     }
 
     /** admin.kick, a ban, a revocation: closes every client of this room and drops its kept seats; returns how many were open. */

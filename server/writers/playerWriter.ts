@@ -165,7 +165,7 @@ export class PlayerWriter {
     await Promise.all(
       owed.map((effect) => {
         const id = effectCommandId(effect.key);
-        return this.#once(id, 'fx', async () => this.#commit(id, 'fx', applyEffect(this.#player, effect), [effect.key]));
+        return this.#once(id, 'fx', async () => this.#commit(id, 'fx', applyEffect(this.#player, effect, this.#deps.economy.current().economy.rewards.levelUp), [effect.key]));
       }),
     );
   }

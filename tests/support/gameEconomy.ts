@@ -1,5 +1,8 @@
 // Economy versions for the games' tests: today's default as a published version, another version
 // with one game's params changed, and the params a module gets from either.
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { PublishedEconomy } from '../../shared/economy.ts';
 import { defaultPublished } from '../../server/economy/defaultEconomy.ts';
 import { schemaKit } from '../../server/games/commands.ts';
@@ -43,4 +46,11 @@ export function refusalOf(play: () => unknown): { code: string; reason: string |
     return { code, reason, message };
   }
   throw new Error('the play was not refused');
+}
+
+/** `published` as `GET /economy/<version>` serves it, saved to a file for `npm run verify -- --economy <file>`. */
+export async function savedVersion(published: PublishedEconomy): Promise<string> {
+  const file = path.join(await mkdtemp(path.join(tmpdir(), 'coffer-economy-')), `economy-${published.version}.json`);
+  await writeFile(file, JSON.stringify({ version: published.version, publishedAt: published.publishedAt, economy: published.economy }));
+  return file;
 }
