@@ -19,6 +19,7 @@ import { crashCommands } from '../shared/crashCommands.ts';
 import { EventType } from '../shared/events.ts';
 import { CloseCode, ErrorCode, JoinErrorCode, RoomName, ServerMessage } from '../shared/protocol.ts';
 import { Reason, REASON_CODES } from '../shared/reasons.ts';
+import { gameCommands } from '../server/games/commands.ts';
 import { section, tableRows } from './support/markdown.ts';
 import { ROOT } from './support/server.ts';
 
@@ -91,7 +92,7 @@ test('docs/PROTOCOL.md documents every refusal reason with its code, and no othe
   for (const reason of Object.values(Reason)) assert.equal(rows.get(reason)!.split('|')[2].trim(), `\`${REASON_CODES[reason]}\``, `the code of ${reason}`);
   for (const documented of rows.keys()) if (documented !== 'reason') assert.ok(documented in Reason, `docs/PROTOCOL.md documents reason ${documented}, which shared/reasons.ts does not define`);
   // The commands a reason is given for are commands of some room.
-  const commands = new Set([playerCommands, boardCommands, crashCommands, adminCommands].flatMap((room) => Object.keys(room)));
+  const commands = new Set([playerCommands, gameCommands, boardCommands, crashCommands, adminCommands].flatMap((room) => Object.keys(room)));
   for (const reason of Object.values(Reason)) {
     const named = [...rows.get(reason)!.split('|')[3].matchAll(/`([^`]+)`/g)].map((m) => m[1]);
     assert.ok(named.length > 0, `docs/PROTOCOL.md names the command(s) refused with ${reason}`);
