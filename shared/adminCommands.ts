@@ -2,7 +2,7 @@
 // FORBIDDEN; player commands sent here are unknown types.
 import { z } from 'zod';
 import { BOARD_NAME, taskId, type Task } from './boardCommands.ts';
-import { commandId, MAX_BET, wholeAmount } from './commands.ts';
+import { commandId, currencyId, MAX_BET, wholeAmount } from './commands.ts';
 import { CRASH_TABLE_NAME } from './crashCommands.ts';
 
 import { AdminCommandType } from './commandNames.ts';
@@ -44,7 +44,7 @@ const banSeconds = z
   .max(MAX_BAN_SECONDS, { error: `banSeconds must be a whole number between 1 and ${MAX_BAN_SECONDS}` });
 
 export const adminCommands = {
-  [AdminCommandType.grant]: z.strictObject({ id: commandId, userId, amount: grantAmount, reason: text('reason', 200) }),
+  [AdminCommandType.grant]: z.strictObject({ id: commandId, userId, amount: grantAmount, currency: currencyId('currency').optional(), reason: text('reason', 200) }),
   // A bounty field left out is the economy's default (rewards.bounty).
   [AdminCommandType.taskCreate]: z.strictObject({ id: commandId, board, title: text('title', 200), bountyGold: wholeAmount('bountyGold', MAX_BET).optional(), bountyXp: bountyXp.optional() }),
   [AdminCommandType.taskCancel]: z.strictObject({ id: commandId, board, taskId }),
@@ -73,15 +73,40 @@ export const adminCommands = {
 type Schemas = typeof adminCommands;
 export type AdminCommand = { [K in keyof Schemas]: { type: K } & z.infer<Schemas[K]> }[keyof Schemas];
 
-export type AdminGrantResult = { balance: number };
+/** `balance`: the player's balance in `currency` after the grant. */
+export type AdminGrantResult = { balance: number; currency: string };
 /** `bannedUntil` only when the kick carried banSeconds. */
 export type AdminKickResult = { kicked: number; bannedUntil?: string };
 export type AdminSessionsRevokeResult = { userId: string; generation: number; kicked: number };
 export type AdminTaskResult = { task: Task };
 export type ShopItemView = { itemId: string; name: string; price: number; stock: number | null; active: boolean };
-export type AuditMismatch = { account: string; balance: number; fromTransfers: number };
-export type AuditResult = { ok: boolean; accounts: number; sumOfBalances: number; minted: number; burned: number; circulating: number; negativePlayers: string[]; mismatches: AuditMismatch[] };
-export type TransferView = { id: number; from: string; to: string; amount: number; reason: string; ref: string | null; at: string };
+/** An account whose balance in `currency` is not the sum of its transfers in it. */
+export type AuditMismatch = { account: string; currency: string; balance: number; fromTransfers: number };
+/** One currency's figures: the sum of every account's balance (0 when the ledger holds), what the
+ *  mint made and took back, and what players hold. */
+export type CurrencyAudit = { sumOfBalances: number; minted: number; burned: number; circulating: number };
+/**
+ * The ledger audit, per currency. The top-level `sumOfBalances`, `minted`, `burned` and
+ * `circulating` are gold's (protocol 1); `currencies` has every currency the ledger holds.
+ * `negativePlayers`: players below zero in any currency; `misfiled`: balance rows filed under
+ * another kind than their account's (or with no account).
+ */
+export type AuditResult = {
+  ok: boolean;
+  accounts: number;
+  sumOfBalances: number;
+  minted: number;
+  burned: number;
+  circulating: number;
+  currencies: Record<string, CurrencyAudit>;
+  negativePlayers: string[];
+  mismatches: AuditMismatch[];
+  misfiled: Array<{ account: string; currency: string }>;
+};
+/** `economyVersion`: the economy version the transfer was decided under (null before versions, or
+ *  for a move between system accounts). */
+export type TransferView = { id: number; from: string; to: string; amount: number; currency: string; reason: string; ref: string | null; economyVersion: number | null; at: string };
 /** `opened`: false when the table existed already (its chain is kept). */
 export type CrashOpenResult = { table: string; opened: boolean };
-export type UserView = { userId: string; displayName: string; balance: number; xp: number; level: number; stats: Record<string, unknown>; inventory: Record<string, number>; ledger: TransferView[] };
+/** `balance` is gold's; `wallet` every currency the player has held. */
+export type UserView = { userId: string; displayName: string; balance: number; wallet: Record<string, number>; xp: number; level: number; stats: Record<string, unknown>; inventory: Record<string, number>; ledger: TransferView[] };

@@ -19,8 +19,16 @@ export const Reason = {
   SOLD_OUT: 'SOLD_OUT',
   /** shop.buy: fewer left than `qty` (also when other buyers took the last units first). */
   NOT_ENOUGH_STOCK: 'NOT_ENOUGH_STOCK',
-  /** shop.buy: price × qty is beyond any balance. */
+  /** shop.buy: price × qty is beyond any balance; wallet.exchange: what it would receive is. */
   TOTAL_TOO_LARGE: 'TOTAL_TOO_LARGE',
+  /** wallet.exchange, admin.grant: the currency named (the message names the field) is not one of
+   *  the economy in force. */
+  UNKNOWN_CURRENCY: 'UNKNOWN_CURRENCY',
+  /** wallet.exchange: the economy in force publishes no rate from `from` to `to`. */
+  NO_RATE: 'NO_RATE',
+  /** wallet.exchange: `amount` buys less than one unit of `to` at the rate (rounding down); the
+   *  message names the smallest amount that buys one. */
+  EXCHANGE_TOO_SMALL: 'EXCHANGE_TOO_SMALL',
   /** game.* (every installed game that takes a stake or a price), crash.bet: the game does not
    *  take this currency in the economy version in force (its params do not list it). */
   CURRENCY_NOT_ACCEPTED: 'CURRENCY_NOT_ACCEPTED',
@@ -74,6 +82,9 @@ export const REASON_CODES = {
   SOLD_OUT: 'CONFLICT',
   NOT_ENOUGH_STOCK: 'CONFLICT',
   TOTAL_TOO_LARGE: 'INVALID_INPUT',
+  UNKNOWN_CURRENCY: 'INVALID_INPUT',
+  NO_RATE: 'CONFLICT',
+  EXCHANGE_TOO_SMALL: 'INVALID_INPUT',
   CURRENCY_NOT_ACCEPTED: 'INVALID_INPUT',
   BET_OUT_OF_LIMITS: 'INVALID_INPUT',
   ROUND_CLOSED: 'CONFLICT',

@@ -57,6 +57,6 @@ function grantLevelReward(player: Player, level: number, grants: Grants, command
   const items = grants.items ?? {};
   const next = { ...paid, inventory: addItems(paid.inventory, items) };
   const events: DomainEvent[] = amounts.map(([currency, amount]) => ({ type: EventType.balanceChanged, data: { delta: amount, balance: balanceOf(next, currency), currency, reason: 'level.up', ref } }));
-  events.push({ type: EventType.rewardGranted, data: { source: 'level.up', gold: grants.currencies?.[GOLD] ?? 0, items } });
+  events.push({ type: EventType.rewardGranted, data: { source: 'level.up', gold: grants.currencies?.[GOLD] ?? 0, currencies: Object.fromEntries(amounts), items } });
   return { next, transfers, events };
 }

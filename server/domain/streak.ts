@@ -35,7 +35,7 @@ export function claimStreak(player: Player, today: number, commandId: string, re
     transfers: [...transfers, ...xp.transfers],
     events: [
       { type: EventType.balanceChanged, data: { delta: reward, balance, currency, reason: 'streak.claim', ref: `day:${today}` } },
-      { type: EventType.rewardGranted, data: { source: 'streak', gold: currency === GOLD ? reward : 0, items: {} } },
+      { type: EventType.rewardGranted, data: { source: 'streak', gold: currency === GOLD ? reward : 0, currencies: { [currency]: reward }, items: {} } },
       ...xp.events,
     ],
     result: { day, reward, currency, balance },

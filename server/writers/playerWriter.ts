@@ -26,6 +26,7 @@ import type { Fence } from '../jobs/fenceWatch.ts';
 import type { LimitFunction } from 'p-limit';
 import type { EconomySource } from '../economy/source.ts';
 import type { PublishedEconomy } from '../../shared/economy.ts';
+import { exchange } from '../domain/exchange.ts';
 
 /** Every command of the player room: its own and the installed games'. */
 export const playerRoomCommands = { ...playerCommands, ...gameCommands };
@@ -116,18 +117,19 @@ export class PlayerWriter {
    * namespaced by its source so it never meets the player's own ids. Same rules: decided on the
    * working state, acknowledged after commit, answered from the stored reply when retried.
    */
-  async handleInternal(recordId: string, hash: string, decide: (player: Player) => Decision<unknown>): Promise<Reply> {
+  async handleInternal(recordId: string, hash: string, decide: (player: Player, published: PublishedEconomy) => Decision<unknown>): Promise<Reply> {
     if (this.#status !== 'ready') {
       return nack(recordId, 'UNAVAILABLE', 'the player room is reloading after a storage error; try again with the same id', true);
     }
     return this.#once(recordId, hash, async () => {
+      const published = this.#deps.economy.current();
       let decision: Decision<unknown>;
       try {
-        decision = decide(this.#player);
+        decision = decide(this.#player, published);
       } catch (error) {
         return (await this.#storedAnswer(recordId, hash)) ?? failureReply(recordId, error, this.#deps.logger, { userId: this.userId, recordId });
       }
-      return this.#commit(recordId, hash, decision);
+      return this.#commit(recordId, hash, decision, published.version);
     });
   }
 
@@ -165,7 +167,11 @@ export class PlayerWriter {
     await Promise.all(
       owed.map((effect) => {
         const id = effectCommandId(effect.key);
-        return this.#once(id, 'fx', async () => this.#commit(id, 'fx', applyEffect(this.#player, effect, this.#deps.economy.current().economy.rewards.levelUp), [effect.key]));
+        return this.#once(id, 'fx', async () => {
+          // One version for the effect: its level-up reward and the version its transfers record.
+          const published = this.#deps.economy.current();
+          return this.#commit(id, 'fx', applyEffect(this.#player, effect, published.economy.rewards.levelUp), published.version, [effect.key]);
+        });
       }),
     );
   }
@@ -176,6 +182,8 @@ export class PlayerWriter {
   }
 
   async #execute(command: Exclude<PlayerCommand, { type: 'events.sync' }>, hash: string): Promise<Reply> {
+    // One version for the whole command: whatever is published meanwhile applies from the next one.
+    const published = this.#deps.economy.current();
     let catalogItem: CatalogItem | undefined;
     if (command.type === CommandType.shopBuy) {
       try {
@@ -186,22 +194,21 @@ export class PlayerWriter {
       }
     }
     const now = this.#deps.clock.now();
-    // One version decides the whole command, however many publishes happen meanwhile.
-    const economy = this.#deps.economy.current();
     const game = gameByCommand(command.type);
     let decision: Decision<unknown>;
     try {
-      decision = game ? playGame(game, this.#player, command, now, gameEconomy(game, economy)) : this.#decide(command as CoreCommand, now, economy, catalogItem);
+      decision = game ? playGame(game, this.#player, command, now, gameEconomy(game, published)) : this.#decide(command as CoreCommand, now, catalogItem, published);
     } catch (error) {
       // A retry of an id older than the replies kept in memory is judged by its stored reply,
       // not by today's state (a claim retried tomorrow must not become CONFLICT).
       return (await this.#storedAnswer(command.id, hash)) ?? failureReply(command.id, error, this.#deps.logger, { userId: this.userId, type: command.type });
     }
-    return this.#commit(command.id, hash, decision);
+    return this.#commit(command.id, hash, decision, published.version);
   }
 
-  /** Applies a decision to the working state, commits it, and replies after the commit. */
-  async #commit(id: string, hash: string, decision: Decision<unknown>, effectsApplied: string[] = []): Promise<Reply> {
+  /** Applies a decision to the working state, commits it (its transfers recording `economyVersion`,
+   *  the version it was decided under), and replies after the commit. */
+  async #commit(id: string, hash: string, decision: Decision<unknown>, economyVersion: number, effectsApplied: string[] = []): Promise<Reply> {
     const at = new Date(this.#deps.clock.now());
     const stream = playerStream(this.userId);
     const events: WireEvent[] = decision.events.map((e, i) => ({ stream, seq: this.#player.seq + i + 1, type: e.type, at: at.toISOString(), data: e.data }));
@@ -210,6 +217,7 @@ export class PlayerWriter {
     const mutation: Mutation = {
       writer: { account: this.userId, epoch: this.#epoch },
       transfers: decision.transfers,
+      economyVersion,
       player: {
         userId: next.userId,
         xp: next.xp,
@@ -244,12 +252,14 @@ export class PlayerWriter {
 
   /** The player room's own commands (the games' are their modules'); each case's decision carries
    *  its command's ack result as the registry declares it (shared/registry.ts). */
-  #decide(command: CoreCommand, now: number, economy: PublishedEconomy, catalogItem: CatalogItem | undefined): Decision<CommandResult<CoreCommand['type']>> {
+  #decide(command: CoreCommand, now: number, catalogItem: CatalogItem | undefined, published: PublishedEconomy): Decision<CommandResult<CoreCommand['type']>> {
     switch (command.type) {
       case CommandType.streakClaim:
-        return claimStreak(this.#player, utcDay(now), command.id, economy.economy.rewards) satisfies Decision<CommandResult<typeof command.type>>;
+        return claimStreak(this.#player, utcDay(now), command.id, published.economy.rewards) satisfies Decision<CommandResult<typeof command.type>>;
       case CommandType.shopBuy:
         return buyItem(this.#player, command.itemId, catalogItem, command.qty, command.id) satisfies Decision<CommandResult<typeof command.type>>;
+      case CommandType.walletExchange:
+        return exchange(this.#player, published.economy, published.version, command) satisfies Decision<CommandResult<typeof command.type>>;
       case CommandType.fairRotate:
         return rotateSeeds(this.#player, command.clientSeed, this.#deps.seeds()) satisfies Decision<CommandResult<typeof command.type>>;
       default:
