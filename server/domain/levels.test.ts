@@ -49,10 +49,10 @@ test('each level reached pays its reward from the mint: currencies as transfers,
     { type: EventType.xpChanged, data: { xp: 410, level: 3 } },
     { type: EventType.levelUp, data: { level: 3, previous: 1 } },
     { type: EventType.balanceChanged, data: { delta: 200, balance: 207, currency: 'gold', reason: 'level.up', ref: 'level:2' } },
-    { type: EventType.rewardGranted, data: { source: 'level.up', gold: 200, items: {} } },
+    { type: EventType.rewardGranted, data: { source: 'level.up', gold: 200, currencies: { gold: 200 }, items: {} } },
     { type: EventType.balanceChanged, data: { delta: 300, balance: 507, currency: 'gold', reason: 'level.up', ref: 'level:3' } },
     { type: EventType.balanceChanged, data: { delta: 5, balance: 5, currency: 'gems', reason: 'level.up', ref: 'level:3' } },
-    { type: EventType.rewardGranted, data: { source: 'level.up', gold: 300, items: { 'crown-of-ages': 1, 'herb-pouch': 2 } } },
+    { type: EventType.rewardGranted, data: { source: 'level.up', gold: 300, currencies: { gold: 300, gems: 5 }, items: { 'crown-of-ages': 1, 'herb-pouch': 2 } } },
   ]);
 });
 

@@ -102,7 +102,7 @@ describe('claimStreak', () => {
     assert.deepEqual(transfers, [{ from: SystemAccount.mint, to: 'u-alice', amount: 6, currency: 'gems', reason: 'streak.claim', ref: `day:${TODAY}`, commandId: 'cmd-gems-1' }]);
     assert.deepEqual(events.slice(0, 2), [
       { type: EventType.balanceChanged, data: { delta: 6, balance: 6, currency: 'gems', reason: 'streak.claim', ref: `day:${TODAY}` } },
-      { type: EventType.rewardGranted, data: { source: 'streak', gold: 0, items: {} } },
+      { type: EventType.rewardGranted, data: { source: 'streak', gold: 0, currencies: { gems: 6 }, items: {} } },
     ]);
     assert.equal(next.xp, 40);
   });

@@ -1,12 +1,11 @@
 // A crash table's bet and cash-out protocol, transport-free: each command decided on the round in
 // play by the pure rules (domain/crash.ts), and a bet by the crash limits of the economy version in
 // force, when its turn comes in the table's serial writer, in groups of players (betWrites,
-// tableWrites.ts). A bet's stake is taken first, by the player's own
-// room in its own commit (INV-8), before the table's transaction opens; if that transaction then
-// fails, the settlement finds the stake in escrow without a recorded bet and refunds it. Memory
-// (the round, what players see) changes only after the commit.
+// tableWrites.ts). A bet's stake is taken first, by the player's own room in its own commit
+// (INV-8), before the table's transaction opens; if that transaction then fails, the settlement
+// finds the stake in escrow without a recorded bet and refunds it. Memory (the round, what players
+// see) changes only after the commit.
 import type { CrashBetResult, CrashCashoutResult } from '../../../shared/crashCommands.ts';
-import { GOLD, type CurrencyId } from '../../../shared/economy.ts';
 import { cashOut, checkStakeRound, placeBet, withBetOf, type CrashBet } from '../../domain/crash.ts';
 import { CRASH_GAME, type CrashStakeResult } from '../../domain/crashStake.ts';
 import { checkLimits } from '../../domain/stakeLimits.ts';
