@@ -22,7 +22,6 @@ const text = (field: string, max: number) =>
     .min(1, { error: `${field} must be 1-${max} characters` })
     .max(max, { error: `${field} must be 1-${max} characters` });
 const board = z.string({ error: 'board must be 1-32 characters of [a-z0-9-]' }).regex(BOARD_NAME, { error: 'board must be 1-32 characters of [a-z0-9-]' }).optional();
-const itemId = z.string({ error: 'itemId must be 1-64 characters of [a-z0-9-]' }).regex(/^[a-z0-9-]{1,64}$/, { error: 'itemId must be 1-64 characters of [a-z0-9-]' });
 const grantAmount = z
   .number({ error: `amount must be a non-zero whole number between -${MAX_GRANT} and ${MAX_GRANT}` })
   .int({ error: `amount must be a non-zero whole number between -${MAX_GRANT} and ${MAX_GRANT}` })
@@ -47,20 +46,6 @@ export const adminCommands = {
   [AdminCommandType.grant]: z.strictObject({ id: commandId, userId, amount: grantAmount, reason: text('reason', 200) }),
   [AdminCommandType.taskCreate]: z.strictObject({ id: commandId, board, title: text('title', 200), bountyGold: wholeAmount('bountyGold', MAX_BET), bountyXp }),
   [AdminCommandType.taskCancel]: z.strictObject({ id: commandId, board, taskId }),
-  [AdminCommandType.shopUpsert]: z.strictObject({
-    id: commandId,
-    item: z.strictObject(
-      {
-        itemId,
-        name: text('item.name', 100),
-        price: wholeAmount('item.price', MAX_GRANT),
-        stock: z.union([z.null(), z.number().int().min(0).max(1_000_000)], { error: 'item.stock must be null (unlimited) or a whole number between 0 and 1000000' }),
-        active: z.boolean({ error: 'item.active must be true or false' }),
-      },
-      { error: 'item must be { itemId, name, price, stock, active }' },
-    ),
-  }),
-  [AdminCommandType.shopRemove]: z.strictObject({ id: commandId, itemId }),
   [AdminCommandType.announce]: z.strictObject({ id: commandId, text: text('text', 500) }),
   [AdminCommandType.userGet]: z.strictObject({ id: commandId, userId }),
   [AdminCommandType.audit]: z.strictObject({ id: commandId }),
@@ -77,7 +62,6 @@ export type AdminGrantResult = { balance: number };
 export type AdminKickResult = { kicked: number; bannedUntil?: string };
 export type AdminSessionsRevokeResult = { userId: string; generation: number; kicked: number };
 export type AdminTaskResult = { task: Task };
-export type ShopItemView = { itemId: string; name: string; price: number; stock: number | null; active: boolean };
 export type AuditMismatch = { account: string; balance: number; fromTransfers: number };
 export type AuditResult = { ok: boolean; accounts: number; sumOfBalances: number; minted: number; burned: number; circulating: number; negativePlayers: string[]; mismatches: AuditMismatch[] };
 export type TransferView = { id: number; from: string; to: string; amount: number; reason: string; ref: string | null; at: string };

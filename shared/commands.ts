@@ -2,6 +2,7 @@
 // `{ id, ...fields }`; the error text names the field at fault (docs/PROTOCOL.md).
 import { z } from 'zod';
 import { CommandType, Hand, MAX_BET } from './commandNames.ts';
+import type { CurrencyId } from './economy.ts';
 
 // The names live in commandNames.ts (no zod, for the browser bundle); re-exported here.
 export { CommandType, Hand, MAX_BET };
@@ -48,6 +49,8 @@ export const playerCommands = {
 } as const;
 
 export type StreakClaimResult = { day: number; reward: number; balance: number };
-export type ShopBuyResult = { balance: number; owned: number; stockLeft: number | null };
+/** `balance`: the player's balance in `currency`, the offer's price currency, after paying;
+ *  `economyVersion`: the economy version the purchase was decided under. */
+export type ShopBuyResult = { balance: number; owned: number; stockLeft: number | null; currency: CurrencyId; economyVersion: number };
 export type FairRotateResult = { revealedServerSeed: string; serverSeedHash: string; clientSeed: string; nonce: number };
 export type EventsSyncResult = { events: import('./registry.ts').TypedEvent[]; seq: number } | { snapshot: true; seq: number };

@@ -1,4 +1,5 @@
 // Event types and their payloads (docs/PROTOCOL.md "Events").
+import type { CurrencyId } from './economy.ts';
 
 export const EventType = {
   balanceChanged: 'balance.changed',
@@ -19,7 +20,8 @@ export type XpChanged = { xp: number; level: number };
 export type LevelUp = { level: number; previous: number };
 export type RewardGranted = { source: string; gold: number; items: Record<string, number> };
 export type StreakClaimed = { day: number; reward: number };
-export type PurchaseCompleted = { itemId: string; qty: number; price: number };
+/** `price`: what the whole purchase cost, in `currency`. */
+export type PurchaseCompleted = { itemId: string; qty: number; price: number; currency: CurrencyId };
 export type TaskEvent = { task: import('./boardCommands.ts').Task };
 export type Announcement = { text: string };
 /** `crash.round`, one per phase change of a table's round. */

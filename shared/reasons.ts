@@ -11,16 +11,20 @@ export const Reason = {
   // The player room.
   /** streak.claim: already claimed this UTC day. */
   ALREADY_CLAIMED: 'ALREADY_CLAIMED',
-  /** shop.buy, admin.shop.remove: no such item in the shop catalog. */
+  /** shop.buy: no such offer in the shop of the economy in force. */
   UNKNOWN_ITEM: 'UNKNOWN_ITEM',
-  /** shop.buy: the item exists but is not for sale now. */
+  /** shop.buy: the offer exists but is not for sale now: before its `startsAt`, or from its
+   *  `endsAt` on (the message names the bound). */
   NOT_FOR_SALE: 'NOT_FOR_SALE',
   /** shop.buy: none left. */
   SOLD_OUT: 'SOLD_OUT',
   /** shop.buy: fewer left than `qty` (also when other buyers took the last units first). */
   NOT_ENOUGH_STOCK: 'NOT_ENOUGH_STOCK',
-  /** shop.buy: price × qty is beyond any balance. */
+  /** shop.buy: price × qty (or a currency the offer grants × qty) is beyond any balance. */
   TOTAL_TOO_LARGE: 'TOTAL_TOO_LARGE',
+  /** shop.buy: the player would buy more of the offer than its `perPlayer` limit allows, counting
+   *  every unit they bought before (under any economy version). */
+  PURCHASE_LIMIT: 'PURCHASE_LIMIT',
 
   // The crash room.
   /** crash.bet: the round is not taking bets (it runs or has crashed); bet in the next round. */
@@ -68,6 +72,7 @@ export const REASON_CODES = {
   SOLD_OUT: 'CONFLICT',
   NOT_ENOUGH_STOCK: 'CONFLICT',
   TOTAL_TOO_LARGE: 'INVALID_INPUT',
+  PURCHASE_LIMIT: 'CONFLICT',
   ROUND_CLOSED: 'CONFLICT',
   ALREADY_BET: 'CONFLICT',
   STAKE_ROUND_OVER: 'CONFLICT',

@@ -20,7 +20,6 @@ const task = z.strictObject({
   acceptedAt: text.nullable(),
   completedAt: text.nullable(),
 });
-const shopItem = z.strictObject({ itemId: text, name: text, price: whole, stock: whole.nullable(), active: z.boolean() });
 
 export const eventPayloadSchemas = {
   'balance.changed': z.strictObject({ delta: whole, balance: whole, reason: text, ref: text.nullable() }),
@@ -28,7 +27,7 @@ export const eventPayloadSchemas = {
   'reward.granted': z.strictObject({ source: text, gold: whole, items: z.record(text, whole) }),
   'streak.claimed': z.strictObject({ day: whole, reward: whole }),
   'level.up': z.strictObject({ level: whole, previous: whole }),
-  'purchase.completed': z.strictObject({ itemId: text, qty: whole, price: whole }),
+  'purchase.completed': z.strictObject({ itemId: text, qty: whole, price: whole, currency: text }),
   'task.created': z.strictObject({ task }),
   'task.updated': z.strictObject({ task }),
   'crash.round': z.discriminatedUnion('phase', [
@@ -52,7 +51,7 @@ const taskResult = z.strictObject({ task });
 export const commandResultSchemas = {
   ...gameResultSchemas,
   'streak.claim': z.strictObject({ day: whole, reward: whole, balance: whole }),
-  'shop.buy': z.strictObject({ balance: whole, owned: whole, stockLeft: whole.nullable() }),
+  'shop.buy': z.strictObject({ balance: whole, owned: whole, stockLeft: whole.nullable(), currency: text, economyVersion: whole }),
   'fair.rotate': z.strictObject({ revealedServerSeed: text, serverSeedHash: text, clientSeed: text, nonce: whole }),
   'events.sync': z.union([z.strictObject({ events: z.array(wireEventSchema), seq: whole }), z.strictObject({ snapshot: z.literal(true), seq: whole })]),
   'task.accept': taskResult,
@@ -63,8 +62,6 @@ export const commandResultSchemas = {
   'admin.grant': z.strictObject({ balance: whole }),
   'admin.task.create': taskResult,
   'admin.task.cancel': taskResult,
-  'admin.shop.upsert': z.strictObject({ item: shopItem }),
-  'admin.shop.remove': z.strictObject({ itemId: text }),
   'admin.announce': z.strictObject({ seq: whole }),
   'admin.user.get': z.strictObject({
     userId: text,

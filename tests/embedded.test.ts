@@ -12,7 +12,7 @@ import { pendingMigrations } from '../schema/migrate.ts';
 import { openDatabase } from '../server/db/database.ts';
 import { NestedConnectionError, prepared, sqlFor } from '../server/store/sql.ts';
 import { ormOver } from '../server/store/orm.ts';
-import { listShopItems } from '../server/store/shopStore.ts';
+import { listStockLeft } from '../server/store/shopStore.ts';
 
 describe('embedded database', () => {
   let root: string;
@@ -65,10 +65,10 @@ describe('embedded database', () => {
       // The ORM's reads take a connection of their own too (orm.ts): refused the same way.
       const orm = ormOver(db.orm, sql);
       await assert.rejects(
-        sql.transaction(async () => listShopItems(orm)),
+        sql.transaction(async () => listStockLeft(orm, ['golden-crown'])),
         (error: unknown) => error instanceof NestedConnectionError && /EntityManager/.test(error.message),
       );
-      assert.ok((await listShopItems(orm)).length > 0, 'the seeded catalog, read outside the transaction');
+      assert.deepEqual(await listStockLeft(orm, ['golden-crown']), new Map(), 'read outside the transaction (no counter has opened)');
       // The refused work left the one connection usable.
       assert.deepEqual(await sql.query('select 2 as n'), [{ n: 2 }]);
     } finally {

@@ -6,7 +6,7 @@ import { freshFairness } from './fairness.ts';
 import { grantGold } from './grant.ts';
 import type { Player } from './player.ts';
 
-const player: Player = { userId: 'u-gus', displayName: 'gus', balance: 100, xp: 90, level: 1, stats: {}, inventory: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('s', 'c') };
+const player: Player = { userId: 'u-gus', displayName: 'gus', balance: 100, xp: 90, level: 1, stats: {}, inventory: {}, purchases: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('s', 'c') };
 
 test('a grant is minted; a debit goes back to the mint and never below zero', () => {
   const credit = grantGold(player, 50, 'gift', 'cmd-1');

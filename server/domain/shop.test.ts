@@ -6,7 +6,7 @@ import type { Player } from './player.ts';
 import { buyItem, type CatalogItem } from './shop.ts';
 
 function player(overrides: Partial<Player> = {}): Player {
-  return { userId: 'u-sol', displayName: 'sol', balance: 1_000, xp: 0, level: 1, stats: {}, inventory: { 'health-potion': 1 }, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('s', 'c'), ...overrides };
+  return { userId: 'u-sol', displayName: 'sol', balance: 1_000, xp: 0, level: 1, stats: {}, inventory: { 'health-potion': 1 }, purchases: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('s', 'c'), ...overrides };
 }
 const potion: CatalogItem = { itemId: 'health-potion', name: 'Health potion', price: 50, stock: null, active: true };
 const crown: CatalogItem = { itemId: 'golden-crown', name: 'Golden crown', price: 300, stock: 2, active: true };

@@ -22,7 +22,7 @@ import { playGame } from './play.ts';
 import { verifyProof } from './verify.ts';
 
 function player(overrides: Partial<Player> = {}): Player {
-  return { userId: 'u-dee', displayName: 'dee', balance: 1_000, xp: 0, level: 1, stats: {}, inventory: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('dice-server-seed', 'dice-client'), ...overrides };
+  return { userId: 'u-dee', displayName: 'dee', balance: 1_000, xp: 0, level: 1, stats: {}, inventory: {}, purchases: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('dice-server-seed', 'dice-client'), ...overrides };
 }
 
 describe('dice rules', () => {

@@ -21,7 +21,7 @@ function pullGacha(p: Player, pulls: 1 | 10, id: string) {
 }
 
 function player(overrides: Partial<Player> = {}): Player {
-  return { userId: 'u-gia', displayName: 'gia', balance: 5_000, xp: 0, level: 1, stats: {}, inventory: { 'herb-pouch': 2 }, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('gacha-server-seed', 'gacha-client'), ...overrides };
+  return { userId: 'u-gia', displayName: 'gia', balance: 5_000, xp: 0, level: 1, stats: {}, inventory: { 'herb-pouch': 2 }, purchases: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('gacha-server-seed', 'gacha-client'), ...overrides };
 }
 
 describe('gacha odds and derivation', () => {
