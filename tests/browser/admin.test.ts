@@ -1,6 +1,6 @@
 // The admin panel in the browser, with a player watching in another browser profile: grant, task,
 // announcement, user lookup with transfers, audit, kick, ban and ending a player's sessions. (The
-// shop's offers are the economy's: the economy editor publishes them.)
+// shop's offers are the economy's: tests/browser/economy.test.ts edits and publishes it.)
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { serverFixture } from '../support/fixture.ts';
