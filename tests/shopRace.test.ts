@@ -45,8 +45,8 @@ test('a limited offer sells exactly its stock across two processes, though no co
   assert.equal(row.stock, 0);
   const owners = await queryRows<{ balance: string; qty: number | null; bought: number | null }>(
     cluster.db.url,
-    `SELECT a.balance, (p.inventory ->> 'golden-crown')::int AS qty, (p.purchases ->> 'golden-crown')::int AS bought
-       FROM players p JOIN accounts a ON a.id = p.user_id WHERE p.user_id = ANY($1)`,
+    `SELECT b.balance, (p.inventory ->> 'golden-crown')::int AS qty, (p.purchases ->> 'golden-crown')::int AS bought
+       FROM players p JOIN balances b ON b.account = p.user_id AND b.currency = 'gold' WHERE p.user_id = ANY($1)`,
     [buyers.map((b) => b.userId)],
   );
   assert.equal(owners.filter((o) => o.qty === 1 && o.bought === 1).length, stock, 'exactly the stock landed in inventories, each purchase counted');

@@ -4,7 +4,6 @@
  * Both go through the same MikroORM config and the same migrations.
  */
 import { MikroORM } from '@mikro-orm/postgresql';
-import type { Pool } from 'pg';
 import { ormConfig } from '../../schema/config.ts';
 import { migrateUp } from '../../schema/migrate.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded.ts';
@@ -47,20 +46,6 @@ const EMBEDDED_POOL_MAX = 1;
  *  (retryable): a wait this long means the one session is stuck, not busy. */
 const EMBEDDED_ACQUIRE_TIMEOUT_MS = 15_000;
 
-/**
- * The pool replaces a connection after any statement on it failed (pg-pool drops the client), but
- * the PGlite session behind it lives on with the statements the old connection prepared, which the
- * new one does not know of: its first PREPARE of any of them failed with 42P05, and so did every
- * named statement of the process from then on (one sold-out batch stopped all commits). A new
- * connection starts by forgetting them; it runs before anything queued on it.
- */
-function forgetStatementsOnReconnect(pool: Pool): void {
-  pool.on('connect', (client) => {
-    // It fails only on a broken connection, and the query queued behind it then fails and says so.
-    client.query('DEALLOCATE ALL').catch(() => undefined);
-  });
-}
-
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
   const mode: DatabaseMode = opts.databaseUrl ? 'services' : 'embedded';
   const poolMax = mode === 'embedded' ? EMBEDDED_POOL_MAX : (opts.poolMax ?? DEFAULT_POOL_MAX);
@@ -74,7 +59,6 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
   let orm: MikroORM | undefined;
   try {
     orm = await MikroORM.init(ormConfig(url, { poolMax, acquireTimeoutMs: mode === 'embedded' ? EMBEDDED_ACQUIRE_TIMEOUT_MS : undefined }));
-    if (embedded) forgetStatementsOnReconnect((await orm.em.getConnection().getNativeClient()) as Pool);
     if (opts.migrate) {
       const applied = await migrateUp(orm);
       opts.logger?.info({ mode, applied }, applied.length > 0 ? 'database migrations applied' : 'database schema is current');

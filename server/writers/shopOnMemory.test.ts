@@ -47,7 +47,7 @@ function publishable(first: PublishedEconomy): EconomySource & { publish(next: P
 async function fundedWriter(memory: MemoryStore, userId: string, wallet: Record<string, number>, source: EconomySource = publishable(economy(TEST_SHOP)), clock: Clock = { now: () => NOW }): Promise<PlayerWriter> {
   const funding = await memory.players.load(userId, userId, new Date(NOW), 0, seed);
   const transfers = Object.entries(wallet).map(([currency, amount]) => transfer(SystemAccount.mint, userId, amount, currency, 'test.fund', null, null));
-  await memory.submit({ writer: { account: userId, epoch: funding.epoch }, transfers, outbox: [] });
+  await memory.submit({ writer: { account: userId, epoch: funding.epoch }, transfers, outbox: [], economyVersion: null });
   const loaded = await memory.players.load(userId, userId, new Date(NOW), RECENT_REPLIES, seed);
   return new PlayerWriter({ store: memory, pipeline: memory, clock, seeds: seed, logger, syncReads: pLimit(1), economy: source }, loaded, quiet);
 }

@@ -22,6 +22,14 @@ async function databaseSubject(database: Database, cleanUp: () => Promise<void>)
     commits: new CommitPipeline(sql, batchStatement(database.orm.getMetadata())),
     takeRoomFence: (writerId) => takeRoomFence(sql, writerId),
     owe: (effects) => sql.transaction((trx) => insertEffects(sql, trx, effects)),
+    transfersOf: async (account) => {
+      const rows = await sql.query<{ from: string; to: string; amount: string; currency: string; reason: string; ref: string | null; commandId: string | null; economyVersion: number | null }>(
+        `SELECT from_account AS "from", to_account AS "to", amount, currency, reason, ref, command_id AS "commandId", economy_version AS "economyVersion"
+           FROM transfers WHERE from_account = $1 OR to_account = $1 ORDER BY id`,
+        [account],
+      );
+      return rows.map((r) => ({ ...r, amount: Number(r.amount) }));
+    },
     async stop() {
       try {
         await database.close();
@@ -39,6 +47,7 @@ writerStoreContract('in memory', async () => {
     commits: memory,
     takeRoomFence: async (writerId) => memory.takeRoomFence(writerId),
     owe: async (effects) => memory.owe(effects),
+    transfersOf: async (account) => memory.transfersOf(account),
     stop: async () => void (memory.down = true),
   };
 });

@@ -3,9 +3,9 @@ import { Migration } from '@mikro-orm/migrations';
 // The shop's offers move to the economy document (economy.shop, docs/ECONOMY.md): shop_items keeps
 // only what is left of each limited offer, and players count what they bought of each offer (the
 // per-player limits).
-export class Migration20261207141717_shop_offers_from_economy extends Migration {
+export class Migration20261207144651_shop_offers_from_economy extends Migration {
 
-  override name = 'Migration20261207141717_shop_offers_from_economy';
+  override name = 'Migration20261207144651_shop_offers_from_economy';
 
   override up(): void | Promise<void> {
     this.addSql(`alter table "players" add "purchases" jsonb not null default '{}';`);
