@@ -26,6 +26,7 @@ import type { Fence } from '../jobs/fenceWatch.ts';
 import type { LimitFunction } from 'p-limit';
 import type { EconomySource } from '../economy/source.ts';
 import type { PublishedEconomy } from '../../shared/economy.ts';
+import { exchange } from '../domain/exchange.ts';
 
 /** Every command of the player room: its own and the installed games'. */
 export const playerRoomCommands = { ...playerCommands, ...gameCommands };
@@ -116,19 +117,19 @@ export class PlayerWriter {
    * namespaced by its source so it never meets the player's own ids. Same rules: decided on the
    * working state, acknowledged after commit, answered from the stored reply when retried.
    */
-  async handleInternal(recordId: string, hash: string, decide: (player: Player) => Decision<unknown>): Promise<Reply> {
+  async handleInternal(recordId: string, hash: string, decide: (player: Player, published: PublishedEconomy) => Decision<unknown>): Promise<Reply> {
     if (this.#status !== 'ready') {
       return nack(recordId, 'UNAVAILABLE', 'the player room is reloading after a storage error; try again with the same id', true);
     }
     return this.#once(recordId, hash, async () => {
-      const economyVersion = this.#deps.economy.current().version;
+      const published = this.#deps.economy.current();
       let decision: Decision<unknown>;
       try {
-        decision = decide(this.#player);
+        decision = decide(this.#player, published);
       } catch (error) {
         return (await this.#storedAnswer(recordId, hash)) ?? failureReply(recordId, error, this.#deps.logger, { userId: this.userId, recordId });
       }
-      return this.#commit(recordId, hash, decision, economyVersion);
+      return this.#commit(recordId, hash, decision, published.version);
     });
   }
 
@@ -263,6 +264,8 @@ export class PlayerWriter {
           { itemId: command.itemId, qty: command.qty, commandId: command.id },
           { offer: offerOf(published.economy, command.itemId), counted, economyVersion: published.version, now },
         ) satisfies Decision<CommandResult<typeof command.type>>;
+      case CommandType.walletExchange:
+        return exchange(this.#player, published.economy, published.version, command) satisfies Decision<CommandResult<typeof command.type>>;
       case CommandType.fairRotate:
         return rotateSeeds(this.#player, command.clientSeed, this.#deps.seeds()) satisfies Decision<CommandResult<typeof command.type>>;
       default:
