@@ -1,7 +1,7 @@
 // The economy document's cross-references (docs/ECONOMY.md): what one field's shape cannot say.
 // Every currency named anywhere exists; a rate never changes a currency into itself, is published
 // once per pair, and no loop of rates returns more than it costs (the house would mint money);
-// an offer grants something and its sale window is not empty; limits have min <= max.
+// an offer grants something and its sale window is not empty; a level is rewarded once.
 // Runs over the raw document, before or without a successful parse, so that one pass reports the
 // references together with the shape's problems: every access is guarded.
 import { GOLD, type ExchangeRate } from '../../shared/economy.ts';
@@ -63,11 +63,8 @@ export function referenceProblems(document: unknown): Problem[] {
     if (loop.length > 0) problems.push({ path: ['exchange'], message: `exchanging in circles through ${loop.join(', ')} returns more than it costs: the rates around a loop multiply to more than 1, and the house would mint money` });
   }
 
-  if (isObject(document.crash)) {
-    keyedByCurrency(document.crash.limits, ['crash', 'limits']);
-    limitsProblems(document.crash.limits, ['crash', 'limits']);
-    if (isObject(document.crash.limits) && Object.keys(document.crash.limits).length === 0) problems.push({ path: ['crash', 'limits'], message: 'must list at least one currency' });
-  }
+  // The crash limits' shape (at least one currency, min <= max) is the games' kit's, like a game's.
+  if (isObject(document.crash)) keyedByCurrency(document.crash.limits, ['crash', 'limits']);
 
   // A game's section is its module's own shape; by convention (docs/ECONOMY.md "games") a field
   // named `currency` holds a currency, and the keys of `limits` and of a `price` or `…Price` field
@@ -81,16 +78,9 @@ export function referenceProblems(document: unknown): Problem[] {
     if (!isObject(value)) return;
     for (const [key, v] of Object.entries(value)) {
       if (key === 'currency') currency(v, [...path, key]);
-      if (key === 'limits') limitsProblems(v, [...path, key]);
       if (key === 'limits' || /(^p|P)rice$/.test(key)) keyedByCurrency(v, [...path, key]);
       walkGameSection(v, [...path, key]);
     }
-  }
-
-  function limitsProblems(limits: unknown, path: Path) {
-    forEachEntry(limits, (limit, at) => {
-      if (isObject(limit) && typeof limit.min === 'number' && typeof limit.max === 'number' && limit.min > limit.max) problems.push({ path: [...at, 'max'], message: `must be at least min (${limit.min})` });
-    }, path);
   }
 
   function grantsProblems(value: unknown, path: Path, mustGrant: boolean) {

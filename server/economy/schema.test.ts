@@ -63,7 +63,7 @@ describe('economy schema', () => {
       }),
     );
     assert.deepEqual(Object.keys(found).sort(), [
-      'crash.limits.gold.max',
+      'crash.limits.gold.min',
       'exchange.0.to',
       'exchange.1.give',
       'exchange.2.to',

@@ -9,6 +9,7 @@ import { ErrorLine } from '../screens/ErrorLine.tsx';
 import { useCommand } from '../screens/useCommand.ts';
 import { amountOf, BetInput } from './BetInput.tsx';
 
+// The symbols of today's strip; one the economy adds later shows its name.
 const SYMBOL: Record<SlotSymbol, string> = { cherry: '🍒', lemon: '🍋', orange: '🍊', bell: '🔔', bar: '▬', seven: '7' };
 
 export default function Slot({ player }: GameScreenProps) {
@@ -30,7 +31,7 @@ export default function Slot({ player }: GameScreenProps) {
       <div class={`reels${busy.value ? ' spinning' : ''}`} aria-hidden="true">
         {reels.map((s, i) => (
           <span class="reel" key={i}>
-            {SYMBOL[s]}
+            {SYMBOL[s] ?? s}
           </span>
         ))}
       </div>
