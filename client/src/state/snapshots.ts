@@ -3,7 +3,10 @@ export type GameStatsSnapshot = { played: number; won: number; wagered: number; 
 
 export type PlayerSnapshot = {
   userId: string;
+  /** The gold balance (protocol 1). */
   balance: number;
+  /** Currency -> balance; a currency missing here is 0. */
+  wallet: Record<string, number>;
   xp: number;
   level: number;
   stats: Record<string, GameStatsSnapshot>;
