@@ -24,9 +24,9 @@ export async function pipelineOnly(databaseUrl: string, writers: number, seconds
           const commandId = `${id}-${seq}`;
           await pipeline.submit({
             writer: { account: id, epoch: 1 },
-            transfers: [transfer(SystemAccount.mint, id, 2, 'bench', null, commandId), transfer(id, SystemAccount.house, 1, 'bench', null, commandId)],
+            transfers: [transfer(SystemAccount.mint, id, 2, 'gold', 'bench', null, commandId), transfer(id, SystemAccount.house, 1, 'gold', 'bench', null, commandId)],
             player: { userId: id, xp: 0, level: 1, stats: { rps: { played: seq, won: 0, wagered: seq, paidOut: 0 } }, inventory: {}, streakDay: 0, lastClaimDay: null, serverSeed: 'bench', clientSeed: 'bench', nonce: seq },
-            outbox: [{ stream: playerStream(id), seq, type: 'balance.changed', data: { delta: 1, balance: seq, reason: 'bench', ref: null }, at: new Date() }],
+            outbox: [{ stream: playerStream(id), seq, type: 'balance.changed', data: { delta: 1, balance: seq, currency: 'gold', reason: 'bench', ref: null }, at: new Date() }],
             command: { actor: id, commandId, payloadHash: 'bench', reply: { balance: seq } },
           });
           done++;

@@ -1,4 +1,5 @@
 // Event types and their payloads (docs/PROTOCOL.md "Events").
+import type { CurrencyId } from './economy.ts';
 
 export const EventType = {
   balanceChanged: 'balance.changed',
@@ -14,7 +15,8 @@ export const EventType = {
 } as const;
 export type EventType = (typeof EventType)[keyof typeof EventType];
 
-export type BalanceChanged = { delta: number; balance: number; reason: string; ref: string | null };
+/** `balance` is the player's balance in `currency` after the change (gold's is PlayerState.balance). */
+export type BalanceChanged = { delta: number; balance: number; currency: CurrencyId; reason: string; ref: string | null };
 export type XpChanged = { xp: number; level: number };
 export type LevelUp = { level: number; previous: number };
 export type RewardGranted = { source: string; gold: number; items: Record<string, number> };

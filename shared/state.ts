@@ -22,7 +22,10 @@ export type Fair = SchemaType<typeof Fair>;
 export const PlayerState = schema(
   {
     userId: t.string().default(''),
+    /** The gold balance (wallet's `gold`), as protocol-1 clients read it. */
     balance: t.number().default(0),
+    /** Balance per currency the player has ever held (a currency not listed is 0). */
+    wallet: t.map('number'),
     xp: t.number().default(0),
     level: t.number().default(1),
     stats: t.map(GameStats),

@@ -23,7 +23,7 @@ const task = z.strictObject({
 const shopItem = z.strictObject({ itemId: text, name: text, price: whole, stock: whole.nullable(), active: z.boolean() });
 
 export const eventPayloadSchemas = {
-  'balance.changed': z.strictObject({ delta: whole, balance: whole, reason: text, ref: text.nullable() }),
+  'balance.changed': z.strictObject({ delta: whole, balance: whole, currency: text, reason: text, ref: text.nullable() }),
   'xp.changed': z.strictObject({ xp: whole, level: whole }),
   'reward.granted': z.strictObject({ source: text, gold: whole, items: z.record(text, whole) }),
   'streak.claimed': z.strictObject({ day: whole, reward: whole }),

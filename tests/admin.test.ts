@@ -35,7 +35,7 @@ test('a grant with a retried id applies once and appears live in the player tab 
   assert.deepEqual(retried, first);
   await tab.waitForState((s) => s.balance === 500);
   const changes = tab.events.filter((e) => e.type === 'balance.changed');
-  assert.deepEqual(changes.map((e) => e.data), [{ delta: 500, balance: 500, reason: 'admin.grant', ref: 'welcome gift' }]);
+  assert.deepEqual(changes.map((e) => e.data), [{ delta: 500, balance: 500, currency: 'gold', reason: 'admin.grant', ref: 'welcome gift' }]);
   const mismatch = expectNack(await adminTab.send(AdminCommandType.grant, { userId: me.userId, amount: 501, reason: 'welcome gift' }, id));
   assert.equal(mismatch.code, 'IDEMPOTENCY_MISMATCH');
 

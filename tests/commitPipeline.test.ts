@@ -34,14 +34,14 @@ async function newPlayer(id: string, epoch = 1): Promise<void> {
 function grant(account: string, amount: number, epoch = 1, commandId = `${account}-${amount}`): Mutation {
   return {
     writer: { account, epoch },
-    transfers: [transfer('mint', account, amount, 'test.grant', null, commandId)],
+    transfers: [transfer('mint', account, amount, 'gold', 'test.grant', null, commandId)],
     outbox: [],
     command: { actor: account, commandId, payloadHash: 'h', reply: { amount } },
   };
 }
 
 function spend(account: string, amount: number, epoch = 1): Mutation {
-  return { writer: { account, epoch }, transfers: [transfer(account, 'house', amount, 'test.spend', null, null)], outbox: [] };
+  return { writer: { account, epoch }, transfers: [transfer(account, 'house', amount, 'gold', 'test.spend', null, null)], outbox: [] };
 }
 
 test('one failing mutation is isolated; its neighbours commit and its writer fails as a whole', async () => {

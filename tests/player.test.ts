@@ -56,7 +56,8 @@ for (const mode of ['services', 'embedded'] as const) describe(`player room (${m
         [`player:${me.userId}`, 3, EventType.xpChanged],
       ],
     );
-    assert.deepEqual(tab.events[0].data, { delta: 100, balance: 100, reason: 'streak.claim', ref: tab.events[0].data && (tab.events[0].data as { ref: string }).ref });
+    assert.deepEqual(tab.events[0].data, { delta: 100, balance: 100, currency: 'gold', reason: 'streak.claim', ref: tab.events[0].data && (tab.events[0].data as { ref: string }).ref });
+    assert.deepEqual([...tab.state.wallet.entries()], [['gold', 100]], 'the wallet shows the gold balance too');
 
     const again = expectNack(await tab.send(CommandType.streakClaim));
     assert.equal(again.code, 'CONFLICT');

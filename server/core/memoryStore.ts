@@ -7,6 +7,7 @@ import { playerStream, type WireEvent } from '../../shared/protocol.ts';
 import { DomainError } from '../domain/errors.ts';
 import { effectCommandId, type Effect } from '../domain/effects.ts';
 import { freshFairness } from '../domain/fairness.ts';
+import { currenciesOf, netDelta } from '../domain/ledger.ts';
 import type { CatalogItem } from '../domain/shop.ts';
 import { CommitFailed, type Mutation, type PlayerRow } from '../store/mutation.ts';
 import { REPLY_RETENTION_MS, type CommandKey, type CommandReply, type Commits, type LoadedPlayer, type StoredReply, type StreamPage, type WriterStore } from './ports.ts';
@@ -33,7 +34,7 @@ export class MemoryStore implements WriterStore<MemoryTransaction>, Commits {
   /** While true, every read and commit rejects. */
   down = false;
   readonly #now: () => number;
-  readonly #accounts = new Map<string, { epoch: number; balance: number }>();
+  readonly #accounts = new Map<string, { epoch: number; wallet: Record<string, number> }>();
   readonly #players = new Map<string, StoredPlayer>();
   readonly #replies = new Map<string, Kept>();
   readonly #streams = new Map<string, WireEvent[]>();
@@ -58,7 +59,7 @@ export class MemoryStore implements WriterStore<MemoryTransaction>, Commits {
   readonly players = {
     load: async (userId: string, displayName: string, now: Date, recent: number, newSeed: () => string): Promise<LoadedPlayer> => {
       this.#refuseWhileDown();
-      const account = this.#accounts.get(userId) ?? { epoch: 0, balance: 0 };
+      const account = this.#accounts.get(userId) ?? { epoch: 0, wallet: {} };
       account.epoch += 1;
       this.#accounts.set(userId, account);
       let row = this.#players.get(userId);
@@ -76,7 +77,7 @@ export class MemoryStore implements WriterStore<MemoryTransaction>, Commits {
         player: {
           userId,
           displayName: row.displayName,
-          balance: account.balance,
+          wallet: { ...account.wallet },
           xp: row.xp,
           level: row.level,
           stats: copy(row.stats) as LoadedPlayer['player']['stats'],
@@ -141,8 +142,12 @@ export class MemoryStore implements WriterStore<MemoryTransaction>, Commits {
       const stock = this.#catalog.get(claim.itemId)?.stock;
       if (stock !== null && stock !== undefined && stock < claim.qty) throw new CommitFailed('soldOut', `${claim.itemId} is sold out`);
     }
-    const balance = account.balance + mutation.transfers.reduce((sum, t) => sum + (t.to === mutation.writer.account ? t.amount : t.from === mutation.writer.account ? -t.amount : 0), 0);
-    if (balance < 0) throw new CommitFailed('rejected', `${mutation.writer.account} would go below zero`);
+    const wallet = { ...account.wallet };
+    for (const currency of currenciesOf(mutation.transfers)) {
+      const balance = (wallet[currency] ?? 0) + netDelta(mutation.writer.account, currency, mutation.transfers);
+      if (balance < 0) throw new CommitFailed('rejected', `${mutation.writer.account} would go below zero in ${currency}`);
+      wallet[currency] = balance;
+    }
     const replies = mutation.command ? [mutation.command] : [];
     const events = mutation.outbox.map((e) => ({ stream: e.stream, seq: e.seq, type: e.type, at: e.at.toISOString(), data: e.data }));
     try {
@@ -150,7 +155,7 @@ export class MemoryStore implements WriterStore<MemoryTransaction>, Commits {
     } catch (error) {
       throw new CommitFailed('rejected', 'the mutation could not be committed', { cause: error });
     }
-    account.balance = balance;
+    account.wallet = wallet;
     for (const claim of mutation.stock ?? []) {
       const item = this.#catalog.get(claim.itemId);
       if (item && item.stock !== null) item.stock -= claim.qty;

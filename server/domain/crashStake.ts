@@ -1,9 +1,10 @@
 // A crash bet's stake, taken by the player's own room before the table accepts the bet: the gold
 // moves into escrow (INV-8: a debit that must happen first is a synchronous owner call).
+import { GOLD } from '../../shared/economy.ts';
 import { EventType } from '../../shared/events.ts';
 import { SystemAccount, transfer } from './ledger.ts';
 import { grantXp, xpForWager } from './levels.ts';
-import { applyTransfers, emptyStats, type Decision, type Player } from './player.ts';
+import { applyTransfers, balanceOf, emptyStats, type Decision, type Player } from './player.ts';
 
 export const CRASH_GAME = 'crash';
 
@@ -11,15 +12,16 @@ export type CrashStakeResult = { roundId: number; amount: number; balance: numbe
 
 export function stakeCrashBet(player: Player, table: string, roundId: number, amount: number, commandId: string): Decision<CrashStakeResult> {
   const ref = `crash:${table}:${roundId}`;
-  const transfers = [transfer(player.userId, SystemAccount.escrow, amount, 'crash.bet', ref, commandId)];
+  const transfers = [transfer(player.userId, SystemAccount.escrow, amount, GOLD, 'crash.bet', ref, commandId)];
   const paid = applyTransfers(player, transfers, 'amount');
+  const balance = balanceOf(paid, GOLD);
   const stats = player.stats[CRASH_GAME] ?? emptyStats();
   const next: Player = { ...paid, stats: { ...player.stats, [CRASH_GAME]: { ...stats, played: stats.played + 1, wagered: stats.wagered + amount } } };
   const xp = grantXp(next, xpForWager(amount));
   return {
     next: xp.next,
     transfers,
-    events: [{ type: EventType.balanceChanged, data: { delta: -amount, balance: paid.balance, reason: 'crash.bet', ref } }, ...xp.events],
-    result: { roundId, amount, balance: paid.balance },
+    events: [{ type: EventType.balanceChanged, data: { delta: -amount, balance, currency: GOLD, reason: 'crash.bet', ref } }, ...xp.events],
+    result: { roundId, amount, balance },
   };
 }

@@ -1,5 +1,6 @@
 // Expected failures are values with fields, mapped to nack codes in one place (rooms/replies.ts).
 import type { ErrorCode } from '../../shared/protocol.ts';
+import { GOLD, type CurrencyId } from '../../shared/economy.ts';
 import { REASON_CODES, type Reason } from '../../shared/reasons.ts';
 
 export class DomainError extends Error {
@@ -27,9 +28,12 @@ export class Refused extends DomainError {
 export class InsufficientFunds extends DomainError {
   readonly balance: number;
   readonly amount: number;
-  constructor(field: string, balance: number, amount: number) {
-    super('INSUFFICIENT_FUNDS', `${field} of ${amount} is more than your balance of ${balance}`);
+  readonly currency: CurrencyId;
+  /** The sentence names the currency unless it is gold (protocol-1 clients' only currency). */
+  constructor(field: string, balance: number, amount: number, currency: CurrencyId) {
+    super('INSUFFICIENT_FUNDS', `${field} of ${amount} is more than your ${currency === GOLD ? '' : `${currency} `}balance of ${balance}`);
     this.balance = balance;
     this.amount = amount;
+    this.currency = currency;
   }
 }

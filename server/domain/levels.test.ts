@@ -5,7 +5,7 @@ import { freshFairness } from './fairness.ts';
 import { grantXp, levelForXp, xpForLevel, xpForWager } from './levels.ts';
 import type { Player } from './player.ts';
 
-const player = (xp: number, level: number): Player => ({ userId: 'u', displayName: 'u', balance: 0, xp, level, stats: {}, inventory: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('s', 'c') });
+const player = (xp: number, level: number): Player => ({ userId: 'u', displayName: 'u', wallet: { gold: 0 }, xp, level, stats: {}, inventory: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('s', 'c') });
 
 test('the level curve: level n from 100 * (n - 1)^2 XP', () => {
   assert.deepEqual([0, 99, 100, 399, 400, 899, 900, 10_000].map(levelForXp), [1, 1, 2, 2, 3, 3, 4, 11]);

@@ -1,7 +1,8 @@
 // The player's economy as plain data: what the player room works on in memory and commits.
+import type { CurrencyId } from '../../shared/economy.ts';
 import type { EventPayloads } from '../../shared/events.ts';
 import type { Transfer } from './ledger.ts';
-import { netDelta } from './ledger.ts';
+import { currenciesOf, netDelta } from './ledger.ts';
 import { InsufficientFunds } from './errors.ts';
 
 export type GameStats = { played: number; won: number; wagered: number; paidOut: number };
@@ -9,7 +10,8 @@ export type GameStats = { played: number; won: number; wagered: number; paidOut:
 export type Player = {
   userId: string;
   displayName: string;
-  balance: number;
+  /** Balance per currency; a currency not listed is 0 (read it with balanceOf). */
+  wallet: Record<CurrencyId, number>;
   xp: number;
   level: number;
   stats: Record<string, GameStats>;
@@ -38,15 +40,26 @@ export type StockClaim = { itemId: string; qty: number };
 /** What a command decides: the next player, the transfers, the events and the ack result. */
 export type Decision<R> = { next: Player; transfers: Transfer[]; events: DomainEvent[]; result: R; stock?: StockClaim[] };
 
+/** The player's balance in `currency` (0 when the wallet has never held it). */
+export function balanceOf(player: Pick<Player, 'wallet'>, currency: CurrencyId): number {
+  return player.wallet[currency] ?? 0;
+}
+
 /**
- * Applies `transfers` to the player's balance. Every debit must be covered by the balance before
- * any credit of the same command (a bet is paid before its outcome is known). `field` names the
- * command field that asked for the money, for the error sentence.
+ * Applies `transfers` to the player's wallet. In each currency, every debit must be covered by the
+ * balance before any credit of the same command (a bet is paid before its outcome is known); a
+ * credit in one currency never covers a debit in another. `field` names the command field that
+ * asked for the money, for the error sentence.
  */
 export function applyTransfers(player: Player, transfers: readonly Transfer[], field: string): Player {
-  const spent = transfers.filter((t) => t.from === player.userId).reduce((sum, t) => sum + t.amount, 0);
-  if (spent > player.balance) throw new InsufficientFunds(field, player.balance, spent);
-  return { ...player, balance: player.balance + netDelta(player.userId, transfers) };
+  const wallet = { ...player.wallet };
+  for (const currency of currenciesOf(transfers)) {
+    const balance = balanceOf(player, currency);
+    const spent = transfers.filter((t) => t.currency === currency && t.from === player.userId).reduce((sum, t) => sum + t.amount, 0);
+    if (spent > balance) throw new InsufficientFunds(field, balance, spent, currency);
+    wallet[currency] = balance + netDelta(player.userId, currency, transfers);
+  }
+  return { ...player, wallet };
 }
 
 export function emptyStats(): GameStats {

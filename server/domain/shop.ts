@@ -3,11 +3,12 @@
 // the stock decrement itself is checked by PostgreSQL when the batch commits (the last unit sells
 // once even when buyers race), so `stockLeft` is the stock as this purchase left it.
 import type { ShopBuyResult } from '../../shared/commands.ts';
+import { GOLD } from '../../shared/economy.ts';
 import { EventType } from '../../shared/events.ts';
 import { Reason } from '../../shared/reasons.ts';
 import { Refused } from './errors.ts';
 import { SystemAccount, transfer } from './ledger.ts';
-import { addItems, applyTransfers, type Decision, type Player } from './player.ts';
+import { addItems, applyTransfers, balanceOf, type Decision, type Player } from './player.ts';
 
 export type CatalogItem = { itemId: string; name: string; price: number; stock: number | null; active: boolean };
 
@@ -24,8 +25,9 @@ export function buyItem(player: Player, itemId: string, item: CatalogItem | unde
   }
   const price = item.price * qty;
   if (!Number.isSafeInteger(price)) throw new Refused(Reason.TOTAL_TOO_LARGE, `qty ${qty} of ${itemId} costs more than any balance can hold`);
-  const transfers = [transfer(player.userId, SystemAccount.shop, price, 'shop.buy', itemId, commandId)];
+  const transfers = [transfer(player.userId, SystemAccount.shop, price, GOLD, 'shop.buy', itemId, commandId)];
   const paid = applyTransfers(player, transfers, 'price');
+  const balance = balanceOf(paid, GOLD);
   const inventory = addItems(player.inventory, { [itemId]: qty });
   const stockLeft = item.stock === null ? null : item.stock - qty;
   return {
@@ -33,9 +35,9 @@ export function buyItem(player: Player, itemId: string, item: CatalogItem | unde
     transfers,
     stock: item.stock === null ? [] : [{ itemId, qty }],
     events: [
-      { type: EventType.balanceChanged, data: { delta: -price, balance: paid.balance, reason: 'shop.buy', ref: itemId } },
+      { type: EventType.balanceChanged, data: { delta: -price, balance, currency: GOLD, reason: 'shop.buy', ref: itemId } },
       { type: EventType.purchaseCompleted, data: { itemId, qty, price } },
     ],
-    result: { balance: paid.balance, owned: inventory[itemId], stockLeft },
+    result: { balance, owned: inventory[itemId], stockLeft },
   };
 }

@@ -22,7 +22,7 @@ import { playGame } from './play.ts';
 import { verifyProof } from './verify.ts';
 
 function player(overrides: Partial<Player> = {}): Player {
-  return { userId: 'u-dee', displayName: 'dee', balance: 1_000, xp: 0, level: 1, stats: {}, inventory: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('dice-server-seed', 'dice-client'), ...overrides };
+  return { userId: 'u-dee', displayName: 'dee', wallet: { gold: 1_000 }, xp: 0, level: 1, stats: {}, inventory: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('dice-server-seed', 'dice-client'), ...overrides };
 }
 
 describe('dice rules', () => {
@@ -59,7 +59,7 @@ describe('dice rules', () => {
     assert.equal(result.win, roll < 5000);
     assert.equal(result.payout, result.win ? 19 : 0);
     assert.equal(result.balance, 1_000 - 10 + result.payout);
-    assert.deepEqual(transfers[0], { from: 'u-dee', to: 'house', amount: 10, reason: 'game.dice.bet', ref: 'cmd-dice-0001', commandId: 'cmd-dice-0001' });
+    assert.deepEqual(transfers[0], { from: 'u-dee', to: 'house', amount: 10, currency: 'gold', reason: 'game.dice.bet', ref: 'cmd-dice-0001', commandId: 'cmd-dice-0001' });
     assert.equal(transfers.length, result.win ? 2 : 1);
     assert.deepEqual(next.stats.dice, { played: 1, won: result.win ? 1 : 0, wagered: 10, paidOut: result.payout });
     assert.equal(next.fair.nonce, 8);
@@ -70,7 +70,7 @@ describe('dice rules', () => {
   });
 
   test('a bet above the balance is INSUFFICIENT_FUNDS naming bet', () => {
-    assert.throws(() => playGame(dice, player({ balance: 5 }), { id: 'cmd-dice-0002', bet: 6, target: 50, over: true }, 0), (e: unknown) => e instanceof InsufficientFunds && /^bet /.test(e.message));
+    assert.throws(() => playGame(dice, player({ wallet: { gold: 5 } }), { id: 'cmd-dice-0002', bet: 6, target: 50, over: true }, 0), (e: unknown) => e instanceof InsufficientFunds && /^bet /.test(e.message));
   });
 
   test('malformed commands are INVALID_INPUT naming the field', () => {

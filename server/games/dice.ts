@@ -4,6 +4,8 @@
 // with the 1 % edge below, the return to player is 99 % at every target (dice.test.ts checks it).
 import { MAX_BET } from '../../shared/commandNames.ts';
 import { defineGame } from './gameModule.ts';
+import { GOLD } from '../../shared/economy.ts';
+import { balanceOf } from '../domain/player.ts';
 import { settleWager } from './wager.ts';
 
 /** The house edge, in percent of the stake's fair value. */
@@ -37,7 +39,7 @@ export const dice = defineGame({
   decide({ player, command: { id, bet, target, over }, outcome: { roll }, proof }) {
     const win = diceWins(roll, target, over);
     const payout = win ? dicePayout(bet, target, over) : 0;
-    const play = settleWager(player, { game: 'dice', stake: bet, payout, won: win ? 1 : 0, commandId: id });
-    return { ...play, result: { roll, win, payout, balance: play.next.balance, proof } };
+    const play = settleWager(player, { currency: GOLD, game: 'dice', stake: bet, payout, won: win ? 1 : 0, commandId: id });
+    return { ...play, result: { roll, win, payout, balance: balanceOf(play.next, GOLD), proof } };
   },
 });

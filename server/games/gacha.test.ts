@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import { outcomeFloats, seedHash } from '../../shared/fair.ts';
 import { InsufficientFunds } from '../domain/errors.ts';
 import { freshFairness } from '../domain/fairness.ts';
-import type { Player } from '../domain/player.ts';
+import { balanceOf, type Player } from '../domain/player.ts';
 import { gacha, GACHA_POOL, GACHA_PULL_COST, GACHA_RARITIES, GACHA_RARITY_WEIGHT, gachaPulls as pullsOfFloats, gachaRarity, isRareOrBetter, type Rarity } from './gacha.ts';
 import { playGame } from './play.ts';
 import { verifyProof } from './verify.ts';
@@ -21,7 +21,7 @@ function pullGacha(p: Player, pulls: 1 | 10, id: string) {
 }
 
 function player(overrides: Partial<Player> = {}): Player {
-  return { userId: 'u-gia', displayName: 'gia', balance: 5_000, xp: 0, level: 1, stats: {}, inventory: { 'herb-pouch': 2 }, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('gacha-server-seed', 'gacha-client'), ...overrides };
+  return { userId: 'u-gia', displayName: 'gia', wallet: { gold: 5_000 }, xp: 0, level: 1, stats: {}, inventory: { 'herb-pouch': 2 }, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('gacha-server-seed', 'gacha-client'), ...overrides };
 }
 
 describe('gacha odds and derivation', () => {
@@ -83,9 +83,9 @@ describe('gacha, played', () => {
   test('charges 100 per pull to the house, adds the items to the inventory and counts stats', () => {
     const before = player();
     const { next, transfers, events, result } = pullGacha(before, 10, 'cmd-gacha-1');
-    assert.deepEqual(transfers, [{ from: 'u-gia', to: 'house', amount: 10 * GACHA_PULL_COST, reason: 'game.gacha', ref: 'cmd-gacha-1', commandId: 'cmd-gacha-1' }]);
+    assert.deepEqual(transfers, [{ from: 'u-gia', to: 'house', amount: 10 * GACHA_PULL_COST, currency: 'gold', reason: 'game.gacha', ref: 'cmd-gacha-1', commandId: 'cmd-gacha-1' }]);
     assert.equal(result.cost, 1_000);
-    assert.equal(next.balance, 4_000);
+    assert.equal(balanceOf(next, 'gold'), 4_000);
     assert.equal(result.balance, 4_000);
     assert.deepEqual(result.items, gachaPulls('gacha-server-seed', 'gacha-client', 0, 10));
     assert.deepEqual(result.proof, { game: 'gacha', serverSeedHash: seedHash('gacha-server-seed'), clientSeed: 'gacha-client', nonce: 0, pulls: 10 });
@@ -99,7 +99,7 @@ describe('gacha, played', () => {
   });
 
   test('cannot pull without the gold', () => {
-    assert.throws(() => pullGacha(player({ balance: 99 }), 1, 'cmd-gacha-2'), InsufficientFunds);
-    assert.throws(() => pullGacha(player({ balance: 999 }), 10, 'cmd-gacha-3'), /pulls of 1000 is more than your balance of 999/);
+    assert.throws(() => pullGacha(player({ wallet: { gold: 99 } }), 1, 'cmd-gacha-2'), InsufficientFunds);
+    assert.throws(() => pullGacha(player({ wallet: { gold: 999 } }), 10, 'cmd-gacha-3'), /pulls of 1000 is more than your balance of 999/);
   });
 });

@@ -6,6 +6,8 @@
 // Stats: `played` counts pulls, `won` the pulls that were rare or better, `wagered` the gold paid;
 // `paidOut` stays 0 (the gacha pays in items, not gold).
 import { defineGame } from './gameModule.ts';
+import { GOLD } from '../../shared/economy.ts';
+import { balanceOf } from '../domain/player.ts';
 import { settleWager } from './wager.ts';
 
 export const GACHA_PULL_COST = 100;
@@ -78,7 +80,7 @@ export const gacha = defineGame({
     const counts: Record<string, number> = {};
     for (const item of items) counts[item.itemId] = (counts[item.itemId] ?? 0) + 1;
     const won = items.filter((i) => isRareOrBetter(i.rarity)).length;
-    const play = settleWager(player, { game: 'gacha', stake: cost, payout: 0, won, played: command.pulls, items: counts, field: 'pulls', stakeReason: 'game.gacha', commandId: command.id });
-    return { ...play, result: { items, cost, balance: play.next.balance, proof } };
+    const play = settleWager(player, { currency: GOLD, game: 'gacha', stake: cost, payout: 0, won, played: command.pulls, items: counts, field: 'pulls', stakeReason: 'game.gacha', commandId: command.id });
+    return { ...play, result: { items, cost, balance: balanceOf(play.next, GOLD), proof } };
   },
 });

@@ -7,7 +7,7 @@ import { outcomeFloats, seedHash, type Proof } from '../../shared/fair.ts';
 import { InsufficientFunds } from '../domain/errors.ts';
 import { SystemAccount, netDelta, type Transfer } from '../domain/ledger.ts';
 import { freshFairness } from '../domain/fairness.ts';
-import type { Player } from '../domain/player.ts';
+import { balanceOf, type Player } from '../domain/player.ts';
 import { playGame } from './play.ts';
 import { RPS_PAYOUT, rps, rpsOutcome, type RpsOutcome } from './rps.ts';
 import { verifyProof } from './verify.ts';
@@ -21,7 +21,7 @@ function settle(p: Player, bet: number, hand: Hand, serverHand: Hand, id: string
 }
 
 function player(overrides: Partial<Player> = {}): Player {
-  return { userId: 'u-bob', displayName: 'bob', balance: 100, xp: 0, level: 1, stats: {}, inventory: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('server-seed', 'client-seed'), ...overrides };
+  return { userId: 'u-bob', displayName: 'bob', wallet: { gold: 100 }, xp: 0, level: 1, stats: {}, inventory: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('server-seed', 'client-seed'), ...overrides };
 }
 
 const TABLE: Array<[Hand, Hand, RpsOutcome]> = [
@@ -55,12 +55,12 @@ describe('rps.decide', () => {
       const bet = 10;
       const payout = { win: 20, draw: 10, lose: 0 }[outcome];
       const { next, transfers, result } = settle(player(), bet, hand, serverHand, 'cmd-rps-0001');
-      const expectedLegs: Transfer[] = [{ from: 'u-bob', to: SystemAccount.house, amount: bet, reason: 'game.rps.bet', ref: 'cmd-rps-0001', commandId: 'cmd-rps-0001' }];
-      if (payout > 0) expectedLegs.push({ from: SystemAccount.house, to: 'u-bob', amount: payout, reason: 'game.rps.payout', ref: 'cmd-rps-0001', commandId: 'cmd-rps-0001' });
+      const expectedLegs: Transfer[] = [{ from: 'u-bob', to: SystemAccount.house, amount: bet, currency: 'gold', reason: 'game.rps.bet', ref: 'cmd-rps-0001', commandId: 'cmd-rps-0001' }];
+      if (payout > 0) expectedLegs.push({ from: SystemAccount.house, to: 'u-bob', amount: payout, currency: 'gold', reason: 'game.rps.payout', ref: 'cmd-rps-0001', commandId: 'cmd-rps-0001' });
       assert.deepEqual(transfers, expectedLegs);
-      assert.equal(netDelta('u-bob', transfers), payout - bet);
-      assert.equal(netDelta(SystemAccount.house, transfers), bet - payout);
-      assert.equal(next.balance, 100 - bet + payout);
+      assert.equal(netDelta('u-bob', 'gold', transfers), payout - bet);
+      assert.equal(netDelta(SystemAccount.house, 'gold', transfers), bet - payout);
+      assert.equal(balanceOf(next, 'gold'), 100 - bet + payout);
       assert.deepEqual(result, { serverHand, outcome, payout, balance: 100 - bet + payout, proof: PROOF });
     });
   }
@@ -68,7 +68,7 @@ describe('rps.decide', () => {
   test('events: balance.changed with the net delta, only when the balance moved', () => {
     const balanceEvents = (d: ReturnType<typeof settle>) => d.events.filter((e) => e.type === EventType.balanceChanged);
     const win = settle(player(), 5, 'rock', 'scissors', 'cmd-rps-win1');
-    assert.deepEqual(balanceEvents(win), [{ type: EventType.balanceChanged, data: { delta: 5, balance: 105, reason: 'game.rps', ref: 'cmd-rps-win1' } }]);
+    assert.deepEqual(balanceEvents(win), [{ type: EventType.balanceChanged, data: { delta: 5, balance: 105, currency: 'gold', reason: 'game.rps', ref: 'cmd-rps-win1' } }]);
     const draw = settle(player(), 5, 'rock', 'rock', 'cmd-rps-drw1');
     assert.deepEqual(balanceEvents(draw), []);
     const lose = settle(player(), 5, 'rock', 'paper', 'cmd-rps-los1');
@@ -76,13 +76,13 @@ describe('rps.decide', () => {
   });
 
   test('the whole balance may be bet', () => {
-    const { next } = settle(player({ balance: 30 }), 30, 'paper', 'scissors', 'cmd-rps-all1');
-    assert.equal(next.balance, 0);
+    const { next } = settle(player({ wallet: { gold: 30 } }), 30, 'paper', 'scissors', 'cmd-rps-all1');
+    assert.equal(balanceOf(next, 'gold'), 0);
   });
 
   test('a bet above the balance is InsufficientFunds naming bet, even on a sure win', () => {
     assert.throws(
-      () => settle(player({ balance: 30 }), 31, 'rock', 'scissors', 'cmd-rps-over'),
+      () => settle(player({ wallet: { gold: 30 } }), 31, 'rock', 'scissors', 'cmd-rps-over'),
       (error: unknown) => {
         assert.ok(error instanceof InsufficientFunds);
         assert.equal(error.code, 'INSUFFICIENT_FUNDS');
@@ -95,13 +95,13 @@ describe('rps.decide', () => {
   });
 
   test('stats count played, won, wagered and paidOut per game', () => {
-    let p = player({ balance: 1000, stats: { slot: { played: 9, won: 9, wagered: 9, paidOut: 9 } } });
+    let p = player({ wallet: { gold: 1000 }, stats: { slot: { played: 9, won: 9, wagered: 9, paidOut: 9 } } });
     p = settle(p, 10, 'rock', 'scissors', 'cmd-rps-st01').next; // win, pays 20
     p = settle(p, 7, 'rock', 'rock', 'cmd-rps-st02').next; // draw, pays 7
     p = settle(p, 3, 'rock', 'paper', 'cmd-rps-st03').next; // lose
     assert.deepEqual(p.stats[RPS_GAME], { played: 3, won: 1, wagered: 20, paidOut: 27 });
     assert.deepEqual(p.stats.slot, { played: 9, won: 9, wagered: 9, paidOut: 9 }, 'other games untouched');
-    assert.equal(p.balance, 1000 - 20 + 27);
+    assert.equal(balanceOf(p, 'gold'), 1000 - 20 + 27);
   });
 });
 

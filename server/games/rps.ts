@@ -2,6 +2,8 @@
 // (rock, paper, scissors); a win pays 2× the bet, a draw returns it.
 import { Hand, MAX_BET } from '../../shared/commandNames.ts';
 import { defineGame } from './gameModule.ts';
+import { GOLD } from '../../shared/economy.ts';
+import { balanceOf } from '../domain/player.ts';
 import { settleWager } from './wager.ts';
 
 export type RpsOutcome = 'win' | 'lose' | 'draw';
@@ -29,7 +31,7 @@ export const rps = defineGame({
   decide({ player, command, outcome: { serverHand }, proof }) {
     const outcome = rpsOutcome(command.hand, serverHand);
     const payout = command.bet * RPS_PAYOUT[outcome];
-    const play = settleWager(player, { game: 'rps', stake: command.bet, payout, won: outcome === 'win' ? 1 : 0, commandId: command.id });
-    return { ...play, result: { serverHand, outcome, payout, balance: play.next.balance, proof } };
+    const play = settleWager(player, { currency: GOLD, game: 'rps', stake: command.bet, payout, won: outcome === 'win' ? 1 : 0, commandId: command.id });
+    return { ...play, result: { serverHand, outcome, payout, balance: balanceOf(play.next, GOLD), proof } };
   },
 });

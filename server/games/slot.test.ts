@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { outcomeFloats } from '../../shared/fair.ts';
 import { freshFairness } from '../domain/fairness.ts';
-import type { Player } from '../domain/player.ts';
+import { balanceOf, type Player } from '../domain/player.ts';
 import { playGame } from './play.ts';
 import { slot, SLOT_REEL, SLOT_REEL_WEIGHT, slotMultiplier, slotSymbol } from './slot.ts';
 import { verifyProof } from './verify.ts';
@@ -18,7 +18,7 @@ function playSlot(p: Player, bet: number, id: string) {
 }
 
 function player(overrides: Partial<Player> = {}): Player {
-  return { userId: 'u-sam', displayName: 'sam', balance: 1_000, xp: 0, level: 1, stats: {}, inventory: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('slot-server-seed', 'slot-client'), ...overrides };
+  return { userId: 'u-sam', displayName: 'sam', wallet: { gold: 1_000 }, xp: 0, level: 1, stats: {}, inventory: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('slot-server-seed', 'slot-client'), ...overrides };
 }
 
 describe('slot rules', () => {
@@ -64,7 +64,7 @@ describe('slot, played', () => {
     const { next, transfers, result } = playSlot(me, 10, 'cmd-slot-0001');
     const multiple = slotMultiplier(result.reels);
     assert.equal(result.payout, 10 * multiple);
-    assert.equal(next.balance, 1_000 - 10 + result.payout);
+    assert.equal(balanceOf(next, 'gold'), 1_000 - 10 + result.payout);
     assert.equal(transfers[0].amount, 10);
     assert.equal(transfers.length, multiple > 0 ? 2 : 1);
     assert.deepEqual(next.stats[SLOT_GAME], { played: 1, won: multiple > 1 ? 1 : 0, wagered: 10, paidOut: result.payout });
@@ -73,6 +73,6 @@ describe('slot, played', () => {
   });
 
   test('a bet above the balance is refused before any reel turns', () => {
-    assert.throws(() => playSlot(player({ balance: 5 }), 6, 'cmd-slot-0002'), /INSUFFICIENT_FUNDS|bet/);
+    assert.throws(() => playSlot(player({ wallet: { gold: 5 } }), 6, 'cmd-slot-0002'), /INSUFFICIENT_FUNDS|bet/);
   });
 });

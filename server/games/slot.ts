@@ -4,6 +4,8 @@
 // 1,000,000-spin seeded simulation through the real derivation agrees).
 import { MAX_BET } from '../../shared/commandNames.ts';
 import { defineGame } from './gameModule.ts';
+import { GOLD } from '../../shared/economy.ts';
+import { balanceOf } from '../domain/player.ts';
 import { settleWager } from './wager.ts';
 
 export const SLOT_REEL = [
@@ -53,7 +55,7 @@ export const slot = defineGame({
   },
   decide({ player, command, outcome: { reels }, proof }) {
     const payout = command.bet * slotMultiplier(reels);
-    const play = settleWager(player, { game: 'slot', stake: command.bet, payout, won: payout > command.bet ? 1 : 0, commandId: command.id });
-    return { ...play, result: { reels, payout, balance: play.next.balance, proof } };
+    const play = settleWager(player, { currency: GOLD, game: 'slot', stake: command.bet, payout, won: payout > command.bet ? 1 : 0, commandId: command.id });
+    return { ...play, result: { reels, payout, balance: balanceOf(play.next, GOLD), proof } };
   },
 });

@@ -2,17 +2,20 @@
 // comes back as two transfers (so the ledger shows wager and payout apart), the game's stats grow,
 // the wager earns XP, and the player sees balance.changed (when the balance moved) and
 // reward.granted (when items were won). A module's decision calls it with what its rules decided.
+import type { CurrencyId } from '../../shared/economy.ts';
 import { EventType } from '../../shared/events.ts';
 import { SystemAccount, transfer, type Transfer } from '../domain/ledger.ts';
 import { grantXp, xpForWager } from '../domain/levels.ts';
-import { addItems, applyTransfers, emptyStats, type DomainEvent, type Player } from '../domain/player.ts';
+import { addItems, applyTransfers, balanceOf, emptyStats, type DomainEvent, type Player } from '../domain/player.ts';
 
 export type Wager = {
   /** The game's id (stats key; reasons `game.<id>.bet`, `game.<id>.payout`, `game.<id>`). */
   game: string;
-  /** Gold paid to the house. */
+  /** The currency of the stake and the payout. */
+  currency: CurrencyId;
+  /** Paid to the house. */
   stake: number;
-  /** Gold paid back by the house (0 for a loss). */
+  /** Paid back by the house (0 for a loss). */
   payout: number;
   /** How many plays count as won in the stats. */
   won: number;
@@ -30,9 +33,9 @@ export type Wager = {
 
 /** The player after the play, its transfers and its events (XP events last). Throws InsufficientFunds when the stake is not covered. */
 export function settleWager(player: Player, wager: Wager): { next: Player; transfers: Transfer[]; events: DomainEvent[] } {
-  const { game, stake, payout, commandId } = wager;
-  const transfers: Transfer[] = [transfer(player.userId, SystemAccount.house, stake, wager.stakeReason ?? `game.${game}.bet`, commandId, commandId)];
-  if (payout > 0) transfers.push(transfer(SystemAccount.house, player.userId, payout, `game.${game}.payout`, commandId, commandId));
+  const { game, currency, stake, payout, commandId } = wager;
+  const transfers: Transfer[] = [transfer(player.userId, SystemAccount.house, stake, currency, wager.stakeReason ?? `game.${game}.bet`, commandId, commandId)];
+  if (payout > 0) transfers.push(transfer(SystemAccount.house, player.userId, payout, currency, `game.${game}.payout`, commandId, commandId));
   const paid = applyTransfers(player, transfers, wager.field ?? 'bet');
   const stats = player.stats[game] ?? emptyStats();
   const next: Player = {
@@ -44,7 +47,7 @@ export function settleWager(player: Player, wager: Wager): { next: Player; trans
     },
   };
   const events: DomainEvent[] = [];
-  if (payout !== stake) events.push({ type: EventType.balanceChanged, data: { delta: payout - stake, balance: next.balance, reason: `game.${game}`, ref: commandId } });
+  if (payout !== stake) events.push({ type: EventType.balanceChanged, data: { delta: payout - stake, balance: balanceOf(next, currency), currency, reason: `game.${game}`, ref: commandId } });
   if (wager.items) events.push({ type: EventType.rewardGranted, data: { source: game, gold: 0, items: wager.items } });
   const xp = grantXp(next, xpForWager(stake));
   return { next: xp.next, transfers, events: [...events, ...xp.events] };

@@ -5,7 +5,8 @@ import { CommandType } from '../../shared/commands.ts';
 import { RoomName, ServerMessage, type WireEvent } from '../../shared/protocol.ts';
 import { GameStats, PlayerState } from '../../shared/state.ts';
 import type { Identity, Tokens } from '../auth/tokens.ts';
-import type { Player } from '../domain/player.ts';
+import { GOLD } from '../../shared/economy.ts';
+import { balanceOf, type Player } from '../domain/player.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { loadPlayer } from '../store/playerStore.ts';
 import { authenticate, authorizePlayerRoom, checkProtocol, refuse } from './joinAuth.ts';
@@ -194,7 +195,7 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
       this.stateChanged();
       const s = this.state;
       s.userId = player.userId;
-      s.balance = player.balance;
+      s.balance = balanceOf(player, GOLD);
       s.xp = player.xp;
       s.level = player.level;
       s.seq = player.seq;
@@ -207,6 +208,9 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
         const entry = s.stats.get(game) ?? new GameStats();
         Object.assign(entry, stats);
         if (!s.stats.has(game)) s.stats.set(game, entry);
+      }
+      for (const [currency, balance] of Object.entries(player.wallet)) {
+        if (s.wallet.get(currency) !== balance) s.wallet.set(currency, balance);
       }
       for (const [itemId, qty] of Object.entries(player.inventory)) {
         if (s.inventory.get(itemId) !== qty) s.inventory.set(itemId, qty);

@@ -1,6 +1,7 @@
 // Loading a player room's world from PostgreSQL: creates the account on first sight, takes the
 // writer fence (bumps the epoch), and reads what the room keeps in memory. The join path: raw SQL
 // named by the entities (entityNames.ts), in two statements.
+import { GOLD } from '../../shared/economy.ts';
 import { playerStream } from '../../shared/protocol.ts';
 import { Account } from '../../schema/entities/account.ts';
 import { CommandResult } from '../../schema/entities/commandResult.ts';
@@ -79,7 +80,7 @@ export async function loadPlayer(sql: Sql, userId: string, displayName: string, 
     player: {
       userId,
       displayName: row.displayName,
-      balance: Number(account.balance),
+      wallet: { [GOLD]: Number(account.balance) },
       xp: Number(row.xp),
       level: row.level,
       stats: row.stats,

@@ -10,6 +10,7 @@ import { playerStream, type WireEvent } from '../../shared/protocol.ts';
 import type { Commits, WriterStore } from '../../server/core/ports.ts';
 import { effectCommandId, type Effect } from '../../server/domain/effects.ts';
 import { DomainError } from '../../server/domain/errors.ts';
+import { balanceOf } from '../../server/domain/player.ts';
 import type { CatalogItem } from '../../server/domain/shop.ts';
 import { CommitFailed, type Mutation } from '../../server/store/mutation.ts';
 
@@ -91,9 +92,10 @@ export function writerStoreContract(name: string, open: () => Promise<ContractSu
       const user = unique('new');
       const first = await s.store.players.load(user, 'Newcomer', new Date(), 100, seeds());
       assert.equal(first.epoch, 1);
-      assert.deepEqual({ ...first.player, fair: undefined }, {
-        userId: user, displayName: 'Newcomer', balance: 0, xp: 0, level: 1, stats: {}, inventory: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: undefined,
+      assert.deepEqual({ ...first.player, fair: undefined, wallet: undefined }, {
+        userId: user, displayName: 'Newcomer', wallet: undefined, xp: 0, level: 1, stats: {}, inventory: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: undefined,
       });
+      assert.equal(balanceOf(first.player, 'gold'), 0, 'an empty wallet: every currency at 0');
       assert.equal(first.player.fair.serverSeed, 'seed-1-0123456789abcdef');
       assert.equal(first.player.fair.clientSeed, 'seed-2-012345678');
       assert.equal(first.player.fair.nonce, 0);
@@ -110,7 +112,7 @@ export function writerStoreContract(name: string, open: () => Promise<ContractSu
       const stream = playerStream(user);
       const row = { userId: user, xp: 120, level: 2, stats: { rps: { played: 1, won: 1, wagered: 10, paidOut: 20 } }, inventory: { sword: 1 }, streakDay: 1, lastClaimDay: 20_000, serverSeed: player.fair.serverSeed, clientSeed: 'mine', nonce: 3 };
       await s.commits.submit(mutation(user, epoch, {
-        transfers: [{ from: 'mint', to: user, amount: 100, reason: 'test.grant', ref: null, commandId: 'c1' }],
+        transfers: [{ from: 'mint', to: user, amount: 100, currency: 'gold', reason: 'test.grant', ref: null, commandId: 'c1' }],
         player: row,
         outbox: [1, 2].map((seq) => ({ stream, seq, type: EventType.rewardGranted, data: { seq }, at: AT })),
         command: { actor: user, commandId: 'c1', payloadHash: 'h', reply: { n: 1 } },
@@ -118,7 +120,7 @@ export function writerStoreContract(name: string, open: () => Promise<ContractSu
       for (const n of [2, 3]) await s.commits.submit(mutation(user, epoch, { command: { actor: user, commandId: `c${n}`, payloadHash: 'h', reply: { n } } }));
       const loaded = await load(user, 2);
       assert.equal(loaded.epoch, epoch + 1);
-      assert.equal(loaded.player.balance, 100);
+      assert.equal(balanceOf(loaded.player, 'gold'), 100);
       assert.deepEqual([loaded.player.xp, loaded.player.level, loaded.player.stats, loaded.player.inventory, loaded.player.streakDay, loaded.player.lastClaimDay], [120, 2, row.stats, { sword: 1 }, 1, 20_000]);
       assert.deepEqual([loaded.player.fair.clientSeed, loaded.player.fair.nonce], ['mine', 3]);
       assert.equal(loaded.player.seq, 2, "the stream's head");
