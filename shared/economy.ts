@@ -11,6 +11,13 @@ export type CurrencyId = string;
 /** The currency every protocol-1 client knows: PlayerState.balance is its balance. */
 export const GOLD = 'gold';
 
+/** An item's id (inventories, grants) and a shop offer's id (`shop.buy`'s `itemId`). */
+export const ITEM_ID = /^[a-z0-9-]{1,64}$/;
+
+/** One thing wrong with a document: its JSON path, dot-separated with array indexes as numbers
+ *  (`shop.lucky-charm.price.currency`, `exchange.0.give`; '' for the document itself), and what is wrong. */
+export type EconomyProblem = { path: string; message: string };
+
 export type CurrencyDefinition = {
   name: string;
   /** Bought with real money (shown apart, never minted by games). */

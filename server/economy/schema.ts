@@ -1,0 +1,130 @@
+// The economy document's schema (docs/ECONOMY.md "Designing your economy"): the shape of every
+// section, each game's section from that game's own `params` schema, and the cross-references
+// (references.ts). `validateEconomy` is the one door a document goes through, from the file at
+// start or from an admin's publish, and it returns every problem, not the first.
+// economy/economy.schema.json is exported from `economyStructure` for editors (`npm run economy:schema`).
+import { z } from 'zod';
+import { CURRENCY_ID, ITEM_ID, type Economy, type EconomyProblem } from '../../shared/economy.ts';
+import { wholeAmount } from '../../shared/commands.ts';
+import { proofSchema } from '../games/commands.ts';
+import type { GameModule, SchemaKit } from '../games/gameModule.ts';
+import { games } from '../games/games.ts';
+import { referenceProblems } from './references.ts';
+
+const kit: SchemaKit = { z, amount: wholeAmount, proof: proofSchema };
+
+const MAX = Number.MAX_SAFE_INTEGER;
+const positive = z
+  .number({ error: `must be a whole number from 1 to ${MAX}` })
+  .int({ error: `must be a whole number from 1 to ${MAX}` })
+  .min(1, { error: `must be a whole number from 1 to ${MAX}` })
+  .max(MAX, { error: `must be a whole number from 1 to ${MAX}` });
+const nonNegative = z
+  .number({ error: `must be a whole number from 0 to ${MAX}` })
+  .int({ error: `must be a whole number from 0 to ${MAX}` })
+  .min(0, { error: `must be a whole number from 0 to ${MAX}` })
+  .max(MAX, { error: `must be a whole number from 0 to ${MAX}` });
+const currencyId = z
+  .string({ error: 'must be a currency id' })
+  .regex(CURRENCY_ID, { error: 'must be a currency id: a lowercase letter, then up to 31 of a-z, 0-9 and -' });
+const itemId = z.string({ error: 'must be an item id' }).regex(ITEM_ID, { error: 'must be an id of 1-64 characters of a-z, 0-9 and -' });
+const name = z.string({ error: 'must be a name of 1-100 characters' }).trim().min(1, { error: 'must be a name of 1-100 characters' }).max(100, { error: 'must be a name of 1-100 characters' });
+const time = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time such as 2026-12-24T18:00:00Z, or null' }).nullable();
+
+const amounts = z.record(currencyId, positive);
+const grants = z.strictObject({ currencies: amounts.optional(), items: z.record(itemId, positive).optional() });
+const betLimits = z.strictObject({ min: positive, max: positive });
+
+const offer = z.strictObject({
+  name,
+  price: z.strictObject({ currency: currencyId, amount: positive }),
+  grants,
+  stock: nonNegative.nullable().default(null),
+  perPlayer: positive.nullable().default(null),
+  startsAt: time.default(null),
+  endsAt: time.default(null),
+});
+
+type WithParams = { params?(kit: SchemaKit): z.ZodType };
+
+/** `games`: each installed game's section, validated by its module's `params`; a module that has
+ *  none yet takes its section as it is. A section for a game that is not installed is refused. */
+function gameSections() {
+  const sections = Object.fromEntries(games.map((game) => [game.id, (game as GameModule & WithParams).params?.(kit) ?? z.unknown()]));
+  return z.strictObject(sections, { error: (issue) => (issue.code === 'unrecognized_keys' ? 'no installed game has this id' : undefined) });
+}
+
+/** The document's shape, without the cross-references: what the JSON Schema for editors says. */
+export const economyStructure = z.strictObject({
+  /** Where an editor finds the JSON Schema (economy/economy.schema.json); not part of the economy. */
+  $schema: z.string().optional(),
+  currencies: z.record(currencyId, z.strictObject({ name, premium: z.boolean({ error: 'must be true or false' }) })),
+  exchange: z.array(z.strictObject({ from: currencyId, to: currencyId, give: positive, get: positive })).default([]),
+  shop: z.record(itemId, offer),
+  rewards: z.strictObject({
+    streak: z.strictObject({ currency: currencyId, days: z.array(positive).min(1, { error: 'must list at least one day' }), xp: nonNegative }),
+    levelUp: z.array(z.strictObject({ level: z.number().int().min(2, { error: 'must be a whole number from 2 up' }).max(MAX), grants })).default([]),
+    bounty: z.strictObject({ currency: currencyId, amount: positive, xp: nonNegative }),
+  }),
+  games: gameSections(),
+  crash: z.strictObject({ limits: z.record(currencyId, betLimits) }),
+});
+
+/** The whole schema: the shape, then every cross-reference. */
+export const economySchema = economyStructure.superRefine((document, ctx) => {
+  for (const problem of referenceProblems(document)) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message, input: document });
+}) satisfies z.ZodType<Economy & { $schema?: string }>;
+
+// The schema's input is a document as written (defaults may be left out): Economy must fit it.
+const _economyFitsTheSchema = (e: Economy): z.input<typeof economySchema> => e;
+void _economyFitsTheSchema;
+
+export type Validation = { ok: true; economy: Economy } | { ok: false; problems: EconomyProblem[] };
+
+/** Validates a document: the economy (without `$schema`), or every problem with its JSON path.
+ *  The cross-references are checked over the raw document even when its shape has problems (a
+ *  schema's refinement would stop at the first fraction where a whole number belongs), so one pass
+ *  names them all. */
+export function validateEconomy(document: unknown): Validation {
+  const parsed = economyStructure.safeParse(document, { reportInput: true });
+  const references = referenceProblems(document).map((p) => ({ path: pathOf(p.path), message: p.message }));
+  if (parsed.success && references.length === 0) {
+    const { $schema: _, ...economy } = parsed.data;
+    return { ok: true, economy };
+  }
+  return { ok: false, problems: unique([...(parsed.success ? [] : problemsOf(parsed.error.issues)), ...references]) };
+}
+
+/** One line per problem, `path: message`, for logs and refusals. */
+export function describeProblems(problems: readonly EconomyProblem[]): string {
+  return problems.map((p) => `${p.path || '(the document)'}: ${p.message}`).join('\n');
+}
+
+function problemsOf(issues: readonly z.core.$ZodIssue[]): EconomyProblem[] {
+  const problems: EconomyProblem[] = [];
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      // One problem per key, at the key itself, so that an editor can point at it.
+      for (const key of issue.keys) problems.push({ path: pathOf([...issue.path, key]), message: issue.message.startsWith('Unrecognized') ? 'unknown field' : issue.message });
+    } else if (issue.code === 'invalid_key') {
+      problems.push({ path: pathOf(issue.path), message: `the key ${issue.issues[0]?.message ?? 'is not valid'}` });
+    } else if (issue.code === 'invalid_type' && issue.input === undefined) {
+      problems.push({ path: pathOf(issue.path), message: 'is missing' });
+    } else {
+      problems.push({ path: pathOf(issue.path), message: issue.message });
+    }
+  }
+  return problems;
+}
+
+function unique(problems: EconomyProblem[]): EconomyProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.path}\u0000${p.message}`;
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+}
+
+function pathOf(path: readonly PropertyKey[]): string {
+  return path.map(String).join('.');
+}
