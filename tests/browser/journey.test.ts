@@ -76,7 +76,7 @@ test('a guest claims the streak, plays RPS and the slot, buys an item, completes
 
   await page.getByRole('button', { name: 'Feed' }).click();
   const feed = page.getByTestId('feed');
-  await feed.getByText('+100 gold from the daily streak. Balance 100.').waitFor();
+  await feed.getByText('+100 gold from the daily streak. Balance 100 gold.').waitFor();
   await feed.getByText('Bought 1 × health-potion for 50 gold.').waitFor();
   // The task was created before this player joined: history, not news (the board's head at join).
   assert.equal(await feed.getByText('New task on the board').count(), 0);

@@ -62,7 +62,7 @@ export function EconomyEditor({ admin }: { admin: CommandSender }) {
     const submitted = text.value;
     const r = await run(AdminCommandType.economyPublish, { economy: parsed.value, dryRun: true });
     if (!r) {
-      problems.value = refusal.value?.problems ?? [];
+      problems.value = refusal.value?.details ?? [];
       return;
     }
     const changes = current.value ? economyChanges(current.value.economy, parsed.value as object) : [];
@@ -71,7 +71,7 @@ export function EconomyEditor({ admin }: { admin: CommandSender }) {
 
   async function publish(document: object, what: string): Promise<boolean> {
     const r = await run(AdminCommandType.economyPublish, { economy: document });
-    if (!r) return false;
+    if (!r || !('version' in r)) return false;
     await load();
     note.value = `Published ${what} as version ${r.version}.`;
     return true;

@@ -4,7 +4,8 @@
 import { useSignal } from '@preact/signals';
 import type { CommandResult } from '../../../shared/registry.ts';
 import { ErrorLine } from '../screens/ErrorLine.tsx';
-import type { PublicEconomy } from '../state/economy.ts';
+import { fetchEconomy } from '../state/economy.ts';
+import type { PublicEconomy } from '../../../shared/economy.ts';
 import { Changes } from './Changes.tsx';
 import { economyChanges } from './economyDiff.ts';
 
@@ -26,10 +27,7 @@ export function EconomyHistory({ current, busy, onPublish, onLoad }: Props) {
   async function view(version: number): Promise<void> {
     error.value = '';
     try {
-      const response = await fetch(`/economy/${version}`);
-      const body = (await response.json()) as Partial<PublicEconomy> & { message?: string };
-      if (!response.ok || !body.economy) throw new Error(body.message ?? `the server answered HTTP ${response.status}`);
-      viewing.value = body as PublicEconomy;
+      viewing.value = await fetchEconomy(version);
     } catch (e) {
       error.value = `Version ${version} could not be loaded (${(e as Error).message}).`;
     }

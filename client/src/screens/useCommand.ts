@@ -3,7 +3,7 @@
 // of it), the ack's result handed back.
 import { useSignal } from '@preact/signals';
 import type { AnyCommandType, CommandResult } from '../../../shared/registry.ts';
-import { CommandError } from '../net/commandError.ts';
+import type { CommandError } from '../net/commandError.ts';
 import type { CommandSender, FieldsArgument } from '../net/roomLink.ts';
 
 export function useCommand(link: CommandSender) {
@@ -19,7 +19,10 @@ export function useCommand(link: CommandSender) {
       return await link.command(type, ...fields);
     } catch (e) {
       error.value = (e as Error).message;
-      refusal.value = e instanceof CommandError ? e : null;
+      // A refusal is a CommandError (the nack); anything else (a send that threw) reads as one without
+      // reason or details. No instanceof: importing the class here would split it into a chunk of
+      // its own, bytes on every player's first load.
+      refusal.value = e as CommandError;
       return undefined;
     } finally {
       busy.value = false;

@@ -2,22 +2,26 @@
 // and the currencies each game accepts. Informative, like the shop's prices: the server decides every
 // command under the version it reads when the command starts, and its answer is what counts.
 import { signal } from '@preact/signals';
-import { GOLD, type PublishedEconomy } from '../../../shared/economy.ts';
-
-export type PublicEconomy = Pick<PublishedEconomy, 'version' | 'publishedAt' | 'economy'>;
+import { GOLD, type PublicEconomy } from '../../../shared/economy.ts';
 
 export const economy = signal<PublicEconomy | null>(null);
 export const economyError = signal('');
+
+/** A published version: `version` is 'current' (GET /economy) or a version number (GET /economy/<version>). */
+export async function fetchEconomy(version: number | 'current'): Promise<PublicEconomy> {
+  const response = await fetch(version === 'current' ? '/economy' : `/economy/${version}`);
+  const body = (await response.json()) as Partial<PublicEconomy> & { message?: string };
+  if (!response.ok || !body.economy) throw new Error(body.message ?? `the server answered HTTP ${response.status}`);
+  return body as PublicEconomy;
+}
 
 let loading: Promise<void> | undefined;
 
 /** Fetches the current version; calls made while one fetch is on its way share it. */
 export function refreshEconomy(): Promise<void> {
-  loading ??= fetch('/economy')
-    .then(async (response) => {
-      const body = (await response.json()) as Partial<PublicEconomy> & { message?: string };
-      if (!response.ok || !body.economy) throw new Error(body.message ?? `the server answered HTTP ${response.status}`);
-      economy.value = body as PublicEconomy;
+  loading ??= fetchEconomy('current')
+    .then((current) => {
+      economy.value = current;
       economyError.value = '';
     })
     .catch((error: Error) => {
