@@ -58,7 +58,7 @@ export function Exchange({ player }: { player: RoomLink<PlayerSnapshot> }) {
           <input id="exchange-amount" type="number" inputMode="numeric" min={1} step={1} value={amount.value} onInput={(e) => (amount.value = e.currentTarget.value)} />
           <p data-testid="exchange-quote">{quote === null ? 'Type a whole amount to see what you would get.' : quote === 0 ? `Too little: it would get you 0 ${rate.to}.` : `You would get ${quote.toLocaleString('en')} ${rate.to}.`}</p>
           <button type="submit" disabled={busy.value}>
-            Exchange
+            Exchange {rate.from} for {rate.to}
           </button>
         </form>
       ) : null}
