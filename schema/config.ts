@@ -14,6 +14,7 @@ import { AdminAudit } from './entities/adminAudit.ts';
 import { CrashChain, CrashRound, CrashTable } from './entities/crashRound.ts';
 import { RelayCursor } from './entities/relayCursor.ts';
 import { UserSession } from './entities/userSession.ts';
+import { EconomyVersion } from './entities/economyVersion.ts';
 
 /**
  * House accounts seeded by the first migration. `mint` is where new money comes from (it may go
@@ -22,7 +23,7 @@ import { UserSession } from './entities/userSession.ts';
 export const SYSTEM_ACCOUNTS = ['mint', 'house', 'shop', 'bounty', 'escrow'] as const;
 export type SystemAccount = (typeof SYSTEM_ACCOUNTS)[number];
 
-export const ENTITIES = [Account, Transfer, Player, CommandResult, OutboxEvent, ShopItem, RoomWriter, Effect, Task, AdminAudit, CrashTable, CrashRound, CrashChain, RelayCursor, UserSession];
+export const ENTITIES = [Account, Transfer, Player, CommandResult, OutboxEvent, ShopItem, RoomWriter, Effect, Task, AdminAudit, CrashTable, CrashRound, CrashChain, RelayCursor, UserSession, EconomyVersion];
 
 export const MIGRATIONS_PATH = path.join(import.meta.dirname, 'migrations');
 

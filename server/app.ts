@@ -54,8 +54,10 @@ import { createTransport } from './transport.ts';
 import { assertPortFree } from './portCheck.ts';
 import { createFaults } from './faults.ts';
 import { shutdownDeadline } from './shutdown.ts';
-import { defaultPublished } from './economy/defaultEconomy.ts';
-import { fixedEconomy } from './economy/source.ts';
+import { readEconomyFile } from './economy/economyFile.ts';
+import { ECONOMY_POLL_MS, EconomyRuntime } from './economy/runtime.ts';
+import { presenceAnnouncer } from './economy/announcer.ts';
+import { economyRoutes } from './http/economyRoutes.ts';
 
 // Built by `npm run build:client` (client/build.ts); `npm start` builds it when missing.
 const CLIENT_DIST_DIR = path.resolve(import.meta.dirname, '../client/dist');
@@ -63,6 +65,9 @@ const CLIENT_DIST_DIR = path.resolve(import.meta.dirname, '../client/dist');
 export type App = { server: Server; database: Database; transport: 'uws' | 'ws'; pipeline: CommitPipeline; port: number; metrics: Metrics };
 
 export async function startApp(config: Config, logger: Logger, overrides: { clock?: Clock; seeds?: SeedSource } = {}): Promise<App> {
+  // Before anything is opened or written: an economy file that does not validate stops the start,
+  // naming each JSON path and what is wrong (docs/ECONOMY.md).
+  const economyFile = { name: publisherName(config.economyFile), economy: await readEconomyFile(config.economyFile) };
   // Before anything is opened or written: a second `npm start` fails at once, naming PORT.
   await assertPortFree(config.port);
   const secrets = await resolveSecrets(config);
@@ -82,6 +87,8 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
   const tokens = createTokens(secrets.jwtSecret, secrets.adminPassword, sessions);
   // Fails fast while Redis is away (readiness, the relay); Colyseus gets connections of its own.
   const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
+  // The file published when it changed, then the newest version in force (server/economy/runtime.ts).
+  const economy = await EconomyRuntime.start({ sql, orm, logger }, economyFile);
 
   const checks: Record<string, ReadinessCheck> = {
     database: async () => {
@@ -123,7 +130,7 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
     localRoom,
   );
   const syncReads = pLimit(syncReadLimit(database.poolMax));
-  const deps = { directory, names, chains: new ChainCache(), sessions, enforcer, userLimits, addressLimits, events: relay.bus, fenceWatch, sql, orm, store: sqlWriterStore(sql, orm), pipeline, syncReads, clock, seeds: overrides.seeds ?? cryptoSeeds, economy: fixedEconomy(defaultPublished()), logger, tokens, metrics, rateLimitPerSecond: config.rateLimitPerSecond, faults };
+  const deps = { directory, names, chains: new ChainCache(), sessions, enforcer, userLimits, addressLimits, events: relay.bus, fenceWatch, sql, orm, store: sqlWriterStore(sql, orm), pipeline, syncReads, clock, seeds: overrides.seeds ?? cryptoSeeds, economy, logger, tokens, metrics, rateLimitPerSecond: config.rateLimitPerSecond, faults };
   const server = defineServer({
     transport,
     greet: false,
@@ -152,6 +159,7 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
       }, sessions),
       ...healthRoutes(checks, metrics, () => matchMaker.state === matchMaker.MatchMakerState.SHUTTING_DOWN),
       ...shopRoutes(orm),
+      ...economyRoutes(economy),
       ...clientRoutes(CLIENT_DIST_DIR),
     }, { onRequest: gate }),
   });
@@ -169,6 +177,7 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
   server.onBeforeShutdown(async () => {
     deadline.arm();
     stopPublicAddressWatch();
+    economy.stop();
     sweeper.stop();
     stopRetention();
     enforcer.stop();
@@ -184,6 +193,8 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
   });
   await server.listen(config.port, '0.0.0.0');
   enforcer.start();
+  // The presence exists once the server listens. One process (embedded mode) has no one to poll for.
+  economy.listen(presenceAnnouncer(`${config.redisKeyPrefix}economy:published`), database.mode === 'services' ? ECONOMY_POLL_MS : undefined);
   if (config.redisUrl && !config.publicAddress) {
     const otherProcesses = async () => {
       const others = (await matchMaker.stats.fetchAll()).map((p) => p.processId).filter((id) => id !== matchMaker.processId);
@@ -198,4 +209,10 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
   matchMaker.presence.setMaxListeners(0);
   logger.info({ port: config.port, transport: name, mode: database.mode }, 'coffer is listening');
   return { server, database, transport: name, pipeline, port: config.port, metrics };
+}
+
+/** How the file names itself as a version's publisher: its path from the working directory when under it. */
+function publisherName(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
 }

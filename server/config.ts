@@ -2,6 +2,7 @@
 // the variable and what it expects.
 import { z } from 'zod';
 import { isIP } from 'node:net';
+import path from 'node:path';
 import { parseFaultPlan, type FaultPlan } from './faults.ts';
 import { normalizeAddress } from './http/clientAddress.ts';
 
@@ -42,7 +43,11 @@ export const CONFIG_VARIABLES = [
   'RETENTION_SWEEP_SECONDS',
   'CRASH_TABLES',
   'BOARDS',
+  'ECONOMY_FILE',
 ] as const;
+
+/** The economy file published at start when ECONOMY_FILE is unset (docs/ECONOMY.md). */
+export const DEFAULT_ECONOMY_FILE = path.resolve(import.meta.dirname, '../economy/default.json');
 
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
 const url = (protocols: string[], what: string) =>
@@ -115,6 +120,7 @@ const schema = z.object({
   RETENTION_SWEEP_SECONDS: z.preprocess(emptyToUndefined, wholeNumber(1, 86_400).default(300)),
   CRASH_TABLES: z.preprocess(emptyToUndefined, nameList('crash table').default(['main'])),
   BOARDS: z.preprocess(emptyToUndefined, nameList('board').default(['main'])),
+  ECONOMY_FILE: z.preprocess(emptyToUndefined, z.string().optional()),
 });
 
 export type Config = {
@@ -160,6 +166,9 @@ export type Config = {
   crashTables: string[];
   /** Boards that exist without an admin having created a task on them. */
   boards: string[];
+  /** The economy file (docs/ECONOMY.md): validated before anything is opened, published at start
+   *  when it differs from the last version published from the file. */
+  economyFile: string;
 };
 
 export class ConfigError extends Error {
@@ -221,6 +230,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     retention: { idempotencyWindowHours: c.IDEMPOTENCY_WINDOW_HOURS, outboxRetentionHours: c.OUTBOX_RETENTION_HOURS, sweepSeconds: c.RETENTION_SWEEP_SECONDS },
     crashTables: c.CRASH_TABLES,
     boards: c.BOARDS,
+    economyFile: c.ECONOMY_FILE === undefined ? DEFAULT_ECONOMY_FILE : path.resolve(c.ECONOMY_FILE),
   };
 }
 

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { BOARD_NAME, taskId, type Task } from './boardCommands.ts';
 import { commandId, MAX_BET, wholeAmount } from './commands.ts';
 import { CRASH_TABLE_NAME } from './crashCommands.ts';
+import type { Economy, EconomyVersionInfo } from './economy.ts';
 
 import { AdminCommandType } from './commandNames.ts';
 import { controlCharacterMessage, isPlainText } from './plainText.ts';
@@ -67,6 +68,14 @@ export const adminCommands = {
   [AdminCommandType.kick]: z.strictObject({ id: commandId, userId, reason: text('reason', 200), banSeconds: banSeconds.optional() }),
   [AdminCommandType.sessionsRevoke]: z.strictObject({ id: commandId, userId, reason: text('reason', 200) }),
   [AdminCommandType.crashOpen]: z.strictObject({ id: commandId, table: z.string({ error: 'table must be 1-32 characters of [a-z0-9-]' }).regex(CRASH_TABLE_NAME, { error: 'table must be 1-32 characters of [a-z0-9-]' }) }),
+  // The document is validated as a whole by the economy's own schema (server/economy/schema.ts),
+  // which names every problem by its path; here it only has to be a JSON object.
+  [AdminCommandType.economyPublish]: z.strictObject({
+    id: commandId,
+    economy: z.record(z.string(), z.unknown(), { error: 'economy must be the whole economy document, a JSON object (docs/ECONOMY.md)' }),
+    dryRun: z.boolean({ error: 'dryRun must be true or false' }).optional(),
+  }),
+  [AdminCommandType.economyGet]: z.strictObject({ id: commandId }),
 } as const;
 
 type Schemas = typeof adminCommands;
@@ -83,4 +92,8 @@ export type AuditResult = { ok: boolean; accounts: number; sumOfBalances: number
 export type TransferView = { id: number; from: string; to: string; amount: number; reason: string; ref: string | null; at: string };
 /** `opened`: false when the table existed already (its chain is kept). */
 export type CrashOpenResult = { table: string; opened: boolean };
+/** admin.economy.publish: the version stored, or, for a dry run, that the document is valid (nothing stored). */
+export type EconomyPublishResult = { version: number } | { valid: true };
+/** admin.economy.get: the version in force, its document, and every version newest first. */
+export type EconomyView = { version: number; economy: Economy; versions: EconomyVersionInfo[] };
 export type UserView = { userId: string; displayName: string; balance: number; xp: number; level: number; stats: Record<string, unknown>; inventory: Record<string, number>; ledger: TransferView[] };

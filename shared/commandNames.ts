@@ -47,5 +47,7 @@ export const AdminCommandType = {
   kick: 'admin.kick',
   sessionsRevoke: 'admin.sessions.revoke',
   crashOpen: 'admin.crash.open',
+  economyPublish: 'admin.economy.publish',
+  economyGet: 'admin.economy.get',
 } as const;
 export type AdminCommandType = (typeof AdminCommandType)[keyof typeof AdminCommandType];

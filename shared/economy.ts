@@ -4,6 +4,8 @@
 // that validates a document is server/economy/schema.ts, and the default document is
 // economy/default.json.
 
+import type { NackDetail } from './protocol.ts';
+
 /** A currency's id: how transfers, prices, limits and wallets name it. */
 export const CURRENCY_ID = /^[a-z][a-z0-9-]{0,31}$/;
 export type CurrencyId = string;
@@ -16,7 +18,7 @@ export const ITEM_ID = /^[a-z0-9-]{1,64}$/;
 
 /** One thing wrong with a document: its JSON path, dot-separated with array indexes as numbers
  *  (`shop.lucky-charm.price.currency`, `exchange.0.give`; '' for the document itself), and what is wrong. */
-export type EconomyProblem = { path: string; message: string };
+export type EconomyProblem = NackDetail;
 
 export type CurrencyDefinition = {
   name: string;
@@ -71,5 +73,12 @@ export type Economy = {
   crash: { limits: Record<CurrencyId, BetLimits> };
 };
 
-/** A published version of the economy. */
+/** A published version of the economy. `publishedBy`: the admin's userId, or `file:<path>` when
+ *  the server published its economy file at start. */
 export type PublishedEconomy = { version: number; economy: Economy; publishedAt: string; publishedBy: string };
+
+/** A version in the list of versions (admin.economy.get), without its document. */
+export type EconomyVersionInfo = { version: number; publishedAt: string; publishedBy: string };
+
+/** What `GET /economy` and `GET /economy/<version>` serve: public, for anyone to verify offline. */
+export type PublicEconomy = { version: number; publishedAt: string; economy: Economy };

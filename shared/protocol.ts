@@ -64,7 +64,18 @@ export const CloseCode = {
   KICKED: 4403,
 } as const;
 
-export type Nack = { id: string | null; code: ErrorCode; message: string; retryable: boolean; /** Finer than `code`, when the code alone is ambiguous (shared/reasons.ts). */ reason?: import('./reasons.ts').Reason };
+export type Nack = {
+  id: string | null;
+  code: ErrorCode;
+  message: string;
+  retryable: boolean;
+  /** Finer than `code`, when the code alone is ambiguous (shared/reasons.ts). */
+  reason?: import('./reasons.ts').Reason;
+  /** Every problem of a refused document (admin.economy.publish), for an editor to point at. */
+  details?: NackDetail[];
+};
+/** One problem of a refused document: its JSON path inside the document (dot-separated, array indexes as numbers) and what is wrong. */
+export type NackDetail = { path: string; message: string };
 export type Ack<R = unknown> = { id: string; result: R };
 
 /** A committed event as clients receive it. */

@@ -3,7 +3,7 @@
 // infer result and payload types from here instead of naming them at each call. Types only: the
 // imports below are erased, so the browser bundle does not pull zod in.
 import type { z } from 'zod';
-import type { AdminGrantResult, AdminKickResult, AdminSessionsRevokeResult, AdminTaskResult, AuditResult, adminCommands, CrashOpenResult, ShopItemView, UserView } from './adminCommands.ts';
+import type { AdminGrantResult, AdminKickResult, AdminSessionsRevokeResult, AdminTaskResult, AuditResult, adminCommands, CrashOpenResult, EconomyPublishResult, EconomyView, ShopItemView, UserView } from './adminCommands.ts';
 import type { boardCommands, TaskCompleteResult, TaskResult } from './boardCommands.ts';
 import type { GameCommandSchemas, GameResults } from '../server/games/commands.ts';
 import type { EventsSyncResult, FairRotateResult, playerCommands, ShopBuyResult, StreakClaimResult } from './commands.ts';
@@ -37,6 +37,8 @@ export type CommandResults = GameResults & {
   'admin.kick': AdminKickResult;
   'admin.sessions.revoke': AdminSessionsRevokeResult;
   'admin.crash.open': CrashOpenResult;
+  'admin.economy.publish': EconomyPublishResult;
+  'admin.economy.get': EconomyView;
 };
 
 /** Any command type of any room. */

@@ -5,6 +5,7 @@
 // Not imported by the browser bundle (zod).
 import { z } from 'zod';
 import { gameResultSchemas } from '../server/games/commands.ts';
+import type { Economy } from './economy.ts';
 import type { CommandResults, EventPayloads } from './registry.ts';
 
 const whole = z.number().int();
@@ -89,6 +90,13 @@ export const commandResultSchemas = {
   'admin.kick': z.strictObject({ kicked: whole, bannedUntil: text.optional() }),
   'admin.sessions.revoke': z.strictObject({ userId: text, generation: whole, kicked: whole }),
   'admin.crash.open': z.strictObject({ table: text, opened: z.boolean() }),
+  'admin.economy.publish': z.union([z.strictObject({ version: whole }), z.strictObject({ valid: z.literal(true) })]),
+  // The document's own schema is the server's (server/economy/schema.ts); here, its envelope.
+  'admin.economy.get': z.strictObject({
+    version: whole,
+    economy: z.custom<Economy>((v) => typeof v === 'object' && v !== null && !Array.isArray(v)),
+    versions: z.array(z.strictObject({ version: whole, publishedAt: text, publishedBy: text })),
+  }),
 } as const;
 
 // Each schema infers exactly its registry type, and there is one for every event and command.

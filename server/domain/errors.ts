@@ -1,5 +1,5 @@
 // Expected failures are values with fields, mapped to nack codes in one place (rooms/replies.ts).
-import type { ErrorCode } from '../../shared/protocol.ts';
+import type { ErrorCode, NackDetail } from '../../shared/protocol.ts';
 import { GOLD, type CurrencyId } from '../../shared/economy.ts';
 import { REASON_CODES, type Reason } from '../../shared/reasons.ts';
 
@@ -8,12 +8,15 @@ export class DomainError extends Error {
   readonly retryable: boolean;
   /** Set when the refusal has a reason (Refused); the nack carries it. */
   readonly reason: Reason | undefined;
-  constructor(code: ErrorCode, message: string, retryable = false, reason?: Reason) {
+  /** Every problem of a refused document, by JSON path (the nack's `details`). */
+  readonly details: readonly NackDetail[] | undefined;
+  constructor(code: ErrorCode, message: string, retryable = false, reason?: Reason, details?: readonly NackDetail[]) {
     super(message);
     this.name = 'DomainError';
     this.code = code;
     this.retryable = retryable;
     this.reason = reason;
+    this.details = details;
   }
 }
 

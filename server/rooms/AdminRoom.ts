@@ -1,7 +1,8 @@
 // The `admin` room: admins only, one per server; a shared room (sharedRoom.ts) taking every admin
 // command of docs/PROTOCOL.md, each audited, as the admin desk decides it (server/core/admin/desk.ts).
 // Gold moves only in its owner's room, tasks in their board's (adminActions.ts); this room writes
-// the `global` stream (announcements), the shop catalog and new crash tables, as the writer `admin`.
+// the `global` stream (announcements), the shop catalog, new crash tables and economy versions, as
+// the writer `admin`.
 import { matchMaker } from '@colyseus/core';
 import { AdminCommandType, adminCommands } from '../../shared/adminCommands.ts';
 import { RoomName, type WireEvent } from '../../shared/protocol.ts';
@@ -13,6 +14,7 @@ import type { SeedSource } from '../domain/clock.ts';
 import type { EventBus } from '../relay/eventBus.ts';
 import { recordAdminAction, supply } from '../store/adminStore.ts';
 import { storeAdminWrite } from '../store/adminWrites.ts';
+import { auditedInPublish, publishEconomy, type EconomyDesk } from '../economy/publishCommand.ts';
 import { carryOutElsewhere } from './adminActions.ts';
 import { GLOBAL_STREAM } from './globalChannel.ts';
 import { adminsOnly } from './joinAuth.ts';
@@ -20,7 +22,7 @@ import type { Reply } from '../writers/replies.ts';
 import type { SessionControl } from './sessionCommands.ts';
 import { bindSharedRoom, SharedRoom, type RoomCommand, type SharedRoomDeps, type SharedRoomSpec } from './sharedRoom.ts';
 
-export type AdminRoomDeps = SharedRoomDeps & SessionControl & { events: EventBus; seeds: SeedSource };
+export type AdminRoomDeps = SharedRoomDeps & SessionControl & { events: EventBus; seeds: SeedSource; economy: EconomyDesk };
 
 export const ADMIN_WRITER = 'admin';
 /** How often the admin state's supply and live counts are refreshed. */
@@ -51,9 +53,10 @@ export class AdminRoom extends SharedRoom<AdminState, AdminRoomDeps, typeof admi
     }
   }
 
-  /** Every admin command is audited, refused ones too (unknown types are not admin actions); written after the reply is decided, not awaited by it. */
+  /** Every admin command is audited, refused ones too (unknown types are not admin actions); written after the reply is decided, not awaited by it.
+   *  A stored economy publish wrote its line in its own transaction (publishCommand.ts). */
   protected answered(identity: Identity, type: string, payload: unknown, reply: Reply) {
-    if (!Object.hasOwn(adminCommands, type)) return;
+    if (!Object.hasOwn(adminCommands, type) || auditedInPublish(type, reply)) return;
     const [id, result] = 'ack' in reply ? [reply.ack.id, { ack: reply.ack.result }] : [reply.nack.id ?? '', { nack: reply.nack }];
     void recordAdminAction(this.deps.orm, identity.userId, type, id, payload, result).catch((error: unknown) => this.deps.logger.warn({ err: error, type }, 'admin action could not be written to the audit table'));
   }
@@ -64,6 +67,9 @@ export class AdminRoom extends SharedRoom<AdminState, AdminRoomDeps, typeof admi
     if (action.route === 'write') {
       const result = { ...action.result };
       return this.writer.run(`admin:${userId}`, command.id, hash, () => ({ result, events: [], write: async (trx) => void Object.assign(result, await storeAdminWrite(this.deps.sql, trx, action.write, this.deps.seeds)) }));
+    }
+    if (action.route === 'economyPublish') {
+      return publishEconomy(this.writer, this.deps.economy, { id: command.id, adminId: userId, hash, economy: action.economy, dryRun: action.dryRun, payload: command });
     }
     if (action.route === 'announce') {
       return this.writer.run(`admin:${userId}`, command.id, hash, () => ({ result: { seq: this.writer.seq + action.events.length } satisfies CommandResult<typeof AdminCommandType.announce>, events: action.events }));

@@ -8,11 +8,12 @@ import type { Sql } from '../store/sql.ts';
 import { callBoardRoom } from '../calls/boardRooms.ts';
 import { callPlayerRoom } from '../calls/playerRooms.ts';
 import { ack, type Reply } from '../writers/replies.ts';
+import { economyView, type EconomyDesk } from '../economy/publishCommand.ts';
 import { kickUser, revokeUserSessions, type SessionControl } from './sessionCommands.ts';
 
-export type ElsewhereAction = Exclude<AdminAction, { route: 'write' | 'announce' }>;
+export type ElsewhereAction = Exclude<AdminAction, { route: 'write' | 'announce' | 'economyPublish' }>;
 
-export async function carryOutElsewhere(deps: SessionControl & { sql: Sql; orm: Orm }, id: string, action: ElsewhereAction): Promise<Reply> {
+export async function carryOutElsewhere(deps: SessionControl & { sql: Sql; orm: Orm; economy: EconomyDesk }, id: string, action: ElsewhereAction): Promise<Reply> {
   switch (action.route) {
     case 'grant':
       if (!(await playerExists(deps.orm, action.userId))) throw unknownUser(action.userId);
@@ -32,6 +33,8 @@ export async function carryOutElsewhere(deps: SessionControl & { sql: Sql; orm: 
       return ack(id, await kickUser(deps, action.kick));
     case 'sessionsRevoke':
       return ack(id, await revokeUserSessions(deps, action.revoke));
+    case 'economyGet':
+      return ack(id, await economyView(deps.economy));
   }
 }
 

@@ -1,7 +1,7 @@
 // The one place where failures become nack codes (docs/ARCHITECTURE.md "Conventions"), with the
 // replies every writer shares. Imports nothing from the rooms or their cross-room calls, which
 // import it (ServerShuttingDown is thrown by playerRooms.ts and mapped here).
-import { JoinErrorCode, type Ack, type Nack } from '../../shared/protocol.ts';
+import { JoinErrorCode, type Ack, type Nack, type NackDetail } from '../../shared/protocol.ts';
 import { Reason, REASON_CODES } from '../../shared/reasons.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -15,8 +15,8 @@ export function ack(id: string, result: unknown): Reply {
   return { ack: { id, result } };
 }
 
-export function nack(id: string | null, code: Nack['code'], message: string, retryable = false, reason?: Reason): { nack: Nack } {
-  return { nack: reason === undefined ? { id, code, message, retryable } : { id, code, message, retryable, reason } };
+export function nack(id: string | null, code: Nack['code'], message: string, retryable = false, reason?: Reason, details?: readonly NackDetail[]): { nack: Nack } {
+  return { nack: { id, code, message, retryable, ...(reason === undefined ? {} : { reason }), ...(details === undefined ? {} : { details: [...details] }) } };
 }
 
 /** The server is shutting down: no player room is created or called any more. */
@@ -37,7 +37,7 @@ export function replaced(id: string): Reply {
 }
 
 export function failureReply(id: string, error: unknown, logger: Logger, context: object): Reply {
-  if (error instanceof DomainError) return nack(id, error.code, error.message, error.retryable, error.reason);
+  if (error instanceof DomainError) return nack(id, error.code, error.message, error.retryable, error.reason, error.details);
   if (error instanceof CommitFailed && error.reason === 'soldOut') {
     return nack(id, REASON_CODES.NOT_ENOUGH_STOCK, 'the last units of this itemId went to another buyer first; nothing was charged', false, Reason.NOT_ENOUGH_STOCK);
   }

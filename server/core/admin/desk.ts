@@ -1,7 +1,8 @@
 // What each admin command is, transport-free: a pure decision the admin room's
 // adapter carries out. Gold moves only in its owner's room, so a grant is a call to the player's
 // room; tasks are the board's; the admin room itself writes only the shop catalog, announcements
-// (the `global` stream) and new crash tables, through its fenced writer; reads are reads.
+// (the `global` stream), new crash tables and economy versions, through its fenced writer; reads
+// are reads.
 import { AdminCommandType, type AdminCommand, type ShopItemView } from '../../../shared/adminCommands.ts';
 import { EventType } from '../../../shared/events.ts';
 import { Reason } from '../../../shared/reasons.ts';
@@ -33,7 +34,11 @@ export type AdminAction =
   /** Sessions are the sign-in layer's (server/rooms/sessionCommands.ts): a kick closes the
    *  player's sockets (and may ban), a revocation ends every session. */
   | { route: 'kick'; kick: { userId: string; reason: string; banSeconds?: number } }
-  | { route: 'sessionsRevoke'; revoke: { userId: string; reason: string } };
+  | { route: 'sessionsRevoke'; revoke: { userId: string; reason: string } }
+  /** A new economy version (server/economy/runtime.ts): validated, then stored through the admin
+   *  writer with its audit line (or, for a dry run, only validated). */
+  | { route: 'economyPublish'; economy: Record<string, unknown>; dryRun: boolean }
+  | { route: 'economyGet' };
 
 /** A grant or a lookup for a userId that never played (no player row): refused, nothing routed. */
 export function unknownUser(userId: string): Refused {
@@ -64,5 +69,9 @@ export function decideAdmin(command: AdminCommand, adminId: string): AdminAction
       return { route: 'kick', kick: { userId: command.userId, reason: command.reason, ...(command.banSeconds === undefined ? {} : { banSeconds: command.banSeconds }) } };
     case AdminCommandType.sessionsRevoke:
       return { route: 'sessionsRevoke', revoke: { userId: command.userId, reason: command.reason } };
+    case AdminCommandType.economyPublish:
+      return { route: 'economyPublish', economy: command.economy, dryRun: command.dryRun ?? false };
+    case AdminCommandType.economyGet:
+      return { route: 'economyGet' };
   }
 }
