@@ -37,10 +37,14 @@ test('a game accepts the currencies of its bet limits or of its price per pull; 
   assert.deepEqual(gameCurrencies('gacha'), ['gold']);
 });
 
-test('the header lists the economy’s currencies in its order, then any other the wallet holds', () => {
+test('the header lists gold, the economy’s other currencies, then any other the wallet holds', () => {
   economy.value = { version: 2, publishedAt: '2026-12-07T00:00:00.000Z', economy: withGems() };
   assert.deepEqual(walletCurrencies({ gold: 5 }), ['gold', 'gems']);
   assert.deepEqual(walletCurrencies({ tokens: 1, gold: 5, badges: 2 }), ['gold', 'gems', 'badges', 'tokens']);
+  const gemsFirst = withGems();
+  gemsFirst.currencies = { gems: gemsFirst.currencies.gems, gold: gemsFirst.currencies.gold };
+  economy.value = { version: 3, publishedAt: '2026-12-07T00:00:00.000Z', economy: gemsFirst };
+  assert.deepEqual(walletCurrencies({}), ['gold', 'gems']);
   economy.value = null;
   assert.deepEqual(walletCurrencies({ gems: 1 }), ['gold', 'gems']);
 });

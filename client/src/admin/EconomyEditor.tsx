@@ -11,7 +11,7 @@ import { ErrorLine } from '../screens/ErrorLine.tsx';
 import { useCommand } from '../screens/useCommand.ts';
 import { refreshEconomy } from '../state/economy.ts';
 import { Changes } from './Changes.tsx';
-import { EconomyHistory, type CurrentEconomy } from './EconomyHistory.tsx';
+import { EconomyHistory, type CurrentEconomy, type EconomyDocument } from './EconomyHistory.tsx';
 import { JsonArea, selectLine } from './JsonArea.tsx';
 import { economyChanges, type Change } from './economyDiff.ts';
 import { linesOfPaths, parseJson } from './jsonText.ts';
@@ -21,7 +21,7 @@ import css from './economyEditor.css' with { type: 'text' };
 addStyles(css);
 
 /** A checked document: valid, and what publishing it would change. */
-type Checked = { text: string; document: object; changes: Change[] };
+type Checked = { text: string; document: EconomyDocument; changes: Change[] };
 
 function pretty(document: unknown): string {
   return JSON.stringify(document, null, 2);
@@ -60,16 +60,16 @@ export function EconomyEditor({ admin }: { admin: CommandSender }) {
       return;
     }
     const submitted = text.value;
-    const r = await run(AdminCommandType.economyPublish, { economy: parsed.value, dryRun: true });
+    const document = parsed.value as EconomyDocument;
+    const r = await run(AdminCommandType.economyPublish, { economy: document, dryRun: true });
     if (!r) {
       problems.value = refusal.value?.details ?? [];
       return;
     }
-    const changes = current.value ? economyChanges(current.value.economy, parsed.value as object) : [];
-    checked.value = { text: submitted, document: parsed.value as object, changes };
+    checked.value = { text: submitted, document, changes: current.value ? economyChanges(current.value.economy, document) : [] };
   }
 
-  async function publish(document: object, what: string): Promise<boolean> {
+  async function publish(document: EconomyDocument, what: string): Promise<boolean> {
     const r = await run(AdminCommandType.economyPublish, { economy: document });
     if (!r || !('version' in r)) return false;
     await load();
@@ -104,9 +104,12 @@ export function EconomyEditor({ admin }: { admin: CommandSender }) {
                 <li key={`${p.path}:${p.message}`}>
                   <code>{p.path || '(the document)'}</code>: {p.message}
                   {lines[i] !== undefined ? (
-                    <button type="button" class="link" onClick={() => area.current && selectLine(area.current, lines[i]!)}>
-                      line {lines[i]}
-                    </button>
+                    <>
+                      {' '}
+                      <button type="button" class="link" aria-label={`Select line ${lines[i]} (${p.path || 'the document'})`} onClick={() => area.current && selectLine(area.current, lines[i]!)}>
+                        line {lines[i]}
+                      </button>
+                    </>
                   ) : null}
                 </li>
               ))}

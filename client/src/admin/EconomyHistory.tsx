@@ -12,12 +12,15 @@ import { economyChanges } from './economyDiff.ts';
 /** admin.economy.get's answer: the current version, its document and every version's who and when. */
 export type CurrentEconomy = CommandResult<'admin.economy.get'>;
 
+/** A document as the editor sends it: the server judges its shape (anything but an object is refused naming `economy`). */
+export type EconomyDocument = Record<string, unknown>;
+
 type Props = {
   current: CurrentEconomy;
   busy: boolean;
   /** Resolves true once published. */
-  onPublish: (document: object, what: string) => Promise<boolean>;
-  onLoad: (document: object) => void;
+  onPublish: (document: EconomyDocument, what: string) => Promise<boolean>;
+  onLoad: (document: EconomyDocument) => void;
 };
 
 export function EconomyHistory({ current, busy, onPublish, onLoad }: Props) {

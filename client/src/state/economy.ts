@@ -36,8 +36,12 @@ export function currencyName(id: string): string {
   return economy.value?.economy.currencies[id]?.name ?? id;
 }
 
-/** Every currency worth showing in a wallet: the economy's, in its order, then any other the wallet holds. */
+/**
+ * Every currency worth showing in a wallet: gold first (the protocol-1 balance), then the economy's
+ * others, then any other the wallet holds. (A stored document's key order is not its author's:
+ * PostgreSQL's jsonb sorts keys.)
+ */
 export function walletCurrencies(wallet: Record<string, number>): string[] {
-  const known = Object.keys(economy.value?.economy.currencies ?? { [GOLD]: 0 });
-  return [...known, ...Object.keys(wallet).filter((id) => !known.includes(id)).sort()];
+  const known = Object.keys(economy.value?.economy.currencies ?? {});
+  return [...new Set([GOLD, ...known, ...Object.keys(wallet).sort()])];
 }
