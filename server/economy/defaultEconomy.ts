@@ -2,7 +2,9 @@
 import type { Economy, PublishedEconomy } from '../../shared/economy.ts';
 import document from '../../economy/default.json' with { type: 'json' };
 
-export const defaultEconomy: Economy = document;
+// `$schema` points editors at economy/economy.schema.json; it is not part of the economy.
+const { $schema: _, ...economy } = document;
+export const defaultEconomy: Economy = economy;
 
 /** The default document as the first published version, for tests and tools that run without storage. */
 export function defaultPublished(): PublishedEconomy {

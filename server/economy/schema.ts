@@ -36,13 +36,13 @@ const grants = z.strictObject({ currencies: amounts.optional(), items: z.record(
 const betLimits = z.strictObject({ min: positive, max: positive });
 
 const offer = z.strictObject({
-  name,
-  price: z.strictObject({ currency: currencyId, amount: positive }),
-  grants,
-  stock: nonNegative.nullable().default(null),
-  perPlayer: positive.nullable().default(null),
-  startsAt: time.default(null),
-  endsAt: time.default(null),
+  name: name.describe('Shown in the shop.'),
+  price: z.strictObject({ currency: currencyId, amount: positive }).describe('What one unit costs, in one currency.'),
+  grants: grants.describe('What one unit gives: currencies and items (an item offer grants itself; a bundle grants several things).'),
+  stock: nonNegative.nullable().default(null).describe('Units left for everyone together, or null for unlimited. The counter lives in the database and survives publishes.'),
+  perPlayer: positive.nullable().default(null).describe('Units one player may buy in all, or null for no limit.'),
+  startsAt: time.default(null).describe('When the offer goes on sale (ISO 8601), or null.'),
+  endsAt: time.default(null).describe('When the offer stops being on sale (ISO 8601, after startsAt), or null.'),
 });
 
 type WithParams = { params?(kit: SchemaKit): z.ZodType };
@@ -57,17 +57,27 @@ function gameSections() {
 /** The document's shape, without the cross-references: what the JSON Schema for editors says. */
 export const economyStructure = z.strictObject({
   /** Where an editor finds the JSON Schema (economy/economy.schema.json); not part of the economy. */
-  $schema: z.string().optional(),
-  currencies: z.record(currencyId, z.strictObject({ name, premium: z.boolean({ error: 'must be true or false' }) })),
-  exchange: z.array(z.strictObject({ from: currencyId, to: currencyId, give: positive, get: positive })).default([]),
-  shop: z.record(itemId, offer),
+  $schema: z.string().optional().describe('Where an editor finds this schema; not part of the economy.'),
+  currencies: z
+    .record(currencyId, z.strictObject({ name, premium: z.boolean({ error: 'must be true or false' }).describe('Bought with real money: shown apart, never minted by games.') }))
+    .describe('Every currency, by id. "gold" must be one: protocol-1 clients show its balance.'),
+  exchange: z
+    .array(z.strictObject({ from: currencyId, to: currencyId, give: positive, get: positive }))
+    .default([])
+    .describe('Exchange rates through the house: `amount` of `from` yields floor(amount × get / give) of `to`. One rate per pair; no loop of rates may return more than it costs.'),
+  shop: z.record(itemId, offer).describe("The shop's offers, by offer id (what shop.buy's itemId names)."),
   rewards: z.strictObject({
-    streak: z.strictObject({ currency: currencyId, days: z.array(positive).min(1, { error: 'must list at least one day' }), xp: nonNegative }),
-    levelUp: z.array(z.strictObject({ level: z.number().int().min(2, { error: 'must be a whole number from 2 up' }).max(MAX), grants })).default([]),
-    bounty: z.strictObject({ currency: currencyId, amount: positive, xp: nonNegative }),
+    streak: z
+      .strictObject({ currency: currencyId, days: z.array(positive).min(1, { error: 'must list at least one day' }), xp: nonNegative })
+      .describe('The daily streak: day n pays days[min(n, days.length) - 1] of currency, and xp.'),
+    levelUp: z
+      .array(z.strictObject({ level: z.number().int().min(2, { error: 'must be a whole number from 2 up' }).max(MAX), grants }))
+      .default([])
+      .describe('What reaching a level grants (levels not listed grant nothing); each level once.'),
+    bounty: z.strictObject({ currency: currencyId, amount: positive, xp: nonNegative }).describe("A new task's bounty when the admin gives none."),
   }),
-  games: gameSections(),
-  crash: z.strictObject({ limits: z.record(currencyId, betLimits) }),
+  games: gameSections().describe("Each installed game's parameters, by game id, in the shape its module declares."),
+  crash: z.strictObject({ limits: z.record(currencyId, betLimits).describe('The smallest and largest bet per currency; a currency not listed is refused.') }),
 });
 
 /** The whole schema: the shape, then every cross-reference. */
