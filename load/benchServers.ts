@@ -58,9 +58,10 @@ export async function fund(url: string, userIds: string[], amount: number) {
   await client.connect();
   try {
     await client.query('BEGIN');
-    await client.query(`INSERT INTO accounts (id, kind, balance) SELECT unnest($1::text[]), 'player', $2`, [userIds, amount]);
-    await client.query(`INSERT INTO transfers (from_account, to_account, amount, reason) SELECT 'mint', unnest($1::text[]), $2, 'bench.fund'`, [userIds, amount]);
-    await client.query(`UPDATE accounts SET balance = balance - $1 WHERE id = 'mint'`, [amount * userIds.length]);
+    await client.query(`INSERT INTO accounts (id, kind) SELECT unnest($1::text[]), 'player'`, [userIds]);
+    await client.query(`INSERT INTO balances (account, currency, kind, balance) SELECT unnest($1::text[]), 'gold', 'player', $2`, [userIds, amount]);
+    await client.query(`INSERT INTO transfers (from_account, to_account, amount, currency, reason) SELECT 'mint', unnest($1::text[]), $2, 'gold', 'bench.fund'`, [userIds, amount]);
+    await client.query(`UPDATE balances SET balance = balance - $1 WHERE account = 'mint' AND currency = 'gold'`, [amount * userIds.length]);
     await client.query('COMMIT');
   } finally {
     await client.end();

@@ -3,13 +3,14 @@
 // fault schedule), the faults as they happen and the final checks; exits 1 when one fails.
 import { parseArgs } from 'node:util';
 import { runBankTest } from '../tests/support/bank.ts';
+import { unbalancedCurrencies } from '../tests/support/ledger.ts';
 
 const { values } = parseArgs({ options: { seed: { type: 'string' }, seconds: { type: 'string', default: '60' }, players: { type: 'string', default: '12' } } });
 const seed = Number(values.seed ?? Math.floor(Math.random() * 2 ** 31));
 console.log(`chaos seed ${seed} (npm run chaos -- --seed ${seed} replays this schedule)`);
 const report = await runBankTest({ seed, seconds: Number(values.seconds), players: Number(values.players), log: (line) => console.log(line) });
 const failures = [
-  report.ledger.sumOfBalances !== 0 && `sum of balances is ${report.ledger.sumOfBalances}`,
+  unbalancedCurrencies(report.ledger).length > 0 && `balances do not sum to 0 in ${unbalancedCurrencies(report.ledger).map((c) => `${c} (${report.ledger.sums[c]})`).join(', ')}`,
   report.ledger.mismatches.length > 0 && `${report.ledger.mismatches.length} accounts differ from their transfers`,
   report.ledger.negativePlayers.length > 0 && `${report.ledger.negativePlayers.length} negative player balances`,
   report.notOnce.length > 0 && `${report.notOnce.length} acked commands not stored exactly once`,

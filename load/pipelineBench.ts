@@ -13,7 +13,7 @@ export async function pipelineOnly(databaseUrl: string, writers: number, seconds
   try {
     const sql = await sqlFor(database.orm);
     const ids = Array.from({ length: writers }, (_, i) => `pipeline-bench-${i}`);
-    await sql.query(`INSERT INTO accounts (id, kind, epoch, balance) SELECT unnest($1::text[]), 'player', 1, 0`, [ids]);
+    await sql.query(`INSERT INTO accounts (id, kind, epoch) SELECT unnest($1::text[]), 'player', 1`, [ids]);
     await sql.query(`INSERT INTO players (user_id, display_name) SELECT unnest($1::text[]), 'bench'`, [ids]);
     const pipeline = new CommitPipeline(sql, batchStatement(database.orm.getMetadata()));
     const end = performance.now() + seconds * 1000;
@@ -24,6 +24,7 @@ export async function pipelineOnly(databaseUrl: string, writers: number, seconds
           const commandId = `${id}-${seq}`;
           await pipeline.submit({
             writer: { account: id, epoch: 1 },
+            economyVersion: 1,
             transfers: [transfer(SystemAccount.mint, id, 2, 'gold', 'bench', null, commandId), transfer(id, SystemAccount.house, 1, 'gold', 'bench', null, commandId)],
             player: { userId: id, xp: 0, level: 1, stats: { rps: { played: seq, won: 0, wagered: seq, paidOut: 0 } }, inventory: {}, streakDay: 0, lastClaimDay: null, serverSeed: 'bench', clientSeed: 'bench', nonce: seq },
             outbox: [{ stream: playerStream(id), seq, type: 'balance.changed', data: { delta: 1, balance: seq, currency: 'gold', reason: 'bench', ref: null }, at: new Date() }],

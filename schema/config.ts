@@ -2,6 +2,7 @@ import path from 'node:path';
 import { defineConfig, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { Account } from './entities/account.ts';
+import { Balance } from './entities/balance.ts';
 import { Transfer } from './entities/transfer.ts';
 import { Player } from './entities/player.ts';
 import { CommandResult } from './entities/commandResult.ts';
@@ -23,7 +24,7 @@ import { EconomyVersion } from './entities/economyVersion.ts';
 export const SYSTEM_ACCOUNTS = ['mint', 'house', 'shop', 'bounty', 'escrow'] as const;
 export type SystemAccount = (typeof SYSTEM_ACCOUNTS)[number];
 
-export const ENTITIES = [Account, Transfer, Player, CommandResult, OutboxEvent, ShopItem, RoomWriter, Effect, Task, AdminAudit, CrashTable, CrashRound, CrashChain, RelayCursor, UserSession, EconomyVersion];
+export const ENTITIES = [Account, Balance, Transfer, Player, CommandResult, OutboxEvent, ShopItem, RoomWriter, Effect, Task, AdminAudit, CrashTable, CrashRound, CrashChain, RelayCursor, UserSession, EconomyVersion];
 
 export const MIGRATIONS_PATH = path.join(import.meta.dirname, 'migrations');
 

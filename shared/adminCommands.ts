@@ -87,13 +87,37 @@ export type AdminKickResult = { kicked: number; bannedUntil?: string };
 export type AdminSessionsRevokeResult = { userId: string; generation: number; kicked: number };
 export type AdminTaskResult = { task: Task };
 export type ShopItemView = { itemId: string; name: string; price: number; stock: number | null; active: boolean };
-export type AuditMismatch = { account: string; balance: number; fromTransfers: number };
-export type AuditResult = { ok: boolean; accounts: number; sumOfBalances: number; minted: number; burned: number; circulating: number; negativePlayers: string[]; mismatches: AuditMismatch[] };
-export type TransferView = { id: number; from: string; to: string; amount: number; reason: string; ref: string | null; at: string };
+/** An account whose balance in `currency` is not the sum of its transfers in it. */
+export type AuditMismatch = { account: string; currency: string; balance: number; fromTransfers: number };
+/** One currency's figures: the sum of every account's balance (0 when the ledger holds), what the
+ *  mint made and took back, and what players hold. */
+export type CurrencyAudit = { sumOfBalances: number; minted: number; burned: number; circulating: number };
+/**
+ * The ledger audit, per currency. The top-level `sumOfBalances`, `minted`, `burned` and
+ * `circulating` are gold's (protocol 1); `currencies` has every currency the ledger holds.
+ * `negativePlayers`: players below zero in any currency; `misfiled`: balance rows filed under
+ * another kind than their account's (or with no account).
+ */
+export type AuditResult = {
+  ok: boolean;
+  accounts: number;
+  sumOfBalances: number;
+  minted: number;
+  burned: number;
+  circulating: number;
+  currencies: Record<string, CurrencyAudit>;
+  negativePlayers: string[];
+  mismatches: AuditMismatch[];
+  misfiled: Array<{ account: string; currency: string }>;
+};
+/** `economyVersion`: the economy version the transfer was decided under (null before versions, or
+ *  for a move between system accounts). */
+export type TransferView = { id: number; from: string; to: string; amount: number; currency: string; reason: string; ref: string | null; economyVersion: number | null; at: string };
 /** `opened`: false when the table existed already (its chain is kept). */
 export type CrashOpenResult = { table: string; opened: boolean };
 /** admin.economy.publish: the version stored, or, for a dry run, that the document is valid (nothing stored). */
 export type EconomyPublishResult = { version: number } | { valid: true };
 /** admin.economy.get: the version in force, its document, and every version newest first. */
 export type EconomyView = { version: number; economy: Economy; versions: EconomyVersionInfo[] };
-export type UserView = { userId: string; displayName: string; balance: number; xp: number; level: number; stats: Record<string, unknown>; inventory: Record<string, number>; ledger: TransferView[] };
+/** `balance` is gold's; `wallet` every currency the player has held. */
+export type UserView = { userId: string; displayName: string; balance: number; wallet: Record<string, number>; xp: number; level: number; stats: Record<string, unknown>; inventory: Record<string, number>; ledger: TransferView[] };

@@ -19,7 +19,8 @@ export type EventType = (typeof EventType)[keyof typeof EventType];
 export type BalanceChanged = { delta: number; balance: number; currency: CurrencyId; reason: string; ref: string | null };
 export type XpChanged = { xp: number; level: number };
 export type LevelUp = { level: number; previous: number };
-export type RewardGranted = { source: string; gold: number; items: Record<string, number> };
+/** `currencies`: what was granted per currency; `gold` repeats gold's (0 when none), for protocol-1 clients. */
+export type RewardGranted = { source: string; gold: number; currencies: Record<CurrencyId, number>; items: Record<string, number> };
 export type StreakClaimed = { day: number; reward: number };
 export type PurchaseCompleted = { itemId: string; qty: number; price: number };
 export type TaskEvent = { task: import('./boardCommands.ts').Task };

@@ -62,7 +62,8 @@ export type BoardState = SchemaType<typeof BoardState>;
 export const Supply = schema({ minted: t.number().default(0), burned: t.number().default(0), circulating: t.number().default(0) }, 'Supply');
 export type Supply = SchemaType<typeof Supply>;
 
-export const AdminState = schema({ ccu: t.number().default(0), rooms: t.number().default(0), supply: t.ref(Supply), seq: t.number().default(0) }, 'AdminState');
+/** `supply`: gold's figures (as before currencies); `supplies`: every currency's, by currency id. */
+export const AdminState = schema({ ccu: t.number().default(0), rooms: t.number().default(0), supply: t.ref(Supply), supplies: t.map(Supply), seq: t.number().default(0) }, 'AdminState');
 export type AdminState = SchemaType<typeof AdminState>;
 
 // `crash` room.

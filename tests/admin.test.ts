@@ -66,7 +66,7 @@ test('a grant with a retried id applies once and appears live in the player tab 
 
 /** Gold held by system accounts other than the mint (house winnings, shop takings, ...). */
 async function systemHoldings(): Promise<number> {
-  const [row] = await queryRows<{ sum: string | null }>(fx.db.url, `SELECT sum(balance) AS sum FROM accounts WHERE kind = 'system' AND id <> 'mint'`);
+  const [row] = await queryRows<{ sum: string | null }>(fx.db.url, `SELECT sum(balance) AS sum FROM balances WHERE kind = 'system' AND account <> 'mint' AND currency = 'gold'`);
   return Number(row.sum ?? 0);
 }
 
@@ -138,7 +138,7 @@ test('kick closes every tab of the player with a reason; admin state shows suppl
   assert.deepEqual(await Promise.all(closed), [CloseCode.KICKED, CloseCode.KICKED]);
   assert.deepEqual(expectAck(await adminTab.send(AdminCommandType.kick, { userId: me.userId, reason: 'again' })), { kicked: 0 });
   await adminTab.waitForState((s) => s.rooms >= 1 && s.supply.minted > 0);
-  assert.equal(adminTab.state.supply.circulating, (await queryRows<{ sum: string }>(fx.db.url, `SELECT sum(balance) AS sum FROM accounts WHERE kind = 'player'`)).map((r) => Number(r.sum))[0]);
+  assert.equal(adminTab.state.supply.circulating, (await queryRows<{ sum: string }>(fx.db.url, `SELECT sum(balance) AS sum FROM balances WHERE kind = 'player' AND currency = 'gold'`)).map((r) => Number(r.sum))[0]);
   const trail = await queryRows<{ action: string; admin: string }>(fx.db.url, `SELECT action, admin FROM admin_audit WHERE action = 'admin.kick'`);
   assert.deepEqual(trail.map((t) => [t.action, t.admin]), [['admin.kick', 'admin'], ['admin.kick', 'admin']]);
   await adminTab.leave();

@@ -130,7 +130,7 @@ test('a bounty owed while the server was down is paid when the player comes back
   await queryRows(
     fx.db.url,
     `WITH t AS (UPDATE tasks SET status = 'completed', completed_at = now() WHERE id = $1 RETURNING id)
-     INSERT INTO effects (key, user_id, from_account, gold, xp, reason, ref) SELECT 'task:main:' || id, $2, 'bounty', 33, 0, 'task.bounty', 'board:main:' || id FROM t`,
+     INSERT INTO effects (key, user_id, from_account, currency, gold, xp, reason, ref) SELECT 'task:main:' || id, $2, 'bounty', 'gold', 33, 0, 'task.bounty', 'board:main:' || id FROM t`,
     [task.id, me.userId],
   );
   await fx.restart();

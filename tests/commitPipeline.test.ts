@@ -10,7 +10,7 @@ import { CommitPipeline } from '../server/store/commitPipeline.ts';
 import { CommitFailed, type Mutation } from '../server/store/mutation.ts';
 import { sqlFor, type Sql } from '../server/store/sql.ts';
 import { createTestDatabase, pgClient, type TestDatabase } from './support/db.ts';
-import { assertLedgerHolds, queryRows } from './support/ledger.ts';
+import { assertLedgerHolds, balanceIn, queryRows } from './support/ledger.ts';
 
 let db: TestDatabase;
 let database: Database;
@@ -34,6 +34,7 @@ async function newPlayer(id: string, epoch = 1): Promise<void> {
 function grant(account: string, amount: number, epoch = 1, commandId = `${account}-${amount}`): Mutation {
   return {
     writer: { account, epoch },
+    economyVersion: 1,
     transfers: [transfer('mint', account, amount, 'gold', 'test.grant', null, commandId)],
     outbox: [],
     command: { actor: account, commandId, payloadHash: 'h', reply: { amount } },
@@ -41,7 +42,7 @@ function grant(account: string, amount: number, epoch = 1, commandId = `${accoun
 }
 
 function spend(account: string, amount: number, epoch = 1): Mutation {
-  return { writer: { account, epoch }, transfers: [transfer(account, 'house', amount, 'gold', 'test.spend', null, null)], outbox: [] };
+  return { writer: { account, epoch }, transfers: [transfer(account, 'house', amount, 'gold', 'test.spend', null, null)], economyVersion: 1, outbox: [] };
 }
 
 test('one failing mutation is isolated; its neighbours commit and its writer fails as a whole', async () => {
@@ -57,7 +58,7 @@ test('one failing mutation is isolated; its neighbours commit and its writer fai
   ]);
   assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'rejected', 'fulfilled']);
   assert.equal(((results[1] as PromiseRejectedResult).reason as CommitFailed).reason, 'rejected');
-  const balances = await queryRows<{ id: string; balance: string }>(db.url, `SELECT id, balance FROM accounts WHERE id IN ('p1','p2','p3') ORDER BY id`);
+  const balances = await queryRows<{ id: string; balance: string }>(db.url, `SELECT a.id, coalesce(b.balance, 0) AS balance FROM accounts a LEFT JOIN balances b ON b.account = a.id AND b.currency = 'gold' WHERE a.id IN ('p1','p2','p3') ORDER BY a.id`);
   assert.deepEqual(balances.map((b) => Number(b.balance)), [10, 0, 20], 'the later p2 mutation was computed on top of the failed one, so it fails too');
 });
 
@@ -78,10 +79,10 @@ test('a lost fence rejects only that writer, as "fenced"', async () => {
 test('many writers in one batch: system accounts move by the summed delta and every transfer is recorded', async () => {
   const ids = Array.from({ length: 50 }, (_, i) => `b${i}`);
   await Promise.all(ids.map((id) => newPlayer(id)));
-  const [{ balance: mintBefore }] = await queryRows<{ balance: string }>(db.url, `SELECT balance FROM accounts WHERE id = 'mint'`);
+  const mintBefore = await balanceIn(db.url, 'mint');
   const pipeline = new CommitPipeline(sql, batchStatement(database.orm.getMetadata()));
   await Promise.all(ids.map((id, i) => pipeline.submit(grant(id, i + 1))));
-  const [{ balance: mintAfter }] = await queryRows<{ balance: string }>(db.url, `SELECT balance FROM accounts WHERE id = 'mint'`);
+  const mintAfter = await balanceIn(db.url, 'mint');
   const total = (50 * 51) / 2;
   assert.equal(Number(mintAfter) - Number(mintBefore), -total);
   const [{ n }] = await queryRows<{ n: string }>(db.url, `SELECT count(*) AS n FROM transfers WHERE to_account LIKE 'b%'`);
@@ -97,7 +98,7 @@ test('a connection killed in the middle of a batch is a transient error: the bat
   const locker = pgClient(db.url);
   await locker.connect();
   await locker.query(`BEGIN`);
-  await locker.query(`SELECT * FROM accounts WHERE id = 'mint' FOR UPDATE`);
+  await locker.query(`SELECT * FROM balances WHERE account = 'mint' AND currency = 'gold' FOR UPDATE`);
   const submitted = pipeline.submit(grant('t1', 2, 1, 't1-after-kill'));
   let victims: Array<{ pid: number }> = [];
   for (let i = 0; i < 200 && victims.length === 0; i++) {

@@ -17,7 +17,7 @@ import { CrashState } from '../shared/state.ts';
 import { expectAck, expectNack, joinPlayerRoom, joinRoom, refusalOf, signInGuest, type PlayerConnection } from './support/client.ts';
 import { pgClient } from './support/db.ts';
 import { serverFixture } from './support/fixture.ts';
-import { fundNewPlayer, queryRows } from './support/ledger.ts';
+import { bookTransfer, fundNewPlayer, queryRows } from './support/ledger.ts';
 import { CHAIN_LENGTH, crashTableWith } from './support/crashTables.ts';
 import { waitFor } from './support/wait.ts';
 
@@ -37,7 +37,7 @@ async function player(gold: number, tableName: string): Promise<{ userId: string
 }
 
 async function balanceOf(userId: string): Promise<number> {
-  const [row] = await queryRows<{ balance: string }>(fx.db.url, `SELECT balance FROM accounts WHERE id = $1`, [userId]);
+  const [row] = await queryRows<{ balance: string }>(fx.db.url, `SELECT coalesce((SELECT balance FROM balances WHERE account = $1 AND currency = 'gold'), 0) AS balance`, [userId]);
   return Number(row?.balance ?? 0);
 }
 
@@ -192,16 +192,7 @@ test('a stake taken for a bet the table never recorded is refunded at settlement
   // escrow, debited under a stake record the table never matched with a bet. (Written directly:
   // making the table's commit fail at exactly that moment is what the bank test does by chance.)
   const ref = 'crash:t-orphan:0';
-  const db = pgClient(fx.db.url);
-  await db.connect();
-  try {
-    await db.query('BEGIN');
-    await db.query(`INSERT INTO transfers (from_account, to_account, amount, reason, ref, command_id) VALUES ($1, 'escrow', 7, 'crash.bet', $2, 'stake:crash:t-orphan:lost-bet-1')`, [a.userId, ref]);
-    await db.query(`UPDATE accounts SET balance = balance + CASE WHEN id = 'escrow' THEN 7 ELSE -7 END WHERE id IN ($1, 'escrow')`, [a.userId]);
-    await db.query('COMMIT');
-  } finally {
-    await db.end();
-  }
+  await bookTransfer(fx.db.url, { from: a.userId, to: 'escrow', amount: 7, reason: 'crash.bet', ref, commandId: 'stake:crash:t-orphan:lost-bet-1' });
   // The player bets again in the same round, with a new id; the round then crashes, no cash-out.
   expectAck(await a.crash.send(CrashCommandType.bet, { amount: 50 }));
   await a.crash.waitForState((s) => s.phase === 'crashed' && s.roundId === 0);
@@ -220,16 +211,7 @@ test('a stake that lands after its round was settled is refunded by the sweep, o
   // What a slow owner room leaves behind: its stake for round 0 commits after the settlement (the
   // table's call had timed out and the bet was refused). Written directly, as the owner would.
   const ref = 'crash:t-late-stake:0';
-  const db = pgClient(fx.db.url);
-  await db.connect();
-  try {
-    await db.query('BEGIN');
-    await db.query(`INSERT INTO transfers (from_account, to_account, amount, reason, ref, command_id) VALUES ($1, 'escrow', 9, 'crash.bet', $2, 'stake:crash:t-late-stake:slow-1')`, [a.userId, ref]);
-    await db.query(`UPDATE accounts SET balance = balance + CASE WHEN id = 'escrow' THEN 9 ELSE -9 END WHERE id IN ($1, 'escrow')`, [a.userId]);
-    await db.query('COMMIT');
-  } finally {
-    await db.end();
-  }
+  await bookTransfer(fx.db.url, { from: a.userId, to: 'escrow', amount: 9, reason: 'crash.bet', ref, commandId: 'stake:crash:t-late-stake:slow-1' });
   await waitFor(async () => (await balanceOf(a.userId)) === 500);
   assert.equal(await escrow(), 0);
   // Later sweeps find it refunded and owe nothing more.

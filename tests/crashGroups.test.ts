@@ -32,7 +32,7 @@ async function players(count: number, gold: number, tableName: string): Promise<
 }
 
 async function balanceOf(userId: string): Promise<number> {
-  const [row] = await queryRows<{ balance: string }>(fx.db.url, `SELECT balance FROM accounts WHERE id = $1`, [userId]);
+  const [row] = await queryRows<{ balance: string }>(fx.db.url, `SELECT coalesce((SELECT balance FROM balances WHERE account = $1 AND currency = 'gold'), 0) AS balance`, [userId]);
   return Number(row?.balance ?? 0);
 }
 
@@ -62,7 +62,7 @@ test('players betting and cashing out at once commit in groups: every bet stored
     all.map((_, i) => 10 + i),
     'every acked bet is stored with the round',
   );
-  const [escrow] = await queryRows<{ balance: string }>(fx.db.url, `SELECT balance FROM accounts WHERE id = 'escrow'`);
+  const [escrow] = await queryRows<{ balance: string }>(fx.db.url, `SELECT coalesce((SELECT balance FROM balances WHERE account = 'escrow' AND currency = 'gold'), 0) AS balance`);
   assert.equal(Number(escrow.balance), all.reduce((sum, _, i) => sum + 10 + i, 0), 'each stake taken once');
 
   await all[0].crash.waitForState((s) => s.phase === 'running');

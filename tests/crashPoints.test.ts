@@ -18,7 +18,7 @@ const fx = serverFixture('coffer_crashpoints');
 async function effectsOf(userId: string, commandId: string) {
   const results = await queryRows<{ reply: unknown }>(fx.db.url, 'SELECT reply FROM command_results WHERE actor = $1 AND command_id = $2', [userId, commandId]);
   const [{ transfers }] = await queryRows<{ transfers: string }>(fx.db.url, 'SELECT count(*) AS transfers FROM transfers WHERE command_id = $1', [commandId]);
-  const [{ balance }] = await queryRows<{ balance: string }>(fx.db.url, 'SELECT balance FROM accounts WHERE id = $1', [userId]);
+  const [{ balance }] = await queryRows<{ balance: string }>(fx.db.url, `SELECT coalesce((SELECT balance FROM balances WHERE account = $1 AND currency = 'gold'), 0) AS balance`, [userId]);
   return { results, transfers: Number(transfers), balance: Number(balance) };
 }
 

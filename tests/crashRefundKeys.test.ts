@@ -15,14 +15,14 @@ import { sqlFor } from '../server/store/sql.ts';
 import { expectAck, joinRoom as joinAs, signInGuest } from './support/client.ts';
 import { crashTableWith } from './support/crashTables.ts';
 import { serverFixture } from './support/fixture.ts';
-import { fundNewPlayer, queryRows } from './support/ledger.ts';
+import { bookTransfer, fundNewPlayer, queryRows } from './support/ledger.ts';
 import { waitFor } from './support/wait.ts';
 
 // Betting never ends by itself: every round here is cut short by the process dying, so it is void.
 const fx = serverFixture('coffer_refund_keys', { CRASH_BETTING_MS: '600000', CRASH_PAUSE_MS: '200', EFFECT_SWEEP_SECONDS: '1', RETENTION_SWEEP_SECONDS: '1' });
 
 async function balanceOf(userId: string): Promise<number> {
-  const [row] = await queryRows<{ balance: string }>(fx.db.url, `SELECT balance FROM accounts WHERE id = $1`, [userId]);
+  const [row] = await queryRows<{ balance: string }>(fx.db.url, `SELECT coalesce((SELECT balance FROM balances WHERE account = $1 AND currency = 'gold'), 0) AS balance`, [userId]);
   return Number(row?.balance ?? 0);
 }
 
@@ -91,14 +91,12 @@ test('a late stake refunded before the upgrade under its old key is not refunded
   await crashTableWith(fx.db.url, table, []);
   await queryRows(fx.db.url, `INSERT INTO crash_rounds (table_id, round_id, commitment, settled_at, handled_stakes) VALUES ($1, $2, 'c', now(), '[]'::jsonb)`, [table, roundId]);
   const stake = async (stakeId: string, amount: number) => {
-    await queryRows(fx.db.url, `INSERT INTO transfers (from_account, to_account, amount, reason, ref, command_id) VALUES ($1, 'escrow', $2, 'crash.bet', $3, $4)`, [me.userId, amount, ref, stakeId]);
-    await queryRows(fx.db.url, `UPDATE accounts SET balance = balance + CASE WHEN id = 'escrow' THEN $2::bigint ELSE -$2::bigint END WHERE id IN ($1, 'escrow')`, [me.userId, amount]);
+    await bookTransfer(fx.db.url, { from: me.userId, to: 'escrow', amount, reason: 'crash.bet', ref, commandId: stakeId });
   };
   const refunded = stakeIdOf(table, 'late-refunded-1');
   await stake(refunded, 9);
-  await queryRows(fx.db.url, `INSERT INTO effects (key, user_id, from_account, gold, xp, reason, ref, applied_at) VALUES ($1, $2, 'escrow', 9, 0, 'crash.refund', $3, now())`, [legacyRefundKey(refunded), me.userId, ref]);
-  await queryRows(fx.db.url, `INSERT INTO transfers (from_account, to_account, amount, reason, ref) VALUES ('escrow', $1, 9, 'crash.refund', $2)`, [me.userId, ref]);
-  await queryRows(fx.db.url, `UPDATE accounts SET balance = balance + CASE WHEN id = 'escrow' THEN -9 ELSE 9 END WHERE id IN ($1, 'escrow')`, [me.userId]);
+  await queryRows(fx.db.url, `INSERT INTO effects (key, user_id, from_account, currency, gold, xp, reason, ref, applied_at) VALUES ($1, $2, 'escrow', 'gold', 9, 0, 'crash.refund', $3, now())`, [legacyRefundKey(refunded), me.userId, ref]);
+  await bookTransfer(fx.db.url, { from: 'escrow', to: me.userId, amount: 9, reason: 'crash.refund', ref });
   await stake(stakeIdOf(table, 'late-owed-1'), 4);
 
   // The server's sweeps (every second) and one from here: only the stake not refunded yet is owed.

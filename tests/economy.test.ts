@@ -146,7 +146,7 @@ test('buyers racing for the last units: exactly the stock is sold, everyone else
   assert.equal(row.stock, 0);
   const owners = await queryRows<{ user_id: string; balance: string; qty: number | null }>(
     fx.db.url,
-    `SELECT p.user_id, a.balance, (p.inventory ->> 'test-last-lamp')::int AS qty FROM players p JOIN accounts a ON a.id = p.user_id WHERE p.user_id = ANY($1)`,
+    `SELECT p.user_id, b.balance, (p.inventory ->> 'test-last-lamp')::int AS qty FROM players p JOIN balances b ON b.account = p.user_id AND b.currency = 'gold' WHERE p.user_id = ANY($1)`,
     [buyers.map((b) => b.userId)],
   );
   assert.equal(owners.filter((o) => o.qty === 1).length, stock, 'exactly the stock landed in inventories');

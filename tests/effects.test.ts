@@ -16,7 +16,7 @@ const SWEEP_SECONDS = 3;
 
 /** An effect committed by another room whose direct delivery never came (its process died). */
 async function owe(databaseUrl: string, key: string, userId: string, gold: number): Promise<void> {
-  await queryRows(databaseUrl, `INSERT INTO effects (key, user_id, from_account, gold, xp, reason, ref) VALUES ($1, $2, 'bounty', $3, 0, 'task.bounty', $1)`, [key, userId, gold]);
+  await queryRows(databaseUrl, `INSERT INTO effects (key, user_id, from_account, currency, gold, xp, reason, ref) VALUES ($1, $2, 'bounty', 'gold', $3, 0, 'task.bounty', $1)`, [key, userId, gold]);
 }
 
 describe('a lost delivery, on a real server', () => {

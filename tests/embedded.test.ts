@@ -86,7 +86,7 @@ describe('embedded database', () => {
       const seeded = await first.orm.em.fork().execute(`select id from accounts where kind = 'system' order by id`);
       assert.deepEqual(seeded.map(r => r.id), [...SYSTEM_ACCOUNTS].sort());
       await first.orm.em.fork().transactional(em =>
-        em.execute(`insert into accounts (id, kind, balance) values ('p-alice', 'player', 42)`),
+        em.execute(`insert into balances (account, currency, kind, balance) values ('p-alice', 'gold', 'player', 42), ('p-alice', 'gems', 'player', 3)`),
       );
     } finally {
       await first.close();
@@ -94,8 +94,8 @@ describe('embedded database', () => {
 
     const second = await openDatabase({ dataDir, migrate: true, poolMax: 4 });
     try {
-      const [alice] = await second.orm.em.fork().execute(`select balance from accounts where id = 'p-alice'`);
-      assert.equal(Number(alice?.balance), 42);
+      const alice = await second.orm.em.fork().execute(`select currency, balance from balances where account = 'p-alice' order by currency`);
+      assert.deepEqual(alice.map((r) => [r.currency, Number(r.balance)]), [['gems', 3], ['gold', 42]]);
       const [{ count }] = await second.orm.em.fork().execute(`select count(*)::int as count from mikro_orm_migrations`);
       const files = (await readdir(MIGRATIONS_PATH)).filter((f) => /^Migration\d+_\w+\.ts$/.test(f));
       assert.equal(count, files.length, 'each migration is recorded once: reopening did not apply them again');
@@ -108,8 +108,8 @@ describe('embedded database', () => {
     const db = await openDatabase({ dataDir: path.join(root, 'checks'), migrate: true, poolMax: 2 });
     try {
       await assert.rejects(
-        db.orm.em.fork().execute(`insert into accounts (id, kind, balance) values ('p-bob', 'player', -1)`),
-        /accounts_player_balance_nonnegative/,
+        db.orm.em.fork().execute(`insert into balances (account, currency, kind, balance) values ('p-bob', 'gems', 'player', -1)`),
+        /balances_player_nonnegative/,
       );
     } finally {
       await db.close();

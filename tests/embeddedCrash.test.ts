@@ -62,7 +62,7 @@ test('embedded: the table is the server\'s, and a bet in a round that ran is pla
   try {
     const moved = await queryRows<{ reason: string; amount: string }>(pg.url, `SELECT reason, amount FROM transfers WHERE ref = $1 ORDER BY id`, [`crash:main:${bet.roundId}`]);
     assert.deepEqual(moved.map((t) => [t.reason, Number(t.amount)]), [['crash.bet', 30], ['crash.settle', 30]]);
-    const [escrow] = await queryRows<{ balance: string }>(pg.url, `SELECT balance FROM accounts WHERE id = 'escrow'`);
+    const [escrow] = await queryRows<{ balance: string }>(pg.url, `SELECT coalesce((SELECT balance FROM balances WHERE account = 'escrow' AND currency = 'gold'), 0) AS balance`);
     assert.equal(Number(escrow.balance), 0);
     await assertLedgerHolds(pg.url);
   } finally {

@@ -99,7 +99,7 @@ describe('embedded server across a restart', () => {
     try {
       const claims = await queryRows(pg.url, `SELECT amount FROM transfers WHERE to_account = $1 AND reason = 'streak.claim'`, [me.userId]);
       assert.equal(claims.length, 1);
-      const [row] = await queryRows<{ balance: string }>(pg.url, 'SELECT balance FROM accounts WHERE id = $1', [me.userId]);
+      const [row] = await queryRows<{ balance: string }>(pg.url, `SELECT coalesce((SELECT balance FROM balances WHERE account = $1 AND currency = 'gold'), 0) AS balance`, [me.userId]);
       assert.equal(Number(row.balance), balance);
       await assertLedgerHolds(pg.url);
     } finally {

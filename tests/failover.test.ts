@@ -115,7 +115,7 @@ test('kill -9 of one process under load: clients move to the survivor, every ack
   assert.equal(Number(results[0].n), acked.length);
 
   for (const player of players) {
-    const [{ balance }] = await queryRows<{ balance: string }>(cluster.db.url, 'SELECT balance FROM accounts WHERE id = $1', [player.session.userId]);
+    const [{ balance }] = await queryRows<{ balance: string }>(cluster.db.url, `SELECT coalesce((SELECT balance FROM balances WHERE account = $1 AND currency = 'gold'), 0) AS balance`, [player.session.userId]);
     await player.tab.waitForState((s) => s.balance === Number(balance));
     await player.tab.leave();
   }
@@ -145,7 +145,7 @@ test('a frozen process that wakes up cannot commit: its room lost the fence to a
   if (stale !== 'closed') assert.deepEqual([expectNack(stale).code, expectNack(stale).retryable], ['UNAVAILABLE', true]);
   assert.equal(await oldLeft, CloseCode.RECONNECT);
   assert.deepEqual(await queryRows(cluster.db.url, 'SELECT command_id FROM command_results WHERE command_id = $1', [staleId]), [], 'the woken room wrote nothing');
-  const [{ balance }] = await queryRows<{ balance: string }>(cluster.db.url, 'SELECT balance FROM accounts WHERE id = $1', [me.userId]);
+  const [{ balance }] = await queryRows<{ balance: string }>(cluster.db.url, `SELECT coalesce((SELECT balance FROM balances WHERE account = $1 AND currency = 'gold'), 0) AS balance`, [me.userId]);
   await fresh.waitForState((s) => s.balance === Number(balance));
   await fresh.leave();
 });

@@ -108,8 +108,8 @@ test('a duplicate crash table takes the fence; the old one, whose phases the new
   assert.deepEqual(settled.map((t) => Number(t.amount)), [10], 'the stake went to the house once');
   const refunds = await queryRows(db.url, `SELECT 1 FROM transfers WHERE to_account = $1 AND reason = 'crash.refund'`, [me.userId]);
   assert.equal(refunds.length, 0, 'a round that ran is not refunded');
-  assert.equal(Number((await queryRows<{ balance: string }>(db.url, 'SELECT balance FROM accounts WHERE id = $1', [me.userId]))[0].balance), 90);
-  const [{ balance }] = await queryRows<{ balance: string }>(db.url, `SELECT balance FROM accounts WHERE id = 'escrow'`);
+  assert.equal(Number((await queryRows<{ balance: string }>(db.url, `SELECT coalesce((SELECT balance FROM balances WHERE account = $1 AND currency = 'gold'), 0) AS balance`, [me.userId]))[0].balance), 90);
+  const [{ balance }] = await queryRows<{ balance: string }>(db.url, `SELECT coalesce((SELECT balance FROM balances WHERE account = 'escrow' AND currency = 'gold'), 0) AS balance`);
   assert.equal(Number(balance), 0);
   await fresh.leave();
 });

@@ -15,7 +15,7 @@ async function rowCounts(userId: string) {
     `SELECT (SELECT count(*) FROM transfers WHERE from_account = $1 OR to_account = $1) AS transfers,
             (SELECT count(*) FROM outbox WHERE stream = 'player:' || $1) AS outbox,
             (SELECT count(*) FROM command_results WHERE actor = $1) AS replies,
-            (SELECT balance FROM accounts WHERE id = $1) AS balance`,
+            (SELECT coalesce((SELECT balance FROM balances WHERE account = $1 AND currency = 'gold'), 0) AS balance) AS balance`,
     [userId],
   );
   return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v)]));

@@ -80,11 +80,11 @@ test('the admin audit trail: one row per action through the EntityManager, a Big
 
 test('the effect sweep finds players owed effects older than the grace, by the database clock', async () => {
   await sql.query(
-    `INSERT INTO effects (key, user_id, from_account, gold, reason, created_at, applied_at) VALUES
-       ('e1', 'owed', 'bounty', 5, 'x', now() - interval '1 minute', NULL),
-       ('e2', 'owed', 'bounty', 5, 'x', now() - interval '2 minutes', NULL),
-       ('e3', 'fresh', 'bounty', 5, 'x', now(), NULL),
-       ('e4', 'paid', 'bounty', 5, 'x', now() - interval '1 minute', now())`,
+    `INSERT INTO effects (key, user_id, from_account, currency, gold, reason, created_at, applied_at) VALUES
+       ('e1', 'owed', 'bounty', 'gold', 5, 'x', now() - interval '1 minute', NULL),
+       ('e2', 'owed', 'bounty', 'gold', 5, 'x', now() - interval '2 minutes', NULL),
+       ('e3', 'fresh', 'bounty', 'gold', 5, 'x', now(), NULL),
+       ('e4', 'paid', 'bounty', 'gold', 5, 'x', now() - interval '1 minute', now())`,
   );
   assert.deepEqual(await playersOwed(orm, 30_000), ['owed']);
 });

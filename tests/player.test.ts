@@ -87,7 +87,7 @@ for (const mode of ['services', 'embedded'] as const) describe(`player room (${m
     await tab.waitForState((s) => s.balance === balance && s.stats.get('rps')?.played === 10);
     assert.equal(tab.state.stats.get('rps')!.wagered, 50);
     if (db) {
-      const [row] = await queryRows<{ balance: string }>(db.url, 'SELECT balance FROM accounts WHERE id = $1', [me.userId]);
+      const [row] = await queryRows<{ balance: string }>(db.url, `SELECT coalesce((SELECT balance FROM balances WHERE account = $1 AND currency = 'gold'), 0) AS balance`, [me.userId]);
       assert.equal(Number(row.balance), balance);
     }
     await tab.leave();

@@ -275,7 +275,7 @@ function helpers(fx: ServerFixture) {
     admin.room.close();
   }
   async function balance(userId: string): Promise<number> {
-    const [row] = await queryRows<{ balance: string }>(fx.db.url, `SELECT balance FROM accounts WHERE id = $1`, [userId]);
+    const [row] = await queryRows<{ balance: string }>(fx.db.url, `SELECT coalesce((SELECT balance FROM balances WHERE account = $1 AND currency = 'gold'), 0) AS balance`, [userId]);
     return Number(row!.balance);
   }
   return { guest, adminSession, join, send, reconnect, end, balance };

@@ -6,22 +6,14 @@ import { test } from 'node:test';
 import { CommandType } from '../shared/commands.ts';
 import { CloseCode } from '../shared/protocol.ts';
 import { expectAck, expectNack, joinPlayerRoom, newId, signInGuest } from './support/client.ts';
-import { pgClient } from './support/db.ts';
 import { serverFixture } from './support/fixture.ts';
-import { queryRows } from './support/ledger.ts';
+import { bookTransfer, queryRows } from './support/ledger.ts';
 
 const fx = serverFixture('coffer_recovery', {});
 
 /** Test-only SQL: a ledger-consistent debit the room does not know about. */
 async function debitBehindTheRoom(userId: string, amount: number): Promise<void> {
-  const client = pgClient(fx.db.url);
-  await client.connect();
-  await client.query('BEGIN');
-  await client.query(`INSERT INTO transfers (from_account, to_account, amount, reason) VALUES ($1, 'house', $2, 'test.out-of-band')`, [userId, amount]);
-  await client.query(`UPDATE accounts SET balance = balance - $2 WHERE id = $1`, [userId, amount]);
-  await client.query(`UPDATE accounts SET balance = balance + $1 WHERE id = 'house'`, [amount]);
-  await client.query('COMMIT');
-  await client.end();
+  await bookTransfer(fx.db.url, { from: userId, to: 'house', amount, reason: 'test.out-of-band' });
 }
 
 test('a refused commit is nacked UNAVAILABLE and the room reloads the committed state', async () => {
@@ -52,7 +44,7 @@ test('a refused commit is nacked UNAVAILABLE and the room reloads the committed 
 
   // The retry is judged against the reloaded truth, and the room keeps serving.
   assert.equal(expectNack(await tab.send('game.rps', { bet: believed, hand: 'rock' }, id)).code, 'INSUFFICIENT_FUNDS');
-  const [{ balance }] = await queryRows<{ balance: string }>(fx.db.url, 'SELECT balance FROM accounts WHERE id = $1', [me.userId]);
+  const [{ balance }] = await queryRows<{ balance: string }>(fx.db.url, `SELECT coalesce((SELECT balance FROM balances WHERE account = $1 AND currency = 'gold'), 0) AS balance`, [me.userId]);
   assert.equal(Number(balance), truth);
   assert.deepEqual(await queryRows(fx.db.url, 'SELECT * FROM command_results WHERE command_id = $1', [id]), []);
   await tab.leave();

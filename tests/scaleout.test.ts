@@ -127,7 +127,7 @@ test('two matchmakers create the same player room at once: exactly one of the tw
     if ('nack' in lost) assert.deepEqual([lost.nack.code, lost.nack.retryable], ['UNAVAILABLE', true]);
     assert.equal(await closed[loser], CloseCode.RECONNECT, 'the fenced room sends its client away');
     assert.deepEqual(await queryRows(cluster.db.url, 'SELECT command_id FROM command_results WHERE command_id = $1', [ids[loser]]), [], 'the loser wrote nothing');
-    const [{ balance }] = await queryRows<{ balance: string }>(cluster.db.url, 'SELECT balance FROM accounts WHERE id = $1', [me.userId]);
+    const [{ balance }] = await queryRows<{ balance: string }>(cluster.db.url, `SELECT coalesce((SELECT balance FROM balances WHERE account = $1 AND currency = 'gold'), 0) AS balance`, [me.userId]);
     assert.equal(Number(balance), 100, 'one streak reward, not two');
     await [a, b][1 - loser].leave();
   } finally {

@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   CheckConstraintViolationException,
   MikroORM,
+  NotNullConstraintViolationException,
   UniqueConstraintViolationException,
 } from '@mikro-orm/postgresql';
 import { ormConfig, SYSTEM_ACCOUNTS } from '../schema/config.ts';
@@ -53,25 +54,34 @@ describe('schema migrations', () => {
     assert.equal(await orm.migrator.checkSchema(), false, 'schema/migrations/.snapshot-coffer.json is stale');
   });
 
-  test('seeds the system accounts', async () => {
-    const rows = await sql(`select id, kind, balance from accounts where kind = 'system' order by id`);
+  test('seeds the system accounts, each with a gold balance of 0', async () => {
+    const rows = await sql(`select a.id, b.currency, b.balance from accounts a join balances b on b.account = a.id where a.kind = 'system' order by a.id`);
     assert.deepEqual(
-      rows.map(r => r.id),
-      [...SYSTEM_ACCOUNTS].sort(),
+      rows.map(r => [r.id, r.currency, Number(r.balance)]),
+      [...SYSTEM_ACCOUNTS].sort().map((id) => [id, 'gold', 0]),
     );
-    for (const row of rows) {
-      assert.equal(Number(row.balance), 0);
-    }
   });
 
-  test('a player balance can never go negative', async () => {
-    await assert.rejects(
-      sql(`insert into accounts (id, kind, balance) values ('p-negative', 'player', -1)`),
-      (e: unknown) => e instanceof CheckConstraintViolationException && /accounts_player_balance_nonnegative/.test(e.message),
-    );
+  test('a player balance can never go negative, in any currency', async () => {
+    for (const currency of ['gold', 'gems']) {
+      await assert.rejects(
+        sql(`insert into balances (account, currency, kind, balance) values ('p-negative', '${currency}', 'player', -1)`),
+        (e: unknown) => e instanceof CheckConstraintViolationException && /balances_player_nonnegative/.test(e.message),
+      );
+    }
     // ...while the mint, where money comes from, may.
-    await sql(`update accounts set balance = balance - 5 where id = 'mint'`);
-    await sql(`update accounts set balance = balance + 5 where id = 'mint'`);
+    await sql(`update balances set balance = balance - 5 where account = 'mint' and currency = 'gold'`);
+    await sql(`update balances set balance = balance + 5 where account = 'mint' and currency = 'gold'`);
+    await sql(`insert into balances (account, currency, kind, balance) values ('mint', 'gems', 'system', -5)`);
+    await sql(`delete from balances where account = 'mint' and currency = 'gems'`);
+  });
+
+  test('one balance row per account and currency', async () => {
+    await sql(`insert into balances (account, currency, kind, balance) values ('p-once', 'gold', 'player', 1)`);
+    await assert.rejects(
+      sql(`insert into balances (account, currency, kind, balance) values ('p-once', 'gold', 'player', 2)`),
+      (e: unknown) => e instanceof UniqueConstraintViolationException && /balances_pkey/.test(e.message),
+    );
   });
 
   test('account kinds are limited to player and system', async () => {
@@ -84,14 +94,20 @@ describe('schema migrations', () => {
   test('a transfer must move a positive amount', async () => {
     await sql(`insert into accounts (id, kind) values ('p-transfer', 'player')`);
     await assert.rejects(
-      sql(`insert into transfers (from_account, to_account, amount, reason) values ('mint', 'p-transfer', 0, 'test')`),
+      sql(`insert into transfers (from_account, to_account, amount, currency, reason) values ('mint', 'p-transfer', 0, 'gold', 'test')`),
       (e: unknown) => e instanceof CheckConstraintViolationException && /transfers_amount_positive/.test(e.message),
     );
     const [row] = await sql(
-      `insert into transfers (from_account, to_account, amount, reason) values ('mint', 'p-transfer', 7, 'test') returning id, amount, created_at`,
+      `insert into transfers (from_account, to_account, amount, currency, reason) values ('mint', 'p-transfer', 7, 'gold', 'test') returning id, amount, economy_version, created_at`,
     );
     assert.equal(Number(row.amount), 7);
+    assert.equal(row.economy_version, null, 'a transfer decided under no economy version');
     assert.ok(row.created_at);
+    await assert.rejects(
+      sql(`insert into transfers (from_account, to_account, amount, reason) values ('mint', 'p-transfer', 7, 'test')`),
+      NotNullConstraintViolationException,
+      'every transfer names its currency',
+    );
   });
 
   test('outbox (stream, seq) is unique and xid is filled by the database', async () => {

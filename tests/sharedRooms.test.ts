@@ -27,7 +27,7 @@ async function table(name: string, min: number): Promise<number> {
 }
 
 async function balanceOf(account: string): Promise<number> {
-  const [row] = await queryRows<{ balance: string }>(fx.db.url, `SELECT balance FROM accounts WHERE id = $1`, [account]);
+  const [row] = await queryRows<{ balance: string }>(fx.db.url, `SELECT coalesce((SELECT balance FROM balances WHERE account = $1 AND currency = 'gold'), 0) AS balance`, [account]);
   return Number(row?.balance ?? 0);
 }
 

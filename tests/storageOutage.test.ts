@@ -89,7 +89,7 @@ describe('PostgreSQL unreachable', () => {
       const [{ bets }] = await queryRows<{ bets: string }>(db.url, `SELECT count(*) AS bets FROM transfers WHERE command_id = $1 AND reason = 'game.rps.bet'`, [id]);
       assert.equal(Number(bets), 1, 'one bet');
     }
-    const [{ balance }] = await queryRows<{ balance: string }>(db.url, 'SELECT balance FROM accounts WHERE id = $1', [me.userId]);
+    const [{ balance }] = await queryRows<{ balance: string }>(db.url, `SELECT coalesce((SELECT balance FROM balances WHERE account = $1 AND currency = 'gold'), 0) AS balance`, [me.userId]);
     await tab.waitForState((s) => s.balance === Number(balance));
     assert.equal(Number(balance), results.at(-1).balance);
 
@@ -195,7 +195,7 @@ describe('PostgreSQL unreachable', () => {
       ],
       'the stake went into escrow and, settled once, to the house',
     );
-    const [{ balance }] = await queryRows<{ balance: string }>(db.url, `SELECT balance FROM accounts WHERE id = 'escrow'`);
+    const [{ balance }] = await queryRows<{ balance: string }>(db.url, `SELECT coalesce((SELECT balance FROM balances WHERE account = 'escrow' AND currency = 'gold'), 0) AS balance`);
     assert.equal(Number(balance), 0);
     await table.leave();
   });

@@ -3,7 +3,7 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
 /**
  * A cross-room effect owed to a player (a task bounty, a crash cash-out): written by the source
  * room in the same commit as its outbox event, keyed by that event (`<stream>:<seq>`), and applied
- * by the player's own room, which credits the gold and sets `applied_at` in one commit. Unapplied
+ * by the player's own room, which credits the money and sets `applied_at` in one commit. Unapplied
  * rows are swept until their owner has applied them, so a crash between the two commits loses
  * nothing and a second delivery changes nothing.
  */
@@ -13,9 +13,12 @@ export const Effect = defineEntity({
   properties: {
     key: p.text().primary(),
     userId: p.text(),
-    // The system account the gold comes from (bounty, house, mint).
+    // The system account the money comes from (bounty, house, escrow, mint).
     fromAccount: p.text(),
-    gold: p.bigint('number'),
+    // What is owed, in `currency`. The column is still called `gold` (its name from before there
+    // were other currencies); rows from before currencies existed are in 'gold'.
+    currency: p.text(),
+    amount: p.bigint('number').fieldName('gold'),
     xp: p.bigint('number').default(0),
     reason: p.text(),
     ref: p.text().nullable(),

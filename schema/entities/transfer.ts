@@ -1,8 +1,9 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
 
 /**
- * One line of the append-only ledger: `amount` moved from `from_account` to `to_account`.
- * The sum of all transfers into and out of an account must equal its balance.
+ * One line of the append-only ledger: `amount` of `currency` moved from `from_account` to
+ * `to_account`. The sum of an account's transfers in a currency must equal its balance there
+ * (schema/entities/balance.ts).
  */
 export const Transfer = defineEntity({
   name: 'Transfer',
@@ -16,11 +17,16 @@ export const Transfer = defineEntity({
     fromAccount: p.text().fieldName('from_account'),
     toAccount: p.text().fieldName('to_account'),
     amount: p.bigint('number'),
+    // A currency id of the economy (shared/economy.ts); rows from before currencies existed are 'gold'.
+    currency: p.text(),
     reason: p.text(),
     // What the transfer was for (a round id, an item id, ...), free-form.
     ref: p.text().nullable(),
     // The player command that caused it, for tracing an ack back to the ledger.
     commandId: p.text().nullable(),
+    // The economy version the transfer was decided under; null for rows from before the economy
+    // was versioned.
+    economyVersion: p.integer().nullable(),
     createdAt: p.datetime().defaultRaw('now()'),
   },
   indexes: [

@@ -1,13 +1,15 @@
 // The writers' storage ports (ports.ts) in memory: a test runs a PlayerWriter or a SerialWriter on
 // it without a database. It keeps the promises the writers rely on, held to the same cases as the
 // PostgreSQL and PGlite adapters (tests/contract/writerStore.contract.ts): replies found by actor
-// and id only, fences that refuse a stale epoch, nothing stored by a commit that failed, effects
-// owed until applied, and every call rejected while `down` (the writers' UNAVAILABLE paths).
+// and id only, fences that refuse a stale epoch, balances per currency that never go below zero
+// (a mutation that would take one there stores nothing), transfers kept with their currency and
+// economy version, nothing stored by a commit that failed, effects owed until applied, and every
+// call rejected while `down` (the writers' UNAVAILABLE paths).
 import { playerStream, type WireEvent } from '../../shared/protocol.ts';
 import { DomainError } from '../domain/errors.ts';
 import { effectCommandId, type Effect } from '../domain/effects.ts';
 import { freshFairness } from '../domain/fairness.ts';
-import { currenciesOf, netDelta } from '../domain/ledger.ts';
+import { currenciesOf, netDelta, type Transfer } from '../domain/ledger.ts';
 import type { CatalogItem } from '../domain/shop.ts';
 import { CommitFailed, type Mutation, type PlayerRow } from '../store/mutation.ts';
 import { REPLY_RETENTION_MS, type CommandKey, type CommandReply, type Commits, type LoadedPlayer, type StoredReply, type StreamPage, type WriterStore } from './ports.ts';
@@ -18,6 +20,8 @@ export type MemoryTransaction = { readonly writerId: string };
 
 type StoredPlayer = Omit<PlayerRow, 'userId'> & { displayName: string };
 type Kept = StoredReply & { at: number };
+/** A committed transfer with the economy version its mutation recorded. */
+export type LedgerLine = Transfer & { economyVersion: number | null };
 type Owed = { effect: Effect; applied: boolean };
 
 /** What storage refuses with while down: as a lost connection refuses the adapters, with its
@@ -41,6 +45,7 @@ export class MemoryStore implements WriterStore<MemoryTransaction>, Commits {
   readonly #owed: Owed[] = [];
   readonly #catalog = new Map<string, CatalogItem>();
   readonly #roomFences = new Map<string, number>();
+  readonly #ledger: LedgerLine[] = [];
 
   /** `now`: when a reply is stored, for the retention window of a load. */
   constructor(now: () => number = Date.now) {
@@ -156,6 +161,7 @@ export class MemoryStore implements WriterStore<MemoryTransaction>, Commits {
       throw new CommitFailed('rejected', 'the mutation could not be committed', { cause: error });
     }
     account.wallet = wallet;
+    for (const t of mutation.transfers) this.#ledger.push({ ...t, economyVersion: mutation.economyVersion });
     for (const claim of mutation.stock ?? []) {
       const item = this.#catalog.get(claim.itemId);
       if (item && item.stock !== null) item.stock -= claim.qty;
@@ -184,6 +190,11 @@ export class MemoryStore implements WriterStore<MemoryTransaction>, Commits {
   /** Effects another room owes (a bounty, a crash payout); a key owed already stays as it was. */
   owe(effects: readonly Effect[]): void {
     for (const effect of effects) if (!this.#owed.some((o) => o.effect.key === effect.key)) this.#owed.push({ effect: { ...effect }, applied: false });
+  }
+
+  /** Every transfer committed into or out of `account`, oldest first, as the ledger records it. */
+  transfersOf(account: string): LedgerLine[] {
+    return this.#ledger.filter((t) => t.from === account || t.to === account).map((t) => ({ ...t }));
   }
 
   putShopItem(item: CatalogItem): void {

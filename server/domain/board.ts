@@ -2,6 +2,7 @@
 // completes or abandons it; a completed or cancelled task is final. Completion owes the assignee
 // the bounty, which their own player room pays from the bounty account (an effect).
 import type { Task } from '../../shared/boardCommands.ts';
+import { GOLD } from '../../shared/economy.ts';
 import { Reason } from '../../shared/reasons.ts';
 import { Refused } from './errors.ts';
 import type { Effect } from './effects.ts';
@@ -38,7 +39,7 @@ function assigned(task: Task | undefined, taskId: string, userId: string, action
 export function completeTask(task: Task | undefined, taskId: string, userId: string, board: string, now: Date): { task: Task; effect: Effect } {
   const t = assigned(task, taskId, userId, 'complete');
   const done: Task = { ...t, status: 'completed', completedAt: now.toISOString() };
-  const effect: Effect = { key: `task:${board}:${taskId}`, userId, fromAccount: SystemAccount.bounty, gold: t.bountyGold, xp: t.bountyXp, reason: 'task.bounty', ref: `board:${board}:${taskId}` };
+  const effect: Effect = { key: `task:${board}:${taskId}`, userId, fromAccount: SystemAccount.bounty, currency: GOLD, amount: t.bountyGold, xp: t.bountyXp, reason: 'task.bounty', ref: `board:${board}:${taskId}` };
   return { task: done, effect };
 }
 

@@ -1,12 +1,13 @@
 // Effects that other rooms owe a player (a task bounty, a crash cash-out), applied by the player's
-// own room: gold from a system account and XP, with the events a client shows.
-import { GOLD } from '../../shared/economy.ts';
+// own room: money from a system account, in the effect's currency, and XP, with the events a client
+// shows.
+import { GOLD, type CurrencyId } from '../../shared/economy.ts';
 import { EventType } from '../../shared/events.ts';
 import { transfer, type Transfer } from './ledger.ts';
 import { grantXp } from './levels.ts';
 import { applyTransfers, balanceOf, emptyStats, type Decision, type Player } from './player.ts';
 
-export type Effect = { key: string; userId: string; fromAccount: string; gold: number; xp: number; reason: string; ref: string | null };
+export type Effect = { key: string; userId: string; fromAccount: string; currency: CurrencyId; amount: number; xp: number; reason: string; ref: string | null };
 
 /** The command id under which a player's room records that it applied an effect (the stores
  *  find applied effects by it: server/store/effectsStore.ts spells it in SQL). */
@@ -14,23 +15,24 @@ export function effectCommandId(key: string): string {
   return `fx:${key}`;
 }
 
-export type EffectResult = { key: string; gold: number; xp: number; balance: number };
+export type EffectResult = { key: string; currency: CurrencyId; amount: number; xp: number; balance: number };
 
 export function applyEffect(player: Player, effect: Effect): Decision<EffectResult> {
-  const transfers: Transfer[] = effect.gold > 0 ? [transfer(effect.fromAccount, player.userId, effect.gold, GOLD, effect.reason, effect.ref, null)] : [];
-  let paid = applyTransfers(player, transfers, 'gold');
+  const { currency, amount } = effect;
+  const transfers: Transfer[] = amount > 0 ? [transfer(effect.fromAccount, player.userId, amount, currency, effect.reason, effect.ref, null)] : [];
+  let paid = applyTransfers(player, transfers, 'amount');
   // A game's payout (reason `<game>.payout`, e.g. crash.payout) counts in that game's stats.
   const game = effect.reason.endsWith('.payout') ? effect.reason.slice(0, -'.payout'.length) : null;
   if (game) {
     const stats = paid.stats[game] ?? emptyStats();
-    paid = { ...paid, stats: { ...paid.stats, [game]: { ...stats, won: stats.won + 1, paidOut: stats.paidOut + effect.gold } } };
+    paid = { ...paid, stats: { ...paid.stats, [game]: { ...stats, won: stats.won + 1, paidOut: stats.paidOut + amount } } };
   }
-  const balance = balanceOf(paid, GOLD);
+  const balance = balanceOf(paid, currency);
   const xp = grantXp(paid, effect.xp);
   const events = [];
-  if (effect.gold > 0) {
-    events.push({ type: EventType.balanceChanged, data: { delta: effect.gold, balance, currency: GOLD, reason: effect.reason, ref: effect.ref } });
+  if (amount > 0) {
+    events.push({ type: EventType.balanceChanged, data: { delta: amount, balance, currency, reason: effect.reason, ref: effect.ref } });
   }
-  events.push({ type: EventType.rewardGranted, data: { source: effect.reason, gold: effect.gold, items: {} } });
-  return { next: xp.next, transfers, events: [...events, ...xp.events], result: { key: effect.key, gold: effect.gold, xp: effect.xp, balance } };
+  events.push({ type: EventType.rewardGranted, data: { source: effect.reason, gold: currency === GOLD ? amount : 0, currencies: amount > 0 ? { [currency]: amount } : {}, items: {} } });
+  return { next: xp.next, transfers, events: [...events, ...xp.events], result: { key: effect.key, currency, amount, xp: effect.xp, balance } };
 }

@@ -19,11 +19,11 @@ test('a grant is minted; a debit goes back to the mint and never below zero', ()
 });
 
 test('an effect credits gold from its system account and XP; a game payout counts in that game', () => {
-  const bounty = applyEffect(player, { key: 'task:main:t1', userId: 'u-gus', fromAccount: 'bounty', gold: 30, xp: 20, reason: 'task.bounty', ref: 'board:main:t1' });
+  const bounty = applyEffect(player, { key: 'task:main:t1', userId: 'u-gus', fromAccount: 'bounty', currency: 'gold', amount: 30, xp: 20, reason: 'task.bounty', ref: 'board:main:t1' });
   assert.deepEqual(bounty.transfers.map((t) => [t.from, t.to, t.amount]), [['bounty', 'u-gus', 30]]);
   assert.deepEqual([balanceOf(bounty.next, 'gold'), bounty.next.xp, bounty.next.level], [130, 110, 2]);
   assert.deepEqual(bounty.events.map((e) => e.type), ['balance.changed', 'reward.granted', 'xp.changed', 'level.up']);
   assert.deepEqual(bounty.next.stats, {});
-  const payout = applyEffect(player, { key: 'crash:main:3:u-gus', userId: 'u-gus', fromAccount: 'house', gold: 250, xp: 0, reason: 'crash.payout', ref: 'crash:main:3' });
+  const payout = applyEffect(player, { key: 'crash:main:3:u-gus', userId: 'u-gus', fromAccount: 'house', currency: 'gold', amount: 250, xp: 0, reason: 'crash.payout', ref: 'crash:main:3' });
   assert.deepEqual(payout.next.stats.crash, { played: 0, won: 1, wagered: 0, paidOut: 250 });
 });

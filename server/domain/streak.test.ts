@@ -32,7 +32,7 @@ describe('claimStreak', () => {
     assert.deepEqual(transfers, [{ from: SystemAccount.mint, to: 'u-alice', amount: 100, currency: 'gold', reason: 'streak.claim', ref: `day:${TODAY}`, commandId: 'cmd-first-1' }]);
     assert.deepEqual(events, [
       { type: EventType.balanceChanged, data: { delta: 100, balance: 107, currency: 'gold', reason: 'streak.claim', ref: `day:${TODAY}` } },
-      { type: EventType.rewardGranted, data: { source: 'streak', gold: 100, items: {} } },
+      { type: EventType.rewardGranted, data: { source: 'streak', gold: 100, currencies: { gold: 100 }, items: {} } },
       { type: EventType.xpChanged, data: { xp: 25, level: 1 } },
     ]);
     assert.equal(next.xp, 25, 'a claim earns XP');

@@ -32,7 +32,7 @@ export function claimStreak(player: Player, today: number, commandId: string): D
     transfers,
     events: [
       { type: EventType.balanceChanged, data: { delta: reward, balance, currency: GOLD, reason: 'streak.claim', ref: `day:${today}` } },
-      { type: EventType.rewardGranted, data: { source: 'streak', gold: reward, items: {} } },
+      { type: EventType.rewardGranted, data: { source: 'streak', gold: reward, currencies: { [GOLD]: reward }, items: {} } },
       ...xp.events,
     ],
     result: { day, reward, balance },

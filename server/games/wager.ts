@@ -48,7 +48,7 @@ export function settleWager(player: Player, wager: Wager): { next: Player; trans
   };
   const events: DomainEvent[] = [];
   if (payout !== stake) events.push({ type: EventType.balanceChanged, data: { delta: payout - stake, balance: balanceOf(next, currency), currency, reason: `game.${game}`, ref: commandId } });
-  if (wager.items) events.push({ type: EventType.rewardGranted, data: { source: game, gold: 0, items: wager.items } });
+  if (wager.items) events.push({ type: EventType.rewardGranted, data: { source: game, gold: 0, currencies: {}, items: wager.items } });
   const xp = grantXp(next, xpForWager(stake));
   return { next: xp.next, transfers, events: [...events, ...xp.events] };
 }

@@ -7,7 +7,8 @@ import { matchMaker } from '@colyseus/core';
 import { AdminCommandType, adminCommands } from '../../shared/adminCommands.ts';
 import { RoomName, type WireEvent } from '../../shared/protocol.ts';
 import type { CommandResult } from '../../shared/registry.ts';
-import { AdminState } from '../../shared/state.ts';
+import { GOLD } from '../../shared/economy.ts';
+import { AdminState, Supply } from '../../shared/state.ts';
 import type { Identity } from '../auth/tokens.ts';
 import { decideAdmin } from '../core/admin/desk.ts';
 import type { SeedSource } from '../domain/clock.ts';
@@ -44,7 +45,13 @@ export class AdminRoom extends SharedRoom<AdminState, AdminRoomDeps, typeof admi
 
   async #refresh() {
     try {
-      Object.assign(this.state.supply, await supply(this.deps.sql, this.deps.orm));
+      const supplies = await supply(this.deps.sql, this.deps.orm);
+      Object.assign(this.state.supply, supplies[GOLD] ?? { minted: 0, burned: 0, circulating: 0 });
+      for (const [currency, figures] of Object.entries(supplies)) {
+        const shown = this.state.supplies.get(currency) ?? new Supply();
+        Object.assign(shown, figures);
+        if (!this.state.supplies.has(currency)) this.state.supplies.set(currency, shown);
+      }
       this.state.ccu = matchMaker.stats.local.ccu;
       this.state.rooms = matchMaker.stats.local.roomCount;
     } catch (error) {

@@ -1,21 +1,27 @@
 // The SQL of one commit batch: ONE statement, so a batch costs one round trip and commits on its
 // own (PostgreSQL runs a single statement as its own transaction: all of it or none of it).
 //
-// Fencing (INV-1, docs/ARCHITECTURE.md) is part of the statement: the first CTE applies each writer's net
-// delta only where the account still carries the writer's epoch, and every other row of the batch
-// is written only for writers that CTE returned. A writer that lost its fence therefore writes
-// nothing, while its neighbours in the batch commit. System accounts (hot rows shared by every
-// room) change once per batch by their summed delta (INV-3). Outbox rows are written here too, with the change (INV-6). Limited shop stock goes down by the
-// summed claims of the fenced writers; the CHECK `shop_items_stock_nonnegative` fails the whole
-// statement when a batch would oversell (the pipeline then finds the buyer one by one).
+// Fencing (INV-1, docs/ARCHITECTURE.md) is part of the statement: the first CTE locks each writer's
+// account row only where it still carries the writer's epoch (a room taking the fence waits for the
+// lock, then finds everything this batch wrote), and every other row of the batch is written only
+// for writers that CTE returned. A writer that lost its fence therefore writes nothing, while its
+// neighbours in the batch commit. Balances are per (account, currency) (INV-5): each fenced
+// writer's net delta per currency, and each system account's (hot rows shared by every room)
+// summed delta per currency, once per batch (INV-3). Outbox rows are written here too, with the
+// change (INV-6). Limited shop stock goes down by the summed claims of the fenced writers; the
+// CHECK `shop_items_stock_nonnegative` fails the whole statement when a batch would oversell (the
+// pipeline then finds the buyer one by one), as `balances_player_nonnegative` does for a player
+// who would go below zero in a currency.
 import type { MetadataStorage } from '@mikro-orm/postgresql';
 import { Account } from '../../schema/entities/account.ts';
+import { Balance } from '../../schema/entities/balance.ts';
 import { CommandResult } from '../../schema/entities/commandResult.ts';
 import { Effect } from '../../schema/entities/effect.ts';
 import { OutboxEvent } from '../../schema/entities/outboxEvent.ts';
 import { Player } from '../../schema/entities/player.ts';
 import { ShopItem } from '../../schema/entities/shopItem.ts';
 import { Transfer } from '../../schema/entities/transfer.ts';
+import { CURRENCY_ID } from '../../shared/economy.ts';
 import { SystemAccount } from '../domain/ledger.ts';
 import { namesOf } from './entityNames.ts';
 import type { Mutation } from './mutation.ts';
@@ -30,9 +36,17 @@ export class InvalidMutation extends Error {}
  * single-threaded server than encoding every value as an element of a PostgreSQL array literal.
  * The recordset column names (`w(id, epoch, delta)`, ...) are this statement's own wire format,
  * written by writeBatch below; every table and column of the schema comes from the entities.
+ *
+ * A writer's balances are updated where the row exists and inserted where it does not (its first
+ * balance in a currency), not upserted: INSERT checks the row it proposes before it looks for a
+ * conflict, so a debit proposed as a new row would fail `balances_player_nonnegative` even where
+ * the stored balance covers it. Its rows are its own (fenced), so no other statement races for
+ * them. System rows are upserted (shared by every batch; a system row may be negative, so the row
+ * proposed passes the CHECK), in a fixed order so that concurrent batches lock them alike.
  */
 export function batchStatement(metadata: MetadataStorage): Statement {
   const a = namesOf(metadata, Account);
+  const b = namesOf(metadata, Balance);
   const t = namesOf(metadata, Transfer);
   const p = namesOf(metadata, Player);
   const o = namesOf(metadata, OutboxEvent);
@@ -40,30 +54,40 @@ export function batchStatement(metadata: MetadataStorage): Statement {
   const s = namesOf(metadata, ShopItem);
   const f = namesOf(metadata, Effect);
   const text = `
-WITH writer AS (
-  SELECT * FROM jsonb_to_recordset($1::jsonb) AS w(id text, epoch bigint, delta bigint)
-), fenced AS (
-  UPDATE ${a.table} AS a SET ${a.col('balance')} = a.${a.col('balance')} + w.delta
-    FROM writer AS w
-   WHERE a.${a.col('id')} = w.id AND a.${a.col('epoch')} = w.epoch AND a.${a.col('kind')} = 'player'
-  RETURNING a.${a.col('id')} AS id
+WITH fenced AS (
+  SELECT a.${a.col('id')} AS id
+    FROM ${a.table} AS a JOIN jsonb_to_recordset($1::jsonb) AS w(id text, epoch bigint)
+      ON a.${a.col('id')} = w.id AND a.${a.col('epoch')} = w.epoch AND a.${a.col('kind')} = 'player'
+     FOR NO KEY UPDATE OF a
 ), moves AS (
   SELECT * FROM jsonb_to_recordset($2::jsonb)
-    AS t(writer text, from_account text, to_account text, amount bigint, reason text, ref text, command_id text)
+    AS t(writer text, from_account text, to_account text, amount bigint, currency text, reason text, ref text, command_id text, economy_version int)
    WHERE t.writer IN (SELECT id FROM fenced)
 ), transfers_written AS (
-  INSERT INTO ${t.table} (${t.col('fromAccount')}, ${t.col('toAccount')}, ${t.col('amount')}, ${t.col('reason')}, ${t.col('ref')}, ${t.col('commandId')})
-  SELECT from_account, to_account, amount, reason, ref, command_id FROM moves
-), system_delta AS (
-  SELECT account, sum(delta) AS delta FROM (
-    SELECT from_account AS account, -amount AS delta FROM moves WHERE from_account <> writer
-    UNION ALL
-    SELECT to_account, amount FROM moves WHERE to_account <> writer
-  ) AS legs GROUP BY account
+  INSERT INTO ${t.table} (${t.cols(['fromAccount', 'toAccount', 'amount', 'currency', 'reason', 'ref', 'commandId', 'economyVersion'])})
+  SELECT from_account, to_account, amount, currency, reason, ref, command_id, economy_version FROM moves
+), writer_delta AS (
+  SELECT writer AS account, currency, sum(CASE WHEN to_account = writer THEN amount ELSE -amount END) AS delta
+    FROM moves GROUP BY writer, currency
+), writers_updated AS (
+  UPDATE ${b.table} AS b SET ${b.col('balance')} = b.${b.col('balance')} + d.delta
+    FROM writer_delta AS d
+   WHERE b.${b.col('account')} = d.account AND b.${b.col('currency')} = d.currency AND d.delta <> 0
+  RETURNING b.${b.col('account')} AS account, b.${b.col('currency')} AS currency
+), writers_inserted AS (
+  INSERT INTO ${b.table} (${b.cols(['account', 'currency', 'kind', 'balance'])})
+  SELECT d.account, d.currency, 'player', d.delta FROM writer_delta AS d
+   WHERE d.delta <> 0 AND NOT EXISTS (SELECT 1 FROM writers_updated AS u WHERE u.account = d.account AND u.currency = d.currency)
 ), systems_written AS (
-  UPDATE ${a.table} AS a SET ${a.col('balance')} = a.${a.col('balance')} + s.delta
-    FROM system_delta AS s
-   WHERE a.${a.col('id')} = s.account AND a.${a.col('kind')} = 'system' AND s.delta <> 0
+  INSERT INTO ${b.table} AS b (${b.cols(['account', 'currency', 'kind', 'balance'])})
+  SELECT legs.account, legs.currency, 'system', sum(legs.delta)
+    FROM (SELECT from_account AS account, currency, -amount AS delta FROM moves WHERE from_account <> writer
+          UNION ALL
+          SELECT to_account, currency, amount FROM moves WHERE to_account <> writer) AS legs
+    JOIN ${a.table} AS a ON a.${a.col('id')} = legs.account AND a.${a.col('kind')} = 'system'
+   GROUP BY legs.account, legs.currency HAVING sum(legs.delta) <> 0
+   ORDER BY legs.account, legs.currency
+  ON CONFLICT (${b.cols(['account', 'currency'])}) DO UPDATE SET ${b.col('balance')} = b.${b.col('balance')} + excluded.${b.col('balance')}
 ), players_written AS (
   UPDATE ${p.table} AS p
      SET ${p.col('xp')} = r.xp, ${p.col('level')} = r.level, ${p.col('stats')} = r.stats, ${p.col('inventory')} = r.inventory,
@@ -101,27 +125,28 @@ SELECT id FROM fenced`;
 }
 
 /**
- * Checks what SQL cannot see cheaply: a mutation moves gold only between its own writer account
- * and system accounts, in positive whole amounts, under one epoch per writer per batch.
+ * Checks what SQL cannot see cheaply: a mutation moves money only between its own writer account
+ * and system accounts, in positive whole amounts of a named currency, under one epoch per writer
+ * per batch.
  */
 export function checkMutation(m: Mutation): void {
   for (const t of m.transfers) {
     if (!Number.isSafeInteger(t.amount) || t.amount <= 0) throw new InvalidMutation(`transfer amount ${t.amount} is not a positive whole number`);
+    if (!CURRENCY_ID.test(t.currency)) throw new InvalidMutation(`transfer currency ${JSON.stringify(t.currency)} is not a currency id`);
     const other = t.from === m.writer.account ? t.to : t.to === m.writer.account ? t.from : null;
     if (other === null || !SYSTEM_ACCOUNTS.has(other)) {
-      throw new InvalidMutation(`a mutation of ${m.writer.account} may move gold only between it and a system account (${t.from} -> ${t.to})`);
+      throw new InvalidMutation(`a mutation of ${m.writer.account} may move money only between it and a system account (${t.from} -> ${t.to})`);
     }
   }
 }
 
 /** Writes the batch in one statement; returns the writer accounts that had lost their fence. */
 export async function writeBatch(sql: Sql, statement: Statement, batch: readonly Mutation[]): Promise<string[]> {
-  const writers = new Map<string, { epoch: number; delta: number }>();
+  const writers = new Map<string, { epoch: number }>();
   const players = new Map<string, NonNullable<Mutation['player']>>();
   for (const m of batch) {
-    const w = writers.get(m.writer.account) ?? { epoch: m.writer.epoch, delta: 0 };
+    const w = writers.get(m.writer.account) ?? { epoch: m.writer.epoch };
     if (w.epoch !== m.writer.epoch) throw new InvalidMutation(`two epochs of ${m.writer.account} in one batch`);
-    for (const t of m.transfers) w.delta += t.to === m.writer.account ? t.amount : -t.amount;
     writers.set(m.writer.account, w);
     if (m.player) players.set(m.player.userId, m.player);
   }
@@ -130,7 +155,7 @@ export async function writeBatch(sql: Sql, statement: Statement, batch: readonly
     statement,
     [
     JSON.stringify(ids.map((id) => ({ id, ...writers.get(id) }))),
-    JSON.stringify(batch.flatMap((m) => m.transfers.map((t) => ({ writer: m.writer.account, from_account: t.from, to_account: t.to, amount: t.amount, reason: t.reason, ref: t.ref, command_id: t.commandId })))),
+    JSON.stringify(batch.flatMap((m) => m.transfers.map((t) => ({ writer: m.writer.account, from_account: t.from, to_account: t.to, amount: t.amount, currency: t.currency, reason: t.reason, ref: t.ref, command_id: t.commandId, economy_version: m.economyVersion })))),
     JSON.stringify([...players.values()].map((r) => ({ user_id: r.userId, xp: r.xp, level: r.level, stats: r.stats, inventory: r.inventory, streak_day: r.streakDay, last_claim_day: r.lastClaimDay, server_seed: r.serverSeed, client_seed: r.clientSeed, nonce: r.nonce }))),
     JSON.stringify(batch.flatMap((m) => m.outbox.map((e) => ({ writer: m.writer.account, stream: e.stream, seq: e.seq, type: e.type, payload: e.data, created_at: e.at })))),
     JSON.stringify(batch.flatMap((m) => (m.command ? [{ writer: m.writer.account, actor: m.command.actor, command_id: m.command.commandId, payload_hash: m.command.payloadHash, reply: m.command.reply }] : []))),

@@ -14,8 +14,10 @@ export async function settleStoredRound(sql: Sql, trx: Queryable, table: string,
   if (!round) return undefined;
   const ref = roundRef(table, roundId);
   const settlement = settleRound({ table, roundId, ran: round.ran, bets: round.bets }, await stakesInEscrow(sql, trx, ref));
-  await systemTransfer(sql, trx, SystemAccount.escrow, SystemAccount.house, settlement.toHouse, 'crash.settle', ref);
-  await insertEffectsOnce(sql, settlement.effects.filter((e) => e.gold > 0), trx);
+  for (const [currency, amount] of Object.entries(settlement.toHouse)) {
+    await systemTransfer(sql, trx, SystemAccount.escrow, SystemAccount.house, amount, currency, 'crash.settle', ref);
+  }
+  await insertEffectsOnce(sql, settlement.effects.filter((e) => e.amount > 0), trx);
   await markSettled(sql, trx, table, roundId, settlement.handled);
   return settlement;
 }

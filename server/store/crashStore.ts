@@ -1,9 +1,11 @@
 // A crash table's chains and rounds (schema/entities/crashRound.ts), written only by the table's
 // room, and the late-stake sweep's reads.
+import type { CurrencyId } from '../../shared/economy.ts';
 import type { ChainSeed } from '../core/crash/chains.ts';
 import type { Stake } from '../core/crash/settlement.ts';
 import type { CrashBet } from '../domain/crash.ts';
 import { Account } from '../../schema/entities/account.ts';
+import { Balance } from '../../schema/entities/balance.ts';
 import { CrashChain, CrashRound, CrashTable } from '../../schema/entities/crashRound.ts';
 import { Transfer } from '../../schema/entities/transfer.ts';
 import { namesOf, perMapping } from './entityNames.ts';
@@ -25,10 +27,11 @@ const statements = perMapping((metadata) => {
   const r = namesOf(metadata, CrashRound);
   const t = namesOf(metadata, Transfer);
   const a = namesOf(metadata, Account);
+  const b = namesOf(metadata, Balance);
   const roundKey = `${r.col('tableId')} = $1 AND ${r.col('roundId')} = $2 AND ${r.col('settledAt')} IS NULL`;
   // A stake's id: the command that moved it, or the transfer's own id for one without.
   const stakeId = (alias: string) => `coalesce(${alias}.${t.col('commandId')}, 'transfer:' || ${alias}.${t.col('id')})`;
-  const stakeFields = (alias: string) => `${stakeId(alias)} AS "stakeId", ${t.select(['fromAccount', 'amount'], alias)}`;
+  const stakeFields = (alias: string) => `${stakeId(alias)} AS "stakeId", ${t.select(['fromAccount', 'amount', 'currency'], alias)}`;
   // Stakes are the `crash.bet` transfers into escrow whose ref is the round's (roundRef).
   const isStake = (alias: string) => `${alias}.${t.col('toAccount')} = 'escrow' AND ${alias}.${t.col('reason')} = 'crash.bet'`;
   return preparedEach({
@@ -51,9 +54,13 @@ const statements = perMapping((metadata) => {
       WHERE r.${r.col('settledAt')} > now() - make_interval(secs => $1) AND r.${r.col('handledStakes')} IS NOT NULL
         AND NOT r.${r.col('handledStakes')} ? ${stakeId('t')}
       ORDER BY t.${t.col('id')} LIMIT 500`,
-    // Both ends are system accounts: their balances move with the ledger line, in one statement.
-    systemTransfer: `WITH moved AS (INSERT INTO ${t.table} (${t.cols(['fromAccount', 'toAccount', 'amount', 'reason', 'ref'])}) VALUES ($1, $2, $3, $4, $5) RETURNING ${t.col('amount')})
-     UPDATE ${a.table} SET ${a.col('balance')} = ${a.col('balance')} + CASE WHEN ${a.col('id')} = $2 THEN $3::bigint ELSE -$3::bigint END WHERE ${a.col('id')} IN ($1, $2) AND ${a.col('kind')} = 'system'`,
+    // Both ends are system accounts: their balances in the currency move with the ledger line, in
+    // one statement (rows in a fixed order, as the commit batch locks them).
+    systemTransfer: `WITH moved AS (INSERT INTO ${t.table} (${t.cols(['fromAccount', 'toAccount', 'amount', 'currency', 'reason', 'ref'])}) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${t.col('amount')})
+     INSERT INTO ${b.table} AS b (${b.cols(['account', 'currency', 'kind', 'balance'])})
+     SELECT a.${a.col('id')}, $4, 'system', CASE WHEN a.${a.col('id')} = $2 THEN $3::bigint ELSE -$3::bigint END
+       FROM ${a.table} a WHERE a.${a.col('id')} IN ($1, $2) AND a.${a.col('kind')} = 'system' ORDER BY a.${a.col('id')}
+     ON CONFLICT (${b.cols(['account', 'currency'])}) DO UPDATE SET ${b.col('balance')} = b.${b.col('balance')} + excluded.${b.col('balance')}`,
   });
 });
 
@@ -152,8 +159,8 @@ export async function markSettled(sql: Sql, trx: Queryable, table: string, round
 }
 
 // pg returns bigint columns as strings.
-type StakeRow = { stakeId: string; fromAccount: string; amount: string };
-const stake = (r: StakeRow): Stake => ({ stakeId: r.stakeId, userId: r.fromAccount, amount: Number(r.amount) });
+type StakeRow = { stakeId: string; fromAccount: string; amount: string; currency: string };
+const stake = (r: StakeRow): Stake => ({ stakeId: r.stakeId, userId: r.fromAccount, amount: Number(r.amount), currency: r.currency });
 
 /** Every stake the players' rooms moved into escrow for this round (the ledger's view). */
 export async function stakesInEscrow(sql: Sql, trx: Queryable, ref: string): Promise<Stake[]> {
@@ -181,7 +188,7 @@ export async function lateStakes(sql: Sql, withinSeconds: number): Promise<LateS
 }
 
 /** A move between two system accounts, booked by the table's own fenced transaction. */
-export async function systemTransfer(sql: Sql, trx: Queryable, from: string, to: string, amount: number, reason: string, ref: string): Promise<void> {
+export async function systemTransfer(sql: Sql, trx: Queryable, from: string, to: string, amount: number, currency: CurrencyId, reason: string, ref: string): Promise<void> {
   if (amount <= 0) return;
-  await sql.query(statements(sql.metadata).systemTransfer, [from, to, amount, reason, ref], trx);
+  await sql.query(statements(sql.metadata).systemTransfer, [from, to, amount, currency, reason, ref], trx);
 }

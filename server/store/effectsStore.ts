@@ -10,7 +10,7 @@ import type { Orm } from './orm.ts';
 import { preparedEach, type Queryable, type Sql } from './sql.ts';
 
 /** A domain Effect's fields (the entity's properties of the same names) and their SQL types. */
-const EFFECT_TYPES = { key: 'text', userId: 'text', fromAccount: 'text', gold: 'bigint', xp: 'bigint', reason: 'text', ref: 'text' } as const satisfies Record<keyof Effect, string>;
+const EFFECT_TYPES = { key: 'text', userId: 'text', fromAccount: 'text', currency: 'text', amount: 'bigint', xp: 'bigint', reason: 'text', ref: 'text' } as const satisfies Record<keyof Effect, string>;
 const EFFECT_FIELDS = Object.keys(EFFECT_TYPES) as Array<keyof typeof EFFECT_TYPES>;
 
 /**
@@ -38,10 +38,10 @@ export function owedEffectsSql(metadata: MetadataStorage, user: string): { marke
 }
 
 /** A stored effect as pg returns it (bigint columns as strings) or as JSON (numbers). */
-export type EffectRowValues = Omit<Effect, 'gold' | 'xp'> & { gold: string | number; xp: string | number };
+export type EffectRowValues = Omit<Effect, 'amount' | 'xp'> & { amount: string | number; xp: string | number };
 
 export function effectOf(r: EffectRowValues): Effect {
-  return { key: r.key, userId: r.userId, fromAccount: r.fromAccount, gold: Number(r.gold), xp: Number(r.xp), reason: r.reason, ref: r.ref };
+  return { key: r.key, userId: r.userId, fromAccount: r.fromAccount, currency: r.currency, amount: Number(r.amount), xp: Number(r.xp), reason: r.reason, ref: r.ref };
 }
 
 const statements = perMapping((metadata) => {

@@ -25,6 +25,9 @@ export type CommandRecord = { actor: string; commandId: string; payloadHash: str
 export type Mutation = {
   writer: Writer;
   transfers: readonly Transfer[];
+  /** The economy version the command was decided under (shared/economy.ts), recorded with each of
+   *  its transfers; null when no economy took part. */
+  economyVersion: number | null;
   player?: PlayerRow;
   outbox: readonly OutboxRow[];
   command?: CommandRecord;

@@ -1,9 +1,9 @@
 // Loading a player room's world from PostgreSQL: creates the account on first sight, takes the
 // writer fence (bumps the epoch), and reads what the room keeps in memory. The join path: raw SQL
 // named by the entities (entityNames.ts), in two statements.
-import { GOLD } from '../../shared/economy.ts';
 import { playerStream } from '../../shared/protocol.ts';
 import { Account } from '../../schema/entities/account.ts';
+import { Balance } from '../../schema/entities/balance.ts';
 import { CommandResult } from '../../schema/entities/commandResult.ts';
 import { OutboxEvent } from '../../schema/entities/outboxEvent.ts';
 import { Player as PlayerRow } from '../../schema/entities/player.ts';
@@ -22,17 +22,19 @@ export { REPLY_RETENTION_MS } from '../core/ports.ts';
 const PLAYER_FIELDS = ['displayName', 'xp', 'level', 'stats', 'inventory', 'streakDay', 'lastClaimDay', 'serverSeed', 'clientSeed', 'nonce'] as const;
 // pg returns bigint columns as strings.
 type PlayerFields = { displayName: string; xp: string; level: number; stats: Player['stats']; inventory: Player['inventory']; streakDay: number; lastClaimDay: number | null; serverSeed: string; clientSeed: string; nonce: string };
-type Loaded = PlayerFields & { head: string | null; replies: Array<[string, string, unknown]>; owed: EffectRowValues[] };
+type Loaded = PlayerFields & { wallet: Player['wallet']; head: string | null; replies: Array<[string, string, unknown]>; owed: EffectRowValues[] };
 
 /**
  * `takeFence` creates the account on first sight and bumps its epoch (INV-1); `load` creates the
  * player row on first sight (with its first seeds, so the hash shown is the one used) and reads it
- * with its stream's head, its newest replies and the effects it is owed. Two round trips where a
+ * with its wallet (a balance per currency; the commit that held the fence before has committed, or
+ * the fence would not have been taken), its stream's head, its newest replies and the effects it is owed. Two round trips where a
  * transaction of seven statements and a read of the effects took eleven: the load runs on every
  * room creation, the path of every join.
  */
 const statements = perMapping((metadata) => {
   const a = namesOf(metadata, Account);
+  const b = namesOf(metadata, Balance);
   const p = namesOf(metadata, PlayerRow);
   const o = namesOf(metadata, OutboxEvent);
   const c = namesOf(metadata, CommandResult);
@@ -40,7 +42,7 @@ const statements = perMapping((metadata) => {
   return preparedEach({
     takeFence: `INSERT INTO ${a.table} (${a.cols(['id', 'kind', 'epoch'])}) VALUES ($1, 'player', 1)
       ON CONFLICT (${a.col('id')}) DO UPDATE SET ${a.col('epoch')} = ${a.table}.${a.col('epoch')} + 1 WHERE ${a.table}.${a.col('kind')} = 'player'
-      RETURNING ${a.select(['balance', 'epoch'])}`,
+      RETURNING ${a.select(['epoch'])}`,
     load: `WITH seeded AS (
         INSERT INTO ${p.table} (${p.cols(['userId', 'displayName', 'serverSeed', 'clientSeed'])}) VALUES ($1, $2, $3, $4)
         ON CONFLICT (${p.col('userId')}) DO UPDATE SET ${p.setFromExcluded(['serverSeed', 'clientSeed'])} WHERE ${p.table}.${p.col('serverSeed')} IS NULL
@@ -51,6 +53,7 @@ const statements = perMapping((metadata) => {
         SELECT ${p.select(PLAYER_FIELDS)} FROM ${p.table} WHERE ${p.col('userId')} = $1 AND NOT EXISTS (SELECT 1 FROM seeded)
       ), ${effects.marked}
       SELECT player.*,
+        (SELECT coalesce(json_object_agg(${b.col('currency')}, ${b.col('balance')}), '{}'::json) FROM ${b.table} WHERE ${b.col('account')} = $1) AS wallet,
         (SELECT max(${o.col('seq')}) FROM ${o.table} WHERE ${o.col('stream')} = $5) AS head,
         (SELECT coalesce(json_agg(json_build_array(r.id, r.hash, r.reply) ORDER BY r.at), '[]'::json)
            FROM (SELECT ${c.col('commandId')} AS id, ${c.col('payloadHash')} AS hash, ${c.col('reply')} AS reply, ${c.col('createdAt')} AS at
@@ -72,7 +75,7 @@ const statements = perMapping((metadata) => {
  */
 export async function loadPlayer(sql: Sql, userId: string, displayName: string, now: Date, recent: number, newSeed: () => string): Promise<LoadedPlayer> {
   const s = statements(sql.metadata);
-  const [account] = await sql.query<{ balance: string; epoch: string }>(s.takeFence, [userId]);
+  const [account] = await sql.query<{ epoch: string }>(s.takeFence, [userId]);
   if (!account) throw new Error(`account ${userId} is not a player's`);
   const [row] = await sql.query<Loaded>(s.load, [userId, displayName, newSeed(), newSeed().slice(0, 16), playerStream(userId), new Date(now.getTime() - REPLY_RETENTION_MS).toISOString(), recent]);
   return {
@@ -80,7 +83,7 @@ export async function loadPlayer(sql: Sql, userId: string, displayName: string, 
     player: {
       userId,
       displayName: row.displayName,
-      wallet: { [GOLD]: Number(account.balance) },
+      wallet: row.wallet,
       xp: Number(row.xp),
       level: row.level,
       stats: row.stats,

@@ -92,7 +92,7 @@ export function sqlOverPool(pool: Pool, metadata: MetadataStorage): Sql {
       if (!on) refuseNested('a query');
       const query = typeof statement === 'string' ? { text: statement } : { text: statement.text, name: statement.name };
       const run = (target: Queryable) => target.query({ ...query, values: [...params] });
-      const result = on ? await run(on) : await turns.run(typeof statement !== 'string' && statement.commits === true, () => run(pool));
+      const result = on ? await run(on) : await turns.run(typeof statement !== 'string' && statement.commits === true, () => onPooledConnection(run));
       return result.rows as T[];
     },
     async transaction<T>(work: (trx: Queryable) => Promise<T>, opts: { commits?: boolean } = {}) {
@@ -100,6 +100,25 @@ export function sqlOverPool(pool: Pool, metadata: MetadataStorage): Sql {
       return turns.run(opts.commits ?? false, () => inTransaction(work));
     },
   };
+
+  /**
+   * `work` on a connection of the pool, which goes back to the pool unless the connection itself
+   * failed. (`pool.query` drops the connection after any error, a refused CHECK too: the next one
+   * prepares every statement again, and embedded mode's single PGlite session still holds the
+   * statements the dropped connection prepared, so every one of them failed "already exists".)
+   */
+  async function onPooledConnection<R>(work: (client: PoolClient) => Promise<R>): Promise<R> {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      return await work(client);
+    } catch (error) {
+      if (isTransient(error)) broken = error instanceof Error ? error : new Error(String(error));
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
 
   async function inTransaction<T>(work: (trx: Queryable) => Promise<T>): Promise<T> {
     const client = await pool.connect();

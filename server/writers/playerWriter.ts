@@ -120,13 +120,14 @@ export class PlayerWriter {
       return nack(recordId, 'UNAVAILABLE', 'the player room is reloading after a storage error; try again with the same id', true);
     }
     return this.#once(recordId, hash, async () => {
+      const economyVersion = this.#deps.economy.current().version;
       let decision: Decision<unknown>;
       try {
         decision = decide(this.#player);
       } catch (error) {
         return (await this.#storedAnswer(recordId, hash)) ?? failureReply(recordId, error, this.#deps.logger, { userId: this.userId, recordId });
       }
-      return this.#commit(recordId, hash, decision);
+      return this.#commit(recordId, hash, decision, economyVersion);
     });
   }
 
@@ -164,7 +165,7 @@ export class PlayerWriter {
     await Promise.all(
       owed.map((effect) => {
         const id = effectCommandId(effect.key);
-        return this.#once(id, 'fx', async () => this.#commit(id, 'fx', applyEffect(this.#player, effect), [effect.key]));
+        return this.#once(id, 'fx', async () => this.#commit(id, 'fx', applyEffect(this.#player, effect), this.#deps.economy.current().version, [effect.key]));
       }),
     );
   }
@@ -175,6 +176,8 @@ export class PlayerWriter {
   }
 
   async #execute(command: Exclude<PlayerCommand, { type: 'events.sync' }>, hash: string): Promise<Reply> {
+    // One version for the whole command: whatever is published meanwhile applies from the next one.
+    const published = this.#deps.economy.current();
     let catalogItem: CatalogItem | undefined;
     if (command.type === CommandType.shopBuy) {
       try {
@@ -194,11 +197,12 @@ export class PlayerWriter {
       // not by today's state (a claim retried tomorrow must not become CONFLICT).
       return (await this.#storedAnswer(command.id, hash)) ?? failureReply(command.id, error, this.#deps.logger, { userId: this.userId, type: command.type });
     }
-    return this.#commit(command.id, hash, decision);
+    return this.#commit(command.id, hash, decision, published.version);
   }
 
-  /** Applies a decision to the working state, commits it, and replies after the commit. */
-  async #commit(id: string, hash: string, decision: Decision<unknown>, effectsApplied: string[] = []): Promise<Reply> {
+  /** Applies a decision to the working state, commits it (its transfers recording `economyVersion`,
+   *  the version it was decided under), and replies after the commit. */
+  async #commit(id: string, hash: string, decision: Decision<unknown>, economyVersion: number, effectsApplied: string[] = []): Promise<Reply> {
     const at = new Date(this.#deps.clock.now());
     const stream = playerStream(this.userId);
     const events: WireEvent[] = decision.events.map((e, i) => ({ stream, seq: this.#player.seq + i + 1, type: e.type, at: at.toISOString(), data: e.data }));
@@ -207,6 +211,7 @@ export class PlayerWriter {
     const mutation: Mutation = {
       writer: { account: this.userId, epoch: this.#epoch },
       transfers: decision.transfers,
+      economyVersion,
       player: {
         userId: next.userId,
         xp: next.xp,

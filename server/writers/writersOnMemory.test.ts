@@ -66,7 +66,7 @@ test('a writer that keeps no replies in memory answers an old id from its stored
   const second = await playerWriter(memory, 'u-retry', 0);
   assert.deepEqual(await claim(second, 'claim-retried-01'), acked, 'the first answer, not ALREADY_CLAIMED');
   // The first writer's epoch was replaced: what it sends now is refused, not committed.
-  await assert.rejects(memory.submit({ writer: { account: 'u-retry', epoch: first.epoch }, transfers: [], outbox: [] }), /newer room/);
+  await assert.rejects(memory.submit({ writer: { account: 'u-retry', epoch: first.epoch }, transfers: [], economyVersion: null, outbox: [] }), /newer room/);
   second.dispose();
 });
 

@@ -13,6 +13,8 @@ import { DomainError } from '../../server/domain/errors.ts';
 import { balanceOf } from '../../server/domain/player.ts';
 import type { CatalogItem } from '../../server/domain/shop.ts';
 import { CommitFailed, type Mutation } from '../../server/store/mutation.ts';
+import type { LedgerLine } from '../../server/core/memoryStore.ts';
+import { transfer } from '../../server/domain/ledger.ts';
 
 /** One implementation under the contract, with the set-up other parts of the server write. */
 export type ContractSubject = {
@@ -23,6 +25,8 @@ export type ContractSubject = {
   /** Effects other rooms owe (written by a board or crash room on a database). */
   owe(effects: readonly Effect[]): Promise<void>;
   putShopItem(item: CatalogItem): Promise<void>;
+  /** The ledger's lines into or out of `account`, oldest first (read by the admin's audit on a database). */
+  transfersOf(account: string): Promise<LedgerLine[]>;
   /** Storage goes away for good (the last case); also the clean-up. */
   stop(): Promise<void>;
 };
@@ -36,7 +40,7 @@ const seeds = () => {
 
 /** A mutation of `userId`'s account under `epoch`; `more` adds what the case commits. */
 function mutation(userId: string, epoch: number, more: Partial<Mutation> = {}): Mutation {
-  return { writer: { account: userId, epoch }, transfers: [], outbox: [], ...more };
+  return { writer: { account: userId, epoch }, transfers: [], economyVersion: null, outbox: [], ...more };
 }
 
 function event(stream: string, seq: number, data: Record<string, unknown> = { seq }): WireEvent {
@@ -127,6 +131,46 @@ export function writerStoreContract(name: string, open: () => Promise<ContractSu
       assert.deepEqual(loaded.replies, [['c2', { payloadHash: 'h', reply: { n: 2 } }], ['c3', { payloadHash: 'h', reply: { n: 3 } }]]);
     });
 
+    test('balances are per currency: a load reads each, and the transfers keep their currency and economy version', async () => {
+      const user = unique('u');
+      const { epoch } = await load(user);
+      await s.commits.submit(mutation(user, epoch, {
+        transfers: [transfer('mint', user, 100, 'gold', 'test.grant', null, 'c1'), transfer('mint', user, 7, 'gems', 'test.grant', null, 'c1')],
+        economyVersion: 3,
+        command: { actor: user, commandId: 'c1', payloadHash: 'h', reply: {} },
+      }));
+      await s.commits.submit(mutation(user, epoch, {
+        transfers: [transfer(user, 'house', 40, 'gold', 'wallet.exchange', 'c2', 'c2'), transfer('house', user, 4, 'gems', 'wallet.exchange', 'c2', 'c2')],
+        economyVersion: 4,
+        command: { actor: user, commandId: 'c2', payloadHash: 'h', reply: {} },
+      }));
+      const loaded = await load(user);
+      assert.deepEqual(loaded.player.wallet, { gold: 60, gems: 11 });
+      assert.deepEqual(
+        (await s.transfersOf(user)).map((t) => [t.from, t.to, t.amount, t.currency, t.economyVersion]),
+        [['mint', user, 100, 'gold', 3], ['mint', user, 7, 'gems', 3], [user, 'house', 40, 'gold', 4], ['house', user, 4, 'gems', 4]],
+      );
+    });
+
+    test('a mutation that would take a player below zero in one currency is refused whole, though it credits more in another', async () => {
+      const user = unique('u');
+      const { epoch } = await load(user);
+      await s.commits.submit(mutation(user, epoch, { transfers: [transfer('mint', user, 5, 'gems', 'test.grant', null, 'c1')], economyVersion: 1 }));
+      await assert.rejects(
+        s.commits.submit(mutation(user, epoch, {
+          transfers: [transfer(user, 'house', 6, 'gems', 'wallet.exchange', null, 'c2'), transfer('mint', user, 1_000, 'gold', 'test.grant', null, 'c2')],
+          economyVersion: 1,
+          command: { actor: user, commandId: 'c2', payloadHash: 'h', reply: {} },
+        })),
+        (error) => error instanceof CommitFailed && error.reason === 'rejected',
+      );
+      s.commits.forgetWriter(user, epoch);
+      assert.equal(await s.store.replies.find(user, 'c2'), undefined);
+      const again = await load(user);
+      assert.deepEqual(again.player.wallet, { gems: 5 }, 'neither currency moved');
+      assert.equal((await s.transfersOf(user)).length, 1);
+    });
+
     test('a mutation under an epoch a later load replaced is refused as fenced and stores nothing', async () => {
       const user = unique('u');
       const old = await load(user);
@@ -139,7 +183,7 @@ export function writerStoreContract(name: string, open: () => Promise<ContractSu
     test('effects owed are listed oldest first, and no longer once a commit applied them', async () => {
       const user = unique('u');
       const { epoch } = await load(user);
-      const owed = ['a', 'b'].map((k): Effect => ({ key: `${k}-${user}`, userId: user, fromAccount: 'bounty', gold: 5, xp: 2, reason: 'task.bounty', ref: `task-${k}` }));
+      const owed = ['a', 'b'].map((k): Effect => ({ key: `${k}-${user}`, userId: user, fromAccount: 'bounty', currency: 'gold', amount: 5, xp: 2, reason: 'task.bounty', ref: `task-${k}` }));
       await s.owe(owed);
       assert.deepEqual(await s.store.effects.pending(user), owed);
       assert.deepEqual(await s.store.effects.pending(unique('other')), [], "another player's are not listed");
@@ -151,7 +195,7 @@ export function writerStoreContract(name: string, open: () => Promise<ContractSu
     test('an effect whose application is recorded (its reply) is not listed, though no commit marked it', async () => {
       const user = unique('u');
       const { epoch } = await load(user);
-      const effect: Effect = { key: `again-${user}`, userId: user, fromAccount: 'escrow', gold: 9, xp: 0, reason: 'crash.payout', ref: 'r1' };
+      const effect: Effect = { key: `again-${user}`, userId: user, fromAccount: 'escrow', currency: 'gems', amount: 9, xp: 0, reason: 'crash.payout', ref: 'r1' };
       await s.commits.submit(mutation(user, epoch, { command: { actor: user, commandId: effectCommandId(effect.key), payloadHash: 'fx', reply: {} } }));
       // Delivered again after it was applied (a second writer of the same effect).
       await s.owe([effect]);

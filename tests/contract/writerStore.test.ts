@@ -25,6 +25,14 @@ async function databaseSubject(database: Database, cleanUp: () => Promise<void>)
     takeRoomFence: (writerId) => takeRoomFence(sql, writerId),
     owe: (effects) => sql.transaction((trx) => insertEffects(sql, trx, effects)),
     putShopItem: (item) => sql.transaction((trx) => upsertShopItem(sql, trx, item)),
+    transfersOf: async (account) => {
+      const rows = await sql.query<{ from: string; to: string; amount: string; currency: string; reason: string; ref: string | null; commandId: string | null; economyVersion: number | null }>(
+        `SELECT from_account AS "from", to_account AS "to", amount, currency, reason, ref, command_id AS "commandId", economy_version AS "economyVersion"
+           FROM transfers WHERE from_account = $1 OR to_account = $1 ORDER BY id`,
+        [account],
+      );
+      return rows.map((r) => ({ ...r, amount: Number(r.amount) }));
+    },
     async stop() {
       try {
         await database.close();
@@ -43,6 +51,7 @@ writerStoreContract('in memory', async () => {
     takeRoomFence: async (writerId) => memory.takeRoomFence(writerId),
     owe: async (effects) => memory.owe(effects),
     putShopItem: async (item) => memory.putShopItem(item),
+    transfersOf: async (account) => memory.transfersOf(account),
     stop: async () => void (memory.down = true),
   };
 });

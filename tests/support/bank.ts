@@ -254,7 +254,7 @@ export async function runBankTest(options: BankOptions): Promise<BankReport> {
     const balanceMismatches: string[] = [];
     for (const player of players) {
       // The room the client is in shows the account (a room that lost its fence sends it on).
-      const [{ balance }] = await queryRows<{ balance: string }>(db.url, 'SELECT balance FROM accounts WHERE id = $1', [player.session.userId]);
+      const [{ balance }] = await queryRows<{ balance: string }>(db.url, `SELECT coalesce((SELECT balance FROM balances WHERE account = $1 AND currency = 'gold'), 0) AS balance`, [player.session.userId]);
       let shown: number | undefined;
       for (let attempt = 0; attempt < 5 && shown !== Number(balance); attempt++) {
         const tab = await player.live('player');

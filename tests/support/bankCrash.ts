@@ -103,7 +103,7 @@ export function tableGoesOn(tab: PlayerConnection<any>, ms: number): Promise<boo
 
 /** Escrow holds nothing once every round with a stake is settled and its refunds are applied. */
 export async function escrowBalance(databaseUrl: string): Promise<number> {
-  const [row] = await queryRows<{ balance: string }>(databaseUrl, `SELECT coalesce((SELECT balance FROM accounts WHERE id = 'escrow'), 0) AS balance`);
+  const [row] = await queryRows<{ balance: string }>(databaseUrl, `SELECT coalesce((SELECT coalesce((SELECT balance FROM balances WHERE account = 'escrow' AND currency = 'gold'), 0) AS balance), 0) AS balance`);
   return Number(row.balance);
 }
 

@@ -20,7 +20,7 @@ describe('Board', () => {
     const done = board.complete('ann', 't1', now);
     assert.deepEqual(done.writes.map((w) => w.kind), ['task', 'bounty']);
     const bounty = done.writes.find((w) => w.kind === 'bounty');
-    assert.deepEqual(bounty?.kind === 'bounty' && [bounty.effect.key, bounty.effect.userId, bounty.effect.gold, bounty.effect.xp], ['task:main:t1', 'ann', 250, 40]);
+    assert.deepEqual(bounty?.kind === 'bounty' && [bounty.effect.key, bounty.effect.userId, bounty.effect.amount, bounty.effect.xp], ['task:main:t1', 'ann', 250, 40]);
     assert.equal(done.owed, 'ann');
     assert.deepEqual([done.result.bountyGold, done.result.bountyXp], [250, 40]);
     done.apply();

@@ -40,7 +40,7 @@ function fakeStore(trx: Trx, saved: Array<{ roundId: number; bets: readonly Cras
     insertChain: async () => void trx.writes.push('chain'),
     insertRound: async (roundId) => void trx.writes.push(`round ${roundId}`),
     markRunning: async (roundId) => void trx.writes.push(`running ${roundId}`),
-    settle: async (roundId) => (trx.writes.push(`settle ${roundId}`), { outcome: 'crashed', toHouse: 0, effects: [], handled: [], unstaked: ['mallory'] }),
+    settle: async (roundId) => (trx.writes.push(`settle ${roundId}`), { outcome: 'crashed', toHouse: {}, effects: [], handled: [], unstaked: ['mallory'] }),
     saveBets: async (roundId, bets) => void saved.push({ roundId, bets }),
   };
 }

@@ -18,16 +18,26 @@ const bet = (userId: string, amount: number, betId: string, cashedOutAt: number 
   payout: cashedOutAt === null ? 0 : Math.floor((amount * Math.round(cashedOutAt * 100)) / 100),
   stakeId: stakeIdOf('t', betId),
 });
-const stake = (userId: string, amount: number, betId: string): Stake => ({ userId, amount, stakeId: stakeIdOf('t', betId) });
+const stake = (userId: string, amount: number, betId: string, currency = 'gold'): Stake => ({ userId, amount, currency, stakeId: stakeIdOf('t', betId) });
 
 describe('settleRound', () => {
+  test('each stake is played, paid and refunded in its own currency; the house takes per currency', () => {
+    const round: StoredRound = { table: 't', roundId: 5, ran: true, bets: { ann: bet('ann', 100, 'a1', 2), bob: bet('bob', 40, 'b1'), cy: bet('cy', 10, 'c1') } };
+    const settled = settleRound(round, [stake('ann', 100, 'a1', 'gems'), stake('bob', 40, 'b1'), stake('cy', 10, 'c1', 'gems'), stake('cy', 3, 'c0', 'gems')]);
+    assert.deepEqual(settled.toHouse, { gems: 110, gold: 40 });
+    assert.deepEqual(
+      settled.effects.map((e) => [e.userId, e.fromAccount, e.currency, e.amount, e.reason]),
+      [['ann', 'house', 'gems', 200, 'crash.payout'], ['cy', 'escrow', 'gems', 3, 'crash.refund']],
+    );
+  });
+
   test('a round that ran: stakes to the house, cash-outs paid from it, unrecorded stakes refunded', () => {
     const round: StoredRound = { table: 't', roundId: 3, ran: true, bets: { ann: bet('ann', 100, 'a1', 1.15), bob: bet('bob', 40, 'b1') } };
     const settled = settleRound(round, [stake('ann', 100, 'a1'), stake('bob', 40, 'b1'), stake('bob', 7, 'b0')]);
     assert.equal(settled.outcome, 'crashed');
-    assert.equal(settled.toHouse, 140);
+    assert.deepEqual(settled.toHouse, { gold: 140 });
     assert.deepEqual(
-      settled.effects.map((e) => [e.key, e.userId, e.fromAccount, e.gold, e.reason]),
+      settled.effects.map((e) => [e.key, e.userId, e.fromAccount, e.amount, e.reason]),
       [
         ['crash:t:3:ann', 'ann', 'house', 115, 'crash.payout'],
         [refundKey('t', 3, { userId: 'bob', stakeId: stakeIdOf('t', 'b0') }), 'bob', 'escrow', 7, 'crash.refund'],
@@ -40,26 +50,26 @@ describe('settleRound', () => {
     const round: StoredRound = { table: 't', roundId: 3, ran: false, bets: { ann: bet('ann', 100, 'a1') } };
     const settled = settleRound(round, [stake('ann', 100, 'a1'), stake('cy', 5, 'c1')]);
     assert.equal(settled.outcome, 'void');
-    assert.equal(settled.toHouse, 0);
-    assert.deepEqual(settled.effects.map((e) => [e.userId, e.gold, e.reason]), [['ann', 100, 'crash.refund'], ['cy', 5, 'crash.refund']]);
+    assert.deepEqual(settled.toHouse, {});
+    assert.deepEqual(settled.effects.map((e) => [e.userId, e.amount, e.reason]), [['ann', 100, 'crash.refund'], ['cy', 5, 'crash.refund']]);
   });
 
   test('a bet stored before bets carried their stake id is matched by player and amount', () => {
     const old: CrashBet = { userId: 'ann', amount: 50, cashedOutAt: null, payout: 0 };
-    const settled = settleRound({ table: 't', roundId: 1, ran: true, bets: { ann: old } }, [{ userId: 'ann', amount: 7, stakeId: 'x' }, { userId: 'ann', amount: 50, stakeId: 'y' }]);
-    assert.equal(settled.toHouse, 50);
-    assert.deepEqual(settled.effects.map((e) => [e.key, e.gold]), [['refund:crash:t:1:ann:x', 7]]);
+    const settled = settleRound({ table: 't', roundId: 1, ran: true, bets: { ann: old } }, [{ userId: 'ann', amount: 7, currency: 'gold', stakeId: 'x' }, { userId: 'ann', amount: 50, currency: 'gold', stakeId: 'y' }]);
+    assert.deepEqual(settled.toHouse, { gold: 50 });
+    assert.deepEqual(settled.effects.map((e) => [e.key, e.amount]), [['refund:crash:t:1:ann:x', 7]]);
   });
 
   test('a recorded bet without its stake is reported, neither paid nor taken', () => {
     const settled = settleRound({ table: 't', roundId: 1, ran: true, bets: { ann: bet('ann', 10, 'a1', 2) } }, []);
-    assert.deepEqual([settled.toHouse, settled.effects, settled.unstaked], [0, [], ['ann']]);
+    assert.deepEqual([settled.toHouse, settled.effects, settled.unstaked], [{}, [], ['ann']]);
   });
 
   test('a late stake is refunded by the sweep under the same key a settlement would use', () => {
     const handled = [stakeIdOf('t', 'a1')];
     const refunds = lateStakeRefunds('t', 4, handled, [stake('ann', 10, 'a1'), stake('bob', 3, 'b1')]);
-    assert.deepEqual(refunds.map((e) => [e.key, e.userId, e.gold, e.ref]), [[refundKey('t', 4, { userId: 'bob', stakeId: stakeIdOf('t', 'b1') }), 'bob', 3, 'crash:t:4']]);
+    assert.deepEqual(refunds.map((e) => [e.key, e.userId, e.amount, e.ref]), [[refundKey('t', 4, { userId: 'bob', stakeId: stakeIdOf('t', 'b1') }), 'bob', 3, 'crash:t:4']]);
   });
 
   test('refund keys are distinct per stake: one command id used again in a later round, or by another player, gets a refund of its own', () => {
@@ -72,7 +82,7 @@ describe('settleRound', () => {
     const keys = [...first.effects, ...again.effects, ...shared.effects].map((e) => e.key);
     assert.equal(new Set(keys).size, 4, `four stakes, four keys: ${keys.join(', ')}`);
     assert.deepEqual(late.map((e) => e.key), [first.effects[0]!.key], 'the late-stake sweep computes the same key as the settlement for the same stake');
-    assert.deepEqual(shared.effects.map((e) => [e.userId, e.gold]), [['ann', 10], ['bob', 3]], "each bet is matched to its own player's stake");
+    assert.deepEqual(shared.effects.map((e) => [e.userId, e.amount]), [['ann', 10], ['bob', 3]], "each bet is matched to its own player's stake");
     // A refund stored under the key of an earlier version is recognised by it (effectsStore.ts).
     assert.deepEqual(late.map((e) => e.legacyKey), [`refund:${stakeIdOf('t', 'same-id')}`]);
   });
@@ -122,8 +132,8 @@ function simulate(seed: number) {
     results.push(JSON.stringify(s));
     // The same stored facts give the same settlement, whoever computes it.
     assert.equal(JSON.stringify(settleRound(structuredClone(stored), [...escrowed])), JSON.stringify(s));
-    move('escrow', 'house', s.toHouse);
-    toHouse += s.toHouse;
+    move('escrow', 'house', s.toHouse.gold ?? 0);
+    toHouse += s.toHouse.gold ?? 0;
     owe(s.effects);
     stored.settled = true;
     stored.handled = s.handled;
@@ -135,7 +145,7 @@ function simulate(seed: number) {
     for (const [key, e] of effects) {
       if (applied.has(key)) continue;
       applied.add(key);
-      move(e.fromAccount, e.userId, e.gold);
+      move(e.fromAccount, e.userId, e.amount);
     }
   };
 
@@ -150,7 +160,7 @@ function simulate(seed: number) {
     const kind = pick(5);
     const amount = 1 + pick(200);
     const id = `b${betN++}`;
-    const s: Stake = { userId: p, amount, stakeId: stakeIdOf('t', id) };
+    const s: Stake = { userId: p, amount, currency: 'gold', stakeId: stakeIdOf('t', id) };
     const commitStake = () => {
       move(p, 'escrow', amount);
       escrowed.push(s);
@@ -165,7 +175,7 @@ function simulate(seed: number) {
     } else {
       if (kind === 2) {
         // An earlier bet of this round whose table commit failed, then a new one.
-        const orphan: Stake = { userId: p, amount: 1 + pick(20), stakeId: stakeIdOf('t', `${id}-lost`) };
+        const orphan: Stake = { userId: p, amount: 1 + pick(20), currency: 'gold', stakeId: stakeIdOf('t', `${id}-lost`) };
         steps.push({ at, run: () => (move(p, 'escrow', orphan.amount), escrowed.push(orphan)) });
       }
       steps.push({
@@ -208,8 +218,8 @@ function simulate(seed: number) {
   const refunds = [...effects.values()].filter((e) => e.reason === 'crash.refund');
   const payouts = [...effects.values()].filter((e) => e.reason === 'crash.payout');
   const staked = escrowed.reduce((a, s) => a + s.amount, 0);
-  const refunded = refunds.reduce((a, e) => a + e.gold, 0);
-  const paid = payouts.reduce((a, e) => a + e.gold, 0);
+  const refunded = refunds.reduce((a, e) => a + e.amount, 0);
+  const paid = payouts.reduce((a, e) => a + e.amount, 0);
   const houseTake = toHouse - paid;
   const where = `seed ${seed}`;
   assert.deepEqual(insertedTwice, [], `${where}: one key, one effect`);
@@ -224,7 +234,7 @@ function simulate(seed: number) {
     assert.equal(refundedBet, !stored.ran, `${where}: acked bet ${s.stakeId} ${stored.ran ? 'played' : 'refunded (the round never ran)'}`);
   }
   for (const [userId, payout] of ackedCashouts) {
-    assert.deepEqual(payouts.filter((e) => e.userId === userId).map((e) => e.gold), [payout], `${where}: the cash-out of ${userId} paid once, as acked`);
+    assert.deepEqual(payouts.filter((e) => e.userId === userId).map((e) => e.amount), [payout], `${where}: the cash-out of ${userId} paid once, as acked`);
   }
   return { ran: stored.ran, late: escrowed.length - stored.handled.length, cashouts: ackedCashouts.size };
 }

@@ -3,12 +3,14 @@
 // the players' rooms moved into escrow for it. Whoever settles (the room that ran the round, a
 // successor after a crash or a restart, the late-stake sweep) computes the same thing, so the
 // outcome never depends on which room settles it. Pure: no storage, no clock, no transport.
+import type { Amounts, CurrencyId } from '../../../shared/economy.ts';
 import type { CrashBet } from '../../domain/crash.ts';
 import type { Effect } from '../../domain/effects.ts';
 import { SystemAccount } from '../../domain/ledger.ts';
 
-/** A stake in escrow: its command id (`stakeId`), whose it is and how much. */
-export type Stake = { stakeId: string; userId: string; amount: number };
+/** A stake in escrow: its command id (`stakeId`), whose it is and how much, in which currency. A
+ *  bet's payout and refund are in its stake's currency. */
+export type Stake = { stakeId: string; userId: string; amount: number; currency: CurrencyId };
 
 /** What storage holds about a round when it is settled. */
 export type StoredRound = {
@@ -22,8 +24,8 @@ export type StoredRound = {
 export type Settlement = {
   /** `void`: the round never ran; every stake comes back. */
   outcome: 'crashed' | 'void';
-  /** Escrow to house: the stakes played. */
-  toHouse: number;
+  /** Escrow to house per currency: the stakes played (a currency with none is left out). */
+  toHouse: Amounts;
   /** Owed to players: payouts from the house, refunds from escrow (each a Refund). */
   effects: Array<Effect | Refund>;
   /** Every stake id this settlement played or refunded (stored with the round). */
@@ -66,7 +68,7 @@ export type Refund = Effect & { legacyKey: string };
 
 function refund(stake: Stake, table: string, roundId: number): Refund {
   const key = refundKey(table, roundId, stake);
-  return { key, userId: stake.userId, fromAccount: SystemAccount.escrow, gold: stake.amount, xp: 0, reason: 'crash.refund', ref: roundRef(table, roundId), legacyKey: legacyRefundKey(stake.stakeId) };
+  return { key, userId: stake.userId, fromAccount: SystemAccount.escrow, currency: stake.currency, amount: stake.amount, xp: 0, reason: 'crash.refund', ref: roundRef(table, roundId), legacyKey: legacyRefundKey(stake.stakeId) };
 }
 
 /**
@@ -82,7 +84,7 @@ export function settleRound(round: StoredRound, stakes: readonly Stake[]): Settl
   const effects: Effect[] = [];
   const handled: string[] = [];
   const unstaked: string[] = [];
-  let toHouse = 0;
+  const toHouse: Amounts = {};
   for (const bet of Object.values(round.bets)) {
     const at = matchStake(unmatched, bet);
     if (at < 0) {
@@ -95,9 +97,9 @@ export function settleRound(round: StoredRound, stakes: readonly Stake[]): Settl
       effects.push(refund(stake, round.table, round.roundId));
       continue;
     }
-    toHouse += stake.amount;
+    toHouse[stake.currency] = (toHouse[stake.currency] ?? 0) + stake.amount;
     if (bet.cashedOutAt !== null && bet.payout > 0) {
-      effects.push({ key: `${ref}:${bet.userId}`, userId: bet.userId, fromAccount: SystemAccount.house, gold: bet.payout, xp: 0, reason: 'crash.payout', ref });
+      effects.push({ key: `${ref}:${bet.userId}`, userId: bet.userId, fromAccount: SystemAccount.house, currency: stake.currency, amount: bet.payout, xp: 0, reason: 'crash.payout', ref });
     }
   }
   for (const stake of unmatched) {
