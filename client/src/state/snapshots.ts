@@ -43,4 +43,6 @@ export type CrashSnapshot = {
   seq: number;
 };
 
-export type AdminSnapshot = { ccu: number; rooms: number; supply: { minted: number; burned: number; circulating: number }; seq: number };
+export type SupplySnapshot = { minted: number; burned: number; circulating: number };
+/** `supply` is gold's; `supplies` every currency's, by id. */
+export type AdminSnapshot = { ccu: number; rooms: number; supply: SupplySnapshot; supplies: Record<string, SupplySnapshot>; seq: number };
