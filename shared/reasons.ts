@@ -57,9 +57,6 @@ export const Reason = {
   // The admin room.
   /** admin.grant, admin.user.get: no player with this userId has ever played. */
   UNKNOWN_USER: 'UNKNOWN_USER',
-  /** admin.economy.publish: other publishes took the next economy version every time it was
-   *  tried; nothing was stored. Retryable: publish again (with the same id). */
-  VERSION_RACE: 'VERSION_RACE',
 } as const;
 export type Reason = (typeof Reason)[keyof typeof Reason];
 
@@ -84,5 +81,4 @@ export const REASON_CODES = {
   NOT_ASSIGNEE: 'CONFLICT',
   TASK_COMPLETED: 'CONFLICT',
   UNKNOWN_USER: 'NOT_FOUND',
-  VERSION_RACE: 'CONFLICT',
 } as const satisfies Record<Reason, ErrorCode>;

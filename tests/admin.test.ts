@@ -168,6 +168,8 @@ test('every admin action is in the audit table, and the audit catches a corrupte
   assert.deepEqual(expectAck(await adminTab.send(AdminCommandType.crashOpen, { table: 'audit-table' })), { table: 'audit-table', opened: true });
   assert.deepEqual(expectAck(await adminTab.send(AdminCommandType.crashOpen, { table: 'audit-table' })), { table: 'audit-table', opened: false }, 'opened once');
   expectAck(await adminTab.send(AdminCommandType.sessionsRevoke, { userId: 'audit-nobody', reason: 'audit trail' }));
+  const { economy } = expectAck(await adminTab.send(AdminCommandType.economyGet));
+  assert.deepEqual(expectAck(await adminTab.send(AdminCommandType.economyPublish, { economy, dryRun: true })), { valid: true });
   // The audit row is written after the reply, not awaited by it (AdminRoom #audited): wait for it.
   const audited = async () => (await queryRows<{ action: string }>(fx.db.url, `SELECT DISTINCT action FROM admin_audit`)).map((a) => a.action);
   const types = Object.values(AdminCommandType);

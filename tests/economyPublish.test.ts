@@ -1,4 +1,4 @@
-// Publishing the economy over the wire (docs/PROTOCOL.md "Admin", docs/ECONOMY.md): the public
+// Publishing the economy over the wire (docs/PROTOCOL.md "admin room", docs/ECONOMY.md): the public
 // versions over HTTP, admin.economy.get, a dry run, a bad document refused naming every path
 // (nothing stored, the version unchanged), a publish stored once per id with its audit line,
 // and a rollback.

@@ -68,7 +68,7 @@ export function referenceProblems(document: unknown): Problem[] {
     if (isObject(document.crash.limits) && Object.keys(document.crash.limits).length === 0) problems.push({ path: ['crash', 'limits'], message: 'must list at least one currency' });
   }
 
-  // A game's section is its module's own shape; by convention (docs/ECONOMY.md "Games") a field
+  // A game's section is its module's own shape; by convention (docs/ECONOMY.md "games") a field
   // named `currency` holds a currency, and the keys of `limits` and of a `price` or `…Price` field
   // are currencies.
   forEachEntry(document.games, (section, path) => walkGameSection(section, path), ['games']);

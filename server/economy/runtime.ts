@@ -10,18 +10,17 @@
 // publish); the newest stored version is then in force.
 import type { Economy, EconomyProblem, PublishedEconomy } from '../../shared/economy.ts';
 import { DomainError } from '../domain/errors.ts';
-import { Reason } from '../../shared/reasons.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Orm } from '../store/orm.ts';
 import type { Queryable, Sql } from '../store/sql.ts';
 import type { EconomySource } from './source.ts';
 import { describeProblems, validateEconomy } from './schema.ts';
-import { FILE_PUBLISHER, insertPublishAudit, insertVersion, isVersionTaken, lastFromFile, latestVersion, latestVersionNumber, listVersions, versionByNumber, type VersionListing } from './versionStore.ts';
+import { FILE_PUBLISHER, insertPublishAudit, insertVersion, isVersionTaken, lastFromFile, lockVersions, latestVersion, latestVersionNumber, listVersions, versionByNumber, type VersionListing } from './versionStore.ts';
 
 /** How often a process looks for a version it was not told about (services mode). */
 export const ECONOMY_POLL_MS = 1_000;
-/** Tries at the next version number when other publishes keep taking it. */
-const PUBLISH_TRIES = 5;
+/** Tries of the file's publish at start when a version was taken all the same. */
+const PUBLISH_TRIES = 3;
 /** Old versions kept in memory for GET /economy/<version> (each is immutable). */
 const CACHED_VERSIONS = 32;
 
@@ -66,8 +65,10 @@ export class EconomyRuntime implements EconomySource {
    */
   static async start(deps: EconomyRuntimeDeps, file: { name: string; economy: Economy }): Promise<EconomyRuntime> {
     const publisher = `${FILE_PUBLISHER}${file.name}`;
-    const published = await withNextVersion(async () =>
+    const published = await withNextVersion(deps.sql, async () =>
       deps.sql.transaction(async (trx) => {
+        // Processes starting at once with the same edited file: the second reads the first's publish.
+        await lockVersions(deps.sql, trx);
         const last = await lastFromFile(deps.sql, trx);
         if (last && sameDocument(last.economy, file.economy)) return undefined;
         return insertVersion(deps.sql, trx, file.economy, publisher);
@@ -116,22 +117,20 @@ export class EconomyRuntime implements EconomySource {
 
   /**
    * Stores `economy` as the next version inside `trx` (the admin writer's fenced transaction, or
-   * publish()'s own), with the admin's audit line when given. A concurrent publish that took the
-   * number first is waited for and the next one taken (a savepoint keeps the transaction usable).
+   * publish()'s own), with the admin's audit line when given. Publishers take turns (the versions'
+   * lock, held to the end of `trx`), and the primary key has the last word: a version taken all
+   * the same (a row written by hand, without the lock) refuses the publish UNAVAILABLE, retryable,
+   * with nothing stored.
    */
   async record(trx: Queryable, economy: Economy, publishedBy: string, audit?: { action: string; commandId: string; payload: unknown }): Promise<PublishedEconomy> {
     const { sql } = this.#deps;
-    let published: PublishedEconomy | undefined;
-    for (let attempt = 1; !published; attempt++) {
-      await sql.query('SAVEPOINT economy_version', [], trx);
-      try {
-        published = await insertVersion(sql, trx, economy, publishedBy);
-        await sql.query('RELEASE SAVEPOINT economy_version', [], trx);
-      } catch (error) {
-        if (!isVersionTaken(error)) throw error;
-        await sql.query('ROLLBACK TO SAVEPOINT economy_version', [], trx);
-        if (attempt >= PUBLISH_TRIES) throw new DomainError('CONFLICT', `other publishes took the next economy version ${PUBLISH_TRIES} times in a row; nothing was stored: publish again`, true, Reason.VERSION_RACE);
-      }
+    await lockVersions(sql, trx);
+    let published: PublishedEconomy;
+    try {
+      published = await insertVersion(sql, trx, economy, publishedBy);
+    } catch (error) {
+      if (isVersionTaken(sql, error)) throw new DomainError('UNAVAILABLE', 'another publish stored the next economy version at the same moment; nothing was stored: send the command again with the same id', true);
+      throw error;
     }
     if (audit) await insertPublishAudit(sql, trx, { admin: publishedBy, ...audit, result: { ack: { version: published.version } } });
     return published;
@@ -209,12 +208,12 @@ export class EconomyRuntime implements EconomySource {
 }
 
 /** Runs `publish` again when another process stored the same version number first (it is read again). */
-async function withNextVersion<T>(publish: () => Promise<T>): Promise<T> {
+async function withNextVersion<T>(sql: Sql, publish: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await publish();
     } catch (error) {
-      if (!isVersionTaken(error) || attempt >= PUBLISH_TRIES) throw error;
+      if (!isVersionTaken(sql, error) || attempt >= PUBLISH_TRIES) throw error;
     }
   }
 }

@@ -21,8 +21,13 @@ const statements = perMapping((metadata) => {
   const a = namesOf(metadata, AdminAudit);
   const row = v.select(['version', 'document', 'publishedBy', 'publishedAt']);
   return {
-    // The next number is taken here, inside the transaction: a second transaction doing the same
-    // at once waits on the primary key and then fails (23505), never storing the same version.
+    // Publishers take turns: the lock is held to the end of the publishing transaction, so the
+    // next one reads the version it stored (and, at start, the file it published). Reads are not
+    // blocked. Without it, publishers at once all read the same newest version and all but one
+    // failed on the primary key, again and again under contention.
+    lock: `LOCK TABLE ${v.table} IN EXCLUSIVE MODE`,
+    // The next number is taken here, inside the transaction, after the lock; the primary key stays
+    // the last word: two transactions can never store the same version.
     insert: `INSERT INTO ${v.table} (${v.cols(['version', 'document', 'publishedBy'])})
              SELECT coalesce(max(${v.col('version')}), 0) + 1, $1::jsonb, $2 FROM ${v.table}
              RETURNING ${row}`,
@@ -35,6 +40,11 @@ const statements = perMapping((metadata) => {
 });
 
 const published = (r: Row): PublishedEconomy => ({ version: Number(r.version), economy: r.document, publishedBy: r.publishedBy, publishedAt: new Date(r.publishedAt).toISOString() });
+
+/** Takes the publishers' turn inside `trx`, until it ends. */
+export async function lockVersions(sql: Sql, trx: Queryable): Promise<void> {
+  await sql.query(statements(sql.metadata).lock, [], trx);
+}
 
 /** Stores `economy` as the next version, inside `trx`; the stored row (its document as jsonb keeps it). */
 export async function insertVersion(sql: Sql, trx: Queryable, economy: Economy, publishedBy: string): Promise<PublishedEconomy> {
@@ -75,8 +85,9 @@ export async function listVersions(orm: Orm): Promise<VersionListing[]> {
   return rows.map((r) => ({ version: r.version, publishedAt: r.publishedAt.toISOString(), publishedBy: r.publishedBy }));
 }
 
-/** The storage refused the next version because another process stored it first. */
-export function isVersionTaken(error: unknown): boolean {
-  const e = error as { code?: unknown; constraint?: unknown };
-  return e?.code === '23505' && typeof e.constraint === 'string' && e.constraint.startsWith('economy_versions');
+/** The storage refused the next version because another process stored it first (a unique
+ *  violation on the versions' table: its primary key). */
+export function isVersionTaken(sql: Sql, error: unknown): boolean {
+  const e = error as { code?: unknown; table?: unknown };
+  return e?.code === '23505' && `"${String(e.table)}"` === namesOf(sql.metadata, EconomyVersion).table;
 }

@@ -34,6 +34,13 @@ describe('decideAdmin', () => {
     assert.deepEqual(decide({ type: AdminCommandType.sessionsRevoke, id: 'x5', userId: 'ann', reason: 'stolen' }), { route: 'sessionsRevoke', revoke: { userId: 'ann', reason: 'stolen' } });
   });
 
+  test('an economy publish goes to the admin writer after validation (a dry run by default off); the economy read is a read', () => {
+    const economy = { currencies: {} };
+    assert.deepEqual(decide({ type: AdminCommandType.economyPublish, id: 'e1', economy }), { route: 'economyPublish', economy, dryRun: false });
+    assert.deepEqual(decide({ type: AdminCommandType.economyPublish, id: 'e2', economy, dryRun: true }), { route: 'economyPublish', economy, dryRun: true });
+    assert.deepEqual(decide({ type: AdminCommandType.economyGet, id: 'e3' }), { route: 'economyGet' });
+  });
+
   test('a userId that never played is refused NOT_FOUND with its reason (admin.grant, admin.user.get)', () => {
     const refusal = unknownUser('ghost');
     assert.ok(refusal instanceof DomainError);
