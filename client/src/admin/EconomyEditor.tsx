@@ -126,7 +126,18 @@ export function EconomyEditor({ admin }: { admin: CommandSender }) {
         {/* Problems are listed above; any other refusal is said here. */}
         <ErrorLine message={problems.value.length > 0 ? '' : error.value} />
       </section>
-      {current.value ? <EconomyHistory current={current.value} busy={busy.value} onPublish={publish} onLoad={(document) => (text.value = pretty(document))} /> : null}
+      {current.value ? (
+        <EconomyHistory
+          current={current.value}
+          busy={busy.value}
+          onPublish={publish}
+          onLoad={(document) => {
+            text.value = pretty(document);
+            problems.value = [];
+            note.value = '';
+          }}
+        />
+      ) : null}
     </div>
   );
 }
