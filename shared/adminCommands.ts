@@ -2,7 +2,7 @@
 // FORBIDDEN; player commands sent here are unknown types.
 import { z } from 'zod';
 import { BOARD_NAME, taskId, type Task } from './boardCommands.ts';
-import { commandId, MAX_BET, wholeAmount } from './commands.ts';
+import { commandId, currencyId, MAX_BET, wholeAmount } from './commands.ts';
 import { CRASH_TABLE_NAME } from './crashCommands.ts';
 import type { Economy, EconomyVersionInfo } from './economy.ts';
 
@@ -45,7 +45,7 @@ const banSeconds = z
   .max(MAX_BAN_SECONDS, { error: `banSeconds must be a whole number between 1 and ${MAX_BAN_SECONDS}` });
 
 export const adminCommands = {
-  [AdminCommandType.grant]: z.strictObject({ id: commandId, userId, amount: grantAmount, reason: text('reason', 200) }),
+  [AdminCommandType.grant]: z.strictObject({ id: commandId, userId, amount: grantAmount, currency: currencyId('currency').optional(), reason: text('reason', 200) }),
   [AdminCommandType.taskCreate]: z.strictObject({ id: commandId, board, title: text('title', 200), bountyGold: wholeAmount('bountyGold', MAX_BET), bountyXp }),
   [AdminCommandType.taskCancel]: z.strictObject({ id: commandId, board, taskId }),
   [AdminCommandType.shopUpsert]: z.strictObject({
@@ -81,7 +81,8 @@ export const adminCommands = {
 type Schemas = typeof adminCommands;
 export type AdminCommand = { [K in keyof Schemas]: { type: K } & z.infer<Schemas[K]> }[keyof Schemas];
 
-export type AdminGrantResult = { balance: number };
+/** `balance`: the player's balance in `currency` after the grant. */
+export type AdminGrantResult = { balance: number; currency: string };
 /** `bannedUntil` only when the kick carried banSeconds. */
 export type AdminKickResult = { kicked: number; bannedUntil?: string };
 export type AdminSessionsRevokeResult = { userId: string; generation: number; kicked: number };

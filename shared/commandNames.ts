@@ -9,6 +9,7 @@ export const CommandType = {
   eventsSync: 'events.sync',
   fairRotate: 'fair.rotate',
   shopBuy: 'shop.buy',
+  walletExchange: 'wallet.exchange',
 } as const;
 export type CommandType = (typeof CommandType)[keyof typeof CommandType];
 

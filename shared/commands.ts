@@ -2,6 +2,7 @@
 // `{ id, ...fields }`; the error text names the field at fault (docs/PROTOCOL.md).
 import { z } from 'zod';
 import { CommandType, Hand, MAX_BET } from './commandNames.ts';
+import { CURRENCY_ID, type CurrencyId } from './economy.ts';
 
 // The names live in commandNames.ts (no zod, for the browser bundle); re-exported here.
 export { CommandType, Hand, MAX_BET };
@@ -16,6 +17,11 @@ export const wholeAmount = (field: string, max: number) =>
     .int({ error: `${field} must be a whole number between 1 and ${max}` })
     .min(1, { error: `${field} must be a whole number between 1 and ${max}` })
     .max(max, { error: `${field} must be a whole number between 1 and ${max}` });
+
+/** A currency id (shared/economy.ts) in the field `field`; whether the economy has it is the
+ *  deciding room's question (refused with UNKNOWN_CURRENCY, naming the field). */
+export const currencyId = (field: string) =>
+  z.string({ error: `${field} must be a currency id: 1-32 characters of [a-z0-9-], starting with a letter` }).regex(CURRENCY_ID, { error: `${field} must be a currency id: 1-32 characters of [a-z0-9-], starting with a letter` });
 
 export const streakClaim = z.strictObject({ id: commandId });
 export const eventsSync = z.strictObject({
@@ -39,15 +45,25 @@ export const fairRotate = z.strictObject({
   clientSeed: z.string({ error: 'clientSeed must be 1-64 characters of [A-Za-z0-9_-]' }).regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'clientSeed must be 1-64 characters of [A-Za-z0-9_-]' }),
 });
 
+/** The most one exchange may spend. */
+export const MAX_EXCHANGE = 1_000_000_000;
+export const walletExchange = z
+  .strictObject({ id: commandId, from: currencyId('from'), to: currencyId('to'), amount: wholeAmount('amount', MAX_EXCHANGE) })
+  .refine((c) => c.from !== c.to, { error: 'to must be another currency than from', path: ['to'] });
+
 /** The player room's own commands; the games' commands come from their modules (server/games/commands.ts). */
 export const playerCommands = {
   [CommandType.streakClaim]: streakClaim,
   [CommandType.eventsSync]: eventsSync,
   [CommandType.fairRotate]: fairRotate,
   [CommandType.shopBuy]: shopBuy,
+  [CommandType.walletExchange]: walletExchange,
 } as const;
 
 export type StreakClaimResult = { day: number; reward: number; balance: number };
 export type ShopBuyResult = { balance: number; owned: number; stockLeft: number | null };
+/** `spent` of `from` went to the house and `received` of `to` came back, at the rate of
+ *  `economyVersion`; `balances` are both currencies' after the exchange. */
+export type WalletExchangeResult = { from: CurrencyId; to: CurrencyId; spent: number; received: number; balances: Record<CurrencyId, number>; economyVersion: number };
 export type FairRotateResult = { revealedServerSeed: string; serverSeedHash: string; clientSeed: string; nonce: number };
 export type EventsSyncResult = { events: import('./registry.ts').TypedEvent[]; seq: number } | { snapshot: true; seq: number };

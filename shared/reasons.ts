@@ -19,8 +19,16 @@ export const Reason = {
   SOLD_OUT: 'SOLD_OUT',
   /** shop.buy: fewer left than `qty` (also when other buyers took the last units first). */
   NOT_ENOUGH_STOCK: 'NOT_ENOUGH_STOCK',
-  /** shop.buy: price × qty is beyond any balance. */
+  /** shop.buy: price × qty is beyond any balance; wallet.exchange: what it would receive is. */
   TOTAL_TOO_LARGE: 'TOTAL_TOO_LARGE',
+  /** wallet.exchange, admin.grant: the currency named (the message names the field) is not one of
+   *  the economy in force. */
+  UNKNOWN_CURRENCY: 'UNKNOWN_CURRENCY',
+  /** wallet.exchange: the economy in force publishes no rate from `from` to `to`. */
+  NO_RATE: 'NO_RATE',
+  /** wallet.exchange: `amount` buys less than one unit of `to` at the rate (rounding down); the
+   *  message names the smallest amount that buys one. */
+  EXCHANGE_TOO_SMALL: 'EXCHANGE_TOO_SMALL',
 
   // The crash room.
   /** crash.bet: the round is not taking bets (it runs or has crashed); bet in the next round. */
@@ -68,6 +76,9 @@ export const REASON_CODES = {
   SOLD_OUT: 'CONFLICT',
   NOT_ENOUGH_STOCK: 'CONFLICT',
   TOTAL_TOO_LARGE: 'INVALID_INPUT',
+  UNKNOWN_CURRENCY: 'INVALID_INPUT',
+  NO_RATE: 'CONFLICT',
+  EXCHANGE_TOO_SMALL: 'INVALID_INPUT',
   ROUND_CLOSED: 'CONFLICT',
   ALREADY_BET: 'CONFLICT',
   STAKE_ROUND_OVER: 'CONFLICT',

@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import type { AdminGrantResult, AdminKickResult, AdminSessionsRevokeResult, AdminTaskResult, AuditResult, adminCommands, CrashOpenResult, EconomyPublishResult, EconomyView, ShopItemView, UserView } from './adminCommands.ts';
 import type { boardCommands, TaskCompleteResult, TaskResult } from './boardCommands.ts';
 import type { GameCommandSchemas, GameResults } from '../server/games/commands.ts';
-import type { EventsSyncResult, FairRotateResult, playerCommands, ShopBuyResult, StreakClaimResult } from './commands.ts';
+import type { EventsSyncResult, FairRotateResult, playerCommands, ShopBuyResult, StreakClaimResult, WalletExchangeResult } from './commands.ts';
 import type { CrashBetResult, CrashCashoutResult, crashCommands } from './crashCommands.ts';
 import type { EventPayloads } from './events.ts';
 import type { WireEvent } from './protocol.ts';
@@ -19,6 +19,7 @@ type Schemas = typeof playerCommands & GameCommandSchemas & typeof boardCommands
 export type CommandResults = GameResults & {
   'streak.claim': StreakClaimResult;
   'shop.buy': ShopBuyResult;
+  'wallet.exchange': WalletExchangeResult;
   'fair.rotate': FairRotateResult;
   'events.sync': EventsSyncResult;
   'task.accept': TaskResult;

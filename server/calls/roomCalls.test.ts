@@ -21,7 +21,7 @@ const refused = (error: unknown) => error instanceof Error && /call to another r
 
 test('a room call inside an open transaction is refused, whichever way it is made', async () => {
   await store.sql.transaction(async (trx) => {
-    await assert.rejects(callPlayerRoom('u-1', 'crashBet', { table: 't', roundId: 1, id: 'bet-1', amount: 5 }), refused);
+    await assert.rejects(callPlayerRoom('u-1', 'crashBet', { table: 't', roundId: 1, id: 'bet-1', amount: 5, currency: 'gold' }), refused);
     await assert.rejects(callBoardRoom(undefined, 'adminCancelTask', { id: 'c-1', adminId: 'a', taskId: 'x' }), refused);
     await assert.rejects(callRoom<PlayerRoomCalls, 'applyEffects'>('some-room', 'applyEffects', []), refused);
     const failures: unknown[] = [];

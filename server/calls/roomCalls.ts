@@ -7,12 +7,14 @@
 // A call made from inside one anyway is refused (`refuseInTransaction`), as sql.ts refuses a
 // nested connection.
 import { matchMaker } from '@colyseus/core';
+import type { CurrencyId } from '../../shared/economy.ts';
 import { insideOpenTransaction } from '../store/sql.ts';
 import type { Reply } from '../writers/replies.ts';
 
 /** A crash stake the table asks the player's room to take into escrow. */
-export type CrashStakeCall = { table: string; roundId: number; id: string; amount: number };
-export type GrantCall = { id: string; amount: number; reason: string };
+export type CrashStakeCall = { table: string; roundId: number; id: string; amount: number; currency: CurrencyId };
+/** `currency`: a currency id, checked against the economy by the player's room (UNKNOWN_CURRENCY). */
+export type GrantCall = { id: string; amount: number; currency: CurrencyId; reason: string };
 export type TaskCreateCall = { id: string; adminId: string; title: string; bountyGold: number; bountyXp: number };
 export type TaskCancelCall = { id: string; adminId: string; taskId: string };
 

@@ -1,6 +1,6 @@
-// A crash bet's stake, taken by the player's own room before the table accepts the bet: the gold
-// moves into escrow (INV-8: a debit that must happen first is a synchronous owner call).
-import { GOLD } from '../../shared/economy.ts';
+// A crash bet's stake, taken by the player's own room before the table accepts the bet: the stake
+// moves into escrow, in the bet's currency (INV-8: a debit that must happen first is a synchronous owner call).
+import type { CurrencyId } from '../../shared/economy.ts';
 import { EventType } from '../../shared/events.ts';
 import { SystemAccount, transfer } from './ledger.ts';
 import { grantXp, xpForWager } from './levels.ts';
@@ -10,18 +10,18 @@ export const CRASH_GAME = 'crash';
 
 export type CrashStakeResult = { roundId: number; amount: number; balance: number };
 
-export function stakeCrashBet(player: Player, table: string, roundId: number, amount: number, commandId: string): Decision<CrashStakeResult> {
+export function stakeCrashBet(player: Player, table: string, roundId: number, amount: number, currency: CurrencyId, commandId: string): Decision<CrashStakeResult> {
   const ref = `crash:${table}:${roundId}`;
-  const transfers = [transfer(player.userId, SystemAccount.escrow, amount, GOLD, 'crash.bet', ref, commandId)];
+  const transfers = [transfer(player.userId, SystemAccount.escrow, amount, currency, 'crash.bet', ref, commandId)];
   const paid = applyTransfers(player, transfers, 'amount');
-  const balance = balanceOf(paid, GOLD);
+  const balance = balanceOf(paid, currency);
   const stats = player.stats[CRASH_GAME] ?? emptyStats();
   const next: Player = { ...paid, stats: { ...player.stats, [CRASH_GAME]: { ...stats, played: stats.played + 1, wagered: stats.wagered + amount } } };
   const xp = grantXp(next, xpForWager(amount));
   return {
     next: xp.next,
     transfers,
-    events: [{ type: EventType.balanceChanged, data: { delta: -amount, balance, currency: GOLD, reason: 'crash.bet', ref } }, ...xp.events],
+    events: [{ type: EventType.balanceChanged, data: { delta: -amount, balance, currency, reason: 'crash.bet', ref } }, ...xp.events],
     result: { roundId, amount, balance },
   };
 }

@@ -15,7 +15,7 @@ import type { RateVerdict } from '../policies/rateLimiter.ts';
 import { AccountSockets, type UserLimits } from '../policies/userLimits.ts';
 import { assertPlayerRoomAccess } from './roomAccess.ts';
 import type { Sessions } from '../auth/sessions.ts';
-import { grantGold } from '../domain/grant.ts';
+import { grantOf } from '../domain/grant.ts';
 import { stakeCrashBet } from '../domain/crashStake.ts';
 import { stakeIdOf } from '../core/crash/settlement.ts';
 import { GLOBAL_STREAM } from './globalChannel.ts';
@@ -169,7 +169,10 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
 
     /** admin.grant routed here by the admin room. */
     adminGrant(grant: GrantCall): Promise<Reply> {
-      return this.#writer!.handleInternal(`grant:${grant.id}`, `grant:${grant.amount}:${grant.reason}`, (player) => grantGold(player, grant.amount, grant.reason, grant.id));
+      // A gold grant keeps the hash it had before currencies (a retry across the upgrade is the
+      // same command); another currency's names it first (an id never starts with a digit).
+      const hash = grant.currency === GOLD ? `grant:${grant.amount}:${grant.reason}` : `grant:${grant.currency}:${grant.amount}:${grant.reason}`;
+      return this.#writer!.handleInternal(`grant:${grant.id}`, hash, (player, published) => grantOf(player, published.economy, grant));
     }
 
     /**
@@ -179,7 +182,8 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
      */
     crashBet(bet: CrashStakeCall): Promise<Reply> {
       const recordId = stakeIdOf(bet.table, bet.id);
-      return this.#writer!.handleInternal(recordId, `crash:${bet.table}:${bet.amount}`, (player) => stakeCrashBet(player, bet.table, bet.roundId, bet.amount, recordId));
+      const hash = bet.currency === GOLD ? `crash:${bet.table}:${bet.amount}` : `crash:${bet.table}:${bet.amount}:${bet.currency}`;
+      return this.#writer!.handleInternal(recordId, hash, (player) => stakeCrashBet(player, bet.table, bet.roundId, bet.amount, bet.currency, recordId));
     }
 
     /** admin.kick, a ban, a revocation: closes every client of this room and drops its kept seats; returns how many were open. */

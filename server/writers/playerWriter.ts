@@ -25,6 +25,8 @@ import { playGame } from '../games/play.ts';
 import type { Fence } from '../jobs/fenceWatch.ts';
 import type { LimitFunction } from 'p-limit';
 import type { EconomySource } from '../economy/source.ts';
+import type { PublishedEconomy } from '../../shared/economy.ts';
+import { exchange } from '../domain/exchange.ts';
 
 /** Every command of the player room: its own and the installed games'. */
 export const playerRoomCommands = { ...playerCommands, ...gameCommands };
@@ -115,19 +117,19 @@ export class PlayerWriter {
    * namespaced by its source so it never meets the player's own ids. Same rules: decided on the
    * working state, acknowledged after commit, answered from the stored reply when retried.
    */
-  async handleInternal(recordId: string, hash: string, decide: (player: Player) => Decision<unknown>): Promise<Reply> {
+  async handleInternal(recordId: string, hash: string, decide: (player: Player, published: PublishedEconomy) => Decision<unknown>): Promise<Reply> {
     if (this.#status !== 'ready') {
       return nack(recordId, 'UNAVAILABLE', 'the player room is reloading after a storage error; try again with the same id', true);
     }
     return this.#once(recordId, hash, async () => {
-      const economyVersion = this.#deps.economy.current().version;
+      const published = this.#deps.economy.current();
       let decision: Decision<unknown>;
       try {
-        decision = decide(this.#player);
+        decision = decide(this.#player, published);
       } catch (error) {
         return (await this.#storedAnswer(recordId, hash)) ?? failureReply(recordId, error, this.#deps.logger, { userId: this.userId, recordId });
       }
-      return this.#commit(recordId, hash, decision, economyVersion);
+      return this.#commit(recordId, hash, decision, published.version);
     });
   }
 
@@ -191,7 +193,7 @@ export class PlayerWriter {
     const game = gameByCommand(command.type);
     let decision: Decision<unknown>;
     try {
-      decision = game ? playGame(game, this.#player, command, now) : this.#decide(command as CoreCommand, now, catalogItem);
+      decision = game ? playGame(game, this.#player, command, now) : this.#decide(command as CoreCommand, now, catalogItem, published);
     } catch (error) {
       // A retry of an id older than the replies kept in memory is judged by its stored reply,
       // not by today's state (a claim retried tomorrow must not become CONFLICT).
@@ -246,12 +248,14 @@ export class PlayerWriter {
 
   /** The player room's own commands (the games' are their modules'); each case's decision carries
    *  its command's ack result as the registry declares it (shared/registry.ts). */
-  #decide(command: CoreCommand, now: number, catalogItem: CatalogItem | undefined): Decision<CommandResult<CoreCommand['type']>> {
+  #decide(command: CoreCommand, now: number, catalogItem: CatalogItem | undefined, published: PublishedEconomy): Decision<CommandResult<CoreCommand['type']>> {
     switch (command.type) {
       case CommandType.streakClaim:
         return claimStreak(this.#player, utcDay(now), command.id) satisfies Decision<CommandResult<typeof command.type>>;
       case CommandType.shopBuy:
         return buyItem(this.#player, command.itemId, catalogItem, command.qty, command.id) satisfies Decision<CommandResult<typeof command.type>>;
+      case CommandType.walletExchange:
+        return exchange(this.#player, published.economy, published.version, command) satisfies Decision<CommandResult<typeof command.type>>;
       case CommandType.fairRotate:
         return rotateSeeds(this.#player, command.clientSeed, this.#deps.seeds()) satisfies Decision<CommandResult<typeof command.type>>;
       default:

@@ -81,10 +81,13 @@ export async function bookTransfer(databaseUrl: string, booking: Booking): Promi
 
 async function bookOn(client: PgClient, { from, to, amount, reason, ref = null, commandId = null, currency = 'gold' }: Booking): Promise<void> {
   await client.query(`INSERT INTO transfers (from_account, to_account, amount, currency, reason, ref, command_id) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [from, to, amount, currency, reason, ref, commandId]);
+  // Rows there are change; a first row in the currency starts from the delta. (Not an upsert: an
+  // INSERT checks the row it proposes, a debit too, before it finds the conflict.)
+  await client.query(`UPDATE balances SET balance = balance + CASE WHEN account = $1 THEN -$3::bigint ELSE $3::bigint END WHERE account IN ($1, $4) AND currency = $2`, [from, currency, amount, to]);
   await client.query(
     `INSERT INTO balances (account, currency, kind, balance)
-     SELECT a.id, $2, a.kind, CASE WHEN a.id = $1 THEN -$3::bigint ELSE $3::bigint END FROM accounts a WHERE a.id IN ($1, $4)
-     ON CONFLICT (account, currency) DO UPDATE SET balance = balances.balance + excluded.balance`,
+     SELECT a.id, $2, a.kind, CASE WHEN a.id = $1 THEN -$3::bigint ELSE $3::bigint END FROM accounts a
+      WHERE a.id IN ($1, $4) AND NOT EXISTS (SELECT 1 FROM balances b WHERE b.account = a.id AND b.currency = $2)`,
     [from, currency, amount, to],
   );
 }

@@ -4,6 +4,7 @@
 // (the `global` stream), new crash tables and economy versions, through its fenced writer; reads
 // are reads.
 import { AdminCommandType, type AdminCommand, type ShopItemView } from '../../../shared/adminCommands.ts';
+import { GOLD } from '../../../shared/economy.ts';
 import { EventType } from '../../../shared/events.ts';
 import { Reason } from '../../../shared/reasons.ts';
 import type { CommandResult } from '../../../shared/registry.ts';
@@ -21,7 +22,7 @@ export type AdminWriteResult =
 
 export type AdminAction =
   /** A grant, applied by the player's own room; a player who never played is NOT_FOUND. */
-  | { route: 'grant'; userId: string; grant: { id: string; amount: number; reason: string } }
+  | { route: 'grant'; userId: string; grant: { id: string; amount: number; currency: string; reason: string } }
   | { route: 'taskCreate'; board: string | undefined; task: { id: string; adminId: string; title: string; bountyGold: number; bountyXp: number } }
   | { route: 'taskCancel'; board: string | undefined; task: { id: string; adminId: string; taskId: string } }
   /** Through the admin writer, stored once per (admin, id) with its reply: `result`, completed by
@@ -48,7 +49,7 @@ export function unknownUser(userId: string): Refused {
 export function decideAdmin(command: AdminCommand, adminId: string): AdminAction {
   switch (command.type) {
     case AdminCommandType.grant:
-      return { route: 'grant', userId: command.userId, grant: { id: command.id, amount: command.amount, reason: command.reason } };
+      return { route: 'grant', userId: command.userId, grant: { id: command.id, amount: command.amount, currency: command.currency ?? GOLD, reason: command.reason } };
     case AdminCommandType.taskCreate:
       return { route: 'taskCreate', board: command.board, task: { id: command.id, adminId, title: command.title, bountyGold: command.bountyGold, bountyXp: command.bountyXp } };
     case AdminCommandType.taskCancel:

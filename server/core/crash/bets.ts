@@ -5,6 +5,7 @@
 // fails, the settlement finds the stake in escrow without a recorded bet and refunds it. Memory
 // (the round, what players see) changes only after the commit.
 import type { CrashBetResult, CrashCashoutResult } from '../../../shared/crashCommands.ts';
+import { GOLD, type CurrencyId } from '../../../shared/economy.ts';
 import { cashOut, checkStakeRound, placeBet, withBetOf, type CrashBet } from '../../domain/crash.ts';
 import type { CrashStakeResult } from '../../domain/crashStake.ts';
 import { DomainError } from '../../domain/errors.ts';
@@ -14,7 +15,7 @@ import type { Answer, RunMode, WriterStep } from '../writer.ts';
 import { betWrites, type BetPart, type TableStorage } from './tableWrites.ts';
 
 /** The stake the table asks the player's room to take into escrow. */
-export type StakeCall = { table: string; roundId: number; id: string; amount: number };
+export type StakeCall = { table: string; roundId: number; id: string; amount: number; currency: CurrencyId };
 
 /** A bet as players see it change: placed, cashed out, or read back from storage. */
 export type BetChange = { kind: 'placed' | 'cashedOut' | 'restored'; bet: CrashBet };
@@ -64,7 +65,7 @@ export class CrashBets<T> {
       result,
       events: [],
       prepare: async () => {
-        const answer = await this.#ports.stake(userId, { table: this.#name, roundId: round.roundId, id: command.id, amount: command.amount });
+        const answer = await this.#ports.stake(userId, { table: this.#name, roundId: round.roundId, id: command.id, amount: command.amount, currency: GOLD });
         if ('nack' in answer) throw new DomainError(answer.nack.code, answer.nack.message, answer.nack.retryable, answer.nack.reason);
         const staked = answer.ack.result as CrashStakeResult;
         checkStakeRound(round, staked.roundId);
