@@ -9,6 +9,8 @@ import { openDatabase, type Database } from '../db/database.ts';
 import { createLogger } from '../observability/logger.ts';
 import { ormOver } from '../store/orm.ts';
 import { sqlFor } from '../store/sql.ts';
+import { migrateUp } from '../../schema/migrate.ts';
+import { createTestDatabase } from '../../tests/support/db.ts';
 import { openStore, type Store } from '../../tests/support/store.ts';
 import { waitFor } from '../../tests/support/wait.ts';
 import { defaultEconomy } from './defaultEconomy.ts';
@@ -154,6 +156,26 @@ describe('economy runtime', () => {
     assert.equal(untold.current().version, published.version - 1, 'not told and not polling: still the old version');
     await untold.refresh();
     assert.equal(untold.current().version, published.version);
+  });
+
+  test('before the migrations are applied, the file is in force as version 0, and is stored by the first refresh after them', async () => {
+    const bare = await createTestDatabase('coffer_economy_unmigrated');
+    const database = await openDatabase({ databaseUrl: bare.url, dataDir: '', migrate: false });
+    try {
+      const sql = await sqlFor(database.orm);
+      const runtime = await EconomyRuntime.start({ sql, orm: ormOver(database.orm, sql), logger }, { name: FILE, economy: withPotionPrice(3) });
+      assert.equal(runtime.current().version, 0);
+      assert.equal(runtime.current().economy.shop['health-potion']!.price.amount, 3);
+      await runtime.refresh();
+      assert.equal(runtime.current().version, 0, 'still no table');
+      await migrateUp(database.orm);
+      await runtime.refresh();
+      assert.equal(runtime.current().version, 1);
+      assert.equal((await runtime.version(1))!.publishedBy, `file:${FILE}`);
+    } finally {
+      await database.close();
+      await bare.drop();
+    }
   });
 
   test('a newest version this server cannot read: the start refuses naming its problems, a running process keeps its version', async () => {

@@ -33,6 +33,9 @@ export type Announcer = {
 
 export type EconomyRuntimeDeps = { sql: Sql; orm: Orm; logger: Logger };
 
+/** The economy file, read and validated (economyFile.ts), and how it names itself as a publisher. */
+export type EconomyFile = { name: string; economy: Economy };
+
 /** A document refused at publish: INVALID_INPUT, naming every problem; `details` lists them for editors. */
 export class InvalidEconomy extends DomainError {
   constructor(problems: readonly EconomyProblem[]) {
@@ -51,41 +54,31 @@ export class EconomyRuntime implements EconomySource {
   #refreshing: Promise<void> | undefined;
   /** A stored version this server cannot read, logged once. */
   #unreadable = 0;
+  /** The file to publish once the versions' table exists (migrations pending at start). */
+  #pendingFile: EconomyFile | undefined;
 
-  private constructor(deps: EconomyRuntimeDeps, current: PublishedEconomy) {
+  private constructor(deps: EconomyRuntimeDeps, current: PublishedEconomy, pendingFile?: EconomyFile) {
     this.#deps = deps;
     this.#current = current;
+    this.#pendingFile = pendingFile;
     this.#remember(current);
   }
 
   /**
    * Publishes the file's economy when it differs from the last version published from the file,
    * then takes the newest version. A newest version this server cannot validate (a game's
-   * parameters changed shape) stops the start, naming its problems.
+   * parameters changed shape) stops the start, naming its problems. A database whose migrations
+   * are not applied yet (services mode: the server is live, not ready) has no versions table: the
+   * file is in force as version 0, stored by the first poll that finds the table.
    */
-  static async start(deps: EconomyRuntimeDeps, file: { name: string; economy: Economy }): Promise<EconomyRuntime> {
-    const publisher = `${FILE_PUBLISHER}${file.name}`;
-    const published = await withNextVersion(deps.sql, async () =>
-      deps.sql.transaction(async (trx) => {
-        // Processes starting at once with the same edited file: the second reads the first's publish.
-        await lockVersions(deps.sql, trx);
-        const last = await lastFromFile(deps.sql, trx);
-        if (last && sameDocument(last.economy, file.economy)) return undefined;
-        return insertVersion(deps.sql, trx, file.economy, publisher);
-      }),
-    );
-    if (published) deps.logger.info({ version: published.version, file: file.name }, 'published the economy file as a new version (it differs from the last one published from the file)');
-    const latest = await latestVersion(deps.sql);
-    if (!latest) throw new Error('no economy version is stored after publishing the file');
-    const validation = validateEconomy(latest.economy);
-    if (!validation.ok) {
-      throw new Error(
-        `economy version ${latest.version}, the one in force, is not valid for this server:\n${describeProblems(validation.problems)}\n` +
-          `publish a valid economy: edit ECONOMY_FILE (it is published at start when it changed) and start again`,
-      );
+  static async start(deps: EconomyRuntimeDeps, file: EconomyFile): Promise<EconomyRuntime> {
+    try {
+      return new EconomyRuntime(deps, await publishFileAndRead(deps, file));
+    } catch (error) {
+      if (!isMissingTable(error)) throw error;
+      deps.logger.warn({ file: file.name }, 'economy versions cannot be stored before the migrations are applied: the economy file is in force, as version 0, until then');
+      return new EconomyRuntime(deps, { version: 0, economy: file.economy, publishedAt: new Date().toISOString(), publishedBy: `${FILE_PUBLISHER}${file.name}` }, file);
     }
-    deps.logger.info({ version: latest.version, publishedBy: latest.publishedBy }, 'economy version in force');
-    return new EconomyRuntime(deps, { ...latest, economy: validation.economy });
   }
 
   current(): PublishedEconomy {
@@ -176,6 +169,13 @@ export class EconomyRuntime implements EconomySource {
 
   async #refresh(): Promise<void> {
     try {
+      if (this.#pendingFile) {
+        // Throws while the table is still missing (or, as at start, when the newest stored version
+        // is not valid for this server): tried again at the next poll.
+        const stored = await publishFileAndRead(this.#deps, this.#pendingFile);
+        this.#pendingFile = undefined;
+        return this.#switchTo(stored);
+      }
       const newest = await latestVersionNumber(this.#deps.sql);
       if (newest <= this.#current.version) return;
       const stored = await versionByNumber(this.#deps.sql, newest);
@@ -205,6 +205,37 @@ export class EconomyRuntime implements EconomySource {
     this.#cache.set(published.version, published);
     if (this.#cache.size > CACHED_VERSIONS) this.#cache.delete(this.#cache.keys().next().value!);
   }
+}
+
+/** The start's work: the file published when it changed, then the newest version, validated. */
+async function publishFileAndRead(deps: EconomyRuntimeDeps, file: EconomyFile): Promise<PublishedEconomy> {
+  const publisher = `${FILE_PUBLISHER}${file.name}`;
+  const published = await withNextVersion(deps.sql, async () =>
+    deps.sql.transaction(async (trx) => {
+      // Processes starting at once with the same edited file: the second reads the first's publish.
+      await lockVersions(deps.sql, trx);
+      const last = await lastFromFile(deps.sql, trx);
+      if (last && sameDocument(last.economy, file.economy)) return undefined;
+      return insertVersion(deps.sql, trx, file.economy, publisher);
+    }),
+  );
+  if (published) deps.logger.info({ version: published.version, file: file.name }, 'published the economy file as a new version (it differs from the last one published from the file)');
+  const latest = await latestVersion(deps.sql);
+  if (!latest) throw new Error('no economy version is stored after publishing the file');
+  const validation = validateEconomy(latest.economy);
+  if (!validation.ok) {
+    throw new Error(
+      `economy version ${latest.version}, the one in force, is not valid for this server:\n${describeProblems(validation.problems)}\n` +
+        `publish a valid economy: edit ECONOMY_FILE (it is published at start when it changed) and start again`,
+    );
+  }
+  deps.logger.info({ version: latest.version, publishedBy: latest.publishedBy }, 'economy version in force');
+  return { ...latest, economy: validation.economy };
+}
+
+/** The versions' table does not exist: the migrations are not applied yet. */
+function isMissingTable(error: unknown): boolean {
+  return (error as { code?: unknown })?.code === '42P01';
 }
 
 /** Runs `publish` again when another process stored the same version number first (it is read again). */
