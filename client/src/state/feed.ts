@@ -24,6 +24,8 @@ const REASON_TEXT: Record<string, string> = {
   'crash.bet': 'a crash bet',
   'crash.payout': 'a crash cash-out',
   'crash.refund': 'a crash refund',
+  'wallet.exchange': 'an exchange',
+  'level.up': 'a level-up reward',
 };
 
 /** A signed amount in a currency: "+300 gold". */
