@@ -33,7 +33,6 @@ test('a game accepts the currencies of its bet limits or of its price per pull; 
   economy.value = { version: 2, publishedAt: '2026-12-07T00:00:00.000Z', economy: withGems() };
   assert.deepEqual(gameCurrencies('dice'), ['gold', 'gems']);
   assert.deepEqual(gameCurrencies('rps'), ['gold']);
-  assert.deepEqual(gameCurrencies('crash'), ['gold']);
   assert.deepEqual(gameCurrencies('gacha'), ['gold']);
 });
 

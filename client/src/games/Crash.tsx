@@ -1,15 +1,12 @@
 // The crash table: bet while betting is open, cash out while the multiplier climbs. Round proofs
 // in the history are checked in the browser with verifyCrashRound.
 import { useSignal } from '@preact/signals';
-import { useEffect } from 'preact/hooks';
 import { CrashCommandType } from '../../../shared/commandNames.ts';
 import type { RoomLink } from '../net/roomLink.ts';
-import { refreshEconomy } from '../state/economy.ts';
 import type { CrashSnapshot } from '../state/snapshots.ts';
 import { ErrorLine } from '../screens/ErrorLine.tsx';
 import { useCommand } from '../screens/useCommand.ts';
-import { amountOf, BetInput, CurrencyPicker, useCurrencyChoice } from './BetInput.tsx';
-import { gameCurrencies } from './currencies.ts';
+import { amountOf, BetInput } from './BetInput.tsx';
 import { CrashGraph } from './CrashGraph.tsx';
 
 const PHASE_TEXT = { betting: 'Betting is open', running: 'Running: cash out before it crashes', crashed: 'Crashed' } as const;
@@ -17,8 +14,6 @@ const PHASE_TEXT = { betting: 'Betting is open', running: 'Running: cash out bef
 export function Crash({ crash, userId }: { crash: RoomLink<CrashSnapshot>; userId: string }) {
   const { busy, error, run } = useCommand(crash);
   const amount = useSignal('10');
-  const currency = useCurrencyChoice(gameCurrencies('crash'));
-  useEffect(() => void refreshEconomy(), []);
   const note = useSignal('');
   const checked = useSignal<Record<number, string>>({});
   const s = crash.state.value;
@@ -31,14 +26,14 @@ export function Crash({ crash, userId }: { crash: RoomLink<CrashSnapshot>; userI
         Round {s?.roundId ?? '…'}: {s ? PHASE_TEXT[s.phase] : 'connecting'}
       </p>
       <CrashGraph crash={crash} />
-      <CurrencyPicker id="crash-currency" label="Crash currency" choice={currency} />
-      <BetInput id="crash-amount" label={`Crash bet (${currency.current})`} value={amount} />
+      {/* Crash bets are in gold (crash.bet has no currency; the table escrows and pays gold). */}
+      <BetInput id="crash-amount" label="Crash bet (gold)" value={amount} />
       <div class="row">
         <button
           type="button"
           disabled={busy.value || s?.phase !== 'betting' || myBet !== undefined}
           onClick={async () => {
-            const r = await run(CrashCommandType.bet, { amount: amountOf(amount.value), currency: currency.current });
+            const r = await run(CrashCommandType.bet, { amount: amountOf(amount.value) });
             if (r) note.value = `Bet ${r.amount} on round ${r.roundId}.`;
           }}
         >

@@ -3,10 +3,9 @@
 import { GOLD } from '../../../shared/economy.ts';
 import { economy } from '../state/economy.ts';
 
-/** A game's section of the current economy (`games.<id>`, or `crash`); undefined until it is loaded. */
+/** A game's section of the current economy (`games.<id>`); undefined until it is loaded. */
 export function gameParams(game: string): unknown {
-  const current = economy.value?.economy;
-  return game === 'crash' ? current?.crash : current?.games[game];
+  return economy.value?.economy.games[game];
 }
 
 /**
