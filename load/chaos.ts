@@ -24,7 +24,7 @@ const failures = [
   report.balanceMismatches.length > 0 && `${report.balanceMismatches.length} clients showing another balance than the server`,
   report.takeovers.accepted.length > 0 && `${report.takeovers.accepted.length} takeover attempts got a seat: ${report.takeovers.accepted.join('; ')}`,
 ].filter(Boolean);
-console.log(`acked ${report.acked}, refused ${report.refused} (final nacks), rejoins ${report.rejoins}`);
+console.log(`acked ${report.acked} (${report.exchanges} exchanges), refused ${report.refused} (final nacks), rejoins ${report.rejoins}`);
 console.log(`refused: ${Object.entries(report.refusals).map(([what, n]) => `${what} ${n}`).join(', ') || 'nothing'}`);
 console.log(
   `crash: ${report.crash.bets} bets and ${report.crash.cashouts} cash-outs acked, ${report.crash.rounds} rounds settled (${report.crash.interruptedRounds} interrupted), ${report.crash.refunds} refunds`,

@@ -31,7 +31,7 @@ test('a grant with a retried id applies once and appears live in the player tab 
   const id = newId();
   const first = expectAck(await adminTab.send(AdminCommandType.grant, { userId: me.userId, amount: 500, reason: 'welcome gift' }, id));
   const retried = expectAck(await adminTab.send(AdminCommandType.grant, { userId: me.userId, amount: 500, reason: 'welcome gift' }, id));
-  assert.deepEqual(first, { balance: 500 });
+  assert.deepEqual(first, { balance: 500, currency: 'gold' });
   assert.deepEqual(retried, first);
   await tab.waitForState((s) => s.balance === 500);
   const changes = tab.events.filter((e) => e.type === 'balance.changed');
@@ -40,7 +40,7 @@ test('a grant with a retried id applies once and appears live in the player tab 
   assert.equal(mismatch.code, 'IDEMPOTENCY_MISMATCH');
 
   const debit = expectAck(await adminTab.send(AdminCommandType.grant, { userId: me.userId, amount: -200, reason: 'refund reversal' }));
-  assert.deepEqual(debit, { balance: 300 });
+  assert.deepEqual(debit, { balance: 300, currency: 'gold' });
   const tooMuch = expectNack(await adminTab.send(AdminCommandType.grant, { userId: me.userId, amount: -301, reason: 'too much' }));
   assert.equal(tooMuch.code, 'INSUFFICIENT_FUNDS');
   for (const [fields, field] of [
@@ -49,12 +49,17 @@ test('a grant with a retried id applies once and appears live in the player tab 
     [{ userId: me.userId, amount: 5, reason: '' }, 'reason'],
     [{ userId: me.userId, amount: 5, reason: 'x'.repeat(201) }, 'reason'],
     [{ userId: 'bad id!', amount: 5, reason: 'x' }, 'userId'],
+    [{ userId: me.userId, amount: 5, currency: 'Gold!', reason: 'x' }, 'currency'],
   ] as const) {
     const refused = expectNack(await adminTab.send(AdminCommandType.grant, fields));
     assert.equal(refused.code, 'INVALID_INPUT');
     assert.match(refused.message, new RegExp(field));
   }
   assert.equal(refusalOf(await adminTab.send(AdminCommandType.grant, { userId: 'never-played-user', amount: 5, reason: 'x' })), 'NOT_FOUND/UNKNOWN_USER');
+  // The default economy has gold only: another currency is refused by the player's room, naming the field, and nothing moves.
+  const unknown = expectNack(await adminTab.send(AdminCommandType.grant, { userId: me.userId, amount: 5, currency: 'gems', reason: 'x' }));
+  assert.deepEqual([unknown.code, unknown.reason, unknown.message], ['INVALID_INPUT', 'UNKNOWN_CURRENCY', 'currency gems is not a currency of the economy']);
+  assert.deepEqual(await queryRows(fx.db.url, `SELECT 1 FROM balances WHERE account = $1 AND currency = 'gems'`, [me.userId]), []);
   const ledger = await queryRows<{ reason: string; amount: string }>(fx.db.url, `SELECT reason, amount FROM transfers WHERE from_account = $1 OR to_account = $1 ORDER BY id`, [me.userId]);
   assert.deepEqual(ledger.map((t) => [t.reason, Number(t.amount)]), [['admin.grant', 500], ['admin.debit', 200]]);
   const report = await audit(adminTab);

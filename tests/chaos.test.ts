@@ -15,13 +15,15 @@ test('the same seed gives the same fault schedule, every kind of fault included'
   assert.deepEqual(new Set(faultSchedule(7, 12).map((f) => f.kind)), new Set(FAULT_KINDS));
 });
 
-test('bank test: no coin made or lost, every acked command once, every stream gapless, every balance right', async () => {
+test('bank test: no coin made or lost in either currency, every acked command once, every stream gapless, every balance right', async () => {
   const seed = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
   console.log(`chaos seed ${seed} (CHAOS_SEED=${seed} replays this schedule), started ${new Date().toISOString()}`);
   const began = Date.now();
   const report = await runBankTest({ seed, seconds: 14, players: 6, log: (line) => console.log(`[${((Date.now() - began) / 1000).toFixed(1)} s] ${line}`) });
   assert.ok(report.acked > 50, `enough work got through (${report.acked} acked)`);
   assert.ok(report.rejoins > 0, 'the faults were felt');
+  assert.ok(report.exchanges > 0, `exchanges got through (${report.exchanges} acked)`);
+  assert.deepEqual(Object.keys(report.ledger.sums).sort(), ['gems', 'gold'], 'the ledger holds both currencies');
   assert.deepEqual(unbalancedCurrencies(report.ledger), [], `no coin made or lost, in any currency: ${JSON.stringify(report.ledger.sums)}`);
   assert.deepEqual(report.ledger.mismatches, [], 'every account equals the sum of its transfers');
   assert.deepEqual(report.ledger.negativePlayers, []);

@@ -1,10 +1,11 @@
 // The SQL of one commit batch: ONE statement, so a batch costs one round trip and commits on its
 // own (PostgreSQL runs a single statement as its own transaction: all of it or none of it).
 //
-// Fencing (INV-1, docs/ARCHITECTURE.md) is part of the statement: the first CTE locks each writer's
-// account row only where it still carries the writer's epoch (a room taking the fence waits for the
-// lock, then finds everything this batch wrote), and every other row of the batch is written only
-// for writers that CTE returned. A writer that lost its fence therefore writes nothing, while its
+// Fencing (INV-1, docs/ARCHITECTURE.md) is part of the statement: the first CTE updates each
+// writer's account row (to the epoch it has: the update is the row lock) only where it still
+// carries the writer's epoch (a room taking the fence waits for the lock, then finds everything
+// this batch wrote), and every other row of the batch is written only for writers that CTE
+// returned. A writer that lost its fence therefore writes nothing, while its
 // neighbours in the batch commit. Balances are per (account, currency) (INV-5): each fenced
 // writer's net delta per currency, and each system account's (hot rows shared by every room)
 // summed delta per currency, once per batch (INV-3). Outbox rows are written here too, with the
@@ -40,8 +41,9 @@ export class InvalidMutation extends Error {}
  * A writer's balances are updated where the row exists and inserted where it does not (its first
  * balance in a currency), not upserted: INSERT checks the row it proposes before it looks for a
  * conflict, so a debit proposed as a new row would fail `balances_player_nonnegative` even where
- * the stored balance covers it. Its rows are its own (fenced), so no other statement races for
- * them. System rows are upserted (shared by every batch; a system row may be negative, so the row
+ * the stored balance covers it. Both CTEs see the rows as they were when the statement began, so
+ * each (writer, currency) lands in exactly one of them; the rows are the fenced writer's own, so no
+ * other statement races for them. System rows are upserted (shared by every batch; a system row may be negative, so the row
  * proposed passes the CHECK), in a fixed order so that concurrent batches lock them alike.
  */
 export function batchStatement(metadata: MetadataStorage): Statement {
@@ -55,10 +57,10 @@ export function batchStatement(metadata: MetadataStorage): Statement {
   const f = namesOf(metadata, Effect);
   const text = `
 WITH fenced AS (
-  SELECT a.${a.col('id')} AS id
-    FROM ${a.table} AS a JOIN jsonb_to_recordset($1::jsonb) AS w(id text, epoch bigint)
-      ON a.${a.col('id')} = w.id AND a.${a.col('epoch')} = w.epoch AND a.${a.col('kind')} = 'player'
-     FOR NO KEY UPDATE OF a
+  UPDATE ${a.table} AS a SET ${a.col('epoch')} = a.${a.col('epoch')}
+    FROM jsonb_to_recordset($1::jsonb) AS w(id text, epoch bigint)
+   WHERE a.${a.col('id')} = w.id AND a.${a.col('epoch')} = w.epoch AND a.${a.col('kind')} = 'player'
+  RETURNING a.${a.col('id')} AS id
 ), moves AS (
   SELECT * FROM jsonb_to_recordset($2::jsonb)
     AS t(writer text, from_account text, to_account text, amount bigint, currency text, reason text, ref text, command_id text, economy_version int)
@@ -73,11 +75,10 @@ WITH fenced AS (
   UPDATE ${b.table} AS b SET ${b.col('balance')} = b.${b.col('balance')} + d.delta
     FROM writer_delta AS d
    WHERE b.${b.col('account')} = d.account AND b.${b.col('currency')} = d.currency AND d.delta <> 0
-  RETURNING b.${b.col('account')} AS account, b.${b.col('currency')} AS currency
 ), writers_inserted AS (
   INSERT INTO ${b.table} (${b.cols(['account', 'currency', 'kind', 'balance'])})
   SELECT d.account, d.currency, 'player', d.delta FROM writer_delta AS d
-   WHERE d.delta <> 0 AND NOT EXISTS (SELECT 1 FROM writers_updated AS u WHERE u.account = d.account AND u.currency = d.currency)
+   WHERE d.delta <> 0 AND NOT EXISTS (SELECT 1 FROM ${b.table} AS b WHERE b.${b.col('account')} = d.account AND b.${b.col('currency')} = d.currency)
 ), systems_written AS (
   INSERT INTO ${b.table} AS b (${b.cols(['account', 'currency', 'kind', 'balance'])})
   SELECT legs.account, legs.currency, 'system', sum(legs.delta)

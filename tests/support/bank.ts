@@ -1,6 +1,7 @@
 // The bank test: simulated players on two Coffer processes play games, bet at the crash
-// table (tests/support/bankCrash.ts), buy, take and finish tasks, while an admin grants gold and
-// posts tasks, and a seeded controller kill -9s a process, takes PostgreSQL away (every connection
+// table (tests/support/bankCrash.ts), buy, exchange gold for gems and back, take and finish tasks,
+// while an admin grants gold and gems and posts tasks (the economy is the default one plus gems,
+// tests/support/economies.ts, given to both processes as ECONOMY_FILE), and a seeded controller kill -9s a process, takes PostgreSQL away (every connection
 // dropped and refused for a moment: what a restart looks like from the server), flushes Redis, or
 // restarts Redis empty, or attacks the layer below the money checks (tests/support/bankAttacks.ts:
 // malformed requests, reconnections after a ban or revocation, one account flooding the crash
@@ -22,7 +23,7 @@ import { BoardCommandType, DEFAULT_BOARD } from '../../shared/boardCommands.ts';
 import { CommandType } from '../../shared/commands.ts';
 import { CrashCommandType } from '../../shared/crashCommands.ts';
 import { PROTOCOL_VERSION, RoomName, playerStream } from '../../shared/protocol.ts';
-import { BoardState } from '../../shared/state.ts';
+import { BoardState, type PlayerState } from '../../shared/state.ts';
 import { CRASH_ENV, CRASH_STREAM, CRASH_TABLE, CrashSeat, crashRecordIds, crashReport, escrowBalance, tableGoesOn, type CrashReport } from './bankCrash.ts';
 import { signInAdmin, signInGuest } from './client.ts';
 import { Sim, type Acked } from './bankClient.ts';
@@ -35,6 +36,7 @@ import { freePort, migrate, ROOT, startServer, TEST_ADMIN_PASSWORD, type Running
 import { startTcpProxy } from './tcpProxy.ts';
 import { waitFor } from './wait.ts';
 import { seededRandom } from './seededRandom.ts';
+import { GEMS, withGems } from './economies.ts';
 
 export type BankOptions = { seed: number; seconds: number; players: number; log?: (line: string) => void };
 
@@ -46,6 +48,8 @@ export type BankReport = {
   seed: number;
   schedule: Fault[];
   acked: number;
+  /** wallet.exchange commands acked (each two transfers through the house, one per currency). */
+  exchanges: number;
   refused: number;
   /** Final refusals by `<command type> <CODE/REASON>` (client.ts refusalOf: funds, a bet after betting closed...). */
   refusals: Record<string, number>;
@@ -64,7 +68,8 @@ export type BankReport = {
   /** Players whose view of the crash table's stream, live plus one events.sync, misses a seq
    *  between the one their first join showed and the head. */
   crashStreamsWithGaps: string[];
-  /** Players whose room state disagrees with their account at the end. */
+  /** Players whose room state (`balance`, and `wallet` in every currency) disagrees with their
+   *  account at the end. */
   balanceMismatches: string[];
   /** Takeover attempts (`create` on a live shared room, a made-up table) and those not refused. */
   takeovers: { tried: number; accepted: string[] };
@@ -92,11 +97,14 @@ export function faultSchedule(seed: number, seconds: number): Fault[] {
 
 const BOARD_STREAM = `board:${DEFAULT_BOARD}`;
 
-const PAID: Record<string, string> = {
-  ['game.rps']: 'game.rps.bet',
-  ['game.slot']: 'game.slot.bet',
-  ['game.gacha']: 'game.gacha',
-  [CommandType.shopBuy]: 'shop.buy',
+/** The ledger lines an acked paid command leaves: its reason, and how many (an exchange is two,
+ *  one per currency). */
+const PAID: Record<string, { reason: string; legs: number }> = {
+  ['game.rps']: { reason: 'game.rps.bet', legs: 1 },
+  ['game.slot']: { reason: 'game.slot.bet', legs: 1 },
+  ['game.gacha']: { reason: 'game.gacha', legs: 1 },
+  [CommandType.shopBuy]: { reason: 'shop.buy', legs: 1 },
+  [CommandType.walletExchange]: { reason: 'wallet.exchange', legs: 2 },
 };
 
 export async function runBankTest(options: BankOptions): Promise<BankReport> {
@@ -109,6 +117,9 @@ export async function runBankTest(options: BankOptions): Promise<BankReport> {
   const pgProxy = await startTcpProxy({ host: pgTarget.hostname, port: Number(pgTarget.port || 5432) });
   const redisProxy = await startTcpProxy({ host: redisTarget.hostname, port: Number(redisTarget.port || 6379) });
   const keyPrefix = `test:${new URL(db.url).pathname.slice(1)}:`;
+  const economyFile = path.join(ROOT, 'test-artifacts', 'bank', `economy-${new URL(db.url).pathname.slice(1)}.json`);
+  await mkdir(path.dirname(economyFile), { recursive: true });
+  await writeFile(economyFile, JSON.stringify(withGems(), null, 2));
   const redis = new Redis(TEST_REDIS_URL);
   const ports = [await freePort(), await freePort()];
   const env = (port: number) => ({
@@ -118,6 +129,7 @@ export async function runBankTest(options: BankOptions): Promise<BankReport> {
     PUBLIC_ADDRESS: `127.0.0.1:${port}`,
     EFFECT_SWEEP_SECONDS: '1',
     RATE_LIMIT_PER_SECOND: '1000',
+    ECONOMY_FILE: economyFile,
     ...CRASH_ENV,
   });
   const servers: RunningServer[] = [];
@@ -202,6 +214,7 @@ export async function runBankTest(options: BankOptions): Promise<BankReport> {
       for (let n = 0; Date.now() < deadline; n++) {
         const player = players[n % players.length];
         await admin.command('admin', AdminCommandType.grant, { userId: player.session.userId, amount: 20 + (n % 5) * 10, reason: `chaos grant ${n}` });
+        if (n % 4 === 1) await admin.command('admin', AdminCommandType.grant, { userId: player.session.userId, amount: 1 + (n % 3), currency: GEMS, reason: `chaos gems ${n}` });
         if (n % 3 === 0) await admin.command('admin', AdminCommandType.taskCreate, { title: `chaos task ${n}`, bountyGold: 25, bountyXp: 5 });
         await delay(150);
       }
@@ -217,7 +230,10 @@ export async function runBankTest(options: BankOptions): Promise<BankReport> {
         if (roll < 0.3) await player.command('player', 'game.rps', { bet: 1 + Math.floor(Math.random() * 5), hand: 'rock' });
         else if (roll < 0.5) await player.command('player', 'game.slot', { bet: 1 + Math.floor(Math.random() * 5) });
         else if (roll < 0.58) await player.command('player', 'game.gacha', { pulls: 1 });
-        else if (roll < 0.7) await player.command('player', CommandType.shopBuy, { itemId: 'health-potion', qty: 1 });
+        else if (roll < 0.64) await player.command('player', CommandType.shopBuy, { itemId: 'health-potion', qty: 1 });
+        // Gold for gems at 100:1 (what is left over stays with the house), or a gem or two back at 1:90.
+        else if (roll < 0.67) await player.command('player', CommandType.walletExchange, { from: 'gold', to: GEMS, amount: 100 + Math.floor(Math.random() * 150) });
+        else if (roll < 0.7) await player.command('player', CommandType.walletExchange, { from: GEMS, to: 'gold', amount: 1 + Math.floor(Math.random() * 2) });
         else if (myTask) {
           await player.command('board', BoardCommandType.taskComplete, { taskId: myTask });
           myTask = undefined;
@@ -254,19 +270,23 @@ export async function runBankTest(options: BankOptions): Promise<BankReport> {
     const balanceMismatches: string[] = [];
     for (const player of players) {
       // The room the client is in shows the account (a room that lost its fence sends it on).
-      const [{ balance }] = await queryRows<{ balance: string }>(db.url, `SELECT coalesce((SELECT balance FROM balances WHERE account = $1 AND currency = 'gold'), 0) AS balance`, [player.session.userId]);
-      let shown: number | undefined;
-      for (let attempt = 0; attempt < 5 && shown !== Number(balance); attempt++) {
+      const wallet = Object.fromEntries(
+        (await queryRows<{ currency: string; balance: string }>(db.url, 'SELECT currency, balance FROM balances WHERE account = $1', [player.session.userId])).map((r) => [r.currency, Number(r.balance)]),
+      );
+      const balance = wallet.gold ?? 0;
+      const shows = (s: PlayerState) => s.balance === balance && Object.entries(wallet).every(([currency, held]) => (s.wallet.get(currency) ?? 0) === held);
+      let shown: PlayerState | undefined;
+      for (let attempt = 0; attempt < 5 && !(shown && shows(shown)); attempt++) {
         const tab = await player.live('player');
-        await Promise.race([tab.waitForState((s: { balance: number }) => s.balance === Number(balance)), player.left('player'), delay(5_000)]);
-        shown = (tab.state as { balance: number }).balance;
+        await Promise.race([tab.waitForState(shows), player.left('player'), delay(5_000)]);
+        shown = tab.state as PlayerState;
       }
-      if (shown !== Number(balance)) balanceMismatches.push(player.session.userId);
+      if (!(shown && shows(shown))) balanceMismatches.push(player.session.userId);
 
       // What it saw live up to its first gap, and one events.sync from there (paged): 1..head.
       const own = await player.streamView('player', playerStream(player.session.userId), 0, db.url);
       if (own.missing.length > 0) streamsWithGaps.push(player.session.userId);
-      log(`player ${player.session.userId}: balance ${balance} (room shows ${shown}), head ${own.head}, live contiguous ${own.contiguous} of ${own.seen} seen, synced ${own.synced}${own.missing.length ? `, missing ${own.missing.join(',')}` : ''}`);
+      log(`player ${player.session.userId}: wallet ${JSON.stringify(wallet)} (room shows ${shown?.balance} gold, ${JSON.stringify(Object.fromEntries(shown?.wallet.entries() ?? []))}), head ${own.head}, live contiguous ${own.contiguous} of ${own.seen} seen, synced ${own.synced}${own.missing.length ? `, missing ${own.missing.join(',')}` : ''}`);
       // The board's stream, for a client that followed it: 1..head as well.
       if (player.joined('board')) {
         const board = await player.streamView('board', BOARD_STREAM, 0, db.url);
@@ -302,7 +322,7 @@ export async function runBankTest(options: BankOptions): Promise<BankReport> {
     const debits = new Map(
       (await queryRows<{ command_id: string; reason: string; n: string }>(db.url, 'SELECT command_id, reason, count(*) AS n FROM transfers WHERE command_id = ANY($1) GROUP BY command_id, reason', [paid.map((a) => a.id)])).map((r) => [`${r.command_id}/${r.reason}`, Number(r.n)]),
     );
-    const debitsNotOnce = paid.filter((a) => debits.get(`${a.id}/${PAID[a.type]}`) !== 1).map((a) => a.id);
+    const debitsNotOnce = paid.filter((a) => debits.get(`${a.id}/${PAID[a.type].reason}`) !== PAID[a.type].legs).map((a) => a.id);
     const crash = await crashReport(db.url, acked.filter((a) => a.type === CrashCommandType.bet || a.type === CrashCommandType.cashout), wentOn, log);
     log(`crash: ${crash.bets} bets and ${crash.cashouts} cash-outs acked, ${crash.rounds} rounds settled (${crash.interruptedRounds} interrupted), ${crash.refunds} refunds`);
     if (crash.escrowHeld.length > 0) log(`escrow still holds: ${crash.escrowHeld.map((e) => `${e.ref} ${e.amount}${e.settled ? ' (round settled)' : ''}`).join('; ')}`);
@@ -324,6 +344,7 @@ export async function runBankTest(options: BankOptions): Promise<BankReport> {
       seed: options.seed,
       schedule,
       acked: acked.length,
+      exchanges: acked.filter((a) => a.type === CommandType.walletExchange).length,
       refused: [...refusals.values()].reduce((n, count) => n + count, 0),
       refusals: Object.fromEntries(refusals),
       rejoins: sims.reduce((n, s) => n + s.rejoins, 0),
