@@ -46,7 +46,8 @@ const banSeconds = z
 
 export const adminCommands = {
   [AdminCommandType.grant]: z.strictObject({ id: commandId, userId, amount: grantAmount, currency: currencyId('currency').optional(), reason: text('reason', 200) }),
-  [AdminCommandType.taskCreate]: z.strictObject({ id: commandId, board, title: text('title', 200), bountyGold: wholeAmount('bountyGold', MAX_BET), bountyXp }),
+  // A bounty field left out is the economy's default (rewards.bounty).
+  [AdminCommandType.taskCreate]: z.strictObject({ id: commandId, board, title: text('title', 200), bountyGold: wholeAmount('bountyGold', MAX_BET).optional(), bountyXp: bountyXp.optional() }),
   [AdminCommandType.taskCancel]: z.strictObject({ id: commandId, board, taskId }),
   [AdminCommandType.shopUpsert]: z.strictObject({
     id: commandId,

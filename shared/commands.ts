@@ -60,7 +60,8 @@ export const playerCommands = {
   [CommandType.walletExchange]: walletExchange,
 } as const;
 
-export type StreakClaimResult = { day: number; reward: number; balance: number };
+/** `reward` is in `currency` (the economy's rewards.streak.currency) and `balance` is that currency's balance. */
+export type StreakClaimResult = { day: number; reward: number; currency: string; balance: number };
 export type ShopBuyResult = { balance: number; owned: number; stockLeft: number | null };
 /** `spent` of `from` went to the house and `received` of `to` came back, at the rate of
  *  `economyVersion`; `balances` are both currencies' after the exchange. */

@@ -29,6 +29,12 @@ export const Reason = {
   /** wallet.exchange: `amount` buys less than one unit of `to` at the rate (rounding down); the
    *  message names the smallest amount that buys one. */
   EXCHANGE_TOO_SMALL: 'EXCHANGE_TOO_SMALL',
+  /** game.* (every installed game that takes a stake or a price), crash.bet: the game does not
+   *  take this currency in the economy version in force (its params do not list it). */
+  CURRENCY_NOT_ACCEPTED: 'CURRENCY_NOT_ACCEPTED',
+  /** game.* (bet games), crash.bet: the stake is below the currency's `min` or above its `max`
+   *  in the economy version in force; the message gives both. */
+  BET_OUT_OF_LIMITS: 'BET_OUT_OF_LIMITS',
 
   // The crash room.
   /** crash.bet: the round is not taking bets (it runs or has crashed); bet in the next round. */
@@ -79,6 +85,8 @@ export const REASON_CODES = {
   UNKNOWN_CURRENCY: 'INVALID_INPUT',
   NO_RATE: 'CONFLICT',
   EXCHANGE_TOO_SMALL: 'INVALID_INPUT',
+  CURRENCY_NOT_ACCEPTED: 'INVALID_INPUT',
+  BET_OUT_OF_LIMITS: 'INVALID_INPUT',
   ROUND_CLOSED: 'CONFLICT',
   ALREADY_BET: 'CONFLICT',
   STAKE_ROUND_OVER: 'CONFLICT',

@@ -52,7 +52,7 @@ type WireEventSchemas = { [K in keyof EventPayloads]: ReturnType<typeof wireEven
 const taskResult = z.strictObject({ task });
 export const commandResultSchemas = {
   ...gameResultSchemas,
-  'streak.claim': z.strictObject({ day: whole, reward: whole, balance: whole }),
+  'streak.claim': z.strictObject({ day: whole, reward: whole, currency: text, balance: whole }),
   'shop.buy': z.strictObject({ balance: whole, owned: whole, stockLeft: whole.nullable() }),
   'wallet.exchange': z.strictObject({ from: text, to: text, spent: whole, received: whole, balances: z.record(text, whole), economyVersion: whole }),
   'fair.rotate': z.strictObject({ revealedServerSeed: text, serverSeedHash: text, clientSeed: text, nonce: whole }),

@@ -5,13 +5,12 @@
 // economy/economy.schema.json is exported from `economyStructure` for editors (`npm run economy:schema`).
 import { z } from 'zod';
 import { CURRENCY_ID, ITEM_ID, type Economy, type EconomyProblem } from '../../shared/economy.ts';
-import { wholeAmount } from '../../shared/commands.ts';
-import { proofSchema } from '../games/commands.ts';
+import { schemaKit } from '../games/commands.ts';
 import type { GameModule, SchemaKit } from '../games/gameModule.ts';
 import { games } from '../games/games.ts';
 import { referenceProblems } from './references.ts';
 
-const kit: SchemaKit = { z, amount: wholeAmount, proof: proofSchema };
+const kit: SchemaKit = schemaKit;
 
 const MAX = Number.MAX_SAFE_INTEGER;
 const positive = z

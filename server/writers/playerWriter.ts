@@ -21,7 +21,7 @@ import { syncReply } from './streamSync.ts';
 import { validateCommand, type CommandOf } from './validateCommand.ts';
 import { gameCommands } from '../games/commands.ts';
 import { gameByCommand } from '../games/games.ts';
-import { playGame } from '../games/play.ts';
+import { gameEconomy, playGame } from '../games/play.ts';
 import type { Fence } from '../jobs/fenceWatch.ts';
 import type { LimitFunction } from 'p-limit';
 import type { EconomySource } from '../economy/source.ts';
@@ -167,7 +167,11 @@ export class PlayerWriter {
     await Promise.all(
       owed.map((effect) => {
         const id = effectCommandId(effect.key);
-        return this.#once(id, 'fx', async () => this.#commit(id, 'fx', applyEffect(this.#player, effect), this.#deps.economy.current().version, [effect.key]));
+        return this.#once(id, 'fx', async () => {
+          // One version for the effect: its level-up reward and the version its transfers record.
+          const published = this.#deps.economy.current();
+          return this.#commit(id, 'fx', applyEffect(this.#player, effect, published.economy.rewards.levelUp), published.version, [effect.key]);
+        });
       }),
     );
   }
@@ -193,7 +197,7 @@ export class PlayerWriter {
     const game = gameByCommand(command.type);
     let decision: Decision<unknown>;
     try {
-      decision = game ? playGame(game, this.#player, command, now) : this.#decide(command as CoreCommand, now, catalogItem, published);
+      decision = game ? playGame(game, this.#player, command, now, gameEconomy(game, published)) : this.#decide(command as CoreCommand, now, catalogItem, published);
     } catch (error) {
       // A retry of an id older than the replies kept in memory is judged by its stored reply,
       // not by today's state (a claim retried tomorrow must not become CONFLICT).
@@ -251,7 +255,7 @@ export class PlayerWriter {
   #decide(command: CoreCommand, now: number, catalogItem: CatalogItem | undefined, published: PublishedEconomy): Decision<CommandResult<CoreCommand['type']>> {
     switch (command.type) {
       case CommandType.streakClaim:
-        return claimStreak(this.#player, utcDay(now), command.id) satisfies Decision<CommandResult<typeof command.type>>;
+        return claimStreak(this.#player, utcDay(now), command.id, published.economy.rewards) satisfies Decision<CommandResult<typeof command.type>>;
       case CommandType.shopBuy:
         return buyItem(this.#player, command.itemId, catalogItem, command.qty, command.id) satisfies Decision<CommandResult<typeof command.type>>;
       case CommandType.walletExchange:

@@ -14,6 +14,7 @@ import css from './slot.css' with { type: 'text' };
 
 addStyles(css);
 
+// The symbols of today's strip; one the economy adds later shows its name.
 const SYMBOL: Record<SlotSymbol, string> = { cherry: '🍒', lemon: '🍋', orange: '🍊', bell: '🔔', bar: '▬', seven: '7' };
 
 export default function Slot({ player }: GameScreenProps) {
@@ -37,7 +38,7 @@ export default function Slot({ player }: GameScreenProps) {
       <div class={`reels${busy.value ? ' spinning' : ''}`} aria-hidden="true">
         {reels.map((s, i) => (
           <span class="reel" key={i}>
-            {SYMBOL[s]}
+            {SYMBOL[s] ?? s}
           </span>
         ))}
       </div>

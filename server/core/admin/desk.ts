@@ -23,7 +23,7 @@ export type AdminWriteResult =
 export type AdminAction =
   /** A grant, applied by the player's own room; a player who never played is NOT_FOUND. */
   | { route: 'grant'; userId: string; grant: { id: string; amount: number; currency: string; reason: string } }
-  | { route: 'taskCreate'; board: string | undefined; task: { id: string; adminId: string; title: string; bountyGold: number; bountyXp: number } }
+  | { route: 'taskCreate'; board: string | undefined; task: { id: string; adminId: string; title: string; bountyGold?: number; bountyXp?: number } }
   | { route: 'taskCancel'; board: string | undefined; task: { id: string; adminId: string; taskId: string } }
   /** Through the admin writer, stored once per (admin, id) with its reply: `result`, completed by
    *  what the write found (a crash table `opened` or not). */
