@@ -1,7 +1,8 @@
 // The economy in the browser, at desktop and phone widths, with no console error: the admin's
 // editor refuses a bad document pointing at each path (the line highlighted), shows the changes
 // against the current version, publishes gems; the player's header then shows both currencies, the
-// player exchanges gold for gems and rolls the dice in gems; the admin rolls back from the history.
+// player exchanges gold for gems and rolls the dice in gems, the admin grants gems from the panel
+// and rolls back from the history.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -163,8 +164,23 @@ for (const [width, viewport] of [
     assert.deepEqual(await accessibilityProblems(player.page), { unlabelled: [], overflowsSideways: false });
     await screenshot(player.page, `${width}-games-in-gems`);
 
+    // The admin grants gems from the panel: the grant form offers the economy's currencies.
+    const gems = 25 - 5 + Number(payout ?? 0);
+    await page.bringToFront();
+    await page.getByRole('button', { name: 'Admin', exact: true }).click();
+    await page.getByLabel('Player id', { exact: true }).fill(userId);
+    await page.getByLabel('Currency', { exact: true }).selectOption('gems');
+    await page.getByLabel('Amount (negative debits)').fill('3');
+    await page.getByLabel('Reason', { exact: true }).fill('gift');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByRole('status').filter({ hasText: `Done: ${userId} now has ${gems + 3} gems.` }).waitFor();
+    await player.page.bringToFront();
+    await player.page.getByTestId('toast').filter({ hasText: `An admin granted you +3 gems (gift). Balance ${gems + 3} gems.` }).waitFor();
+    await waitForBalance(player.page, gems + 3, 'gems');
+
     // A rollback: the history shows the old version with what publishing it again would change.
     await page.bringToFront();
+    await page.getByRole('button', { name: 'Economy', exact: true }).click();
     await page.getByRole('button', { name: `View version ${before}` }).click();
     const viewing = page.getByTestId('economy-viewing');
     await viewing.getByText(`Version ${before}`, { exact: true }).waitFor();
