@@ -36,7 +36,7 @@ test('a guest claims the streak, plays RPS and the slot, buys an item, completes
   await page.getByLabel('RPS bet (gold)').fill('10');
   await page.getByRole('button', { name: 'Rock' }).click();
   const rps = await page.getByTestId('rps-result').textContent();
-  assert.match(rps!, /^(You win|You lose|Draw): your rock against (rock|paper|scissors); paid \d+\.$/);
+  assert.match(rps!, /^(You win|You lose|Draw): your rock against (rock|paper|scissors); paid \d+ gold\.$/);
   await expectServerBalance();
 
   await page.getByLabel('Slot bet (gold)').fill('5');
@@ -45,7 +45,7 @@ test('a guest claims the streak, plays RPS and the slot, buys an item, completes
   await page.getByLabel('Dice bet (gold)').fill('4');
   await page.getByLabel('Target (1–98)').fill('60');
   await page.getByRole('button', { name: 'Roll' }).click();
-  assert.match((await page.getByTestId('dice-result').textContent())!, /^Rolled \d{1,4}\. (You win 6\.|No win\.)$/);
+  assert.match((await page.getByTestId('dice-result').textContent())!, /^Rolled \d{1,4}\. (You win 6 gold\.|No win\.)$/);
   const afterGames = await expectServerBalance();
   assert.equal(afterGames.stats.rps && (afterGames.stats.rps as { played: number }).played, 1);
   assert.equal(afterGames.stats.dice && (afterGames.stats.dice as { played: number }).played, 1);
@@ -79,7 +79,7 @@ test('a guest claims the streak, plays RPS and the slot, buys an item, completes
 
   await page.getByRole('button', { name: 'Feed' }).click();
   const feed = page.getByTestId('feed');
-  await feed.getByText('+100 gold from the daily streak. Balance 100.').waitFor();
+  await feed.getByText('+100 gold from the daily streak. Balance 100 gold.').waitFor();
   await feed.getByText('Bought 1 × health-potion for 50 gold.').waitFor();
   // The task was created before this player joined: history, not news (the board's head at join).
   assert.equal(await feed.getByText('New task on the board').count(), 0);

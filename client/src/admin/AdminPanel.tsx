@@ -1,4 +1,5 @@
-// The admin's screen: live server figures from the admin room's state, then the tools.
+// The admin's screen: live server figures from the admin room's state (supply per currency), then the tools.
+import { GOLD } from '../../../shared/economy.ts';
 import type { RoomLink } from '../net/roomLink.ts';
 import type { AdminSnapshot, BoardSnapshot } from '../state/snapshots.ts';
 import { Announce } from './Announce.tsx';
@@ -14,7 +15,12 @@ export function AdminPanel({ admin, board }: { admin: RoomLink<AdminSnapshot>; b
       <section class="card" aria-labelledby="server-title">
         <h2 id="server-title">Server</h2>
         <p data-testid="admin-figures">
-          {s ? `${s.ccu} connected, ${s.rooms} rooms. Minted ${s.supply.minted}, burned ${s.supply.burned}, circulating ${s.supply.circulating}.` : 'Loading…'}
+          {s ? `${s.ccu} connected, ${s.rooms} rooms.` : 'Loading…'}
+          {s
+            ? Object.entries({ [GOLD]: s.supply, ...s.supplies })
+                .sort(([a], [b]) => a.localeCompare(b))
+                .map(([currency, supply]) => ` ${currency}: minted ${supply.minted}, burned ${supply.burned}, circulating ${supply.circulating}.`)
+            : null}
         </p>
       </section>
       <GrantForm admin={admin} />
