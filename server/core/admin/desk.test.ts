@@ -12,7 +12,7 @@ const decide = (command: AdminCommand) => decideAdmin(command, 'admin');
 
 describe('decideAdmin', () => {
   test('gold moves in its owner room: a grant is routed to the player, never written here', () => {
-    assert.deepEqual(decide({ type: AdminCommandType.grant, id: 'g1', userId: 'ann', amount: -5, reason: 'fix' }), { route: 'grant', userId: 'ann', grant: { id: 'g1', amount: -5, reason: 'fix' } });
+    assert.deepEqual(decide({ type: AdminCommandType.grant, id: 'g1', userId: 'ann', amount: -5, reason: 'fix' }), { route: 'grant', userId: 'ann', grant: { id: 'g1', amount: -5, currency: 'gold', reason: 'fix' } });
   });
 
   test("tasks are the board's, recorded under the admin who sent them", () => {
