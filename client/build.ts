@@ -17,8 +17,9 @@ export const DIST_DIR = path.join(CLIENT_DIR, 'dist');
 /**
  * Bytes and gzip bytes (level 9). `firstLoad` is what a player's first page load fetches: app.css,
  * app.js and the chunks it imports statically. `all` adds the chunks loaded on demand.
+ * `firstLoadSources` are the files bundled into the first load, as esbuild names them (relative to the working directory).
  */
-export type BuildReport = { firstLoadBytes: number; firstLoadGzipBytes: number; allBytes: number; allGzipBytes: number; files: number };
+export type BuildReport = { firstLoadBytes: number; firstLoadGzipBytes: number; allBytes: number; allGzipBytes: number; files: number; firstLoadSources: string[] };
 
 /** How any bundle is made: the client's, and the libraries-only one it is compared with. */
 function bundling(dev: boolean): esbuild.BuildOptions {
@@ -66,7 +67,8 @@ async function sizes(metafile: esbuild.Metafile): Promise<BuildReport> {
     for (const imported of outputs[file].imports) if (imported.kind === 'import-statement') visit(imported.path);
   };
   visit(entry);
-  const report: BuildReport = { firstLoadBytes: 0, firstLoadGzipBytes: 0, allBytes: 0, allGzipBytes: 0, files: 0 };
+  const sources = new Set([...firstLoad].flatMap((file) => Object.keys(outputs[file].inputs)));
+  const report: BuildReport = { firstLoadBytes: 0, firstLoadGzipBytes: 0, allBytes: 0, allGzipBytes: 0, files: 0, firstLoadSources: [...sources].sort() };
   for (const file of Object.keys(outputs).filter((f) => !f.endsWith('.map'))) {
     const bytes = await readFile(file);
     const gzip = gzipSync(bytes, { level: 9 }).length;

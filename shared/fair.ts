@@ -13,8 +13,11 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 
 /** What a result's proof records. Fields besides the seeds that an outcome depends on are declared
- *  here (`pulls`, the gacha's). */
-export type Proof = { game: string; serverSeedHash: string; clientSeed: string; nonce: number; pulls?: number };
+ *  here (`pulls`, the gacha's). `economyVersion` is the economy version the outcome was decided
+ *  under: a verifier recomputes it with that version's game parameters (`GET /economy/<version>`).
+ *  Proofs from before the economy was versioned have none; they were decided under today's
+ *  default values (economy/default.json). */
+export type Proof = { game: string; serverSeedHash: string; clientSeed: string; nonce: number; economyVersion?: number; pulls?: number };
 
 export function seedHash(serverSeed: string): string {
   return bytesToHex(sha256(utf8ToBytes(serverSeed)));

@@ -39,7 +39,7 @@ test('fields typed by the registry are what the server schemas accept', () => {
 });
 
 test('results and event payloads are inferred from the type name', () => {
-  const result = { serverHand: 'paper', outcome: 'lose', payout: 0, balance: 95, proof: null } satisfies CommandResult<'game.rps'>;
+  const result = { serverHand: 'paper', outcome: 'lose', payout: 0, currency: 'gold', balance: 95, proof: null } satisfies CommandResult<'game.rps'>;
   // @ts-expect-error: an rps result has no reels
   void result.reels;
   const events: TypedEvent[] = [

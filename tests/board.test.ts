@@ -168,3 +168,19 @@ test('a board with a hundred open tasks is sent whole to a joining player, with 
   assert.doesNotMatch(fx.server.output(), /buffer overflow/, 'no room outgrew its encode buffers');
   await Promise.all([tab.leave(), adminTab.leave()]);
 });
+
+test("admin.task.create without a bounty takes the economy's default bounty (rewards.bounty), paid like any other", async () => {
+  const adminTab = await admin();
+  const task = expectAck(await adminTab.send(AdminCommandType.taskCreate, { title: 'Default bounty' })).task;
+  assert.deepEqual([task.bountyGold, task.bountyXp], [100, 10]);
+  const half = expectAck(await adminTab.send(AdminCommandType.taskCreate, { title: 'Own gold, default XP', bountyGold: 33 })).task;
+  assert.deepEqual([half.bountyGold, half.bountyXp], [33, 10]);
+  const me = await signInGuest(fx.server.url);
+  const wallet = await joinPlayerRoom(fx.server.url, me.token);
+  const tab = await board(me.token);
+  await tab.waitForState((s) => s.tasks.has(task.id));
+  expectAck(await tab.send(BoardCommandType.taskAccept, { taskId: task.id }));
+  assert.deepEqual(expectAck(await tab.send(BoardCommandType.taskComplete, { taskId: task.id })).bountyGold, 100);
+  await wallet.waitForState((s) => s.balance === 100 && s.xp === 10);
+  await Promise.all([tab.leave(), wallet.leave(), adminTab.leave()]);
+});

@@ -19,6 +19,7 @@ import { crashCommands } from '../shared/crashCommands.ts';
 import { EventType } from '../shared/events.ts';
 import { CloseCode, ErrorCode, JoinErrorCode, RoomName, ServerMessage } from '../shared/protocol.ts';
 import { Reason, REASON_CODES } from '../shared/reasons.ts';
+import { gameCommands } from '../server/games/commands.ts';
 import { section, tableRows } from './support/markdown.ts';
 import { ROOT } from './support/server.ts';
 
@@ -77,7 +78,7 @@ test('docs/PROTOCOL.md documents every error code, and no code that does not exi
   for (const documented of rows.keys()) if (documented !== 'code') assert.ok(known.has(documented), `docs/PROTOCOL.md documents ${documented}, which is not an ErrorCode`);
   // Every code a refusal column or join table names is a real one too. Other upper-case names
   // the page may use: the server's variables (limits it quotes) and these constants of shared/.
-  const notCodes = new Set([...configVariables(), 'MAX_BET', 'PROTOCOL_VERSION', 'REASON_CODES', 'GACHA_RARITIES', 'GACHA_POOL']);
+  const notCodes = new Set([...configVariables(), 'MAX_BET', 'PROTOCOL_VERSION', 'REASON_CODES']);
   for (const [, code] of protocolDoc.matchAll(/`([A-Z][A-Z_]{3,})`/g)) {
     if (!notCodes.has(code) && !(code in Reason)) {
       assert.ok(known.has(code), `docs/PROTOCOL.md names ${code}, which is neither an ErrorCode, a Reason nor a variable of server/config.ts`);
@@ -91,7 +92,7 @@ test('docs/PROTOCOL.md documents every refusal reason with its code, and no othe
   for (const reason of Object.values(Reason)) assert.equal(rows.get(reason)!.split('|')[2].trim(), `\`${REASON_CODES[reason]}\``, `the code of ${reason}`);
   for (const documented of rows.keys()) if (documented !== 'reason') assert.ok(documented in Reason, `docs/PROTOCOL.md documents reason ${documented}, which shared/reasons.ts does not define`);
   // The commands a reason is given for are commands of some room.
-  const commands = new Set([playerCommands, boardCommands, crashCommands, adminCommands].flatMap((room) => Object.keys(room)));
+  const commands = new Set([playerCommands, gameCommands, boardCommands, crashCommands, adminCommands].flatMap((room) => Object.keys(room)));
   for (const reason of Object.values(Reason)) {
     const named = [...rows.get(reason)!.split('|')[3].matchAll(/`([^`]+)`/g)].map((m) => m[1]);
     assert.ok(named.length > 0, `docs/PROTOCOL.md names the command(s) refused with ${reason}`);

@@ -1,7 +1,8 @@
 // ECONOMY_FILE on the real server process: a file that cannot be read, is not JSON or does not
 // validate stops the start with exit 1, naming each JSON path and what is wrong, before anything
 // is opened or written (no DATA_DIR, no version stored); a valid file is published at start, and
-// an edited one at the next start (docs/ECONOMY.md "Versions").
+// an edited one at the next start, while a restart with the file unchanged keeps an admin's
+// publish (docs/ECONOMY.md "Versions").
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
@@ -14,7 +15,11 @@ import { DEFAULT_ECONOMY_FILE, loadConfig } from '../server/config.ts';
 import { defaultEconomy } from '../server/economy/defaultEconomy.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
 import { queryRows } from './support/ledger.ts';
-import { freePort, migrate, spawnServer, startServer } from './support/server.ts';
+import { freePort, migrate, spawnServer, startServer, TEST_ADMIN_PASSWORD, TEST_JWT_SECRET } from './support/server.ts';
+import { expectAck, joinRoom, signInAdmin } from './support/client.ts';
+import { AdminCommandType } from '../shared/adminCommands.ts';
+import { RoomName } from '../shared/protocol.ts';
+import { AdminState } from '../shared/state.ts';
 
 let dir: string;
 before(async () => {
@@ -71,6 +76,39 @@ describe('ECONOMY_FILE', () => {
     assert.equal(missing.code, 1, missing.output);
     assert.match(missing.output, /nowhere\.json is not valid:\n\(the document\): cannot be read \(ENOENT\)/);
     assert.equal(existsSync(dataDir), false);
+  });
+
+  test('embedded mode: an admin publish is in force at once and survives a restart with the file unchanged; an edited file is published over it', async () => {
+    const dataDir = path.join(dir, 'embedded-data');
+    const file = await fileWith('embedded.json', defaultEconomy);
+    const env = { DATA_DIR: dataDir, ECONOMY_FILE: file, ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, JWT_SECRET: TEST_JWT_SECRET };
+    let server = await startServer(env);
+    try {
+      const session = await signInAdmin(server.url, TEST_ADMIN_PASSWORD);
+      const adminTab = await joinRoom(server.url, session.token, RoomName.admin, AdminState);
+      const economy = structuredClone(defaultEconomy);
+      economy.shop['health-potion']!.price.amount = 40;
+      assert.deepEqual(expectAck(await adminTab.send(AdminCommandType.economyPublish, { economy })), { version: 2 });
+      assert.equal(((await (await fetch(`${server.url}/economy`)).json()) as PublicEconomy).version, 2);
+      await adminTab.leave();
+      await server.stop();
+
+      server = await startServer(env, { port: server.port });
+      const kept = (await (await fetch(`${server.url}/economy`)).json()) as PublicEconomy;
+      assert.equal(kept.version, 2, "the restart keeps the admin's publish");
+      assert.equal(kept.economy.shop['health-potion']!.price.amount, 40);
+      await server.stop();
+
+      const edited = structuredClone(defaultEconomy);
+      edited.shop['health-potion']!.price.amount = 55;
+      await fileWith('embedded.json', edited);
+      server = await startServer(env, { port: server.port });
+      const republished = (await (await fetch(`${server.url}/economy`)).json()) as PublicEconomy;
+      assert.equal(republished.version, 3);
+      assert.equal(republished.economy.shop['health-potion']!.price.amount, 55);
+    } finally {
+      await server.stop();
+    }
   });
 
   describe('services mode', () => {

@@ -53,7 +53,7 @@ describe('embedded server across a restart', () => {
     me = await signInGuest(server.url, 'dora');
     const tab = await joinPlayerRoom(server.url, me.token);
     claimResult = expectAck(await tab.send(CommandType.streakClaim, {}, claimId));
-    assert.deepEqual(claimResult, { day: 1, reward: 100, balance: 100 });
+    assert.deepEqual(claimResult, { day: 1, reward: 100, currency: 'gold', balance: 100 });
     const game = expectAck(await tab.send('game.rps', { bet: 10, hand: 'rock' }));
     balance = game.balance;
     assert.equal(balance, 100 - 10 + game.payout);

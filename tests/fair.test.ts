@@ -10,6 +10,7 @@ import { CommandType } from '../shared/commands.ts';
 import { seedHash, type Proof } from '../shared/fair.ts';
 import type { CommandResult } from '../shared/registry.ts';
 import { verifyProof } from '../server/games/verify.ts';
+import { defaultVersion, savedVersion } from './support/gameEconomy.ts';
 import { expectAck, expectNack, joinPlayerRoom, signInGuest } from './support/client.ts';
 import { serverFixture } from './support/fixture.ts';
 import { queryRows } from './support/ledger.ts';
@@ -30,24 +31,25 @@ test('rps results carry proofs that the revealed seed verifies', async () => {
   const games: Array<CommandResult<'game.rps'> & { proof: Proof }> = [];
   for (let i = 0; i < 5; i++) games.push(expectAck(await tab.send('game.rps', { bet: 1, hand: 'rock' })));
   assert.deepEqual(games.map((g) => g.proof.nonce), [0, 1, 2, 3, 4]);
-  for (const g of games) assert.deepEqual({ ...g.proof, nonce: 0 }, { game: 'rps', serverSeedHash: hashInUse, clientSeed: 'my-lucky-seed', nonce: 0 });
+  for (const g of games) assert.deepEqual({ ...g.proof, nonce: 0 }, { game: 'rps', serverSeedHash: hashInUse, clientSeed: 'my-lucky-seed', nonce: 0, economyVersion: 1 });
 
   const rotated = expectAck(await tab.send(CommandType.fairRotate, { clientSeed: 'next-seed' }));
   assert.equal(seedHash(rotated.revealedServerSeed), hashInUse, 'the revealed seed is the one whose hash was shown');
   assert.notEqual(rotated.serverSeedHash, hashInUse);
-  for (const g of games) assert.equal(verifyProof(g.proof, rotated.revealedServerSeed, { serverHand: g.serverHand }).ok, true);
+  for (const g of games) assert.equal(verifyProof(g.proof, rotated.revealedServerSeed, defaultVersion, { serverHand: g.serverHand }).ok, true);
   // A proof edited to another nonce (the first that rolls a different hand) no longer verifies.
-  const handAt = (nonce: number) => (verifyProof({ ...games[0].proof, nonce }, rotated.revealedServerSeed).outcome as { serverHand: string }).serverHand;
+  const handAt = (nonce: number) => (verifyProof({ ...games[0].proof, nonce }, rotated.revealedServerSeed, defaultVersion).outcome as { serverHand: string }).serverHand;
   let nonce = games[0].proof.nonce + 1;
   while (handAt(nonce) === games[0].serverHand) nonce++;
-  assert.equal(verifyProof({ ...games[0].proof, nonce }, rotated.revealedServerSeed, { serverHand: games[0].serverHand }).ok, false);
-  assert.equal(verifyProof(games[0].proof, 'a guessed seed', { serverHand: games[0].serverHand }).ok, false);
+  assert.equal(verifyProof({ ...games[0].proof, nonce }, rotated.revealedServerSeed, defaultVersion, { serverHand: games[0].serverHand }).ok, false);
+  assert.equal(verifyProof(games[0].proof, 'a guessed seed', defaultVersion, { serverHand: games[0].serverHand }).ok, false);
 
   const run = promisify(execFile);
   const cli = path.join(ROOT, 'server/cli/verify.ts');
-  const ok = await run(process.execPath, [cli, JSON.stringify(games[0].proof), rotated.revealedServerSeed, JSON.stringify({ serverHand: games[0].serverHand })]);
+  const economy = await savedVersion(defaultVersion);
+  const ok = await run(process.execPath, [cli, '--economy', economy, JSON.stringify(games[0].proof), rotated.revealedServerSeed, JSON.stringify({ serverHand: games[0].serverHand })]);
   assert.equal(JSON.parse(ok.stdout).ok, true);
-  await assert.rejects(run(process.execPath, [cli, JSON.stringify(games[0].proof), 'a guessed seed']), (e: { code: number }) => e.code === 1);
+  await assert.rejects(run(process.execPath, [cli, '--economy', economy, JSON.stringify(games[0].proof), 'a guessed seed']), (e: { code: number }) => e.code === 1);
 
   const badSeed = expectNack(await tab.send(CommandType.fairRotate, { clientSeed: 'has spaces' }));
   assert.equal(badSeed.code, 'INVALID_INPUT');
@@ -96,7 +98,7 @@ test('game.slot acks reels, payout, balance and a proof; stats and ledger follow
   );
   assert.deepEqual([Number(ledger.wagered), Number(ledger.paid)], [tab.state.stats.get('slot')!.wagered, tab.state.stats.get('slot')!.paidOut]);
   const rotated = expectAck(await tab.send(CommandType.fairRotate, { clientSeed: 'after-slots' }));
-  for (const s of spins) assert.equal(verifyProof(s.proof, rotated.revealedServerSeed, { reels: s.reels }).ok, true);
+  for (const s of spins) assert.equal(verifyProof(s.proof, rotated.revealedServerSeed, defaultVersion, { reels: s.reels }).ok, true);
   assert.equal(expectNack(await tab.send('game.slot', { bet: 0 })).code, 'INVALID_INPUT');
   assert.equal(expectNack(await tab.send('game.slot', { bet: balance + 1 })).code, 'INSUFFICIENT_FUNDS');
   await tab.leave();

@@ -45,7 +45,7 @@ for (const mode of ['services', 'embedded'] as const) describe(`player room (${m
     assert.equal(tab.state.balance, 0);
 
     const result = expectAck(await tab.send(CommandType.streakClaim));
-    assert.deepEqual(result, { day: 1, reward: 100, balance: 100 });
+    assert.deepEqual(result, { day: 1, reward: 100, currency: 'gold', balance: 100 });
     await tab.waitForState((s) => s.balance === 100 && s.seq === 3 && s.xp === 25);
     await tab.waitForEvents((events) => events.length >= 3);
     assert.deepEqual(

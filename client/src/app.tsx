@@ -7,8 +7,8 @@ import { Feed } from './screens/Feed.tsx';
 import { Lazy } from './screens/Lazy.tsx';
 import { ConnectionState, Header } from './screens/Header.tsx';
 import { SignIn } from './screens/SignIn.tsx';
-import { Streak } from './screens/Streak.tsx';
 import { Toasts } from './screens/Toasts.tsx';
+import { refreshEconomy } from './state/economy.ts';
 import { allLinks, closeLinks, connectionOf, openLinks, type AdminLinks, type PlayerLinks } from './state/links.ts';
 import { session, signOut } from './state/session.ts';
 
@@ -29,6 +29,7 @@ function SignedIn({ session }: { session: Session }) {
   const connection = useMemo(() => connectionOf(links), [links]);
   useEffect(() => {
     window.cofferDropSockets = () => allLinks(links).forEach((l) => l.dropSocket());
+    void refreshEconomy();
     return () => closeLinks(links);
   }, [links]);
   return (
@@ -76,6 +77,7 @@ const PLAYER_TABS: Tab[] = [
   { id: 'play', label: 'Games' },
   { id: 'crash', label: 'Crash' },
   { id: 'shop', label: 'Shop' },
+  { id: 'exchange', label: 'Exchange' },
   { id: 'board', label: 'Tasks' },
   { id: 'feed', label: 'Feed' },
   { id: 'fair', label: 'Fairness' },
@@ -89,12 +91,13 @@ function PlayerScreens({ links, userId }: { links: PlayerLinks; userId: string }
       <main id="main" tabIndex={-1}>
         {tab.value === 'play' ? (
           <div class="grid">
-            <Streak player={links.player} />
+            <Lazy load={() => import('./screens/Streak.tsx').then((m) => m.Streak)} props={{ player: links.player }} />
             <Lazy load={() => import('./games/GameCards.tsx').then((m) => m.GameCards)} props={{ player: links.player }} />
           </div>
         ) : null}
         {tab.value === 'crash' ? <Lazy load={() => import('./games/Crash.tsx').then((m) => m.Crash)} props={{ crash: links.crash, userId }} /> : null}
         {tab.value === 'shop' ? <Lazy load={() => import('./screens/Shop.tsx').then((m) => m.Shop)} props={{ player: links.player }} /> : null}
+        {tab.value === 'exchange' ? <Lazy load={() => import('./screens/Exchange.tsx').then((m) => m.Exchange)} props={{ player: links.player }} /> : null}
         {tab.value === 'board' ? <Lazy load={() => import('./screens/Board.tsx').then((m) => m.Board)} props={{ board: links.board, userId }} /> : null}
         {tab.value === 'feed' ? <Feed /> : null}
         {tab.value === 'fair' ? <Lazy load={() => import('./screens/ProofViewer.tsx').then((m) => m.ProofViewer)} props={{ player: links.player }} /> : null}
@@ -105,6 +108,7 @@ function PlayerScreens({ links, userId }: { links: PlayerLinks; userId: string }
 
 const ADMIN_TABS: Tab[] = [
   { id: 'admin', label: 'Admin' },
+  { id: 'economy', label: 'Economy' },
   { id: 'feed', label: 'Feed' },
 ];
 
@@ -114,7 +118,9 @@ function AdminScreens({ links }: { links: AdminLinks }) {
     <>
       <Tabs tabs={ADMIN_TABS} current={tab} />
       <main id="main" tabIndex={-1}>
-        {tab.value === 'admin' ? <Lazy load={() => import('./admin/AdminPanel.tsx').then((m) => m.AdminPanel)} props={{ admin: links.admin, board: links.board }} /> : <Feed />}
+        {tab.value === 'admin' ? <Lazy load={() => import('./admin/AdminPanel.tsx').then((m) => m.AdminPanel)} props={{ admin: links.admin, board: links.board }} /> : null}
+        {tab.value === 'economy' ? <Lazy load={() => import('./admin/EconomyEditor.tsx').then((m) => m.EconomyEditor)} props={{ admin: links.admin }} /> : null}
+        {tab.value === 'feed' ? <Feed /> : null}
       </main>
     </>
   );

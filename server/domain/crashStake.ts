@@ -3,24 +3,25 @@
 import type { CurrencyId } from '../../shared/economy.ts';
 import { EventType } from '../../shared/events.ts';
 import { SystemAccount, transfer } from './ledger.ts';
-import { grantXp, xpForWager } from './levels.ts';
+import { grantXp, xpForWager, type LevelUpRewards } from './levels.ts';
 import { applyTransfers, balanceOf, emptyStats, type Decision, type Player } from './player.ts';
 
 export const CRASH_GAME = 'crash';
 
 export type CrashStakeResult = { roundId: number; amount: number; balance: number };
 
-export function stakeCrashBet(player: Player, table: string, roundId: number, amount: number, currency: CurrencyId, commandId: string): Decision<CrashStakeResult> {
+/** `levelUp`: what reaching a level pays in the economy version in force (the stake's XP may reach one). */
+export function stakeCrashBet(player: Player, table: string, roundId: number, amount: number, currency: CurrencyId, commandId: string, levelUp: LevelUpRewards): Decision<CrashStakeResult> {
   const ref = `crash:${table}:${roundId}`;
   const transfers = [transfer(player.userId, SystemAccount.escrow, amount, currency, 'crash.bet', ref, commandId)];
   const paid = applyTransfers(player, transfers, 'amount');
   const balance = balanceOf(paid, currency);
   const stats = player.stats[CRASH_GAME] ?? emptyStats();
   const next: Player = { ...paid, stats: { ...player.stats, [CRASH_GAME]: { ...stats, played: stats.played + 1, wagered: stats.wagered + amount } } };
-  const xp = grantXp(next, xpForWager(amount));
+  const xp = grantXp(next, xpForWager(amount), levelUp, commandId);
   return {
     next: xp.next,
-    transfers,
+    transfers: [...transfers, ...xp.transfers],
     events: [{ type: EventType.balanceChanged, data: { delta: -amount, balance, currency, reason: 'crash.bet', ref } }, ...xp.events],
     result: { roundId, amount, balance },
   };

@@ -4,7 +4,7 @@
 import { GOLD, type CurrencyId } from '../../shared/economy.ts';
 import { EventType } from '../../shared/events.ts';
 import { transfer, type Transfer } from './ledger.ts';
-import { grantXp } from './levels.ts';
+import { grantXp, type LevelUpRewards } from './levels.ts';
 import { applyTransfers, balanceOf, emptyStats, type Decision, type Player } from './player.ts';
 
 export type Effect = { key: string; userId: string; fromAccount: string; currency: CurrencyId; amount: number; xp: number; reason: string; ref: string | null };
@@ -17,7 +17,8 @@ export function effectCommandId(key: string): string {
 
 export type EffectResult = { key: string; currency: CurrencyId; amount: number; xp: number; balance: number };
 
-export function applyEffect(player: Player, effect: Effect): Decision<EffectResult> {
+/** `levelUp`: what reaching a level pays in the economy version in force (the effect's XP may reach one). */
+export function applyEffect(player: Player, effect: Effect, levelUp: LevelUpRewards): Decision<EffectResult> {
   const { currency, amount } = effect;
   const transfers: Transfer[] = amount > 0 ? [transfer(effect.fromAccount, player.userId, amount, currency, effect.reason, effect.ref, null)] : [];
   let paid = applyTransfers(player, transfers, 'amount');
@@ -28,11 +29,12 @@ export function applyEffect(player: Player, effect: Effect): Decision<EffectResu
     paid = { ...paid, stats: { ...paid.stats, [game]: { ...stats, won: stats.won + 1, paidOut: stats.paidOut + amount } } };
   }
   const balance = balanceOf(paid, currency);
-  const xp = grantXp(paid, effect.xp);
+  // The level's reward, like the effect's own transfer, names no command (the effect's key is its ref).
+  const xp = grantXp(paid, effect.xp, levelUp, null);
   const events = [];
   if (amount > 0) {
     events.push({ type: EventType.balanceChanged, data: { delta: amount, balance, currency, reason: effect.reason, ref: effect.ref } });
   }
   events.push({ type: EventType.rewardGranted, data: { source: effect.reason, gold: currency === GOLD ? amount : 0, currencies: amount > 0 ? { [currency]: amount } : {}, items: {} } });
-  return { next: xp.next, transfers, events: [...events, ...xp.events], result: { key: effect.key, currency, amount, xp: effect.xp, balance } };
+  return { next: xp.next, transfers: [...transfers, ...xp.transfers], events: [...events, ...xp.events], result: { key: effect.key, currency, amount, xp: effect.xp, balance } };
 }

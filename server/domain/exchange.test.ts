@@ -5,13 +5,12 @@ import { seededRandom } from '../../tests/support/seededRandom.ts';
 import { withGems } from '../../tests/support/economies.ts';
 import { defaultEconomy } from '../economy/defaultEconomy.ts';
 import { DomainError, InsufficientFunds } from './errors.ts';
-import { profitableLoop } from '../economy/references.ts';
-import { exchange, exchanged } from './exchange.ts';
+import { exchange, exchanged, profitableLoops } from './exchange.ts';
 import { freshFairness } from './fairness.ts';
 import { netDelta } from './ledger.ts';
 import type { Player } from './player.ts';
 
-const player = (wallet: Record<string, number>): Player => ({ userId: 'u-eve', displayName: 'eve', wallet, xp: 0, level: 1, stats: {}, inventory: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('s', 'c') });
+const player = (wallet: Record<string, number>): Player => ({ userId: 'u-eve', displayName: 'eve', wallet, xp: 0, level: 1, stats: {}, inventory: {}, purchases: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('s', 'c') });
 const economy = withGems();
 const refusal = (run: () => unknown): string => {
   try {
@@ -89,7 +88,7 @@ describe('exchange loops', () => {
           rates.push({ from, to, give: price[to] * spread, get: Math.max(1, price[from] * spread - pick(5)) });
         }
       }
-      assert.equal(profitableLoop(rates), null, `seed ${seed}: the economy's validation takes these rates (no loop that mints)`);
+      assert.deepEqual(profitableLoops(rates), [], `seed ${seed}: consistent rates have no profitable loop`);
       const rateEconomy: Economy = { ...economy, currencies: Object.fromEntries(currencies.map((c) => [c, { name: c, premium: false }])), exchange: rates };
       let p = player(Object.fromEntries(currencies.map((c) => [c, pick(100_000)])));
       const worth = (q: Player) => currencies.reduce((sum, c) => sum + (q.wallet[c] ?? 0) * price[c], 0);
@@ -108,5 +107,17 @@ describe('exchange loops', () => {
         assert.ok(worth(p) <= start, `seed ${seed}, step ${step}: worth ${worth(p)} > ${start}`);
       }
     }
+  });
+
+  test('profitableLoops finds the currencies on a loop whose rates multiply to more than 1', () => {
+    assert.deepEqual(profitableLoops(economy.exchange), []);
+    assert.deepEqual(profitableLoops([{ from: 'gold', to: 'gems', give: 100, get: 1 }, { from: 'gems', to: 'gold', give: 1, get: 100 }]), [], 'exactly 1 around: rounding down keeps it from gaining');
+    assert.deepEqual(profitableLoops([{ from: 'gold', to: 'gems', give: 100, get: 1 }, { from: 'gems', to: 'gold', give: 1, get: 101 }]).sort(), ['gems', 'gold']);
+    const triangle: ExchangeRate[] = [
+      { from: 'gold', to: 'gems', give: 100, get: 1 },
+      { from: 'gems', to: 'shards', give: 1, get: 11 },
+      { from: 'shards', to: 'gold', give: 1, get: 10 },
+    ];
+    assert.deepEqual(profitableLoops(triangle).sort(), ['gems', 'gold', 'shards'], '100 gold -> 1 gem -> 11 shards -> 110 gold');
   });
 });

@@ -2,8 +2,8 @@
 // transfers, `amount` of `from` from the player to the house and floor(amount × get / give) of `to`
 // from the house to the player (INV-5 holds in each currency on its own). Rounding is always
 // down, so an exchange never gives more than the rate says; a chain of exchanges that comes back to
-// where it started could only gain if the published rates multiplied to more than 1 around it,
-// which the economy's validation refuses (profitableLoop, server/economy/references.ts).
+// where it started can only gain if the published rates multiply to more than 1 around it, which
+// `profitableLoops` finds (for the economy's validation to refuse).
 import type { WalletExchangeResult } from '../../shared/commands.ts';
 import type { CurrencyId, Economy, ExchangeRate } from '../../shared/economy.ts';
 import { EventType } from '../../shared/events.ts';
@@ -52,4 +52,44 @@ export function exchange(player: Player, economy: Economy, economyVersion: numbe
     ],
     result: { from, to, spent: amount, received, balances, economyVersion },
   };
+}
+
+/** A ratio as whole numbers, compared exactly. */
+type Ratio = { num: bigint; den: bigint };
+const greater = (a: Ratio, b: Ratio) => a.num * b.den > b.num * a.den;
+
+/**
+ * The currencies from which a chain of published rates comes back with more than it started
+ * (before rounding): where the rates multiply to more than 1 around a loop, rounding down does not
+ * stop a player from making money by exchanging in circles. Empty for rates that are consistent
+ * (each way the inverse of the other, or worse). Floyd–Warshall over the best product of rates,
+ * in exact ratios.
+ */
+export function profitableLoops(rates: readonly ExchangeRate[]): CurrencyId[] {
+  const currencies = [...new Set(rates.flatMap((r) => [r.from, r.to]))];
+  const best = new Map<string, Ratio>();
+  const key = (a: CurrencyId, b: CurrencyId) => `${a}\u0000${b}`;
+  for (const r of rates) {
+    const ratio = { num: BigInt(r.get), den: BigInt(r.give) };
+    const known = best.get(key(r.from, r.to));
+    if (!known || greater(ratio, known)) best.set(key(r.from, r.to), ratio);
+  }
+  for (const via of currencies) {
+    for (const from of currencies) {
+      const first = best.get(key(from, via));
+      if (!first) continue;
+      for (const to of currencies) {
+        const second = best.get(key(via, to));
+        if (!second) continue;
+        const through = { num: first.num * second.num, den: first.den * second.den };
+        const known = best.get(key(from, to));
+        if (!known || greater(through, known)) best.set(key(from, to), through);
+      }
+    }
+  }
+  const one = { num: 1n, den: 1n };
+  return currencies.filter((c) => {
+    const loop = best.get(key(c, c));
+    return loop !== undefined && greater(loop, one);
+  });
 }

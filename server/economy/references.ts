@@ -1,10 +1,11 @@
 // The economy document's cross-references (docs/ECONOMY.md): what one field's shape cannot say.
 // Every currency named anywhere exists; a rate never changes a currency into itself, is published
 // once per pair, and no loop of rates returns more than it costs (the house would mint money);
-// an offer grants something and its sale window is not empty; limits have min <= max.
+// an offer grants something and its sale window is not empty; a level is rewarded once.
 // Runs over the raw document, before or without a successful parse, so that one pass reports the
 // references together with the shape's problems: every access is guarded.
-import { GOLD } from '../../shared/economy.ts';
+import { GOLD, type ExchangeRate } from '../../shared/economy.ts';
+import { profitableLoops } from '../domain/exchange.ts';
 
 type Path = Array<string | number>;
 type Problem = { path: Path; message: string };
@@ -58,15 +59,12 @@ export function referenceProblems(document: unknown): Problem[] {
       if (pairs.has(pair)) problems.push({ path: ['exchange', i], message: `a second rate from ${String(rate.from)} to ${String(rate.to)}: publish one per pair` });
       pairs.add(pair);
     });
-    const loop = profitableLoop(document.exchange);
-    if (loop) problems.push({ path: ['exchange'], message: `exchanging around the loop ${loop.join(' → ')} returns more than it costs: the house would mint ${loop[0]}` });
+    const loop = mintingLoop(document.exchange);
+    if (loop.length > 0) problems.push({ path: ['exchange'], message: `exchanging in circles through ${loop.join(', ')} returns more than it costs: the rates around a loop multiply to more than 1, and the house would mint money` });
   }
 
-  if (isObject(document.crash)) {
-    keyedByCurrency(document.crash.limits, ['crash', 'limits']);
-    limitsProblems(document.crash.limits, ['crash', 'limits']);
-    if (isObject(document.crash.limits) && Object.keys(document.crash.limits).length === 0) problems.push({ path: ['crash', 'limits'], message: 'must list at least one currency' });
-  }
+  // The crash limits' shape (at least one currency, min <= max) is the games' kit's, like a game's.
+  if (isObject(document.crash)) keyedByCurrency(document.crash.limits, ['crash', 'limits']);
 
   // A game's section is its module's own shape; by convention (docs/ECONOMY.md "games") a field
   // named `currency` holds a currency, and the keys of `limits` and of a `price` or `…Price` field
@@ -80,16 +78,9 @@ export function referenceProblems(document: unknown): Problem[] {
     if (!isObject(value)) return;
     for (const [key, v] of Object.entries(value)) {
       if (key === 'currency') currency(v, [...path, key]);
-      if (key === 'limits') limitsProblems(v, [...path, key]);
       if (key === 'limits' || /(^p|P)rice$/.test(key)) keyedByCurrency(v, [...path, key]);
       walkGameSection(v, [...path, key]);
     }
-  }
-
-  function limitsProblems(limits: unknown, path: Path) {
-    forEachEntry(limits, (limit, at) => {
-      if (isObject(limit) && typeof limit.min === 'number' && typeof limit.max === 'number' && limit.min > limit.max) problems.push({ path: [...at, 'max'], message: `must be at least min (${limit.min})` });
-    }, path);
   }
 
   function grantsProblems(value: unknown, path: Path, mustGrant: boolean) {
@@ -100,55 +91,15 @@ export function referenceProblems(document: unknown): Problem[] {
   }
 }
 
-/** A loop of rates whose product of get/give exceeds 1, as currencies (first = last), or null.
- *  Floyd–Warshall over exact fractions: the best rate between two currencies over any path, and a
- *  currency whose best rate to itself exceeds 1 sits on a loop that mints. */
-export function profitableLoop(rates: unknown[]): string[] | null {
-  const edges = rates.filter(isObject).filter((r): r is { from: string; to: string; give: number; get: number } => typeof r.from === 'string' && typeof r.to === 'string' && r.from !== r.to && Number.isSafeInteger(r.give) && Number.isSafeInteger(r.get) && (r.give as number) > 0 && (r.get as number) > 0);
-  const names = [...new Set(edges.flatMap((e) => [e.from, e.to]))];
-  const index = new Map(names.map((n, i) => [n, i]));
-  const n = names.length;
-  // best[i][j]: [numerator, denominator] of the best rate from i to j, or null; via[i][j]: the next hop.
-  const best: Array<Array<[bigint, bigint] | null>> = names.map(() => names.map(() => null));
-  const next: number[][] = names.map(() => names.map(() => -1));
-  for (const e of edges) {
-    const i = index.get(e.from)!, j = index.get(e.to)!;
-    const rate: [bigint, bigint] = [BigInt(e.get), BigInt(e.give)];
-    if (!best[i]![j] || greater(rate, best[i]![j]!)) (best[i]![j] = rate), (next[i]![j] = j);
-  }
-  for (let k = 0; k < n; k++) {
-    for (let i = 0; i < n; i++) {
-      const ik = best[i]![k];
-      if (!ik) continue;
-      for (let j = 0; j < n; j++) {
-        const kj = best[k]![j];
-        if (!kj) continue;
-        const through: [bigint, bigint] = [ik[0] * kj[0], ik[1] * kj[1]];
-        if (!best[i]![j] || greater(through, best[i]![j]!)) (best[i]![j] = reduce(through)), (next[i]![j] = next[i]![k]!);
-        if (i === j && greater(best[i]![i]!, [1n, 1n])) return loopFrom(i);
-      }
-    }
-  }
-  return null;
-
-  function loopFrom(start: number): string[] {
-    const loop = [names[start]!];
-    for (let at = next[start]![start]!, guard = 0; guard < n && at !== -1; at = next[at]![start]!, guard++) {
-      loop.push(names[at]!);
-      if (at === start) break;
-    }
-    return loop;
-  }
+/** The currencies on a loop of rates that returns more than it costs (server/domain/exchange.ts),
+ *  over the rates that are well-formed (the others are refused on their own). */
+function mintingLoop(rates: unknown[]): string[] {
+  const wellFormed = rates.filter(isObject).filter((r): r is ExchangeRate => typeof r.from === 'string' && typeof r.to === 'string' && r.from !== r.to && isWhole(r.give) && isWhole(r.get));
+  return profitableLoops(wellFormed);
 }
 
-function greater([a, b]: [bigint, bigint], [c, d]: [bigint, bigint]): boolean {
-  return a * d > c * b;
-}
-
-function reduce([a, b]: [bigint, bigint]): [bigint, bigint] {
-  let [x, y] = [a, b];
-  while (y) [x, y] = [y, x % y];
-  return [a / x, b / x];
+function isWhole(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) > 0;
 }
 
 function forEachEntry(value: unknown, visit: (entry: unknown, path: Path) => void, path: Path): void {

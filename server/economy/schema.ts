@@ -5,13 +5,8 @@
 // economy/economy.schema.json is exported from `economyStructure` for editors (`npm run economy:schema`).
 import { z } from 'zod';
 import { CURRENCY_ID, ITEM_ID, type Economy, type EconomyProblem } from '../../shared/economy.ts';
-import { wholeAmount } from '../../shared/commands.ts';
-import { proofSchema } from '../games/commands.ts';
-import type { GameModule, SchemaKit } from '../games/gameModule.ts';
-import { games } from '../games/games.ts';
+import { gameParamsSchemas, schemaKit } from '../games/commands.ts';
 import { referenceProblems } from './references.ts';
-
-const kit: SchemaKit = { z, amount: wholeAmount, proof: proofSchema };
 
 const MAX = Number.MAX_SAFE_INTEGER;
 const positive = z
@@ -33,7 +28,6 @@ const time = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time suc
 
 const amounts = z.record(currencyId, positive);
 const grants = z.strictObject({ currencies: amounts.optional(), items: z.record(itemId, positive).optional() });
-const betLimits = z.strictObject({ min: positive, max: positive });
 
 const offer = z.strictObject({
   name: name.describe('Shown in the shop.'),
@@ -45,14 +39,9 @@ const offer = z.strictObject({
   endsAt: time.default(null).describe('When the offer stops being on sale (ISO 8601, after startsAt), or null.'),
 });
 
-type WithParams = { params?(kit: SchemaKit): z.ZodType };
-
-/** `games`: each installed game's section, validated by its module's `params`; a module that has
- *  none yet takes its section as it is. A section for a game that is not installed is refused. */
-function gameSections() {
-  const sections = Object.fromEntries(games.map((game) => [game.id, (game as GameModule & WithParams).params?.(kit) ?? z.unknown()]));
-  return z.strictObject(sections, { error: (issue) => (issue.code === 'unrecognized_keys' ? 'no installed game has this id' : undefined) });
-}
+/** `games`: each installed game's section, validated by its module's `params` (server/games/),
+ *  every one required; a section for a game that is not installed is refused. */
+const gameSections = z.strictObject(gameParamsSchemas, { error: (issue) => (issue.code === 'unrecognized_keys' ? 'no installed game has this id' : undefined) });
 
 /** The document's shape, without the cross-references: what the JSON Schema for editors says. */
 export const economyStructure = z.strictObject({
@@ -76,8 +65,9 @@ export const economyStructure = z.strictObject({
       .describe('What reaching a level grants (levels not listed grant nothing); each level once.'),
     bounty: z.strictObject({ currency: currencyId, amount: positive, xp: nonNegative }).describe("A new task's bounty when the admin gives none."),
   }),
-  games: gameSections().describe("Each installed game's parameters, by game id, in the shape its module declares."),
-  crash: z.strictObject({ limits: z.record(currencyId, betLimits).describe('The smallest and largest bet per currency; a currency not listed is refused.') }),
+  games: gameSections.describe("Each installed game's parameters, by game id, in the shape its module declares."),
+  // The same bet limits as a bet game's (the games' kit): at least one currency, 1 <= min <= max <= MAX_BET.
+  crash: z.strictObject({ limits: schemaKit.limits().describe('The smallest and largest bet per currency; a currency not listed is refused.') }),
 });
 
 /** The whole schema: the shape, then every cross-reference. */

@@ -1,64 +1,78 @@
-// The gacha: 1 or 10 pulls at GACHA_PULL_COST each, paid to the house; the pulled items land in the
-// inventory in the same commit. A pull's first float picks the rarity whose per-mille range holds
-// floor(f × 1000), its second float the item: GACHA_POOL[rarity][floor(g × pool length)]. On a
-// 10-pull where the first nine hold nothing rare or better and the tenth would not either, the
-// tenth's rarity is read from the rare-or-better part only: floor(850 + f × 150).
-// Stats: `played` counts pulls, `won` the pulls that were rare or better, `wagered` the gold paid;
-// `paidOut` stays 0 (the gacha pays in items, not gold).
-import { defineGame } from './gameModule.ts';
-import { GOLD } from '../../shared/economy.ts';
+// The gacha: 1 or 10 pulls at the params' `pullPrice` in the chosen currency, paid to the house; the
+// pulled items land in the inventory in the same commit. Its params (economy.games.gacha) list the
+// rarities from most to least common, each with its weight and its items. A pull's first float
+// picks the rarity whose cumulative weight range holds floor(f × total weight), its second float the
+// item: items[floor(g × items length)]. The guarantee: within one command, every `guaranteedPulls`-th
+// pull (the 10th of a 10-pull, today) whose window of `guaranteedPulls` − 1 pulls before it held
+// nothing of `guaranteedFrom` or rarer, and which would not either, takes its rarity from the
+// `guaranteedFrom`-or-rarer part of the ranges only: floor(from + f × (total − from)).
+// Stats: `played` counts pulls, `won` the pulls of `guaranteedFrom` or rarer, `wagered` the price
+// paid; `paidOut` stays 0 (the gacha pays in items, not currency), so it has no return to player.
+import type { z as Zod } from 'zod';
 import { balanceOf } from '../domain/player.ts';
+import { defineGame, type SchemaKit } from './gameModule.ts';
+import { acceptedIn } from '../domain/stakeLimits.ts';
 import { settleWager } from './wager.ts';
 
-export const GACHA_PULL_COST = 100;
+/** A multi-pull is this many pulls. */
+export const GACHA_MULTI_PULL = 10;
+/** A bound on the rarities' total weight (as the slot's strip: every weight's share stays exact to within 1 in 4,000). */
+const MAX_RARITY_WEIGHT = 1_000_000;
 
-export const GACHA_RARITIES = [
-  ['common', 600],
-  ['uncommon', 250],
-  ['rare', 100],
-  ['epic', 40],
-  ['legendary', 10],
-] as const;
-export type Rarity = (typeof GACHA_RARITIES)[number][0];
-export const GACHA_RARITY_WEIGHT = 1000;
-/** Where `rare` starts in the per-mille ranges: the 10-pull guarantee draws from here up. */
-export const GACHA_RARE_FROM = 850;
-export const GACHA_GUARANTEED_PULLS = 10;
-const RARITIES = GACHA_RARITIES.map(([rarity]) => rarity) as [Rarity, ...Rarity[]];
+function gachaParams({ z, amounts }: SchemaKit) {
+  const name = (what: string) => z.string({ error: `${what} must be 1-64 characters of [a-z0-9-]` }).regex(/^[a-z0-9-]{1,64}$/, { error: `${what} must be 1-64 characters of [a-z0-9-]` });
+  const weight = z.number({ error: 'weight must be a whole number of at least 1' }).int({ error: 'weight must be a whole number of at least 1' }).min(1, { error: 'weight must be a whole number of at least 1' });
+  const pullsMessage = `guaranteedPulls must be a whole number from 1 to ${GACHA_MULTI_PULL}`;
+  return z
+    .strictObject({
+      pullPrice: amounts('pullPrice'),
+      rarities: z
+        .array(z.strictObject({ rarity: name('rarity'), weight, items: z.array(name('an item id'), { error: 'items must be a list of item ids' }).min(1, { error: 'a rarity needs at least one item' }) }), { error: 'rarities must be a list of { rarity, weight, items }' })
+        .min(1, { error: 'rarities must hold at least one rarity' })
+        .refine((rarities) => new Set(rarities.map((r) => r.rarity)).size === rarities.length, { error: 'each rarity must appear once' })
+        .refine((rarities) => totalWeight(rarities) <= MAX_RARITY_WEIGHT, { error: `the rarities' weights must add up to at most ${MAX_RARITY_WEIGHT}` }),
+      guaranteedFrom: name('guaranteedFrom'),
+      guaranteedPulls: z.number({ error: pullsMessage }).int({ error: pullsMessage }).min(1, { error: pullsMessage }).max(GACHA_MULTI_PULL, { error: pullsMessage }),
+    })
+    .refine((p) => p.rarities.some((r) => r.rarity === p.guaranteedFrom), { error: 'guaranteedFrom must be one of the rarities', path: ['guaranteedFrom'] });
+}
+export type GachaParams = Zod.output<ReturnType<typeof gachaParams>>;
+type Rarities = GachaParams['rarities'];
 
-export const GACHA_POOL: Record<Rarity, readonly string[]> = {
-  common: ['wooden-shield', 'leather-boots', 'herb-pouch', 'copper-charm'],
-  uncommon: ['silver-ring', 'iron-helm', 'swift-feather'],
-  rare: ['sapphire-amulet', 'enchanted-bow'],
-  epic: ['dragon-scale', 'phoenix-plume'],
-  legendary: ['crown-of-ages'],
-};
+export type GachaItem = { itemId: string; rarity: string };
 
-export type GachaItem = { itemId: string; rarity: Rarity };
-
-export function gachaRarity(position: number): Rarity {
-  let rest = position;
-  for (const [rarity, weight] of GACHA_RARITIES) {
-    if (rest < weight) return rarity;
-    rest -= weight;
-  }
-  throw new RangeError(`rarity position ${position} is not in [0, ${GACHA_RARITY_WEIGHT})`);
+function totalWeight(rarities: ReadonlyArray<{ weight: number }>): number {
+  return rarities.reduce((sum, r) => sum + r.weight, 0);
 }
 
-export function isRareOrBetter(rarity: Rarity): boolean {
-  return rarity !== 'common' && rarity !== 'uncommon';
+/** The rarity whose cumulative weight range holds `position` (0 ≤ position < total weight). */
+export function gachaRarity(rarities: Rarities, position: number): Rarities[number] {
+  let rest = position;
+  for (const rarity of rarities) {
+    if (rest < rarity.weight) return rarity;
+    rest -= rarity.weight;
+  }
+  throw new RangeError(`rarity position ${position} is not in [0, ${totalWeight(rarities)})`);
+}
+
+/** Whether `rarity` is `guaranteedFrom` or rarer (later in the list). */
+export function isGuaranteedRarity(params: GachaParams, rarity: string): boolean {
+  const index = params.rarities.findIndex((r) => r.rarity === rarity);
+  return index >= params.rarities.findIndex((r) => r.rarity === params.guaranteedFrom);
 }
 
 /** The items of `pulls` pulls from `floats` (two per pull). */
-export function gachaPulls(floats: readonly number[], pulls: number): GachaItem[] {
+export function gachaPulls(params: GachaParams, floats: readonly number[], pulls: number): GachaItem[] {
+  const { rarities, guaranteedPulls } = params;
+  const total = totalWeight(rarities);
+  const from = totalWeight(rarities.slice(0, rarities.findIndex((r) => r.rarity === params.guaranteedFrom)));
   const items: GachaItem[] = [];
   for (let i = 0; i < pulls; i++) {
     const [f, g] = [floats[2 * i], floats[2 * i + 1]];
-    let rarity = gachaRarity(Math.floor(f * GACHA_RARITY_WEIGHT));
-    const guaranteed = pulls === GACHA_GUARANTEED_PULLS && i === pulls - 1 && !items.some((item) => isRareOrBetter(item.rarity));
-    if (guaranteed && !isRareOrBetter(rarity)) rarity = gachaRarity(Math.floor(GACHA_RARE_FROM + f * (GACHA_RARITY_WEIGHT - GACHA_RARE_FROM)));
-    const pool = GACHA_POOL[rarity];
-    items.push({ itemId: pool[Math.floor(g * pool.length)], rarity });
+    let rarity = gachaRarity(rarities, Math.floor(f * total));
+    const guaranteed = (i + 1) % guaranteedPulls === 0 && !items.slice(i + 1 - guaranteedPulls).some((item) => isGuaranteedRarity(params, item.rarity));
+    if (guaranteed && !isGuaranteedRarity(params, rarity.rarity)) rarity = gachaRarity(rarities, Math.floor(from + f * (total - from)));
+    items.push({ itemId: rarity.items[Math.floor(g * rarity.items.length)], rarity: rarity.rarity });
   }
   return items;
 }
@@ -67,20 +81,22 @@ export const gacha = defineGame({
   id: 'gacha',
   title: 'Gacha',
   command: 'game.gacha',
-  fields: ({ z }) => ({ pulls: z.union([z.literal(1), z.literal(10)], { error: 'pulls must be 1 or 10' }) }),
+  fields: ({ z, currency }) => ({ pulls: z.union([z.literal(1), z.literal(GACHA_MULTI_PULL)], { error: `pulls must be 1 or ${GACHA_MULTI_PULL}` }), currency }),
   result: ({ z, proof }) =>
-    z.strictObject({ items: z.array(z.strictObject({ itemId: z.string(), rarity: z.enum(RARITIES) })), cost: z.number().int(), balance: z.number().int(), proof }),
+    z.strictObject({ items: z.array(z.strictObject({ itemId: z.string(), rarity: z.string() })), cost: z.number().int(), currency: z.string(), balance: z.number().int(), proof }),
+  params: gachaParams,
+  rtp: () => undefined,
   proofFields: (command) => ({ pulls: command.pulls }),
-  outcome: (floats, proof) => {
-    if (proof.pulls !== 1 && proof.pulls !== GACHA_GUARANTEED_PULLS) throw new RangeError('a gacha proof names its pulls: 1 or 10');
-    return { items: gachaPulls(floats(proof.pulls * 2), proof.pulls) };
+  outcome: (floats, proof, params) => {
+    if (proof.pulls !== 1 && proof.pulls !== GACHA_MULTI_PULL) throw new RangeError(`a gacha proof names its pulls: 1 or ${GACHA_MULTI_PULL}`);
+    return { items: gachaPulls(params, floats(proof.pulls * 2), proof.pulls) };
   },
-  decide({ player, command, outcome: { items }, proof }) {
-    const cost = GACHA_PULL_COST * command.pulls;
+  decide({ player, command, outcome: { items }, proof, params, levelUp }) {
+    const cost = acceptedIn('gacha', params.pullPrice, command.currency) * command.pulls;
     const counts: Record<string, number> = {};
     for (const item of items) counts[item.itemId] = (counts[item.itemId] ?? 0) + 1;
-    const won = items.filter((i) => isRareOrBetter(i.rarity)).length;
-    const play = settleWager(player, { currency: GOLD, game: 'gacha', stake: cost, payout: 0, won, played: command.pulls, items: counts, field: 'pulls', stakeReason: 'game.gacha', commandId: command.id });
-    return { ...play, result: { items, cost, balance: balanceOf(play.next, GOLD), proof } };
+    const won = items.filter((i) => isGuaranteedRarity(params, i.rarity)).length;
+    const play = settleWager(player, { game: 'gacha', currency: command.currency, stake: cost, payout: 0, won, played: command.pulls, items: counts, field: 'pulls', stakeReason: 'game.gacha', commandId: command.id, levelUp });
+    return { ...play, result: { items, cost, currency: command.currency, balance: balanceOf(play.next, command.currency), proof } };
   },
 });

@@ -1,4 +1,5 @@
-// Rock-paper-scissors against the house as a pure rule: outcomes, payouts, ledger legs, stats.
+// Rock-paper-scissors against the house as a pure rule: outcomes, payouts, ledger legs, stats; its
+// params (bet limits per currency), its return to player, and its proofs under their economy version.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Hand } from '../../shared/commandNames.ts';
@@ -11,17 +12,19 @@ import { balanceOf, type Player } from '../domain/player.ts';
 import { playGame } from './play.ts';
 import { RPS_PAYOUT, rps, rpsOutcome, type RpsOutcome } from './rps.ts';
 import { verifyProof } from './verify.ts';
+import { defaultVersion, paramsIssues, refusalOf, under, versionWith } from '../../tests/support/gameEconomy.ts';
 
 const RPS_GAME = rps.id;
-const PROOF: Proof = { game: 'rps', serverSeedHash: seedHash('server-seed'), clientSeed: 'client-seed', nonce: 0 };
+const PROOF: Proof = { game: 'rps', serverSeedHash: seedHash('server-seed'), clientSeed: 'client-seed', nonce: 0, economyVersion: 1 };
+const TODAY = under(rps);
 
 /** The decision once both hands are known. */
-function settle(p: Player, bet: number, hand: Hand, serverHand: Hand, id: string) {
-  return rps.decide({ player: p, command: { id, bet, hand }, outcome: { serverHand }, proof: PROOF, now: 0 });
+function settle(p: Player, bet: number, hand: Hand, serverHand: Hand, id: string, currency = 'gold', economy = TODAY) {
+  return rps.decide({ player: p, command: { id, bet, hand, currency }, outcome: { serverHand }, proof: PROOF, now: 0, params: economy.params, economyVersion: economy.version, levelUp: economy.levelUp });
 }
 
 function player(overrides: Partial<Player> = {}): Player {
-  return { userId: 'u-bob', displayName: 'bob', wallet: { gold: 100 }, xp: 0, level: 1, stats: {}, inventory: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('server-seed', 'client-seed'), ...overrides };
+  return { userId: 'u-bob', displayName: 'bob', wallet: { gold: 100 }, xp: 0, level: 1, stats: {}, inventory: {}, purchases: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('server-seed', 'client-seed'), ...overrides };
 }
 
 const TABLE: Array<[Hand, Hand, RpsOutcome]> = [
@@ -61,7 +64,7 @@ describe('rps.decide', () => {
       assert.equal(netDelta('u-bob', 'gold', transfers), payout - bet);
       assert.equal(netDelta(SystemAccount.house, 'gold', transfers), bet - payout);
       assert.equal(balanceOf(next, 'gold'), 100 - bet + payout);
-      assert.deepEqual(result, { serverHand, outcome, payout, balance: 100 - bet + payout, proof: PROOF });
+      assert.deepEqual(result, { serverHand, outcome, payout, currency: 'gold', balance: 100 - bet + payout, proof: PROOF });
     });
   }
 
@@ -108,18 +111,18 @@ describe('rps.decide', () => {
 describe('rps, played (provably fair)', () => {
   test('the server hand comes from the seeds and nonce, the proof names them, and the nonce grows', () => {
     const fair = freshFairness('a-secret-server-seed', 'my-seed');
-    const first = playGame(rps, player({ fair: { ...fair, nonce: 4 } }), { id: 'cmd-rps-fair', bet: 5, hand: 'rock' }, 0);
+    const first = playGame(rps, player({ fair: { ...fair, nonce: 4 } }), { id: 'cmd-rps-fair', bet: 5, hand: 'rock', currency: 'gold' }, 0, TODAY);
     const floats = outcomeFloats('a-secret-server-seed', 'my-seed', 4, 1);
     assert.equal(first.result.serverHand, (['rock', 'paper', 'scissors'] as const)[Math.floor(floats[0] * 3)]);
-    assert.deepEqual(first.result.proof, { game: RPS_GAME, serverSeedHash: seedHash('a-secret-server-seed'), clientSeed: 'my-seed', nonce: 4 });
+    assert.deepEqual(first.result.proof, { game: RPS_GAME, serverSeedHash: seedHash('a-secret-server-seed'), clientSeed: 'my-seed', nonce: 4, economyVersion: 1 });
     assert.equal(first.next.fair.nonce, 5);
-    assert.equal(verifyProof(first.result.proof!, 'a-secret-server-seed', { serverHand: first.result.serverHand }).ok, true);
+    assert.equal(verifyProof(first.result.proof!, 'a-secret-server-seed', defaultVersion, { serverHand: first.result.serverHand }).ok, true);
   });
 });
 
 describe('rps outcome and its proof', () => {
   const SEED = 'b9f3c1e2a4d5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f';
-  const handAt = (nonce: number) => rps.outcome((count) => outcomeFloats(SEED, 'c', nonce, count), { ...PROOF, nonce }).serverHand;
+  const handAt = (nonce: number) => rps.outcome((count) => outcomeFloats(SEED, 'c', nonce, count), { ...PROOF, nonce }, TODAY.params).serverHand;
 
   test('hands are uniform over a fixed seed range', () => {
     const counts = { rock: 0, paper: 0, scissors: 0 };
@@ -128,13 +131,62 @@ describe('rps outcome and its proof', () => {
   });
 
   test('a real result verifies; a tampered one, another seed or an unknown game do not', () => {
-    const proof = { game: 'rps', serverSeedHash: seedHash(SEED), clientSeed: 'c', nonce: 3 };
+    const proof = { game: 'rps', serverSeedHash: seedHash(SEED), clientSeed: 'c', nonce: 3, economyVersion: 1 };
     const serverHand = handAt(3);
-    assert.equal(verifyProof(proof, SEED, { serverHand }).ok, true);
+    assert.equal(verifyProof(proof, SEED, defaultVersion, { serverHand }).ok, true);
     const other = serverHand === 'rock' ? 'paper' : 'rock';
-    assert.equal(verifyProof(proof, SEED, { serverHand: other }).ok, false);
-    assert.equal(verifyProof(proof, 'another seed', { serverHand }).ok, false);
-    assert.equal(verifyProof({ ...proof, game: 'poker' }, SEED).ok, false);
-    assert.equal(verifyProof(proof, SEED, { reels: ['bar', 'bar', 'bar'] }).ok, false, 'a field rps outcomes do not have');
+    assert.equal(verifyProof(proof, SEED, defaultVersion, { serverHand: other }).ok, false);
+    assert.equal(verifyProof(proof, 'another seed', defaultVersion, { serverHand }).ok, false);
+    assert.equal(verifyProof({ ...proof, game: 'poker' }, SEED, defaultVersion).ok, false);
+    assert.equal(verifyProof(proof, SEED, defaultVersion, { reels: ['bar', 'bar', 'bar'] }).ok, false, 'a field rps outcomes do not have');
+  });
+});
+
+describe('rps params', () => {
+  test('its params are its bet limits per currency; its return to player is 1 whatever they are', () => {
+    assert.deepEqual(TODAY.params, { limits: { gold: { min: 1, max: 1_000_000 } } });
+    assert.deepEqual(paramsIssues(rps, TODAY.params), []);
+    assert.match(paramsIssues(rps, { limits: { gold: { min: 1, max: 10 } }, edge: 1 }).join('\n'), /Unrecognized key/);
+    assert.match(paramsIssues(rps, {}).join('\n'), /^limits: /);
+    assert.equal(rps.rtp(TODAY.params), 1);
+    // Exactly: over every hand and every server hand, the payouts average the stake.
+    let paid = 0;
+    for (const [hand, serverHand] of TABLE) paid += RPS_PAYOUT[rpsOutcome(hand, serverHand)];
+    assert.equal(paid / TABLE.length, rps.rtp(TODAY.params));
+  });
+
+  test('a currency the params do not list is refused naming currency, before any money moves', () => {
+    assert.deepEqual(refusalOf(() => settle(player(), 5, 'rock', 'scissors', 'cmd-rps-gem1', 'gems')), { code: 'INVALID_INPUT', reason: 'CURRENCY_NOT_ACCEPTED', message: 'currency gems is not accepted by rps; it accepts gold' });
+  });
+
+  test('a second currency in the params is played in its own wallet, ledger currency and stats', () => {
+    const both = under(rps, versionWith(rps, 2, (p) => ({ limits: { ...p.limits, gems: { min: 2, max: 20 } } })));
+    const me = player({ wallet: { gold: 100, gems: 30 }, stats: { rps: { played: 1, won: 0, wagered: 9, paidOut: 0 } } });
+    const { next, transfers, result, events } = settle(me, 10, 'rock', 'scissors', 'cmd-rps-gem2', 'gems', both);
+    assert.deepEqual(transfers.map((t) => [t.from, t.to, t.amount, t.currency]), [['u-bob', SystemAccount.house, 10, 'gems'], [SystemAccount.house, 'u-bob', 20, 'gems']]);
+    assert.deepEqual(next.wallet, { gold: 100, gems: 40 });
+    assert.deepEqual([result.currency, result.balance], ['gems', 40]);
+    assert.deepEqual(events[0], { type: EventType.balanceChanged, data: { delta: 10, balance: 40, currency: 'gems', reason: 'game.rps', ref: 'cmd-rps-gem2' } });
+    assert.deepEqual(next.stats, { rps: { played: 1, won: 0, wagered: 9, paidOut: 0 }, 'rps:gems': { played: 1, won: 1, wagered: 10, paidOut: 20 } }, 'gold stays under rps, gems count apart');
+    assert.deepEqual(refusalOf(() => settle(me, 21, 'rock', 'scissors', 'cmd-rps-gem3', 'gems', both)), { code: 'INVALID_INPUT', reason: 'BET_OUT_OF_LIMITS', message: 'bet must be between 2 and 20 gems for rps, not 21' });
+    assert.throws(() => settle(player({ wallet: { gold: 100, gems: 3 } }), 5, 'rock', 'scissors', 'cmd-rps-gem4', 'gems', both), (e: unknown) => e instanceof InsufficientFunds && /^bet of 5 is more than your gems balance of 3/.test(e.message), 'gold does not cover a gems stake');
+  });
+
+  test('a bet outside the limits of the version in force is refused naming bet, with the limits', () => {
+    const narrow = under(rps, versionWith(rps, 2, () => ({ limits: { gold: { min: 5, max: 50 } } })));
+    assert.deepEqual(refusalOf(() => settle(player(), 4, 'rock', 'rock', 'cmd-rps-lim1', 'gold', narrow)), { code: 'INVALID_INPUT', reason: 'BET_OUT_OF_LIMITS', message: 'bet must be between 5 and 50 gold for rps, not 4' });
+    assert.deepEqual(refusalOf(() => settle(player(), 51, 'rock', 'rock', 'cmd-rps-lim2', 'gold', narrow)), { code: 'INVALID_INPUT', reason: 'BET_OUT_OF_LIMITS', message: 'bet must be between 5 and 50 gold for rps, not 51' });
+    assert.equal(settle(player(), 50, 'rock', 'rock', 'cmd-rps-lim3', 'gold', narrow).result.payout, 50);
+    assert.equal(settle(player(), 51, 'rock', 'rock', 'cmd-rps-lim4').result.payout, 51, 'version 1 takes it');
+  });
+
+  test('a proof verifies under its own version only: the params do not change the hand, the version check does', () => {
+    const v2 = versionWith(rps, 2, () => ({ limits: { gold: { min: 5, max: 50 } } }));
+    const { result } = playGame(rps, player(), { id: 'cmd-rps-ver1', bet: 5, hand: 'rock', currency: 'gold' }, 0, under(rps, v2));
+    assert.equal(result.proof!.economyVersion, 2);
+    assert.equal(verifyProof(result.proof!, 'server-seed', v2, { serverHand: result.serverHand }).ok, true);
+    const other = verifyProof(result.proof!, 'server-seed', defaultVersion, { serverHand: result.serverHand });
+    assert.equal(other.ok, false);
+    assert.match(other.reason, /decided under economy version 2/);
   });
 });

@@ -10,12 +10,17 @@ import { Board, writerStep, type BoardPorts, type BoardStep } from '../core/boar
 import { loadTasks, saveTask } from '../store/boardStore.ts';
 import { insertEffects } from '../store/effectsStore.ts';
 import type { Queryable } from '../store/sql.ts';
+import { taskBounty } from '../domain/bounty.ts';
+import type { EconomySource } from '../economy/source.ts';
 import { payloadHash } from '../writers/payloadHash.ts';
 import type { BoardRoomCalls, TaskCancelCall, TaskCreateCall } from '../calls/roomCalls.ts';
 import { bindSharedRoom, SharedRoom, type RoomCommand, type SharedRoomDeps, type SharedRoomSpec } from './sharedRoom.ts';
 
-export class BoardRoom extends SharedRoom<BoardState, SharedRoomDeps, typeof boardCommands, Task[]> implements BoardRoomCalls {
-  static readonly spec: SharedRoomSpec<SharedRoomDeps, typeof boardCommands> = {
+/** `economy`: the version in force, for a task's default bounty. */
+export type BoardRoomDeps = SharedRoomDeps & { economy: EconomySource };
+
+export class BoardRoom extends SharedRoom<BoardState, BoardRoomDeps, typeof boardCommands, Task[]> implements BoardRoomCalls {
+  static readonly spec: SharedRoomSpec<BoardRoomDeps, typeof boardCommands> = {
     kind: RoomName.board, commands: boardCommands, stream: boardStream,
     named: { option: 'board', fallback: DEFAULT_BOARD, pattern: BOARD_NAME, what: 'board', exists: (deps, board) => deps.names.checkBoard(board) },
     refuseAdmins: 'admins have no wallet and cannot take tasks; manage tasks with admin.task.create and admin.task.cancel',
@@ -41,7 +46,10 @@ export class BoardRoom extends SharedRoom<BoardState, SharedRoomDeps, typeof boa
   }
 
   adminCreateTask(c: TaskCreateCall) {
-    return this.#run(`admin:${c.adminId}`, c.id, payloadHash('admin.task.create', { title: c.title, bountyGold: c.bountyGold, bountyXp: c.bountyXp }), (now) => this.#core.create(randomUUID(), c.title, c.bountyGold, c.bountyXp, now));
+    return this.#run(`admin:${c.adminId}`, c.id, payloadHash('admin.task.create', { title: c.title, bountyGold: c.bountyGold, bountyXp: c.bountyXp }), (now) => {
+      const { bountyGold, bountyXp } = taskBounty(c, this.deps.economy.current().economy.rewards.bounty);
+      return this.#core.create(randomUUID(), c.title, bountyGold, bountyXp, now);
+    });
   }
 
   adminCancelTask(c: TaskCancelCall) { return this.#run(`admin:${c.adminId}`, c.id, payloadHash('admin.task.cancel', { taskId: c.taskId }), () => this.#core.cancel(c.taskId)); }
@@ -56,4 +64,4 @@ export class BoardRoom extends SharedRoom<BoardState, SharedRoomDeps, typeof boa
   }
 }
 
-export const defineBoardRoom = (deps: SharedRoomDeps) => bindSharedRoom(BoardRoom, deps);
+export const defineBoardRoom = (deps: BoardRoomDeps) => bindSharedRoom(BoardRoom, deps);

@@ -10,6 +10,7 @@ import { chainsFor, type ChainCache } from '../core/crash/chains.ts';
 import { CrashTable, PHASE_STEPS, type TableChange } from '../core/crash/table.ts';
 import { phaseCommitter, type TableStorage } from '../core/crash/tableWrites.ts';
 import type { SeedSource } from '../domain/clock.ts';
+import type { EconomySource } from '../economy/source.ts';
 import { CHAIN_LENGTH, storedBets } from '../store/crashStore.ts';
 import { crashTableStore, loadCrashTable } from '../store/crashTableStore.ts';
 import type { Queryable } from '../store/sql.ts';
@@ -18,7 +19,7 @@ import { callPlayerRoom } from '../calls/playerRooms.ts';
 import { bindSharedRoom, SharedRoom, type RoomCommand, type SharedRoomDeps, type SharedRoomSpec } from './sharedRoom.ts';
 
 export type CrashTiming = { bettingMs: number; pauseMs: number; growthPerSecond: number };
-export type CrashRoomDeps = SharedRoomDeps & { seeds: SeedSource; crash: CrashTiming; chains: ChainCache };
+export type CrashRoomDeps = SharedRoomDeps & { seeds: SeedSource; crash: CrashTiming; chains: ChainCache; economy: EconomySource };
 
 const HISTORY = 20;
 type Loaded = Awaited<ReturnType<typeof loadCrashTable>>;
@@ -48,7 +49,7 @@ export class CrashRoom extends SharedRoom<CrashState, CrashRoomDeps, typeof cras
       giveUp: (why) => { deps.logger.error({ table: name, why }, 'giving the crash table up to the next room'); this.handOver(why); },
       warn: (fields, message) => deps.logger.warn({ table: name, ...fields }, message),
     }, { ...deps.crash, ...PHASE_STEPS, chainLength: CHAIN_LENGTH }, chains));
-    this.#bets = new CrashBets(table, name, storage, { stake: (userId, call) => callPlayerRoom(userId, 'crashBet', call), show: (change) => this.#showBet(change) });
+    this.#bets = new CrashBets(table, name, storage, { stake: (userId, call) => callPlayerRoom(userId, 'crashBet', call), limits: () => deps.economy.current().economy.crash.limits, show: (change) => this.#showBet(change) });
     this.state.table = name;
     for (const roundId of recent.reverse()) this.#remember(roundId);
     // Rounds a previous room left unsettled are settled first, exactly once, by the same rules.

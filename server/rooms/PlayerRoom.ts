@@ -184,7 +184,7 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
     crashBet(bet: CrashStakeCall): Promise<Reply> {
       const recordId = stakeIdOf(bet.table, bet.id);
       const hash = bet.currency === GOLD ? `crash:${bet.table}:${bet.amount}` : `crash:${bet.table}:${bet.amount}:${bet.currency}`;
-      return this.#writer!.handleInternal(recordId, hash, (player) => stakeCrashBet(player, bet.table, bet.roundId, bet.amount, bet.currency, recordId));
+      return this.#writer!.handleInternal(recordId, hash, (player, published) => stakeCrashBet(player, bet.table, bet.roundId, bet.amount, bet.currency, recordId, published.economy.rewards.levelUp));
     }
 
     /** admin.kick, a ban, a revocation: closes every client of this room and drops its kept seats; returns how many were open. */
@@ -219,6 +219,9 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
       }
       for (const [itemId, qty] of Object.entries(player.inventory)) {
         if (s.inventory.get(itemId) !== qty) s.inventory.set(itemId, qty);
+      }
+      for (const [offerId, qty] of Object.entries(player.purchases)) {
+        if (s.purchases.get(offerId) !== qty) s.purchases.set(offerId, qty);
       }
       if (events.length > 0) this.queueSend(() => {
         for (const event of events) this.broadcast(ServerMessage.event, event);

@@ -21,7 +21,7 @@ const rps = (fields: Record<string, unknown>) => ({ id, bet: 10, hand: 'rock', .
 describe('validateCommand', () => {
   test('a valid game.rps passes with its type and fields', () => {
     const result = validateCommand(playerCommands, 'game.rps', { id, bet: 10, hand: 'paper' });
-    assert.deepEqual(result, { command: { type: 'game.rps', id, bet: 10, hand: 'paper' } });
+    assert.deepEqual(result, { command: { type: 'game.rps', id, bet: 10, hand: 'paper', currency: 'gold' } }, 'the currency left out is gold');
   });
 
   test('a valid streak.claim and the largest bet pass', () => {

@@ -17,7 +17,7 @@ import { RECENT_REPLIES } from './recentReplies.ts';
 import type { Reply } from './replies.ts';
 import { SerialWriter } from './serialWriter.ts';
 import { defaultPublished } from '../economy/defaultEconomy.ts';
-import { fixedEconomy } from '../economy/source.ts';
+import { fixedEconomy, type EconomySource } from '../economy/source.ts';
 
 const clock: Clock = { now: () => Date.parse('2026-03-04T12:00:00Z') };
 const logger = createLogger('silent');
@@ -25,9 +25,9 @@ let seeds = 0;
 const seed = () => `seed-${++seeds}-0123456789abcdef0123456789abcdef`;
 const quiet = { committed: () => undefined, reloaded: () => undefined, fenced: () => undefined };
 
-async function playerWriter(memory: MemoryStore, userId: string, recent = RECENT_REPLIES): Promise<PlayerWriter> {
+async function playerWriter(memory: MemoryStore, userId: string, recent = RECENT_REPLIES, economy: EconomySource = fixedEconomy(defaultPublished())): Promise<PlayerWriter> {
   const loaded = await memory.players.load(userId, userId, new Date(clock.now()), recent, seed);
-  return new PlayerWriter({ store: memory, pipeline: memory, clock, seeds: seed, logger, syncReads: pLimit(1), economy: fixedEconomy(defaultPublished()) }, loaded, quiet);
+  return new PlayerWriter({ store: memory, pipeline: memory, clock, seeds: seed, logger, syncReads: pLimit(1), economy }, loaded, quiet);
 }
 
 function serialWriter(memory: MemoryStore, writerId: string): SerialWriter<MemoryTransaction> {
@@ -91,4 +91,31 @@ test("a shared room's command is decided once: retried on a new writer it is ans
   assert.equal(await memory.replies.find('p1', 'board:memory:move-3'), undefined, 'the stale writer stored nothing');
   stale.dispose();
   second.dispose();
+});
+
+test('a command is decided under the one economy version read when it starts: a publish between commands applies to the next one', async () => {
+  // Every read finds a newer version (as if an admin published before each command): version n's
+  // streak pays n × 1000 and its dice edge is n %.
+  const reads: number[] = [];
+  const base = defaultPublished();
+  const publishing: EconomySource = {
+    current() {
+      const version = reads.length + 1;
+      reads.push(version);
+      const games = { ...base.economy.games, dice: { ...(base.economy.games.dice as object), edgePercent: version } };
+      return { ...base, version, economy: { ...base.economy, games, rewards: { ...base.economy.rewards, streak: { ...base.economy.rewards.streak, days: [version * 1000] } } } };
+    },
+  };
+  const memory = new MemoryStore();
+  const writer = await playerWriter(memory, 'u-versions', RECENT_REPLIES, publishing);
+  const claimed = await claim(writer, 'claim-version-01');
+  assert.deepEqual('ack' in claimed && claimed.ack.result, { day: 1, reward: 1000, currency: 'gold', balance: 1000 });
+  assert.deepEqual(reads, [1], 'one read for the claim');
+  const rolled = await writer.handle('game.dice', { id: 'dice-version-01', bet: 100, target: 98, over: false }, false);
+  assert.ok('ack' in rolled);
+  const roll = rolled.ack.result as { win: boolean; payout: number; proof: { economyVersion: number } };
+  assert.deepEqual(reads, [1, 2], 'one read for the play');
+  assert.equal(roll.proof.economyVersion, 2);
+  assert.deepEqual([roll.win, roll.payout], [true, 100], 'a 98 % chance (these seeds win it) pays floor(100 × 98 / 98) under version 2’s 2 % edge; version 1’s would pay 101');
+  writer.dispose();
 });

@@ -1,5 +1,6 @@
 // The admin panel in the browser, with a player watching in another browser profile: grant, task,
-// announcement, shop edit, user lookup with transfers, audit, kick, ban and ending a player's sessions.
+// announcement, user lookup with transfers, audit, kick, ban and ending a player's sessions. (The
+// shop's offers are the economy's: tests/browser/economy.test.ts edits and publishes it.)
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { serverFixture } from '../support/fixture.ts';
@@ -46,25 +47,19 @@ test('an admin works the panel and the player sees each change live', async () =
   await page.getByRole('button', { name: 'Send announcement' }).click();
   await page.getByRole('status').filter({ hasText: 'Announced.' }).waitFor();
 
-  await page.getByLabel('Item id').fill('test-lamp');
-  await page.getByLabel('Name', { exact: true }).fill('Test lamp');
-  await page.getByLabel('Price (gold)').fill('7');
-  await page.getByRole('button', { name: 'Save item' }).click();
-  await page.getByRole('button', { name: 'Edit test-lamp' }).waitFor();
-
   await player.page.bringToFront();
   await player.page.getByTestId('toast').filter({ hasText: 'Announcement: Double gold weekend!' }).waitFor();
   await player.page.getByTestId('toast').filter({ hasText: 'New task on the board: Sweep the hall (50 gold).' }).waitFor();
   await player.page.getByRole('button', { name: 'Shop' }).click();
-  await player.page.getByRole('button', { name: 'Buy Test lamp for 7 gold' }).click();
-  await player.page.getByTestId('inventory').getByText('test-lamp × 1').waitFor();
-  await waitForBalance(player.page, 293);
+  await player.page.getByRole('button', { name: 'Buy Health potion for 50 gold' }).click();
+  await player.page.getByTestId('inventory').getByText('health-potion × 1').waitFor();
+  await waitForBalance(player.page, 250);
 
   await page.bringToFront();
   await page.getByLabel('Player id to look up').fill(userId);
   await page.getByRole('button', { name: 'Look up' }).click();
   const view = page.getByTestId('user-view');
-  await view.getByText('293', { exact: true }).waitFor();
+  await view.getByText('250', { exact: true }).waitFor();
   const reasons = await view.locator('tbody tr td:nth-child(5)').allTextContents();
   assert.deepEqual(reasons.sort(), ['admin.grant', 'shop.buy']);
 

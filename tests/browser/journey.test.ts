@@ -36,7 +36,7 @@ test('a guest claims the streak, plays RPS and the slot, buys an item, completes
   await page.getByLabel('RPS bet (gold)').fill('10');
   await page.getByRole('button', { name: 'Rock' }).click();
   const rps = await page.getByTestId('rps-result').textContent();
-  assert.match(rps!, /^(You win|You lose|Draw): your rock against (rock|paper|scissors); paid \d+\.$/);
+  assert.match(rps!, /^(You win|You lose|Draw): your rock against (rock|paper|scissors); paid \d+ gold\.$/);
   await expectServerBalance();
 
   await page.getByLabel('Slot bet (gold)').fill('5');
@@ -45,13 +45,16 @@ test('a guest claims the streak, plays RPS and the slot, buys an item, completes
   await page.getByLabel('Dice bet (gold)').fill('4');
   await page.getByLabel('Target (1–98)').fill('60');
   await page.getByRole('button', { name: 'Roll' }).click();
-  assert.match((await page.getByTestId('dice-result').textContent())!, /^Rolled \d{1,4}\. (You win 6\.|No win\.)$/);
+  assert.match((await page.getByTestId('dice-result').textContent())!, /^Rolled \d{1,4}\. (You win 6 gold\.|No win\.)$/);
   const afterGames = await expectServerBalance();
   assert.equal(afterGames.stats.rps && (afterGames.stats.rps as { played: number }).played, 1);
   assert.equal(afterGames.stats.dice && (afterGames.stats.dice as { played: number }).played, 1);
   await screenshot(page, 'games');
 
   await page.getByRole('button', { name: 'Shop' }).click();
+  // Each offer of the economy in force with its price in its currency, and what is left of a limited one.
+  await page.locator('[data-offer="golden-crown"]').getByText('Golden crown — 5000 gold · 5 left').waitFor();
+  await page.locator('[data-offer="lucky-charm"]').getByText('· 100 left').waitFor();
   await page.getByRole('button', { name: /^Buy Health potion for 50 gold$/ }).click();
   await page.getByTestId('inventory').getByText('health-potion × 1').waitFor();
   const afterShop = await expectServerBalance();
@@ -76,7 +79,7 @@ test('a guest claims the streak, plays RPS and the slot, buys an item, completes
 
   await page.getByRole('button', { name: 'Feed' }).click();
   const feed = page.getByTestId('feed');
-  await feed.getByText('+100 gold from the daily streak. Balance 100.').waitFor();
+  await feed.getByText('+100 gold from the daily streak. Balance 100 gold.').waitFor();
   await feed.getByText('Bought 1 × health-potion for 50 gold.').waitFor();
   // The task was created before this player joined: history, not news (the board's head at join).
   assert.equal(await feed.getByText('New task on the board').count(), 0);

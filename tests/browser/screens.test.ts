@@ -3,14 +3,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { serverFixture } from '../support/fixture.ts';
-import { accessibilityProblems, adminConnection, browserFixture, focusIsVisible, newPlayerPage, PHONE, screenshot, serverView, signInAsGuest, tabTo, waitForBalance } from '../support/browser.ts';
+import { accessibilityProblems, adminConnection, browserFixture, focusIsVisible, newPlayerPage, PHONE, screenshot, serverView, signInAsGuest, tabTo, waitForBalance, watchForProblems } from '../support/browser.ts';
 import { AdminCommandType } from '../../shared/adminCommands.ts';
 import { expectAck } from '../support/client.ts';
 
 const fx = serverFixture('coffer_browser_screens', { CRASH_BETTING_MS: '4000', CRASH_PAUSE_MS: '300', CRASH_GROWTH_PER_SECOND: '1' });
 const chrome = browserFixture();
 
-const SCREENS = ['Games', 'Crash', 'Shop', 'Tasks', 'Feed', 'Fairness'];
+const SCREENS = ['Games', 'Crash', 'Shop', 'Exchange', 'Tasks', 'Feed', 'Fairness'];
 
 test('at 360 px every screen has labelled controls and no sideways scrolling', async () => {
   const { context, page } = await newPlayerPage(chrome.browser(), PHONE);
@@ -29,14 +29,7 @@ test('at 360 px every screen has labelled controls and no sideways scrolling', a
 
 test('a new player opening the client and every screen: no failed request, no console error or warning', async () => {
   const { context, page } = await newPlayerPage(chrome.browser());
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()} (${message.location().url})`);
-  });
-  page.on('response', (response) => {
-    if (response.status() >= 400) problems.push(`HTTP ${response.status()} ${response.url()}`);
-  });
-  page.on('requestfailed', (request) => problems.push(`failed ${request.url()}: ${request.failure()?.errorText}`));
+  const problems = watchForProblems(page);
   await signInAsGuest(page, fx.server.url, 'tidy');
   for (const screen of SCREENS) {
     await page.getByRole('button', { name: screen, exact: true }).click();

@@ -64,9 +64,30 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 }
 
-/** Waits until the header shows `balance` (as the client formats it). */
-export async function waitForBalance(page: Page, balance: number): Promise<void> {
-  await page.getByTestId('balance').filter({ hasText: new RegExp(`^${balance.toLocaleString('en')}$`) }).waitFor();
+/** Waits until the header shows `balance` of `currency` (as the client formats it); gold's is the protocol-1 `balance`. */
+export async function waitForBalance(page: Page, balance: number, currency = 'gold'): Promise<void> {
+  await page.getByTestId(currency === 'gold' ? 'balance' : `balance-${currency}`).filter({ hasText: new RegExp(`^${balance.toLocaleString('en')}$`) }).waitFor();
+}
+
+/** Signs in as the admin through the form; resolves once the admin room's figures show. */
+export async function signInAsAdmin(page: Page, baseUrl: string): Promise<void> {
+  await page.goto(baseUrl);
+  await page.getByLabel('Admin password').fill(TEST_ADMIN_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in as admin' }).click();
+  await page.getByTestId('admin-figures').filter({ hasText: /connected/ }).waitFor();
+}
+
+/** Collects the page's console errors and warnings, failed requests and HTTP errors, from now on. */
+export function watchForProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()} (${message.location().url})`);
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 400) problems.push(`HTTP ${response.status()} ${response.url()}`);
+  });
+  page.on('requestfailed', (request) => problems.push(`failed ${request.url()}: ${request.failure()?.errorText}`));
+  return problems;
 }
 
 /** An admin over the SDK (not the browser): test setup and the server's view of a player. */

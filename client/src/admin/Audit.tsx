@@ -1,4 +1,4 @@
-// admin.audit: the ledger's invariants, checked by the server on demand.
+// admin.audit: the ledger's invariants, checked by the server on demand, per currency.
 import { useSignal } from '@preact/signals';
 import { AdminCommandType } from '../../../shared/commandNames.ts';
 import type { AuditResult } from '../../../shared/adminCommands.ts';
@@ -19,9 +19,13 @@ export function Audit({ admin }: { admin: CommandSender }) {
       <ErrorLine message={error.value} />
       {a ? (
         <p role="status" data-testid="audit-result">
-          {a.ok ? '✔ Ledger balanced' : '✘ Ledger NOT balanced'}: {a.accounts} accounts, sum of balances {a.sumOfBalances}, minted {a.minted}, burned {a.burned}, circulating {a.circulating}
-          {a.mismatches.length ? `, ${a.mismatches.length} mismatched accounts` : ''}
-          {a.negativePlayers.length ? `, negative players: ${a.negativePlayers.join(', ')}` : ''}.
+          {a.ok ? '✔ Ledger balanced' : '✘ Ledger NOT balanced'}: {a.accounts} accounts
+          {Object.entries(a.currencies)
+            .sort(([x], [y]) => x.localeCompare(y))
+            .map(([currency, c]) => `; ${currency}: sum of balances ${c.sumOfBalances}, minted ${c.minted}, burned ${c.burned}, circulating ${c.circulating}`)}
+          {a.mismatches.length ? `; ${a.mismatches.length} mismatched balances (${a.mismatches.map((m) => `${m.account} in ${m.currency}`).join(', ')})` : ''}
+          {a.misfiled.length ? `; ${a.misfiled.length} misfiled balances` : ''}
+          {a.negativePlayers.length ? `; negative players: ${a.negativePlayers.join(', ')}` : ''}.
         </p>
       ) : null}
     </section>

@@ -1,8 +1,10 @@
-// admin.grant: credit (positive) or debit (negative) a player's gold, with a reason.
+// admin.grant: credit (positive) or debit (negative) a player's balance in one currency, with a reason.
 import { useSignal } from '@preact/signals';
 import { AdminCommandType } from '../../../shared/commandNames.ts';
 import type { CommandSender } from '../net/roomLink.ts';
-import { amountOf } from '../games/BetInput.tsx';
+import { GOLD } from '../../../shared/economy.ts';
+import { amountOf, CurrencyPicker, useCurrencyChoice } from '../games/BetInput.tsx';
+import { economy } from '../state/economy.ts';
 import { ErrorLine } from '../screens/ErrorLine.tsx';
 import { useCommand } from '../screens/useCommand.ts';
 import { Field } from './AdminForm.tsx';
@@ -12,6 +14,7 @@ export function GrantForm({ admin }: { admin: CommandSender }) {
   const userId = useSignal('');
   const amount = useSignal('');
   const reason = useSignal('');
+  const currency = useCurrencyChoice(Object.keys(economy.value?.economy.currencies ?? { [GOLD]: null }));
   const note = useSignal('');
   return (
     <form
@@ -19,12 +22,14 @@ export function GrantForm({ admin }: { admin: CommandSender }) {
       aria-labelledby="grant-title"
       onSubmit={async (e) => {
         e.preventDefault();
-        const r = await run(AdminCommandType.grant, { userId: userId.value.trim(), amount: amountOf(amount.value), reason: reason.value });
-        if (r) note.value = `Done: ${userId.value.trim()} now has ${r.balance} gold.`;
+        const granted = currency.current;
+        const r = await run(AdminCommandType.grant, { userId: userId.value.trim(), amount: amountOf(amount.value), reason: reason.value, currency: granted });
+        if (r) note.value = `Done: ${userId.value.trim()} now has ${r.balance} ${granted}.`;
       }}
     >
-      <h2 id="grant-title">Grant or debit gold</h2>
+      <h2 id="grant-title">Grant or debit</h2>
       <Field id="grant-user" label="Player id" value={userId} />
+      <CurrencyPicker id="grant-currency" label="Currency" choice={currency} />
       <Field id="grant-amount" label="Amount (negative debits)" value={amount} />
       <Field id="grant-reason" label="Reason" value={reason} />
       <button type="submit" disabled={busy.value}>

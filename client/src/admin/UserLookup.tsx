@@ -1,7 +1,9 @@
-// admin.user.get: a player's committed record with their last transfers; admin.kick (with an
+// admin.user.get: a player's committed record (a balance per currency) with their last transfers,
+// each in its currency and under the economy version it was decided; admin.kick (with an
 // optional ban) and admin.sessions.revoke from here too.
 import { useSignal } from '@preact/signals';
 import { AdminCommandType } from '../../../shared/commandNames.ts';
+import { GOLD } from '../../../shared/economy.ts';
 import type { UserView } from '../../../shared/adminCommands.ts';
 import type { CommandSender } from '../net/roomLink.ts';
 import { ErrorLine } from '../screens/ErrorLine.tsx';
@@ -33,7 +35,13 @@ export function UserLookup({ admin }: { admin: CommandSender }) {
       {user.value ? (
         <div data-testid="user-view">
           <p>
-            {user.value.displayName}: <strong>{user.value.balance}</strong> gold, level {user.value.level}, {user.value.xp} XP. Inventory:{' '}
+            {user.value.displayName}:{' '}
+            {Object.entries({ [GOLD]: user.value.balance, ...user.value.wallet }).map(([currency, amount]) => (
+              <span key={currency}>
+                <strong>{amount}</strong> {currency},{' '}
+              </span>
+            ))}
+            level {user.value.level}, {user.value.xp} XP. Inventory:{' '}
             {Object.entries(user.value.inventory).map(([id, qty]) => `${qty} × ${id}`).join(', ') || 'empty'}.
           </p>
           <div class="scroll">
@@ -46,6 +54,7 @@ export function UserLookup({ admin }: { admin: CommandSender }) {
                   <th scope="col">To</th>
                   <th scope="col">Amount</th>
                   <th scope="col">Reason</th>
+                  <th scope="col">Economy version</th>
                 </tr>
               </thead>
               <tbody>
@@ -54,8 +63,11 @@ export function UserLookup({ admin }: { admin: CommandSender }) {
                     <td>{new Date(t.at).toLocaleString('en-GB')}</td>
                     <td>{t.from}</td>
                     <td>{t.to}</td>
-                    <td>{t.amount}</td>
+                    <td>
+                      {t.amount} {t.currency}
+                    </td>
                     <td>{t.reason}</td>
+                    <td>{t.economyVersion ?? '—'}</td>
                   </tr>
                 ))}
               </tbody>

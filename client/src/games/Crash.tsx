@@ -26,6 +26,7 @@ export function Crash({ crash, userId }: { crash: RoomLink<CrashSnapshot>; userI
         Round {s?.roundId ?? '…'}: {s ? PHASE_TEXT[s.phase] : 'connecting'}
       </p>
       <CrashGraph crash={crash} />
+      {/* Crash bets are in gold (crash.bet has no currency; the table escrows and pays gold). */}
       <BetInput id="crash-amount" label="Crash bet (gold)" value={amount} />
       <div class="row">
         <button

@@ -2,6 +2,10 @@
 import { useSignal, useSignalEffect } from '@preact/signals';
 import type { RoomLink } from '../net/roomLink.ts';
 import type { CrashSnapshot } from '../state/snapshots.ts';
+import { addStyles } from '../screens/styleSheet.ts';
+import css from './crash.css' with { type: 'text' };
+
+addStyles(css);
 
 const WIDTH = 320;
 const HEIGHT = 160;

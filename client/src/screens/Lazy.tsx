@@ -1,5 +1,6 @@
-// A screen whose code is a separate chunk, fetched the first time it is shown: the admin tools,
-// and every tab but the games are not part of a player's first page load (BENCHMARKS.md).
+// A screen whose code is a separate chunk, fetched the first time it is shown: the admin tools, the
+// economy editor and every player screen but the header, banner, feed and toasts are not part of a
+// player's first page load (BENCHMARKS.md; tests/client.bundle.test.ts holds it within 70 KB gzip).
 import { useSignal } from '@preact/signals';
 import type { ComponentType } from 'preact';
 import { useEffect } from 'preact/hooks';

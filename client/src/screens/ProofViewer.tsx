@@ -1,5 +1,6 @@
 // Provably fair: reveal the server seed (fair.rotate) and recompute results in the browser with
-// the same verifyProof the server's CLI uses (server/games/verify.ts).
+// the same verifyProof the server's CLI uses (server/games/verify.ts), under the game params of the
+// economy version each proof names (`GET /economy/<version>`).
 import { useSignal } from '@preact/signals';
 import { CommandType } from '../../../shared/commandNames.ts';
 import type { Proof } from '../../../shared/fair.ts';
@@ -12,9 +13,22 @@ import { useCommand } from './useCommand.ts';
 // The games' own outcome functions (server/games/verify.ts, with @noble/hashes) load on the first
 // check: most sessions never verify.
 async function verdictText(proof: Proof, seed: string, claimed?: Record<string, unknown>): Promise<string> {
-  const { verifyProof } = await import('../../../server/games/verify.ts');
-  const v = verifyProof(proof, seed.trim(), claimed);
+  const { economyOfProof, verifyProof } = await import('../../../server/games/verify.ts');
+  let economy: Awaited<ReturnType<typeof economyOfProof>>;
+  try {
+    economy = await economyOfProof(proof, economyVersion);
+  } catch (e) {
+    return `✘ Not checked: ${(e as Error).message}.`;
+  }
+  const v = verifyProof(proof, seed.trim(), economy, claimed);
   return `${v.ok ? '✔ Verified' : '✘ Not verified'}: ${v.reason}.`;
+}
+
+/** The economy version a proof was decided under, as the server publishes it. */
+async function economyVersion(version: number) {
+  const response = await fetch(`/economy/${version}`);
+  if (!response.ok) throw new Error(`economy version ${version} could not be read (${response.status})`);
+  return response.json();
 }
 
 export function ProofViewer({ player }: { player: RoomLink<PlayerSnapshot> }) {

@@ -24,10 +24,17 @@ const REASON_TEXT: Record<string, string> = {
   'crash.bet': 'a crash bet',
   'crash.payout': 'a crash cash-out',
   'crash.refund': 'a crash refund',
+  'wallet.exchange': 'an exchange',
+  'level.up': 'a level-up reward',
 };
 
+/** A signed amount in a currency: "+300 gold". */
+function money(n: number, currency: string): string {
+  return `${n > 0 ? '+' : ''}${n.toLocaleString('en')} ${currency}`;
+}
+
 function gold(n: number): string {
-  return `${n > 0 ? '+' : ''}${n.toLocaleString('en')} gold`;
+  return money(n, 'gold');
 }
 
 /** The sentence for an event, and whether it deserves a toast; null for events the feed skips. */
@@ -35,9 +42,10 @@ export function describe(event: TypedEvent): { text: string; toast: boolean } | 
   switch (event.type) {
     case EventType.balanceChanged: {
       const d = event.data;
-      if (d.reason === 'admin.grant') return { text: `An admin granted you ${gold(d.delta)} (${d.ref ?? 'no reason'}). Balance ${d.balance}.`, toast: true };
-      if (d.reason === 'admin.debit') return { text: `An admin took ${gold(-d.delta)} (${d.ref ?? 'no reason'}). Balance ${d.balance}.`, toast: true };
-      return { text: `${gold(d.delta)} from ${REASON_TEXT[d.reason] ?? d.reason}. Balance ${d.balance}.`, toast: TOAST_REASONS.has(d.reason) };
+      const balance = `Balance ${d.balance.toLocaleString('en')} ${d.currency}`;
+      if (d.reason === 'admin.grant') return { text: `An admin granted you ${money(d.delta, d.currency)} (${d.ref ?? 'no reason'}). ${balance}.`, toast: true };
+      if (d.reason === 'admin.debit') return { text: `An admin took ${money(-d.delta, d.currency)} (${d.ref ?? 'no reason'}). ${balance}.`, toast: true };
+      return { text: `${money(d.delta, d.currency)} from ${REASON_TEXT[d.reason] ?? d.reason}. ${balance}.`, toast: TOAST_REASONS.has(d.reason) };
     }
     case EventType.levelUp:
       return { text: `Level up! You reached level ${event.data.level}.`, toast: true };
@@ -52,7 +60,7 @@ export function describe(event: TypedEvent): { text: string; toast: boolean } | 
     }
     case EventType.purchaseCompleted: {
       const d = event.data;
-      return { text: `Bought ${d.qty} × ${d.itemId} for ${d.price} gold.`, toast: false };
+      return { text: `Bought ${d.qty} × ${d.itemId} for ${d.price} ${d.currency}.`, toast: false };
     }
     case EventType.taskCreated: {
       const { task } = event.data;

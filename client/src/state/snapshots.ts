@@ -3,11 +3,16 @@ export type GameStatsSnapshot = { played: number; won: number; wagered: number; 
 
 export type PlayerSnapshot = {
   userId: string;
+  /** The gold balance (protocol 1). */
   balance: number;
+  /** Currency -> balance; a currency missing here is 0. */
+  wallet: Record<string, number>;
   xp: number;
   level: number;
   stats: Record<string, GameStatsSnapshot>;
   inventory: Record<string, number>;
+  /** Units bought of each shop offer, in all. */
+  purchases: Record<string, number>;
   streak: { day: number; lastClaimDay: number };
   fair: { serverSeedHash: string; clientSeed: string; nonce: number };
   seq: number;
@@ -40,4 +45,6 @@ export type CrashSnapshot = {
   seq: number;
 };
 
-export type AdminSnapshot = { ccu: number; rooms: number; supply: { minted: number; burned: number; circulating: number }; seq: number };
+export type SupplySnapshot = { minted: number; burned: number; circulating: number };
+/** `supply` is gold's; `supplies` every currency's, by id. */
+export type AdminSnapshot = { ccu: number; rooms: number; supply: SupplySnapshot; supplies: Record<string, SupplySnapshot>; seq: number };

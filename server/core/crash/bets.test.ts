@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { newCrashRound, type CrashBet, type CrashRound } from '../../domain/crash.ts';
+import type { BetLimits } from '../../../shared/economy.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { Answer, RunMode, WriterPort, WriterStep } from '../writer.ts';
 import { CrashBets, type BetChange, type BetTable, type StakeCall } from './bets.ts';
@@ -45,7 +46,7 @@ function fakeStore(trx: Trx, saved: Array<{ roundId: number; bets: readonly Cras
   };
 }
 
-function setUp(round: CrashRound, stake: (call: StakeCall) => Answer) {
+function setUp(round: CrashRound, stake: (call: StakeCall) => Answer, limits: Record<string, BetLimits> = { gold: { min: 1, max: 1_000_000 } }) {
   let current = round;
   const table: BetTable = {
     get round() {
@@ -62,6 +63,7 @@ function setUp(round: CrashRound, stake: (call: StakeCall) => Answer) {
   const storage = { writer, storeIn: (trx: Trx) => fakeStore(trx, saved), error: (fields: object) => void errors.push(fields) };
   const bets = new CrashBets(table, 'main', storage, {
     stake: async (_userId, call) => (stakes.push(call), stake(call)),
+    limits: () => limits,
     show: (change) => void shown.push(change),
   });
   return { bets, table, writer, saved, shown, stakes, errors, storage, setRound: (r: CrashRound) => (current = r) };
@@ -104,6 +106,30 @@ describe('crash bets (core)', () => {
     assert.equal(t.saved[1]?.bets[0]?.cashedOutAt, 1.5);
     assert.equal(t.table.round.bets.ann?.payout, 151);
     assert.deepEqual(t.shown.map((c) => c.kind), ['placed', 'cashedOut']);
+  });
+
+  test("a bet outside the economy's crash limits is refused naming amount, with the limits, and takes no stake; without gold in them, naming currency", async () => {
+    const t = setUp(newCrashRound(7, 2), staked(900), { gold: { min: 10, max: 500 } });
+    for (const amount of [9, 501]) {
+      const answer = await t.bets.bet('ann', { id: `b-${amount}`, amount }, 'h');
+      assert.deepEqual('nack' in answer && [answer.nack.code, answer.nack.reason, answer.nack.message], ['INVALID_INPUT', 'BET_OUT_OF_LIMITS', `amount must be between 10 and 500 gold for crash, not ${amount}`]);
+    }
+    assert.deepEqual([t.stakes, t.saved, t.table.round.bets], [[], [], {}]);
+    assert.ok('ack' in (await t.bets.bet('ann', { id: 'b-10', amount: 10 }, 'h')));
+    const gemsOnly = setUp(newCrashRound(7, 2), staked(900), { gems: { min: 1, max: 5 } });
+    const answer = await gemsOnly.bets.bet('ann', { id: 'b-1', amount: 3 }, 'h');
+    assert.deepEqual('nack' in answer && [answer.nack.reason, answer.nack.message], ['CURRENCY_NOT_ACCEPTED', 'currency gold is not accepted by crash; it accepts gems']);
+    assert.deepEqual(gemsOnly.stakes, []);
+  });
+
+  test('the limits are read when each bet is decided: a new version applies to the next bet', async () => {
+    let limits: Record<string, BetLimits> = { gold: { min: 1, max: 100 } };
+    const t = setUp(newCrashRound(7, 2), staked(900));
+    const bets = new CrashBets(t.table, 'main', t.storage, { stake: async (_u, call) => staked(900)(call), limits: () => limits, show: () => undefined });
+    assert.ok('ack' in (await bets.bet('ann', { id: 'b-1', amount: 100 }, 'h')));
+    limits = { gold: { min: 1, max: 50 } };
+    const answer = await bets.bet('bob', { id: 'b-2', amount: 100 }, 'h');
+    assert.ok('nack' in answer && answer.nack.reason === 'BET_OUT_OF_LIMITS');
   });
 
   test('a bet outside the betting phase, or a cash-out without a bet, is refused and takes no stake', async () => {

@@ -1,13 +1,15 @@
 // A crash table's bet and cash-out protocol, transport-free: each command decided on the round in
-// play by the pure rules (domain/crash.ts) when its turn comes in the table's serial writer, in
-// groups of players (betWrites, tableWrites.ts). A bet's stake is taken first, by the player's own
-// room in its own commit (INV-8), before the table's transaction opens; if that transaction then
-// fails, the settlement finds the stake in escrow without a recorded bet and refunds it. Memory
-// (the round, what players see) changes only after the commit.
+// play by the pure rules (domain/crash.ts), and a bet by the crash limits of the economy version in
+// force, when its turn comes in the table's serial writer, in groups of players (betWrites,
+// tableWrites.ts). A bet's stake is taken first, by the player's own room in its own commit
+// (INV-8), before the table's transaction opens; if that transaction then fails, the settlement
+// finds the stake in escrow without a recorded bet and refunds it. Memory (the round, what players
+// see) changes only after the commit.
 import type { CrashBetResult, CrashCashoutResult } from '../../../shared/crashCommands.ts';
-import { GOLD, type CurrencyId } from '../../../shared/economy.ts';
 import { cashOut, checkStakeRound, placeBet, withBetOf, type CrashBet } from '../../domain/crash.ts';
-import type { CrashStakeResult } from '../../domain/crashStake.ts';
+import { CRASH_GAME, type CrashStakeResult } from '../../domain/crashStake.ts';
+import { checkLimits } from '../../domain/stakeLimits.ts';
+import { GOLD, type BetLimits, type CurrencyId } from '../../../shared/economy.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { stakeIdOf } from './settlement.ts';
 import type { CrashTable } from './table.ts';
@@ -23,6 +25,8 @@ export type BetChange = { kind: 'placed' | 'cashedOut' | 'restored'; bet: CrashB
 export type BetPorts = {
   /** The player's own room takes the stake (its answer: the stake's result, or the refusal). */
   stake(userId: string, call: StakeCall): Promise<Answer>;
+  /** The bet limits per currency of the economy version in force (economy.crash.limits), read when a bet is decided. */
+  limits(): Readonly<Record<CurrencyId, BetLimits>>;
   show(change: BetChange): void;
 };
 
@@ -58,6 +62,8 @@ export class CrashBets<T> {
   }
 
   #decideBet(userId: string, command: { id: string; amount: number }): BetStep<CrashBetResult> {
+    // Bets are in gold: the stake, the escrow and the payout (server/domain/crashStake.ts, settlement.ts).
+    checkLimits(CRASH_GAME, this.#ports.limits(), GOLD, command.amount, 'amount');
     const round = placeBet(this.#table.round, userId, command.amount, stakeIdOf(this.#name, command.id));
     const result: CrashBetResult = { roundId: round.roundId, amount: command.amount, balance: 0 };
     const bet = round.bets[userId]!;
