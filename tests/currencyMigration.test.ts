@@ -2,9 +2,10 @@
 // on a database filled as the code before it wrote one: the schema migrated up to the migration
 // before, then players, a ledger and effects written the way that code wrote them (a transfer
 // and both accounts' `balance` in one transaction; effects without a currency). After the
-// migration everything is gold and the audit holds per currency (docs/ARCHITECTURE.md, INV-5); a
-// player's room loads its wallet; new commits in a second currency keep the audit; down() gives the
-// old schema back with the same balances while the ledger holds gold only, and refuses otherwise.
+// migration everything is gold and the audit holds per currency (docs/ARCHITECTURE.md, INV-5);
+// down() gives the old schema back with the same balances while the ledger holds gold only; with
+// the later migrations applied, a player's room loads its wallet, new commits in a second currency
+// keep the audit, and down() then refuses and changes nothing.
 // In both modes: PostgreSQL and PGlite (embedded).
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -114,23 +115,27 @@ function migrationCase(mode: string, open: (migrate: boolean) => Promise<{ datab
       assert.deepEqual([audit.sumOfBalances, audit.minted, audit.burned, audit.circulating], [0, 810, 10, 810], "gold's figures at the top, as before");
     });
 
+    test('down() gives the schema before back with the same balances, and up() again the same wallets', async () => {
+      const migrated = await walletRows(sql);
+      assert.deepEqual((await database.orm.migrator.down({ to: previous })).map((m) => m.name), [CURRENCIES]);
+      assert.deepEqual(await oldBalances(sql), BALANCES);
+      assert.deepEqual(await sql.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'transfers' AND column_name IN ('currency', 'economy_version')`), []);
+      assert.deepEqual(await sql.query(`SELECT 1 FROM information_schema.tables WHERE table_name = 'balances'`), []);
+      assert.deepEqual((await database.orm.migrator.up({ to: CURRENCIES })).map((m) => m.name), [CURRENCIES]);
+      assert.deepEqual(await walletRows(sql), migrated);
+    });
+
+    test('the migrations after it apply on top (the schema today\'s code reads and writes)', async () => {
+      await database.orm.migrator.up();
+      assert.deepEqual(await database.orm.migrator.getPending(), []);
+      assert.deepEqual(await walletRows(sql), Object.entries(BALANCES).sort(([a], [b]) => (a < b ? -1 : 1)).map(([account, balance]) => [account, 'gold', account.startsWith('p-') ? 'player' : 'system', balance]));
+    });
+
     test("a player's room loads the wallet and the effects it is owed, in gold", async () => {
       const loaded = await loadPlayer(sql, 'p-bob', 'p-bob', new Date(), 10, () => 'seed-unused-0123456789');
       assert.deepEqual(loaded.player.wallet, { gold: 250 });
       assert.equal(loaded.epoch, 4, 'the fence moved on from the epoch stored before');
       assert.deepEqual(await pendingEffects(sql, 'p-bob'), [{ key: 'task:main:t1', userId: 'p-bob', fromAccount: 'bounty', currency: 'gold', amount: 33, xp: 5, reason: 'task.bounty', ref: 'board:main:t1' }]);
-    });
-
-    test('down() gives the schema before back with the same balances, and up() again the same wallets', async () => {
-      const migrated = await walletRows(sql);
-      assert.deepEqual((await database.orm.migrator.down({ to: previous })).map((m) => m.name), [CURRENCIES]);
-      const after = await oldBalances(sql);
-      // p-bob's load above took the fence; nothing else moved.
-      assert.deepEqual(after, BALANCES);
-      assert.deepEqual(await sql.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'transfers' AND column_name IN ('currency', 'economy_version')`), []);
-      assert.deepEqual(await sql.query(`SELECT 1 FROM information_schema.tables WHERE table_name = 'balances'`), []);
-      assert.deepEqual((await database.orm.migrator.up({ to: CURRENCIES })).map((m) => m.name), [CURRENCIES]);
-      assert.deepEqual(await walletRows(sql), migrated);
     });
 
     test('after the migration a second currency commits beside gold; the audit holds for each; down() then refuses and changes nothing', async () => {
@@ -148,7 +153,7 @@ function migrationCase(mode: string, open: (migrate: boolean) => Promise<{ datab
       assert.deepEqual(audit.currencies.gems, { sumOfBalances: 0, minted: 12, burned: 0, circulating: 14 });
       assert.equal(audit.currencies.gold.sumOfBalances, 0);
       const before = await walletRows(sql);
-      await assert.rejects(database.orm.migrator.down({ to: previous }), /currencies other than gold/);
+      await assert.rejects(database.orm.migrator.down({ migrations: [CURRENCIES] }), /currencies other than gold/);
       assert.deepEqual(await walletRows(sql), before, 'the refused down migration changed nothing');
       assert.ok((await database.orm.migrator.getExecuted()).some((m) => m.name === CURRENCIES), 'still applied');
     });

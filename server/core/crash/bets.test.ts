@@ -76,7 +76,7 @@ describe('crash bets (core)', () => {
     const t = setUp(newCrashRound(7, 2), staked(900));
     const answer = await t.bets.bet('ann', { id: 'b-1', amount: 100 }, 'h');
     assert.deepEqual(answer, { ack: { id: 'b-1', result: { roundId: 7, amount: 100, balance: 900 } } });
-    assert.deepEqual(t.stakes, [{ table: 'main', roundId: 7, id: 'b-1', amount: 100 }]);
+    assert.deepEqual(t.stakes, [{ table: 'main', roundId: 7, id: 'b-1', amount: 100, currency: 'gold' }]);
     const bet: CrashBet = { userId: 'ann', amount: 100, cashedOutAt: null, payout: 0, stakeId: stakeIdOf('main', 'b-1') };
     assert.deepEqual(t.saved, [{ roundId: 7, bets: [bet] }]);
     assert.deepEqual(t.table.round.bets, { ann: bet });
