@@ -58,6 +58,7 @@ import { readEconomyFile } from './economy/economyFile.ts';
 import { ECONOMY_POLL_MS, EconomyRuntime } from './economy/runtime.ts';
 import { presenceAnnouncer } from './economy/announcer.ts';
 import { economyRoutes } from './http/economyRoutes.ts';
+import { economyPublishRoute } from './http/economyPublishRoute.ts';
 
 // Built by `npm run build:client` (client/build.ts); `npm start` builds it when missing.
 const CLIENT_DIST_DIR = path.resolve(import.meta.dirname, '../client/dist');
@@ -160,6 +161,7 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
       ...healthRoutes(checks, metrics, () => matchMaker.state === matchMaker.MatchMakerState.SHUTTING_DOWN),
       ...shopRoutes(orm, deps.economy, clock),
       ...economyRoutes(economy),
+      ...economyPublishRoute(tokens, logger),
       ...clientRoutes(CLIENT_DIST_DIR),
     }, { onRequest: gate }),
   });

@@ -7,6 +7,7 @@ import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
 import { guardNodeServer, guardUwsRoute, guardUwsUpgrade, type EdgeLogger } from './edgeGuard.ts';
 import type { Logger } from './observability/logger.ts';
 import { portUnavailable } from './portCheck.ts';
+import { bodyLimitOf } from './http/bodyLimits.ts';
 
 export type TransportChoice = { transport: Transport; name: 'uws' | 'ws' };
 
@@ -23,8 +24,6 @@ const HTTP_RESPONSE_HIGH_WATER_MARK = 8 * 1024 * 1024;
 const HTTP_HEADERS_TIMEOUT_MS = 10_000;
 export const HTTP_REQUEST_TIMEOUT_MS = 30_000;
 
-/** Largest HTTP request body read (sign-in and matchmaking bodies are a few hundred bytes). */
-export const MAX_HTTP_BODY_BYTES = 64 * 1024;
 
 /** Runs before every WebSocket upgrade; a Response refuses it (the Origin allowlist). `context.token` is the `_authToken` the transport read. */
 export type BeforeUpgrade = (request: Request, context: { token?: unknown }) => Response | undefined | Promise<Response | undefined>;
@@ -177,8 +176,9 @@ export function addressOfClient(client: { ref: unknown }): string {
 }
 
 function limitBody(res: HttpResponse, req: HttpRequest): boolean {
-  if (Number(req.getHeader('content-length') || 0) > MAX_HTTP_BODY_BYTES) {
-    const body = JSON.stringify({ code: 'INVALID_INPUT', message: `the request body must be at most ${MAX_HTTP_BODY_BYTES} bytes`, retryable: false });
+  const limit = bodyLimitOf(req.getMethod(), req.getUrl());
+  if (Number(req.getHeader('content-length') || 0) > limit) {
+    const body = tooLarge(limit);
     res.cork(() => res.writeStatus('413 Payload Too Large').writeHeader('content-type', 'application/json').end(body, true));
     return false;
   }
@@ -187,7 +187,7 @@ function limitBody(res: HttpResponse, req: HttpRequest): boolean {
   res.onData = (handler) =>
     onData((chunk, isLast) => {
       received += chunk.byteLength;
-      if (received > MAX_HTTP_BODY_BYTES) return void res.close();
+      if (received > limit) return void res.close();
       handler(chunk, isLast);
     });
   return true;
@@ -196,8 +196,9 @@ function limitBody(res: HttpResponse, req: HttpRequest): boolean {
 /** limitBody for Node's HTTP server: 413 for a declared size over the limit, the connection cut
  *  when a body without one grows past it. */
 function limitNodeBody(req: IncomingMessage, res: ServerResponse): boolean {
-  if (Number(req.headers['content-length'] || 0) > MAX_HTTP_BODY_BYTES) {
-    const body = JSON.stringify({ code: 'INVALID_INPUT', message: `the request body must be at most ${MAX_HTTP_BODY_BYTES} bytes`, retryable: false });
+  const limit = bodyLimitOf(req.method ?? '', (req.url ?? '').split('?')[0]!);
+  if (Number(req.headers['content-length'] || 0) > limit) {
+    const body = tooLarge(limit);
     // Unread: the connection closes after the answer, so the body is never taken in.
     res.writeHead(413, { 'content-type': 'application/json', connection: 'close' }).end(body);
     return false;
@@ -208,13 +209,17 @@ function limitNodeBody(req: IncomingMessage, res: ServerResponse): boolean {
   const push = req.push.bind(req);
   req.push = (chunk: Buffer | null, encoding?: BufferEncoding) => {
     received += chunk?.byteLength ?? 0;
-    if (received > MAX_HTTP_BODY_BYTES) {
+    if (received > limit) {
       req.socket.destroy();
       return false;
     }
     return push(chunk, encoding);
   };
   return true;
+}
+
+function tooLarge(limit: number): string {
+  return JSON.stringify({ code: 'INVALID_INPUT', message: `the request body must be at most ${limit} bytes`, retryable: false });
 }
 
 function nodeHeaders(req: IncomingMessage): Headers {

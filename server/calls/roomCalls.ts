@@ -8,6 +8,7 @@
 // nested connection.
 import { matchMaker } from '@colyseus/core';
 import type { CurrencyId } from '../../shared/economy.ts';
+import type { Identity } from '../auth/tokens.ts';
 import { insideOpenTransaction } from '../store/sql.ts';
 import type { Reply } from '../writers/replies.ts';
 
@@ -31,6 +32,13 @@ export interface PlayerRoomCalls {
 export interface BoardRoomCalls {
   adminCreateTask(command: TaskCreateCall): Promise<Reply>;
   adminCancelTask(command: TaskCancelCall): Promise<Reply>;
+}
+
+/** The admin room: a publish an admin sends over HTTP (POST /economy, server/http/economyPublishRoute.ts),
+ *  decided exactly as the same command sent in the room: validated, hashed, run through the admin
+ *  writer (its idempotency record) and audited. `payload`: the command's fields with its id. */
+export interface AdminRoomCalls {
+  publishEconomy(identity: Identity, payload: Record<string, unknown>): Promise<Reply>;
 }
 
 /** Every shared room: asked before a second room for its table, board or writer is created. */

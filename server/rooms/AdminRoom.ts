@@ -16,6 +16,7 @@ import { recordAdminAction, supply } from '../store/adminStore.ts';
 import { storeAdminWrite } from '../store/adminWrites.ts';
 import { auditedInPublish, publishEconomy, type EconomyDesk } from '../economy/publishCommand.ts';
 import { carryOutElsewhere } from './adminActions.ts';
+import type { AdminRoomCalls } from '../calls/roomCalls.ts';
 import { GLOBAL_STREAM } from './globalChannel.ts';
 import { adminsOnly } from './joinAuth.ts';
 import type { Reply } from '../writers/replies.ts';
@@ -28,7 +29,7 @@ export const ADMIN_WRITER = 'admin';
 /** How often the admin state's supply and live counts are refreshed. */
 export const ADMIN_REFRESH_MS = 2_000;
 
-export class AdminRoom extends SharedRoom<AdminState, AdminRoomDeps, typeof adminCommands> {
+export class AdminRoom extends SharedRoom<AdminState, AdminRoomDeps, typeof adminCommands> implements AdminRoomCalls {
   static readonly spec: SharedRoomSpec<AdminRoomDeps, typeof adminCommands> = { kind: RoomName.admin, commands: adminCommands, stream: () => GLOBAL_STREAM, writer: ADMIN_WRITER, seatRule: adminsOnly, adminBudget: true };
   state = new AdminState();
 
@@ -57,6 +58,13 @@ export class AdminRoom extends SharedRoom<AdminState, AdminRoomDeps, typeof admi
       // The figures shown stay as they were until the next refresh.
       this.deps.logger.debug({ err: error }, 'admin state refresh failed');
     }
+  }
+
+  /** POST /economy (server/http/economyPublishRoute.ts): a document too large for a WebSocket
+   *  message, published as admin.economy.publish sent here would be: the same validation, hash,
+   *  idempotency record (a resent id gets its first reply, over either door) and audit line. */
+  publishEconomy(identity: Identity, payload: Record<string, unknown>): Promise<Reply> {
+    return this.answerCall(identity, AdminCommandType.economyPublish, payload);
   }
 
   /** Every admin command is audited, refused ones too (unknown types are not admin actions); written after the reply is decided, not awaited by it.

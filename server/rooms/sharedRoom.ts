@@ -145,6 +145,19 @@ export abstract class SharedRoom<S extends { seq: number }, D extends SharedRoom
     return seq;
   }
 
+  /** A command that came by a room call instead of a client's message (the admin room's HTTP
+   *  publish): the same prologue, decision and `answered`, for an identity already checked. */
+  protected async answerCall(identity: Identity, type: string, payload: unknown): Promise<Reply> {
+    try {
+      this.seatRule(identity);
+    } catch (error) {
+      // Not a join here: the seat rule's refusal becomes the command's.
+      const id = (payload as { id?: unknown } | null)?.id;
+      return nack(typeof id === 'string' ? id : null, 'FORBIDDEN', (error as Error).message);
+    }
+    return this.#handle(identity, type, payload);
+  }
+
   async #handle(identity: Identity, type: string, payload: unknown): Promise<Reply> {
     const reply = await this.#answer(identity, type, payload);
     this.answered(identity, type, payload, reply);
