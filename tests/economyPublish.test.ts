@@ -147,3 +147,90 @@ test('players cannot publish', async () => {
   assert.deepEqual(await storedVersions(), [1, 2, 3]);
   await tab.leave();
 });
+
+/** A real game's shop: many offers, far more than one WebSocket message (MAX_PAYLOAD_BYTES, 4 KB) carries. */
+function withManyOffers(count: number): Economy {
+  const economy = structuredClone(defaultEconomy);
+  for (let i = 0; i < count; i++) {
+    economy.shop[`scroll-${i}`] = { name: `Scroll of the ${i}th kind`, price: { currency: 'gold', amount: 10 + i }, grants: { items: { [`scroll-${i}`]: 1 } }, stock: null, perPlayer: null, startsAt: null, endsAt: null };
+  }
+  return economy;
+}
+
+async function postEconomy(body: unknown, token: string | null = adminSession.token): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${fx.server.url}/economy`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token === null ? {} : { authorization: `Bearer ${token}` }) },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+test('POST /economy publishes a document larger than a WebSocket message, with the command replies, idempotency and audit line', async () => {
+  await admin();
+  const economy = withManyOffers(150);
+  assert.ok(JSON.stringify(economy).length > 16 * 1024, 'well over the 4 KB frame limit');
+
+  assert.deepEqual(await postEconomy({ id: newId(), economy, dryRun: true }), { status: 200, body: { valid: true } });
+  assert.deepEqual(await storedVersions(), [1, 2, 3], 'a dry run stores nothing');
+
+  const id = newId();
+  assert.deepEqual(await postEconomy({ id, economy }), { status: 200, body: { version: 4 } });
+  assert.equal((await current()).economy.shop['scroll-149']!.price.amount, 159, 'in force as soon as the reply arrives');
+  assert.deepEqual(await postEconomy({ id, economy }), { status: 200, body: { version: 4 } }, 'the same id again: the same reply');
+  const small = withPotionPrice(45);
+  assert.equal(expectNack(await (await admin()).send(AdminCommandType.economyPublish, { economy: small }, id)).code, 'IDEMPOTENCY_MISMATCH', 'one idempotency record for both doors');
+  assert.deepEqual(await storedVersions(), [1, 2, 3, 4]);
+  const audit = await queryRows<{ admin: string; result: unknown }>(fx.db.url, `SELECT admin, result FROM admin_audit WHERE action = $1 AND command_id = $2 AND result ? 'ack'`, [AdminCommandType.economyPublish, id]);
+  assert.deepEqual(audit, [{ admin: adminSession.userId, result: { ack: { version: 4 } } }], 'one audit line, as for the command');
+
+  // The same id sent in the room after the HTTP publish gets the HTTP publish's reply.
+  const viaRoom = newId();
+  assert.deepEqual(await postEconomy({ id: viaRoom, economy: small }), { status: 200, body: { version: 5 } });
+  assert.deepEqual(expectAck(await (await admin()).send(AdminCommandType.economyPublish, { economy: small }, viaRoom)), { version: 5 });
+  assert.deepEqual(await storedVersions(), [1, 2, 3, 4, 5]);
+});
+
+test('POST /economy refuses as the command does: every path in details, no token, a player token, a body over the limit', async () => {
+  await admin();
+  const bad = withManyOffers(150) as any;
+  bad.shop['scroll-7'].price.amount = -1;
+  bad.exchange = [{ from: 'gold', to: 'gold', give: 1, get: 1 }];
+  const refused = await postEconomy({ id: newId(), economy: bad });
+  assert.equal(refused.status, 400);
+  assert.equal(refused.body.code, 'INVALID_INPUT');
+  assert.deepEqual(refused.body.details.map((d: { path: string }) => d.path).sort(), ['exchange.0.to', 'shop.scroll-7.price.amount']);
+  assert.equal((await postEconomy({ economy: defaultEconomy })).body.code, 'INVALID_INPUT', 'an id is required, as for the command');
+  assert.equal((await postEconomy([1, 2])).status, 400);
+
+  const anonymous = await postEconomy({ id: newId(), economy: defaultEconomy }, null);
+  assert.equal(anonymous.status, 401);
+  assert.equal(anonymous.body.code, 'UNAUTHORIZED');
+  const player = await signInGuest(fx.server.url);
+  const asPlayer = await postEconomy({ id: newId(), economy: defaultEconomy }, player.token);
+  assert.equal(asPlayer.status, 403);
+  assert.equal(asPlayer.body.code, 'FORBIDDEN');
+
+  const huge = JSON.stringify({ id: newId(), economy: { pad: 'x'.repeat(1024 * 1024) } });
+  const tooLarge = await fetch(`${fx.server.url}/economy`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${adminSession.token}` }, body: huge });
+  assert.equal(tooLarge.status, 413);
+  assert.match(((await tooLarge.json()) as { message: string }).message, /at most 1048576 bytes/);
+  assert.deepEqual(await storedVersions(), [1, 2, 3, 4, 5], 'nothing refused was stored');
+});
+
+test("a published document reads back with its keys in the author's order (admin.economy.get, GET /economy/<version>)", async () => {
+  const economy = structuredClone(defaultEconomy) as any;
+  // Reversed from the schema's order (and jsonb's), at every depth.
+  economy.games.dice = { edgePercent: economy.games.dice.edgePercent, limits: { gold: { max: 500, min: 2 } } };
+  const reordered = Object.fromEntries(Object.entries(economy).reverse());
+  const { version } = expectAck(await (await admin()).send(AdminCommandType.economyPublish, { economy: reordered }));
+  const served = (await getJson(`/economy/${version}`)).body as PublicEconomy;
+  const got = await view();
+  for (const read of [served.economy, got.economy] as any[]) {
+    assert.deepEqual(Object.keys(read), Object.keys(reordered));
+    assert.deepEqual(Object.keys(read.games.dice), ['edgePercent', 'limits']);
+    assert.deepEqual(Object.keys(read.games.dice.limits.gold), ['max', 'min']);
+  }
+  const raw = await fetch(`${fx.server.url}/economy/${version}`).then((r) => r.text());
+  assert.ok(raw.indexOf('"max":500') < raw.indexOf('"min":2'), 'the served text too');
+});

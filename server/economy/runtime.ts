@@ -249,7 +249,8 @@ async function withNextVersion<T>(sql: Sql, publish: () => Promise<T>): Promise<
   }
 }
 
-/** The same economy whatever the order of keys (jsonb does not keep it). */
+/** The same economy whatever the order of keys: compared by structure, not by text (an author who
+ *  only reorders keys, or a version stored before, publishes nothing new at start). */
 export function sameDocument(a: unknown, b: unknown): boolean {
   return canonical(a) === canonical(b);
 }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { CURRENCY_ID, ITEM_ID, type Economy, type EconomyProblem } from '../../shared/economy.ts';
 import { gameParamsSchemas, schemaKit } from '../games/commands.ts';
 import { referenceProblems } from './references.ts';
+import { inAuthorsOrder } from './authorsOrder.ts';
 
 const MAX = Number.MAX_SAFE_INTEGER;
 const positive = z
@@ -81,7 +82,7 @@ void _economyFitsTheSchema;
 
 export type Validation = { ok: true; economy: Economy } | { ok: false; problems: EconomyProblem[] };
 
-/** Validates a document: the economy (without `$schema`), or every problem with its JSON path.
+/** Validates a document: the economy (without `$schema`, its keys in the author's order), or every problem with its JSON path.
  *  The cross-references are checked over the raw document even when its shape has problems (a
  *  schema's refinement would stop at the first fraction where a whole number belongs), so one pass
  *  names them all. */
@@ -90,7 +91,7 @@ export function validateEconomy(document: unknown): Validation {
   const references = referenceProblems(document).map((p) => ({ path: pathOf(p.path), message: p.message }));
   if (parsed.success && references.length === 0) {
     const { $schema: _, ...economy } = parsed.data;
-    return { ok: true, economy };
+    return { ok: true, economy: inAuthorsOrder(economy, document) };
   }
   return { ok: false, problems: unique([...(parsed.success ? [] : problemsOf(parsed.error.issues)), ...references]) };
 }

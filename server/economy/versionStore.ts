@@ -29,7 +29,7 @@ const statements = perMapping((metadata) => {
     // The next number is taken here, inside the transaction, after the lock; the primary key stays
     // the last word: two transactions can never store the same version.
     insert: `INSERT INTO ${v.table} (${v.cols(['version', 'document', 'publishedBy'])})
-             SELECT coalesce(max(${v.col('version')}), 0) + 1, $1::jsonb, $2 FROM ${v.table}
+             SELECT coalesce(max(${v.col('version')}), 0) + 1, $1::json, $2 FROM ${v.table}
              RETURNING ${row}`,
     latest: prepared(`SELECT ${row} FROM ${v.table} ORDER BY ${v.col('version')} DESC LIMIT 1`),
     latestNumber: prepared(`SELECT max(${v.col('version')}) AS "version" FROM ${v.table}`),
@@ -46,7 +46,7 @@ export async function lockVersions(sql: Sql, trx: Queryable): Promise<void> {
   await sql.query(statements(sql.metadata).lock, [], trx);
 }
 
-/** Stores `economy` as the next version, inside `trx`; the stored row (its document as jsonb keeps it). */
+/** Stores `economy` as the next version, inside `trx`; the stored row (its document in the order of its keys as given). */
 export async function insertVersion(sql: Sql, trx: Queryable, economy: Economy, publishedBy: string): Promise<PublishedEconomy> {
   const [row] = await sql.query<Row>(statements(sql.metadata).insert, [JSON.stringify(economy), publishedBy], trx);
   return published(row!);
