@@ -2,7 +2,8 @@
 // editor refuses a bad document pointing at each path (the line highlighted), shows the changes
 // against the current version, publishes gems; the player's header then shows both currencies, the
 // player exchanges gold for gems and rolls the dice in gems, the admin grants gems from the panel
-// and rolls back from the history.
+// and rolls back from the history. A real game's document, larger than a WebSocket message may
+// be, is checked and published from the editor too (over POST /economy), in its author's order.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -90,7 +91,7 @@ for (const [width, viewport] of [
     assert.match(problemsText, /shop\.mana-potion\.price\.amount: must be a whole number/);
     assert.match(problemsText, /games\.dice\.limits\.gems/, 'a currency the document does not define is named where it is used');
     const marked = await page.locator('.json-backdrop mark').allTextContents();
-    // (The stored document's keys are in jsonb's order: the amount's line may end with a comma.)
+    // (The amount's line may end with a comma, whatever order the document's keys are in.)
     const isBadAmount = (line: string) => /^"amount": 0,?$/.test(line.trim());
     assert.ok(marked.some(isBadAmount), `the line of the bad amount is highlighted: ${JSON.stringify(marked)}`);
     // Its line button selects that line in the text.
@@ -201,3 +202,34 @@ for (const [width, viewport] of [
     await admin.leave();
   });
 }
+
+test("a document larger than a WebSocket message (many shop offers) is checked and published from the editor, and reads back in its author's order", async () => {
+  const editor = await newPlayerPage(chrome.browser(), DESKTOP);
+  const problems = watchForProblems(editor.page);
+  const page = editor.page;
+  await signInAsAdmin(page, fx.server.url);
+  await page.getByRole('button', { name: 'Economy', exact: true }).click();
+  const before = await currentVersion(page);
+  const large = await editorDocument(page);
+  for (let i = 0; i < 120; i++) {
+    large.shop[`scroll-${i}`] = { name: `Scroll of the ${i}th kind`, price: { currency: 'gold', amount: 10 + i }, grants: { items: { [`scroll-${i}`]: 1 } }, stock: null, perPlayer: null, startsAt: null, endsAt: null };
+  }
+  // The author's order, not the schema's: max before min.
+  (large.games.dice as { limits: Record<string, unknown> }).limits.gold = { max: 900, min: 3 };
+  const text = JSON.stringify(large, null, 2);
+  assert.ok(text.length > 16 * 1024, `far over the 4 KB frame limit (${text.length} bytes)`);
+  const area = page.getByLabel('Economy document (JSON)');
+  await area.fill(text);
+  await page.getByRole('button', { name: 'Check', exact: true }).click();
+  await page.getByTestId('economy-changes').getByText('shop.scroll-119', { exact: true }).waitFor();
+  await page.getByRole('button', { name: 'Publish', exact: true }).click();
+  await page.getByRole('status').filter({ hasText: `Published your document as version ${before + 1}.` }).waitFor();
+  await page.getByTestId('economy-version').filter({ hasText: `Current: version ${before + 1}.` }).waitFor();
+  // The editor shows the stored version (admin.economy.get) exactly as written.
+  assert.equal(await area.inputValue(), text);
+  const published = (await (await fetch(`${fx.server.url}/economy/${before + 1}`)).json()) as PublicEconomy;
+  assert.deepEqual(published.economy, large);
+  assert.equal(await page.getByText('Reconnecting', { exact: false }).count(), 0, 'the admin room stayed connected');
+  assert.deepEqual(problems, []);
+  await editor.context.close();
+});

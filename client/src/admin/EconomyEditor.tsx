@@ -1,12 +1,16 @@
 // The economy editor (docs/ECONOMY.md): the current document as JSON, "Check" (admin.economy.publish
 // with dryRun: every problem the server finds, each at its JSON path and highlighted on its line),
 // the changes against the current version, "Publish", and the version history (EconomyHistory.tsx).
-// Loaded as its own chunk: the JSON parser and the diff are no part of any other screen.
+// Loaded as its own chunk: the JSON parser and the diff are no part of any other screen. Check and
+// Publish go over HTTP (POST /economy, net/economyPublish.ts): a document is larger than a
+// WebSocket message may be.
 import { useSignal } from '@preact/signals';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useMemo, useRef } from 'preact/hooks';
 import { AdminCommandType } from '../../../shared/commandNames.ts';
 import type { EconomyProblem } from '../../../shared/economy.ts';
+import { publishingOverHttp } from '../net/economyPublish.ts';
 import type { CommandSender } from '../net/roomLink.ts';
+import { session } from '../state/session.ts';
 import { ErrorLine } from '../screens/ErrorLine.tsx';
 import { useCommand } from '../screens/useCommand.ts';
 import { refreshEconomy } from '../state/economy.ts';
@@ -28,7 +32,8 @@ function pretty(document: unknown): string {
 }
 
 export function EconomyEditor({ admin }: { admin: CommandSender }) {
-  const { busy, error, refusal, run } = useCommand(admin);
+  const sender = useMemo(() => publishingOverHttp(admin, () => session.value?.token ?? ''), [admin]);
+  const { busy, error, refusal, run } = useCommand(sender);
   const current = useSignal<CurrentEconomy | null>(null);
   const text = useSignal('');
   const problems = useSignal<EconomyProblem[]>([]);
