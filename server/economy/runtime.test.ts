@@ -182,7 +182,7 @@ describe('economy runtime', () => {
     const running = await start(withPotionPrice(7));
     const bad = structuredClone(defaultEconomy) as any;
     bad.games.poker = {};
-    await store.sql.query(`INSERT INTO economy_versions (version, document, published_by) SELECT max(version) + 1, $1::jsonb, 'admin-9' FROM economy_versions`, [JSON.stringify(bad)]);
+    await store.sql.query(`INSERT INTO economy_versions (version, document, published_by) SELECT max(version) + 1, $1::json, 'admin-9' FROM economy_versions`, [JSON.stringify(bad)]);
     await assert.rejects(start(withPotionPrice(7)), /economy version \d+, the one in force, is not valid for this server:\ngames\.poker: no installed game has this id\n.*ECONOMY_FILE/);
     const before = running.current();
     await running.refresh();
