@@ -15,7 +15,7 @@ import { openStore, type Store } from '../../tests/support/store.ts';
 import { waitFor } from '../../tests/support/wait.ts';
 import { defaultEconomy } from './defaultEconomy.ts';
 import { EconomyRuntime, InvalidEconomy, type Announcer, type EconomyRuntimeDeps } from './runtime.ts';
-import { listVersions } from './versionStore.ts';
+import { listVersions, versionByNumber } from './versionStore.ts';
 
 const logger = createLogger('silent');
 const FILE = 'economy/test.json';
@@ -75,6 +75,10 @@ describe('economy runtime', () => {
 
     const again = await start(defaultEconomy);
     assert.equal(again.current().version, 1, 'the same file again publishes nothing');
+    // Compared by structure, not text: keys in another order (as an editor may save them) are the same document.
+    const reordered = Object.fromEntries(Object.entries(defaultEconomy).reverse()) as Economy;
+    assert.equal((await start(reordered)).current().version, 1, 'the same file with its keys reordered publishes nothing');
+    assert.deepEqual(Object.keys((await versionByNumber(store.sql, 1))!.economy), Object.keys(defaultEconomy), "stored in the author's order");
 
     const edited = await start(withPotionPrice(45));
     assert.equal(edited.current().version, 2, 'an edited file is published at start');
