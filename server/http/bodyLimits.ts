@@ -7,7 +7,7 @@
 /** Largest body of any request but POST /economy. */
 export const MAX_HTTP_BODY_BYTES = 64 * 1024;
 
-/** Largest body of POST /economy (docs/PROTOCOL.md "HTTP routes"). */
+/** Largest body of POST /economy (docs/PROTOCOL.md "Authentication (HTTP)"). */
 export const MAX_ECONOMY_BODY_BYTES = 1024 * 1024;
 
 export const ECONOMY_PUBLISH_PATH = '/economy';

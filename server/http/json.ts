@@ -16,7 +16,7 @@ export function rateLimited(retryAfterSeconds: number, message: string): Respons
   return response;
 }
 
-/** The HTTP status of a refusal, by its code (docs/PROTOCOL.md "HTTP routes"). */
+/** The HTTP status of a refusal, by its code (docs/PROTOCOL.md "Authentication (HTTP)"). */
 const STATUS_OF: Record<ErrorCode, number> = {
   INVALID_INPUT: 400,
   UNAUTHORIZED: 401,

@@ -1,4 +1,4 @@
-// admin.economy.publish over HTTP (POST /economy, docs/PROTOCOL.md "HTTP routes"): a game's
+// admin.economy.publish over HTTP (POST /economy, docs/PROTOCOL.md "Authentication (HTTP)"): a game's
 // economy document is larger than one WebSocket message may be (MAX_PAYLOAD_BYTES), so the editor
 // checks and publishes through this route; every other command goes to the admin room. The route
 // answers as the command does (the ack's result, or the nack with its `details`), and a publish
