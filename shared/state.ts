@@ -70,7 +70,11 @@ export type AdminState = SchemaType<typeof AdminState>;
 
 // `crash` room.
 // Multipliers are float64: the default number encoding may send a fraction as float32 (7.9 -> 7.900000095).
-export const CrashBetState = schema({ amount: t.number().default(0), cashedOutAt: t.float64().default(0), payout: t.number().default(0) }, 'CrashBetState');
+/** `amount` and `payout` are in the bet's `currency`. */
+export const CrashBetState = schema(
+  { amount: t.number().default(0), cashedOutAt: t.float64().default(0), payout: t.number().default(0), currency: t.string().default('gold') },
+  'CrashBetState',
+);
 export type CrashBetState = SchemaType<typeof CrashBetState>;
 
 export const CrashHistoryState = schema(

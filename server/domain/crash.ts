@@ -5,12 +5,14 @@
 // other bet is lost to the house.
 // Multipliers are hundredths, so payouts are worked out in whole hundredths, exactly.
 import type { CrashPhase } from '../../shared/crash.ts';
+import { GOLD, type CurrencyId } from '../../shared/economy.ts';
 import { Reason } from '../../shared/reasons.ts';
 import { Refused } from './errors.ts';
 
 /** `stakeId`: the command id of the stake the player's room took for it (absent in bets stored
- *  before crash settlement worked from stored facts). */
-export type CrashBet = { userId: string; amount: number; cashedOutAt: number | null; payout: number; stakeId?: string };
+ *  before crash settlement worked from stored facts). `currency`: the stake's, and so the payout's
+ *  (absent in bets stored before bets had a currency: those are gold, betCurrency). */
+export type CrashBet = { userId: string; amount: number; cashedOutAt: number | null; payout: number; stakeId?: string; currency?: CurrencyId };
 /** `roundId` is the round's index r on the table's hash chain. */
 export type CrashRound = { roundId: number; phase: CrashPhase; crashPoint: number; bets: Record<string, CrashBet> };
 
@@ -31,11 +33,16 @@ function hundredths(multiplier: number): number {
   return cents;
 }
 
-export function placeBet(round: CrashRound, userId: string, amount: number, stakeId?: string): CrashRound {
+/** The currency of a bet: its own, or gold for one stored before bets named theirs. */
+export function betCurrency(bet: CrashBet): CurrencyId {
+  return bet.currency ?? GOLD;
+}
+
+export function placeBet(round: CrashRound, userId: string, amount: number, stakeId?: string, currency: CurrencyId = GOLD): CrashRound {
   if (!Number.isSafeInteger(amount) || amount <= 0) throw new RangeError(`bet amount ${amount} is not a whole number >= 1`);
   if (round.phase !== 'betting') throw new Refused(Reason.ROUND_CLOSED, 'bets are only taken while the round is betting; wait for the next round');
   if (betOf(round, userId)) throw new Refused(Reason.ALREADY_BET, `you already bet in round ${round.roundId}; one bet per round`);
-  return { ...round, bets: { ...round.bets, [userId]: { userId, amount, cashedOutAt: null, payout: 0, ...(stakeId === undefined ? {} : { stakeId }) } } };
+  return { ...round, bets: { ...round.bets, [userId]: { userId, amount, currency, cashedOutAt: null, payout: 0, ...(stakeId === undefined ? {} : { stakeId }) } } };
 }
 
 /**

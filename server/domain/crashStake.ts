@@ -4,11 +4,12 @@ import type { CurrencyId } from '../../shared/economy.ts';
 import { EventType } from '../../shared/events.ts';
 import { SystemAccount, transfer } from './ledger.ts';
 import { grantXp, xpForWager, type LevelUpRewards } from './levels.ts';
-import { applyTransfers, balanceOf, emptyStats, type Decision, type Player } from './player.ts';
+import { applyTransfers, balanceOf, emptyStats, statsKey, type Decision, type Player } from './player.ts';
 
 export const CRASH_GAME = 'crash';
 
-export type CrashStakeResult = { roundId: number; amount: number; balance: number };
+/** `balance`: the player's balance in the stake's `currency`. */
+export type CrashStakeResult = { roundId: number; amount: number; currency: CurrencyId; balance: number };
 
 /** `levelUp`: what reaching a level pays in the economy version in force (the stake's XP may reach one). */
 export function stakeCrashBet(player: Player, table: string, roundId: number, amount: number, currency: CurrencyId, commandId: string, levelUp: LevelUpRewards): Decision<CrashStakeResult> {
@@ -16,13 +17,14 @@ export function stakeCrashBet(player: Player, table: string, roundId: number, am
   const transfers = [transfer(player.userId, SystemAccount.escrow, amount, currency, 'crash.bet', ref, commandId)];
   const paid = applyTransfers(player, transfers, 'amount');
   const balance = balanceOf(paid, currency);
-  const stats = player.stats[CRASH_GAME] ?? emptyStats();
-  const next: Player = { ...paid, stats: { ...player.stats, [CRASH_GAME]: { ...stats, played: stats.played + 1, wagered: stats.wagered + amount } } };
+  const key = statsKey(CRASH_GAME, currency);
+  const stats = player.stats[key] ?? emptyStats();
+  const next: Player = { ...paid, stats: { ...player.stats, [key]: { ...stats, played: stats.played + 1, wagered: stats.wagered + amount } } };
   const xp = grantXp(next, xpForWager(amount), levelUp, commandId);
   return {
     next: xp.next,
     transfers: [...transfers, ...xp.transfers],
     events: [{ type: EventType.balanceChanged, data: { delta: -amount, balance, currency, reason: 'crash.bet', ref } }, ...xp.events],
-    result: { roundId, amount, balance },
+    result: { roundId, amount, currency, balance },
   };
 }

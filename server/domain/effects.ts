@@ -5,7 +5,7 @@ import { GOLD, type CurrencyId } from '../../shared/economy.ts';
 import { EventType } from '../../shared/events.ts';
 import { transfer, type Transfer } from './ledger.ts';
 import { grantXp, type LevelUpRewards } from './levels.ts';
-import { applyTransfers, balanceOf, emptyStats, type Decision, type Player } from './player.ts';
+import { applyTransfers, balanceOf, emptyStats, statsKey, type Decision, type Player } from './player.ts';
 
 export type Effect = { key: string; userId: string; fromAccount: string; currency: CurrencyId; amount: number; xp: number; reason: string; ref: string | null };
 
@@ -22,11 +22,12 @@ export function applyEffect(player: Player, effect: Effect, levelUp: LevelUpRewa
   const { currency, amount } = effect;
   const transfers: Transfer[] = amount > 0 ? [transfer(effect.fromAccount, player.userId, amount, currency, effect.reason, effect.ref, null)] : [];
   let paid = applyTransfers(player, transfers, 'amount');
-  // A game's payout (reason `<game>.payout`, e.g. crash.payout) counts in that game's stats.
+  // A game's payout (reason `<game>.payout`, e.g. crash.payout) counts in that game's stats, in its currency's (statsKey).
   const game = effect.reason.endsWith('.payout') ? effect.reason.slice(0, -'.payout'.length) : null;
   if (game) {
-    const stats = paid.stats[game] ?? emptyStats();
-    paid = { ...paid, stats: { ...paid.stats, [game]: { ...stats, won: stats.won + 1, paidOut: stats.paidOut + amount } } };
+    const key = statsKey(game, currency);
+    const stats = paid.stats[key] ?? emptyStats();
+    paid = { ...paid, stats: { ...paid.stats, [key]: { ...stats, won: stats.won + 1, paidOut: stats.paidOut + amount } } };
   }
   const balance = balanceOf(paid, currency);
   // The level's reward, like the effect's own transfer, names no command (the effect's key is its ref).

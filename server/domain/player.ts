@@ -1,5 +1,5 @@
 // The player's economy as plain data: what the player room works on in memory and commits.
-import type { CurrencyId } from '../../shared/economy.ts';
+import { GOLD, type CurrencyId } from '../../shared/economy.ts';
 import type { EventPayloads } from '../../shared/events.ts';
 import type { Transfer } from './ledger.ts';
 import { currenciesOf, netDelta } from './ledger.ts';
@@ -63,6 +63,15 @@ export function applyTransfers(player: Player, transfers: readonly Transfer[], f
     wallet[currency] = balance + netDelta(player.userId, currency, transfers);
   }
   return { ...player, wallet };
+}
+
+/**
+ * Where a play's stats are counted: `<game>` for gold (what protocol-1 clients read), `<game>:<currency>`
+ * for any other currency, so that `wagered` and `paidOut` (and the return to player they give) never
+ * add amounts of two currencies together (docs/GAMES.md "Currencies and stats").
+ */
+export function statsKey(game: string, currency: CurrencyId): string {
+  return currency === GOLD ? game : `${game}:${currency}`;
 }
 
 export function emptyStats(): GameStats {

@@ -5,11 +5,10 @@
 // decided, after `acceptedIn` or `checkLimits` (server/domain/stakeLimits.ts) has checked the
 // currency and the stake against the game's params.
 import type { CurrencyId } from '../../shared/economy.ts';
-import { GOLD } from '../../shared/economy.ts';
 import { EventType } from '../../shared/events.ts';
 import { SystemAccount, transfer, type Transfer } from '../domain/ledger.ts';
 import { grantXp, xpForWager, type LevelUpRewards } from '../domain/levels.ts';
-import { addItems, applyTransfers, balanceOf, emptyStats, type DomainEvent, type Player } from '../domain/player.ts';
+import { addItems, applyTransfers, balanceOf, emptyStats, statsKey, type DomainEvent, type Player } from '../domain/player.ts';
 
 export type Wager = {
   /** The game's id (stats key; reasons `game.<id>.bet`, `game.<id>.payout`, `game.<id>`). */
@@ -35,15 +34,6 @@ export type Wager = {
   /** What reaching a level pays (the play's `levelUp`): the wager's XP may reach one. */
   levelUp: LevelUpRewards;
 };
-
-/**
- * Where a play's stats are counted: `<game>` for gold (what protocol-1 clients read), `<game>:<currency>`
- * for any other currency, so that `wagered` and `paidOut` (and the return to player they give) never
- * add amounts of two currencies together.
- */
-export function statsKey(game: string, currency: CurrencyId): string {
-  return currency === GOLD ? game : `${game}:${currency}`;
-}
 
 /** The player after the play, its transfers (the level-up rewards' last) and its events (XP events last). Throws InsufficientFunds when the stake is not covered. */
 export function settleWager(player: Player, wager: Wager): { next: Player; transfers: Transfer[]; events: DomainEvent[] } {

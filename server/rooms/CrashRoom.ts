@@ -10,6 +10,7 @@ import { chainsFor, type ChainCache } from '../core/crash/chains.ts';
 import { CrashTable, PHASE_STEPS, type TableChange } from '../core/crash/table.ts';
 import { phaseCommitter, type TableStorage } from '../core/crash/tableWrites.ts';
 import type { SeedSource } from '../domain/clock.ts';
+import { betCurrency } from '../domain/crash.ts';
 import type { EconomySource } from '../economy/source.ts';
 import { CHAIN_LENGTH, storedBets } from '../store/crashStore.ts';
 import { crashTableStore, loadCrashTable } from '../store/crashTableStore.ts';
@@ -82,7 +83,7 @@ export class CrashRoom extends SharedRoom<CrashState, CrashRoomDeps, typeof cras
 
   #showBet({ kind, bet }: BetChange) {
     const entry = this.state.bets.get(bet.userId) ?? new CrashBetState();
-    entry.assign({ amount: bet.amount, cashedOutAt: bet.cashedOutAt ?? 0, payout: bet.payout });
+    entry.assign({ amount: bet.amount, currency: betCurrency(bet), cashedOutAt: bet.cashedOutAt ?? 0, payout: bet.payout });
     if (!this.state.bets.has(bet.userId)) this.state.bets.set(bet.userId, entry);
     // A table with open bets stays alive with nobody watching: the bets are settled.
     if (kind === 'placed') this.autoDispose = false;

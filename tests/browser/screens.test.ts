@@ -125,7 +125,7 @@ test('crash: a bet during betting, the live multiplier, and the balance the serv
   const placeBet = page.getByRole('button', { name: 'Place bet' });
   await placeBet.and(page.locator(':enabled')).waitFor();
   await placeBet.click();
-  const placed = (await page.getByRole('status').filter({ hasText: /^Bet 50 on round \d+\.$/ }).textContent())!;
+  const placed = (await page.getByRole('status').filter({ hasText: /^Bet 50 gold on round \d+\.$/ }).textContent())!;
   const round = Number(/round (\d+)/.exec(placed)![1]);
   await waitForBalance(page, 450);
   // The round runs (the multiplier climbs) or crashes at once; either way it ends and settles. (On

@@ -6,7 +6,8 @@ import type { RoomLink } from '../net/roomLink.ts';
 import type { CrashSnapshot } from '../state/snapshots.ts';
 import { ErrorLine } from '../screens/ErrorLine.tsx';
 import { useCommand } from '../screens/useCommand.ts';
-import { amountOf, BetInput } from './BetInput.tsx';
+import { amountOf, BetInput, CurrencyPicker, useCurrencyChoice } from './BetInput.tsx';
+import { crashCurrencies } from './currencies.ts';
 import { CrashGraph } from './CrashGraph.tsx';
 
 const PHASE_TEXT = { betting: 'Betting is open', running: 'Running: cash out before it crashes', crashed: 'Crashed' } as const;
@@ -16,6 +17,7 @@ export function Crash({ crash, userId }: { crash: RoomLink<CrashSnapshot>; userI
   const amount = useSignal('10');
   const note = useSignal('');
   const checked = useSignal<Record<number, string>>({});
+  const currency = useCurrencyChoice(crashCurrencies());
   const s = crash.state.value;
   const myBet = s?.bets[userId];
 
@@ -26,15 +28,16 @@ export function Crash({ crash, userId }: { crash: RoomLink<CrashSnapshot>; userI
         Round {s?.roundId ?? '…'}: {s ? PHASE_TEXT[s.phase] : 'connecting'}
       </p>
       <CrashGraph crash={crash} />
-      {/* Crash bets are in gold (crash.bet has no currency; the table escrows and pays gold). */}
-      <BetInput id="crash-amount" label="Crash bet (gold)" value={amount} />
+      {/* The table escrows the stake and pays the cash-out in the bet's currency. */}
+      <CurrencyPicker id="crash-currency" label="Crash currency" choice={currency} />
+      <BetInput id="crash-amount" label={`Crash bet (${currency.current})`} value={amount} />
       <div class="row">
         <button
           type="button"
           disabled={busy.value || s?.phase !== 'betting' || myBet !== undefined}
           onClick={async () => {
-            const r = await run(CrashCommandType.bet, { amount: amountOf(amount.value) });
-            if (r) note.value = `Bet ${r.amount} on round ${r.roundId}.`;
+            const r = await run(CrashCommandType.bet, { amount: amountOf(amount.value), currency: currency.current });
+            if (r) note.value = `Bet ${r.amount} ${r.currency} on round ${r.roundId}.`;
           }}
         >
           Place bet
@@ -44,13 +47,13 @@ export function Crash({ crash, userId }: { crash: RoomLink<CrashSnapshot>; userI
           disabled={busy.value || s?.phase !== 'running' || !myBet || myBet.cashedOutAt > 0}
           onClick={async () => {
             const r = await run(CrashCommandType.cashout);
-            if (r) note.value = `Cashed out at ${r.multiplier.toFixed(2)}x: ${r.payout} gold.`;
+            if (r) note.value = `Cashed out at ${r.multiplier.toFixed(2)}x: ${r.payout} ${r.currency}.`;
           }}
         >
           Cash out
         </button>
       </div>
-      {myBet ? <p>Your bet this round: {myBet.amount}{myBet.cashedOutAt > 0 ? `, cashed out at ${myBet.cashedOutAt.toFixed(2)}x for ${myBet.payout}` : ''}.</p> : null}
+      {myBet ? <p>Your bet this round: {myBet.amount} {myBet.currency}{myBet.cashedOutAt > 0 ? `, cashed out at ${myBet.cashedOutAt.toFixed(2)}x for ${myBet.payout}` : ''}.</p> : null}
       {note.value ? <p role="status">{note.value}</p> : null}
       <ErrorLine message={error.value} />
       <h3>Recent rounds</h3>

@@ -1,5 +1,6 @@
 // Which currencies a game accepts, read from its parameters in the current economy (docs/ECONOMY.md):
-// a bet game lists its bet `limits` per currency, a game paid per play its `pullPrice` per currency.
+// a bet game lists its bet `limits` per currency, a game paid per play its `pullPrice` per currency;
+// crash bets take the currencies of the economy's `crash.limits`.
 import { GOLD } from '../../../shared/economy.ts';
 import { economy } from '../state/economy.ts';
 
@@ -21,4 +22,9 @@ export function acceptedCurrencies(params: unknown): string[] {
 /** The currencies `game` accepts in the current economy. */
 export function gameCurrencies(game: string): string[] {
   return acceptedCurrencies(gameParams(game));
+}
+
+/** The currencies crash bets accept in the current economy (its `crash.limits`). */
+export function crashCurrencies(): string[] {
+  return acceptedCurrencies(economy.value?.economy.crash);
 }

@@ -31,7 +31,7 @@ export type TaskSnapshot = {
 };
 export type BoardSnapshot = { board: string; tasks: Record<string, TaskSnapshot>; seq: number };
 
-export type CrashBetSnapshot = { amount: number; cashedOutAt: number; payout: number };
+export type CrashBetSnapshot = { amount: number; cashedOutAt: number; payout: number; currency: string };
 export type CrashHistorySnapshot = { roundId: number; crashPoint: number; hash: string; commitment: string };
 export type CrashSnapshot = {
   table: string;

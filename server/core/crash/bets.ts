@@ -6,7 +6,7 @@
 // finds the stake in escrow without a recorded bet and refunds it. Memory (the round, what players
 // see) changes only after the commit.
 import type { CrashBetResult, CrashCashoutResult } from '../../../shared/crashCommands.ts';
-import { cashOut, checkStakeRound, placeBet, withBetOf, type CrashBet } from '../../domain/crash.ts';
+import { betCurrency, cashOut, checkStakeRound, placeBet, withBetOf, type CrashBet } from '../../domain/crash.ts';
 import { CRASH_GAME, type CrashStakeResult } from '../../domain/crashStake.ts';
 import { checkLimits } from '../../domain/stakeLimits.ts';
 import { GOLD, type BetLimits, type CurrencyId } from '../../../shared/economy.ts';
@@ -18,6 +18,9 @@ import { betWrites, type BetPart, type TableStorage } from './tableWrites.ts';
 
 /** The stake the table asks the player's room to take into escrow. */
 export type StakeCall = { table: string; roundId: number; id: string; amount: number; currency: CurrencyId };
+
+/** A player's bet command; `currency` absent is gold. */
+export type BetCommand = { id: string; amount: number; currency?: CurrencyId };
 
 /** A bet as players see it change: placed, cashed out, or read back from storage. */
 export type BetChange = { kind: 'placed' | 'cashedOut' | 'restored'; bet: CrashBet };
@@ -52,7 +55,7 @@ export class CrashBets<T> {
   }
 
   /** A player's bet, run once per (player, id); `hash` is the command's payload hash. */
-  bet(userId: string, command: { id: string; amount: number }, hash: string): Promise<Answer> {
+  bet(userId: string, command: BetCommand, hash: string): Promise<Answer> {
     return this.#storage.writer.run(userId, command.id, hash, () => this.#decideBet(userId, command), this.#mode);
   }
 
@@ -61,17 +64,18 @@ export class CrashBets<T> {
     return this.#storage.writer.run(userId, id, hash, () => this.#decideCashOut(userId), this.#mode);
   }
 
-  #decideBet(userId: string, command: { id: string; amount: number }): BetStep<CrashBetResult> {
-    // Bets are in gold: the stake, the escrow and the payout (server/domain/crashStake.ts, settlement.ts).
-    checkLimits(CRASH_GAME, this.#ports.limits(), GOLD, command.amount, 'amount');
-    const round = placeBet(this.#table.round, userId, command.amount, stakeIdOf(this.#name, command.id));
-    const result: CrashBetResult = { roundId: round.roundId, amount: command.amount, balance: 0 };
+  #decideBet(userId: string, command: BetCommand): BetStep<CrashBetResult> {
+    // The stake, the escrow, the payout and a refund are all in the bet's currency (server/domain/crashStake.ts, settlement.ts).
+    const currency = command.currency ?? GOLD;
+    checkLimits(CRASH_GAME, this.#ports.limits(), currency, command.amount, 'amount');
+    const round = placeBet(this.#table.round, userId, command.amount, stakeIdOf(this.#name, command.id), currency);
+    const result: CrashBetResult = { roundId: round.roundId, amount: command.amount, currency, balance: 0 };
     const bet = round.bets[userId]!;
     return {
       result,
       events: [],
       prepare: async () => {
-        const answer = await this.#ports.stake(userId, { table: this.#name, roundId: round.roundId, id: command.id, amount: command.amount, currency: GOLD });
+        const answer = await this.#ports.stake(userId, { table: this.#name, roundId: round.roundId, id: command.id, amount: command.amount, currency });
         if ('nack' in answer) throw new DomainError(answer.nack.code, answer.nack.message, answer.nack.retryable, answer.nack.reason);
         const staked = answer.ack.result as CrashStakeResult;
         checkStakeRound(round, staked.roundId);
@@ -90,7 +94,7 @@ export class CrashBets<T> {
     const { round, payout } = cashOut(this.#table.round, userId, multiplier);
     const bet = round.bets[userId]!;
     return {
-      result: { roundId: round.roundId, multiplier, payout },
+      result: { roundId: round.roundId, multiplier, payout, currency: betCurrency(bet) },
       events: [],
       part: { roundId: round.roundId, bet },
       apply: () => {
