@@ -46,7 +46,7 @@ const banSeconds = z
 export const adminCommands = {
   [AdminCommandType.grant]: z.strictObject({ id: commandId, userId, amount: grantAmount, currency: currencyId('currency').optional(), reason: text('reason', 200) }),
   // A bounty field left out is the economy's default (rewards.bounty).
-  [AdminCommandType.taskCreate]: z.strictObject({ id: commandId, board, title: text('title', 200), bountyGold: wholeAmount('bountyGold', MAX_BET).optional(), bountyXp: bountyXp.optional() }),
+  [AdminCommandType.taskCreate]: z.strictObject({ id: commandId, board, title: text('title', 200), bountyGold: wholeAmount('bountyGold', MAX_BET).optional(), bountyXp: bountyXp.optional(), bountyCurrency: currencyId('bountyCurrency').optional() }),
   [AdminCommandType.taskCancel]: z.strictObject({ id: commandId, board, taskId }),
   [AdminCommandType.announce]: z.strictObject({ id: commandId, text: text('text', 500) }),
   [AdminCommandType.userGet]: z.strictObject({ id: commandId, userId }),

@@ -1,6 +1,7 @@
 // Commands of the `board` room (docs/PROTOCOL.md): a task board shared by every signed-in user.
 import { z } from 'zod';
 import { commandId, eventsSync } from './commands.ts';
+import type { CurrencyId } from './economy.ts';
 
 import { BoardCommandType, DEFAULT_BOARD } from './commandNames.ts';
 
@@ -28,7 +29,9 @@ export type TaskStatus = 'open' | 'accepted' | 'completed' | 'cancelled';
 export type Task = {
   id: string;
   title: string;
+  /** The bounty's amount, in `bountyCurrency` (the field keeps its protocol-1 name). */
   bountyGold: number;
+  bountyCurrency: CurrencyId;
   bountyXp: number;
   status: TaskStatus;
   assignee: string | null;
@@ -38,4 +41,5 @@ export type Task = {
 };
 
 export type TaskResult = { task: Task };
-export type TaskCompleteResult = { task: Task; bountyGold: number; bountyXp: number };
+/** `bountyGold` is in `bountyCurrency`. */
+export type TaskCompleteResult = { task: Task; bountyGold: number; bountyCurrency: CurrencyId; bountyXp: number };

@@ -45,6 +45,7 @@ export const TaskState = schema(
   {
     id: t.string().default(''),
     title: t.string().default(''),
+    /** The bounty's amount, in `bountyCurrency`. */
     bountyGold: t.number().default(0),
     bountyXp: t.number().default(0),
     status: t.string().default('open'),
@@ -52,6 +53,7 @@ export const TaskState = schema(
     createdAt: t.string().default(''),
     acceptedAt: t.string().default(''),
     completedAt: t.string().default(''),
+    bountyCurrency: t.string().default('gold'),
   },
   'TaskState',
 );

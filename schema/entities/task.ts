@@ -10,7 +10,9 @@ export const Task = defineEntity({
     id: p.text().primary(),
     board: p.text(),
     title: p.text(),
+    /** The bounty's amount, in `bountyCurrency` (a currency id of the economy). */
     bountyGold: p.bigint('number'),
+    bountyCurrency: p.text().default('gold'),
     bountyXp: p.bigint('number'),
     status: p.enum(TASK_STATUSES),
     assignee: p.text().nullable(),

@@ -17,7 +17,7 @@ export type CrashStakeCall = { table: string; roundId: number; id: string; amoun
 /** `currency`: a currency id, checked against the economy by the player's room (UNKNOWN_CURRENCY). */
 export type GrantCall = { id: string; amount: number; currency: CurrencyId; reason: string };
 /** A bounty field left out is the economy's default, as the board decides the task (server/domain/bounty.ts). */
-export type TaskCreateCall = { id: string; adminId: string; title: string; bountyGold?: number; bountyXp?: number };
+export type TaskCreateCall = { id: string; adminId: string; title: string; bountyGold?: number; bountyXp?: number; bountyCurrency?: CurrencyId };
 export type TaskCancelCall = { id: string; adminId: string; taskId: string };
 
 export interface PlayerRoomCalls {

@@ -4,7 +4,7 @@ import { abandonTask, acceptTask, cancelTask, completeTask, newTask } from './bo
 import { DomainError } from './errors.ts';
 
 const at = new Date('2026-11-22T10:00:00Z');
-const open = newTask('t1', 'Fetch water', 40, 7, at);
+const open = newTask('t1', 'Fetch water', { bountyGold: 40, bountyCurrency: 'gold', bountyXp: 7 }, at);
 
 /** `code/reason: message` of the refusal `fn` throws. */
 function refusal(fn: () => unknown): string {
@@ -23,6 +23,12 @@ test('a task goes open -> accepted -> completed, and completion owes the assigne
   const { task, effect } = completeTask(accepted, 't1', 'ann', 'main', at);
   assert.deepEqual([task.status, task.completedAt], ['completed', at.toISOString()]);
   assert.deepEqual(effect, { key: 'task:main:t1', userId: 'ann', fromAccount: 'bounty', currency: 'gold', amount: 40, xp: 7, reason: 'task.bounty', ref: 'board:main:t1' });
+});
+
+test("a bounty is owed in the task's currency, from the bounty account", () => {
+  const gems = acceptTask(newTask('t2', 'Polish gems', { bountyGold: 3, bountyCurrency: 'gems', bountyXp: 1 }, at), 't2', 'ann', at);
+  const { effect } = completeTask(gems, 't2', 'ann', 'main', at);
+  assert.deepEqual([effect.fromAccount, effect.currency, effect.amount], ['bounty', 'gems', 3]);
 });
 
 test('abandon reopens; cancel removes; each refusal carries its reason and says why', () => {

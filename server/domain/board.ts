@@ -1,15 +1,15 @@
 // Task board rules: an open task has no assignee; one player accepts it, and only that player
 // completes or abandons it; a completed or cancelled task is final. Completion owes the assignee
-// the bounty, which their own player room pays from the bounty account (an effect).
+// the bounty, which their own player room pays from the bounty account in the bounty's currency (an effect).
 import type { Task } from '../../shared/boardCommands.ts';
-import { GOLD } from '../../shared/economy.ts';
 import { Reason } from '../../shared/reasons.ts';
 import { Refused } from './errors.ts';
 import type { Effect } from './effects.ts';
 import { SystemAccount } from './ledger.ts';
+import type { TaskBounty } from './bounty.ts';
 
-export function newTask(id: string, title: string, bountyGold: number, bountyXp: number, now: Date): Task {
-  return { id, title, bountyGold, bountyXp, status: 'open', assignee: null, createdAt: now.toISOString(), acceptedAt: null, completedAt: null };
+export function newTask(id: string, title: string, { bountyGold, bountyCurrency, bountyXp }: TaskBounty, now: Date): Task {
+  return { id, title, bountyGold, bountyCurrency, bountyXp, status: 'open', assignee: null, createdAt: now.toISOString(), acceptedAt: null, completedAt: null };
 }
 
 function found(task: Task | undefined, taskId: string): Task {
@@ -39,7 +39,7 @@ function assigned(task: Task | undefined, taskId: string, userId: string, action
 export function completeTask(task: Task | undefined, taskId: string, userId: string, board: string, now: Date): { task: Task; effect: Effect } {
   const t = assigned(task, taskId, userId, 'complete');
   const done: Task = { ...t, status: 'completed', completedAt: now.toISOString() };
-  const effect: Effect = { key: `task:${board}:${taskId}`, userId, fromAccount: SystemAccount.bounty, currency: GOLD, amount: t.bountyGold, xp: t.bountyXp, reason: 'task.bounty', ref: `board:${board}:${taskId}` };
+  const effect: Effect = { key: `task:${board}:${taskId}`, userId, fromAccount: SystemAccount.bounty, currency: t.bountyCurrency, amount: t.bountyGold, xp: t.bountyXp, reason: 'task.bounty', ref: `board:${board}:${taskId}` };
   return { task: done, effect };
 }
 

@@ -46,9 +46,8 @@ export class BoardRoom extends SharedRoom<BoardState, BoardRoomDeps, typeof boar
   }
 
   adminCreateTask(c: TaskCreateCall) {
-    return this.#run(`admin:${c.adminId}`, c.id, payloadHash('admin.task.create', { title: c.title, bountyGold: c.bountyGold, bountyXp: c.bountyXp }), (now) => {
-      const { bountyGold, bountyXp } = taskBounty(c, this.deps.economy.current().economy.rewards.bounty);
-      return this.#core.create(randomUUID(), c.title, bountyGold, bountyXp, now);
+    return this.#run(`admin:${c.adminId}`, c.id, payloadHash('admin.task.create', { title: c.title, bountyGold: c.bountyGold, bountyXp: c.bountyXp, bountyCurrency: c.bountyCurrency }), (now) => {
+      return this.#core.create(randomUUID(), c.title, taskBounty(c, this.deps.economy.current().economy), now);
     });
   }
 

@@ -22,6 +22,7 @@ export async function loadTasks(orm: Orm, board: string): Promise<Task[]> {
     id: r.id,
     title: r.title,
     bountyGold: r.bountyGold,
+    bountyCurrency: r.bountyCurrency,
     bountyXp: r.bountyXp,
     status: r.status,
     assignee: r.assignee ?? null,
@@ -35,15 +36,15 @@ export async function loadTasks(orm: Orm, board: string): Promise<Task[]> {
  *  EntityManager would take a connection of its own), named by the entity. */
 const saveStatement = perMapping((metadata) => {
   const t = namesOf(metadata, TaskRow);
-  return prepared(`INSERT INTO ${t.table} (${t.cols(['id', 'board', 'title', 'bountyGold', 'bountyXp', 'status', 'assignee', 'createdAt', 'acceptedAt', 'completedAt'])})
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+  return prepared(`INSERT INTO ${t.table} (${t.cols(['id', 'board', 'title', 'bountyGold', 'bountyXp', 'status', 'assignee', 'createdAt', 'acceptedAt', 'completedAt', 'bountyCurrency'])})
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
      ON CONFLICT (${t.col('id')}) DO UPDATE SET ${t.setFromExcluded(['status', 'assignee', 'acceptedAt', 'completedAt'])}`);
 });
 
 export async function saveTask(sql: Sql, trx: Queryable, board: string, t: Task): Promise<void> {
   await sql.query(
     saveStatement(sql.metadata),
-    [t.id, board, t.title, t.bountyGold, t.bountyXp, t.status, t.assignee, t.createdAt, t.acceptedAt, t.completedAt],
+    [t.id, board, t.title, t.bountyGold, t.bountyXp, t.status, t.assignee, t.createdAt, t.acceptedAt, t.completedAt, t.bountyCurrency],
     trx,
   );
 }

@@ -19,7 +19,7 @@ export function Board({ board, userId }: { board: RoomLink<BoardSnapshot>; userI
 
   async function act(type: typeof BoardCommandType.taskAccept | typeof BoardCommandType.taskComplete | typeof BoardCommandType.taskAbandon, task: TaskSnapshot) {
     const r = await run(type, { taskId: task.id });
-    if (r && 'bountyGold' in r) note.value = `Completed "${task.title}": +${r.bountyGold} gold, +${r.bountyXp} XP on the way to your wallet.`;
+    if (r && 'bountyGold' in r) note.value = `Completed "${task.title}": +${r.bountyGold} ${r.bountyCurrency}, +${r.bountyXp} XP on the way to your wallet.`;
   }
 
   return (
@@ -32,7 +32,7 @@ export function Board({ board, userId }: { board: RoomLink<BoardSnapshot>; userI
           return (
             <li key={task.id} class={`task task-${task.status}`} data-task-title={task.title}>
               <div>
-                <strong>{task.title}</strong> — {task.bountyGold} gold, {task.bountyXp} XP
+                <strong>{task.title}</strong> — {task.bountyGold} {task.bountyCurrency}, {task.bountyXp} XP
                 <div class="tag">
                   {task.status}
                   {task.status === 'accepted' ? (mine ? ' by you' : ' by another player') : ''}

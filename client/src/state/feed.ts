@@ -64,7 +64,7 @@ export function describe(event: TypedEvent): { text: string; toast: boolean } | 
     }
     case EventType.taskCreated: {
       const { task } = event.data;
-      return { text: `New task on the board: ${task.title} (${task.bountyGold} gold).`, toast: true };
+      return { text: `New task on the board: ${task.title} (${task.bountyGold} ${task.bountyCurrency}).`, toast: true };
     }
     case EventType.taskUpdated: {
       const { task } = event.data;

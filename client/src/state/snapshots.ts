@@ -21,7 +21,9 @@ export type PlayerSnapshot = {
 export type TaskSnapshot = {
   id: string;
   title: string;
+  /** The bounty's amount, in `bountyCurrency`. */
   bountyGold: number;
+  bountyCurrency: string;
   bountyXp: number;
   status: string;
   assignee: string;

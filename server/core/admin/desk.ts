@@ -4,7 +4,7 @@
 // stream), new crash tables and economy versions, through its fenced writer; reads are reads. The
 // shop's offers are the economy's (economy.shop), edited by publishing a new version.
 import { AdminCommandType, type AdminCommand } from '../../../shared/adminCommands.ts';
-import { GOLD } from '../../../shared/economy.ts';
+import { GOLD, type CurrencyId } from '../../../shared/economy.ts';
 import { EventType } from '../../../shared/events.ts';
 import { Reason } from '../../../shared/reasons.ts';
 import type { CommandResult } from '../../../shared/registry.ts';
@@ -20,7 +20,7 @@ export type AdminWriteResult = Omit<CommandResult<typeof AdminCommandType.crashO
 export type AdminAction =
   /** A grant, applied by the player's own room; a player who never played is NOT_FOUND. */
   | { route: 'grant'; userId: string; grant: { id: string; amount: number; currency: string; reason: string } }
-  | { route: 'taskCreate'; board: string | undefined; task: { id: string; adminId: string; title: string; bountyGold?: number; bountyXp?: number } }
+  | { route: 'taskCreate'; board: string | undefined; task: { id: string; adminId: string; title: string; bountyGold?: number; bountyXp?: number; bountyCurrency?: CurrencyId } }
   | { route: 'taskCancel'; board: string | undefined; task: { id: string; adminId: string; taskId: string } }
   /** Through the admin writer, stored once per (admin, id) with its reply: `result`, completed by
    *  what the write found (a crash table `opened` or not). */
@@ -48,7 +48,7 @@ export function decideAdmin(command: AdminCommand, adminId: string): AdminAction
     case AdminCommandType.grant:
       return { route: 'grant', userId: command.userId, grant: { id: command.id, amount: command.amount, currency: command.currency ?? GOLD, reason: command.reason } };
     case AdminCommandType.taskCreate:
-      return { route: 'taskCreate', board: command.board, task: { id: command.id, adminId, title: command.title, bountyGold: command.bountyGold, bountyXp: command.bountyXp } };
+      return { route: 'taskCreate', board: command.board, task: { id: command.id, adminId, title: command.title, bountyGold: command.bountyGold, bountyXp: command.bountyXp, bountyCurrency: command.bountyCurrency } };
     case AdminCommandType.taskCancel:
       return { route: 'taskCancel', board: command.board, task: { id: command.id, adminId, taskId: command.taskId } };
     case AdminCommandType.announce:

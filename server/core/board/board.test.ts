@@ -11,7 +11,7 @@ const now = new Date('2026-11-26T00:00:00Z');
 describe('Board', () => {
   test('create, accept, complete: each step stores the task; the completion also owes the bounty', () => {
     const board = new Board('main', []);
-    const created = board.create('t1', 'Slay', 250, 40, now);
+    const created = board.create('t1', 'Slay', { bountyGold: 250, bountyCurrency: 'gold', bountyXp: 40 }, now);
     assert.equal(board.tasks.length, 0, 'nothing changes before the step is stored');
     created.apply();
     assert.equal(board.tasks[0].status, 'open');
@@ -22,14 +22,14 @@ describe('Board', () => {
     const bounty = done.writes.find((w) => w.kind === 'bounty');
     assert.deepEqual(bounty?.kind === 'bounty' && [bounty.effect.key, bounty.effect.userId, bounty.effect.amount, bounty.effect.xp], ['task:main:t1', 'ann', 250, 40]);
     assert.equal(done.owed, 'ann');
-    assert.deepEqual([done.result.bountyGold, done.result.bountyXp], [250, 40]);
+    assert.deepEqual([done.result.bountyGold, done.result.bountyCurrency, done.result.bountyXp], [250, 'gold', 40]);
     done.apply();
     assert.equal(board.tasks[0].status, 'completed');
   });
 
   test('refusals are typed errors and decide nothing: a second accept, a stranger completing, an unknown task', () => {
     const board = new Board('main', []);
-    board.create('t1', 'Slay', 5, 0, now).apply();
+    board.create('t1', 'Slay', { bountyGold: 5, bountyCurrency: 'gold', bountyXp: 0 }, now).apply();
     board.accept('ann', 't1', now).apply();
     const refused = (fn: () => unknown, code: string, reason: Reason) => assert.throws(fn, (e: unknown) => e instanceof DomainError && e.code === code && e.reason === reason);
     refused(() => board.accept('bob', 't1', now), 'CONFLICT', Reason.TASK_TAKEN);
@@ -43,7 +43,7 @@ describe('Board', () => {
 
   test("a player's command is played by its type; as the writer's step it stores its writes, then applies, shows and owes", async () => {
     const board = new Board('main', []);
-    board.create('t1', 'Slay', 250, 40, now).apply();
+    board.create('t1', 'Slay', { bountyGold: 250, bountyCurrency: 'gold', bountyXp: 40 }, now).apply();
     board.play('ann', { type: 'task.accept', id: 'c-1', taskId: 't1' }, now).apply();
     const stored: BoardWrite[] = [];
     const shown: string[] = [];

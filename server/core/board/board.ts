@@ -5,6 +5,7 @@
 import { BoardCommandType, type BoardCommand, type Task, type TaskCompleteResult, type TaskResult } from '../../../shared/boardCommands.ts';
 import { EventType } from '../../../shared/events.ts';
 import { abandonTask, acceptTask, cancelTask, completeTask, newTask } from '../../domain/board.ts';
+import type { TaskBounty } from '../../domain/bounty.ts';
 import type { Effect } from '../../domain/effects.ts';
 import type { DomainEvent } from '../../domain/player.ts';
 import type { WriterStep } from '../writer.ts';
@@ -52,8 +53,8 @@ export class Board {
     }
   }
 
-  create(id: string, title: string, bountyGold: number, bountyXp: number, now: Date): BoardStep {
-    const task = newTask(id, title, bountyGold, bountyXp, now);
+  create(id: string, title: string, bounty: TaskBounty, now: Date): BoardStep {
+    const task = newTask(id, title, bounty, now);
     return this.#change(task, EventType.taskCreated, { task });
   }
 
@@ -75,7 +76,7 @@ export class Board {
   /** The bounty is owed in the same commit as the completion (an effect), paid by the owner. */
   complete(userId: string, taskId: string, now: Date): BoardStep<TaskCompleteResult> {
     const { task, effect } = completeTask(this.#tasks.get(taskId), taskId, userId, this.name, now);
-    const step = this.#change(task, EventType.taskUpdated, { task, bountyGold: task.bountyGold, bountyXp: task.bountyXp });
+    const step = this.#change(task, EventType.taskUpdated, { task, bountyGold: task.bountyGold, bountyCurrency: task.bountyCurrency, bountyXp: task.bountyXp });
     return { ...step, writes: [...step.writes, { kind: 'bounty', effect }], owed: userId };
   }
 
