@@ -1,6 +1,7 @@
 // The task board over WebSockets: admin-created tasks, accept races, complete and abandon, the
 // bounty paid exactly once by the assignee's own player room (online, offline, delivered again),
-// persistence across reloads, and events.sync on the board stream.
+// persistence across reloads, events.sync on the board stream, and bounties in a currency other
+// than gold.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AdminCommandType } from '../shared/adminCommands.ts';
@@ -9,6 +10,7 @@ import { CommandType } from '../shared/commands.ts';
 import { RoomName } from '../shared/protocol.ts';
 import { AdminState, BoardState } from '../shared/state.ts';
 import { expectAck, expectNack, joinPlayerRoom, joinRoom, refusalOf, signInAdmin, signInGuest, type PlayerConnection } from './support/client.ts';
+import { GEMS, withGems } from './support/economies.ts';
 import { serverFixture } from './support/fixture.ts';
 import { queryRows } from './support/ledger.ts';
 import { TEST_ADMIN_PASSWORD } from './support/server.ts';
@@ -182,5 +184,35 @@ test("admin.task.create without a bounty takes the economy's default bounty (rew
   expectAck(await tab.send(BoardCommandType.taskAccept, { taskId: task.id }));
   assert.deepEqual(expectAck(await tab.send(BoardCommandType.taskComplete, { taskId: task.id })).bountyGold, 100);
   await wallet.waitForState((s) => s.balance === 100 && s.xp === 10);
+  await Promise.all([tab.leave(), wallet.leave(), adminTab.leave()]);
+});
+
+test('a bounty names its currency: given by the admin or the default bounty\'s, shown on the board, stored, and paid from the bounty account in it', async () => {
+  const adminTab = await admin();
+  // An economy with gems whose default bounty is in gems (published live; it stays in force for the tests after this one).
+  const economy = { ...withGems(), rewards: { ...withGems().rewards, bounty: { currency: GEMS, amount: 5, xp: 2 } } };
+  expectAck(await adminTab.send(AdminCommandType.economyPublish, { economy }));
+  const given = await createTask(adminTab, { title: 'Polish the gems', bountyGold: 3, bountyXp: 1, bountyCurrency: GEMS });
+  const byDefault = expectAck(await adminTab.send(AdminCommandType.taskCreate, { title: 'Default gem bounty' })).task;
+  const inGold = await createTask(adminTab, { title: 'Still gold', bountyGold: 4, bountyXp: 0, bountyCurrency: 'gold' });
+  assert.deepEqual([given.bountyGold, given.bountyCurrency, byDefault.bountyGold, byDefault.bountyCurrency, byDefault.bountyXp, inGold.bountyCurrency], [3, GEMS, 5, GEMS, 2, 'gold']);
+  const unknown = expectNack(await adminTab.send(AdminCommandType.taskCreate, { title: 'Silver', bountyGold: 1, bountyCurrency: 'silver' }));
+  assert.deepEqual([unknown.code, unknown.reason, unknown.message], ['INVALID_INPUT', 'UNKNOWN_CURRENCY', 'bountyCurrency silver is not a currency of the economy']);
+  const stored = await queryRows<{ id: string; bounty_currency: string }>(fx.db.url, `SELECT id, bounty_currency FROM tasks WHERE id = ANY($1) ORDER BY bounty_gold`, [[given.id, byDefault.id, inGold.id]]);
+  assert.deepEqual(stored.map((r) => r.bounty_currency), [GEMS, 'gold', GEMS]);
+
+  const me = await signInGuest(fx.server.url);
+  const wallet = await joinPlayerRoom(fx.server.url, me.token);
+  const tab = await board(me.token);
+  await tab.waitForState((s) => s.tasks.get(given.id)?.bountyCurrency === GEMS && s.tasks.get(inGold.id)?.bountyCurrency === 'gold');
+  for (const task of [given, byDefault]) {
+    expectAck(await tab.send(BoardCommandType.taskAccept, { taskId: task.id }));
+    const done = expectAck(await tab.send(BoardCommandType.taskComplete, { taskId: task.id }));
+    assert.deepEqual([done.bountyGold, done.bountyCurrency], [task.bountyGold, GEMS]);
+  }
+  await wallet.waitForState((s) => s.wallet.get(GEMS) === 8 && s.xp === 3);
+  assert.equal(wallet.state.balance, 0, 'no gold paid for gem bounties');
+  const paid = await queryRows<{ amount: string; currency: string }>(fx.db.url, `SELECT amount, currency FROM transfers WHERE to_account = $1 AND from_account = 'bounty' ORDER BY id`, [me.userId]);
+  assert.deepEqual(paid.map((t) => [Number(t.amount), t.currency]), [[3, GEMS], [5, GEMS]]);
   await Promise.all([tab.leave(), wallet.leave(), adminTab.leave()]);
 });

@@ -54,8 +54,8 @@ test('a round: bets debited first, cash-out before the crash pays, after the cra
 
   const refused = expectNack(await broke.crash.send(CrashCommandType.bet, { amount: 10 }));
   assert.equal(refused.code, 'INSUFFICIENT_FUNDS');
-  assert.deepEqual(expectAck(await a.crash.send(CrashCommandType.bet, { amount: 100 })), { roundId: 0, amount: 100, balance: 900 });
-  assert.deepEqual(expectAck(await b.crash.send(CrashCommandType.bet, { amount: 200 })), { roundId: 0, amount: 200, balance: 800 });
+  assert.deepEqual(expectAck(await a.crash.send(CrashCommandType.bet, { amount: 100 })), { roundId: 0, amount: 100, currency: 'gold', balance: 900 });
+  assert.deepEqual(expectAck(await b.crash.send(CrashCommandType.bet, { amount: 200 })), { roundId: 0, amount: 200, currency: 'gold', balance: 800 });
   assert.equal(refusalOf(await b.crash.send(CrashCommandType.bet, { amount: 5 })), 'CONFLICT/ALREADY_BET', 'one bet per round');
   assert.equal(refusalOf(await a.crash.send(CrashCommandType.cashout)), 'CONFLICT/ROUND_NOT_RUNNING', 'no cash-out while betting');
   assert.equal(expectNack(await a.crash.send(CrashCommandType.bet, { amount: 0 })).code, 'INVALID_INPUT');
@@ -250,7 +250,7 @@ test('an acked bet whose commit answer was lost is played: the room learns it fr
   try {
     const a = await player(1_000, 't-lost-answer');
     await a.crash.waitForState((s) => s.phase === 'betting' && s.roundId === 0 && s.seedHash !== '');
-    assert.deepEqual(expectAck(await a.crash.send(CrashCommandType.bet, { amount: 100 }, `lostbet-${randomUUID()}`)), { roundId: 0, amount: 100, balance: 900 });
+    assert.deepEqual(expectAck(await a.crash.send(CrashCommandType.bet, { amount: 100 }, `lostbet-${randomUUID()}`)), { roundId: 0, amount: 100, currency: 'gold', balance: 900 });
     await a.crash.waitForState((s) => s.phase === 'running');
     // The room must hold the bet it acked: it used to answer "you have no bet in round 0".
     const out = expectAck(await a.crash.send(CrashCommandType.cashout));

@@ -108,7 +108,7 @@ test("a group whose commit answer was lost is acked from storage, and every bet 
     // One command of the group hits the fault: the group's commit looks failed after it happened.
     const ids = all.map((_, i) => (i === 3 ? `grplost-${randomUUID()}` : `grp-${randomUUID()}`));
     const bets = await Promise.all(all.map((p, i) => p.crash.send(CrashCommandType.bet, { amount: 100 }, ids[i])));
-    for (const reply of bets) assert.deepEqual(expectAck(reply), { roundId: 0, amount: 100, balance: 900 });
+    for (const reply of bets) assert.deepEqual(expectAck(reply), { roundId: 0, amount: 100, currency: 'gold', balance: 900 });
     await all[0].crash.waitForState((s) => s.phase === 'running');
     // The room reloaded the round's bets from storage: every player can cash out.
     const outs = (await Promise.all(all.map((p) => p.crash.send(CrashCommandType.cashout)))).map(expectAck);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { crashChain, crashPoint, msUntil, multiplierAt, roundHash } from '../../shared/crash.ts';
 import { Reason } from '../../shared/reasons.ts';
-import { cashOut, checkStakeRound, newCrashRound, placeBet, withBetOf, type CrashRound } from './crash.ts';
+import { betCurrency, cashOut, checkStakeRound, newCrashRound, placeBet, withBetOf, type CrashRound } from './crash.ts';
 import { DomainError } from './errors.ts';
 
 /** A CONFLICT refusal carrying `reason` (what a client branches on) and the sentence for a person. */
@@ -24,11 +24,17 @@ function round(phase: CrashRound['phase'], bets: Array<[string, number]> = []): 
 }
 
 describe('placeBet', () => {
+  test('a bet is in gold unless it names its currency; a bet stored before bets named theirs is gold', () => {
+    assert.equal(placeBet(round('betting'), 'u-ann', 5, 's', 'gems').bets['u-ann'].currency, 'gems');
+    assert.equal(betCurrency(placeBet(round('betting'), 'u-ann', 5).bets['u-ann']), 'gold');
+    assert.equal(betCurrency({ userId: 'u-ann', amount: 5, cashedOutAt: null, payout: 0 }), 'gold');
+  });
+
   test('a bet while betting is recorded, not yet cashed out; the round passed in is unchanged', () => {
     const before = round('betting', [['u-ann', 40]]);
     const snapshot = structuredClone(before);
     const after = placeBet(before, 'u-bob', 25);
-    assert.deepEqual(after.bets['u-bob'], { userId: 'u-bob', amount: 25, cashedOutAt: null, payout: 0 });
+    assert.deepEqual(after.bets['u-bob'], { userId: 'u-bob', amount: 25, currency: 'gold', cashedOutAt: null, payout: 0 });
     assert.deepEqual(after.bets['u-ann'], before.bets['u-ann']);
     assert.deepEqual(before, snapshot);
     assert.equal(after.phase, 'betting');
@@ -88,7 +94,7 @@ describe('cashOut', () => {
     const running = round('running', [['u-ann', 33], ['u-bob', 10]]);
     const { round: after, payout } = cashOut(running, 'u-ann', 1.53);
     assert.equal(payout, 50, 'floor(33 * 1.53) = floor(50.49)');
-    assert.deepEqual(after.bets['u-ann'], { userId: 'u-ann', amount: 33, cashedOutAt: 1.53, payout: 50 });
+    assert.deepEqual(after.bets['u-ann'], { userId: 'u-ann', amount: 33, currency: 'gold', cashedOutAt: 1.53, payout: 50 });
     assert.deepEqual(after.bets['u-bob'], running.bets['u-bob']);
     assert.equal(running.bets['u-ann'].cashedOutAt, null, 'the round passed in is unchanged');
     assert.equal(cashOut(running, 'u-bob', 2.49).payout, 24);

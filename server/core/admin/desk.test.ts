@@ -16,8 +16,8 @@ describe('decideAdmin', () => {
   });
 
   test("tasks are the board's, recorded under the admin who sent them", () => {
-    const created = decide({ type: AdminCommandType.taskCreate, id: 't1', board: 'guild', title: 'Slay', bountyGold: 5, bountyXp: 1 });
-    assert.deepEqual(created, { route: 'taskCreate', board: 'guild', task: { id: 't1', adminId: 'admin', title: 'Slay', bountyGold: 5, bountyXp: 1 } });
+    const created = decide({ type: AdminCommandType.taskCreate, id: 't1', board: 'guild', title: 'Slay', bountyGold: 5, bountyXp: 1, bountyCurrency: 'gems' });
+    assert.deepEqual(created, { route: 'taskCreate', board: 'guild', task: { id: 't1', adminId: 'admin', title: 'Slay', bountyGold: 5, bountyXp: 1, bountyCurrency: 'gems' } });
     assert.equal(decide({ type: AdminCommandType.taskCancel, id: 't2', board: undefined, taskId: 'x' }).route, 'taskCancel');
   });
 

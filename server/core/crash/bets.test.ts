@@ -69,15 +69,15 @@ function setUp(round: CrashRound, stake: (call: StakeCall) => Answer, limits: Re
   return { bets, table, writer, saved, shown, stakes, errors, storage, setRound: (r: CrashRound) => (current = r) };
 }
 
-const staked = (balance: number) => (call: StakeCall): Answer => ({ ack: { id: call.id, result: { roundId: call.roundId, amount: call.amount, balance } } });
+const staked = (balance: number) => (call: StakeCall): Answer => ({ ack: { id: call.id, result: { roundId: call.roundId, amount: call.amount, currency: call.currency, balance } } });
 
 describe('crash bets (core)', () => {
   test('a bet takes its stake first, is stored with its stake id, then recorded and shown', async () => {
     const t = setUp(newCrashRound(7, 2), staked(900));
     const answer = await t.bets.bet('ann', { id: 'b-1', amount: 100 }, 'h');
-    assert.deepEqual(answer, { ack: { id: 'b-1', result: { roundId: 7, amount: 100, balance: 900 } } });
-    assert.deepEqual(t.stakes, [{ table: 'main', roundId: 7, id: 'b-1', amount: 100, currency: 'gold' }]);
-    const bet: CrashBet = { userId: 'ann', amount: 100, cashedOutAt: null, payout: 0, stakeId: stakeIdOf('main', 'b-1') };
+    assert.deepEqual(answer, { ack: { id: 'b-1', result: { roundId: 7, amount: 100, currency: 'gold', balance: 900 } } });
+    assert.deepEqual(t.stakes, [{ table: 'main', roundId: 7, id: 'b-1', amount: 100, currency: 'gold' }], 'gold when the bet names no currency');
+    const bet: CrashBet = { userId: 'ann', amount: 100, currency: 'gold', cashedOutAt: null, payout: 0, stakeId: stakeIdOf('main', 'b-1') };
     assert.deepEqual(t.saved, [{ roundId: 7, bets: [bet] }]);
     assert.deepEqual(t.table.round.bets, { ann: bet });
     assert.deepEqual(t.shown, [{ kind: 'placed', bet }]);
@@ -102,7 +102,7 @@ describe('crash bets (core)', () => {
     await t.bets.bet('ann', { id: 'b-1', amount: 101 }, 'h');
     t.setRound({ ...t.table.round, phase: 'running' });
     const answer = await t.bets.cashOut('ann', 'c-1', 'h2');
-    assert.deepEqual(answer, { ack: { id: 'c-1', result: { roundId: 7, multiplier: 1.5, payout: 151 } } });
+    assert.deepEqual(answer, { ack: { id: 'c-1', result: { roundId: 7, multiplier: 1.5, payout: 151, currency: 'gold' } } });
     assert.equal(t.saved[1]?.bets[0]?.cashedOutAt, 1.5);
     assert.equal(t.table.round.bets.ann?.payout, 151);
     assert.deepEqual(t.shown.map((c) => c.kind), ['placed', 'cashedOut']);
@@ -120,6 +120,22 @@ describe('crash bets (core)', () => {
     const answer = await gemsOnly.bets.bet('ann', { id: 'b-1', amount: 3 }, 'h');
     assert.deepEqual('nack' in answer && [answer.nack.reason, answer.nack.message], ['CURRENCY_NOT_ACCEPTED', 'currency gold is not accepted by crash; it accepts gems']);
     assert.deepEqual(gemsOnly.stakes, []);
+  });
+
+  test("a bet in another currency is checked against that currency's limits, staked in it, recorded with it, and cashed out in it", async () => {
+    const t = setUp(newCrashRound(7, 2), staked(40), { gold: { min: 1, max: 1_000 }, gems: { min: 2, max: 10 } });
+    const over = await t.bets.bet('ann', { id: 'b-0', amount: 11, currency: 'gems' }, 'h');
+    assert.deepEqual('nack' in over && [over.nack.reason, over.nack.message], ['BET_OUT_OF_LIMITS', 'amount must be between 2 and 10 gems for crash, not 11']);
+    const silver = await t.bets.bet('ann', { id: 'b-s', amount: 5, currency: 'silver' }, 'h');
+    assert.deepEqual('nack' in silver && [silver.nack.reason, silver.nack.message], ['CURRENCY_NOT_ACCEPTED', 'currency silver is not accepted by crash; it accepts gold, gems']);
+    assert.deepEqual(t.stakes, []);
+    const answer = await t.bets.bet('ann', { id: 'b-1', amount: 10, currency: 'gems' }, 'h');
+    assert.deepEqual(answer, { ack: { id: 'b-1', result: { roundId: 7, amount: 10, currency: 'gems', balance: 40 } } });
+    assert.deepEqual(t.stakes, [{ table: 'main', roundId: 7, id: 'b-1', amount: 10, currency: 'gems' }]);
+    assert.equal(t.table.round.bets.ann?.currency, 'gems');
+    t.setRound({ ...t.table.round, phase: 'running' });
+    const out = await t.bets.cashOut('ann', 'c-1', 'h2');
+    assert.deepEqual(out, { ack: { id: 'c-1', result: { roundId: 7, multiplier: 1.5, payout: 15, currency: 'gems' } } });
   });
 
   test('the limits are read when each bet is decided: a new version applies to the next bet', async () => {
