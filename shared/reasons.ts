@@ -26,8 +26,8 @@ export const Reason = {
   /** shop.buy: the player would buy more of the offer than its `perPlayer` limit allows, counting
    *  every unit they bought before (under any economy version). */
   PURCHASE_LIMIT: 'PURCHASE_LIMIT',
-  /** wallet.exchange, admin.grant: the currency named (the message names the field) is not one of
-   *  the economy in force. */
+  /** wallet.exchange, admin.grant, admin.task.create: the currency named (the message names the
+   *  field) is not one of the economy in force. */
   UNKNOWN_CURRENCY: 'UNKNOWN_CURRENCY',
   /** wallet.exchange: the economy in force publishes no rate from `from` to `to`. */
   NO_RATE: 'NO_RATE',
