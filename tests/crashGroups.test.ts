@@ -54,7 +54,7 @@ test('players betting and cashing out at once commit in groups: every bet stored
 
   const ids = all.map(() => `grp-${randomUUID()}`);
   const bets = await Promise.all(all.map((p, i) => p.crash.send(CrashCommandType.bet, { amount: 10 + i }, ids[i])));
-  bets.forEach((reply, i) => assert.deepEqual(expectAck(reply), { roundId: 0, amount: 10 + i, balance: 990 - i }));
+  bets.forEach((reply, i) => assert.deepEqual(expectAck(reply), { roundId: 0, amount: 10 + i, currency: 'gold', balance: 990 - i }));
   assert.ok((await transactionsOf('t-groups', ids)) < all.length, 'the bets were committed in fewer transactions than bets');
   const stored = await storedBets('t-groups', 0);
   assert.deepEqual(
