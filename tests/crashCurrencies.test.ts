@@ -2,7 +2,7 @@
 // (ECONOMY_FILE) adds gems to today's default and takes crash bets in gems too: the bet is checked
 // against economy.crash.limits of its currency, its stake goes to escrow in it, and its cash-out
 // and a refund come back in it; the table shows each bet's currency; the stats of a gem bet are
-// kept under `crash:gems` (docs/GAMES.md "Currencies and stats"). The fixture checks after the
+// kept under `crash:gems` (docs/GAMES.md, on currencies and stats). The fixture checks after the
 // file that the ledger sums to 0 in every currency.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';

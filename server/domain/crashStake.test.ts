@@ -1,5 +1,5 @@
 // A crash stake and its payout as the player's room applies them: in the bet's currency, each
-// counted in the stats of that currency (docs/GAMES.md "Currencies and stats": gold under `crash`,
+// counted in the stats of that currency (docs/GAMES.md, on currencies and stats: gold under `crash`,
 // another currency under `crash:<currency>`).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

@@ -68,7 +68,7 @@ export function applyTransfers(player: Player, transfers: readonly Transfer[], f
 /**
  * Where a play's stats are counted: `<game>` for gold (what protocol-1 clients read), `<game>:<currency>`
  * for any other currency, so that `wagered` and `paidOut` (and the return to player they give) never
- * add amounts of two currencies together (docs/GAMES.md "Currencies and stats").
+ * add amounts of two currencies together (docs/GAMES.md, on currencies and stats).
  */
 export function statsKey(game: string, currency: CurrencyId): string {
   return currency === GOLD ? game : `${game}:${currency}`;
