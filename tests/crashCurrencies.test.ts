@@ -48,7 +48,9 @@ test('a bet in gems: refused outside its limits or in a currency crash does not 
   const outside = expectNack(await a.crash.send(CrashCommandType.bet, { amount: 41, currency: GEMS }));
   assert.deepEqual([outside.code, outside.reason, outside.message], ['INVALID_INPUT', 'BET_OUT_OF_LIMITS', 'amount must be between 2 and 40 gems for crash, not 41']);
   const unlisted = expectNack(await a.crash.send(CrashCommandType.bet, { amount: 10, currency: 'silver' }));
-  assert.deepEqual([unlisted.code, unlisted.reason, unlisted.message], ['INVALID_INPUT', 'CURRENCY_NOT_ACCEPTED', 'currency silver is not accepted by crash; it accepts gems, gold'], 'the stored document lists its keys as PostgreSQL orders them');
+  assert.deepEqual([unlisted.code, unlisted.reason], ['INVALID_INPUT', 'CURRENCY_NOT_ACCEPTED']);
+  const accepted = /^currency silver is not accepted by crash; it accepts (.+)$/.exec(unlisted.message)?.[1];
+  assert.deepEqual(accepted?.split(', ').sort(), ['gems', 'gold'], unlisted.message);
   assert.equal(await balanceIn(fx.db.url, 'escrow', GEMS), 0, 'a refused bet takes nothing');
 
   assert.deepEqual(expectAck(await a.crash.send(CrashCommandType.bet, { amount: 20, currency: GEMS })), { roundId: 0, amount: 20, currency: GEMS, balance: 30 });
