@@ -2,11 +2,12 @@
 // version published through one process is in force on the other within a second, over HTTP and
 // for commands; during a burst of commands on both processes, each command is decided wholly
 // under one version (its result, its rate and its transfers agree), the old or the new, and a bad
-// document published mid-burst changes nothing.
+// document published mid-burst changes nothing; purchases during a publish pay the price of the
+// version they name, and a limited offer's stock and per-player counts carry across it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AdminCommandType } from '../shared/adminCommands.ts';
-import { CommandType, type WalletExchangeResult } from '../shared/commands.ts';
+import { CommandType, type ShopBuyResult, type WalletExchangeResult } from '../shared/commands.ts';
 import type { Economy, PublicEconomy } from '../shared/economy.ts';
 import { RoomName } from '../shared/protocol.ts';
 import { AdminState } from '../shared/state.ts';
@@ -171,5 +172,59 @@ test('publishing during a burst: each command wholly under the old or the new ve
     const seen = ids.map((id) => acks.get(id)!.economyVersion);
     assert.deepEqual(seen, [...seen].sort((a, b) => a - b), 'one player: the old version, then the new, never back');
   }
+  await Promise.all(players.map(({ tab }) => tab.leave()));
+});
+
+/** The default economy with a limited offer `raffle-ticket` (stock 40, 5 per player) at `price` gold. */
+function withTickets(price: number): Economy {
+  const economy = structuredClone(defaultEconomy);
+  economy.shop['raffle-ticket'] = { name: 'Raffle ticket', price: { currency: 'gold', amount: price }, grants: { items: { 'raffle-ticket': 1 } }, stock: 40, perPlayer: 5, startsAt: null, endsAt: null };
+  return economy;
+}
+
+test('purchases during a publish: each pays the price of the version it names, and stock and per-player limits carry across', async () => {
+  const before = await publish(withTickets(10));
+  await Promise.all(fx.servers.map((server) => waitFor(async () => (await economyAt(server.url)).version === before, 2_000, 10)));
+  // Ten players, five on each process, each buying tickets one at a time until refused: 50 wanted, 40 in stock.
+  const players = await Promise.all(Array.from({ length: 10 }, (_, i) => player(1_000_000, (address) => address === `127.0.0.1:${fx.servers[i % 2]!.port}`)));
+  const acks = new Map<string, ShopBuyResult>();
+  const refusals: string[] = [];
+  let published: Promise<number> | undefined;
+  const burst = players.map(async ({ tab }) => {
+    for (;;) {
+      const id = newId();
+      const reply = await tab.send(CommandType.shopBuy, { itemId: 'raffle-ticket', qty: 1 }, id);
+      if ('nack' in reply) {
+        refusals.push(reply.nack.reason ?? reply.nack.code);
+        return;
+      }
+      acks.set(id, reply.ack.result as ShopBuyResult);
+      // The price changes once, mid-burst.
+      if (acks.size === 10) published ??= publish(withTickets(25));
+    }
+  });
+  await Promise.all(burst);
+  const after = await published!;
+  assert.equal(after, before + 1);
+
+  const prices = { [before]: 10, [after]: 25 };
+  const paid = await queryRows<{ command_id: string; amount: string; economy_version: number }>(
+    fx.db.url,
+    `SELECT command_id, amount, economy_version FROM transfers WHERE command_id = ANY($1) AND reason = 'shop.buy'`,
+    [[...acks.keys()]],
+  );
+  assert.equal(paid.length, acks.size, 'one price transfer per purchase');
+  for (const t of paid) {
+    const result = acks.get(t.command_id)!;
+    assert.equal(t.economy_version, result.economyVersion, `purchase ${t.command_id}: its transfer records the version its result names`);
+    assert.equal(Number(t.amount), prices[result.economyVersion], `purchase ${t.command_id}: the price of version ${result.economyVersion}`);
+  }
+  assert.ok([...acks.values()].some((r) => r.economyVersion === before) && [...acks.values()].some((r) => r.economyVersion === after), 'purchases under both versions');
+  assert.equal(acks.size, 40, 'exactly the stock sold, across the publish');
+  assert.equal(refusals.length, 10);
+  assert.ok(refusals.every((r) => r === 'SOLD_OUT' || r === 'NOT_ENOUGH_STOCK' || r === 'PURCHASE_LIMIT'), refusals.join());
+  const perPlayer = await queryRows<{ bought: number }>(fx.db.url, `SELECT coalesce((purchases->>'raffle-ticket')::int, 0) AS bought FROM players WHERE user_id = ANY($1)`, [players.map((p) => p.tab.room.state.userId)]);
+  assert.ok(perPlayer.every((p) => p.bought <= 5), 'no player bought more than the per-player limit');
+  assert.equal(perPlayer.reduce((sum, p) => sum + p.bought, 0), 40);
   await Promise.all(players.map(({ tab }) => tab.leave()));
 });
