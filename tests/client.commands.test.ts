@@ -125,18 +125,3 @@ test('events: the head at join is history, duplicates are dropped, a gap is repo
 test('reconnect backoff grows from 250 ms and stops at 5 s', () => {
   assert.deepEqual([1, 2, 3, 4, 5, 6, 7, 20].map(backoffMs), [250, 500, 1000, 2000, 4000, 5000, 5000, 5000]);
 });
-
-test('a socket closed for a message too large (1009): the largest command sent fails with a clear error, the others are sent again', async () => {
-  const { sent, commands } = harness();
-  const small = commands.send('game.slot', { bet: 1 });
-  const large = commands.send('admin.economy.publish', { economy: { pad: 'x'.repeat(5000) } });
-  commands.failTooLarge();
-  await assert.rejects(large, (error: CommandError) => error.code === 'INVALID_INPUT' && /larger than the server takes in one message/.test(error.message) && !error.retryable);
-  assert.equal(commands.size, 1);
-  commands.resendAll();
-  assert.deepEqual(sent.slice(-1)[0]!.type, 'game.slot', 'the small one goes out again after the rejoin');
-  mock.timers.tick(RETRY_AFTER_MS * 3);
-  assert.equal(sent.filter((s) => s.type === 'admin.economy.publish').length, 1, 'the large one is never sent again');
-  commands.ack({ id: sent[0]!.payload.id as string, result: null });
-  await small;
-});

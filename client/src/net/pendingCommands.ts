@@ -12,8 +12,6 @@ type Pending = {
   type: string;
   payload: Record<string, unknown>;
   retryableNacks: number;
-  /** Handed to a socket at least once (not merely waiting offline). */
-  sent: boolean;
   timer: ReturnType<typeof setTimeout> | undefined;
   resolve: (result: unknown) => void;
   reject: (error: Error) => void;
@@ -40,7 +38,7 @@ export class PendingCommands {
   send<R>(type: string, fields: Record<string, unknown> = {}): Promise<R> {
     const id = newCommandId();
     return new Promise<R>((resolve, reject) => {
-      const entry: Pending = { type, payload: { id, ...fields }, retryableNacks: 0, sent: false, timer: undefined, resolve: resolve as (r: unknown) => void, reject };
+      const entry: Pending = { type, payload: { id, ...fields }, retryableNacks: 0, timer: undefined, resolve: resolve as (r: unknown) => void, reject };
       this.#pending.set(id, entry);
       this.#onChange(this.#pending.size);
       this.#attempt(entry);
@@ -74,24 +72,8 @@ export class PendingCommands {
     for (const id of [...this.#pending.keys()]) this.#take(id)?.reject(new CommandError({ code: 'UNAVAILABLE', message, retryable: false }));
   }
 
-  /**
-   * The server closed the socket because a message was larger than it takes (WebSocket close 1009):
-   * the largest command sent is that message, and sending it again would close the next socket
-   * too, for ever. It fails with a sentence saying so; the others are sent again after the rejoin.
-   */
-  failTooLarge(): void {
-    let largest: [string, number] | undefined;
-    for (const [id, entry] of this.#pending) {
-      const size = entry.sent ? JSON.stringify(entry.payload).length : 0;
-      if (size > (largest?.[1] ?? 0)) largest = [id, size];
-    }
-    if (!largest) return;
-    const [id, size] = largest;
-    this.#take(id)?.reject(new CommandError({ code: 'INVALID_INPUT', message: `This command (about ${size} bytes) is larger than the server takes in one message; it was not carried out.`, retryable: false }));
-  }
-
   #attempt(entry: Pending): void {
-    if (this.#transmit(entry.type, entry.payload)) entry.sent = true;
+    this.#transmit(entry.type, entry.payload);
     this.#schedule(entry);
   }
 

@@ -29,8 +29,6 @@ export type RoomLinkOptions<Snapshot> = {
 /** Join refusals that another try will not fix (docs/PROTOCOL.md "Join refusals", JoinErrorCode). */
 const FINAL_JOIN_CODES = new Set([400, 401, 403, 426, 501]);
 const MAX_BACKOFF_MS = 5000;
-/** WebSocket close code: a message was larger than the server takes (MAX_PAYLOAD_BYTES). */
-const MESSAGE_TOO_BIG = 1009;
 
 export function backoffMs(attempt: number): number {
   return Math.min(250 * 2 ** Math.max(0, attempt - 1), MAX_BACKOFF_MS);
@@ -147,7 +145,6 @@ export class RoomLink<Snapshot> {
         this.#closeWith(`An admin removed you from the server: ${reason || 'no reason given'}`);
         return;
       }
-      if (code === MESSAGE_TOO_BIG) this.#commands.failTooLarge();
       this.status.value = 'offline';
       this.#retryLater();
     });

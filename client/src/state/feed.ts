@@ -33,10 +33,6 @@ function money(n: number, currency: string): string {
   return `${n > 0 ? '+' : ''}${n.toLocaleString('en')} ${currency}`;
 }
 
-function gold(n: number): string {
-  return money(n, 'gold');
-}
-
 /** The sentence for an event, and whether it deserves a toast; null for events the feed skips. */
 export function describe(event: TypedEvent): { text: string; toast: boolean } | null {
   switch (event.type) {
@@ -54,10 +50,6 @@ export function describe(event: TypedEvent): { text: string; toast: boolean } | 
       const items = Object.entries(event.data.items ?? {}).map(([id, qty]) => `${qty} × ${id}`);
       return items.length ? { text: `Items from ${event.data.source}: ${items.join(', ')}.`, toast: false } : null;
     }
-    case EventType.streakClaimed: {
-      const d = event.data;
-      return { text: `Daily streak day ${d.day}: ${gold(d.reward)}.`, toast: false };
-    }
     case EventType.purchaseCompleted: {
       const d = event.data;
       return { text: `Bought ${d.qty} × ${d.itemId} for ${d.price} ${d.currency}.`, toast: false };
@@ -73,7 +65,8 @@ export function describe(event: TypedEvent): { text: string; toast: boolean } | 
     case EventType.announcement:
       return { text: `Announcement: ${event.data.text}`, toast: true };
     default:
-      // xp.changed shows in the header; crash.round on the crash table.
+      // xp.changed shows in the header; crash.round on the crash table; streak.claimed is reserved
+      // (a claim arrives as balance.changed, docs/PROTOCOL.md).
       return null;
   }
 }
