@@ -22,7 +22,7 @@ test('a task goes open -> accepted -> completed, and completion owes the assigne
   assert.deepEqual([accepted.status, accepted.assignee, accepted.acceptedAt], ['accepted', 'ann', at.toISOString()]);
   const { task, effect } = completeTask(accepted, 't1', 'ann', 'main', at);
   assert.deepEqual([task.status, task.completedAt], ['completed', at.toISOString()]);
-  assert.deepEqual(effect, { key: 'task:main:t1', userId: 'ann', fromAccount: 'bounty', gold: 40, xp: 7, reason: 'task.bounty', ref: 'board:main:t1' });
+  assert.deepEqual(effect, { key: 'task:main:t1', userId: 'ann', fromAccount: 'bounty', currency: 'gold', amount: 40, xp: 7, reason: 'task.bounty', ref: 'board:main:t1' });
 });
 
 test('abandon reopens; cancel removes; each refusal carries its reason and says why', () => {

@@ -170,7 +170,8 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
     /** admin.grant routed here by the admin room. */
     adminGrant(grant: GrantCall): Promise<Reply> {
       // A gold grant keeps the hash it had before currencies (a retry across the upgrade is the
-      // same command); another currency's names it first (an id never starts with a digit).
+      // same command); another currency's names it first (a currency id starts with a letter, an
+      // amount never does).
       const hash = grant.currency === GOLD ? `grant:${grant.amount}:${grant.reason}` : `grant:${grant.currency}:${grant.amount}:${grant.reason}`;
       return this.#writer!.handleInternal(`grant:${grant.id}`, hash, (player, published) => grantOf(player, published.economy, grant));
     }
