@@ -26,7 +26,7 @@ export async function pipelineOnly(databaseUrl: string, writers: number, seconds
             writer: { account: id, epoch: 1 },
             economyVersion: 1,
             transfers: [transfer(SystemAccount.mint, id, 2, 'gold', 'bench', null, commandId), transfer(id, SystemAccount.house, 1, 'gold', 'bench', null, commandId)],
-            player: { userId: id, xp: 0, level: 1, stats: { rps: { played: seq, won: 0, wagered: seq, paidOut: 0 } }, inventory: {}, streakDay: 0, lastClaimDay: null, serverSeed: 'bench', clientSeed: 'bench', nonce: seq },
+            player: { userId: id, xp: 0, level: 1, stats: { rps: { played: seq, won: 0, wagered: seq, paidOut: 0 } }, inventory: {}, purchases: {}, streakDay: 0, lastClaimDay: null, serverSeed: 'bench', clientSeed: 'bench', nonce: seq },
             outbox: [{ stream: playerStream(id), seq, type: 'balance.changed', data: { delta: 1, balance: seq, currency: 'gold', reason: 'bench', ref: null }, at: new Date() }],
             command: { actor: id, commandId, payloadHash: 'bench', reply: { balance: seq } },
           });

@@ -130,7 +130,7 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
     localRoom,
   );
   const syncReads = pLimit(syncReadLimit(database.poolMax));
-  const deps = { directory, names, chains: new ChainCache(), sessions, enforcer, userLimits, addressLimits, events: relay.bus, fenceWatch, sql, orm, store: sqlWriterStore(sql, orm), pipeline, syncReads, clock, seeds: overrides.seeds ?? cryptoSeeds, economy, logger, tokens, metrics, rateLimitPerSecond: config.rateLimitPerSecond, faults };
+  const deps = { directory, names, chains: new ChainCache(), sessions, enforcer, userLimits, addressLimits, events: relay.bus, fenceWatch, sql, orm, store: sqlWriterStore(sql), pipeline, syncReads, clock, seeds: overrides.seeds ?? cryptoSeeds, economy, logger, tokens, metrics, rateLimitPerSecond: config.rateLimitPerSecond, faults };
   const server = defineServer({
     transport,
     greet: false,
@@ -158,7 +158,7 @@ export async function startApp(config: Config, logger: Logger, overrides: { cloc
         logger,
       }, sessions),
       ...healthRoutes(checks, metrics, () => matchMaker.state === matchMaker.MatchMakerState.SHUTTING_DOWN),
-      ...shopRoutes(orm),
+      ...shopRoutes(orm, deps.economy, clock),
       ...economyRoutes(economy),
       ...clientRoutes(CLIENT_DIST_DIR),
     }, { onRequest: gate }),

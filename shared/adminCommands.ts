@@ -23,7 +23,6 @@ const text = (field: string, max: number) =>
     .min(1, { error: `${field} must be 1-${max} characters` })
     .max(max, { error: `${field} must be 1-${max} characters` });
 const board = z.string({ error: 'board must be 1-32 characters of [a-z0-9-]' }).regex(BOARD_NAME, { error: 'board must be 1-32 characters of [a-z0-9-]' }).optional();
-const itemId = z.string({ error: 'itemId must be 1-64 characters of [a-z0-9-]' }).regex(/^[a-z0-9-]{1,64}$/, { error: 'itemId must be 1-64 characters of [a-z0-9-]' });
 const grantAmount = z
   .number({ error: `amount must be a non-zero whole number between -${MAX_GRANT} and ${MAX_GRANT}` })
   .int({ error: `amount must be a non-zero whole number between -${MAX_GRANT} and ${MAX_GRANT}` })
@@ -49,20 +48,6 @@ export const adminCommands = {
   // A bounty field left out is the economy's default (rewards.bounty).
   [AdminCommandType.taskCreate]: z.strictObject({ id: commandId, board, title: text('title', 200), bountyGold: wholeAmount('bountyGold', MAX_BET).optional(), bountyXp: bountyXp.optional() }),
   [AdminCommandType.taskCancel]: z.strictObject({ id: commandId, board, taskId }),
-  [AdminCommandType.shopUpsert]: z.strictObject({
-    id: commandId,
-    item: z.strictObject(
-      {
-        itemId,
-        name: text('item.name', 100),
-        price: wholeAmount('item.price', MAX_GRANT),
-        stock: z.union([z.null(), z.number().int().min(0).max(1_000_000)], { error: 'item.stock must be null (unlimited) or a whole number between 0 and 1000000' }),
-        active: z.boolean({ error: 'item.active must be true or false' }),
-      },
-      { error: 'item must be { itemId, name, price, stock, active }' },
-    ),
-  }),
-  [AdminCommandType.shopRemove]: z.strictObject({ id: commandId, itemId }),
   [AdminCommandType.announce]: z.strictObject({ id: commandId, text: text('text', 500) }),
   [AdminCommandType.userGet]: z.strictObject({ id: commandId, userId }),
   [AdminCommandType.audit]: z.strictObject({ id: commandId }),
@@ -88,7 +73,6 @@ export type AdminGrantResult = { balance: number; currency: string };
 export type AdminKickResult = { kicked: number; bannedUntil?: string };
 export type AdminSessionsRevokeResult = { userId: string; generation: number; kicked: number };
 export type AdminTaskResult = { task: Task };
-export type ShopItemView = { itemId: string; name: string; price: number; stock: number | null; active: boolean };
 /** An account whose balance in `currency` is not the sum of its transfers in it. */
 export type AuditMismatch = { account: string; currency: string; balance: number; fromTransfers: number };
 /** One currency's figures: the sum of every account's balance (0 when the ledger holds), what the

@@ -40,8 +40,6 @@ export const AdminCommandType = {
   grant: 'admin.grant',
   taskCreate: 'admin.task.create',
   taskCancel: 'admin.task.cancel',
-  shopUpsert: 'admin.shop.upsert',
-  shopRemove: 'admin.shop.remove',
   announce: 'admin.announce',
   userGet: 'admin.user.get',
   audit: 'admin.audit',

@@ -62,7 +62,9 @@ export const playerCommands = {
 
 /** `reward` is in `currency` (the economy's rewards.streak.currency) and `balance` is that currency's balance. */
 export type StreakClaimResult = { day: number; reward: number; currency: string; balance: number };
-export type ShopBuyResult = { balance: number; owned: number; stockLeft: number | null };
+/** `balance`: the player's balance in `currency`, the offer's price currency, after paying;
+ *  `economyVersion`: the economy version the purchase was decided under. */
+export type ShopBuyResult = { balance: number; owned: number; stockLeft: number | null; currency: CurrencyId; economyVersion: number };
 /** `spent` of `from` went to the house and `received` of `to` came back, at the rate of
  *  `economyVersion`; `balances` are both currencies' after the exchange. */
 export type WalletExchangeResult = { from: CurrencyId; to: CurrencyId; spent: number; received: number; balances: Record<CurrencyId, number>; economyVersion: number };

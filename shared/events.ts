@@ -22,7 +22,8 @@ export type LevelUp = { level: number; previous: number };
 /** `currencies`: what was granted per currency; `gold` repeats gold's (0 when none), for protocol-1 clients. */
 export type RewardGranted = { source: string; gold: number; currencies: Record<CurrencyId, number>; items: Record<string, number> };
 export type StreakClaimed = { day: number; reward: number };
-export type PurchaseCompleted = { itemId: string; qty: number; price: number };
+/** `price`: what the whole purchase cost, in `currency`. */
+export type PurchaseCompleted = { itemId: string; qty: number; price: number; currency: CurrencyId };
 export type TaskEvent = { task: import('./boardCommands.ts').Task };
 export type Announcement = { text: string };
 /** `crash.round`, one per phase change of a table's round. */

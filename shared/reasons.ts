@@ -11,16 +11,21 @@ export const Reason = {
   // The player room.
   /** streak.claim: already claimed this UTC day. */
   ALREADY_CLAIMED: 'ALREADY_CLAIMED',
-  /** shop.buy, admin.shop.remove: no such item in the shop catalog. */
+  /** shop.buy: no such offer in the shop of the economy in force. */
   UNKNOWN_ITEM: 'UNKNOWN_ITEM',
-  /** shop.buy: the item exists but is not for sale now. */
+  /** shop.buy: the offer exists but is not for sale now: before its `startsAt`, or from its
+   *  `endsAt` on (the message names the bound). */
   NOT_FOR_SALE: 'NOT_FOR_SALE',
   /** shop.buy: none left. */
   SOLD_OUT: 'SOLD_OUT',
   /** shop.buy: fewer left than `qty` (also when other buyers took the last units first). */
   NOT_ENOUGH_STOCK: 'NOT_ENOUGH_STOCK',
-  /** shop.buy: price × qty is beyond any balance; wallet.exchange: what it would receive is. */
+  /** shop.buy: price × qty (or a currency the offer grants × qty) is beyond any balance;
+   *  wallet.exchange: what it would receive is. */
   TOTAL_TOO_LARGE: 'TOTAL_TOO_LARGE',
+  /** shop.buy: the player would buy more of the offer than its `perPlayer` limit allows, counting
+   *  every unit they bought before (under any economy version). */
+  PURCHASE_LIMIT: 'PURCHASE_LIMIT',
   /** wallet.exchange, admin.grant: the currency named (the message names the field) is not one of
    *  the economy in force. */
   UNKNOWN_CURRENCY: 'UNKNOWN_CURRENCY',
@@ -82,6 +87,7 @@ export const REASON_CODES = {
   SOLD_OUT: 'CONFLICT',
   NOT_ENOUGH_STOCK: 'CONFLICT',
   TOTAL_TOO_LARGE: 'INVALID_INPUT',
+  PURCHASE_LIMIT: 'CONFLICT',
   UNKNOWN_CURRENCY: 'INVALID_INPUT',
   NO_RATE: 'CONFLICT',
   EXCHANGE_TOO_SMALL: 'INVALID_INPUT',

@@ -3,7 +3,7 @@
 // infer result and payload types from here instead of naming them at each call. Types only: the
 // imports below are erased, so the browser bundle does not pull zod in.
 import type { z } from 'zod';
-import type { AdminGrantResult, AdminKickResult, AdminSessionsRevokeResult, AdminTaskResult, AuditResult, adminCommands, CrashOpenResult, EconomyPublishResult, EconomyView, ShopItemView, UserView } from './adminCommands.ts';
+import type { AdminGrantResult, AdminKickResult, AdminSessionsRevokeResult, AdminTaskResult, AuditResult, adminCommands, CrashOpenResult, EconomyPublishResult, EconomyView, UserView } from './adminCommands.ts';
 import type { boardCommands, TaskCompleteResult, TaskResult } from './boardCommands.ts';
 import type { GameCommandSchemas, GameResults } from '../server/games/commands.ts';
 import type { EventsSyncResult, FairRotateResult, playerCommands, ShopBuyResult, StreakClaimResult, WalletExchangeResult } from './commands.ts';
@@ -30,8 +30,6 @@ export type CommandResults = GameResults & {
   'admin.grant': AdminGrantResult;
   'admin.task.create': AdminTaskResult;
   'admin.task.cancel': AdminTaskResult;
-  'admin.shop.upsert': { item: ShopItemView };
-  'admin.shop.remove': { itemId: string };
   'admin.announce': { seq: number };
   'admin.user.get': UserView;
   'admin.audit': AuditResult;

@@ -30,6 +30,8 @@ export const PlayerState = schema(
     level: t.number().default(1),
     stats: t.map(GameStats),
     inventory: t.map('number'),
+    /** Units bought of each shop offer, in all (what its per-player limit counts). */
+    purchases: t.map('number'),
     streak: t.ref(Streak),
     fair: t.ref(Fair),
     seq: t.number().default(0),

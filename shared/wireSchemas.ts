@@ -21,7 +21,6 @@ const task = z.strictObject({
   acceptedAt: text.nullable(),
   completedAt: text.nullable(),
 });
-const shopItem = z.strictObject({ itemId: text, name: text, price: whole, stock: whole.nullable(), active: z.boolean() });
 
 export const eventPayloadSchemas = {
   'balance.changed': z.strictObject({ delta: whole, balance: whole, currency: text, reason: text, ref: text.nullable() }),
@@ -29,7 +28,7 @@ export const eventPayloadSchemas = {
   'reward.granted': z.strictObject({ source: text, gold: whole, currencies: z.record(text, whole), items: z.record(text, whole) }),
   'streak.claimed': z.strictObject({ day: whole, reward: whole }),
   'level.up': z.strictObject({ level: whole, previous: whole }),
-  'purchase.completed': z.strictObject({ itemId: text, qty: whole, price: whole }),
+  'purchase.completed': z.strictObject({ itemId: text, qty: whole, price: whole, currency: text }),
   'task.created': z.strictObject({ task }),
   'task.updated': z.strictObject({ task }),
   'crash.round': z.discriminatedUnion('phase', [
@@ -53,7 +52,7 @@ const taskResult = z.strictObject({ task });
 export const commandResultSchemas = {
   ...gameResultSchemas,
   'streak.claim': z.strictObject({ day: whole, reward: whole, currency: text, balance: whole }),
-  'shop.buy': z.strictObject({ balance: whole, owned: whole, stockLeft: whole.nullable() }),
+  'shop.buy': z.strictObject({ balance: whole, owned: whole, stockLeft: whole.nullable(), currency: text, economyVersion: whole }),
   'wallet.exchange': z.strictObject({ from: text, to: text, spent: whole, received: whole, balances: z.record(text, whole), economyVersion: whole }),
   'fair.rotate': z.strictObject({ revealedServerSeed: text, serverSeedHash: text, clientSeed: text, nonce: whole }),
   'events.sync': z.union([z.strictObject({ events: z.array(wireEventSchema), seq: whole }), z.strictObject({ snapshot: z.literal(true), seq: whole })]),
@@ -65,8 +64,6 @@ export const commandResultSchemas = {
   'admin.grant': z.strictObject({ balance: whole, currency: text }),
   'admin.task.create': taskResult,
   'admin.task.cancel': taskResult,
-  'admin.shop.upsert': z.strictObject({ item: shopItem }),
-  'admin.shop.remove': z.strictObject({ itemId: text }),
   'admin.announce': z.strictObject({ seq: whole }),
   'admin.user.get': z.strictObject({
     userId: text,

@@ -3,7 +3,10 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { buildClient } from '../client/build.ts';
+import { defaultEconomy } from '../server/economy/defaultEconomy.ts';
+import type { ShopCatalog } from '../shared/shop.ts';
 import { serverFixture } from './support/fixture.ts';
+import { queryRows } from './support/ledger.ts';
 import { startServer } from './support/server.ts';
 
 const fx = serverFixture('coffer_client_routes');
@@ -54,11 +57,17 @@ test('unknown or escaping asset names are 404, and the server’s own routes sti
   await guest.body?.cancel();
 });
 
-test('GET /shop lists the catalog the shop sells from', async () => {
+test('GET /shop lists the offers of the economy in force, each with its currency, grants, stock left, limit and window', async () => {
   const res = await fetch(`${fx.server.url}/shop`);
   assert.equal(res.status, 200);
-  const { items } = (await res.json()) as { items: { itemId: string; price: number; stock: number | null; active: boolean }[] };
-  const potion = items.find((i) => i.itemId === 'health-potion');
-  assert.deepEqual(potion, { itemId: 'health-potion', name: 'Health potion', price: 50, stock: null, active: true });
-  assert.equal(items.find((i) => i.itemId === 'retired-hat')?.active, false);
+  const { economyVersion, items } = (await res.json()) as ShopCatalog;
+  assert.equal(economyVersion, 1);
+  assert.deepEqual(items.map((i) => i.itemId), Object.keys(defaultEconomy.shop).sort(), 'every offer of economy/default.json, by id');
+  assert.deepEqual(items.find((i) => i.itemId === 'health-potion'), {
+    itemId: 'health-potion', name: 'Health potion', price: 50, currency: 'gold', grants: { items: { 'health-potion': 1 } }, stock: null, perPlayer: null, startsAt: null, endsAt: null, active: true,
+  });
+  // What is left is the counter in shop_items.
+  await queryRows(fx.db.url, `UPDATE shop_items SET stock = 4 WHERE item_id = 'golden-crown'`);
+  const again = (await (await fetch(`${fx.server.url}/shop`)).json()) as ShopCatalog;
+  assert.equal(again.items.find((i) => i.itemId === 'golden-crown')?.stock, 4);
 });

@@ -1,5 +1,9 @@
 // The player economy over WebSockets: gacha pulls and shop purchases, their acks, events, state,
-// persisted inventory and stock, every refusal, and buyers racing for the last units.
+// persisted inventory, stock and purchase counts, every refusal, and buyers racing for the last
+// units. The offers are the default economy's (economy/default.json); what is left of a limited one
+// is its counter in shop_items, which a test may set. Gem prices, bundles, per-player limits and
+// sale windows are tested on the player writer under a test economy
+// (server/writers/shopOnMemory.test.ts), and across two processes in tests/shopRace.test.ts.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CommandType, type ShopBuyResult } from '../shared/commands.ts';
@@ -21,8 +25,10 @@ async function fundedPlayer(gold: number): Promise<{ userId: string; token: stri
   return { userId: me.userId, token: me.token, tab };
 }
 
-async function addShopItem(itemId: string, price: number, stock: number | null, active = true): Promise<void> {
-  await queryRows(fx.db.url, `INSERT INTO shop_items (item_id, name, price, stock, active) VALUES ($1, $1, $2, $3, $4)`, [itemId, price, stock, active]);
+/** Sets what is left of a limited offer (undefined: no counter, as before its first sale). */
+async function setStockLeft(itemId: string, left: number | undefined): Promise<void> {
+  await queryRows(fx.db.url, `DELETE FROM shop_items WHERE item_id = $1`, [itemId]);
+  if (left !== undefined) await queryRows(fx.db.url, `INSERT INTO shop_items (item_id, stock) VALUES ($1, $2)`, [itemId, left]);
 }
 
 const inventoryOf = (tab: PlayerConnection) => Object.fromEntries(tab.state.inventory.entries());
@@ -63,53 +69,57 @@ test('game.gacha: items, cost, balance and proof in the ack; inventory, stats an
   await tab.leave();
 });
 
-test('shop.buy: price to the shop account, items into the inventory, stock down, all persisted', async () => {
-  await addShopItem('test-cape', 40, 10);
-  const { userId, token, tab } = await fundedPlayer(500);
+test('shop.buy: price to the shop account, items into the inventory, stock down, purchases counted, all persisted', async () => {
+  // lucky-charm: 500 gold, 100 in stock; without a counter its first sale opens one.
+  await setStockLeft('lucky-charm', undefined);
+  const { userId, token, tab } = await fundedPlayer(2_000);
   const unlimited: ShopBuyResult = expectAck(await tab.send(CommandType.shopBuy, { itemId: 'health-potion', qty: 2 }));
-  assert.deepEqual(unlimited, { balance: 400, owned: 2, stockLeft: null });
-  const limited: ShopBuyResult = expectAck(await tab.send(CommandType.shopBuy, { itemId: 'test-cape', qty: 3 }));
-  assert.deepEqual(limited, { balance: 280, owned: 3, stockLeft: 7 });
+  assert.deepEqual(unlimited, { balance: 1_900, owned: 2, stockLeft: null, currency: 'gold', economyVersion: 1 });
+  const limited: ShopBuyResult = expectAck(await tab.send(CommandType.shopBuy, { itemId: 'lucky-charm', qty: 3 }));
+  assert.deepEqual(limited, { balance: 400, owned: 3, stockLeft: 97, currency: 'gold', economyVersion: 1 });
   await tab.waitForEvents((events) => events.filter((e) => e.type === 'purchase.completed').length === 2);
   assert.deepEqual(tab.events.filter((e) => e.type === 'purchase.completed').map((e) => e.data), [
-    { itemId: 'health-potion', qty: 2, price: 100 },
-    { itemId: 'test-cape', qty: 3, price: 120 },
+    { itemId: 'health-potion', qty: 2, price: 100, currency: 'gold' },
+    { itemId: 'lucky-charm', qty: 3, price: 1_500, currency: 'gold' },
   ]);
-  await tab.waitForState((s) => s.balance === 280);
-  assert.deepEqual(inventoryOf(tab), { 'health-potion': 2, 'test-cape': 3 });
-  const [row] = await queryRows<{ stock: number }>(fx.db.url, `SELECT stock FROM shop_items WHERE item_id = 'test-cape'`);
-  assert.equal(row.stock, 7);
+  await tab.waitForState((s) => s.balance === 400 && s.purchases.get('lucky-charm') === 3);
+  assert.deepEqual(inventoryOf(tab), { 'health-potion': 2, 'lucky-charm': 3 });
+  assert.deepEqual(Object.fromEntries(tab.state.purchases.entries()), { 'health-potion': 2, 'lucky-charm': 3 });
+  const [row] = await queryRows<{ stock: number }>(fx.db.url, `SELECT stock FROM shop_items WHERE item_id = 'lucky-charm'`);
+  assert.equal(row.stock, 97, 'the counter opened at the offer stock, less the units sold');
   const [shop] = await queryRows<{ sum: string }>(fx.db.url, `SELECT sum(amount) AS sum FROM transfers WHERE from_account = $1 AND to_account = 'shop'`, [userId]);
-  assert.equal(Number(shop.sum), 220);
+  assert.equal(Number(shop.sum), 1_600);
+  const [stored] = await queryRows<{ purchases: Record<string, number> }>(fx.db.url, `SELECT purchases FROM players WHERE user_id = $1`, [userId]);
+  assert.deepEqual(stored.purchases, { 'health-potion': 2, 'lucky-charm': 3 }, 'the purchase counts are committed with the player');
 
-  // The inventory survives the server going away.
+  // The inventory and the counts survive the server going away.
   await tab.leave();
   await fx.server.stop();
   await fx.restart();
   const again = await joinPlayerRoom(fx.server.url, token);
-  assert.deepEqual(inventoryOf(again), { 'health-potion': 2, 'test-cape': 3 });
-  assert.equal(again.state.balance, 280);
+  assert.deepEqual(inventoryOf(again), { 'health-potion': 2, 'lucky-charm': 3 });
+  assert.equal(again.state.purchases.get('lucky-charm'), 3);
+  assert.equal(again.state.balance, 400);
   await again.leave();
 });
 
 test('shop.buy refusals name the field, and nothing is written', async () => {
-  await addShopItem('test-boots', 10, 2);
-  await addShopItem('test-retired', 10, null, false);
-  await addShopItem('test-gone', 10, 0);
-  const { userId, tab } = await fundedPlayer(100);
+  await setStockLeft('lucky-charm', 2);
+  await setStockLeft('golden-crown', 0);
+  const { userId, tab } = await fundedPlayer(1_000);
   const cases: Array<[Record<string, unknown>, string, RegExp, string?]> = [
     [{ itemId: 'no-such-item', qty: 1 }, 'NOT_FOUND', /itemId no-such-item is not in the shop catalog/, 'UNKNOWN_ITEM'],
-    [{ itemId: 'test-boots', qty: 0 }, 'INVALID_INPUT', /qty must be a whole number between 1 and 100/],
-    [{ itemId: 'test-boots', qty: 1_000_000 }, 'INVALID_INPUT', /qty must be a whole number between 1 and 100/],
-    [{ itemId: 'test-boots', qty: 1.5 }, 'INVALID_INPUT', /qty/],
-    [{ itemId: 'test-boots', qty: -1 }, 'INVALID_INPUT', /qty/],
-    [{ itemId: 'test-boots' }, 'INVALID_INPUT', /qty/],
-    [{ itemId: 'Test Boots!', qty: 1 }, 'INVALID_INPUT', /itemId must be 1-64 characters/],
-    [{ itemId: 'test-retired', qty: 1 }, 'CONFLICT', /itemId test-retired is not for sale/, 'NOT_FOR_SALE'],
-    [{ itemId: 'test-gone', qty: 1 }, 'CONFLICT', /itemId test-gone is sold out/, 'SOLD_OUT'],
-    [{ itemId: 'test-boots', qty: 3 }, 'CONFLICT', /qty 3 is more than the 2 left of test-boots/, 'NOT_ENOUGH_STOCK'],
-    [{ itemId: 'golden-crown', qty: 1 }, 'INSUFFICIENT_FUNDS', /price of 5000 is more than your balance of 100/],
-    [{ itemId: 'test-boots', qty: 1, extra: true }, 'INVALID_INPUT', /extra/],
+    [{ itemId: 'constructor', qty: 1 }, 'NOT_FOUND', /itemId constructor is not in the shop catalog/, 'UNKNOWN_ITEM'],
+    [{ itemId: 'lucky-charm', qty: 0 }, 'INVALID_INPUT', /qty must be a whole number between 1 and 100/],
+    [{ itemId: 'lucky-charm', qty: 1_000_000 }, 'INVALID_INPUT', /qty must be a whole number between 1 and 100/],
+    [{ itemId: 'lucky-charm', qty: 1.5 }, 'INVALID_INPUT', /qty/],
+    [{ itemId: 'lucky-charm', qty: -1 }, 'INVALID_INPUT', /qty/],
+    [{ itemId: 'lucky-charm' }, 'INVALID_INPUT', /qty/],
+    [{ itemId: 'Lucky Charm!', qty: 1 }, 'INVALID_INPUT', /itemId must be 1-64 characters/],
+    [{ itemId: 'golden-crown', qty: 1 }, 'CONFLICT', /itemId golden-crown is sold out/, 'SOLD_OUT'],
+    [{ itemId: 'lucky-charm', qty: 3 }, 'CONFLICT', /qty 3 is more than the 2 left of lucky-charm/, 'NOT_ENOUGH_STOCK'],
+    [{ itemId: 'health-potion', qty: 21 }, 'INSUFFICIENT_FUNDS', /price of 1050 is more than your balance of 1000/],
+    [{ itemId: 'lucky-charm', qty: 1, extra: true }, 'INVALID_INPUT', /extra/],
   ];
   for (const [fields, code, message, reason] of cases) {
     const refused = expectNack(await tab.send(CommandType.shopBuy, fields));
@@ -124,17 +134,19 @@ test('shop.buy refusals name the field, and nothing is written', async () => {
     [userId],
   );
   assert.deepEqual([Number(written.transfers), Number(written.results)], [0, 0]);
-  const [boots] = await queryRows<{ stock: number }>(fx.db.url, `SELECT stock FROM shop_items WHERE item_id = 'test-boots'`);
-  assert.equal(boots.stock, 2);
-  assert.equal(tab.state.balance, 100);
+  const [charm] = await queryRows<{ stock: number }>(fx.db.url, `SELECT stock FROM shop_items WHERE item_id = 'lucky-charm'`);
+  assert.equal(charm.stock, 2);
+  assert.equal(tab.state.balance, 1_000);
+  assert.equal(tab.state.purchases.size, 0);
   await tab.leave();
 });
 
 test('buyers racing for the last units: exactly the stock is sold, everyone else gets CONFLICT and keeps their gold', async () => {
+  // golden-crown: 5,000 gold; its counter says 3 are left.
   const stock = 3;
-  await addShopItem('test-last-lamp', 70, stock);
-  const buyers = await Promise.all(Array.from({ length: 9 }, () => fundedPlayer(100)));
-  const replies = await Promise.all(buyers.map((b) => b.tab.send(CommandType.shopBuy, { itemId: 'test-last-lamp', qty: 1 })));
+  await setStockLeft('golden-crown', stock);
+  const buyers = await Promise.all(Array.from({ length: 9 }, () => fundedPlayer(5_000)));
+  const replies = await Promise.all(buyers.map((b) => b.tab.send(CommandType.shopBuy, { itemId: 'golden-crown', qty: 1 })));
   const sold = replies.filter((r) => 'ack' in r);
   const refused = replies.filter((r) => 'nack' in r).map((r) => expectNack(r));
   assert.equal(sold.length, stock, JSON.stringify(replies));
@@ -143,19 +155,19 @@ test('buyers racing for the last units: exactly the stock is sold, everyone else
     assert.match(nack.message, /sold out|more than the|another buyer first/);
     assert.ok(nack.reason === 'SOLD_OUT' || nack.reason === 'NOT_ENOUGH_STOCK', `reason ${nack.reason}`);
   }
-  const [row] = await queryRows<{ stock: number }>(fx.db.url, `SELECT stock FROM shop_items WHERE item_id = 'test-last-lamp'`);
+  const [row] = await queryRows<{ stock: number }>(fx.db.url, `SELECT stock FROM shop_items WHERE item_id = 'golden-crown'`);
   assert.equal(row.stock, 0);
   const owners = await queryRows<{ user_id: string; balance: string; qty: number | null }>(
     fx.db.url,
-    `SELECT p.user_id, b.balance, (p.inventory ->> 'test-last-lamp')::int AS qty FROM players p JOIN balances b ON b.account = p.user_id AND b.currency = 'gold' WHERE p.user_id = ANY($1)`,
+    `SELECT p.user_id, b.balance, (p.inventory ->> 'golden-crown')::int AS qty FROM players p JOIN balances b ON b.account = p.user_id AND b.currency = 'gold' WHERE p.user_id = ANY($1)`,
     [buyers.map((b) => b.userId)],
   );
   assert.equal(owners.filter((o) => o.qty === 1).length, stock, 'exactly the stock landed in inventories');
-  for (const o of owners) assert.equal(Number(o.balance), o.qty === 1 ? 30 : 100, 'nobody is charged for nothing');
+  for (const o of owners) assert.equal(Number(o.balance), o.qty === 1 ? 0 : 5_000, 'nobody is charged for nothing');
   // Each room's state agrees with the database, also after the sold-out reload.
   for (const [i, b] of buyers.entries()) {
     const bought = 'ack' in replies[i];
-    await b.tab.waitForState((s) => s.balance === (bought ? 30 : 100) && (s.inventory.get('test-last-lamp') ?? 0) === (bought ? 1 : 0));
+    await b.tab.waitForState((s) => s.balance === (bought ? 0 : 5_000) && (s.inventory.get('golden-crown') ?? 0) === (bought ? 1 : 0));
   }
   // A refused buyer can go on playing in the same room.
   const loser = buyers[replies.findIndex((r) => 'nack' in r)];

@@ -12,7 +12,7 @@ import { pendingMigrations } from '../schema/migrate.ts';
 import { openDatabase } from '../server/db/database.ts';
 import { NestedConnectionError, prepared, sqlFor } from '../server/store/sql.ts';
 import { ormOver } from '../server/store/orm.ts';
-import { listShopItems } from '../server/store/shopStore.ts';
+import { listStockLeft } from '../server/store/shopStore.ts';
 
 describe('embedded database', () => {
   let root: string;
@@ -54,6 +54,21 @@ describe('embedded database', () => {
     }
   });
 
+  test('a statement that fails (a sold-out batch) leaves every named statement usable on the connection that replaces it', async () => {
+    const db = await openDatabase({ dataDir: path.join(root, 'failed-statement'), migrate: true });
+    try {
+      const sql = await sqlFor(db.orm);
+      const divide = prepared('select 10 / $1::int as n');
+      assert.deepEqual(await sql.query(divide, [2]), [{ n: 5 }]);
+      await assert.rejects(sql.query(divide, [0]), /division by zero/);
+      // The pool replaced the connection; the PGlite session kept what the old one prepared.
+      assert.deepEqual(await sql.query(divide, [5]), [{ n: 2 }]);
+      assert.deepEqual(await sql.query(prepared('select 3 as n')), [{ n: 3 }]);
+    } finally {
+      await db.close();
+    }
+  });
+
   test('waiting on a second connection from inside a transaction is refused, not a silent deadlock', async () => {
     const db = await openDatabase({ dataDir: path.join(root, 'nested-use'), migrate: true });
     try {
@@ -65,10 +80,10 @@ describe('embedded database', () => {
       // The ORM's reads take a connection of their own too (orm.ts): refused the same way.
       const orm = ormOver(db.orm, sql);
       await assert.rejects(
-        sql.transaction(async () => listShopItems(orm)),
+        sql.transaction(async () => listStockLeft(orm, ['golden-crown'])),
         (error: unknown) => error instanceof NestedConnectionError && /EntityManager/.test(error.message),
       );
-      assert.ok((await listShopItems(orm)).length > 0, 'the seeded catalog, read outside the transaction');
+      assert.deepEqual(await listStockLeft(orm, ['golden-crown']), new Map([['golden-crown', 5]]), 'the seeded counter, read outside the transaction');
       // The refused work left the one connection usable.
       assert.deepEqual(await sql.query('select 2 as n'), [{ n: 2 }]);
     } finally {

@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import { boardHasTasks, loadTasks } from '../server/store/boardStore.ts';
 import { nextRoundId, recentRounds, storedBets, tableExists, tableNames, unsettledRounds } from '../server/store/crashStore.ts';
 import { recordAdminAction } from '../server/store/adminStore.ts';
-import { findShopItem, listShopItems } from '../server/store/shopStore.ts';
+import { findStockLeft, listStockLeft } from '../server/store/shopStore.ts';
 import { playersOwed } from '../server/store/effectsStore.ts';
 import type { Orm } from '../server/store/orm.ts';
 import type { Sql } from '../server/store/sql.ts';
@@ -89,14 +89,12 @@ test('the effect sweep finds players owed effects older than the grace, by the d
   assert.deepEqual(await playersOwed(orm, 30_000), ['owed']);
 });
 
-test('the shop catalog: one item for a purchase (SQL named by the entity) and the whole list (EntityManager) agree', async () => {
-  await sql.query(`INSERT INTO shop_items (item_id, name, price, stock, active) VALUES ('orm-probe', 'Probe', 12345678901, NULL, false)`);
-  const item = await findShopItem(sql, orm, 'orm-probe');
-  // Numbers on the wire, not bigints or strings, and null for unlimited stock.
-  assert.deepEqual(item, { itemId: 'orm-probe', name: 'Probe', price: 12345678901, stock: null, active: false });
-  const listed = await listShopItems(orm);
-  assert.deepEqual(listed.find((i) => i.itemId === 'orm-probe'), item);
-  assert.equal(await findShopItem(sql, orm, 'no-such-item'), undefined);
+test('shop stock: one counter for a purchase (SQL named by the entity) and several for the catalog (EntityManager) agree', async () => {
+  await sql.query(`INSERT INTO shop_items (item_id, stock) VALUES ('orm-probe', 2147483647), ('orm-other', 0)`);
+  assert.equal(await findStockLeft(sql, 'orm-probe'), 2147483647);
+  assert.equal(await findStockLeft(sql, 'no-such-offer'), undefined, 'an offer that has not sold has no counter');
+  assert.deepEqual(await listStockLeft(orm, ['orm-probe', 'orm-other', 'no-such-offer']), new Map([['orm-probe', 2147483647], ['orm-other', 0]]));
+  assert.deepEqual(await listStockLeft(orm, []), new Map());
 });
 
 test('which shared rooms exist: boards with tasks, stored crash tables in name order, at most the limit', async () => {

@@ -12,6 +12,9 @@ export const Player = defineEntity({
     stats: p.json<Record<string, unknown>>().defaultRaw(`'{}'`),
     // itemId -> quantity owned, written by the player's own room in the same commit as the gold.
     inventory: p.json<Record<string, number>>().defaultRaw(`'{}'`),
+    // Shop offer id -> units this player has bought in all, for the offers' per-player limits;
+    // committed with the purchase, so a limit holds across retries, rooms and publishes.
+    purchases: p.json<Record<string, number>>().defaultRaw(`'{}'`),
     streakDay: p.integer().default(0),
     // UTC day number (floor(epochMs / 86400000)) of the last daily claim; null before the first one.
     lastClaimDay: p.integer().nullable(),

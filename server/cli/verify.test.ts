@@ -22,7 +22,7 @@ const SEED = 'cli-server-seed';
 const v2 = versionWith(slot, 2, (p) => ({ ...p, reel: [...p.reel].reverse() }));
 
 function spin(version: PublishedEconomy, nonce: number) {
-  const player = { userId: 'u-cli', displayName: 'cli', wallet: { gold: 100 }, xp: 0, level: 1, stats: {}, inventory: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: { ...freshFairness(SEED, 'cli'), nonce } };
+  const player = { userId: 'u-cli', displayName: 'cli', wallet: { gold: 100 }, xp: 0, level: 1, stats: {}, inventory: {}, purchases: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: { ...freshFairness(SEED, 'cli'), nonce } };
   return playGame(slot, player, { id: 'cmd-cli-0001', bet: 1, currency: 'gold' }, 0, under(slot, version)).result;
 }
 

@@ -10,7 +10,6 @@ import { DomainError } from '../domain/errors.ts';
 import { effectCommandId, type Effect } from '../domain/effects.ts';
 import { freshFairness } from '../domain/fairness.ts';
 import { currenciesOf, netDelta, type Transfer } from '../domain/ledger.ts';
-import type { CatalogItem } from '../domain/shop.ts';
 import { CommitFailed, type Mutation, type PlayerRow } from '../store/mutation.ts';
 import { REPLY_RETENTION_MS, type CommandKey, type CommandReply, type Commits, type LoadedPlayer, type StoredReply, type StreamPage, type WriterStore } from './ports.ts';
 
@@ -43,7 +42,8 @@ export class MemoryStore implements WriterStore<MemoryTransaction>, Commits {
   readonly #replies = new Map<string, Kept>();
   readonly #streams = new Map<string, WireEvent[]>();
   readonly #owed: Owed[] = [];
-  readonly #catalog = new Map<string, CatalogItem>();
+  /** What is left of each limited shop offer whose counter has opened (its first sale). */
+  readonly #stock = new Map<string, number>();
   readonly #roomFences = new Map<string, number>();
   readonly #ledger: LedgerLine[] = [];
 
@@ -69,7 +69,7 @@ export class MemoryStore implements WriterStore<MemoryTransaction>, Commits {
       this.#accounts.set(userId, account);
       let row = this.#players.get(userId);
       if (!row) {
-        row = { displayName, xp: 0, level: 1, stats: {}, inventory: {}, streakDay: 0, lastClaimDay: null, serverSeed: newSeed(), clientSeed: newSeed().slice(0, 16), nonce: 0 };
+        row = { displayName, xp: 0, level: 1, stats: {}, inventory: {}, purchases: {}, streakDay: 0, lastClaimDay: null, serverSeed: newSeed(), clientSeed: newSeed().slice(0, 16), nonce: 0 };
         this.#players.set(userId, row);
       }
       const since = now.getTime() - REPLY_RETENTION_MS;
@@ -87,6 +87,7 @@ export class MemoryStore implements WriterStore<MemoryTransaction>, Commits {
           level: row.level,
           stats: copy(row.stats) as LoadedPlayer['player']['stats'],
           inventory: { ...row.inventory },
+          purchases: { ...row.purchases },
           streakDay: row.streakDay,
           lastClaimDay: row.lastClaimDay,
           seq: this.#streams.get(playerStream(userId))?.at(-1)?.seq ?? 0,
@@ -105,11 +106,10 @@ export class MemoryStore implements WriterStore<MemoryTransaction>, Commits {
     },
   };
 
-  readonly catalog = {
-    item: async (itemId: string): Promise<CatalogItem | undefined> => {
+  readonly stock = {
+    left: async (offerId: string): Promise<number | undefined> => {
       this.#refuseWhileDown();
-      const item = this.#catalog.get(itemId);
-      return item && { ...item };
+      return this.#stock.get(offerId);
     },
   };
 
@@ -144,8 +144,7 @@ export class MemoryStore implements WriterStore<MemoryTransaction>, Commits {
     const account = this.#accounts.get(mutation.writer.account);
     if (!account || account.epoch !== mutation.writer.epoch) throw new CommitFailed('fenced', `${mutation.writer.account} is written by a newer room`);
     for (const claim of mutation.stock ?? []) {
-      const stock = this.#catalog.get(claim.itemId)?.stock;
-      if (stock !== null && stock !== undefined && stock < claim.qty) throw new CommitFailed('soldOut', `${claim.itemId} is sold out`);
+      if ((this.#stock.get(claim.itemId) ?? claim.opening) < claim.qty) throw new CommitFailed('soldOut', `${claim.itemId} is sold out`);
     }
     const wallet = { ...account.wallet };
     for (const currency of currenciesOf(mutation.transfers)) {
@@ -162,10 +161,7 @@ export class MemoryStore implements WriterStore<MemoryTransaction>, Commits {
     }
     account.wallet = wallet;
     for (const t of mutation.transfers) this.#ledger.push({ ...t, economyVersion: mutation.economyVersion });
-    for (const claim of mutation.stock ?? []) {
-      const item = this.#catalog.get(claim.itemId);
-      if (item && item.stock !== null) item.stock -= claim.qty;
-    }
+    for (const claim of mutation.stock ?? []) this.#stock.set(claim.itemId, (this.#stock.get(claim.itemId) ?? claim.opening) - claim.qty);
     if (mutation.player) {
       const { userId, ...row } = copy(mutation.player);
       this.#players.set(userId, { ...row, displayName: this.#players.get(userId)?.displayName ?? userId });
@@ -195,10 +191,6 @@ export class MemoryStore implements WriterStore<MemoryTransaction>, Commits {
   /** Every transfer committed into or out of `account`, oldest first, as the ledger records it. */
   transfersOf(account: string): LedgerLine[] {
     return this.#ledger.filter((t) => t.from === account || t.to === account).map((t) => ({ ...t }));
-  }
-
-  putShopItem(item: CatalogItem): void {
-    this.#catalog.set(item.itemId, { ...item });
   }
 
   #refuseWhileDown(): void {

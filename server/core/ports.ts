@@ -7,7 +7,6 @@
 import type { WireEvent } from '../../shared/protocol.ts';
 import type { Effect } from '../domain/effects.ts';
 import type { Player } from '../domain/player.ts';
-import type { CatalogItem } from '../domain/shop.ts';
 import type { Mutation } from '../store/mutation.ts';
 
 /** A committed command's reply, stored with it (INV-4). */
@@ -51,9 +50,10 @@ export type OwedEffects = {
   pending(userId: string): Promise<Effect[]>;
 };
 
-export type Catalog = {
-  /** A shop item as priced now, undefined when there is no such item. */
-  item(itemId: string): Promise<CatalogItem | undefined>;
+export type ShopStock = {
+  /** What is left of a limited shop offer, undefined before its first sale (its counter opens
+   *  then, at the offer's stock). The offers themselves are the economy's. */
+  left(offerId: string): Promise<number | undefined>;
 };
 
 export type Streams = {
@@ -81,7 +81,7 @@ export type FencedCommits<Tx> = {
 };
 
 /** What the player writer reads from storage. */
-export type PlayerWriterStore = { replies: Replies; players: Players; effects: OwedEffects; catalog: Catalog; streams: Streams };
+export type PlayerWriterStore = { replies: Replies; players: Players; effects: OwedEffects; stock: ShopStock; streams: Streams };
 
 /** What a shared room's serial writer reads and commits through; `Tx` is what its own writes get. */
 export type SerialWriterStore<Tx> = { replies: Replies; commits: FencedCommits<Tx> };

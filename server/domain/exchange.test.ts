@@ -10,7 +10,7 @@ import { freshFairness } from './fairness.ts';
 import { netDelta } from './ledger.ts';
 import type { Player } from './player.ts';
 
-const player = (wallet: Record<string, number>): Player => ({ userId: 'u-eve', displayName: 'eve', wallet, xp: 0, level: 1, stats: {}, inventory: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('s', 'c') });
+const player = (wallet: Record<string, number>): Player => ({ userId: 'u-eve', displayName: 'eve', wallet, xp: 0, level: 1, stats: {}, inventory: {}, purchases: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('s', 'c') });
 const economy = withGems();
 const refusal = (run: () => unknown): string => {
   try {

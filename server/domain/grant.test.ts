@@ -8,7 +8,7 @@ import { freshFairness } from './fairness.ts';
 import { grantOf } from './grant.ts';
 import { balanceOf, type Player } from './player.ts';
 
-const player: Player = { userId: 'u-gus', displayName: 'gus', wallet: { gold: 100 }, xp: 90, level: 1, stats: {}, inventory: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('s', 'c') };
+const player: Player = { userId: 'u-gus', displayName: 'gus', wallet: { gold: 100 }, xp: 90, level: 1, stats: {}, inventory: {}, purchases: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('s', 'c') };
 const economy = withGems();
 
 test('a grant is minted; a debit goes back to the mint and never below zero', () => {

@@ -7,7 +7,7 @@ import { SystemAccount } from './ledger.ts';
 import { grantXp, levelForXp, xpForLevel, xpForWager, type LevelUpRewards } from './levels.ts';
 import { balanceOf, type Player } from './player.ts';
 
-const player = (xp: number, level: number, wallet: Record<string, number> = { gold: 0 }): Player => ({ userId: 'u', displayName: 'u', wallet, xp, level, stats: {}, inventory: { 'herb-pouch': 1 }, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('s', 'c') });
+const player = (xp: number, level: number, wallet: Record<string, number> = { gold: 0 }): Player => ({ userId: 'u', displayName: 'u', wallet, xp, level, stats: {}, inventory: { 'herb-pouch': 1 }, purchases: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('s', 'c') });
 
 test('the level curve: level n from 100 * (n - 1)^2 XP', () => {
   assert.deepEqual([0, 99, 100, 399, 400, 899, 900, 10_000].map(levelForXp), [1, 1, 2, 2, 3, 3, 4, 11]);

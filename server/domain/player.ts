@@ -16,6 +16,8 @@ export type Player = {
   level: number;
   stats: Record<string, GameStats>;
   inventory: Record<string, number>;
+  /** Units bought of each shop offer, in all (server/domain/shop.ts): the offers' per-player limits. */
+  purchases: Record<string, number>;
   streakDay: number;
   /** UTC day number (floor(ms / 86_400_000)) of the last claim, or null. */
   lastClaimDay: number | null;
@@ -34,8 +36,9 @@ export type Fairness = { serverSeed: string; serverSeedHash: string; clientSeed:
  */
 export type DomainEvent = { [K in keyof EventPayloads]: { type: K; data: EventPayloads[K] } }[keyof EventPayloads];
 
-/** Units of a limited shop item a command takes out of stock (checked again when it commits). */
-export type StockClaim = { itemId: string; qty: number };
+/** Units of a limited shop offer a command takes out of stock (checked again when it commits);
+ *  `opening`: the offer's stock, what its counter starts at when this is its first sale. */
+export type StockClaim = { itemId: string; qty: number; opening: number };
 
 /** What a command decides: the next player, the transfers, the events and the ack result. */
 export type Decision<R> = { next: Player; transfers: Transfer[]; events: DomainEvent[]; result: R; stock?: StockClaim[] };

@@ -15,7 +15,7 @@ const TODAY = 20_000;
 const REWARDS = defaultEconomy.rewards;
 
 function player(overrides: Partial<Player> = {}): Player {
-  return { userId: 'u-alice', displayName: 'alice', wallet: { gold: 0 }, xp: 0, level: 1, stats: {}, inventory: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('server-seed', 'client-seed'), ...overrides };
+  return { userId: 'u-alice', displayName: 'alice', wallet: { gold: 0 }, xp: 0, level: 1, stats: {}, inventory: {}, purchases: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('server-seed', 'client-seed'), ...overrides };
 }
 
 describe('streakReward', () => {

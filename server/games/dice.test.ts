@@ -27,7 +27,7 @@ const TODAY = under(dice);
 const EDGE = TODAY.params.edgePercent;
 
 function player(overrides: Partial<Player> = {}): Player {
-  return { userId: 'u-dee', displayName: 'dee', wallet: { gold: 1_000 }, xp: 0, level: 1, stats: {}, inventory: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('dice-server-seed', 'dice-client'), ...overrides };
+  return { userId: 'u-dee', displayName: 'dee', wallet: { gold: 1_000 }, xp: 0, level: 1, stats: {}, inventory: {}, purchases: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('dice-server-seed', 'dice-client'), ...overrides };
 }
 
 describe('dice rules', () => {

@@ -26,7 +26,7 @@ function pullGacha(p: Player, pulls: 1 | 10, id: string, economy = TODAY, curren
 }
 
 function player(overrides: Partial<Player> = {}): Player {
-  return { userId: 'u-gia', displayName: 'gia', wallet: { gold: 5_000 }, xp: 0, level: 1, stats: {}, inventory: { 'herb-pouch': 2 }, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('gacha-server-seed', 'gacha-client'), ...overrides };
+  return { userId: 'u-gia', displayName: 'gia', wallet: { gold: 5_000 }, xp: 0, level: 1, stats: {}, inventory: { 'herb-pouch': 2 }, purchases: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('gacha-server-seed', 'gacha-client'), ...overrides };
 }
 
 const rarityAt = (position: number) => gachaRarity(PARAMS.rarities, position).rarity;

@@ -24,7 +24,7 @@ function settle(p: Player, bet: number, hand: Hand, serverHand: Hand, id: string
 }
 
 function player(overrides: Partial<Player> = {}): Player {
-  return { userId: 'u-bob', displayName: 'bob', wallet: { gold: 100 }, xp: 0, level: 1, stats: {}, inventory: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('server-seed', 'client-seed'), ...overrides };
+  return { userId: 'u-bob', displayName: 'bob', wallet: { gold: 100 }, xp: 0, level: 1, stats: {}, inventory: {}, purchases: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('server-seed', 'client-seed'), ...overrides };
 }
 
 const TABLE: Array<[Hand, Hand, RpsOutcome]> = [

@@ -23,7 +23,7 @@ function playSlot(p: Player, bet: number, id: string, version = defaultVersion, 
 }
 
 function player(overrides: Partial<Player> = {}): Player {
-  return { userId: 'u-sam', displayName: 'sam', wallet: { gold: 1_000 }, xp: 0, level: 1, stats: {}, inventory: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('slot-server-seed', 'slot-client'), ...overrides };
+  return { userId: 'u-sam', displayName: 'sam', wallet: { gold: 1_000 }, xp: 0, level: 1, stats: {}, inventory: {}, purchases: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('slot-server-seed', 'slot-client'), ...overrides };
 }
 
 /** The first nonce of the player's seeds at which `wanted` holds of the reels `params` give. */

@@ -1,8 +1,7 @@
 // The `admin` room: admins only, one per server; a shared room (sharedRoom.ts) taking every admin
 // command of docs/PROTOCOL.md, each audited, as the admin desk decides it (server/core/admin/desk.ts).
 // Gold moves only in its owner's room, tasks in their board's (adminActions.ts); this room writes
-// the `global` stream (announcements), the shop catalog, new crash tables and economy versions, as
-// the writer `admin`.
+// the `global` stream (announcements), new crash tables and economy versions, as the writer `admin`.
 import { matchMaker } from '@colyseus/core';
 import { AdminCommandType, adminCommands } from '../../shared/adminCommands.ts';
 import { RoomName, type WireEvent } from '../../shared/protocol.ts';

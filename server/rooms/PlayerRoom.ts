@@ -220,6 +220,9 @@ export function definePlayerRoom(deps: PlayerRoomDeps) {
       for (const [itemId, qty] of Object.entries(player.inventory)) {
         if (s.inventory.get(itemId) !== qty) s.inventory.set(itemId, qty);
       }
+      for (const [offerId, qty] of Object.entries(player.purchases)) {
+        if (s.purchases.get(offerId) !== qty) s.purchases.set(offerId, qty);
+      }
       if (events.length > 0) this.queueSend(() => {
         for (const event of events) this.broadcast(ServerMessage.event, event);
       });

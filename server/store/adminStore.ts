@@ -1,16 +1,14 @@
 // What the admin room reads and writes outside the player rooms: the ledger audit and supply figures
-// per currency,
-// a user's record, the shop catalog and the admin audit trail.
-import type { AuditResult, CurrencyAudit, ShopItemView, TransferView, UserView } from '../../shared/adminCommands.ts';
+// per currency, a user's record and the admin audit trail.
+import type { AuditResult, CurrencyAudit, TransferView, UserView } from '../../shared/adminCommands.ts';
 import { GOLD, type CurrencyId } from '../../shared/economy.ts';
 import { jsonWithInt64 } from '../writers/int64Guard.ts';
 import { Account } from '../../schema/entities/account.ts';
 import { Balance } from '../../schema/entities/balance.ts';
 import { AdminAudit } from '../../schema/entities/adminAudit.ts';
 import { Player } from '../../schema/entities/player.ts';
-import { ShopItem } from '../../schema/entities/shopItem.ts';
 import { Transfer } from '../../schema/entities/transfer.ts';
-import { namesOf, perMapping } from './entityNames.ts';
+import { namesOf } from './entityNames.ts';
 import type { Orm } from './orm.ts';
 import type { Queryable, Sql } from './sql.ts';
 
@@ -137,25 +135,6 @@ export async function userView(orm: Orm, userId: string): Promise<UserView | und
 
 export async function playerExists(orm: Orm, userId: string): Promise<boolean> {
   return (await orm.em().count(Player, { userId })) > 0;
-}
-
-/** The catalog writes run inside the admin writer's fenced transaction: raw SQL on its connection
- *  (the EntityManager would take a connection of its own), named by the entity. */
-const shopStatements = perMapping((metadata) => {
-  const s = namesOf(metadata, ShopItem);
-  return {
-    upsert: `INSERT INTO ${s.table} (${s.cols(['itemId', 'name', 'price', 'stock', 'active'])}) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (${s.col('itemId')}) DO UPDATE SET ${s.setFromExcluded(['name', 'price', 'stock', 'active'])}, ${s.col('updatedAt')} = now()`,
-    remove: `DELETE FROM ${s.table} WHERE ${s.col('itemId')} = $1 RETURNING ${s.col('itemId')}`,
-  };
-});
-
-export async function upsertShopItem(sql: Sql, trx: Queryable, item: ShopItemView): Promise<void> {
-  await sql.query(shopStatements(sql.metadata).upsert, [item.itemId, item.name, item.price, item.stock, item.active], trx);
-}
-
-export async function removeShopItem(sql: Sql, trx: Queryable, itemId: string): Promise<boolean> {
-  return (await sql.query(shopStatements(sql.metadata).remove, [itemId], trx)).length > 0;
 }
 
 /** One line of the audit trail, through the EntityManager (one INSERT). A BigInt in the payload

@@ -9,8 +9,9 @@
 // neighbours in the batch commit. Balances are per (account, currency) (INV-5): each fenced
 // writer's net delta per currency, and each system account's (hot rows shared by every room)
 // summed delta per currency, once per batch (INV-3). Outbox rows are written here too, with the
-// change (INV-6). Limited shop stock goes down by the summed claims of the fenced writers; the
-// CHECK `shop_items_stock_nonnegative` fails the whole statement when a batch would oversell (the
+// change (INV-6). Limited shop stock goes down by the summed claims of the fenced writers (an
+// offer's first sale opens its counter at the offer's stock); the CHECK
+// `shop_items_stock_nonnegative` fails the whole statement when a batch would oversell (the
 // pipeline then finds the buyer one by one), as `balances_player_nonnegative` does for a player
 // who would go below zero in a currency.
 import type { MetadataStorage } from '@mikro-orm/postgresql';
@@ -93,9 +94,9 @@ WITH fenced AS (
   UPDATE ${p.table} AS p
      SET ${p.col('xp')} = r.xp, ${p.col('level')} = r.level, ${p.col('stats')} = r.stats, ${p.col('inventory')} = r.inventory,
          ${p.col('streakDay')} = r.streak_day, ${p.col('lastClaimDay')} = r.last_claim_day,
-         ${p.col('serverSeed')} = r.server_seed, ${p.col('clientSeed')} = r.client_seed, ${p.col('nonce')} = r.nonce
+         ${p.col('serverSeed')} = r.server_seed, ${p.col('clientSeed')} = r.client_seed, ${p.col('nonce')} = r.nonce, ${p.col('purchases')} = r.purchases
     FROM jsonb_to_recordset($3::jsonb)
-      AS r(user_id text, xp bigint, level int, stats jsonb, inventory jsonb, streak_day int, last_claim_day int, server_seed text, client_seed text, nonce bigint)
+      AS r(user_id text, xp bigint, level int, stats jsonb, inventory jsonb, streak_day int, last_claim_day int, server_seed text, client_seed text, nonce bigint, purchases jsonb)
    WHERE p.${p.col('userId')} = r.user_id AND r.user_id IN (SELECT id FROM fenced)
 ), outbox_written AS (
   INSERT INTO ${o.table} (${o.col('stream')}, ${o.col('seq')}, ${o.col('type')}, ${o.col('payload')}, ${o.col('createdAt')})
@@ -109,13 +110,22 @@ WITH fenced AS (
     FROM jsonb_to_recordset($5::jsonb)
       AS c(writer text, actor text, command_id text, payload_hash text, reply jsonb)
    WHERE c.writer IN (SELECT id FROM fenced)
+), claims AS (
+  SELECT item_id, sum(qty) AS qty, max(opening) AS opening
+    FROM jsonb_to_recordset($6::jsonb) AS c(writer text, item_id text, qty int, opening int)
+   WHERE c.writer IN (SELECT id FROM fenced)
+   GROUP BY item_id
 ), stock_written AS (
-  UPDATE ${s.table} AS s SET ${s.col('stock')} = s.${s.col('stock')} - c.qty
-    FROM (SELECT item_id, sum(qty) AS qty
-            FROM jsonb_to_recordset($6::jsonb) AS c(writer text, item_id text, qty int)
-           WHERE c.writer IN (SELECT id FROM fenced)
-           GROUP BY item_id) AS c
-   WHERE s.${s.col('itemId')} = c.item_id AND s.${s.col('stock')} IS NOT NULL
+  -- One upsert, so a counter another process opens concurrently is waited for and counted down,
+  -- never skipped. The row proposed for a counter that exists is never written, but PostgreSQL
+  -- checks it first: it holds 0 then, and the opening stock less the claims only for a new one.
+  -- In a fixed order, so that concurrent batches lock the counters alike.
+  INSERT INTO ${s.table} AS s (${s.cols(['itemId', 'stock'])})
+  SELECT c.item_id, CASE WHEN EXISTS (SELECT 1 FROM ${s.table} AS e WHERE e.${s.col('itemId')} = c.item_id) THEN 0 ELSE c.opening - c.qty END
+    FROM claims AS c
+   ORDER BY c.item_id
+  ON CONFLICT (${s.col('itemId')}) DO UPDATE
+     SET ${s.col('stock')} = s.${s.col('stock')} - (SELECT qty FROM claims WHERE claims.item_id = excluded.${s.col('itemId')}), ${s.col('updatedAt')} = now()
 ), effects_written AS (
   UPDATE ${f.table} AS f SET ${f.col('appliedAt')} = now()
     FROM jsonb_to_recordset($7::jsonb) AS k(writer text, key text)
@@ -157,10 +167,10 @@ export async function writeBatch(sql: Sql, statement: Statement, batch: readonly
     [
     JSON.stringify(ids.map((id) => ({ id, ...writers.get(id) }))),
     JSON.stringify(batch.flatMap((m) => m.transfers.map((t) => ({ writer: m.writer.account, from_account: t.from, to_account: t.to, amount: t.amount, currency: t.currency, reason: t.reason, ref: t.ref, command_id: t.commandId, economy_version: m.economyVersion })))),
-    JSON.stringify([...players.values()].map((r) => ({ user_id: r.userId, xp: r.xp, level: r.level, stats: r.stats, inventory: r.inventory, streak_day: r.streakDay, last_claim_day: r.lastClaimDay, server_seed: r.serverSeed, client_seed: r.clientSeed, nonce: r.nonce }))),
+    JSON.stringify([...players.values()].map((r) => ({ user_id: r.userId, xp: r.xp, level: r.level, stats: r.stats, inventory: r.inventory, streak_day: r.streakDay, last_claim_day: r.lastClaimDay, server_seed: r.serverSeed, client_seed: r.clientSeed, nonce: r.nonce, purchases: r.purchases }))),
     JSON.stringify(batch.flatMap((m) => m.outbox.map((e) => ({ writer: m.writer.account, stream: e.stream, seq: e.seq, type: e.type, payload: e.data, created_at: e.at })))),
     JSON.stringify(batch.flatMap((m) => (m.command ? [{ writer: m.writer.account, actor: m.command.actor, command_id: m.command.commandId, payload_hash: m.command.payloadHash, reply: m.command.reply }] : []))),
-    JSON.stringify(batch.flatMap((m) => (m.stock ?? []).map((s) => ({ writer: m.writer.account, item_id: s.itemId, qty: s.qty })))),
+    JSON.stringify(batch.flatMap((m) => (m.stock ?? []).map((s) => ({ writer: m.writer.account, item_id: s.itemId, qty: s.qty, opening: s.opening })))),
     JSON.stringify(batch.flatMap((m) => (m.effectsApplied ?? []).map((key) => ({ writer: m.writer.account, key })))),
     ],
   );

@@ -18,6 +18,8 @@ export type PlayerRow = {
   serverSeed: string;
   clientSeed: string;
   nonce: number;
+  /** Units bought of each shop offer, in all (the offers' per-player limits). */
+  purchases: Record<string, number>;
 };
 
 export type CommandRecord = { actor: string; commandId: string; payloadHash: string; reply: unknown };

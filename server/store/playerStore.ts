@@ -19,9 +19,9 @@ export type { LoadedPlayer, StoredReply } from '../core/ports.ts';
 
 export { REPLY_RETENTION_MS } from '../core/ports.ts';
 
-const PLAYER_FIELDS = ['displayName', 'xp', 'level', 'stats', 'inventory', 'streakDay', 'lastClaimDay', 'serverSeed', 'clientSeed', 'nonce'] as const;
+const PLAYER_FIELDS = ['displayName', 'xp', 'level', 'stats', 'inventory', 'purchases', 'streakDay', 'lastClaimDay', 'serverSeed', 'clientSeed', 'nonce'] as const;
 // pg returns bigint columns as strings.
-type PlayerFields = { displayName: string; xp: string; level: number; stats: Player['stats']; inventory: Player['inventory']; streakDay: number; lastClaimDay: number | null; serverSeed: string; clientSeed: string; nonce: string };
+type PlayerFields = { displayName: string; xp: string; level: number; stats: Player['stats']; inventory: Player['inventory']; purchases: Player['purchases']; streakDay: number; lastClaimDay: number | null; serverSeed: string; clientSeed: string; nonce: string };
 type Loaded = PlayerFields & { wallet: Player['wallet']; head: string | null; replies: Array<[string, string, unknown]>; owed: EffectRowValues[] };
 
 /**
@@ -88,6 +88,7 @@ export async function loadPlayer(sql: Sql, userId: string, displayName: string, 
       level: row.level,
       stats: row.stats,
       inventory: row.inventory,
+      purchases: row.purchases,
       streakDay: row.streakDay,
       lastClaimDay: row.lastClaimDay,
       seq: Number(row.head ?? 0),

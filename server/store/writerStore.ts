@@ -2,15 +2,14 @@
 // store functions that hold the SQL, so both modes run the same statements.
 import type { Streams, WriterStore } from '../core/ports.ts';
 import { pendingEffects } from './effectsStore.ts';
-import type { Orm } from './orm.ts';
 import { readStream } from './outboxReader.ts';
 import { findReplies, findReply, loadPlayer } from './playerStore.ts';
 import { commitFenced } from './roomFence.ts';
-import { findShopItem } from './shopStore.ts';
+import { findStockLeft } from './shopStore.ts';
 import type { Queryable, Sql } from './sql.ts';
 import { insertEvents, insertReplies } from './streamStore.ts';
 
-export function sqlWriterStore(sql: Sql, orm: Orm): WriterStore<Queryable> {
+export function sqlWriterStore(sql: Sql): WriterStore<Queryable> {
   return {
     replies: {
       find: (actor, commandId) => findReply(sql, actor, commandId),
@@ -18,7 +17,7 @@ export function sqlWriterStore(sql: Sql, orm: Orm): WriterStore<Queryable> {
     },
     players: { load: (userId, displayName, now, recent, newSeed) => loadPlayer(sql, userId, displayName, now, recent, newSeed) },
     effects: { pending: (userId) => pendingEffects(sql, userId) },
-    catalog: { item: (itemId) => findShopItem(sql, orm, itemId) },
+    stock: { left: (offerId) => findStockLeft(sql, offerId) },
     streams: sqlStreams(sql),
     commits: {
       commit: (writerId, epoch, work, stored) =>

@@ -7,7 +7,7 @@ import type { CommandResult } from '../../shared/registry.ts';
 import { utcDay, type Clock, type SeedSource } from '../domain/clock.ts';
 import { rotateSeeds } from '../domain/fairness.ts';
 import type { Decision, Player } from '../domain/player.ts';
-import { buyItem, type CatalogItem } from '../domain/shop.ts';
+import { buyItem, offerOf } from '../domain/shop.ts';
 import { claimStreak } from '../domain/streak.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Commits, LoadedPlayer, PlayerWriterStore, StoredReply } from '../core/ports.ts';
@@ -182,22 +182,27 @@ export class PlayerWriter {
   }
 
   async #execute(command: Exclude<PlayerCommand, { type: 'events.sync' }>, hash: string): Promise<Reply> {
-    // One version for the whole command: whatever is published meanwhile applies from the next one.
+    // One economy version for the whole command, read before anything is awaited: whatever is
+    // published meanwhile applies from the next one.
     const published = this.#deps.economy.current();
-    let catalogItem: CatalogItem | undefined;
+    let counted: number | undefined;
     if (command.type === CommandType.shopBuy) {
-      try {
-        catalogItem = await this.#deps.store.catalog.item(command.itemId);
-      } catch (error) {
-        this.#deps.logger.warn({ userId: this.userId, itemId: command.itemId, err: error }, 'shop catalog read failed');
-        return nack(command.id, 'UNAVAILABLE', 'the shop catalog could not be read from storage; send the command again with the same id', true);
+      const offer = offerOf(published.economy, command.itemId);
+      // Only a limited offer has a counter to read; an unlimited one costs no read.
+      if (offer && offer.stock !== null) {
+        try {
+          counted = await this.#deps.store.stock.left(command.itemId);
+        } catch (error) {
+          this.#deps.logger.warn({ userId: this.userId, itemId: command.itemId, err: error }, 'shop stock read failed');
+          return nack(command.id, 'UNAVAILABLE', 'the shop stock could not be read from storage; send the command again with the same id', true);
+        }
       }
     }
     const now = this.#deps.clock.now();
     const game = gameByCommand(command.type);
     let decision: Decision<unknown>;
     try {
-      decision = game ? playGame(game, this.#player, command, now, gameEconomy(game, published)) : this.#decide(command as CoreCommand, now, catalogItem, published);
+      decision = game ? playGame(game, this.#player, command, now, gameEconomy(game, published)) : this.#decide(command as CoreCommand, now, published, counted);
     } catch (error) {
       // A retry of an id older than the replies kept in memory is judged by its stored reply,
       // not by today's state (a claim retried tomorrow must not become CONFLICT).
@@ -224,6 +229,7 @@ export class PlayerWriter {
         level: next.level,
         stats: next.stats,
         inventory: next.inventory,
+        purchases: next.purchases,
         streakDay: next.streakDay,
         lastClaimDay: next.lastClaimDay,
         serverSeed: next.fair.serverSeed,
@@ -252,12 +258,16 @@ export class PlayerWriter {
 
   /** The player room's own commands (the games' are their modules'); each case's decision carries
    *  its command's ack result as the registry declares it (shared/registry.ts). */
-  #decide(command: CoreCommand, now: number, catalogItem: CatalogItem | undefined, published: PublishedEconomy): Decision<CommandResult<CoreCommand['type']>> {
+  #decide(command: CoreCommand, now: number, published: PublishedEconomy, counted: number | undefined): Decision<CommandResult<CoreCommand['type']>> {
     switch (command.type) {
       case CommandType.streakClaim:
         return claimStreak(this.#player, utcDay(now), command.id, published.economy.rewards) satisfies Decision<CommandResult<typeof command.type>>;
       case CommandType.shopBuy:
-        return buyItem(this.#player, command.itemId, catalogItem, command.qty, command.id) satisfies Decision<CommandResult<typeof command.type>>;
+        return buyItem(
+          this.#player,
+          { itemId: command.itemId, qty: command.qty, commandId: command.id },
+          { offer: offerOf(published.economy, command.itemId), counted, economyVersion: published.version, now },
+        ) satisfies Decision<CommandResult<typeof command.type>>;
       case CommandType.walletExchange:
         return exchange(this.#player, published.economy, published.version, command) satisfies Decision<CommandResult<typeof command.type>>;
       case CommandType.fairRotate:

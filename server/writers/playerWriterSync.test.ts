@@ -28,7 +28,7 @@ function countingStreams() {
 }
 
 function writerFor(userId: string, deps: Partial<WriterDeps>): PlayerWriter {
-  const player = { userId, displayName: userId, wallet: { gold: 0 }, xp: 0, level: 1, stats: {}, inventory: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('s', 'c') };
+  const player = { userId, displayName: userId, wallet: { gold: 0 }, xp: 0, level: 1, stats: {}, inventory: {}, purchases: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: freshFairness('s', 'c') };
   return new PlayerWriter(deps as WriterDeps, { player, epoch: 1, replies: [], owed: [] }, { committed: () => undefined, reloaded: () => undefined, fenced: () => undefined });
 }
 

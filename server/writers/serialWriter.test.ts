@@ -26,7 +26,7 @@ let writers = 0;
 async function writer(): Promise<SerialWriter> {
   const id = `test:writer-${++writers}`;
   const epoch = await takeRoomFence(store.sql, id);
-  return new SerialWriter({ store: sqlWriterStore(store.sql, store.orm), clock: systemClock, logger: createLogger('silent'), fenceWatch: new FenceWatch() }, id, id, epoch, 0, {
+  return new SerialWriter({ store: sqlWriterStore(store.sql), clock: systemClock, logger: createLogger('silent'), fenceWatch: new FenceWatch() }, id, id, epoch, 0, {
     committed: () => undefined,
     fenced: () => undefined,
     reload: async () => 0,

@@ -52,6 +52,9 @@ test('a guest claims the streak, plays RPS and the slot, buys an item, completes
   await screenshot(page, 'games');
 
   await page.getByRole('button', { name: 'Shop' }).click();
+  // Each offer of the economy in force with its price in its currency, and what is left of a limited one.
+  await page.locator('[data-offer="golden-crown"]').getByText('Golden crown — 5000 gold · 5 left').waitFor();
+  await page.locator('[data-offer="lucky-charm"]').getByText('· 100 left').waitFor();
   await page.getByRole('button', { name: /^Buy Health potion for 50 gold$/ }).click();
   await page.getByTestId('inventory').getByText('health-potion × 1').waitFor();
   const afterShop = await expectServerBalance();

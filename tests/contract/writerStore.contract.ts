@@ -11,7 +11,6 @@ import type { Commits, WriterStore } from '../../server/core/ports.ts';
 import { effectCommandId, type Effect } from '../../server/domain/effects.ts';
 import { DomainError } from '../../server/domain/errors.ts';
 import { balanceOf } from '../../server/domain/player.ts';
-import type { CatalogItem } from '../../server/domain/shop.ts';
 import { CommitFailed, type Mutation } from '../../server/store/mutation.ts';
 import type { LedgerLine } from '../../server/core/memoryStore.ts';
 import { transfer } from '../../server/domain/ledger.ts';
@@ -24,7 +23,6 @@ export type ContractSubject = {
   takeRoomFence(writerId: string): Promise<number>;
   /** Effects other rooms owe (written by a board or crash room on a database). */
   owe(effects: readonly Effect[]): Promise<void>;
-  putShopItem(item: CatalogItem): Promise<void>;
   /** The ledger's lines into or out of `account`, oldest first (read by the admin's audit on a database). */
   transfersOf(account: string): Promise<LedgerLine[]>;
   /** Storage goes away for good (the last case); also the clean-up. */
@@ -97,7 +95,7 @@ export function writerStoreContract(name: string, open: () => Promise<ContractSu
       const first = await s.store.players.load(user, 'Newcomer', new Date(), 100, seeds());
       assert.equal(first.epoch, 1);
       assert.deepEqual({ ...first.player, fair: undefined, wallet: undefined }, {
-        userId: user, displayName: 'Newcomer', wallet: undefined, xp: 0, level: 1, stats: {}, inventory: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: undefined,
+        userId: user, displayName: 'Newcomer', wallet: undefined, xp: 0, level: 1, stats: {}, inventory: {}, purchases: {}, streakDay: 0, lastClaimDay: null, seq: 0, fair: undefined,
       });
       assert.equal(balanceOf(first.player, 'gold'), 0, 'an empty wallet: every currency at 0');
       assert.equal(first.player.fair.serverSeed, 'seed-1-0123456789abcdef');
@@ -114,7 +112,7 @@ export function writerStoreContract(name: string, open: () => Promise<ContractSu
       const user = unique('u');
       const { epoch, player } = await load(user);
       const stream = playerStream(user);
-      const row = { userId: user, xp: 120, level: 2, stats: { rps: { played: 1, won: 1, wagered: 10, paidOut: 20 } }, inventory: { sword: 1 }, streakDay: 1, lastClaimDay: 20_000, serverSeed: player.fair.serverSeed, clientSeed: 'mine', nonce: 3 };
+      const row = { userId: user, xp: 120, level: 2, stats: { rps: { played: 1, won: 1, wagered: 10, paidOut: 20 } }, inventory: { sword: 1 }, purchases: { sword: 1 }, streakDay: 1, lastClaimDay: 20_000, serverSeed: player.fair.serverSeed, clientSeed: 'mine', nonce: 3 };
       await s.commits.submit(mutation(user, epoch, {
         transfers: [{ from: 'mint', to: user, amount: 100, currency: 'gold', reason: 'test.grant', ref: null, commandId: 'c1' }],
         player: row,
@@ -125,7 +123,7 @@ export function writerStoreContract(name: string, open: () => Promise<ContractSu
       const loaded = await load(user, 2);
       assert.equal(loaded.epoch, epoch + 1);
       assert.equal(balanceOf(loaded.player, 'gold'), 100);
-      assert.deepEqual([loaded.player.xp, loaded.player.level, loaded.player.stats, loaded.player.inventory, loaded.player.streakDay, loaded.player.lastClaimDay], [120, 2, row.stats, { sword: 1 }, 1, 20_000]);
+      assert.deepEqual([loaded.player.xp, loaded.player.level, loaded.player.stats, loaded.player.inventory, loaded.player.purchases, loaded.player.streakDay, loaded.player.lastClaimDay], [120, 2, row.stats, { sword: 1 }, { sword: 1 }, 1, 20_000]);
       assert.deepEqual([loaded.player.fair.clientSeed, loaded.player.fair.nonce], ['mine', 3]);
       assert.equal(loaded.player.seq, 2, "the stream's head");
       assert.deepEqual(loaded.replies, [['c2', { payloadHash: 'h', reply: { n: 2 } }], ['c3', { payloadHash: 'h', reply: { n: 3 } }]]);
@@ -202,13 +200,26 @@ export function writerStoreContract(name: string, open: () => Promise<ContractSu
       assert.deepEqual(await s.store.effects.pending(user), []);
     });
 
-    test('a shop item is read as priced now; an unknown one is undefined', async () => {
-      const item: CatalogItem = { itemId: unique('item'), name: 'Lamp', price: 40, stock: 3, active: true };
-      await s.putShopItem(item);
-      assert.deepEqual(await s.store.catalog.item(item.itemId), item);
-      await s.putShopItem({ ...item, price: 45, stock: null, active: false });
-      assert.deepEqual(await s.store.catalog.item(item.itemId), { ...item, price: 45, stock: null, active: false });
-      assert.equal(await s.store.catalog.item(unique('none')), undefined);
+    test("a limited offer's stock: none counted before its first sale, which opens the counter at the offer's stock less the units sold", async () => {
+      const buy = async (offerId: string, qty: number, opening: number) => {
+        const user = unique('u');
+        const { epoch } = await load(user);
+        await s.commits.submit(mutation(user, epoch, { stock: [{ itemId: offerId, qty, opening }] }));
+      };
+      const soldOut = (error: unknown) => error instanceof CommitFailed && error.reason === 'soldOut';
+      const offer = unique('offer');
+      assert.equal(await s.store.stock.left(offer), undefined);
+      await buy(offer, 2, 5);
+      assert.equal(await s.store.stock.left(offer), 3);
+      await buy(offer, 1, 50);
+      assert.equal(await s.store.stock.left(offer), 2, 'a later opening stock (a new economy version) changes nothing once the counter is open');
+      await assert.rejects(buy(offer, 3, 50), soldOut);
+      assert.equal(await s.store.stock.left(offer), 2, 'nothing is taken by a claim that does not fit');
+      await buy(offer, 2, 1);
+      assert.equal(await s.store.stock.left(offer), 0, 'the last units sell though the opening stock named is smaller');
+      const another = unique('offer');
+      await assert.rejects(buy(another, 4, 3), soldOut);
+      assert.equal(await s.store.stock.left(another), undefined, 'a first sale beyond the opening stock opens nothing');
     });
 
     test("a stream read gives the committed events after a seq, oldest first, with the stream's oldest seq", async () => {
@@ -275,7 +286,7 @@ export function writerStoreContract(name: string, open: () => Promise<ContractSu
       await assert.rejects(s.store.replies.findMany([{ actor: user, commandId: 'x' }, { actor: user, commandId: 'y' }]));
       await assert.rejects(load(user));
       await assert.rejects(s.store.effects.pending(user));
-      await assert.rejects(s.store.catalog.item('lamp'));
+      await assert.rejects(s.store.stock.left('lamp'));
       await assert.rejects(s.store.streams.read(writer, 0));
       await assert.rejects(s.commits.submit(mutation(user, epoch)), CommitFailed);
       await assert.rejects(s.store.commits.commit(writer, fence, async () => undefined, { events: [], replies: [] }), CommitFailed);

@@ -5,11 +5,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MemoryStore } from '../../server/core/memoryStore.ts';
 import { openDatabase, type Database } from '../../server/db/database.ts';
-import { upsertShopItem } from '../../server/store/adminStore.ts';
 import { batchStatement } from '../../server/store/batchStatements.ts';
 import { CommitPipeline } from '../../server/store/commitPipeline.ts';
 import { insertEffects } from '../../server/store/effectsStore.ts';
-import { ormOver } from '../../server/store/orm.ts';
 import { takeRoomFence } from '../../server/store/roomFence.ts';
 import { sqlFor } from '../../server/store/sql.ts';
 import { sqlWriterStore } from '../../server/store/writerStore.ts';
@@ -20,11 +18,10 @@ import { writerStoreContract, type ContractSubject } from './writerStore.contrac
 async function databaseSubject(database: Database, cleanUp: () => Promise<void>): Promise<ContractSubject> {
   const sql = await sqlFor(database.orm);
   return {
-    store: sqlWriterStore(sql, ormOver(database.orm, sql)),
+    store: sqlWriterStore(sql),
     commits: new CommitPipeline(sql, batchStatement(database.orm.getMetadata())),
     takeRoomFence: (writerId) => takeRoomFence(sql, writerId),
     owe: (effects) => sql.transaction((trx) => insertEffects(sql, trx, effects)),
-    putShopItem: (item) => sql.transaction((trx) => upsertShopItem(sql, trx, item)),
     transfersOf: async (account) => {
       const rows = await sql.query<{ from: string; to: string; amount: string; currency: string; reason: string; ref: string | null; commandId: string | null; economyVersion: number | null }>(
         `SELECT from_account AS "from", to_account AS "to", amount, currency, reason, ref, command_id AS "commandId", economy_version AS "economyVersion"
@@ -50,7 +47,6 @@ writerStoreContract('in memory', async () => {
     commits: memory,
     takeRoomFence: async (writerId) => memory.takeRoomFence(writerId),
     owe: async (effects) => memory.owe(effects),
-    putShopItem: async (item) => memory.putShopItem(item),
     transfersOf: async (account) => memory.transfersOf(account),
     stop: async () => void (memory.down = true),
   };

@@ -5,7 +5,6 @@ import type { AdminSnapshot, BoardSnapshot } from '../state/snapshots.ts';
 import { Announce } from './Announce.tsx';
 import { Audit } from './Audit.tsx';
 import { GrantForm } from './GrantForm.tsx';
-import { ShopEditor } from './ShopEditor.tsx';
 import { TaskEditor } from './TaskEditor.tsx';
 import { UserLookup } from './UserLookup.tsx';
 
@@ -27,7 +26,6 @@ export function AdminPanel({ admin, board }: { admin: RoomLink<AdminSnapshot>; b
       <GrantForm admin={admin} />
       <UserLookup admin={admin} />
       <TaskEditor admin={admin} board={board} />
-      <ShopEditor admin={admin} />
       <Announce admin={admin} />
       <Audit admin={admin} />
     </div>

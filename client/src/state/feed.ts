@@ -60,7 +60,7 @@ export function describe(event: TypedEvent): { text: string; toast: boolean } | 
     }
     case EventType.purchaseCompleted: {
       const d = event.data;
-      return { text: `Bought ${d.qty} × ${d.itemId} for ${d.price} gold.`, toast: false };
+      return { text: `Bought ${d.qty} × ${d.itemId} for ${d.price} ${d.currency}.`, toast: false };
     }
     case EventType.taskCreated: {
       const { task } = event.data;

@@ -11,6 +11,8 @@ export type PlayerSnapshot = {
   level: number;
   stats: Record<string, GameStatsSnapshot>;
   inventory: Record<string, number>;
+  /** Units bought of each shop offer, in all. */
+  purchases: Record<string, number>;
   streak: { day: number; lastClaimDay: number };
   fair: { serverSeedHash: string; clientSeed: string; nonce: number };
   seq: number;

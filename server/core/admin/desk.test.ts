@@ -1,6 +1,6 @@
 // Each admin command's decision, without a room or a database: gold and tasks are routed to
-// their owners (with the admin's id for the idempotency record), the admin writer stores only the
-// shop, announcements and crash tables, and reads stay reads.
+// their owners (with the admin's id for the idempotency record), the admin writer stores only
+// announcements and crash tables, and reads stay reads.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { AdminCommandType, type AdminCommand } from '../../../shared/adminCommands.ts';
@@ -21,10 +21,7 @@ describe('decideAdmin', () => {
     assert.equal(decide({ type: AdminCommandType.taskCancel, id: 't2', board: undefined, taskId: 'x' }).route, 'taskCancel');
   });
 
-  test('the admin writer stores the shop, announcements and new crash tables; reads are reads', () => {
-    const item = { itemId: 'hat', name: 'Hat', price: 5, stock: null, active: true };
-    assert.deepEqual(decide({ type: AdminCommandType.shopUpsert, id: 's1', item }), { route: 'write', write: { kind: 'shopUpsert', item }, result: { item } });
-    assert.deepEqual(decide({ type: AdminCommandType.shopRemove, id: 's2', itemId: 'hat' }), { route: 'write', write: { kind: 'shopRemove', itemId: 'hat' }, result: { itemId: 'hat' } });
+  test('the admin writer stores announcements and new crash tables; reads are reads', () => {
     assert.deepEqual(decide({ type: AdminCommandType.crashOpen, id: 'c1', table: 'vip' }), { route: 'write', write: { kind: 'crashOpen', table: 'vip' }, result: { table: 'vip' } });
     assert.deepEqual(decide({ type: AdminCommandType.announce, id: 'a1', text: 'hi' }), { route: 'announce', events: [{ type: 'announcement', data: { text: 'hi' } }] });
     assert.deepEqual(decide({ type: AdminCommandType.audit, id: 'x1' }), { route: 'audit' });

@@ -1,9 +1,9 @@
 // What each admin command is, transport-free: a pure decision the admin room's
 // adapter carries out. Gold moves only in its owner's room, so a grant is a call to the player's
-// room; tasks are the board's; the admin room itself writes only the shop catalog, announcements
-// (the `global` stream), new crash tables and economy versions, through its fenced writer; reads
-// are reads.
-import { AdminCommandType, type AdminCommand, type ShopItemView } from '../../../shared/adminCommands.ts';
+// room; tasks are the board's; the admin room itself writes only announcements (the `global`
+// stream), new crash tables and economy versions, through its fenced writer; reads are reads. The
+// shop's offers are the economy's (economy.shop), edited by publishing a new version.
+import { AdminCommandType, type AdminCommand } from '../../../shared/adminCommands.ts';
 import { GOLD } from '../../../shared/economy.ts';
 import { EventType } from '../../../shared/events.ts';
 import { Reason } from '../../../shared/reasons.ts';
@@ -12,13 +12,10 @@ import { Refused } from '../../domain/errors.ts';
 import type { DomainEvent } from '../../domain/player.ts';
 
 /** What the admin writer stores (as data; the adapter runs it in the fenced transaction). */
-export type AdminWrite = { kind: 'shopUpsert'; item: ShopItemView } | { kind: 'shopRemove'; itemId: string } | { kind: 'crashOpen'; table: string };
+export type AdminWrite = { kind: 'crashOpen'; table: string };
 
 /** The ack result of a write through the admin writer, before the write completes it (admin.crash.open's `opened`). */
-export type AdminWriteResult =
-  | CommandResult<typeof AdminCommandType.shopUpsert>
-  | CommandResult<typeof AdminCommandType.shopRemove>
-  | Omit<CommandResult<typeof AdminCommandType.crashOpen>, 'opened'>;
+export type AdminWriteResult = Omit<CommandResult<typeof AdminCommandType.crashOpen>, 'opened'>;
 
 export type AdminAction =
   /** A grant, applied by the player's own room; a player who never played is NOT_FOUND. */
@@ -54,10 +51,6 @@ export function decideAdmin(command: AdminCommand, adminId: string): AdminAction
       return { route: 'taskCreate', board: command.board, task: { id: command.id, adminId, title: command.title, bountyGold: command.bountyGold, bountyXp: command.bountyXp } };
     case AdminCommandType.taskCancel:
       return { route: 'taskCancel', board: command.board, task: { id: command.id, adminId, taskId: command.taskId } };
-    case AdminCommandType.shopUpsert:
-      return { route: 'write', write: { kind: 'shopUpsert', item: command.item }, result: { item: command.item } };
-    case AdminCommandType.shopRemove:
-      return { route: 'write', write: { kind: 'shopRemove', itemId: command.itemId }, result: { itemId: command.itemId } };
     case AdminCommandType.announce:
       return { route: 'announce', events: [{ type: EventType.announcement, data: { text: command.text } }] };
     case AdminCommandType.crashOpen:
