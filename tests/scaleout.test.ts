@@ -52,7 +52,7 @@ test('an owner call (admin grant) reaches the player room on the other process',
   assert.notEqual(player.address, adminAddress);
 
   const granted = expectAck(await admin.send(AdminCommandType.grant, { userId: player.userId, amount: 250, reason: 'cross-process' }));
-  assert.deepEqual(granted, { balance: 250 });
+  assert.deepEqual(granted, { balance: 250, currency: 'gold' });
   await player.tab.waitForState((s) => s.balance === 250);
   await player.tab.waitForEvents((events) => events.some((e) => e.type === 'balance.changed'));
   await Promise.all([admin.leave(), player.tab.leave()]);
