@@ -41,6 +41,8 @@ async function attemptPublish(url: string, token: string, body: string): Promise
   } catch {
     return { error: new CommandError({ code: 'UNAVAILABLE', message: 'The server cannot be reached; check your connection and try again.', retryable: true }) };
   }
+  // A body that is not JSON (a proxy's error page) is no reply of ours: undefined here, and the
+  // status alone says what failed below. The request itself failing is UNAVAILABLE, above.
   const data = (await response.json().catch(() => undefined)) as (Partial<Nack> & Record<string, unknown>) | undefined;
   if (response.ok) return { result: data };
   if (data && typeof data.code === 'string' && typeof data.message === 'string') return { error: new CommandError(data as Nack) };

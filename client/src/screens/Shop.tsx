@@ -71,11 +71,10 @@ function isBundle(offer: ShopOfferView): boolean {
   return currencies.length > 0 || items.length !== 1 || items[0][0] !== offer.itemId || items[0][1] !== 1;
 }
 
-/** Items, then currencies, each by id (a stored document keeps no key order). */
+/** Items, then currencies, in the order the economy's author wrote them (a stored version keeps it). */
 function describeGrants(grants: Grants): string {
-  const byId = (amounts: Record<string, number> = {}) => Object.entries(amounts).sort(([a], [b]) => (a < b ? -1 : 1));
-  const items = byId(grants.items).map(([itemId, qty]) => `${qty} × ${itemId}`);
-  const currencies = byId(grants.currencies).map(([currency, amount]) => `${amount} ${currency}`);
+  const items = Object.entries(grants.items ?? {}).map(([itemId, qty]) => `${qty} × ${itemId}`);
+  const currencies = Object.entries(grants.currencies ?? {}).map(([currency, amount]) => `${amount} ${currency}`);
   return [...items, ...currencies].join(', ');
 }
 

@@ -38,8 +38,7 @@ export function currencyName(id: string): string {
 
 /**
  * Every currency worth showing in a wallet: gold first (the protocol-1 balance), then the economy's
- * others, then any other the wallet holds. (A stored document's key order is not its author's:
- * PostgreSQL's jsonb sorts keys.)
+ * others in the order its author wrote them, then any other the wallet holds.
  */
 export function walletCurrencies(wallet: Record<string, number>): string[] {
   const known = Object.keys(economy.value?.economy.currencies ?? {});
