@@ -2,24 +2,19 @@
 // currencies in the header, the exchange quote, the editor's JSON errors and path-to-line mapping,
 // and the path-wise diff shown before publishing.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { economyChanges } from '../client/src/admin/economyDiff.ts';
 import { linesOfPaths, parseJson } from '../client/src/admin/jsonText.ts';
 import { acceptedCurrencies, gameCurrencies } from '../client/src/games/currencies.ts';
 import { pickRate, received } from '../client/src/screens/exchangeRates.ts';
 import { economy, walletCurrencies } from '../client/src/state/economy.ts';
+import { defaultEconomy } from '../server/economy/defaultEconomy.ts';
+import { withGems as gemsEconomy } from './support/economies.ts';
 import type { Economy } from '../shared/economy.ts';
 
-const defaultEconomy = JSON.parse(await readFile(new URL('../economy/default.json', import.meta.url), 'utf8')) as Economy;
-
+/** The support's gems economy (tests/support/economies.ts), as a copy a test may change, with dice taking gems. */
 function withGems(): Economy {
-  const next = structuredClone(defaultEconomy);
-  next.currencies.gems = { name: 'Gems', premium: true };
-  next.exchange = [
-    { from: 'gold', to: 'gems', give: 100, get: 1 },
-    { from: 'gems', to: 'gold', give: 1, get: 90 },
-  ];
+  const next = structuredClone(gemsEconomy());
   (next.games.dice as { limits: Record<string, unknown> }).limits.gems = { min: 1, max: 100 };
   return next;
 }
